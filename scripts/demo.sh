@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job end to end on built-in defaults: installs what is missing,
+# starts the services the demo needs, runs each step of scripts/demo.d in
+# order, and stops the services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+install_packages
+trap stop_services EXIT
+export CSAM_DEMO_DIR="$CSAM_RUN_DIR/demo"
+mkdir -p "$CSAM_DEMO_DIR"
+for step in scripts/demo.d/*.sh; do
+	[ -e "$step" ] || continue
+	. "$step"
+done
+log "demo done"

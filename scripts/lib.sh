@@ -1,0 +1,89 @@
+# Shared functions for scripts/setup.sh, scripts/test.sh and scripts/demo.sh.
+# Source it from the repository root.
+
+# Debian packages the tests and the demo use.
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool"
+STATICCHECK_VERSION=v0.8.2
+CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# install_packages installs the Debian packages that are not installed yet.
+install_packages() {
+	command -v go >/dev/null || die "Go is not on PATH: install Go 1.26 or later first"
+	local missing=()
+	for p in $CSAM_DEB_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing Debian packages: ${missing[*]}"
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+# install_go_tools installs staticcheck into $(go env GOPATH)/bin.
+install_go_tools() {
+	local bin
+	bin="$(go env GOPATH)/bin"
+	export PATH="$bin:$PATH"
+	if ! command -v staticcheck >/dev/null || ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
+		log "installing staticcheck $STATICCHECK_VERSION"
+		go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+	fi
+}
+
+CSAM_RUN_DIR=${CSAM_RUN_DIR:-$(mktemp -d -t csam-run.XXXXXX)}
+CSAM_PIDS=()
+
+# start_redis starts a private Redis server on loopback for the tests.
+start_redis() {
+	log "starting redis-server on 127.0.0.1:$CSAM_REDIS_PORT"
+	redis-server --port "$CSAM_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$CSAM_RUN_DIR" >"$CSAM_RUN_DIR/redis.log" 2>&1 &
+	CSAM_PIDS+=($!)
+	for _ in $(seq 100); do
+		redis-cli -p "$CSAM_REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
+		sleep 0.1
+	done
+	redis-cli -p "$CSAM_REDIS_PORT" ping 2>/dev/null | grep -q PONG || die "redis-server did not start (see $CSAM_RUN_DIR/redis.log)"
+	export CSAM_REDIS_ADDR="127.0.0.1:$CSAM_REDIS_PORT"
+}
+
+# start_pcscd starts pcscd in the foreground mode, in the background, with
+# the vpcd driver (readers "Virtual PCD 00 00" on TCP 35963 and
+# "Virtual PCD 00 01" on 35964). Only one pcscd may run on a host.
+start_pcscd() {
+	[ -f /etc/reader.conf.d/vpcd ] || die "vpcd driver configuration missing: install vsmartcard-vpcd"
+	if pgrep -x pcscd >/dev/null; then
+		log "pcscd is already running; using it"
+	else
+		log "starting pcscd with the vpcd driver"
+		as_root mkdir -p /run/pcscd
+		as_root pcscd -f >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
+		CSAM_PIDS+=($!)
+		for _ in $(seq 100); do
+			[ -S /run/pcscd/pcscd.comm ] && break
+			sleep 0.1
+		done
+		[ -S /run/pcscd/pcscd.comm ] || die "pcscd did not start (see $CSAM_RUN_DIR/pcscd.log)"
+	fi
+	export CSAM_PCSC=1
+}
+
+# stop_services stops what start_* started.
+stop_services() {
+	local pid
+	for pid in "${CSAM_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${CSAM_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	CSAM_PIDS=()
+}
