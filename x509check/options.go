@@ -183,7 +183,7 @@ type Options struct {
 	// OCSPResponses are DER OCSP responses to use before fetching (for
 	// offline checks). They pass every check a fetched response does.
 	OCSPResponses [][]byte
-	// OCSPServer overrides the certificate's OCSP address when set.
+	// OCSPServer, when set, replaces the leaf certificate's OCSP address.
 	OCSPServer string
 	// Offline forbids every network fetch: only OCSPResponses and the CRL
 	// checker's provided CRLs are used.

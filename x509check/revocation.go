@@ -26,7 +26,7 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	worst := StatusNotChecked
 	for i := 0; i+1 < len(res.Chain); i++ {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		st, srcs, err := v.checkOne(ctx, cert, issuer, at)
+		st, srcs, err := v.checkOne(ctx, cert, issuer, at, i == 0)
 		res.Sources = append(res.Sources, srcs...)
 		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) {
 			// A CA certificate that names no revocation source: nothing
@@ -71,10 +71,10 @@ func onlyNoSource(srcs []Source) bool {
 	return true
 }
 
-type sourceFunc func(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error)
+type sourceFunc func(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error)
 
 // checkOne consults the sources of the policy in order until one decides.
-func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
+func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
 	var order []sourceFunc
 	switch v.opts.Revocation {
 	case OCSPFirst:
@@ -89,7 +89,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 	var all []Source
 	errs := []error{ErrRevocationUnavailable}
 	for _, f := range order {
-		st, srcs, err := f(ctx, cert, issuer, at)
+		st, srcs, err := f(ctx, cert, issuer, at, leaf)
 		all = append(all, srcs...)
 		if err != nil {
 			errs = append(errs, err)
@@ -104,7 +104,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 	return StatusUndetermined, all, fmt.Errorf("%q: %w", cert.Subject.String(), errors.Join(errs...))
 }
 
-func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
+func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, _ bool) (Status, []Source, error) {
 	if v.opts.CRL == nil {
 		err := fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
 		return StatusUndetermined, []Source{{Kind: "crl", Subject: cert.Subject.String(), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
@@ -126,7 +126,7 @@ func ocspCacheKey(cert, issuer *x509.Certificate) string {
 	return hex.EncodeToString(h.Sum(nil)) + "/" + cert.SerialNumber.Text(16)
 }
 
-func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
+func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
 	src := Source{Kind: "ocsp", Subject: cert.Subject.String()}
 	fail := func(err error) (Status, []Source, error) {
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
@@ -163,7 +163,10 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	if v.opts.Offline {
 		return fail(fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource))
 	}
-	server := v.opts.OCSPServer
+	server := ""
+	if leaf {
+		server = v.opts.OCSPServer
+	}
 	if server == "" && len(cert.OCSPServer) > 0 {
 		server = cert.OCSPServer[0]
 	}

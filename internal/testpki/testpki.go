@@ -23,6 +23,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -125,6 +127,7 @@ func New(t testing.TB, o Options) *PKI {
 			NotBefore: nb, NotAfter: na,
 			KeyUsage:              ku,
 			PolicyIdentifiers:     pol,
+			Policies:              oids(pol),
 			OCSPServer:            []string{p.OCSPURL},
 			CRLDistributionPoints: []string{p.CRLURL},
 		}
@@ -142,6 +145,7 @@ func New(t testing.TB, o Options) *PKI {
 		NotBefore: nb, NotAfter: na,
 		KeyUsage:          x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		PolicyIdentifiers: []asn1.ObjectIdentifier{PolicyRRN},
+		Policies:          oids([]asn1.ObjectIdentifier{PolicyRRN}),
 	}, elliptic.P256())
 	nocheck := pkix.Extension{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}
 	p.Responder = p.make(t, "responder", p.CA, &x509.Certificate{
@@ -242,8 +246,8 @@ func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 		args = append(args, "-nmin", strconv.Itoa(nmin))
 	}
 	cmd := exec.Command(openssl, args...)
-	var logb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logb, &logb
+	logb := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logb, logb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -254,17 +258,14 @@ func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 		cmd.Process.Kill()
 		<-done
 	})
+	// Wait for the listening message: a probe connection would block the
+	// single-threaded responder.
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
+	for !strings.Contains(logb.String(), "waiting for OCSP client connections") {
 		if exited.Load() || time.Now().After(deadline) {
-			t.Fatalf("openssl ocsp did not start on port %s: %v\n%s", port, err, logb.String())
+			t.Fatalf("openssl ocsp did not start on port %s:\n%s", port, logb.String())
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 	return &Responder{URL: p.OCSPURL, cmd: cmd}
 }
@@ -332,4 +333,38 @@ func write(t testing.TB, path string, b []byte) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func oids(in []asn1.ObjectIdentifier) []x509.OID {
+	var out []x509.OID
+	for _, o := range in {
+		ints := make([]uint64, len(o))
+		for i, v := range o {
+			ints[i] = uint64(v)
+		}
+		x, err := x509.OIDFromInts(ints)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, x)
+	}
+	return out
 }
