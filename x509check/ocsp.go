@@ -191,6 +191,8 @@ type ocspAnswer struct {
 	revokedAt  time.Time
 	reason     Reason
 	url        string
+	responder  string // delegated responder subject, "" when the CA signed
+	note       string
 	expires    time.Time // when a cached copy must be dropped
 }
 
@@ -282,6 +284,14 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 			rd.ProducedAt.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
 	}
 	a := &ocspAnswer{producedAt: rd.ProducedAt, thisUpdate: single.ThisUpdate, nextUpdate: single.NextUpdate}
+	if signer != ck.issuer {
+		a.responder = signer.Subject.String()
+		if !hasNoCheck(signer) {
+			// 5. Without id-pkix-ocsp-nocheck the responder's own status
+			// would need checking; it is reported, not fetched.
+			a.note = "delegated responder without id-pkix-ocsp-nocheck: its revocation was not checked"
+		}
+	}
 	if !single.NextUpdate.IsZero() {
 		if single.NextUpdate.Before(single.ThisUpdate) {
 			return nil, fmt.Errorf("%w: nextUpdate before thisUpdate", ErrMalformedResponse)

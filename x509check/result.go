@@ -80,6 +80,11 @@ type Source struct {
 	// RevokedAt and Reason are set for revoked and suspended answers.
 	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	Reason    *Reason   `json:"reason,omitempty"`
+	// Responder is the delegated OCSP responder's subject (empty when the
+	// CA signed the response itself).
+	Responder string `json:"responder,omitempty"`
+	// Note reports a caveat about an answer that was used.
+	Note string `json:"note,omitempty"`
 	// Err is why the source gave no usable answer, nil otherwise.
 	Err error `json:"-"`
 	// Error is Err's message, for JSON.

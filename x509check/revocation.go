@@ -207,6 +207,7 @@ func minTime(a, b time.Time) time.Time {
 func answerSource(src Source, a *ocspAnswer) (Status, []Source, error) {
 	src.Status = a.status
 	src.ProducedAt, src.ThisUpdate, src.NextUpdate = a.producedAt, a.thisUpdate, a.nextUpdate
+	src.Responder, src.Note = a.responder, a.note
 	if a.status == StatusRevoked || a.status == StatusSuspended {
 		r := a.reason
 		src.RevokedAt, src.Reason = a.revokedAt, &r
