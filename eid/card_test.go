@@ -158,9 +158,6 @@ func TestVerifyFakeCard(t *testing.T) {
 	}
 }
 
-// impostor answers INTERNAL AUTHENTICATE with a key other than the card's.
-type impostor struct{ *fakeCard }
-
 func TestInternalAuthenticateDetectsCopy(t *testing.T) {
 	fc := newFakeCard(t, true)
 	other := newFakeCard(t, true)

@@ -72,15 +72,6 @@ func belgianRoots(t testing.TB) []*x509.Certificate {
 	return roots
 }
 
-func mustHex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestSpecimenCardReadsAndVerifies(t *testing.T) {
 	ctx := context.Background()
 	dir := specimenDump(t)
