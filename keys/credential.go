@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/csam-go/csam/levels"
 )
 
 // State is the state of a user's credential (arts. 5 and 5 bis).
@@ -142,6 +144,30 @@ type Credential struct {
 	// Replaced tells that a new credential replaced this one (Replace): it
 	// cannot be replaced again.
 	Replaced bool
+}
+
+// KeyState returns the state as package levels names it in a
+// levels.PresentedKey. A credential without a valid state maps to
+// levels.KeyDeactivated, so that it is never taken for a usable key.
+func (c Credential) KeyState() levels.KeyState {
+	switch c.State {
+	case StateActive:
+		return levels.KeyActive
+	case StateMustChange:
+		return levels.KeyMustChange
+	case StateBlocked:
+		return levels.KeyBlocked
+	}
+	return levels.KeyDeactivated
+}
+
+// Presented returns key type k as presented with this credential: as
+// KeyType.Presented, with the credential's state. It does not check that
+// c.KeyType is k.ID.
+func (c Credential) Presented(k KeyType) levels.PresentedKey {
+	p := k.Presented()
+	p.State = c.KeyState()
+	return p
 }
 
 // DefaultRotationPeriod is the rotation period of a zero LifecycleOptions.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
 )
 
 // fakeClock is an injectable clock for the lifecycle.
@@ -255,5 +256,29 @@ func TestLifecycleNeverLogsPasswords(t *testing.T) {
 	}
 	if n := strings.Count(out, "\n"); n != 6 {
 		t.Errorf("%d log records, want 6 (issue, refusal, change, block, replace, new issue):\n%s", n, out)
+	}
+}
+
+func TestCredentialPresented(t *testing.T) {
+	tests := []struct {
+		state keys.State
+		want  levels.KeyState
+	}{
+		{keys.StateActive, levels.KeyActive},
+		{keys.StateMustChange, levels.KeyMustChange},
+		{keys.StateDeactivated, levels.KeyDeactivated},
+		{keys.StateBlocked, levels.KeyBlocked},
+		{0, levels.KeyDeactivated},
+		{99, levels.KeyDeactivated},
+	}
+	k := builtin(t, keys.IDEID)
+	for _, tt := range tests {
+		t.Run(tt.state.String(), func(t *testing.T) {
+			c := keys.Credential{KeyType: k.ID, State: tt.state}
+			p := c.Presented(k)
+			if c.KeyState() != tt.want || p.State != tt.want || p.Type != "eid" || p.Level != levels.Column3 {
+				t.Fatalf("Presented = %+v, want state %v", p, tt.want)
+			}
+		})
 	}
 }
