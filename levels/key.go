@@ -1,10 +1,16 @@
 package levels
 
+import (
+	"errors"
+	"fmt"
+)
+
 // PresentedKey describes the digital key a user presents, as far as an
 // access decision needs it. Package keys builds one from a key type
 // (keys.KeyType.Presented); levels does not import keys.
 type PresentedKey struct {
 	// Type is the key type identifier (a keys.ID such as "eid" or "totp-app").
+	// Empty together with a None level means no key was presented.
 	Type string `json:"type"`
 	// Level is the key type's reliability level.
 	Level Level `json:"level"`
@@ -13,17 +19,131 @@ type PresentedKey struct {
 	Channels []Channel `json:"channels,omitempty"`
 	// EIDSignature marks the eID signature certificate, restricted by art. 11.
 	EIDSignature bool `json:"eid_signature,omitempty"`
+	// UsesCertificate marks keys resting on an X.509 certificate and its
+	// private key (a qualified certificate, the eID): art. 3.2.e and 3.4 ask
+	// for one. A key with EIDSignature or a Certificate status, or one that
+	// works over (S)FTP or MQSeries (where art. 3.4 admits only
+	// certificates), counts as certificate-based too.
+	UsesCertificate bool `json:"uses_certificate,omitempty"`
 	// Certificate is the validation outcome for certificate-based keys
-	// (art. 7); nil for keys that are not certificates.
+	// (art. 7); nil when the certificate was not validated for this decision.
 	Certificate *CertificateStatus `json:"certificate,omitempty"`
+	// State is the credential's lifecycle state (art. 5, 5 bis); the zero
+	// value is KeyActive.
+	State KeyState `json:"state,omitempty"`
+	// Holder identifies the person the key was issued to; when both it and
+	// Request.User are set they must be equal (art. 5 bis: keys are strictly
+	// personal).
+	Holder string `json:"holder,omitempty"`
+}
+
+// worksOn reports whether the key may be used on channel c.
+func (k *PresentedKey) worksOn(c Channel) bool {
+	if k.Channels == nil {
+		return true
+	}
+	for _, x := range k.Channels {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// certificateBased reports whether the key rests on a certificate (see
+// UsesCertificate).
+func (k *PresentedKey) certificateBased() bool {
+	if k.UsesCertificate || k.EIDSignature || k.Certificate != nil {
+		return true
+	}
+	for _, c := range k.Channels {
+		if c == ChannelFTP || c == ChannelMQSeries {
+			return true
+		}
+	}
+	return false
+}
+
+// presented reports whether a key was presented at all.
+func (k *PresentedKey) presented() bool {
+	return k.Type != "" || k.Level != None || k.Certificate != nil || k.EIDSignature || k.UsesCertificate
 }
 
 // CertificateStatus is what art. 7 asks of a certificate: issued by a CA on
-// the published list, qualified, neither expired nor revoked. Package
-// x509check produces it from a validation result.
+// the published list, qualified (or of a type on the list of accepted
+// certificates), neither expired nor revoked. Package x509check produces it
+// from a validation result.
 type CertificateStatus struct {
 	Valid     bool `json:"valid"`     // the path to a listed CA verified
 	Qualified bool `json:"qualified"` // qualified certificate (QCStatements or trusted list)
-	Expired   bool `json:"expired"`
-	Revoked   bool `json:"revoked"`
+	// Accepted marks a certificate that is not qualified but of a type on
+	// the list of accepted certificates published on the portal (art. 7).
+	Accepted bool `json:"accepted,omitempty"`
+	Expired  bool `json:"expired"`
+	Revoked  bool `json:"revoked"`
+}
+
+// KeyState is a credential's lifecycle state (art. 5, 5 bis). The zero value
+// is KeyActive.
+type KeyState uint8
+
+const (
+	// KeyActive: the key may be used.
+	KeyActive KeyState = iota
+	// KeyMustChange: the password must be changed first — at first use, or
+	// when it is due for its regular change (art. 5).
+	KeyMustChange
+	// KeyDeactivated: the key was lost or misused and deactivated
+	// (art. 5, 5 bis).
+	KeyDeactivated
+	// KeyBlocked: the key is locked and must be replaced by a new one
+	// (art. 5, 5 bis).
+	KeyBlocked
+)
+
+var keyStateNames = [...]string{"active", "must-change", "deactivated", "blocked"}
+
+// ErrUnknownKeyState is returned (wrapped) for a name that is not a state.
+var ErrUnknownKeyState = errors.New("levels: unknown key state")
+
+// String returns "active", "must-change", "deactivated" or "blocked".
+func (s KeyState) String() string {
+	if int(s) < len(keyStateNames) {
+		return keyStateNames[s]
+	}
+	return fmt.Sprintf("keystate(%d)", uint8(s))
+}
+
+// ParseKeyState parses a state name as String returns it ("" is active;
+// "lost" is deactivated, "locked" is blocked).
+func ParseKeyState(s string) (KeyState, error) {
+	switch s {
+	case "", "active":
+		return KeyActive, nil
+	case "must-change":
+		return KeyMustChange, nil
+	case "deactivated", "lost":
+		return KeyDeactivated, nil
+	case "blocked", "locked":
+		return KeyBlocked, nil
+	}
+	return 0, fmt.Errorf("%w %q (want active, must-change, deactivated or blocked)", ErrUnknownKeyState, s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s KeyState) MarshalText() ([]byte, error) {
+	if int(s) >= len(keyStateNames) {
+		return nil, fmt.Errorf("levels: cannot marshal invalid key state %d", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *KeyState) UnmarshalText(b []byte) error {
+	v, err := ParseKeyState(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
 }

@@ -116,3 +116,38 @@ func PCSC(t testing.TB) {
 		Missing(t, "CSAM_PCSC is not 1: pcscd with the vpcd driver is not running (scripts/test.sh starts it)")
 	}
 }
+
+// Shared returns a file or folder of the shared reference material beside
+// the repository (the règlement, notes), joined from the path elements. The
+// folder is $CSAM_SHARED when set, else the parent of $CSAM_REALDATA when
+// that is set — in both cases a missing folder or file fails the test,
+// whatever the mode — else ../shared beside the module root; when that is
+// absent the test is skipped (or fails in strict mode).
+func Shared(t testing.TB, elem ...string) string {
+	t.Helper()
+	dir := os.Getenv("CSAM_SHARED")
+	if dir == "" {
+		if rd := os.Getenv("CSAM_REALDATA"); rd != "" {
+			dir = filepath.Dir(filepath.Clean(rd))
+		}
+	}
+	if dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			t.Fatalf("shared folder %s (from CSAM_SHARED or CSAM_REALDATA) is unreadable: %v", dir, err)
+		}
+	} else {
+		root := ModuleRoot()
+		if root == "" {
+			Missing(t, "module root not found, so ../shared cannot be located")
+		}
+		dir = filepath.Join(root, "..", "shared")
+		if _, err := os.Stat(dir); err != nil {
+			Missing(t, "shared folder ../shared is absent (set CSAM_SHARED)")
+		}
+	}
+	p := filepath.Join(append([]string{dir}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared file missing: %v", err)
+	}
+	return p
+}

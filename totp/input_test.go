@@ -1,0 +1,107 @@
+package totp_test
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/csam-go/csam/totp"
+)
+
+func TestParseSecret(t *testing.T) {
+	rfc := []byte("12345678901234567890")
+	tests := []struct {
+		name, in string
+		want     []byte
+		err      error
+	}{
+		{"canonical", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", rfc, nil},
+		{"lower case", "gezdgnbvgy3tqojqgezdgnbvgy3tqojq", rfc, nil},
+		{"grouped", "GEZD GNBV GY3T QOJQ-GEZD GNBV GY3T QOJQ", rfc, nil},
+		{"padded", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGE======", append(rfc, '1'), nil},
+		{"unpadded odd length", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGE", append(rfc, '1'), nil},
+		{"empty", "", nil, totp.ErrSecretEncoding},
+		{"only padding", "====", nil, totp.ErrSecretEncoding},
+		{"digit 1 outside alphabet", "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ", nil, totp.ErrSecretEncoding},
+		{"hex", "3132333435363738393031323334353637383930", nil, totp.ErrSecretEncoding},
+		{"impossible length", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQG", nil, totp.ErrSecretEncoding},
+		{"80 bits", "GEZDGNBVGY3TQOJQ", nil, totp.ErrSecretTooShort},
+		{"120 bits", "GEZDGNBVGY3TQOJQGEZDGNBV", nil, totp.ErrSecretTooShort},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := totp.ParseSecret(tc.in)
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("error %v, want %v", err, tc.err)
+			}
+			var ie *totp.InputError
+			if tc.err != nil && !errors.As(err, &ie) {
+				t.Fatalf("error %T is not an *InputError", err)
+			}
+			if !bytes.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseCode(t *testing.T) {
+	tests := []struct {
+		in     string
+		digits int
+		want   uint32
+		ok     bool
+	}{
+		{"123456", 6, 123456, true},
+		{"000042", 6, 42, true},
+		{"123 456", 6, 123456, true},
+		{" 94287082 ", 8, 94287082, true},
+		{"12345", 6, 0, false},
+		{"1234567", 6, 0, false},
+		{"12345a", 6, 0, false},
+		{"-12345", 6, 0, false},
+		{"１２３４５６", 6, 0, false}, // full-width digits
+		{"", 6, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := totp.ParseCode(tc.in, tc.digits)
+			if tc.ok != (err == nil) || got != tc.want {
+				t.Fatalf("ParseCode(%q, %d) = %d, %v", tc.in, tc.digits, got, err)
+			}
+			if !tc.ok && !errors.Is(err, totp.ErrMalformedCode) {
+				t.Fatalf("error %v does not wrap ErrMalformedCode", err)
+			}
+		})
+	}
+}
+
+func TestParseAlgorithm(t *testing.T) {
+	for in, want := range map[string]totp.Algorithm{"SHA1": totp.SHA1, "sha256": totp.SHA256, "SHA-512": totp.SHA512} {
+		if got, err := totp.ParseAlgorithm(in); err != nil || got != want {
+			t.Errorf("ParseAlgorithm(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := totp.ParseAlgorithm("MD5"); err == nil {
+		t.Error("MD5 accepted")
+	}
+}
+
+func TestOptionsErrors(t *testing.T) {
+	for name, o := range map[string]totp.Options{
+		"digits 5":       {Digits: 5},
+		"digits 9":       {Digits: 9},
+		"half seconds":   {Period: 1500 * 1e6},
+		"algorithm":      {Algorithm: 7},
+		"small secrets":  {SecretBytes: 16},
+		"lock order":     {LockDelay: 10e9, MaxLockDelay: 1e9},
+		"negative fails": {MaxFailures: -1},
+	} {
+		if _, err := totp.NewVerifier(o); !errors.Is(err, totp.ErrOptions) {
+			t.Errorf("%s: %v, want ErrOptions", name, err)
+		}
+	}
+	if _, err := totp.NewSMS(totp.SMSOptions{}); !errors.Is(err, totp.ErrOptions) {
+		t.Errorf("SMS without sender: %v", err)
+	}
+}

@@ -1,0 +1,160 @@
+package totp
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/pquerna/otp"
+)
+
+// Options configures a Verifier. The zero value gives the defaults that
+// authenticator apps expect: 30-second steps, 6 digits, SHA-1, one step
+// accepted behind and one ahead, lockout after 5 consecutive failures.
+type Options struct {
+	// Period is the time step; zero means 30 seconds. It must be a whole
+	// number of seconds.
+	Period time.Duration
+	// Digits is the code length: 6 (zero means 6), 7 or 8.
+	Digits int
+	// Algorithm is the HMAC hash; the zero value is SHA1.
+	Algorithm Algorithm
+	// Behind and Ahead are the steps accepted before and after the current
+	// one (shifted by the credential's learned drift). Zero means one step;
+	// a negative value means none on that side.
+	Behind, Ahead int
+	// MaxDrift bounds the drift, in steps, learned from accepted codes and
+	// set by Resync, which searches that far on either side. Zero means 10
+	// steps; a negative value disables drift learning (and Resync searches
+	// only the window).
+	MaxDrift int
+	// MaxFailures is the number of consecutive failed codes after which the
+	// credential is locked (RFC 4226 §7.3). Zero means 5.
+	MaxFailures int
+	// LockDelay is the first lock's duration; each further failure after a
+	// lock doubles it, up to MaxLockDelay. Zero means 30 seconds.
+	LockDelay time.Duration
+	// MaxLockDelay caps the lock's duration. Zero means one hour.
+	MaxLockDelay time.Duration
+	// SecretBytes is the size of secrets Enroll makes. Zero means 20 bytes
+	// (160 bits); smaller values are refused.
+	SecretBytes int
+	// Store keeps the per-credential state; nil means a new MemoryStore.
+	// Replicas of a service share one store (totp/redisstore).
+	Store Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of enrollment secrets; nil means crypto/rand.
+	Rand io.Reader
+	// Logger receives diagnostics (never codes or secrets); nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// ErrOptions is wrapped by the errors about invalid options.
+var ErrOptions = errors.New("totp: invalid options")
+
+func errBadOptions(msg string) error { return fmt.Errorf("%w: %s", ErrOptions, msg) }
+
+var errBeforeEpoch = errors.New("totp: time before 1970 has no time step")
+
+// MinEnrollSecretBytes is the smallest secret Enroll makes: 160 bits, as
+// RFC 4226 §4 recommends.
+const MinEnrollSecretBytes = 20
+
+// config is Options with the defaults applied.
+type config struct {
+	period        time.Duration
+	digits        int
+	alg           Algorithm
+	behind, ahead int64
+	maxDrift      int64
+	maxFailures   int
+	lockDelay     time.Duration
+	maxLockDelay  time.Duration
+	secretBytes   int
+	store         Store
+	now           func() time.Time
+	rand          io.Reader
+	log           *slog.Logger
+}
+
+func (o Options) withDefaults() (config, error) {
+	c := config{
+		period: o.Period, digits: o.Digits, alg: o.Algorithm,
+		behind: side(o.Behind), ahead: side(o.Ahead),
+		maxDrift: int64(o.MaxDrift), maxFailures: o.MaxFailures,
+		lockDelay: o.LockDelay, maxLockDelay: o.MaxLockDelay,
+		secretBytes: o.SecretBytes, store: o.Store, now: o.Now, rand: o.Rand, log: o.Logger,
+	}
+	if c.period == 0 {
+		c.period = 30 * time.Second
+	}
+	if c.period < time.Second || c.period%time.Second != 0 {
+		return c, errBadOptions("period must be a whole number of seconds")
+	}
+	if c.digits == 0 {
+		c.digits = 6
+	}
+	if c.digits < 6 || c.digits > 8 {
+		return c, errBadOptions("digits must be 6, 7 or 8")
+	}
+	if !c.alg.Valid() {
+		return c, errBadOptions("unknown algorithm")
+	}
+	switch {
+	case c.maxDrift == 0:
+		c.maxDrift = 10
+	case c.maxDrift < 0:
+		c.maxDrift = 0
+	}
+	if c.maxFailures == 0 {
+		c.maxFailures = 5
+	}
+	if c.maxFailures < 0 {
+		return c, errBadOptions("max failures must not be negative")
+	}
+	if c.lockDelay == 0 {
+		c.lockDelay = 30 * time.Second
+	}
+	if c.maxLockDelay == 0 {
+		c.maxLockDelay = time.Hour
+	}
+	if c.lockDelay < 0 || c.maxLockDelay < c.lockDelay {
+		return c, errBadOptions("lock delays must be positive and the maximum at least the first")
+	}
+	if c.secretBytes == 0 {
+		c.secretBytes = MinEnrollSecretBytes
+	}
+	if c.secretBytes < MinEnrollSecretBytes {
+		return c, errBadOptions(fmt.Sprintf("enrollment secrets must have at least %d bytes", MinEnrollSecretBytes))
+	}
+	if c.store == nil {
+		c.store = NewMemoryStore()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.rand == nil {
+		c.rand = rand.Reader
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	return c, nil
+}
+
+func side(n int) int64 {
+	switch {
+	case n == 0:
+		return 1
+	case n < 0:
+		return 0
+	}
+	return int64(n)
+}
+
+func otpDigits(n int) otp.Digits { return otp.Digits(n) }

@@ -1,0 +1,286 @@
+package totp
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/csam-go/csam/keys"
+)
+
+// Sender delivers SMS one-time codes. Implementations talk to an SMS
+// gateway; they must not log the code.
+type Sender interface {
+	// SendCode sends code to the phone number to.
+	SendCode(ctx context.Context, to, code string) error
+}
+
+// SenderFunc adapts a function to the Sender interface.
+type SenderFunc func(ctx context.Context, to, code string) error
+
+// SendCode calls f.
+func (f SenderFunc) SendCode(ctx context.Context, to, code string) error { return f(ctx, to, code) }
+
+// Errors of SMS codes.
+var (
+	// ErrNoChallenge: no SMS code is pending for this identifier.
+	ErrNoChallenge = errors.New("totp: no pending SMS code")
+	// ErrExpired: the SMS code expired.
+	ErrExpired = errors.New("totp: SMS code expired")
+	// ErrTooManyAttempts: the SMS code's attempts are used up; a new code
+	// must be sent.
+	ErrTooManyAttempts = errors.New("totp: no attempts left for the SMS code")
+)
+
+// SMSOptions configures an SMS. The zero value, with a Sender, gives
+// 6-digit codes valid 5 minutes with 3 attempts.
+type SMSOptions struct {
+	// Digits is the code length, 6 (zero means 6) to 8.
+	Digits int
+	// TTL is how long a code stays valid; zero means 5 minutes.
+	TTL time.Duration
+	// MaxAttempts is the number of wrong codes allowed before the code is
+	// void; zero means 3.
+	MaxAttempts int
+	// Key is the HMAC-SHA-256 key under which codes are stored (only their
+	// MAC is stored). Replicas sharing a store must share the key, of at
+	// least 16 bytes; nil means a random key for this SMS value only.
+	Key []byte
+	// Sender delivers the codes; required.
+	Sender Sender
+	// Store keeps pending codes; nil means a new MemoryStore.
+	Store Store
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of codes and salts; nil means crypto/rand.
+	Rand io.Reader
+	// Logger receives diagnostics (never codes); nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// SMS issues one-time codes sent by SMS and checks them: random codes from
+// the server, stored only as a salted MAC with an expiry, single use, with
+// an attempt limit. A successful check proves the keys.IDSMS key type. It is
+// safe for concurrent use.
+type SMS struct {
+	o   SMSOptions
+	max *big.Int
+}
+
+// NewSMS returns an SMS with the given options. It fails with an error
+// wrapping ErrOptions when they are invalid.
+func NewSMS(o SMSOptions) (*SMS, error) {
+	if o.Sender == nil {
+		return nil, errBadOptions("an SMS sender is required")
+	}
+	if o.Digits == 0 {
+		o.Digits = 6
+	}
+	if o.Digits < 6 || o.Digits > 8 {
+		return nil, errBadOptions("SMS codes have 6 to 8 digits")
+	}
+	if o.TTL == 0 {
+		o.TTL = 5 * time.Minute
+	}
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = 3
+	}
+	if o.TTL < 0 || o.MaxAttempts < 0 || o.MaxAttempts > 255 {
+		return nil, errBadOptions("SMS TTL must be positive and attempts between 1 and 255")
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if o.Key == nil {
+		o.Key = make([]byte, 32)
+		if _, err := io.ReadFull(o.Rand, o.Key); err != nil {
+			return nil, fmt.Errorf("totp: making an SMS key: %w", err)
+		}
+	} else if len(o.Key) < 16 {
+		return nil, errBadOptions("the SMS key must have at least 16 bytes")
+	} else {
+		o.Key = append([]byte(nil), o.Key...)
+	}
+	if o.Store == nil {
+		o.Store = NewMemoryStore()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &SMS{o: o, max: big.NewInt(int64(pow10[o.Digits]))}, nil
+}
+
+// challenge is what the store holds per pending SMS code.
+type challenge struct {
+	expires  int64 // Unix nanoseconds
+	attempts uint8 // attempts left
+	used     bool
+	salt     [16]byte
+	mac      [sha256.Size]byte
+}
+
+const challengeTag, challengeLen = 'S', 1 + 8 + 1 + 1 + 16 + sha256.Size
+
+func (c challenge) encode() []byte {
+	b := make([]byte, 0, challengeLen)
+	b = append(b, challengeTag)
+	b = binary.BigEndian.AppendUint64(b, uint64(c.expires))
+	used := byte(0)
+	if c.used {
+		used = 1
+	}
+	b = append(b, c.attempts, used)
+	b = append(b, c.salt[:]...)
+	return append(b, c.mac[:]...)
+}
+
+func decodeChallenge(b []byte) (challenge, error) {
+	var c challenge
+	if len(b) != challengeLen || b[0] != challengeTag || b[10] > 1 {
+		return c, ErrCorruptState
+	}
+	c.expires = int64(binary.BigEndian.Uint64(b[1:]))
+	c.attempts, c.used = b[9], b[10] == 1
+	copy(c.salt[:], b[11:27])
+	copy(c.mac[:], b[27:])
+	return c, nil
+}
+
+func (s *SMS) mac(id string, salt []byte, code string) [sha256.Size]byte {
+	m := hmac.New(sha256.New, s.o.Key)
+	m.Write([]byte("csam-totp-sms\x00"))
+	m.Write([]byte(id))
+	m.Write([]byte{0})
+	m.Write(salt)
+	m.Write([]byte(code))
+	var out [sha256.Size]byte
+	m.Sum(out[:0])
+	return out
+}
+
+func smsKey(id string) string { return "sms:" + id }
+
+// Send makes a new code for id (a login attempt or a user), stores its MAC,
+// replacing any pending code for id, and sends it to the phone number to.
+// It returns the code's expiry. When sending fails the code is withdrawn.
+func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
+	if id == "" {
+		return time.Time{}, fmt.Errorf("%w: empty SMS identifier", ErrCredential)
+	}
+	n, err := rand.Int(s.o.Rand, s.max)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("totp: making an SMS code: %w", err)
+	}
+	code := fmt.Sprintf("%0*d", s.o.Digits, n.Int64())
+	var c challenge
+	if _, err := io.ReadFull(s.o.Rand, c.salt[:]); err != nil {
+		return time.Time{}, fmt.Errorf("totp: making an SMS salt: %w", err)
+	}
+	c.mac = s.mac(id, c.salt[:], code)
+	expires := s.o.Now().Add(s.o.TTL)
+	c.expires, c.attempts = expires.UnixNano(), uint8(s.o.MaxAttempts)
+	key := smsKey(id)
+	var ver uint64
+	for i := 0; ; i++ {
+		if i == 32 {
+			return time.Time{}, ErrContention
+		}
+		_, v, err := s.o.Store.Get(ctx, key)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("totp: reading SMS state: %w", err)
+		}
+		ok, err := s.o.Store.CompareAndSwap(ctx, key, v, c.encode(), s.o.TTL)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("totp: writing SMS state: %w", err)
+		}
+		if ok {
+			_, ver, err = s.o.Store.Get(ctx, key)
+			if err != nil {
+				ver = 0
+			}
+			break
+		}
+	}
+	if err := s.o.Sender.SendCode(ctx, to, code); err != nil {
+		if ver != 0 {
+			_, _ = s.o.Store.CompareAndSwap(ctx, key, ver, nil, 0)
+		}
+		s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "totp: SMS sending failed", slog.String("id", id), slog.Any("error", err))
+		return time.Time{}, fmt.Errorf("totp: sending SMS code: %w", err)
+	}
+	s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code sent", slog.String("id", id), slog.Time("expires", expires))
+	return expires, nil
+}
+
+// Verify checks the pending SMS code of id. A valid code is used up: a
+// second check of it fails with ErrReplayed. Errors: *InputError
+// (ErrMalformedCode); ErrNoChallenge; ErrExpired; ErrInvalidCode, together
+// with ErrTooManyAttempts when it was the last attempt; ErrTooManyAttempts;
+// ErrReplayed; ErrContention; store errors.
+func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
+	want, err := ParseCode(code, s.o.Digits)
+	if err != nil {
+		return Result{}, err
+	}
+	norm := fmt.Sprintf("%0*d", s.o.Digits, want)
+	key := smsKey(id)
+	for range 32 {
+		raw, ver, err := s.o.Store.Get(ctx, key)
+		if err != nil {
+			return Result{}, fmt.Errorf("totp: reading SMS state: %w", err)
+		}
+		if raw == nil {
+			return Result{}, ErrNoChallenge
+		}
+		c, err := decodeChallenge(raw)
+		if err != nil {
+			return Result{}, err
+		}
+		now := s.o.Now()
+		left := time.Unix(0, c.expires).Sub(now)
+		switch {
+		case c.used:
+			return Result{}, ErrReplayed
+		case left <= 0:
+			_, _ = s.o.Store.CompareAndSwap(ctx, key, ver, nil, 0)
+			return Result{}, ErrExpired
+		case c.attempts == 0:
+			return Result{}, ErrTooManyAttempts
+		}
+		m := s.mac(id, c.salt[:], norm)
+		ok := hmac.Equal(m[:], c.mac[:])
+		if ok {
+			c.used = true
+		} else {
+			c.attempts--
+		}
+		swapped, err := s.o.Store.CompareAndSwap(ctx, key, ver, c.encode(), left)
+		if err != nil {
+			return Result{}, fmt.Errorf("totp: writing SMS state: %w", err)
+		}
+		if !swapped {
+			continue
+		}
+		if !ok {
+			s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code refused", slog.String("id", id), slog.Int("attempts_left", int(c.attempts)))
+			if c.attempts == 0 {
+				return Result{}, fmt.Errorf("%w (%w)", ErrInvalidCode, ErrTooManyAttempts)
+			}
+			return Result{}, ErrInvalidCode
+		}
+		s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code accepted", slog.String("id", id))
+		return Result{Key: keys.IDSMS}, nil
+	}
+	return Result{}, ErrContention
+}

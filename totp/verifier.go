@@ -1,0 +1,294 @@
+package totp
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/csam-go/csam/keys"
+)
+
+// Errors of verification. Verify, Activate and Resync return them, possibly
+// wrapped (see ThrottledError and InputError).
+var (
+	// ErrInvalidCode: the code matches no step of the window.
+	ErrInvalidCode = errors.New("totp: invalid code")
+	// ErrReplayed: the code matches a step at or before the last accepted
+	// one for this credential (RFC 6238 §5.2).
+	ErrReplayed = errors.New("totp: code already used")
+	// ErrThrottled: the credential is locked after too many failures; the
+	// error is a *ThrottledError carrying the wait.
+	ErrThrottled = errors.New("totp: too many failed attempts")
+	// ErrContention: the store kept changing under concurrent updates.
+	ErrContention = errors.New("totp: store contention, try again")
+	// ErrCredential: the credential has no ID or a secret shorter than
+	// MinSecretBytes.
+	ErrCredential = errors.New("totp: invalid credential")
+)
+
+// ThrottledError reports a locked credential. errors.Is matches it with
+// ErrThrottled, and with Err when set (ErrInvalidCode when the failure just
+// made locked the credential).
+type ThrottledError struct {
+	Wait     time.Duration // until the next attempt is considered
+	Until    time.Time     // end of the lock
+	Failures int           // consecutive failures so far
+	Err      error         // the failure that set the lock, or nil
+}
+
+func (e *ThrottledError) Error() string {
+	s := fmt.Sprintf("totp: too many failed attempts (%d), retry in %s", e.Failures, e.Wait.Round(time.Second))
+	if e.Err != nil {
+		s = e.Err.Error() + "; " + s[len("totp: "):]
+	}
+	return s
+}
+
+// Unwrap returns ErrThrottled and Err.
+func (e *ThrottledError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrThrottled, e.Err}
+	}
+	return []error{ErrThrottled}
+}
+
+// Credential is an activated TOTP credential: a unique, stable identifier
+// (the store key of its state) and its secret.
+type Credential struct {
+	ID     string
+	Secret []byte
+}
+
+// Result describes an accepted code.
+type Result struct {
+	// Key is the key type the code proves: keys.IDTOTPApp or keys.IDSMS.
+	Key keys.ID
+	// Step is the matched time step (Unix time / period); 0 for SMS.
+	Step int64
+	// Drift is the matched step minus the current step by the verifier's
+	// clock: negative when the device is behind. 0 for SMS.
+	Drift int64
+}
+
+// Verifier checks TOTP codes with replay protection, throttling and drift
+// learning, its state in a Store. It is safe for concurrent use.
+type Verifier struct {
+	c config
+}
+
+// NewVerifier returns a verifier with the given options. It fails with an
+// error wrapping ErrOptions when they are invalid.
+func NewVerifier(o Options) (*Verifier, error) {
+	c, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Verifier{c: c}, nil
+}
+
+// stateKey is the store key of a credential's state.
+func stateKey(id string) string { return "totp:" + id }
+
+func (v *Verifier) step(t time.Time) (int64, error) {
+	u := t.Unix()
+	if u < 0 {
+		return 0, errBeforeEpoch
+	}
+	return u / int64(v.c.period/time.Second), nil
+}
+
+// match computes the code of every step in [lo, hi] and returns the step
+// whose code equals want. Every step is computed and compared in constant
+// time, whichever matches. Negative steps are skipped.
+func match(g *generator, want uint32, lo, hi int64) (int64, bool) {
+	var found int
+	var step int64
+	for s := max(lo, 0); s <= hi; s++ {
+		eq := subtle.ConstantTimeEq(int32(g.at(uint64(s))), int32(want))
+		mask := -int64(eq)
+		step = s&mask | step&^mask
+		found |= eq
+	}
+	return step, found == 1
+}
+
+// outcome is what a check decides before the state is written.
+type outcome struct {
+	ok     bool
+	replay bool
+	step   int64 // matched (last) step
+	drift  int64 // drift to store
+}
+
+// update runs check against the credential's state and writes the result
+// with compare-and-swap, retrying when another verifier wrote in between.
+func (v *Verifier) update(ctx context.Context, id string, op string, check func(st state, nowStep int64) outcome) (Result, error) {
+	key := stateKey(id)
+	for range 32 {
+		raw, ver, err := v.c.store.Get(ctx, key)
+		if err != nil {
+			return Result{}, fmt.Errorf("totp: reading state: %w", err)
+		}
+		st, err := decodeState(raw)
+		if err != nil {
+			return Result{}, err
+		}
+		now := v.c.now()
+		nowStep, err := v.step(now)
+		if err != nil {
+			return Result{}, err
+		}
+		if st.lockedUntil != 0 && now.UnixNano() < st.lockedUntil {
+			until := time.Unix(0, st.lockedUntil)
+			v.c.log.LogAttrs(ctx, slog.LevelDebug, "totp: attempt on locked credential", slog.String("credential", id), slog.String("op", op))
+			return Result{}, &ThrottledError{Wait: until.Sub(now), Until: until, Failures: int(st.failures)}
+		}
+		o := check(st, nowStep)
+		var res Result
+		var fail error
+		switch {
+		case o.ok:
+			st.minStep, st.drift, st.failures, st.lockedUntil = o.step+1, o.drift, 0, 0
+			res = Result{Key: keys.IDTOTPApp, Step: o.step, Drift: o.step - nowStep}
+		case o.replay:
+			v.c.log.LogAttrs(ctx, slog.LevelWarn, "totp: replayed code refused", slog.String("credential", id), slog.String("op", op))
+			return Result{}, ErrReplayed
+		default:
+			st.failures++
+			fail = ErrInvalidCode
+			if int(st.failures) >= v.c.maxFailures {
+				d := v.lockDelay(int(st.failures))
+				until := now.Add(d)
+				st.lockedUntil = until.UnixNano()
+				fail = &ThrottledError{Wait: d, Until: until, Failures: int(st.failures), Err: ErrInvalidCode}
+			}
+		}
+		swapped, err := v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), 0)
+		if err != nil {
+			return Result{}, fmt.Errorf("totp: writing state: %w", err)
+		}
+		if !swapped {
+			continue
+		}
+		if fail != nil {
+			lvl := slog.LevelDebug
+			if errors.Is(fail, ErrThrottled) {
+				lvl = slog.LevelWarn
+			}
+			v.c.log.LogAttrs(ctx, lvl, "totp: code refused", slog.String("credential", id), slog.String("op", op),
+				slog.Int("failures", int(st.failures)), slog.Bool("locked", st.lockedUntil != 0))
+			return Result{}, fail
+		}
+		v.c.log.LogAttrs(ctx, slog.LevelDebug, "totp: code accepted", slog.String("credential", id), slog.String("op", op),
+			slog.Int64("step", res.Step), slog.Int64("drift", res.Drift))
+		return res, nil
+	}
+	return Result{}, ErrContention
+}
+
+func (v *Verifier) lockDelay(failures int) time.Duration {
+	d := v.c.lockDelay
+	for i := v.c.maxFailures; i < failures; i++ {
+		if d >= v.c.maxLockDelay {
+			break
+		}
+		d *= 2
+	}
+	return min(d, v.c.maxLockDelay)
+}
+
+func (v *Verifier) clampDrift(d int64) int64 {
+	return max(-v.c.maxDrift, min(d, v.c.maxDrift))
+}
+
+func (v *Verifier) checkCredential(c Credential) error {
+	if c.ID == "" {
+		return fmt.Errorf("%w: empty ID", ErrCredential)
+	}
+	if len(c.Secret) < MinSecretBytes {
+		return fmt.Errorf("%w: secret shorter than %d bits", ErrCredential, 8*MinSecretBytes)
+	}
+	return nil
+}
+
+// Verify checks a code for an activated credential at the verifier's clock.
+// The window is centred on the current step shifted by the credential's
+// learned drift. An accepted code refuses its step and every earlier one
+// afterwards, resets the failure count and records the drift.
+//
+// Errors: *InputError (ErrMalformedCode) for a code that is not the
+// configured number of digits; ErrInvalidCode; ErrReplayed; *ThrottledError
+// (ErrThrottled) while locked, and with Err ErrInvalidCode for the failure
+// that locks; ErrCredential; ErrContention; store errors.
+func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Result, error) {
+	want, err := ParseCode(code, v.c.digits)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := v.checkCredential(cred); err != nil {
+		return Result{}, err
+	}
+	g := newGenerator(cred.Secret, v.c.alg, v.c.digits)
+	var lastCenter int64 = -1
+	var step int64
+	var found bool
+	return v.update(ctx, cred.ID, "verify", func(st state, nowStep int64) outcome {
+		center := nowStep + st.drift
+		if center != lastCenter { // recomputed only if the drift changed under us
+			lastCenter = center
+			step, found = match(g, want, center-v.c.behind, center+v.c.ahead)
+		}
+		switch {
+		case !found:
+			return outcome{}
+		case step < st.minStep:
+			return outcome{replay: true}
+		}
+		return outcome{ok: true, step: step, drift: v.clampDrift(step - nowStep)}
+	})
+}
+
+// Resync re-learns a credential's drift from two consecutive codes (RFC 4226
+// §7.4, RFC 6238 §6): it searches MaxDrift steps (at least the window) on
+// either side of the current step for a step matching first whose next step
+// matches second. On success the drift is set to the second code's step and
+// both steps are used. A failure counts toward the lock. Errors are those
+// of Verify.
+func (v *Verifier) Resync(ctx context.Context, cred Credential, first, second string) (Result, error) {
+	c1, err := ParseCode(first, v.c.digits)
+	if err != nil {
+		return Result{}, err
+	}
+	c2, err := ParseCode(second, v.c.digits)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := v.checkCredential(cred); err != nil {
+		return Result{}, err
+	}
+	g := newGenerator(cred.Secret, v.c.alg, v.c.digits)
+	r := max(v.c.maxDrift, v.c.behind, v.c.ahead)
+	return v.update(ctx, cred.ID, "resync", func(st state, nowStep int64) outcome {
+		var found int
+		var step int64
+		prev := g.at(uint64(max(nowStep-r, 0)))
+		for s := max(nowStep-r, 0); s <= nowStep+r; s++ {
+			next := g.at(uint64(s + 1))
+			eq := subtle.ConstantTimeEq(int32(prev), int32(c1)) & subtle.ConstantTimeEq(int32(next), int32(c2))
+			mask := -int64(eq)
+			step = (s+1)&mask | step&^mask
+			found |= eq
+			prev = next
+		}
+		switch {
+		case found == 0:
+			return outcome{}
+		case step-1 < st.minStep:
+			return outcome{replay: true}
+		}
+		return outcome{ok: true, step: step, drift: v.clampDrift(step - nowStep)}
+	})
+}
