@@ -129,6 +129,8 @@ func TestQualifyQualifiers(t *testing.T) {
 			qualified: true, typ: tl.TypeESig, qscd: false, quals: []string{tl.QualifierQCQSCDAsInCert}},
 		{name: "list forces e-seal and no QSCD over the certificate", spec: leafSpec{policies: []string{policySeal}, compliance: true, sscd: true, types: []asn1.ObjectIdentifier{qcTypeESign}},
 			qualified: true, typ: tl.TypeESeal, qscd: false, quals: []string{tl.QualifierQCForESeal, tl.QualifierQCNoQSCD}},
+		{name: "type e-seal from the certificate, QSCD as in it", spec: leafSpec{policies: []string{policyQES}, compliance: true, sscd: true, types: []asn1.ObjectIdentifier{qcTypeESeal}},
+			qualified: true, typ: tl.TypeESeal, qscd: true, quals: []string{tl.QualifierQCQSCDAsInCert}},
 		{name: "NotQualified for other policies", spec: leafSpec{policies: []string{policyOther}, compliance: true, sscd: true},
 			qualified: false, quals: []string{tl.QualifierNotQualified}},
 		{name: "no QcCompliance", spec: leafSpec{policies: []string{policyQES}, sscd: true},

@@ -482,22 +482,26 @@ func SignerFromKeyInfo(data []byte) (*x509.Certificate, error) {
 	if root == nil {
 		return nil, malformed("", "no root element", nil)
 	}
+	var first *etree.Element
 	for _, sig := range dsigChildren(root, "Signature") {
 		for _, ki := range dsigChildren(sig, "KeyInfo") {
 			for _, xd := range dsigChildren(ki, "X509Data") {
-				for _, xc := range dsigChildren(xd, "X509Certificate") {
-					der, err := base64.StdEncoding.DecodeString(compact(xc.Text()))
-					if err != nil {
-						return nil, sigErr(err, "KeyInfo certificate is not base64")
-					}
-					c, err := x509.ParseCertificate(bytes.TrimSpace(der))
-					if err != nil {
-						return nil, sigErr(err, "KeyInfo certificate")
-					}
-					return c, nil
+				if xcs := dsigChildren(xd, "X509Certificate"); first == nil && len(xcs) > 0 {
+					first = xcs[0]
 				}
 			}
 		}
+	}
+	if first != nil {
+		der, err := base64.StdEncoding.DecodeString(compact(first.Text()))
+		if err != nil {
+			return nil, sigErr(err, "KeyInfo certificate is not base64")
+		}
+		c, err := x509.ParseCertificate(bytes.TrimSpace(der))
+		if err != nil {
+			return nil, sigErr(err, "KeyInfo certificate")
+		}
+		return c, nil
 	}
 	return nil, sigErr(nil, "no certificate in the signature's KeyInfo")
 }
