@@ -3,6 +3,7 @@ module github.com/csam-go/csam
 go 1.26.8
 
 require (
+	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25
 	github.com/google/go-cmp v0.7.0
 	github.com/pquerna/otp v1.5.0
 	github.com/smallstep/certinfo v1.7.0
