@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	var bad atomic.Int64
+	var firstErr atomic.Value
 	start := make(chan struct{})
 	for range 1000 {
 		wg.Go(func() {
@@ -125,13 +127,14 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 			res, err := v.Validate(context.Background(), p.Auth.Cert)
 			if err != nil || res.Revocation != x509check.StatusGood {
 				bad.Add(1)
+				firstErr.CompareAndSwap(nil, fmt.Sprint(err))
 			}
 		})
 	}
 	close(start)
 	wg.Wait()
 	if bad.Load() != 0 {
-		t.Fatalf("%d validations failed", bad.Load())
+		t.Fatalf("%d validations failed, first: %v", bad.Load(), firstErr.Load())
 	}
 	if n := doer.n.Load(); n != 1 || v.OCSPRequests() != 1 {
 		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, v.OCSPRequests())
