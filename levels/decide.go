@@ -22,7 +22,9 @@ type Request struct {
 	// Roles are the user's roles in the enterprise and towards eHealth.
 	Roles Roles `json:"roles,omitempty"`
 	// DesignatedBy describes the access manager who designated the user
-	// (with RoleDesignatedUser; art. 3.1.d, 3.2.d).
+	// (with RoleDesignatedUser; art. 3.1.d, 3.2.d). Over (S)FTP and MQSeries
+	// art. 3.4 admits every user designated by an access manager: there the
+	// authorised list is not consulted.
 	DesignatedBy *Designation `json:"designated_by,omitempty"`
 	// EHealthQuality is the professional quality an eHealth user is
 	// authorised in (art. 3.3.b), e.g. "physician".
