@@ -406,7 +406,7 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 				var ext, oid, val cryptobyte.String
 				var critical bool
 				if !exts.ReadASN1(&ext, casn1.SEQUENCE) || !ext.ReadASN1(&oid, casn1.OBJECT_IDENTIFIER) ||
-					!ext.ReadOptionalASN1Boolean(&critical, casn1.BOOLEAN, false) ||
+					(ext.PeekASN1Tag(casn1.BOOLEAN) && !ext.ReadASN1Boolean(&critical)) ||
 					!ext.ReadASN1(&val, casn1.OCTET_STRING) || !ext.Empty() {
 					return nil, malformed("entry %d: bad extension", i)
 				}
