@@ -21,11 +21,10 @@ import (
 
 // opensslCA is a CA run by `openssl ca` in a temporary directory.
 type opensslCA struct {
-	t       *testing.T
-	bin     string
-	dir     string
-	cert    *x509.Certificate
-	certPEM string
+	t    *testing.T
+	bin  string
+	dir  string
+	cert *x509.Certificate
 }
 
 const opensslConf = `[ ca ]

@@ -133,7 +133,8 @@ func (s Status) String() string {
 type Result struct {
 	Status Status
 	// Entry is the listing, for StatusRevoked and StatusSuspended (its
-	// Reason, RevocationTime and InvalidityDate).
+	// Reason, RevocationTime and InvalidityDate); otherwise its Reason is
+	// ReasonAbsent.
 	Entry Entry
 	// Covered are the reasons the CRL covers.
 	Covered ReasonFlags
@@ -171,7 +172,7 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Covered: covered}
+	res := Result{Covered: covered, Entry: Entry{Reason: ReasonAbsent}}
 	lookup := func(x *CRL) (Entry, bool) {
 		if indirect {
 			return x.Index.LookupIssuer(cert.SerialNumber, x.RawIssuer, cert.RawIssuer)
