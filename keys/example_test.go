@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
@@ -99,4 +100,45 @@ func ExampleParseFASLevel() {
 	// Output:
 	// urn:be:fedict:iam:fas:Level450 <nil>
 	// true
+}
+
+func ExampleCheckPassword() {
+	err := keys.CheckPassword("summer2025")
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, keys.ErrPasswordTooShort), errors.Is(err, keys.ErrPasswordNoSymbol), errors.Is(err, keys.ErrPasswordNoDigit))
+	fmt.Println(keys.CheckPassword("Tr0ub4dor&3-horse!"))
+	// Output:
+	// keys: password rejected: fewer than 15 characters (has 10); no symbol (punctuation or other sign)
+	// true true false
+	// <nil>
+}
+
+// The lifecycle of arts. 5 and 5 bis: a password is changed at first use,
+// a blocked key is replaced by a new one.
+func ExampleLifecycle() {
+	now := time.Date(2025, 3, 26, 9, 0, 0, 0, time.UTC)
+	lc := keys.NewLifecycle(keys.LifecycleOptions{Now: func() time.Time { return now }})
+	pwd, _ := keys.NewRegistry().Lookup(keys.IDPassword)
+
+	c := lc.Issue(pwd)
+	fmt.Println(c.State, lc.Use(&c))
+	fmt.Println(lc.ChangePassword(&c, "Tr0ub4dor&3-horse!"), c.State)
+
+	_ = lc.Block(&c)
+	var te *keys.TransitionError
+	fmt.Println(errors.As(lc.ChangePassword(&c, "An0ther:Secret-Phrase"), &te), te)
+	n, _ := lc.Replace(&c)
+	fmt.Println(c.State, n.State, n.Generation)
+
+	_ = lc.ChangePassword(&n, "An0ther:Secret-Phrase")
+	fmt.Println(lc.Use(&n))
+	now = now.Add(keys.DefaultRotationPeriod) // 90 days later
+	fmt.Println(lc.Use(&n), n.State)
+	// Output:
+	// must-change keys: password must be changed before use (art. 5)
+	// <nil> active
+	// true keys: credential of "password": change-password not allowed in state blocked
+	// deactivated must-change 2
+	// <nil>
+	// keys: password must be changed: the rotation period of 2160h0m0s has passed (art. 5) must-change
 }

@@ -141,17 +141,21 @@ func (k KeyType) WorksOn(c levels.Channel) bool {
 }
 
 // Presented returns the key as an access decision sees it: its identifier,
-// level and channels (never nil), and whether it is the eID signature
-// certificate that art. 11 restricts (a key type with the factor
-// FactorEIDSignatureCertificate). Certificate is left nil: for a key type
-// that UsesCertificate, the caller sets it from the validation of the
-// certificate actually presented (package x509check).
+// level and channels (never nil), whether it rests on a certificate
+// (UsesCertificate) and whether it is the eID signature certificate that
+// art. 11 restricts (a key type with the factor
+// FactorEIDSignatureCertificate). The state is active; Credential.Presented
+// gives a user's credential its own state. Certificate and Holder are left
+// empty: for a key type that UsesCertificate, the caller sets Certificate
+// from the validation of the certificate actually presented (package
+// x509check).
 func (k KeyType) Presented() levels.PresentedKey {
 	return levels.PresentedKey{
-		Type:         string(k.ID),
-		Level:        k.Level,
-		Channels:     k.EffectiveChannels(),
-		EIDSignature: k.Has(FactorEIDSignatureCertificate),
+		Type:            string(k.ID),
+		Level:           k.Level,
+		Channels:        k.EffectiveChannels(),
+		EIDSignature:    k.Has(FactorEIDSignatureCertificate),
+		UsesCertificate: k.UsesCertificate(),
 	}
 }
 

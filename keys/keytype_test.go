@@ -83,7 +83,8 @@ func TestBuiltins(t *testing.T) {
 				}
 			}
 			p := k.Presented()
-			if p.Type != string(tt.id) || p.Level != tt.level || p.EIDSignature != tt.sig || p.Certificate != nil {
+			if p.Type != string(tt.id) || p.Level != tt.level || p.EIDSignature != tt.sig || p.UsesCertificate != tt.cert ||
+				p.Certificate != nil || p.State != levels.KeyActive {
 				t.Errorf("Presented() = %+v", p)
 			}
 			if !slices.Equal(p.Channels, tt.channels) {
