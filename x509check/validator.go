@@ -30,6 +30,8 @@ type Validator struct {
 	chains *boundedCache[[32]byte, []*x509.Certificate]
 	ocsp   *boundedCache[string, *ocspAnswer]
 	flight singleflight.Group
+	// chainFlight coalesces concurrent path verifications of one leaf.
+	chainFlight singleflight.Group
 
 	// ocspRequests counts OCSP requests sent (for tests and metrics).
 	mu           sync.Mutex
@@ -173,6 +175,24 @@ func (v *Validator) chain(cert *x509.Certificate, extra []*x509.Certificate, at 
 	if c, ok := v.chains.get(key); ok && withinValidity(c, at) {
 		return c, nil
 	}
+	fk := sha256.New()
+	fk.Write(cert.Raw)
+	for _, e := range extra {
+		fk.Write(e.Raw)
+	}
+	c, err, _ := v.chainFlight.Do(string(fk.Sum(nil)), func() (any, error) {
+		return v.verify(cert, extra, at)
+	})
+	if c == nil {
+		return nil, err
+	}
+	return c.([]*x509.Certificate), err
+}
+
+// verify builds and verifies a path; concurrent calls for one certificate
+// are coalesced by chain.
+func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	key := sha256.Sum256(cert.Raw)
 	inter := x509.NewCertPool()
 	if v.opts.Intermediates != nil {
 		inter = v.opts.Intermediates.Clone()
