@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -271,7 +271,7 @@ func TestDownloadBelgianRoots(t *testing.T) {
 	files := map[string]string{
 		"/belgiumrs2.crt": "belgiumrca2.pem",
 		"/belgiumrs3.crt": "belgiumrca3.pem",
-		"/belgiumrs4.crt": "belgiumrca4b.pem",      // the re-issue: same key, same pin
+		"/belgiumrs4.crt": "belgiumrca4b.pem",     // the re-issue: same key, same pin
 		"/eid/brca6.crt":  "citizenca-202002.pem", // wrong: a CA certificate, not Root CA6
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
