@@ -122,6 +122,36 @@ func (l *List) TrustAnchors(t time.Time) []*x509.Certificate {
 	return out
 }
 
+// AllTrustAnchors returns the certificates of every CA/QC service that
+// was granted at some time in its listed history: a pool for path building
+// when the time to check against (each certificate's issuance) is not
+// known yet; Qualify then tells whether the service was granted when it
+// mattered.
+func (l *List) AllTrustAnchors() []*x509.Certificate {
+	var out []*x509.Certificate
+	seen := map[string]bool{}
+	for _, s := range l.Services() {
+		ever := false
+		for _, in := range append([]ServiceInstance{s.ServiceInstance}, s.History...) {
+			if in.Type == SvcTypeCAQC && in.Granted() {
+				ever = true
+			}
+		}
+		if !ever {
+			continue
+		}
+		for _, id := range s.Identities() {
+			for _, c := range id.Certificates {
+				if !seen[string(c.Raw)] {
+					seen[string(c.Raw)] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // CertPool returns TrustAnchors(t) as a pool.
 func (l *List) CertPool(t time.Time) *x509.CertPool {
 	p := x509.NewCertPool()
