@@ -2,6 +2,7 @@ package tl
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -40,14 +41,14 @@ type Qualification struct {
 	QSCD bool `json:"qscd"`
 	// QSCDManagedOnBehalf is true when the list says a provider manages the
 	// QSCD on the holder's behalf.
-	QSCDManagedOnBehalf bool `json:"qscdManagedOnBehalf,omitempty"`
+	QSCDManagedOnBehalf bool `json:"qscd_managed_on_behalf,omitempty"`
 	// Provider and Service name the deciding trust service, if any.
 	Provider string `json:"provider,omitempty"`
 	Service  string `json:"service,omitempty"`
 	// Status is the deciding service's status URI at Time, StatusStart
 	// when that status began.
 	Status      string    `json:"status,omitempty"`
-	StatusStart time.Time `json:"statusStart,omitzero"`
+	StatusStart time.Time `json:"status_start,omitzero"`
 	// Qualifiers are the list's qualifier URIs that applied.
 	Qualifiers []string `json:"qualifiers,omitempty"`
 	// Conflict is set when services or qualifiers disagree (the
@@ -79,14 +80,23 @@ func (q Qualification) Label() string {
 	return "QC"
 }
 
+// MarshalJSON adds the label to the fields.
+func (q Qualification) MarshalJSON() ([]byte, error) {
+	type fields Qualification
+	return json.Marshal(struct {
+		Label string `json:"label"`
+		fields
+	}{q.Label(), fields(q)})
+}
+
 // String returns the label and the reason.
 func (q Qualification) String() string { return q.Label() + ": " + q.Reason }
 
 // Result is a certificate's qualification at its issuance and at the
 // validation time.
 type Result struct {
-	AtIssuance   Qualification `json:"atIssuance"`
-	AtValidation Qualification `json:"atValidation"`
+	AtIssuance   Qualification `json:"at_issuance"`
+	AtValidation Qualification `json:"at_validation"`
 }
 
 // CAServices returns the CA/QC services whose status counts as granted at
