@@ -20,6 +20,8 @@ import (
 // issuance (its NotBefore), and qualified when the list said so at its
 // issuance; the list's verdict at the validation time (a service withdrawn
 // since, a QSCD status changed) is reported beside it.
+// (TrustedListQualification decides qualification only, leaving trust to
+// the Roots.)
 type TrustedList struct {
 	// List is the list, as tl.Verify returned it.
 	List *tl.List
