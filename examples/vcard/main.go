@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -29,27 +30,39 @@ import (
 )
 
 func main() {
-	os.Exit(run())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() int {
-	profile := flag.String("profile", "1.8", "applet profile: 1.7 (RSA-2048) or 1.8 (EC P-384)")
-	dump := flag.String("dump", "", "serve this card dump folder instead of a generated card")
-	pin := flag.String("pin", vcard.DefaultPIN, "cardholder PIN (4 to 12 digits)")
-	seed := flag.String("seed", "", "seed for a reproducible card (default: random)")
-	addr := flag.String("addr", "127.0.0.1:35963", "vpcd address (35963: reader \"Virtual PCD 00 00\", 35964: \"Virtual PCD 00 01\")")
-	export := flag.String("export", "", "write the test PKI (PEM certificates and keys) to this folder")
-	once := flag.Bool("once", false, "exit when the card is removed instead of reconnecting")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: vcard [flags]\n\nRuns a virtual Belgian eID card in a vpcd reader of pcscd until interrupted.\n\n")
-		flag.PrintDefaults()
+// run is the command; it returns the exit status: 0 when interrupted (or
+// the card removed with -once), 1 on failure, 2 on bad usage.
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("vcard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	profile := fs.String("profile", "1.8", "applet profile: 1.7 (RSA-2048) or 1.8 (EC P-384)")
+	dump := fs.String("dump", "", "serve this card dump folder instead of a generated card")
+	pin := fs.String("pin", vcard.DefaultPIN, "cardholder PIN (4 to 12 digits)")
+	seed := fs.String("seed", "", "seed for a reproducible card (default: random)")
+	addr := fs.String("addr", "127.0.0.1:35963", "vpcd address (35963: reader \"Virtual PCD 00 00\", 35964: \"Virtual PCD 00 01\")")
+	export := fs.String("export", "", "write the test PKI (PEM certificates and keys) to this folder")
+	once := fs.Bool("once", false, "exit when the card is removed instead of reconnecting")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: vcard [flags]\n\nRuns a virtual Belgian eID card in a vpcd reader of pcscd until interrupted.\n\n")
+		fs.PrintDefaults()
 	}
-	flag.Parse()
-	if flag.NArg() != 0 {
-		flag.Usage()
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	var card *vcard.Card
 	var err error
@@ -58,7 +71,7 @@ func run() int {
 	} else {
 		p, perr := vcard.ParseProfile(*profile)
 		if perr != nil {
-			fmt.Fprintln(os.Stderr, perr)
+			fmt.Fprintln(stderr, perr)
 			return 2
 		}
 		o := vcard.Options{Profile: p, PIN: *pin}
@@ -68,23 +81,21 @@ func run() int {
 		card, err = vcard.New(o)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	if *export != "" {
 		if card.PKI() == nil {
-			fmt.Fprintln(os.Stderr, "vcard: -export needs a generated card, not -dump")
+			fmt.Fprintln(stderr, "vcard: -export needs a generated card, not -dump")
 			return 2
 		}
 		if err := card.PKI().Export(*export); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			fmt.Fprintln(stderr, err)
 			return 1
 		}
 		log.Info("test PKI exported", "dir", *export)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	log.Info("virtual card ready", "profile", card.Profile().String(), "vpcd", *addr, "atr", fmt.Sprintf("% X", card.ATR()))
 	for {
 		err := card.ServeVPCD(ctx, *addr)
@@ -98,7 +109,7 @@ func run() int {
 			log.Info("card removed")
 		}
 		if *once {
-			if err != nil && !errors.Is(err, context.Canceled) {
+			if err != nil {
 				return 1
 			}
 			return 0
