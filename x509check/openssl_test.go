@@ -108,7 +108,7 @@ func (d *countingDoer) Do(r *http.Request) (*http.Response, error) {
 // certificate send exactly one OCSP request to the openssl responder.
 func TestConcurrentValidationsOneRequest(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
-	p.StartOCSP(t, 5)
+	responder := p.StartOCSP(t, 5)
 	doer := &countingDoer{next: &http.Client{}}
 	v, err := x509check.NewValidator(x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
@@ -138,6 +138,14 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	}
 	if n := doer.n.Load(); n != 1 || v.OCSPRequests() != 1 {
 		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, v.OCSPRequests())
+	}
+	// The responder logs a request line as it reads one.
+	deadline := time.Now().Add(5 * time.Second)
+	for responder.Requests() < 1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := responder.Requests(); n != 1 {
+		t.Fatalf("openssl ocsp received %d requests, want exactly 1", n)
 	}
 }
 
