@@ -95,6 +95,7 @@ func loadCatalog(b []byte) (*catalog, error) {
 		return nil, fmt.Errorf("levels: embedded catalog: %w", err)
 	}
 	c := &catalog{byName: map[string][]int32{}, byNorm: map[string][]int32{}, formID: -1}
+	transfers := false
 	for _, g := range f.Groups {
 		if len(g.Applications) == 0 || len(g.Articles) == 0 || !g.Requirement.Valid() {
 			return nil, fmt.Errorf("levels: embedded catalog: bad group %q", g.ID)
@@ -102,6 +103,10 @@ func loadCatalog(b []byte) (*catalog, error) {
 		if (g.Portal == NoPortal) == (g.Channels == nil) {
 			return nil, fmt.Errorf("levels: embedded catalog: group %q needs a portal or channels", g.ID)
 		}
+		if g.Channels == nil && transfers {
+			return nil, fmt.Errorf("levels: embedded catalog: portal group %q after art. 3.4 groups", g.ID)
+		}
+		transfers = transfers || g.Channels != nil
 		for i, name := range g.Applications {
 			c.all = append(c.all, Application{
 				ID:          fmt.Sprintf("%s/%d", g.ID, i+1),
@@ -122,9 +127,6 @@ func loadCatalog(b []byte) (*catalog, error) {
 	}
 	for i := range c.all {
 		a := &c.all[i]
-		if i >= c.annex && a.Channels == nil {
-			return nil, fmt.Errorf("levels: embedded catalog: portal group %q after art. 3.4 groups", a.Group)
-		}
 		for _, n := range append([]string{a.Name}, a.Aliases...) {
 			c.byName[n] = append(c.byName[n], int32(i))
 			k := normName(n)

@@ -408,3 +408,11 @@ func TestUnlockedBy(t *testing.T) {
 		})
 	}
 }
+
+func TestCatalogIsACopy(t *testing.T) {
+	c := levels.Catalog()
+	c[0].Name = "changed"
+	if levels.Catalog()[0].Name != "Dimona (non sécurisée)" {
+		t.Error("modifying the result of Catalog changed the catalog")
+	}
+}

@@ -1,9 +1,14 @@
 package levels
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrUnknownChannel is returned (wrapped) by ParseChannel for a name that is
+// not a channel.
+var ErrUnknownChannel = errors.New("levels: unknown channel")
 
 // Channel is the way an application is reached (art. 3 and 3.4).
 // The zero value is ChannelPortal.
@@ -38,7 +43,7 @@ func ParseChannel(s string) (Channel, error) {
 	case "mq", "mqseries":
 		return ChannelMQSeries, nil
 	}
-	return 0, fmt.Errorf("levels: unknown channel %q (want portal, ftp or mqseries)", s)
+	return 0, fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, s)
 }
 
 // MarshalText implements encoding.TextMarshaler.

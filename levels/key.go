@@ -64,6 +64,11 @@ func (k *PresentedKey) certificateBased() bool {
 	return false
 }
 
+// presented reports whether a key was presented at all.
+func (k *PresentedKey) presented() bool {
+	return k.Type != "" || k.Level != None || k.Certificate != nil || k.EIDSignature || k.UsesCertificate
+}
+
 // CertificateStatus is what art. 7 asks of a certificate: issued by a CA on
 // the published list, qualified (or of a type on the list of accepted
 // certificates), neither expired nor revoked. Package x509check produces it

@@ -88,3 +88,29 @@ func (p *Portal) UnmarshalText(b []byte) error {
 	*p = v
 	return nil
 }
+
+// levelArticle is the clause of art. 3 that ties a portal's applications to
+// key levels (3.1.e, 3.2.f, 3.3.d).
+func (p Portal) levelArticle() string {
+	switch p {
+	case PortalBelgium:
+		return "3.2.f"
+	case PortalEHealth:
+		return "3.3.d"
+	case PortalSocialSecurity:
+		return "3.1.e"
+	}
+	return "3.4"
+}
+
+// designationArticle is the clause that limits users designated by an
+// access manager (3.1.d, 3.2.d); "3.4" over (S)FTP and MQSeries.
+func (p Portal) designationArticle() string {
+	switch p {
+	case PortalSocialSecurity:
+		return "3.1.d"
+	case PortalBelgium:
+		return "3.2.d"
+	}
+	return "3.4"
+}

@@ -1,0 +1,370 @@
+// Package testpki builds, at test time, a small Belgian-like PKI (a root, a
+// Citizen CA, citizen authentication and signature certificates with the
+// real Belgian eID policy OIDs and QCStatements, an RRN certificate and a
+// delegated OCSP responder), keeps it in an OpenSSL CA database, and runs
+// the real OpenSSL tools on it: `openssl ca -revoke` (with a reason or on
+// hold), `openssl ca -gencrl` and an `openssl ocsp` responder on loopback.
+package testpki
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testenv"
+)
+
+// Belgian eID policy OIDs under Root CA6 and the ETSI ones used here.
+var (
+	PolicyCitizenAuth = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 1, 1, 1000}
+	PolicyCitizenSign = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 1, 2, 1000}
+	PolicyRRN         = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 0, 1}
+	PolicyQCPnQSCD    = asn1.ObjectIdentifier{0, 4, 0, 194112, 1, 2}
+
+	oidQCStatements = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 3}
+	oidQcCompliance = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 1}
+	oidQcSSCD       = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 4}
+	oidQcType       = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 6}
+	oidQcTypeESign  = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 6, 1}
+	oidOCSPNoCheck  = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+)
+
+// Cert is a certificate with its key and the files holding them (PEM).
+type Cert struct {
+	Cert     *x509.Certificate
+	Key      crypto.Signer
+	CertPath string
+	KeyPath  string
+}
+
+// PKI is the generated hierarchy.
+type PKI struct {
+	Dir     string
+	OCSPURL string // address in the leaves' AIA
+	CRLURL  string // address in the leaves' CRL distribution point
+
+	Root      *Cert // "Belgium Test Root CA6", self-signed
+	CA        *Cert // "Citizen Test CA", issued by Root
+	Auth      *Cert // citizen authentication certificate (good)
+	Sign      *Cert // citizen signature certificate, qualified (good)
+	RRN       *Cert // RRN certificate, issued by Root
+	Revoked   *Cert // citizen authentication certificate, revoked (keyCompromise)
+	Held      *Cert // citizen signature certificate, on hold
+	Responder *Cert // delegated OCSP responder of CA (id-kp-OCSPSigning, ocsp-nocheck)
+	Other     *Cert // an OCSP signing certificate issued by Root, not by CA
+
+	serial int64
+}
+
+// Options shape the PKI. Zero values: a free loopback port for OCSP, and
+// the current time.
+type Options struct {
+	OCSPPort int       // port of the OCSP address in the leaves' AIA
+	Now      time.Time // certificates are valid from Now-1h for a year
+}
+
+// FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// New builds the PKI in a temporary folder and records every leaf in an
+// OpenSSL CA database (openssl ca -valid), revoking Revoked (keyCompromise)
+// and holding Held (certificateHold) with openssl ca. It needs openssl.
+func New(t testing.TB, o Options) *PKI {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.OCSPPort == 0 {
+		o.OCSPPort = FreePort(t)
+	}
+	p := &PKI{Dir: t.TempDir(), serial: 0x1000}
+	p.OCSPURL = "http://127.0.0.1:" + strconv.Itoa(o.OCSPPort)
+	p.CRLURL = "http://127.0.0.1:" + strconv.Itoa(o.OCSPPort) + "/citizen.crl"
+	nb, na := o.Now.Add(-time.Hour), o.Now.Add(365*24*time.Hour)
+
+	p.Root = p.make(t, "root", nil, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Belgium Test Root CA6"},
+		NotBefore: nb.Add(-24 * time.Hour), NotAfter: na.Add(10 * 365 * 24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}, elliptic.P384())
+	p.CA = p.make(t, "ca", p.Root, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen Test CA", SerialNumber: "202601"},
+		NotBefore: nb.Add(-time.Hour), NotAfter: na.Add(5 * 365 * 24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}, elliptic.P384())
+	leaf := func(name, cn string, ku x509.KeyUsage, pol []asn1.ObjectIdentifier, qc bool) *Cert {
+		tmpl := &x509.Certificate{
+			Subject:   pkix.Name{Country: []string{"BE"}, CommonName: cn, SerialNumber: "71715100070"},
+			NotBefore: nb, NotAfter: na,
+			KeyUsage:              ku,
+			PolicyIdentifiers:     pol,
+			Policies:              oids(pol),
+			OCSPServer:            []string{p.OCSPURL},
+			CRLDistributionPoints: []string{p.CRLURL},
+		}
+		if qc {
+			tmpl.ExtraExtensions = []pkix.Extension{QCStatements(true)}
+		}
+		return p.make(t, name, p.CA, tmpl, elliptic.P256())
+	}
+	p.Auth = leaf("auth", "Alice Test (Authentication)", x509.KeyUsageDigitalSignature, []asn1.ObjectIdentifier{PolicyCitizenAuth}, false)
+	p.Sign = leaf("sign", "Alice Test (Signature)", x509.KeyUsageContentCommitment, []asn1.ObjectIdentifier{PolicyCitizenSign, PolicyQCPnQSCD}, true)
+	p.Revoked = leaf("revoked", "Bob Test (Authentication)", x509.KeyUsageDigitalSignature, []asn1.ObjectIdentifier{PolicyCitizenAuth}, false)
+	p.Held = leaf("held", "Carol Test (Signature)", x509.KeyUsageContentCommitment, []asn1.ObjectIdentifier{PolicyCitizenSign, PolicyQCPnQSCD}, true)
+	p.RRN = p.make(t, "rrn", p.Root, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, Organization: []string{"RRN"}, CommonName: "RRN"},
+		NotBefore: nb, NotAfter: na,
+		KeyUsage:          x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		PolicyIdentifiers: []asn1.ObjectIdentifier{PolicyRRN},
+		Policies:          oids([]asn1.ObjectIdentifier{PolicyRRN}),
+	}, elliptic.P256())
+	nocheck := pkix.Extension{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}
+	p.Responder = p.make(t, "responder", p.CA, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen Test CA OCSP Responder"},
+		NotBefore: nb, NotAfter: na,
+		KeyUsage:        x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+		ExtraExtensions: []pkix.Extension{nocheck},
+	}, elliptic.P256())
+	p.Other = p.make(t, "other", p.Root, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Some Other OCSP Responder"},
+		NotBefore: nb, NotAfter: na,
+		KeyUsage:        x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+		ExtraExtensions: []pkix.Extension{nocheck},
+	}, elliptic.P256())
+
+	// The CA database of the Citizen CA, kept by openssl itself.
+	conf := fmt.Sprintf(`[ ca ]
+default_ca = citizen
+[ citizen ]
+dir = %s
+database = $dir/index.txt
+new_certs_dir = $dir
+certificate = $dir/ca.pem
+private_key = $dir/ca.key
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+default_md = sha256
+default_crl_days = 1
+policy = anything
+unique_subject = no
+[ anything ]
+commonName = supplied
+`, p.Dir)
+	write(t, filepath.Join(p.Dir, "ca.cnf"), []byte(conf))
+	write(t, filepath.Join(p.Dir, "index.txt"), nil)
+	write(t, filepath.Join(p.Dir, "index.txt.attr"), []byte("unique_subject = no\n"))
+	write(t, filepath.Join(p.Dir, "serial"), []byte("2000\n"))
+	write(t, filepath.Join(p.Dir, "crlnumber"), []byte("01\n"))
+	for _, c := range []*Cert{p.Auth, p.Sign, p.Revoked, p.Held, p.Responder} {
+		p.OpenSSLCA(t, openssl, "-valid", c.CertPath)
+	}
+	p.OpenSSLCA(t, openssl, "-revoke", p.Revoked.CertPath, "-crl_reason", "keyCompromise")
+	p.OpenSSLCA(t, openssl, "-revoke", p.Held.CertPath, "-crl_hold", "holdInstructionReject")
+	return p
+}
+
+// OpenSSLCA runs `openssl ca` on the Citizen CA's database with args.
+func (p *PKI) OpenSSLCA(t testing.TB, openssl string, args ...string) []byte {
+	t.Helper()
+	all := append([]string{"ca", "-batch", "-config", filepath.Join(p.Dir, "ca.cnf")}, args...)
+	cmd := exec.Command(openssl, all...)
+	cmd.Dir = p.Dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl %v: %v\n%s", all, err, out)
+	}
+	return out
+}
+
+// GenCRL makes a CRL of the Citizen CA with `openssl ca -gencrl` valid for
+// hours, and returns it in DER.
+func (p *PKI) GenCRL(t testing.TB, hours int) []byte {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	out := filepath.Join(p.Dir, "citizen.crl.pem")
+	p.OpenSSLCA(t, openssl, "-gencrl", "-crlhours", strconv.Itoa(hours), "-out", out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatalf("openssl -gencrl wrote no PEM CRL")
+	}
+	return blk.Bytes
+}
+
+// Responder is a running `openssl ocsp` responder.
+type Responder struct {
+	URL string
+	cmd *exec.Cmd
+}
+
+// StartOCSP runs `openssl ocsp` on the CA database, signing with the
+// delegated responder certificate, on the port of p.OCSPURL; nmin > 0 sets
+// nextUpdate to nmin minutes after thisUpdate (0 omits nextUpdate). It
+// waits until the responder accepts connections and stops it when the test
+// ends.
+func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	port := p.OCSPURL[len("http://127.0.0.1:"):]
+	args := []string{"ocsp", "-index", filepath.Join(p.Dir, "index.txt"), "-port", port,
+		"-rsigner", p.Responder.CertPath, "-rkey", p.Responder.KeyPath, "-CA", p.CA.CertPath, "-ignore_err"}
+	if nmin > 0 {
+		args = append(args, "-nmin", strconv.Itoa(nmin))
+	}
+	cmd := exec.Command(openssl, args...)
+	logb := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logb, logb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var exited atomic.Bool
+	done := make(chan struct{})
+	go func() { cmd.Wait(); exited.Store(true); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	// Wait for the listening message: a probe connection would block the
+	// single-threaded responder.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logb.String(), "waiting for OCSP client connections") {
+		if exited.Load() || time.Now().After(deadline) {
+			t.Fatalf("openssl ocsp did not start on port %s:\n%s", port, logb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return &Responder{URL: p.OCSPURL, cmd: cmd}
+}
+
+// QCStatements returns a QCStatements extension with QcCompliance, QcType
+// esign and, when sscd is true, QcSSCD.
+func QCStatements(sscd bool) pkix.Extension {
+	type st struct {
+		ID   asn1.ObjectIdentifier
+		Info asn1.RawValue `asn1:"optional"`
+	}
+	types, _ := asn1.Marshal([]asn1.ObjectIdentifier{oidQcTypeESign})
+	sts := []st{{ID: oidQcCompliance}}
+	if sscd {
+		sts = append(sts, st{ID: oidQcSSCD})
+	}
+	sts = append(sts, st{ID: oidQcType, Info: asn1.RawValue{FullBytes: types}})
+	v, err := asn1.Marshal(sts)
+	if err != nil {
+		panic(err)
+	}
+	return pkix.Extension{Id: oidQCStatements, Value: v}
+}
+
+// Issue makes a certificate from tmpl signed by parent (nil: self-signed)
+// with a fresh P-256 key, written as name.pem and name.key in p.Dir.
+func (p *PKI) Issue(t testing.TB, name string, parent *Cert, tmpl *x509.Certificate) *Cert {
+	t.Helper()
+	return p.make(t, name, parent, tmpl, elliptic.P256())
+}
+
+func (p *PKI) make(t testing.TB, name string, parent *Cert, tmpl *x509.Certificate, curve elliptic.Curve) *Cert {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.serial++
+	tmpl.SerialNumber = big.NewInt(p.serial)
+	signer, issuer := crypto.Signer(key), tmpl
+	if parent != nil {
+		signer, issuer = parent.Key, parent.Cert
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kd, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &Cert{Cert: c, Key: key,
+		CertPath: filepath.Join(p.Dir, name+".pem"), KeyPath: filepath.Join(p.Dir, name+".key")}
+	write(t, out.CertPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	write(t, out.KeyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd}))
+	return out
+}
+
+func write(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func oids(in []asn1.ObjectIdentifier) []x509.OID {
+	var out []x509.OID
+	for _, o := range in {
+		ints := make([]uint64, len(o))
+		for i, v := range o {
+			ints[i] = uint64(v)
+		}
+		x, err := x509.OIDFromInts(ints)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, x)
+	}
+	return out
+}

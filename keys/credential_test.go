@@ -1,0 +1,284 @@
+package keys_test
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
+)
+
+// fakeClock is an injectable clock for the lifecycle.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) Now() time.Time          { return c.t }
+func (c *fakeClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newClock() *fakeClock { return &fakeClock{t: time.Date(2025, 3, 26, 9, 0, 0, 0, time.UTC)} }
+
+const goodPassword = "Tr0ub4dor&3-horse!"
+
+func builtin(t *testing.T, id keys.ID) keys.KeyType {
+	t.Helper()
+	k, ok := keys.NewRegistry().Lookup(id)
+	if !ok {
+		t.Fatalf("no built-in %q", id)
+	}
+	return k
+}
+
+// TestTransitions lists every (state, event) pair: the lifecycle allows
+// exactly these, and the Lifecycle methods follow the table.
+func TestTransitions(t *testing.T) {
+	allowed := map[keys.State]map[keys.Event]keys.State{
+		keys.StateMustChange:  {keys.EventChangePassword: keys.StateActive, keys.EventReportLost: keys.StateDeactivated, keys.EventBlock: keys.StateBlocked},
+		keys.StateActive:      {keys.EventChangePassword: keys.StateActive, keys.EventRotationDue: keys.StateMustChange, keys.EventReportLost: keys.StateDeactivated, keys.EventBlock: keys.StateBlocked},
+		keys.StateBlocked:     {keys.EventReportLost: keys.StateDeactivated, keys.EventReplace: keys.StateDeactivated},
+		keys.StateDeactivated: {keys.EventReplace: keys.StateDeactivated},
+	}
+	states := []keys.State{keys.StateMustChange, keys.StateActive, keys.StateDeactivated, keys.StateBlocked}
+	events := []keys.Event{keys.EventChangePassword, keys.EventRotationDue, keys.EventReportLost, keys.EventBlock, keys.EventReplace}
+	for _, s := range states {
+		for _, e := range events {
+			want, ok := allowed[s][e]
+			t.Run(s.String()+"/"+e.String(), func(t *testing.T) {
+				got, gotOK := keys.Transition(s, e)
+				if gotOK != ok || got != want {
+					t.Fatalf("Transition(%v, %v) = %v, %v; want %v, %v", s, e, got, gotOK, want, ok)
+				}
+				if e == keys.EventRotationDue {
+					return // driven by the clock, see TestRotation
+				}
+				clock := newClock()
+				lc := keys.NewLifecycle(keys.LifecycleOptions{Now: clock.Now})
+				c := lc.Issue(builtin(t, keys.IDPassword))
+				c.State = s
+				var err error
+				switch e {
+				case keys.EventChangePassword:
+					err = lc.ChangePassword(&c, goodPassword)
+				case keys.EventReportLost:
+					err = lc.ReportLost(&c)
+				case keys.EventBlock:
+					err = lc.Block(&c)
+				case keys.EventReplace:
+					var n keys.Credential
+					n, err = lc.Replace(&c)
+					if ok && (n.State != keys.StateMustChange || n.Generation != 2 || !c.Replaced) {
+						t.Fatalf("Replace gave %+v (old %+v)", n, c)
+					}
+				}
+				if !ok {
+					var te *keys.TransitionError
+					if !errors.As(err, &te) || !errors.Is(err, keys.ErrForbiddenTransition) || te.From != s || te.Event != e {
+						t.Fatalf("%v in %v: err = %v, want a *TransitionError", e, s, err)
+					}
+					if c.State != s {
+						t.Fatalf("a refused %v moved the state from %v to %v", e, s, c.State)
+					}
+					return
+				}
+				if err != nil || c.State != want {
+					t.Fatalf("%v in %v: state %v, err %v; want %v", e, s, c.State, err, want)
+				}
+			})
+		}
+	}
+}
+
+// TestScenarios follows credentials through the cases of arts. 5 and 5 bis.
+func TestScenarios(t *testing.T) {
+	t.Run("must change at first use", func(t *testing.T) {
+		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now})
+		c := lc.Issue(builtin(t, keys.IDPassword))
+		if c.State != keys.StateMustChange || !c.HasPassword || c.Generation != 1 {
+			t.Fatalf("Issue = %+v", c)
+		}
+		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) {
+			t.Fatalf("first Use = %v, want ErrMustChange", err)
+		}
+		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrPasswordTooShort) || c.State != keys.StateMustChange {
+			t.Fatalf("weak password: %v, state %v", err, c.State)
+		}
+		if err := lc.ChangePassword(&c, goodPassword); err != nil {
+			t.Fatal(err)
+		}
+		if err := lc.Use(&c); err != nil {
+			t.Fatalf("Use after change = %v", err)
+		}
+	})
+	t.Run("key without password starts active", func(t *testing.T) {
+		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now})
+		c := lc.Issue(builtin(t, keys.IDItsme))
+		if c.State != keys.StateActive || c.HasPassword {
+			t.Fatalf("Issue(itsme) = %+v", c)
+		}
+		if err := lc.Use(&c); err != nil {
+			t.Fatal(err)
+		}
+		if err := lc.ChangePassword(&c, goodPassword); !errors.Is(err, keys.ErrNoPassword) {
+			t.Fatalf("ChangePassword on itsme = %v, want ErrNoPassword", err)
+		}
+	})
+	t.Run("lost key is deactivated for good", func(t *testing.T) {
+		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now})
+		c := lc.Issue(builtin(t, keys.IDTOTPApp))
+		if err := lc.ChangePassword(&c, goodPassword); err != nil {
+			t.Fatal(err)
+		}
+		if err := lc.ReportLost(&c); err != nil || c.State != keys.StateDeactivated {
+			t.Fatalf("ReportLost: %v, %v", err, c.State)
+		}
+		if err := lc.Use(&c); !errors.Is(err, keys.ErrDeactivated) {
+			t.Fatalf("Use of a lost key = %v", err)
+		}
+		if err := lc.ChangePassword(&c, goodPassword); !errors.Is(err, keys.ErrForbiddenTransition) {
+			t.Fatalf("re-activating a lost key by a password change = %v", err)
+		}
+		n, err := lc.Replace(&c)
+		if err != nil || n.State != keys.StateMustChange || n.Generation != 2 {
+			t.Fatalf("Replace = %+v, %v", n, err)
+		}
+		if _, err := lc.Replace(&c); !errors.Is(err, keys.ErrForbiddenTransition) {
+			t.Fatalf("second Replace of one credential = %v", err)
+		}
+	})
+	t.Run("blocked key is replaced", func(t *testing.T) {
+		clock := newClock()
+		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: clock.Now})
+		c := lc.Issue(builtin(t, keys.IDQualifiedCertificate))
+		if err := lc.ChangePassword(&c, goodPassword); err != nil {
+			t.Fatal(err)
+		}
+		if err := lc.Block(&c); err != nil {
+			t.Fatal(err)
+		}
+		if err := lc.Use(&c); !errors.Is(err, keys.ErrBlocked) {
+			t.Fatalf("Use of a blocked key = %v", err)
+		}
+		if err := lc.Block(&c); !errors.Is(err, keys.ErrForbiddenTransition) {
+			t.Fatalf("Block twice = %v", err)
+		}
+		clock.Advance(time.Hour)
+		n, err := lc.Replace(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != keys.StateDeactivated || n.State != keys.StateMustChange || n.Generation != 2 ||
+			n.KeyType != keys.IDQualifiedCertificate || !n.IssuedAt.Equal(clock.Now()) {
+			t.Fatalf("after Replace: old %+v, new %+v", c, n)
+		}
+	})
+}
+
+// TestRotation drives the clock past the rotation period.
+func TestRotation(t *testing.T) {
+	tests := []struct {
+		name   string
+		period time.Duration
+		after  time.Duration
+		due    bool
+	}{
+		{"default, just before", 0, keys.DefaultRotationPeriod - time.Second, false},
+		{"default, at the period", 0, keys.DefaultRotationPeriod, true},
+		{"30 days, after 31", 30 * 24 * time.Hour, 31 * 24 * time.Hour, true},
+		{"30 days, after 29", 30 * 24 * time.Hour, 29 * 24 * time.Hour, false},
+		{"off", -1, 10 * 365 * 24 * time.Hour, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newClock()
+			lc := keys.NewLifecycle(keys.LifecycleOptions{RotationPeriod: tt.period, Now: clock.Now})
+			c := lc.Issue(builtin(t, keys.IDPassword))
+			if err := lc.ChangePassword(&c, goodPassword); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(tt.after)
+			if got := lc.RotationDue(c); got != tt.due {
+				t.Fatalf("RotationDue = %v, want %v", got, tt.due)
+			}
+			err := lc.Use(&c)
+			if !tt.due {
+				if err != nil || c.State != keys.StateActive {
+					t.Fatalf("Use = %v, state %v", err, c.State)
+				}
+				return
+			}
+			if !errors.Is(err, keys.ErrMustChange) || c.State != keys.StateMustChange {
+				t.Fatalf("Use after the period = %v, state %v; want ErrMustChange", err, c.State)
+			}
+			if err := lc.ChangePassword(&c, "An0ther:Secret-Phrase"); err != nil {
+				t.Fatal(err)
+			}
+			if err := lc.Use(&c); err != nil || !c.ChangedAt.Equal(clock.Now()) {
+				t.Fatalf("Use after rotation = %v (changed at %v)", err, c.ChangedAt)
+			}
+		})
+	}
+	if got := keys.NewLifecycle(keys.LifecycleOptions{}).RotationPeriod(); got != keys.DefaultRotationPeriod {
+		t.Fatalf("zero options: rotation period %v, want %v", got, keys.DefaultRotationPeriod)
+	}
+}
+
+// TestLifecycleNeverLogsPasswords logs every state change and a refused
+// password, and checks the records name the states but no password.
+func TestLifecycleNeverLogsPasswords(t *testing.T) {
+	var buf bytes.Buffer
+	lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	c := lc.Issue(builtin(t, keys.IDPassword))
+	weak := "weakling-pass"
+	if err := lc.ChangePassword(&c, weak); err == nil {
+		t.Fatal("weak password accepted")
+	}
+	if err := lc.ChangePassword(&c, goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	if err := lc.Block(&c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Replace(&c); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, secret := range []string{weak, goodPassword} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("log reveals a password:\n%s", out)
+		}
+	}
+	for _, want := range []string{"new password refused", "no digit", "from=must-change", "state=active", "event=block", "state=blocked", "event=replace", "generation=2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "\n"); n != 6 {
+		t.Errorf("%d log records, want 6 (issue, refusal, change, block, replace, new issue):\n%s", n, out)
+	}
+}
+
+func TestCredentialPresented(t *testing.T) {
+	tests := []struct {
+		state keys.State
+		want  levels.KeyState
+	}{
+		{keys.StateActive, levels.KeyActive},
+		{keys.StateMustChange, levels.KeyMustChange},
+		{keys.StateDeactivated, levels.KeyDeactivated},
+		{keys.StateBlocked, levels.KeyBlocked},
+		{0, levels.KeyDeactivated},
+		{99, levels.KeyDeactivated},
+	}
+	k := builtin(t, keys.IDEID)
+	for _, tt := range tests {
+		t.Run(tt.state.String(), func(t *testing.T) {
+			c := keys.Credential{KeyType: k.ID, State: tt.state}
+			p := c.Presented(k)
+			if c.KeyState() != tt.want || p.State != tt.want || p.Type != "eid" || p.Level != levels.Column3 {
+				t.Fatalf("Presented = %+v, want state %v", p, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package keys
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/csam-go/csam/levels"
+)
+
+// Sentinel errors of key type definitions, wrapped in *DefinitionError and
+// matched with errors.Is.
+var (
+	// ErrMalformedJSON: the definition file is not valid JSON, or a value
+	// has the wrong JSON type.
+	ErrMalformedJSON = errors.New("keys: malformed JSON")
+	// ErrUnknownField: a definition has a field the format does not define.
+	ErrUnknownField = errors.New("keys: unknown field")
+	// ErrMissingField: a required field (id, names, level, factors) is absent.
+	ErrMissingField = errors.New("keys: missing field")
+	// ErrDuplicateID: the identifier is already registered, or appears twice
+	// in one file.
+	ErrDuplicateID = errors.New("keys: duplicate identifier")
+	// ErrUnknownLevel is levels.ErrUnknownLevel: the level is not none,
+	// column1, column2 or column3.
+	ErrUnknownLevel = levels.ErrUnknownLevel
+	// ErrUnknownChannel: a channel is not portal, ftp or mqseries.
+	ErrUnknownChannel = errors.New("keys: unknown channel")
+	// ErrUnknownFAS: a FAS level is not one of 100, 200, 300, 350, 400, 450,
+	// 500 (or its ACR value).
+	ErrUnknownFAS = errors.New("keys: unknown FAS level")
+	// ErrUnknownEIDAS: an eIDAS level is not low, substantial or high (or
+	// its URI).
+	ErrUnknownEIDAS = errors.New("keys: unknown eIDAS level")
+	// ErrInvalidValue: a value is well-typed but not acceptable (a malformed
+	// identifier, level none, an empty or repeated list element...).
+	ErrInvalidValue = errors.New("keys: invalid value")
+	// ErrTooLarge: the definition file exceeds MaxDefinitionBytes.
+	ErrTooLarge = errors.New("keys: definition file too large")
+)
+
+// Position is a place in a JSON input. Line and Column count from 1
+// (columns in bytes); Line 0 means the position is unknown.
+type Position struct {
+	Offset int64 // byte offset from the start of the input
+	Line   int
+	Column int
+}
+
+// IsValid reports whether the position is known.
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+func (p Position) String() string {
+	if !p.IsValid() {
+		return "-"
+	}
+	return fmt.Sprintf("%d:%d (offset %d)", p.Line, p.Column, p.Offset)
+}
+
+// DefinitionError reports one bad key type definition, given to Register or
+// read by LoadJSON. Err wraps one of the package's sentinel errors.
+type DefinitionError struct {
+	// ID is the definition's identifier, when known.
+	ID ID
+	// Index is the definition's position in a JSON file (0-based), or -1.
+	Index int
+	// Field names the JSON field at fault ("level", "channels[1]",
+	// "names.fr"), or "" for the definition or the file as a whole.
+	Field string
+	// Pos is where in the JSON input the problem is; unknown for Register.
+	Pos Position
+	// Err is the cause, wrapping a sentinel such as ErrUnknownLevel.
+	Err error
+}
+
+func (e *DefinitionError) Error() string {
+	var b strings.Builder
+	b.WriteString("keys: ")
+	sep := ""
+	if e.Pos.IsValid() {
+		fmt.Fprintf(&b, "line %d:%d", e.Pos.Line, e.Pos.Column)
+		sep = ": "
+	}
+	if e.Index >= 0 || e.ID != "" {
+		b.WriteString(sep)
+		b.WriteString("definition")
+		if e.Index >= 0 {
+			fmt.Fprintf(&b, " %d", e.Index)
+		}
+		if e.ID != "" {
+			fmt.Fprintf(&b, " %q", string(e.ID))
+		}
+		sep = ": "
+	}
+	if e.Field != "" {
+		b.WriteString(sep)
+		fmt.Fprintf(&b, "field %q", e.Field)
+		sep = ": "
+	}
+	b.WriteString(sep)
+	b.WriteString(strings.TrimPrefix(strings.TrimPrefix(e.Err.Error(), "keys: "), "levels: "))
+	return b.String()
+}
+
+func (e *DefinitionError) Unwrap() error { return e.Err }
+
+// joinErrors returns nil for no error, the error itself for one, and
+// errors.Join of them all otherwise.
+func joinErrors(errs []*DefinitionError) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	es := make([]error, len(errs))
+	for i, e := range errs {
+		es[i] = e
+	}
+	return errors.Join(es...)
+}

@@ -1,0 +1,136 @@
+package keys
+
+import (
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Registry holds key types by identifier: the built-ins and the future key
+// types registered at run time or loaded from definition files. A
+// registered key type is usable at once according to its level (art.
+// 3.1.e, 3.2.f, 3.3.d): the application catalog never changes for it.
+//
+// A Registry is safe for concurrent use. The zero value is an empty
+// registry, without the built-ins; NewRegistry returns one with them.
+type Registry struct {
+	mu   sync.RWMutex
+	byID map[ID]int
+	list []KeyType
+}
+
+// NewRegistry returns a registry holding the built-in key types (Builtins).
+func NewRegistry() *Registry {
+	r := &Registry{}
+	for _, k := range builtins {
+		r.add(k)
+	}
+	return r
+}
+
+// add stores k; the caller holds the write lock and has checked k.
+func (r *Registry) add(k KeyType) {
+	if r.byID == nil {
+		r.byID = make(map[ID]int)
+	}
+	r.byID[k.ID] = len(r.list)
+	r.list = append(r.list, k.Clone())
+}
+
+// Register adds a key type. It returns an error (one or several joined
+// *DefinitionError values) when k does not pass KeyType.Validate, or when
+// its identifier is already registered (ErrDuplicateID); the registry is
+// then unchanged.
+func (r *Registry) Register(k KeyType) error {
+	if err := k.Validate(); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.byID[k.ID]; dup {
+		return &DefinitionError{ID: k.ID, Index: -1, Field: "id",
+			Err: fmt.Errorf("%w %q: already registered", ErrDuplicateID, string(k.ID))}
+	}
+	r.add(k)
+	return nil
+}
+
+// Lookup returns the key type registered under id.
+func (r *Registry) Lookup(id ID) (KeyType, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	i, ok := r.byID[id]
+	if !ok {
+		return KeyType{}, false
+	}
+	return r.list[i].Clone(), true
+}
+
+// All returns every registered key type: the built-ins first in the order
+// of Builtins, then the others in the order they were registered.
+func (r *Registry) All() []KeyType {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]KeyType, len(r.list))
+	for i, k := range r.list {
+		out[i] = k.Clone()
+	}
+	return out
+}
+
+// Len returns the number of registered key types.
+func (r *Registry) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.list)
+}
+
+// LoadJSON reads a definition file with DecodeDefinitions and registers
+// every key type in it, in file order, and returns them. It is all or
+// nothing: on any error (see DecodeDefinitions; an identifier already
+// registered is ErrDuplicateID on field "id") nothing is registered.
+func (r *Registry) LoadJSON(rd io.Reader) ([]KeyType, error) {
+	data, err := readDefinitions(rd)
+	if err != nil {
+		return nil, err
+	}
+	kts, err := decodeDefinitions(data)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var errs []*DefinitionError
+	var p *posTable
+	for i, k := range kts {
+		if _, dup := r.byID[k.ID]; dup {
+			if p == nil {
+				p = &posTable{data: data}
+			}
+			errs = append(errs, &DefinitionError{ID: k.ID, Index: i, Field: "id", Pos: p.at(idOffset(data, i)),
+				Err: fmt.Errorf("%w %q: already registered", ErrDuplicateID, string(k.ID))})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	for _, k := range kts {
+		r.add(k)
+	}
+	out := make([]KeyType, len(kts))
+	for i, k := range kts {
+		out[i] = k.Clone()
+	}
+	return out, nil
+}
+
+// idOffset returns the offset of the "id" value of definition i in a file
+// that decoded without error.
+func idOffset(data []byte, i int) int64 {
+	elems, err := jsonArray(data, 0)
+	if err != nil || i >= len(elems) {
+		return 0
+	}
+	_, pos, _ := parseDefinition(elems[i].raw, elems[i].off, i)
+	return pos["id"]
+}

@@ -1,0 +1,353 @@
+package levels
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Sentinel errors of DecodeRequest, wrapped in a *RequestError (together
+// with ErrUnknownLevel, ErrUnknownPortal, ErrUnknownChannel,
+// ErrUnknownRole and ErrUnknownKeyState).
+var (
+	// ErrMalformedRequest: the input is not one JSON object of the request
+	// format (syntax error, wrong type, trailing data).
+	ErrMalformedRequest = errors.New("levels: malformed request")
+	// ErrUnknownField: the object has a field the format does not define.
+	ErrUnknownField = errors.New("levels: unknown field")
+	// ErrMissingField: a required field is absent or empty.
+	ErrMissingField = errors.New("levels: missing field")
+	// ErrUnknownApplication: no catalog entry has that name on that portal
+	// or channel.
+	ErrUnknownApplication = errors.New("levels: unknown application")
+	// ErrUnknownKeyType: key_type names no registered key type.
+	ErrUnknownKeyType = errors.New("levels: unknown key type")
+	// ErrConflict: fields that contradict each other.
+	ErrConflict = errors.New("levels: conflicting fields")
+)
+
+// RequestError reports bad input to DecodeRequest: the field at fault (a
+// path such as "roles[1]" or "key.level"; empty for the whole input) and
+// the error, which wraps one of the sentinels.
+type RequestError struct {
+	Field  string
+	Offset int64 // byte offset of a syntax error, or 0
+	Err    error
+}
+
+func (e *RequestError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "levels: ")
+	switch {
+	case e.Field != "":
+		return fmt.Sprintf("levels: request field %s: %s", e.Field, msg)
+	case e.Offset > 0:
+		return fmt.Sprintf("levels: request at byte %d: %s", e.Offset, msg)
+	}
+	return "levels: request: " + msg
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// DecodeOptions configures DecodeRequest. The zero value resolves no key
+// types.
+type DecodeOptions struct {
+	// ResolveKey returns the presented form of a key type by identifier
+	// (for instance from a keys.Registry: kt.Presented()). When nil, a
+	// request naming key_type is an error.
+	ResolveKey func(id string) (PresentedKey, bool)
+}
+
+// wire mirrors the JSON request with plain strings, so that each field is
+// checked, and reported, by name.
+type wireRequest struct {
+	Application      *string          `json:"application"`
+	Portal           string           `json:"portal"`
+	Channel          string           `json:"channel"`
+	User             string           `json:"user"`
+	Roles            []string         `json:"roles"`
+	DesignatedBy     *wireDesignation `json:"designated_by"`
+	EHealthQuality   string           `json:"ehealth_quality"`
+	TaxOnWeb         *TaxOnWeb        `json:"tax_on_web"`
+	HoldsCertificate bool             `json:"holds_certificate"`
+	Enterprise       *wireEnterprise  `json:"enterprise"`
+	Key              *wireKey         `json:"key"`
+	KeyType          string           `json:"key_type"`
+}
+
+type wireDesignation struct {
+	Manager    string   `json:"manager"`
+	Roles      []string `json:"roles"`
+	Authorised []string `json:"authorised"`
+}
+
+type wireEnterprise struct {
+	ID       string `json:"id"`
+	Managers []struct {
+		User string `json:"user"`
+		Role string `json:"role"`
+	} `json:"managers"`
+}
+
+type wireKey struct {
+	Type            string             `json:"type"`
+	Level           *string            `json:"level"`
+	Channels        []string           `json:"channels"`
+	EIDSignature    bool               `json:"eid_signature"`
+	UsesCertificate bool               `json:"uses_certificate"`
+	Certificate     *CertificateStatus `json:"certificate"`
+	State           string             `json:"state"`
+	Holder          string             `json:"holder"`
+}
+
+// maxRequest bounds the size of a request DecodeRequest reads.
+const maxRequest = 1 << 20
+
+// DecodeRequest reads one decision request as a JSON object, for example
+//
+//	{"application": "Dimona (sécurisé)", "portal": "securitesociale",
+//	 "roles": ["designated-user"],
+//	 "designated_by": {"roles": ["access-manager"], "authorised": ["Dimona (sécurisé)"]},
+//	 "key": {"type": "totp-app", "level": "column3", "channels": ["portal"]}}
+//
+// or with "key_type": "totp-app" resolved through opts.ResolveKey (an inline
+// "key" may then add only certificate, state and holder). It checks every
+// field: unknown fields, applications (resolved to their catalog names),
+// roles, levels, portals, channels and key states are errors. Every error
+// is a *RequestError naming the field and wrapping ErrMalformedRequest,
+// ErrUnknownField, ErrMissingField, ErrUnknownApplication,
+// ErrUnknownKeyType, ErrConflict, ErrUnknownLevel, ErrUnknownPortal,
+// ErrUnknownChannel, ErrUnknownRole or ErrUnknownKeyState. At most 1 MiB is
+// read.
+func DecodeRequest(r io.Reader, opts DecodeOptions) (Request, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxRequest+1))
+	if err != nil {
+		return Request{}, &RequestError{Err: fmt.Errorf("%w: %w", ErrMalformedRequest, err)}
+	}
+	if len(data) > maxRequest {
+		return Request{}, &RequestError{Err: fmt.Errorf("%w: larger than %d bytes", ErrMalformedRequest, maxRequest)}
+	}
+	return decodeRequest(data, opts)
+}
+
+func decodeRequest(data []byte, opts DecodeOptions) (Request, error) {
+	var w wireRequest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Request{}, jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Request{}, &RequestError{Offset: dec.InputOffset(), Err: fmt.Errorf("%w: data after the request object", ErrMalformedRequest)}
+	}
+	return w.request(opts)
+}
+
+// jsonError maps an encoding/json error to a *RequestError.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return &RequestError{Err: fmt.Errorf("%w: empty input", ErrMalformedRequest)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &RequestError{Err: fmt.Errorf("%w: unexpected end of input", ErrMalformedRequest)}
+	case errors.As(err, &syn):
+		return &RequestError{Offset: syn.Offset, Err: fmt.Errorf("%w: %s", ErrMalformedRequest, syn.Error())}
+	case errors.As(err, &typ):
+		f := typ.Field
+		if f == "" {
+			f = "(top level)"
+		}
+		return &RequestError{Field: f, Offset: typ.Offset, Err: fmt.Errorf("%w: JSON %s where %s is expected", ErrMalformedRequest, typ.Value, jsonKind(typ.Type.Kind().String()))}
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return &RequestError{Field: strings.Trim(f, `"`), Err: ErrUnknownField}
+	}
+	return &RequestError{Err: fmt.Errorf("%w: %s", ErrMalformedRequest, strings.TrimPrefix(err.Error(), "json: "))}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "ptr", "struct", "map":
+		return "an object"
+	case "slice", "array":
+		return "an array"
+	case "bool":
+		return "a boolean"
+	case "string":
+		return "a string"
+	}
+	return k
+}
+
+func fieldErr(field string, err error) error { return &RequestError{Field: field, Err: err} }
+
+func (w *wireRequest) request(opts DecodeOptions) (Request, error) {
+	var req Request
+	var err error
+	if req.Portal, err = ParsePortal(w.Portal); err != nil {
+		return Request{}, fieldErr("portal", err)
+	}
+	if req.Channel, err = ParseChannel(w.Channel); err != nil {
+		return Request{}, fieldErr("channel", err)
+	}
+	if req.Channel != ChannelPortal && req.Portal != NoPortal {
+		return Request{}, fieldErr("portal", fmt.Errorf("%w: portal %q with channel %q (a portal goes with channel portal)", ErrConflict, req.Portal, req.Channel))
+	}
+	if w.Application == nil || strings.TrimSpace(*w.Application) == "" {
+		return Request{}, fieldErr("application", ErrMissingField)
+	}
+	if req.Application, err = canonical(*w.Application, req.Portal, req.Channel); err != nil {
+		return Request{}, fieldErr("application", err)
+	}
+	req.User = w.User
+	if req.Roles, err = parseRoles("roles", w.Roles); err != nil {
+		return Request{}, err
+	}
+	if dg := w.DesignatedBy; dg != nil {
+		d := &Designation{Manager: dg.Manager}
+		if d.Roles, err = parseRoles("designated_by.roles", dg.Roles); err != nil {
+			return Request{}, err
+		}
+		for i, n := range dg.Authorised {
+			name, err := canonical(n, NoPortal, ChannelPortal)
+			if err != nil {
+				name, err = canonical(n, NoPortal, ChannelFTP)
+			}
+			if err != nil {
+				return Request{}, fieldErr(fmt.Sprintf("designated_by.authorised[%d]", i), fmt.Errorf("%w %q", ErrUnknownApplication, n))
+			}
+			d.Authorised = append(d.Authorised, name)
+		}
+		req.DesignatedBy = d
+		if !req.Roles.Has(RoleDesignatedUser) {
+			return Request{}, fieldErr("designated_by", fmt.Errorf("%w: designated_by without the role %q", ErrConflict, RoleDesignatedUser))
+		}
+	} else if req.Roles.Has(RoleDesignatedUser) {
+		return Request{}, fieldErr("designated_by", fmt.Errorf("%w: the role %q needs the designating manager's roles and authorisations", ErrMissingField, RoleDesignatedUser))
+	}
+	req.EHealthQuality = w.EHealthQuality
+	req.TaxOnWeb = w.TaxOnWeb
+	req.HoldsCertificate = w.HoldsCertificate
+	if we := w.Enterprise; we != nil {
+		e := &Enterprise{ID: we.ID}
+		for i, m := range we.Managers {
+			r, err := ParseRole(m.Role)
+			if err != nil {
+				return Request{}, fieldErr(fmt.Sprintf("enterprise.managers[%d].role", i), err)
+			}
+			e.Managers = append(e.Managers, Manager{User: m.User, Role: r})
+		}
+		req.Enterprise = e
+	}
+	if req.Key, err = w.key(opts); err != nil {
+		return Request{}, err
+	}
+	return req, nil
+}
+
+// canonical resolves an application name to the name of its catalog entry.
+func canonical(name string, p Portal, c Channel) (string, error) {
+	var other *Application
+	for _, i := range cat.lookup(name) {
+		a := &cat.all[i]
+		if a.matches(p, c) {
+			return a.Name, nil
+		}
+		other = a
+	}
+	if other != nil {
+		where := other.Portal.String()
+		if other.Channels != nil {
+			where = "(S)FTP or MQSeries"
+		}
+		return "", fmt.Errorf("%w %q on %s (it is reached on %s)", ErrUnknownApplication, name, place(p, c), where)
+	}
+	return "", fmt.Errorf("%w %q", ErrUnknownApplication, name)
+}
+
+func place(p Portal, c Channel) string {
+	switch {
+	case c != ChannelPortal:
+		return c.String()
+	case p == NoPortal:
+		return "the portals"
+	}
+	return p.String()
+}
+
+func parseRoles(field string, names []string) (Roles, error) {
+	var s Roles
+	for i, n := range names {
+		r, err := ParseRole(n)
+		if err != nil {
+			return 0, fieldErr(fmt.Sprintf("%s[%d]", field, i), err)
+		}
+		s = s.With(r)
+	}
+	return s, nil
+}
+
+func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
+	wk := w.Key
+	var k PresentedKey
+	if w.KeyType != "" {
+		if opts.ResolveKey == nil {
+			return k, fieldErr("key_type", fmt.Errorf("%w %q: no key registry to resolve it", ErrUnknownKeyType, w.KeyType))
+		}
+		var ok bool
+		if k, ok = opts.ResolveKey(w.KeyType); !ok {
+			return k, fieldErr("key_type", fmt.Errorf("%w %q", ErrUnknownKeyType, w.KeyType))
+		}
+		if wk == nil {
+			return k, nil
+		}
+		switch {
+		case wk.Type != "" && wk.Type != w.KeyType:
+			return k, fieldErr("key.type", fmt.Errorf("%w: %q differs from key_type %q", ErrConflict, wk.Type, w.KeyType))
+		case wk.Level != nil:
+			return k, fieldErr("key.level", fmt.Errorf("%w: the level comes from key_type", ErrConflict))
+		case wk.Channels != nil:
+			return k, fieldErr("key.channels", fmt.Errorf("%w: the channels come from key_type", ErrConflict))
+		}
+		k.EIDSignature = k.EIDSignature || wk.EIDSignature
+		k.UsesCertificate = k.UsesCertificate || wk.UsesCertificate
+	} else {
+		if wk == nil {
+			return k, nil
+		}
+		k.Type = wk.Type
+		if wk.Level != nil {
+			l, err := ParseLevel(*wk.Level)
+			if err != nil {
+				return k, fieldErr("key.level", err)
+			}
+			k.Level = l
+		} else if wk.Type != "" {
+			return k, fieldErr("key.level", ErrMissingField)
+		}
+		for i, n := range wk.Channels {
+			c, err := ParseChannel(n)
+			if err != nil || strings.TrimSpace(n) == "" {
+				if err == nil {
+					err = fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, n)
+				}
+				return k, fieldErr(fmt.Sprintf("key.channels[%d]", i), err)
+			}
+			k.Channels = append(k.Channels, c)
+		}
+		k.EIDSignature = wk.EIDSignature
+		k.UsesCertificate = wk.UsesCertificate
+	}
+	k.Certificate = wk.Certificate
+	st, err := ParseKeyState(wk.State)
+	if err != nil {
+		return k, fieldErr("key.state", err)
+	}
+	k.State = st
+	k.Holder = wk.Holder
+	return k, nil
+}

@@ -1,0 +1,197 @@
+package levels_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/csam-go/csam/levels"
+)
+
+// resolve stands in for a key registry in these tests.
+func resolve(id string) (levels.PresentedKey, bool) {
+	switch id {
+	case "totp-app":
+		return keyTOTP, true
+	case "eid-signature":
+		return keySig, true
+	case "x509-qualified":
+		return keyX509, true
+	}
+	return levels.PresentedKey{}, false
+}
+
+func TestDecodeRequest(t *testing.T) {
+	in := `{
+		"application": "Dimona (sécurisé)",
+		"portal": "securitesociale.be",
+		"user": "alice",
+		"roles": ["designated-user"],
+		"designated_by": {"manager": "bob", "roles": ["access-manager"], "authorised": ["dimona (sécurisé)", "DRS"]},
+		"key": {"type": "totp-app", "level": "column3", "channels": ["portal"], "holder": "alice"}
+	}`
+	req, err := levels.DecodeRequest(strings.NewReader(in), levels.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := levels.Request{
+		Application: "Dimona (sécurisé)",
+		Portal:      levels.PortalSocialSecurity,
+		User:        "alice",
+		Roles:       levels.RolesOf(levels.RoleDesignatedUser),
+		DesignatedBy: &levels.Designation{Manager: "bob", Roles: levels.RolesOf(levels.RoleAccessManager),
+			Authorised: []string{"Dimona (sécurisé)", "DRS - Déclarations de risques sociaux"}},
+		Key: levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly, Holder: "alice"},
+	}
+	if !reflect.DeepEqual(req, want) {
+		t.Fatalf("DecodeRequest =\n%+v\nwant\n%+v", req, want)
+	}
+	if d := levels.Decide(req); !d.Allowed {
+		t.Errorf("decoded request denied:\n%s", reasonsText(d))
+	}
+	// The Request type round-trips through encoding/json too.
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back levels.Request
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, want) {
+		t.Fatalf("json round trip of %s = %+v, %v", b, back, err)
+	}
+}
+
+func TestDecodeRequestKeyType(t *testing.T) {
+	in := `{"application": "Dimona", "channel": "sftp", "roles": ["main-access-manager"],
+		"key_type": "eid-signature", "key": {"certificate": {"valid": true, "qualified": true, "expired": true}}}`
+	req, err := levels.DecodeRequest(strings.NewReader(in), levels.DecodeOptions{ResolveKey: resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Application != "Déclarations Dimona" || req.Channel != levels.ChannelFTP || !req.Key.EIDSignature ||
+		req.Key.Certificate == nil || !req.Key.Certificate.Expired {
+		t.Fatalf("request = %+v", req)
+	}
+	d := levels.Decide(req)
+	if d.Allowed || !slicesContainsReason(d, "7", levels.Deny) {
+		t.Errorf("expired certificate allowed:\n%s", reasonsText(d))
+	}
+}
+
+func slicesContainsReason(d levels.Decision, art string, e levels.Effect) bool {
+	for _, r := range d.Reasons {
+		if r.Article == art && r.Effect == e {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDecodeRequestErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		field string
+		err   error
+	}{
+		{"empty", ``, "", levels.ErrMalformedRequest},
+		{"not json", `{"application": `, "", levels.ErrMalformedRequest},
+		{"syntax", `{"application" "x"}`, "", levels.ErrMalformedRequest},
+		{"array", `[]`, "(top level)", levels.ErrMalformedRequest},
+		{"trailing", `{"application": "eCUR"} {}`, "", levels.ErrMalformedRequest},
+		{"wrong type", `{"application": 3}`, "application", levels.ErrMalformedRequest},
+		{"unknown field", `{"application": "eCUR", "rôle": "x"}`, "rôle", levels.ErrUnknownField},
+		{"missing application", `{"roles": []}`, "application", levels.ErrMissingField},
+		{"unknown application", `{"application": "Dimona (pas sécurisée)"}`, "application", levels.ErrUnknownApplication},
+		{"application on another portal", `{"application": "eCUR", "portal": "ehealth"}`, "application", levels.ErrUnknownApplication},
+		{"portal application over ftp", `{"application": "eCUR", "channel": "ftp"}`, "application", levels.ErrUnknownApplication},
+		{"unknown portal", `{"application": "eCUR", "portal": "fedweb"}`, "portal", levels.ErrUnknownPortal},
+		{"unknown channel", `{"application": "eCUR", "channel": "x400"}`, "channel", levels.ErrUnknownChannel},
+		{"portal with ftp", `{"application": "Dimona", "channel": "ftp", "portal": "belgium"}`, "portal", levels.ErrConflict},
+		{"unknown role", `{"application": "eCUR", "roles": ["curator", "boss"]}`, "roles[1]", levels.ErrUnknownRole},
+		{"designated without manager", `{"application": "eCUR", "roles": ["designated-user"]}`, "designated_by", levels.ErrMissingField},
+		{"manager without designated role", `{"application": "eCUR", "designated_by": {"roles": ["curator"]}}`, "designated_by", levels.ErrConflict},
+		{"unknown manager role", `{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["chief"]}}`, "designated_by.roles[0]", levels.ErrUnknownRole},
+		{"unknown authorised application", `{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["curator"], "authorised": ["eCUR", "eCURE"]}}`, "designated_by.authorised[1]", levels.ErrUnknownApplication},
+		{"bad level", `{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`, "key.level", levels.ErrUnknownLevel},
+		{"missing level", `{"application": "eCUR", "key": {"type": "k"}}`, "key.level", levels.ErrMissingField},
+		{"bad key channel", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "channels": ["portal", "fax"]}}`, "key.channels[1]", levels.ErrUnknownChannel},
+		{"bad key state", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "state": "asleep"}}`, "key.state", levels.ErrUnknownKeyState},
+		{"bad certificate field", `{"application": "eCUR", "key": {"type": "k", "level": "column3", "certificate": {"valid": "yes"}}}`, "key.certificate.valid", levels.ErrMalformedRequest},
+		{"unknown key type", `{"application": "eCUR", "key_type": "telepathy"}`, "key_type", levels.ErrUnknownKeyType},
+		{"key type conflicting level", `{"application": "eCUR", "key_type": "totp-app", "key": {"level": "column1"}}`, "key.level", levels.ErrConflict},
+		{"key type conflicting type", `{"application": "eCUR", "key_type": "totp-app", "key": {"type": "eid"}}`, "key.type", levels.ErrConflict},
+		{"unknown enterprise role", `{"application": "eCUR", "enterprise": {"managers": [{"user": "a", "role": "owner"}]}}`, "enterprise.managers[0].role", levels.ErrUnknownRole},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := levels.DecodeRequest(strings.NewReader(tt.in), levels.DecodeOptions{ResolveKey: resolve})
+			var re *levels.RequestError
+			if !errors.As(err, &re) || !errors.Is(err, tt.err) {
+				t.Fatalf("error = %v, want *RequestError wrapping %v", err, tt.err)
+			}
+			if re.Field != tt.field {
+				t.Errorf("Field = %q, want %q (%v)", re.Field, tt.field, err)
+			}
+			if !strings.HasPrefix(err.Error(), "levels: ") {
+				t.Errorf("message %q does not start with the package name", err)
+			}
+		})
+	}
+	// Without a registry, key_type cannot be resolved.
+	_, err := levels.DecodeRequest(strings.NewReader(`{"application": "eCUR", "key_type": "totp-app"}`), levels.DecodeOptions{})
+	if !errors.Is(err, levels.ErrUnknownKeyType) {
+		t.Errorf("key_type without a resolver: %v", err)
+	}
+	// Oversized input.
+	big := `{"application": "eCUR", "user": "` + strings.Repeat("a", 1<<20) + `"}`
+	if _, err := levels.DecodeRequest(strings.NewReader(big), levels.DecodeOptions{}); !errors.Is(err, levels.ErrMalformedRequest) {
+		t.Errorf("oversized request: %v", err)
+	}
+}
+
+var fuzzSeeds = []string{
+	`{"application": "Dimona (sécurisé)", "portal": "securitesociale", "roles": ["designated-user"], "designated_by": {"roles": ["access-manager"], "authorised": ["Dimona (sécurisé)"]}, "key": {"type": "totp-app", "level": "column3", "channels": ["portal"]}}`,
+	`{"application": "Dimona", "channel": "ftp", "roles": ["main-access-manager"], "key_type": "eid-signature", "key": {"certificate": {"valid": true, "qualified": true}}}`,
+	`{"application": "Tax-on-web (TOW)", "roles": ["access-manager"], "tax_on_web": {"repertory_number": "1", "acting_for": "m", "mandates": [{"mandator": "m", "filed": true}]}, "key": {"type": "password", "level": "column1"}}`,
+	`{"application": "eHealth box", "roles": ["ehealth-habilitated"], "key": {"type": "eid", "level": "3", "state": "blocked", "holder": "x"}, "user": "y"}`,
+	`{"application": "Belcotax-on-web", "holds_certificate": true, "enterprise": {"managers": [{"user": "a", "role": "main-access-manager"}]}, "roles": ["co-main-access-manager"], "key": {"type": "itsme", "level": "column3"}}`,
+	`{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`,
+	`{"application": 1}`,
+	`[]`,
+	``,
+}
+
+// FuzzDecodeRequest checks that the decoder never panics, reports every
+// failure as a *RequestError, and that a decoded request re-encodes to JSON
+// that decodes to the same request and decision.
+func FuzzDecodeRequest(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opts := levels.DecodeOptions{ResolveKey: resolve}
+		req, err := levels.DecodeRequest(bytes.NewReader(data), opts)
+		if err != nil {
+			var re *levels.RequestError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %v (%T) is not a *RequestError", err, err)
+			}
+			return
+		}
+		d := levels.Decide(req)
+		b, err := json.Marshal(req)
+		if err != nil {
+			t.Fatalf("marshal decoded request: %v", err)
+		}
+		req2, err := levels.DecodeRequest(bytes.NewReader(b), opts)
+		if err != nil {
+			t.Fatalf("re-decoding %s: %v", b, err)
+		}
+		if d2 := levels.Decide(req2); !reflect.DeepEqual(d, d2) {
+			t.Fatalf("decision changed after a round trip through %s:\n%+v\n%+v", b, d, d2)
+		}
+	})
+}

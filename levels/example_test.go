@@ -1,0 +1,120 @@
+package levels_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/csam-go/csam/levels"
+)
+
+func ExampleLevel_Suffices() {
+	// A level suffices, and so does every higher one (art. 3.1.e).
+	fmt.Println(levels.Column3.Suffices(levels.Column1))
+	fmt.Println(levels.Column1.Suffices(levels.Column3))
+	// Output:
+	// true
+	// false
+}
+
+func ExampleLookup() {
+	// The same application can be listed for several audiences.
+	for _, a := range levels.Lookup("Identification des employeurs (WIDE)", levels.PortalSocialSecurity, levels.ChannelPortal) {
+		fmt.Println(a.ID, a.Articles, a.Requirement)
+	}
+	// Output:
+	// 1.b/2 [3.1.b] column1
+	// 1.cd.column1/12 [3.1.c 3.1.d] column1
+}
+
+func ExampleForLevel() {
+	// What a key of each level unlocks by its level alone.
+	for _, l := range []levels.Level{levels.None, levels.Column1, levels.Column2, levels.Column3} {
+		fmt.Printf("%s: %d of %d\n", l, len(levels.ForLevel(l)), len(levels.Catalog()))
+	}
+	// Output:
+	// none: 11 of 132
+	// column1: 45 of 132
+	// column2: 45 of 132
+	// column3: 132 of 132
+}
+
+func ExampleDecide() {
+	d := levels.Decide(levels.Request{
+		Application: "Dimona (sécurisé)",
+		Portal:      levels.PortalSocialSecurity,
+		Roles:       levels.RolesOf(levels.RoleDesignatedUser),
+		DesignatedBy: &levels.Designation{
+			Roles:      levels.RolesOf(levels.RoleAccessManager),
+			Authorised: []string{"Dimona (sécurisé)"},
+		},
+		Key: levels.PresentedKey{Type: "password", Level: levels.Column1},
+	})
+	fmt.Println("allowed:", d.Allowed)
+	for _, r := range d.Reasons {
+		fmt.Println(r)
+	}
+	// Output:
+	// allowed: true
+	// art. 3.1.d: authorised by the designating access manager (grant)
+	// art. 3.1.d: within the designating manager's own access (grant)
+	// art. 3.1.e: key level column1 suffices for the required column1 (a level suffices, and so does every higher one) (grant)
+}
+
+func ExampleDecide_eIDSignature() {
+	// Art. 11: the eID signature certificate reaches no portal application
+	// but the access request form; art. 3.4 admits it over (S)FTP.
+	sig := levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true,
+		Channels: []levels.Channel{levels.ChannelFTP, levels.ChannelMQSeries}}
+	manager := levels.RolesOf(levels.RoleMainAccessManager)
+	for _, req := range []levels.Request{
+		{Application: "Dimona (sécurisé)", Roles: manager, Key: sig},
+		{Application: "Dimona", Channel: levels.ChannelFTP, Roles: manager, Key: sig},
+	} {
+		d := levels.Decide(req)
+		fmt.Println(d.Application, req.Channel, "allowed:", d.Allowed)
+		for _, r := range d.Reasons {
+			if r.Article == "11" {
+				fmt.Println(" ", r)
+			}
+		}
+	}
+	// Output:
+	// Dimona (sécurisé) portal allowed: false
+	//   art. 11: the eID signature certificate is not accepted on the securitesociale.be and belgium.be portals for now (only over (S)FTP, MQSeries or other accepted channels) (deny)
+	// Déclarations Dimona ftp allowed: true
+	//   art. 11: the eID signature certificate may be used over (S)FTP, MQSeries and other accepted channels (grant)
+}
+
+func ExampleDecodeRequest() {
+	in := `{"application": "Mandats Citoyen", "roles": ["access-manager"],
+	        "key": {"type": "password", "level": "column1"}}`
+	req, err := levels.DecodeRequest(strings.NewReader(in), levels.DecodeOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := levels.Decide(req)
+	fmt.Println("allowed:", d.Allowed)
+	for _, r := range d.Reasons {
+		if r.Effect == levels.Deny {
+			fmt.Println(r)
+		}
+	}
+
+	_, err = levels.DecodeRequest(strings.NewReader(`{"application": "eCUR", "roles": ["boss"]}`), levels.DecodeOptions{})
+	fmt.Println(err)
+	// Output:
+	// allowed: false
+	// art. 3.1.e: key level column1 is insufficient: the application requires column3 or higher (deny)
+	// levels: request field roles[0]: unknown role "boss" (want one of main-access-manager, co-main-access-manager, access-manager, curator, designated-user, ehealth-professional, ehealth-habilitated)
+}
+
+func ExampleEnterprise_Validate() {
+	e := levels.Enterprise{ID: "0123.456.789", Managers: []levels.Manager{
+		{User: "ann", Role: levels.RoleMainAccessManager},
+		{User: "bert", Role: levels.RoleMainAccessManager},
+	}}
+	fmt.Println(e.Validate())
+	// Output:
+	// levels: more than one main access manager (art. 2) in enterprise "0123.456.789": ann, bert
+}

@@ -1,0 +1,36 @@
+# Demo step: the key-level matrix and a few access decisions under the
+# règlement of 26 March 2025 (package levels, examples/keymatrix).
+# Sourced by scripts/demo.sh from the repository root.
+
+log "keymatrix: which applications each key type unlocks (built-ins and testdata/keys/future-keys.json)"
+go run ./examples/keymatrix -keys testdata/keys/future-keys.json
+
+# keymatrix_decide TITLE JSON: decides one request and prints it as text;
+# exit status 1 (denied) is an expected outcome here.
+keymatrix_decide() {
+	local rc=0
+	printf '\n-- %s\n' "$1"
+	printf '%s' "$2" >"$CSAM_DEMO_DIR/request.json"
+	# go run reports a non-zero exit status on stderr: keep that line out.
+	go run ./examples/keymatrix -decide -explain -keys testdata/keys/future-keys.json \
+		<"$CSAM_DEMO_DIR/request.json" 2> >(grep -v '^exit status' >&2) || rc=$?
+	[ "$rc" -le 1 ] || die "keymatrix -decide failed with status $rc"
+}
+
+log "keymatrix: access decisions, each reason citing its article"
+keymatrix_decide "access manager, username and password, Dimona (sécurisé)" \
+	'{"application": "Dimona (sécurisé)", "roles": ["access-manager"], "key_type": "password"}'
+keymatrix_decide "same manager, username and password, Mahis (column 3)" \
+	'{"application": "Gestion et historique des mandats de sécurité sociale (Mahis)", "roles": ["access-manager"], "key_type": "password"}'
+keymatrix_decide "designated user, authorised eCUR by a manager who is no curator" \
+	'{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["access-manager"], "authorised": ["eCUR"]}, "key_type": "totp-app"}'
+keymatrix_decide "eID signature certificate on the securitesociale.be portal" \
+	'{"application": "Rina", "roles": ["main-access-manager"], "key_type": "eid-signature"}'
+keymatrix_decide "eID signature certificate, Dimona over (S)FTP" \
+	'{"application": "Dimona", "channel": "ftp", "roles": ["main-access-manager"], "key_type": "eid-signature", "key": {"certificate": {"valid": true, "qualified": true}}}'
+keymatrix_decide "qualified certificate, expired" \
+	'{"application": "Belcotax-on-web", "roles": ["access-manager"], "key_type": "x509-qualified", "key": {"certificate": {"valid": true, "qualified": true, "expired": true}}}'
+keymatrix_decide "future key from the definition file (passkey, column 3)" \
+	'{"application": "MyINAMI", "roles": ["ehealth-habilitated"], "key_type": "passkey"}'
+keymatrix_decide "Tax-on-web for a client whose mandate is filed" \
+	'{"application": "Tax-on-web (TOW)", "roles": ["designated-user"], "designated_by": {"roles": ["access-manager"], "authorised": ["Tax-on-web (TOW)"]}, "tax_on_web": {"repertory_number": "R-0001", "acting_for": "client-1", "mandates": [{"mandator": "client-1", "filed": true}]}, "key_type": "itsme"}'

@@ -1,0 +1,231 @@
+package x509check
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// BelgianRoot describes a Belgian eID root CA known to the package.
+type BelgianRoot struct {
+	// Name is the root's common name ("Belgium Root CA4").
+	Name string
+	// SPKISHA256 is the hexadecimal SHA-256 of the root's
+	// SubjectPublicKeyInfo (DER): the pin. Re-issued roots keep the key,
+	// so one pin covers every issue.
+	SPKISHA256 string
+	// URL is the official download address of the root certificate.
+	URL string
+}
+
+// Pins of the Belgian eID roots: the SHA-256 of each root's
+// SubjectPublicKeyInfo.
+const (
+	PinBelgiumRootCA2 = "f8e5f905bc939911267b83d50814a90323b51e183629db52d4fc2d5468a5a578"
+	PinBelgiumRootCA3 = "c7bc5e493726bbf531f62fc5f5513ac03ead813af4dcd445b3305ba3d3d53374"
+	// PinBelgiumRootCA4 covers Root CA4 (2013–2028) and its re-issue with
+	// the same key (to 2032).
+	PinBelgiumRootCA4 = "b1538a9071705a92d938e506b738da0cafd1ae66aec2eeddc75479d433bd8776"
+	PinBelgiumRootCA6 = "894ad2232fe69bb09e8370ef387ec1c66ab6a4ce53c811fd3c8ced5b5158d8c1"
+)
+
+// BelgianRoots lists the Belgian eID roots by pin with their download
+// addresses (the certs.eid.belgium.be addresses of Root CA2 to CA4 as the
+// eID middleware documentation gives them; Root CA6 at the caIssuers
+// address its Citizen and Foreigner CA certificates carry). The re-issued
+// Root CA4 is served at the CA4 address.
+func BelgianRoots() []BelgianRoot {
+	return []BelgianRoot{
+		{"Belgium Root CA2", PinBelgiumRootCA2, "http://certs.eid.belgium.be/belgiumrs2.crt"},
+		{"Belgium Root CA3", PinBelgiumRootCA3, "http://certs.eid.belgium.be/belgiumrs3.crt"},
+		{"Belgium Root CA4", PinBelgiumRootCA4, "http://certs.eid.belgium.be/belgiumrs4.crt"},
+		{"Belgium Root CA6", PinBelgiumRootCA6, "http://crt.eidpki.belgium.be/eid/brca6.crt"},
+	}
+}
+
+// SPKIPin returns the hexadecimal SHA-256 of c's SubjectPublicKeyInfo.
+func SPKIPin(c *x509.Certificate) string {
+	h := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+	return hex.EncodeToString(h[:])
+}
+
+// MatchBelgianRoot returns the Belgian root whose pin c's public key
+// matches, and whether one does. Only self-signed certificates match.
+func MatchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
+	pin := SPKIPin(c)
+	for _, r := range BelgianRoots() {
+		if r.SPKISHA256 == pin {
+			// Self-signed check; SHA-1 is accepted here (old roots use it):
+			// the pin, not the signature, is what makes the root trusted.
+			if err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature); err != nil {
+				// A certificate with a pinned key but not self-signed (a
+				// cross-certificate) is not a root.
+				return BelgianRoot{}, false
+			}
+			return r, true
+		}
+	}
+	return BelgianRoot{}, false
+}
+
+// FilterBelgianRoots returns the certificates that match a Belgian pin, and
+// an error wrapping ErrPinMismatch naming the first one that does not.
+func FilterBelgianRoots(certs []*x509.Certificate) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	var bad error
+	for _, c := range certs {
+		if _, ok := MatchBelgianRoot(c); ok {
+			out = append(out, c)
+		} else if bad == nil {
+			bad = fmt.Errorf("%w: %q (SPKI SHA-256 %s)", ErrPinMismatch, c.Subject.String(), SPKIPin(c))
+		}
+	}
+	return out, bad
+}
+
+// DownloadBelgianRoots fetches the Belgian roots from their official
+// addresses with doer (nil: http.DefaultClient) and keeps only those that
+// match their pin. It returns what it could get and an error for each
+// address that failed or served a certificate that matches no pin.
+func DownloadBelgianRoots(ctx context.Context, doer Doer) ([]*x509.Certificate, error) {
+	if doer == nil {
+		doer = http.DefaultClient
+	}
+	var out []*x509.Certificate
+	var errs []error
+	for _, r := range BelgianRoots() {
+		c, err := downloadRoot(ctx, doer, r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, errors.Join(errs...)
+}
+
+func downloadRoot(ctx context.Context, doer Doer, r BelgianRoot) (*x509.Certificate, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := doer.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: %s: HTTP %d", ErrFetch, r.URL, resp.StatusCode)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
+	}
+	cs, err := ParseCertificates(b)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if m, ok := MatchBelgianRoot(c); ok && m.SPKISHA256 == r.SPKISHA256 {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s served no certificate with pin %s", ErrPinMismatch, r.URL, r.SPKISHA256)
+}
+
+// BelgianType is the kind of a Belgian eID certificate.
+// The zero value is NotBelgian.
+type BelgianType uint8
+
+const (
+	// NotBelgian: no Belgian eID certificate policy found.
+	NotBelgian BelgianType = iota
+	// CitizenAuthentication: a citizen card's authentication certificate.
+	CitizenAuthentication
+	// CitizenSignature: a citizen card's (qualified) signature certificate.
+	CitizenSignature
+	// ForeignerAuthentication: a foreigner card's authentication certificate.
+	ForeignerAuthentication
+	// ForeignerSignature: a foreigner card's signature certificate.
+	ForeignerSignature
+	// RRN: the National Register's certificate (signs identity files).
+	RRN
+)
+
+var belgianTypeNames = [...]string{"", "citizen-authentication", "citizen-signature",
+	"foreigner-authentication", "foreigner-signature", "rrn"}
+
+// String returns "citizen-authentication", ..., "rrn", or "" for NotBelgian.
+func (t BelgianType) String() string {
+	if int(t) < len(belgianTypeNames) {
+		return belgianTypeNames[t]
+	}
+	return "invalid"
+}
+
+// Authentication reports an authentication certificate (citizen or foreigner).
+func (t BelgianType) Authentication() bool {
+	return t == CitizenAuthentication || t == ForeignerAuthentication
+}
+
+// Signature reports a signature certificate (citizen or foreigner).
+func (t BelgianType) Signature() bool { return t == CitizenSignature || t == ForeignerSignature }
+
+// BelgianKind is the Belgian eID classification of a certificate.
+type BelgianKind struct {
+	Type BelgianType `json:"type"`
+	// Generation is the root generation the policy belongs to: "Root CA",
+	// "CA2", "CA3", "CA4" or "CA6".
+	Generation string `json:"generation,omitempty"`
+	// Policy is the policy OID that matched.
+	Policy string `json:"policy,omitempty"`
+}
+
+type belgianPolicy struct {
+	gen string
+	typ BelgianType
+}
+
+// belgianPolicies maps the eID certificate policy OIDs to their kind.
+// Under CA6 the digit order flips: .1.1 is authentication, .1.2 signature.
+var belgianPolicies = func() map[string]belgianPolicy {
+	m := map[string]belgianPolicy{}
+	for _, g := range []struct{ gen, arc string }{
+		{"Root CA", "2.16.56.1.1.1"}, {"CA2", "2.16.56.9.1.1"},
+		{"CA3", "2.16.56.10.1.1"}, {"CA4", "2.16.56.12.1.1"},
+	} {
+		m[g.arc+".2.1"] = belgianPolicy{g.gen, CitizenSignature}
+		m[g.arc+".2.2"] = belgianPolicy{g.gen, CitizenAuthentication}
+		m[g.arc+".7.1"] = belgianPolicy{g.gen, ForeignerSignature}
+		m[g.arc+".7.2"] = belgianPolicy{g.gen, ForeignerAuthentication}
+		m[g.arc+".4"] = belgianPolicy{g.gen, RRN}
+	}
+	m["2.16.56.13.6.1.2.1000"] = belgianPolicy{"CA6", CitizenSignature}
+	m["2.16.56.13.6.1.1.1000"] = belgianPolicy{"CA6", CitizenAuthentication}
+	m["2.16.56.13.6.2.2.1000"] = belgianPolicy{"CA6", ForeignerSignature}
+	m["2.16.56.13.6.2.1.1000"] = belgianPolicy{"CA6", ForeignerAuthentication}
+	m["2.16.56.13.6.0.1"] = belgianPolicy{"CA6", RRN}
+	return m
+}()
+
+// ClassifyBelgian classifies c by its certificate policy OIDs.
+func ClassifyBelgian(c *x509.Certificate) BelgianKind {
+	var oids []string
+	for _, o := range c.PolicyIdentifiers {
+		oids = append(oids, o.String())
+	}
+	for _, p := range c.Policies {
+		oids = append(oids, p.String())
+	}
+	for _, o := range oids {
+		if p, ok := belgianPolicies[o]; ok {
+			return BelgianKind{Type: p.typ, Generation: p.gen, Policy: o}
+		}
+	}
+	return BelgianKind{}
+}

@@ -1,0 +1,146 @@
+package x509check
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// ParseCertificates reads certificates from PEM (every CERTIFICATE block)
+// or from DER: one certificate or several concatenated, each possibly
+// followed by zero padding (as eID card files are). The errors wrap
+// ErrBadInput.
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		var out []*x509.Certificate
+		rest := data
+		for {
+			var b *pem.Block
+			b, rest = pem.Decode(rest)
+			if b == nil {
+				break
+			}
+			if b.Type != "CERTIFICATE" && b.Type != "TRUSTED CERTIFICATE" {
+				continue
+			}
+			c, err := x509.ParseCertificate(b.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+			}
+			out = append(out, c)
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("%w: no CERTIFICATE block in PEM input", ErrBadInput)
+		}
+		return out, nil
+	}
+	var out []*x509.Certificate
+	for _, der := range splitDER(data) {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no certificate found", ErrBadInput)
+	}
+	return out, nil
+}
+
+// splitDER cuts data into DER SEQUENCEs, skipping zero padding between
+// and after them. Whatever cannot be framed is returned as the last
+// element, for the parser to reject.
+func splitDER(data []byte) [][]byte {
+	var out [][]byte
+	for len(data) > 0 {
+		if data[0] == 0 {
+			data = data[1:]
+			continue
+		}
+		n := derLen(data)
+		if n <= 0 || n > len(data) {
+			return append(out, data)
+		}
+		out = append(out, data[:n])
+		data = data[n:]
+	}
+	return out
+}
+
+// derLen returns the total length of the DER element at the start of b,
+// or -1.
+func derLen(b []byte) int {
+	if len(b) < 2 || b[0] != 0x30 {
+		return -1
+	}
+	l := int(b[1])
+	if l < 0x80 {
+		return 2 + l
+	}
+	k := l & 0x7f
+	if k == 0 || k > 4 || len(b) < 2+k {
+		return -1
+	}
+	l = 0
+	for _, c := range b[2 : 2+k] {
+		l = l<<8 | int(c)
+	}
+	if l < 0 || l > 1<<28 {
+		return -1
+	}
+	return 2 + k + l
+}
+
+// LoadCertificates reads the certificates of the given files and folders
+// (a folder's regular files, non-recursively, in name order; files that
+// hold no certificate are skipped in folders but fail when named).
+func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		if !st.IsDir() {
+			cs, err := loadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+			continue
+		}
+		ents, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+		for _, e := range ents {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			cs, err := loadFile(filepath.Join(p, e.Name()))
+			if err != nil {
+				continue
+			}
+			out = append(out, cs...)
+		}
+	}
+	return out, nil
+}
+
+func loadFile(p string) ([]*x509.Certificate, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+	}
+	cs, err := ParseCertificates(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, filepath.Base(p))
+	}
+	return cs, nil
+}

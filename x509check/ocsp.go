@@ -1,0 +1,495 @@
+package x509check
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"time"
+
+	"golang.org/x/crypto/ocsp"
+)
+
+var (
+	oidOCSPBasic   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
+	oidOCSPNonce   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}
+	oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+)
+
+var hashOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
+	crypto.SHA1:   {1, 3, 14, 3, 2, 26},
+	crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1},
+	crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
+	crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3},
+}
+
+func hashFromOID(o asn1.ObjectIdentifier) crypto.Hash {
+	for h, ho := range hashOIDs {
+		if ho.Equal(o) {
+			return h
+		}
+	}
+	return 0
+}
+
+// ASN.1 shapes of RFC 6960 section 4.
+
+type asnCertID struct {
+	HashAlgorithm pkix.AlgorithmIdentifier
+	NameHash      []byte
+	KeyHash       []byte
+	Serial        *big.Int
+}
+
+type asnRequest struct {
+	CertID asnCertID
+}
+
+type asnTBSRequest struct {
+	Requests   []asnRequest
+	Extensions []pkix.Extension `asn1:"explicit,tag:2,optional"`
+}
+
+type asnOCSPRequest struct {
+	TBS asnTBSRequest
+}
+
+type asnResponse struct {
+	Status asn1.Enumerated
+	Bytes  asnResponseBytes `asn1:"explicit,tag:0,optional"`
+}
+
+type asnResponseBytes struct {
+	Type     asn1.ObjectIdentifier
+	Response []byte
+}
+
+type asnBasic struct {
+	TBS       asn1.RawValue
+	SigAlg    pkix.AlgorithmIdentifier
+	Signature asn1.BitString
+	Certs     []asn1.RawValue `asn1:"explicit,tag:0,optional"`
+}
+
+type asnResponseData struct {
+	Version     int `asn1:"optional,default:0,explicit,tag:0"`
+	ResponderID asn1.RawValue
+	ProducedAt  time.Time `asn1:"generalized"`
+	Responses   []asnSingle
+	Extensions  []pkix.Extension `asn1:"explicit,tag:1,optional"`
+}
+
+type asnSingle struct {
+	CertID     asnCertID
+	Good       asn1.Flag        `asn1:"tag:0,optional"`
+	Revoked    asnRevokedInfo   `asn1:"tag:1,optional"`
+	Unknown    asn1.Flag        `asn1:"tag:2,optional"`
+	ThisUpdate time.Time        `asn1:"generalized"`
+	NextUpdate time.Time        `asn1:"generalized,explicit,tag:0,optional"`
+	Extensions []pkix.Extension `asn1:"explicit,tag:1,optional"`
+}
+
+type asnRevokedInfo struct {
+	Time   time.Time       `asn1:"generalized"`
+	Reason asn1.Enumerated `asn1:"explicit,tag:0,optional"`
+}
+
+// ocspRequest is an encoded OCSP request with what its answer must match.
+type ocspRequest struct {
+	hash     crypto.Hash
+	nameHash []byte
+	keyHash  []byte
+	serial   *big.Int
+	nonce    []byte // nil: no nonce sent
+	der      []byte
+}
+
+// issuerKeyBits returns the subjectPublicKey BIT STRING contents of c.
+func issuerKeyBits(c *x509.Certificate) ([]byte, error) {
+	var spki struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(c.RawSubjectPublicKeyInfo, &spki); err != nil {
+		return nil, err
+	}
+	return spki.PublicKey.RightAlign(), nil
+}
+
+func hashBytes(h crypto.Hash, b []byte) []byte {
+	w := h.New()
+	w.Write(b)
+	return w.Sum(nil)
+}
+
+// newOCSPRequest builds a request for cert issued by issuer with a CertID
+// hashed with h (SHA-1 or SHA-256) and, when nonce is true, a random
+// 32-octet nonce (RFC 8954).
+func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (*ocspRequest, error) {
+	if h == 0 {
+		h = crypto.SHA1
+	}
+	if _, ok := hashOIDs[h]; !ok || !h.Available() {
+		return nil, fmt.Errorf("x509check: unsupported ocsp CertID hash %v", h)
+	}
+	key, err := issuerKeyBits(issuer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: issuer public key: %v", ErrBadInput, err)
+	}
+	r := &ocspRequest{
+		hash:     h,
+		nameHash: hashBytes(h, issuer.RawSubject),
+		keyHash:  hashBytes(h, key),
+		serial:   cert.SerialNumber,
+	}
+	if !nonce {
+		// Without extensions the encoding is the one x/crypto/ocsp makes.
+		r.der, err = ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: h})
+		if err != nil {
+			return nil, fmt.Errorf("x509check: ocsp request: %v", err)
+		}
+		return r, nil
+	}
+	r.nonce = make([]byte, 32)
+	if _, err := rand.Read(r.nonce); err != nil {
+		return nil, err
+	}
+	val, _ := asn1.Marshal(r.nonce)
+	req := asnOCSPRequest{TBS: asnTBSRequest{
+		Requests: []asnRequest{{CertID: r.certID()}},
+		Extensions: []pkix.Extension{{
+			Id: oidOCSPNonce, Value: val,
+		}},
+	}}
+	r.der, err = asn1.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *ocspRequest) certID() asnCertID {
+	return asnCertID{
+		HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: hashOIDs[r.hash], Parameters: asn1.NullRawValue},
+		NameHash:      r.nameHash,
+		KeyHash:       r.keyHash,
+		Serial:        r.serial,
+	}
+}
+
+// ocspAnswer is a checked OCSP answer about one certificate.
+type ocspAnswer struct {
+	status     Status
+	producedAt time.Time
+	thisUpdate time.Time
+	nextUpdate time.Time
+	revokedAt  time.Time
+	reason     Reason
+	url        string
+	responder  string // delegated responder subject, "" when the CA signed
+	note       string
+	expires    time.Time // when a cached copy must be dropped
+}
+
+// ocspCheck holds what a response is checked against.
+type ocspCheck struct {
+	cert, issuer *x509.Certificate
+	nonce        []byte
+	at           time.Time
+	skew, maxAge time.Duration
+}
+
+// checkOCSPResponse parses der and applies every check of RFC 6960 (with
+// the nonce of RFC 8954). Its errors wrap ErrMalformedResponse,
+// ErrResponderStatus (a *ResponderStatusError), ErrCertIDMismatch,
+// ErrBadResponder, ErrBadSignature, ErrCriticalExtension,
+// ErrNonceMismatch, ErrFutureResponse or ErrStaleResponse.
+func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
+	var outer asnResponse
+	rest, err := asn1.Unmarshal(der, &outer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: trailing data", ErrMalformedResponse)
+	}
+	if outer.Status != 0 {
+		return nil, &ResponderStatusError{Status: int(outer.Status)}
+	}
+	if !outer.Bytes.Type.Equal(oidOCSPBasic) {
+		return nil, fmt.Errorf("%w: response type %v is not id-pkix-ocsp-basic", ErrMalformedResponse, outer.Bytes.Type)
+	}
+	var basic asnBasic
+	if rest, err := asn1.Unmarshal(outer.Bytes.Response, &basic); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("%w: basic response: %v", ErrMalformedResponse, err)
+	}
+	var rd asnResponseData
+	if rest, err := asn1.Unmarshal(basic.TBS.FullBytes, &rd); err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("%w: response data: %v", ErrMalformedResponse, err)
+	}
+	if rd.Version != 0 {
+		return nil, fmt.Errorf("%w: version %d", ErrMalformedResponse, rd.Version)
+	}
+
+	// 2. The single response about our certificate, on the full CertID.
+	single, err := findSingle(rd.Responses, ck.cert, ck.issuer)
+	if err != nil {
+		return nil, err
+	}
+
+	// 3, 4. The signer: the issuer, or a delegated responder it issued.
+	signer, err := findSigner(rd.ResponderID, basic.Certs, ck)
+	if err != nil {
+		return nil, err
+	}
+	alg := signatureAlgorithm(basic.SigAlg)
+	if alg == x509.UnknownSignatureAlgorithm {
+		return nil, fmt.Errorf("%w: unsupported signature algorithm %v", ErrBadSignature, basic.SigAlg.Algorithm)
+	}
+	if err := signer.CheckSignature(alg, basic.TBS.FullBytes, basic.Signature.RightAlign()); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+
+	// 8. Critical extensions: only the nonce is understood.
+	for _, e := range rd.Extensions {
+		if e.Critical && !e.Id.Equal(oidOCSPNonce) {
+			return nil, fmt.Errorf("%w: response extension %v", ErrCriticalExtension, e.Id)
+		}
+	}
+	for _, e := range single.Extensions {
+		if e.Critical {
+			return nil, fmt.Errorf("%w: single response extension %v", ErrCriticalExtension, e.Id)
+		}
+	}
+
+	// 7. Nonce echo.
+	if ck.nonce != nil {
+		if err := checkNonce(rd.Extensions, ck.nonce); err != nil {
+			return nil, err
+		}
+	}
+
+	// 6. Freshness.
+	if single.ThisUpdate.After(ck.at.Add(ck.skew)) {
+		return nil, fmt.Errorf("%w: thisUpdate %s after %s", ErrFutureResponse,
+			single.ThisUpdate.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
+	}
+	if rd.ProducedAt.After(ck.at.Add(ck.skew)) {
+		return nil, fmt.Errorf("%w: producedAt %s after %s", ErrFutureResponse,
+			rd.ProducedAt.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
+	}
+	a := &ocspAnswer{producedAt: rd.ProducedAt, thisUpdate: single.ThisUpdate, nextUpdate: single.NextUpdate}
+	if signer != ck.issuer {
+		a.responder = signer.Subject.String()
+		if !hasNoCheck(signer) {
+			// 5. Without id-pkix-ocsp-nocheck the responder's own status
+			// would need checking; it is reported, not fetched.
+			a.note = "delegated responder without id-pkix-ocsp-nocheck: its revocation was not checked"
+		}
+	}
+	if !single.NextUpdate.IsZero() {
+		if single.NextUpdate.Before(single.ThisUpdate) {
+			return nil, fmt.Errorf("%w: nextUpdate before thisUpdate", ErrMalformedResponse)
+		}
+		if single.NextUpdate.Before(ck.at.Add(-ck.skew)) {
+			return nil, fmt.Errorf("%w: nextUpdate %s before %s", ErrStaleResponse,
+				single.NextUpdate.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
+		}
+		a.expires = single.NextUpdate
+	} else {
+		a.expires = single.ThisUpdate.Add(ck.maxAge)
+		if ck.at.Sub(single.ThisUpdate) > ck.maxAge+ck.skew {
+			return nil, fmt.Errorf("%w: no nextUpdate and thisUpdate %s older than %s", ErrStaleResponse,
+				single.ThisUpdate.UTC().Format(time.RFC3339), ck.maxAge)
+		}
+	}
+
+	switch {
+	case bool(single.Good):
+		a.status = StatusGood
+	case bool(single.Unknown):
+		a.status = StatusUnknown
+	case !single.Revoked.Time.IsZero():
+		a.status = StatusRevoked
+		a.revokedAt = single.Revoked.Time
+		a.reason = Reason(single.Revoked.Reason)
+		if a.reason == ReasonCertificateHold {
+			a.status = StatusSuspended
+		}
+	default:
+		return nil, fmt.Errorf("%w: no certStatus", ErrMalformedResponse)
+	}
+	return a, nil
+}
+
+// findSingle returns the single response whose CertID matches cert and
+// issuer in full (hash algorithm, issuer name hash, issuer key hash,
+// serial), whichever supported hash the responder used.
+func findSingle(rs []asnSingle, cert, issuer *x509.Certificate) (*asnSingle, error) {
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("%w: no single response", ErrMalformedResponse)
+	}
+	key, err := issuerKeyBits(issuer)
+	if err != nil {
+		return nil, fmt.Errorf("%w: issuer key: %v", ErrBadInput, err)
+	}
+	for i := range rs {
+		id := &rs[i].CertID
+		h := hashFromOID(id.HashAlgorithm.Algorithm)
+		if h == 0 || !h.Available() || id.Serial == nil {
+			continue
+		}
+		if id.Serial.Cmp(cert.SerialNumber) == 0 &&
+			bytes.Equal(id.NameHash, hashBytes(h, issuer.RawSubject)) &&
+			bytes.Equal(id.KeyHash, hashBytes(h, key)) {
+			return &rs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: serial %s", ErrCertIDMismatch, serialHex(cert))
+}
+
+// responderMatches reports whether the ResponderID names c (byName [1] or
+// byKey [2]: the SHA-1 of the subjectPublicKey).
+func responderMatches(rid asn1.RawValue, c *x509.Certificate) bool {
+	if rid.Class != asn1.ClassContextSpecific {
+		return false
+	}
+	switch rid.Tag {
+	case 1:
+		return bytes.Equal(rid.Bytes, c.RawSubject)
+	case 2:
+		var kh []byte
+		if _, err := asn1.Unmarshal(rid.Bytes, &kh); err != nil {
+			return false
+		}
+		key, err := issuerKeyBits(c)
+		if err != nil {
+			return false
+		}
+		sum := sha1.Sum(key)
+		return bytes.Equal(kh, sum[:])
+	}
+	return false
+}
+
+// findSigner returns the certificate that must have signed the response:
+// the issuer when the ResponderID names it, else an embedded certificate
+// the ResponderID names that the issuer issued, with id-kp-OCSPSigning,
+// valid at the validation time.
+func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Certificate, error) {
+	if responderMatches(rid, ck.issuer) {
+		return ck.issuer, nil
+	}
+	var why string
+	for _, r := range raw {
+		c, err := x509.ParseCertificate(r.FullBytes)
+		if err != nil {
+			continue
+		}
+		if !responderMatches(rid, c) {
+			continue
+		}
+		if !bytes.Equal(c.RawIssuer, ck.issuer.RawSubject) {
+			why = "delegated responder not issued by the certificate's issuer"
+			continue
+		}
+		if err := c.CheckSignatureFrom(ck.issuer); err != nil {
+			why = "delegated responder certificate not signed by the issuer: " + err.Error()
+			continue
+		}
+		eku := false
+		for _, u := range c.ExtKeyUsage {
+			if u == x509.ExtKeyUsageOCSPSigning {
+				eku = true
+			}
+		}
+		if !eku {
+			why = "delegated responder certificate lacks id-kp-OCSPSigning"
+			continue
+		}
+		if ck.at.Before(c.NotBefore) || ck.at.After(c.NotAfter) {
+			why = "delegated responder certificate not valid at the validation time"
+			continue
+		}
+		return c, nil
+	}
+	if why == "" {
+		why = "responder is neither the issuer nor a certificate in the response"
+	}
+	return nil, fmt.Errorf("%w: %s", ErrBadResponder, why)
+}
+
+// hasNoCheck reports whether c carries id-pkix-ocsp-nocheck.
+func hasNoCheck(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidOCSPNoCheck) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkNonce(exts []pkix.Extension, nonce []byte) error {
+	for _, e := range exts {
+		if !e.Id.Equal(oidOCSPNonce) {
+			continue
+		}
+		var got []byte
+		if rest, err := asn1.Unmarshal(e.Value, &got); err == nil && len(rest) == 0 {
+			if len(got) >= 1 && len(got) <= 32 && bytes.Equal(got, nonce) {
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: nonce differs", ErrNonceMismatch)
+	}
+	return fmt.Errorf("%w: no nonce in response", ErrNonceMismatch)
+}
+
+var (
+	oidRSAPSS = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	sigAlgs   = []struct {
+		oid asn1.ObjectIdentifier
+		alg x509.SignatureAlgorithm
+	}{
+		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, x509.SHA1WithRSA},
+		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, x509.SHA256WithRSA},
+		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}, x509.SHA384WithRSA},
+		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}, x509.SHA512WithRSA},
+		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}, x509.ECDSAWithSHA1},
+		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, x509.ECDSAWithSHA256},
+		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, x509.ECDSAWithSHA384},
+		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, x509.ECDSAWithSHA512},
+		{asn1.ObjectIdentifier{1, 3, 101, 112}, x509.PureEd25519},
+	}
+)
+
+// signatureAlgorithm maps an AlgorithmIdentifier to crypto/x509's value.
+func signatureAlgorithm(ai pkix.AlgorithmIdentifier) x509.SignatureAlgorithm {
+	for _, s := range sigAlgs {
+		if ai.Algorithm.Equal(s.oid) {
+			return s.alg
+		}
+	}
+	if ai.Algorithm.Equal(oidRSAPSS) {
+		var p struct {
+			Hash pkix.AlgorithmIdentifier `asn1:"explicit,tag:0,optional"`
+		}
+		if _, err := asn1.Unmarshal(ai.Parameters.FullBytes, &p); err != nil {
+			return x509.UnknownSignatureAlgorithm
+		}
+		switch hashFromOID(p.Hash.Algorithm) {
+		case crypto.SHA256:
+			return x509.SHA256WithRSAPSS
+		case crypto.SHA384:
+			return x509.SHA384WithRSAPSS
+		case crypto.SHA512:
+			return x509.SHA512WithRSAPSS
+		}
+	}
+	return x509.UnknownSignatureAlgorithm
+}

@@ -1,0 +1,139 @@
+package x509check_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
+	"github.com/csam-go/csam/x509check"
+)
+
+func certPool(cs ...*x509.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	for _, c := range cs {
+		p.AddCert(c)
+	}
+	return p
+}
+
+// TestOpenSSLResponder validates the test PKI's certificates against a
+// real `openssl ocsp` responder (POST, delegated responder with
+// ocsp-nocheck, nextUpdate 5 minutes ahead).
+func TestOpenSSLResponder(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	p.StartOCSP(t, 5)
+	base := x509check.Options{
+		Roots:         certPool(p.Root.Cert),
+		Intermediates: certPool(p.CA.Cert),
+		Revocation:    x509check.OCSPOnly,
+		OCSPGetLimit:  -1, // openssl ocsp answers POST only
+	}
+	tests := []struct {
+		name    string
+		cert    *testpki.Cert
+		usage   x509check.Usage
+		hash    crypto.Hash
+		nonce   bool
+		status  x509check.Status
+		want    error
+		keyType keys.ID
+		level   levels.Level
+		qual    bool
+	}{
+		{"auth good", p.Auth, x509check.UsageAuthentication, 0, false, x509check.StatusGood, nil, keys.IDEID, levels.Column3, false},
+		{"auth good sha256 nonce", p.Auth, x509check.UsageAuthentication, crypto.SHA256, true, x509check.StatusGood, nil, keys.IDEID, levels.Column3, false},
+		{"sign good", p.Sign, x509check.UsageSignature, 0, true, x509check.StatusGood, nil, keys.IDEIDSignature, levels.Column3, true},
+		{"auth cert for signing", p.Auth, x509check.UsageSignature, 0, false, x509check.StatusNotChecked, x509check.ErrWrongUsage, keys.IDEID, levels.None, false},
+		{"sign cert for auth", p.Sign, x509check.UsageAuthentication, 0, false, x509check.StatusNotChecked, x509check.ErrWrongUsage, keys.IDEIDSignature, levels.None, true},
+		{"revoked", p.Revoked, x509check.UsageAuthentication, 0, false, x509check.StatusRevoked, x509check.ErrRevoked, keys.IDEID, levels.None, false},
+		{"on hold", p.Held, x509check.UsageSignature, crypto.SHA256, false, x509check.StatusSuspended, x509check.ErrSuspended, keys.IDEIDSignature, levels.None, true},
+		{"unknown to the responder", p.RRN, x509check.UsageAny, 0, false, x509check.StatusUndetermined, x509check.ErrNoSource, "", levels.None, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := base
+			o.Usage, o.OCSPHash, o.Nonce = tt.usage, tt.hash, tt.nonce
+			res, err := x509check.Validate(context.Background(), tt.cert.Cert, o)
+			if tt.want == nil && (err != nil || !res.Valid) {
+				t.Fatalf("err = %v", err)
+			}
+			if tt.want != nil && (!errors.Is(err, tt.want) || res.Valid) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if res.Revocation != tt.status || res.KeyType != tt.keyType || res.Level != tt.level {
+				t.Fatalf("revocation %v key %q level %v; want %v %q %v", res.Revocation, res.KeyType, res.Level, tt.status, tt.keyType, tt.level)
+			}
+			if res.Qualified == nil || res.Qualified.Qualified != tt.qual {
+				t.Fatalf("qualified = %+v, want %v", res.Qualified, tt.qual)
+			}
+			if tt.status == x509check.StatusGood || tt.status == x509check.StatusRevoked || tt.status == x509check.StatusSuspended {
+				s := res.Sources[0]
+				if s.URL != p.OCSPURL || s.NextUpdate.Sub(s.ThisUpdate) != 5*time.Minute || s.ProducedAt.IsZero() {
+					t.Fatalf("source = %+v", s)
+				}
+			}
+			if tt.status == x509check.StatusRevoked && res.Reason != x509check.ReasonKeyCompromise {
+				t.Fatalf("reason = %v", res.Reason)
+			}
+			cs := res.CertificateStatus()
+			if cs.Valid != res.Valid || cs.Revoked != (tt.status == x509check.StatusRevoked || tt.status == x509check.StatusSuspended) || cs.Qualified != tt.qual {
+				t.Fatalf("CertificateStatus = %+v", cs)
+			}
+		})
+	}
+}
+
+// countingDoer counts the HTTP requests it forwards.
+type countingDoer struct {
+	n    atomic.Int64
+	next x509check.Doer
+}
+
+func (d *countingDoer) Do(r *http.Request) (*http.Response, error) {
+	d.n.Add(1)
+	return d.next.Do(r)
+}
+
+// TestConcurrentValidationsOneRequest: 1,000 concurrent validations of one
+// certificate send exactly one OCSP request to the openssl responder.
+func TestConcurrentValidationsOneRequest(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	p.StartOCSP(t, 5)
+	doer := &countingDoer{next: &http.Client{}}
+	v, err := x509check.NewValidator(x509check.Options{
+		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+		Revocation: x509check.OCSPOnly, OCSPGetLimit: -1, HTTP: doer,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	start := make(chan struct{})
+	for range 1000 {
+		wg.Go(func() {
+			<-start
+			res, err := v.Validate(context.Background(), p.Auth.Cert)
+			if err != nil || res.Revocation != x509check.StatusGood {
+				bad.Add(1)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if bad.Load() != 0 {
+		t.Fatalf("%d validations failed", bad.Load())
+	}
+	if n := doer.n.Load(); n != 1 || v.OCSPRequests() != 1 {
+		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, v.OCSPRequests())
+	}
+}

@@ -1,0 +1,272 @@
+package x509check
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Usage is what the certificate is about to be used for.
+// The zero value is UsageAny.
+type Usage uint8
+
+const (
+	// UsageAny accepts any key usage.
+	UsageAny Usage = iota
+	// UsageAuthentication requires the digitalSignature key usage bit
+	// (the eID authentication certificate).
+	UsageAuthentication
+	// UsageSignature requires the nonRepudiation (contentCommitment) key
+	// usage bit (the eID signature certificate).
+	UsageSignature
+)
+
+// ParseUsage parses "any", "auth" (or "authentication") and "sign" (or
+// "signature").
+func ParseUsage(s string) (Usage, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "any":
+		return UsageAny, nil
+	case "auth", "authentication":
+		return UsageAuthentication, nil
+	case "sign", "signature":
+		return UsageSignature, nil
+	}
+	return 0, fmt.Errorf("x509check: unknown usage %q (want auth, sign or any)", s)
+}
+
+// String returns "any", "auth" or "sign".
+func (u Usage) String() string {
+	switch u {
+	case UsageAuthentication:
+		return "auth"
+	case UsageSignature:
+		return "sign"
+	}
+	return "any"
+}
+
+// RevocationPolicy says which revocation sources to consult, in which
+// order. The zero value is OCSPFirst.
+type RevocationPolicy uint8
+
+const (
+	// OCSPFirst asks OCSP and falls back to CRLs when OCSP gives no answer.
+	OCSPFirst RevocationPolicy = iota
+	// CRLFirst consults CRLs and falls back to OCSP.
+	CRLFirst
+	// OCSPOnly consults OCSP only.
+	OCSPOnly
+	// CRLOnly consults CRLs only.
+	CRLOnly
+	// NoRevocation checks no revocation: the status is "not-checked".
+	NoRevocation
+)
+
+var policyNames = [...]string{"ocsp-first", "crl-first", "ocsp", "crl", "none"}
+
+// String returns "ocsp-first", "crl-first", "ocsp", "crl" or "none".
+func (p RevocationPolicy) String() string {
+	if int(p) < len(policyNames) {
+		return policyNames[p]
+	}
+	return fmt.Sprintf("policy(%d)", uint8(p))
+}
+
+// ParseRevocationPolicy parses a name as String returns it.
+func ParseRevocationPolicy(s string) (RevocationPolicy, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if t == "" {
+		return OCSPFirst, nil
+	}
+	for i, n := range policyNames {
+		if n == t {
+			return RevocationPolicy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("x509check: unknown revocation policy %q (want ocsp-first, crl-first, ocsp, crl or none)", s)
+}
+
+// UnknownPolicy says what an OCSP "unknown" answer means.
+// The zero value is UnknownFails.
+type UnknownPolicy uint8
+
+const (
+	// UnknownFails makes "unknown" a failure: the certificate is not valid
+	// (even with SoftFail, since the responder did answer).
+	UnknownFails UnknownPolicy = iota
+	// UnknownTryNext treats "unknown" as no answer: the next source is
+	// consulted, and SoftFail applies when none decides.
+	UnknownTryNext
+)
+
+// Doer sends HTTP requests; *http.Client implements it.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// CRLChecker checks one certificate against the CRLs of its issuer. The
+// validator calls it with the issuer already validated. It returns the
+// status it found and one Source for every CRL consulted; an error means
+// no decision (the next source, or the soft/hard-fail policy, applies).
+// Package x509check/crl provides the implementation used by default.
+type CRLChecker interface {
+	CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error)
+}
+
+// QualificationSource decides whether a validated certificate is
+// qualified. The default reads the certificate's QCStatements and
+// policies; a trusted-list source (x509check/tl) can override it.
+// chain is leaf first and ends with the trust anchor.
+type QualificationSource interface {
+	Qualification(ctx context.Context, chain []*x509.Certificate, at time.Time) (*Qualified, error)
+}
+
+// Options configure a Validator. Every zero value is a documented default.
+type Options struct {
+	// Roots are trusted anchors. RootPaths adds PEM or DER files, or
+	// folders of them (non-recursive). With neither, validation fails with
+	// ErrNoTrust (the system pool is never used implicitly).
+	Roots     *x509.CertPool
+	RootPaths []string
+	// BelgianRootPaths are files or folders holding Belgian eID roots: each
+	// certificate is trusted only if its public key matches a Belgian pin
+	// (see BelgianRoots); one that matches none fails NewValidator with
+	// ErrPinMismatch.
+	BelgianRootPaths []string
+
+	// Intermediates and IntermediatePaths are untrusted certificates that
+	// may complete a path. Certificates passed to Validate besides the leaf
+	// are added too.
+	Intermediates     *x509.CertPool
+	IntermediatePaths []string
+
+	// CurrentTime is the validation time; zero means time.Now() at each
+	// validation.
+	CurrentTime time.Time
+
+	// Usage is the intended usage; zero is UsageAny.
+	Usage Usage
+
+	// Revocation is the revocation policy; zero is OCSPFirst.
+	Revocation RevocationPolicy
+	// SoftFail accepts a certificate whose revocation status cannot be
+	// determined (no source answered). Zero (false) is hard fail. It never
+	// accepts a revoked, suspended or (with UnknownFails) unknown answer.
+	SoftFail bool
+	// Unknown says what an OCSP "unknown" answer means; zero: it fails.
+	Unknown UnknownPolicy
+	// ClockSkew is the tolerance applied to thisUpdate (not in the future)
+	// and nextUpdate (not in the past). Zero means 5 minutes; negative
+	// means none.
+	ClockSkew time.Duration
+	// MaxAge bounds the age (since thisUpdate) of an OCSP response without
+	// nextUpdate. Zero means 24 hours.
+	MaxAge time.Duration
+
+	// OCSPHash is the hash of the OCSP CertID: crypto.SHA1 (the zero value
+	// means SHA-1, what responders support widely) or crypto.SHA256.
+	OCSPHash crypto.Hash
+	// Nonce, when true, sends a random 32-octet nonce and requires the
+	// response to echo it. Zero: no nonce (responses can be cached by
+	// the responder and by this validator).
+	Nonce bool
+	// OCSPGetLimit is the largest base64 encoded request sent with GET
+	// (RFC 6960 appendix A); larger requests use POST. Zero means 255;
+	// negative means always POST.
+	OCSPGetLimit int
+	// OCSPResponses are DER OCSP responses to use before fetching (for
+	// offline checks). They pass every check a fetched response does.
+	OCSPResponses [][]byte
+	// OCSPServer, when set, replaces the leaf certificate's OCSP address.
+	OCSPServer string
+	// Offline forbids every network fetch: only OCSPResponses and the CRL
+	// checker's provided CRLs are used.
+	Offline bool
+
+	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
+	// does not follow redirects.
+	HTTP Doer
+	// RequestTimeout bounds each request (through its context). Zero means
+	// 10 seconds.
+	RequestTimeout time.Duration
+	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
+	MaxResponseSize int64
+	// CacheSize bounds the number of cached OCSP responses and chains.
+	// Zero means 4096; negative disables caching.
+	CacheSize int
+
+	// CRL checks CRLs. Nil means no CRL checker: CRL policies then find no
+	// source (see NewCRLChecker when available).
+	CRL CRLChecker
+	// Qualification decides the qualified status. Nil means the
+	// certificate's own QCStatements and policies.
+	Qualification QualificationSource
+
+	// Logger receives diagnostics. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) skew() time.Duration {
+	switch {
+	case o.ClockSkew < 0:
+		return 0
+	case o.ClockSkew == 0:
+		return 5 * time.Minute
+	}
+	return o.ClockSkew
+}
+
+func (o *Options) maxAge() time.Duration {
+	if o.MaxAge <= 0 {
+		return 24 * time.Hour
+	}
+	return o.MaxAge
+}
+
+func (o *Options) timeout() time.Duration {
+	if o.RequestTimeout <= 0 {
+		return 10 * time.Second
+	}
+	return o.RequestTimeout
+}
+
+func (o *Options) maxResponse() int64 {
+	if o.MaxResponseSize <= 0 {
+		return 64 << 10
+	}
+	return o.MaxResponseSize
+}
+
+func (o *Options) getLimit() int {
+	if o.OCSPGetLimit == 0 {
+		return 255
+	}
+	return o.OCSPGetLimit
+}
+
+func (o *Options) cacheSize() int {
+	if o.CacheSize == 0 {
+		return 4096
+	}
+	return o.CacheSize
+}
+
+func (o *Options) now() time.Time {
+	if o.CurrentTime.IsZero() {
+		return time.Now()
+	}
+	return o.CurrentTime
+}
+
+func (o *Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.Default()
+	}
+	return o.Logger
+}

@@ -1,0 +1,15 @@
+// Package qc reads what an X.509 certificate says about its qualified
+// status: the QCStatements extension of ETSI EN 319 412-5 (QcCompliance,
+// QcLimitValue, QcRetentionPeriod, QcSSCD, QcPDS, QcType, QcCClegislation
+// and the RFC 3739 semantics information) and the qualified certificate
+// policies of ETSI EN 319 411-2 (QCP-n, QCP-l, QCP-n-qscd, QCP-l-qscd,
+// QCP-w).
+//
+// FromCertificate gives a Status; Status.String and Text render it, and
+// CertificateText appends it to the text of github.com/smallstep/certinfo,
+// which does not decode QCStatements. The package is generic: national
+// policies (such as the Belgian eID ones) are left to the caller, and a
+// trusted list may override what the certificate declares.
+//
+// Malformed extensions give a *DecodeError, which matches ErrMalformed.
+package qc

@@ -1,0 +1,186 @@
+package x509check
+
+import (
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
+)
+
+// Status is a revocation status. The zero value is StatusNotChecked.
+type Status uint8
+
+const (
+	// StatusNotChecked: revocation was not checked (policy "none").
+	StatusNotChecked Status = iota
+	// StatusGood: a source said the certificate is not revoked.
+	StatusGood
+	// StatusRevoked: a source said the certificate is revoked.
+	StatusRevoked
+	// StatusSuspended: revoked with reason certificateHold (on hold).
+	StatusSuspended
+	// StatusUnknown: the OCSP responder does not know the certificate.
+	StatusUnknown
+	// StatusUndetermined: no source gave an answer that could be used.
+	StatusUndetermined
+)
+
+var statusNames = [...]string{"not-checked", "good", "revoked", "suspended", "unknown", "undetermined"}
+
+// String returns "not-checked", "good", "revoked", "suspended", "unknown"
+// or "undetermined".
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "invalid"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// severity orders statuses for aggregation over a chain: the worst wins.
+func (s Status) severity() int {
+	switch s {
+	case StatusRevoked:
+		return 5
+	case StatusSuspended:
+		return 4
+	case StatusUnknown:
+		return 3
+	case StatusUndetermined:
+		return 2
+	case StatusGood:
+		return 1
+	}
+	return 0
+}
+
+// Source records one revocation source consulted.
+type Source struct {
+	// Kind is "ocsp" or "crl".
+	Kind string `json:"kind"`
+	// URL is the address fetched, or "provided" for a response or CRL given
+	// in Options, or "cache:" followed by the address for a cached answer.
+	URL string `json:"url"`
+	// Subject is the certificate the source was asked about.
+	Subject string `json:"subject"`
+	// ProducedAt is the OCSP producedAt (zero for a CRL).
+	ProducedAt time.Time `json:"produced_at,omitzero"`
+	// ThisUpdate and NextUpdate are the source's validity interval
+	// (NextUpdate zero when absent).
+	ThisUpdate time.Time `json:"this_update,omitzero"`
+	NextUpdate time.Time `json:"next_update,omitzero"`
+	// Status is what the source said, StatusUndetermined when it failed.
+	Status Status `json:"status"`
+	// RevokedAt and Reason are set for revoked and suspended answers.
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	Reason    *Reason   `json:"reason,omitempty"`
+	// Responder is the delegated OCSP responder's subject (empty when the
+	// CA signed the response itself).
+	Responder string `json:"responder,omitempty"`
+	// Note reports a caveat about an answer that was used.
+	Note string `json:"note,omitempty"`
+	// Err is why the source gave no usable answer, nil otherwise.
+	Err error `json:"-"`
+	// Error is Err's message, for JSON.
+	Error string `json:"error,omitempty"`
+}
+
+// Qualified is the qualified status of a certificate (ETSI EN 319 412-5,
+// EN 319 411-2), as the certificate states it or as a trusted list
+// overrides it.
+type Qualified struct {
+	// Qualified is the decision: a qualified certificate (for electronic
+	// signatures, seals or websites as Types says).
+	Qualified bool `json:"qualified"`
+	// Compliance: the certificate carries QcCompliance.
+	Compliance bool `json:"qc_compliance"`
+	// SSCD: the private key is in a qualified signature creation device.
+	SSCD bool `json:"qc_sscd"`
+	// Types are the QcType values: "esign", "eseal", "web".
+	Types []string `json:"qc_types,omitempty"`
+	// Policies are the EN 319 411-2 policy names found (QCP-n-qscd, ...).
+	Policies []string `json:"policies,omitempty"`
+	// Legislation lists QcCClegislation country codes.
+	Legislation []string `json:"legislation,omitempty"`
+	// Source says who decided: "certificate" or "trusted-list".
+	Source string `json:"source"`
+	// Detail is a short explanation.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Result is the outcome of a validation.
+type Result struct {
+	// Valid is true when every check passed (path, validity, usage,
+	// revocation per the policy).
+	Valid bool
+	// Chain is the verified path, leaf first, ending with the trust
+	// anchor; nil when no path verified.
+	Chain []*x509.Certificate
+	// Revocation is the worst revocation status over the chain.
+	Revocation Status
+	// RevokedAt and Reason describe a revoked or suspended certificate.
+	RevokedAt time.Time
+	Reason    Reason
+	// Sources lists every revocation source consulted, in order.
+	Sources []Source
+	// Qualified is the qualified status; nil when no path verified.
+	Qualified *Qualified
+	// Belgian is the Belgian eID classification of the leaf.
+	Belgian BelgianKind
+	// KeyType is the keys.ID the certificate stands for ("eid",
+	// "eid-signature", "x509-qualified"), empty when it is no key.
+	KeyType keys.ID
+	// Level is the reliability level it gives; levels.None when not valid.
+	Level levels.Level
+	// Errors lists every failed check; each wraps a sentinel.
+	Errors []error
+	// At is the validation time used.
+	At time.Time
+}
+
+// Subjects returns the chain's subjects, leaf first.
+func (r *Result) Subjects() []string {
+	out := make([]string, len(r.Chain))
+	for i, c := range r.Chain {
+		out[i] = c.Subject.String()
+	}
+	return out
+}
+
+// CertificateStatus returns what art. 7 of the règlement asks, as package
+// levels models it.
+func (r *Result) CertificateStatus() levels.CertificateStatus {
+	cs := levels.CertificateStatus{
+		Valid:     r.Valid,
+		Qualified: r.Qualified != nil && r.Qualified.Qualified,
+		Revoked:   r.Revocation == StatusRevoked || r.Revocation == StatusSuspended,
+	}
+	for _, err := range r.Errors {
+		if errors.Is(err, ErrExpired) {
+			cs.Expired = true
+		}
+	}
+	return cs
+}
+
+// PresentedKey returns the key the certificate stands for, for an access
+// decision.
+func (r *Result) PresentedKey() levels.PresentedKey {
+	cs := r.CertificateStatus()
+	return levels.PresentedKey{
+		Type:         string(r.KeyType),
+		Level:        r.Level,
+		EIDSignature: r.KeyType == keys.IDEIDSignature,
+		Certificate:  &cs,
+	}
+}
+
+func serialHex(c *x509.Certificate) string {
+	return strings.ToUpper(hex.EncodeToString(c.SerialNumber.Bytes()))
+}

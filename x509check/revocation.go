@@ -1,0 +1,272 @@
+package x509check
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// revocation checks every certificate of res.Chain but the anchor and
+// fills res.Revocation, res.Sources and, on failure, res.Errors.
+func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
+	if v.opts.Revocation == NoRevocation {
+		res.Revocation = StatusNotChecked
+		return
+	}
+	worst := StatusNotChecked
+	for i := 0; i+1 < len(res.Chain); i++ {
+		cert, issuer := res.Chain[i], res.Chain[i+1]
+		st, srcs, err := v.checkOne(ctx, cert, issuer, at, i == 0)
+		res.Sources = append(res.Sources, srcs...)
+		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) {
+			// A CA certificate that names no revocation source: nothing
+			// to check (recorded in Sources).
+			continue
+		}
+		if st.severity() > worst.severity() {
+			worst = st
+		}
+		switch st {
+		case StatusRevoked, StatusSuspended:
+			for _, s := range srcs {
+				if s.Status == st {
+					res.RevokedAt, res.Reason = s.RevokedAt, *s.Reason
+					res.Errors = append(res.Errors, &RevokedError{
+						Subject: cert.Subject.String(), Serial: serialHex(cert),
+						At: s.RevokedAt, Reason: *s.Reason, Source: s.URL,
+					})
+					break
+				}
+			}
+		case StatusUnknown:
+			res.Errors = append(res.Errors, fmt.Errorf("%w: %q", ErrUnknown, cert.Subject.String()))
+		case StatusUndetermined:
+			if v.opts.SoftFail {
+				v.opts.logger().Warn("x509check: revocation undetermined, accepted (soft fail)",
+					"subject", cert.Subject.String(), "err", err)
+			} else {
+				res.Errors = append(res.Errors, err)
+			}
+		}
+	}
+	res.Revocation = worst
+}
+
+func onlyNoSource(srcs []Source) bool {
+	for _, s := range srcs {
+		if !errors.Is(s.Err, ErrNoSource) {
+			return false
+		}
+	}
+	return true
+}
+
+type sourceFunc func(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error)
+
+// checkOne consults the sources of the policy in order until one decides.
+func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
+	var order []sourceFunc
+	switch v.opts.Revocation {
+	case OCSPFirst:
+		order = []sourceFunc{v.checkOCSP, v.checkCRL}
+	case CRLFirst:
+		order = []sourceFunc{v.checkCRL, v.checkOCSP}
+	case OCSPOnly:
+		order = []sourceFunc{v.checkOCSP}
+	case CRLOnly:
+		order = []sourceFunc{v.checkCRL}
+	}
+	var all []Source
+	errs := []error{ErrRevocationUnavailable}
+	for _, f := range order {
+		st, srcs, err := f(ctx, cert, issuer, at, leaf)
+		all = append(all, srcs...)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if st == StatusUnknown && v.opts.Unknown == UnknownTryNext {
+			errs = append(errs, fmt.Errorf("%w: %q", ErrUnknown, cert.Subject.String()))
+			continue
+		}
+		return st, all, nil
+	}
+	return StatusUndetermined, all, fmt.Errorf("%q: %w", cert.Subject.String(), errors.Join(errs...))
+}
+
+func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, _ bool) (Status, []Source, error) {
+	if v.opts.CRL == nil {
+		err := fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
+		return StatusUndetermined, []Source{{Kind: "crl", Subject: cert.Subject.String(), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
+	}
+	st, srcs, err := v.opts.CRL.CheckCRL(ctx, cert, issuer, at)
+	for i := range srcs {
+		if srcs[i].Err != nil && srcs[i].Error == "" {
+			srcs[i].Error = srcs[i].Err.Error()
+		}
+	}
+	return st, srcs, err
+}
+
+// ocspCacheKey identifies a certificate by its issuer's key and its serial.
+func ocspCacheKey(cert, issuer *x509.Certificate) string {
+	h := sha256.New()
+	h.Write(issuer.RawSubjectPublicKeyInfo)
+	h.Write(issuer.RawSubject)
+	return hex.EncodeToString(h.Sum(nil)) + "/" + cert.SerialNumber.Text(16)
+}
+
+func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
+	src := Source{Kind: "ocsp", Subject: cert.Subject.String()}
+	fail := func(err error) (Status, []Source, error) {
+		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
+		return StatusUndetermined, []Source{src}, err
+	}
+	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge()}
+
+	// Responses given in the options come first.
+	var provErr error
+	for _, der := range v.opts.OCSPResponses {
+		a, err := checkOCSPResponse(der, ck)
+		if errors.Is(err, ErrCertIDMismatch) {
+			continue
+		}
+		src.URL = "provided"
+		if err != nil {
+			provErr = err
+			continue
+		}
+		return answerSource(src, a)
+	}
+	if provErr != nil && v.opts.Offline {
+		return fail(provErr)
+	}
+
+	key := ocspCacheKey(cert, issuer)
+	if a, ok := v.ocsp.get(key); ok {
+		if at.Before(a.expires) && !at.Before(a.thisUpdate.Add(-ck.skew)) {
+			src.URL = "cache:" + a.url
+			return answerSource(src, a)
+		}
+		v.ocsp.del(key)
+	}
+	if v.opts.Offline {
+		return fail(fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource))
+	}
+	server := ""
+	if leaf {
+		server = v.opts.OCSPServer
+	}
+	if server == "" && len(cert.OCSPServer) > 0 {
+		server = cert.OCSPServer[0]
+	}
+	src.URL = server
+	if server == "" {
+		return fail(fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource))
+	}
+	val, err, _ := v.flight.Do(key, func() (any, error) {
+		// Another flight may have just filled the cache.
+		if a, ok := v.ocsp.get(key); ok && at.Before(a.expires) {
+			return a, nil
+		}
+		a, err := v.fetchOCSP(ctx, server, ck)
+		if err != nil {
+			return nil, err
+		}
+		a.url = server
+		if v.opts.Nonce {
+			// An answer to a nonce is still cached: it was fresh when checked.
+			a.expires = minTime(a.expires, time.Now().Add(v.opts.maxAge()))
+		}
+		v.ocsp.put(key, a)
+		return a, nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	return answerSource(src, val.(*ocspAnswer))
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func answerSource(src Source, a *ocspAnswer) (Status, []Source, error) {
+	src.Status = a.status
+	src.ProducedAt, src.ThisUpdate, src.NextUpdate = a.producedAt, a.thisUpdate, a.nextUpdate
+	src.Responder, src.Note = a.responder, a.note
+	if a.status == StatusRevoked || a.status == StatusSuspended {
+		r := a.reason
+		src.RevokedAt, src.Reason = a.revokedAt, &r
+	}
+	return a.status, []Source{src}, nil
+}
+
+// fetchOCSP sends one request (GET when its encoding is small, POST
+// otherwise), bounded in time and size, and checks the answer.
+func (v *Validator) fetchOCSP(ctx context.Context, server string, ck ocspCheck) (*ocspAnswer, error) {
+	req, err := newOCSPRequest(ck.cert, ck.issuer, v.opts.OCSPHash, v.opts.Nonce)
+	if err != nil {
+		return nil, err
+	}
+	ck.nonce = req.nonce
+	ctx, cancel := context.WithTimeout(ctx, v.opts.timeout())
+	defer cancel()
+	var hreq *http.Request
+	enc := base64.StdEncoding.EncodeToString(req.der)
+	if lim := v.opts.getLimit(); lim > 0 && len(enc) <= lim {
+		u := strings.TrimSuffix(server, "/") + "/" + url.PathEscape(enc)
+		hreq, err = http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	} else {
+		hreq, err = http.NewRequestWithContext(ctx, http.MethodPost, server, bytes.NewReader(req.der))
+		if hreq != nil {
+			hreq.Header.Set("Content-Type", "application/ocsp-request")
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+	}
+	hreq.Header.Set("Accept", "application/ocsp-response")
+	v.mu.Lock()
+	v.ocspRequests++
+	v.mu.Unlock()
+	resp, err := v.http.Do(hreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, v.opts.timeout(), err)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: %s: HTTP %d", ErrFetch, server, resp.StatusCode)
+	}
+	max := v.opts.maxResponse()
+	if resp.ContentLength > max {
+		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrResponseTooLarge, resp.ContentLength, max)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, v.opts.timeout(), err)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
+	}
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+	}
+	return checkOCSPResponse(body, ck)
+}

@@ -1,0 +1,292 @@
+package x509check
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
+)
+
+// Validator validates certificates with fixed Options. It caches verified
+// chains and OCSP answers (bounded, until their nextUpdate) and coalesces
+// concurrent OCSP requests for one certificate. It is safe for concurrent
+// use.
+type Validator struct {
+	opts          Options
+	roots         *x509.CertPool
+	nroots        int
+	intermediates []*x509.Certificate
+	http          Doer
+
+	chains *boundedCache[[32]byte, []*x509.Certificate]
+	ocsp   *boundedCache[string, *ocspAnswer]
+	flight singleflight.Group
+
+	// ocspRequests counts OCSP requests sent (for tests and metrics).
+	mu           sync.Mutex
+	ocspRequests int
+}
+
+// NewValidator loads the trust anchors and intermediates of opts. Its
+// errors wrap ErrBadInput (unreadable files) or ErrPinMismatch (a Belgian
+// root path holding a certificate that matches no pin).
+func NewValidator(opts Options) (*Validator, error) {
+	v := &Validator{opts: opts, http: opts.HTTP}
+	if v.http == nil {
+		v.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
+	}
+	if opts.Roots != nil {
+		v.roots = opts.Roots.Clone()
+		v.nroots = 1
+	} else {
+		v.roots = x509.NewCertPool()
+	}
+	if len(opts.RootPaths) > 0 {
+		cs, err := LoadCertificates(opts.RootPaths...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			v.roots.AddCert(c)
+			v.nroots++
+		}
+	}
+	if len(opts.BelgianRootPaths) > 0 {
+		cs, err := LoadCertificates(opts.BelgianRootPaths...)
+		if err != nil {
+			return nil, err
+		}
+		good, err := FilterBelgianRoots(cs)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range good {
+			v.roots.AddCert(c)
+			v.nroots++
+		}
+	}
+	if len(opts.IntermediatePaths) > 0 {
+		cs, err := LoadCertificates(opts.IntermediatePaths...)
+		if err != nil {
+			return nil, err
+		}
+		v.intermediates = cs
+	}
+	n := opts.cacheSize()
+	v.chains = newBoundedCache[[32]byte, []*x509.Certificate](n)
+	v.ocsp = newBoundedCache[string, *ocspAnswer](n)
+	return v, nil
+}
+
+// Validate validates cert with opts: see Validator.Validate.
+func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra ...*x509.Certificate) (*Result, error) {
+	v, err := NewValidator(opts)
+	if err != nil {
+		return nil, err
+	}
+	return v.Validate(ctx, cert, extra...)
+}
+
+// Validate checks cert at the configured time: a path to a trust anchor
+// (extra certificates may serve as intermediates), the validity periods,
+// the key usage for the intended usage, revocation per the policy for
+// every certificate of the path but the anchor, and the qualified status.
+//
+// The Result is always returned (nil only when cert is nil). The error is
+// nil when the certificate is valid; otherwise it joins Result.Errors,
+// each wrapping a sentinel (ErrUntrusted, ErrExpired, ErrNotYetValid,
+// ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
+// ErrRevocationUnavailable with the causes per source, ErrNoTrust).
+func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
+	if cert == nil {
+		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
+	}
+	at := v.opts.now()
+	res := &Result{At: at, Belgian: ClassifyBelgian(cert)}
+	res.KeyType = keyTypeOf(cert, res.Belgian)
+
+	chain, err := v.chain(cert, extra, at)
+	if err != nil {
+		res.Errors = append(res.Errors, err)
+		if chain == nil {
+			return res, errors.Join(res.Errors...)
+		}
+	}
+	res.Chain = chain
+	if err := checkUsage(cert, v.opts.Usage, res.Belgian); err != nil {
+		res.Errors = append(res.Errors, err)
+	}
+	if len(res.Errors) == 0 {
+		v.revocation(ctx, res, at)
+	} else {
+		res.Revocation = StatusNotChecked
+	}
+	q, err := v.qualification(ctx, chain, at)
+	if err != nil {
+		res.Errors = append(res.Errors, err)
+	}
+	res.Qualified = q
+	if res.KeyType == "" && q != nil && q.Qualified {
+		res.KeyType = keys.IDQualifiedCertificate
+	}
+	res.Valid = len(res.Errors) == 0
+	if res.Valid && res.KeyType != "" {
+		res.Level = levels.Column3
+	}
+	if !res.Valid {
+		return res, errors.Join(res.Errors...)
+	}
+	return res, nil
+}
+
+// keyTypeOf maps a certificate to the key type it stands for (before the
+// qualified status is known).
+func keyTypeOf(_ *x509.Certificate, k BelgianKind) keys.ID {
+	switch {
+	case k.Type.Authentication():
+		return keys.IDEID
+	case k.Type.Signature():
+		return keys.IDEIDSignature
+	}
+	return ""
+}
+
+// chain returns a verified path, from the cache when a cached path is
+// still within every validity period at at. On a validity error it returns
+// the path found at a time inside the leaf's validity with the error.
+func (v *Validator) chain(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	if v.nroots == 0 {
+		return nil, ErrNoTrust
+	}
+	key := sha256.Sum256(cert.Raw)
+	if c, ok := v.chains.get(key); ok && withinValidity(c, at) {
+		return c, nil
+	}
+	inter := x509.NewCertPool()
+	if v.opts.Intermediates != nil {
+		inter = v.opts.Intermediates.Clone()
+	}
+	for _, c := range v.intermediates {
+		inter.AddCert(c)
+	}
+	for _, c := range extra {
+		inter.AddCert(c)
+	}
+	vo := x509.VerifyOptions{
+		Roots:         v.roots,
+		Intermediates: inter,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	}
+	chains, err := cert.Verify(vo)
+	if err == nil {
+		c := chains[0]
+		v.chains.put(key, c)
+		return c, nil
+	}
+	var inv x509.CertificateInvalidError
+	if errors.As(err, &inv) && inv.Reason == x509.Expired {
+		// Find the path at a time inside the leaf's validity, to report it.
+		vo.CurrentTime = cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)
+		var c []*x509.Certificate
+		if chains, err2 := cert.Verify(vo); err2 == nil {
+			c = chains[0]
+		}
+		if at.Before(inv.Cert.NotBefore) {
+			return c, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
+				inv.Cert.Subject.String(), inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+		}
+		return c, fmt.Errorf("%w: %q valid until %s, validation time %s", ErrExpired,
+			inv.Cert.Subject.String(), inv.Cert.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+	}
+	return nil, fmt.Errorf("%w: %v", ErrUntrusted, err)
+}
+
+func withinValidity(chain []*x509.Certificate, at time.Time) bool {
+	for _, c := range chain {
+		if at.Before(c.NotBefore) || at.After(c.NotAfter) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkUsage enforces the key usage bits of the intended usage (crypto/x509
+// does not). The KeyUsage extension must be present for auth and sign.
+func checkUsage(c *x509.Certificate, u Usage, k BelgianKind) error {
+	switch u {
+	case UsageAuthentication:
+		if c.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+			return fmt.Errorf("%w: authentication needs the digitalSignature key usage", ErrWrongUsage)
+		}
+		if k.Type.Signature() || k.Type == RRN {
+			return fmt.Errorf("%w: a Belgian eID %s certificate is not for authentication", ErrWrongUsage, k.Type)
+		}
+	case UsageSignature:
+		if c.KeyUsage&x509.KeyUsageContentCommitment == 0 {
+			return fmt.Errorf("%w: signature needs the nonRepudiation key usage", ErrWrongUsage)
+		}
+		if k.Type.Authentication() || k.Type == RRN {
+			return fmt.Errorf("%w: a Belgian eID %s certificate is not for signatures", ErrWrongUsage, k.Type)
+		}
+	}
+	return nil
+}
+
+// OCSPRequests returns the number of OCSP requests the validator sent.
+func (v *Validator) OCSPRequests() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.ocspRequests
+}
+
+// boundedCache is a map with a size bound: when full, an arbitrary entry is
+// dropped. A negative or zero bound disables it.
+type boundedCache[K comparable, V any] struct {
+	mu  sync.RWMutex
+	max int
+	m   map[K]V
+}
+
+func newBoundedCache[K comparable, V any](max int) *boundedCache[K, V] {
+	return &boundedCache[K, V]{max: max, m: map[K]V{}}
+}
+
+func (c *boundedCache[K, V]) get(k K) (V, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *boundedCache[K, V]) put(k K, v V) {
+	if c.max <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		for old := range c.m {
+			delete(c.m, old)
+			break
+		}
+	}
+	c.m[k] = v
+}
+
+func (c *boundedCache[K, V]) del(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, k)
+}
