@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -135,7 +134,7 @@ func TestDemoAndUsage(t *testing.T) {
 func TestBinaryAgainstOathtool(t *testing.T) {
 	oathtool := testenv.Tool(t, "oathtool")
 	bin := filepath.Join(t.TempDir(), "totp")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	build := exec.Command(testenv.Tool(t, "go"), "build", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
