@@ -16,7 +16,7 @@ import (
 	"github.com/csam-go/csam/levels"
 )
 
-func futureKeysFile(t *testing.T) []byte {
+func futureKeysFile(t testing.TB) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "testdata", "keys", "future-keys.json"))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/keys"
@@ -94,4 +95,58 @@ func checkErrTree(t *testing.T, err error, size int64, sentinels []error) {
 	if de.Pos.Offset < 0 || de.Pos.Offset > size || (!errors.Is(de, keys.ErrTooLarge) && !de.Pos.IsValid()) {
 		t.Fatalf("error %v has position %v outside the input of %d bytes", de, de.Pos, size)
 	}
+}
+
+// FuzzParseAssurance checks the FAS and eIDAS parsers: a parsed level is
+// valid and its ACR or URI parses back to it; anything else is the
+// package's sentinel error.
+func FuzzParseAssurance(f *testing.F) {
+	for _, s := range []string{"400", "Level450", "urn:be:fedict:iam:fas:citizen:Level500", "urn:be:fedict:iam:fas:Level",
+		"low", "HIGH", "http://eidas.europa.eu/LoA/substantial", "none", "", "0400", "+400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if l, err := keys.ParseFASLevel(s); err != nil {
+			if !errors.Is(err, keys.ErrUnknownFAS) {
+				t.Fatalf("ParseFASLevel(%q) error %v", s, err)
+			}
+		} else if back, err := keys.ParseFASLevel(l.ACR()); !l.Valid() || l == keys.FASUnknown || err != nil || back != l {
+			t.Fatalf("ParseFASLevel(%q) = %v; ACR parses to %v, %v", s, l, back, err)
+		}
+		if l, err := keys.ParseEIDASLevel(s); err != nil {
+			if !errors.Is(err, keys.ErrUnknownEIDAS) {
+				t.Fatalf("ParseEIDASLevel(%q) error %v", s, err)
+			}
+		} else if back, err := keys.ParseEIDASLevel(l.String()); !l.Valid() || err != nil || back != l {
+			t.Fatalf("ParseEIDASLevel(%q) = %v; name parses to %v, %v", s, l, back, err)
+		}
+	})
+}
+
+// FuzzCheckPassword checks that the password rule never quotes the
+// password and that its reasons agree with a direct count.
+func FuzzCheckPassword(f *testing.F) {
+	for _, s := range []string{"", "Tr0ub4dor&3-horse!", "aaaa", "1234567890123456", "Crème-brûlée#2025?", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pw string) {
+		err := keys.CheckPassword(pw)
+		short := utf8.RuneCountInString(pw) < keys.MinPasswordLength
+		if errors.Is(err, keys.ErrPasswordTooShort) != short {
+			t.Fatalf("CheckPassword(%q) = %v; %d runes", pw, err, utf8.RuneCountInString(pw))
+		}
+		if err == nil {
+			return
+		}
+		var pe *keys.PasswordError
+		if !errors.As(err, &pe) || !errors.Is(err, keys.ErrWeakPassword) {
+			t.Fatalf("error %v is not a *PasswordError", err)
+		}
+		// The message depends on the length and the reasons only, never on
+		// the password's characters.
+		same := &keys.PasswordError{Length: utf8.RuneCountInString(pw), MinLength: keys.MinPasswordLength, Reasons: pe.Reasons}
+		if err.Error() != same.Error() {
+			t.Fatalf("message %q depends on the password", err)
+		}
+	})
 }

@@ -1,0 +1,176 @@
+package eid
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors, matched with errors.Is. Status words returned by the card
+// come as *StatusError, which matches the sentinel of its meaning; PIN
+// failures come as *PINError.
+var (
+	// ErrFileNotFound: the card answered 6A82 (file not found), or a dump
+	// folder has no file for the ID.
+	ErrFileNotFound = errors.New("eid: file not found")
+	// ErrSecurityStatus: 6982, security status not satisfied (e.g. a PIN
+	// is needed before a signature).
+	ErrSecurityStatus = errors.New("eid: security status not satisfied")
+	// ErrPINBlocked: 6983, the PIN is blocked (retry counter at zero).
+	ErrPINBlocked = errors.New("eid: PIN blocked")
+	// ErrWrongPIN: 63Cx, PIN verification failed with x tries left.
+	ErrWrongPIN = errors.New("eid: wrong PIN")
+	// ErrWrongLength: 6700, or 6Cxx that could not be resolved.
+	ErrWrongLength = errors.New("eid: wrong length")
+	// ErrConditionsOfUse: 6985, conditions of use not satisfied (file not
+	// activated, security environment not set, algorithm locked).
+	ErrConditionsOfUse = errors.New("eid: conditions of use not satisfied")
+	// ErrWrongParameters: 6A86 or 6B00 (wrong P1-P2; on READ BINARY an
+	// offset beyond the end of the file).
+	ErrWrongParameters = errors.New("eid: wrong parameters P1-P2")
+	// ErrIncorrectData: 6A80, incorrect data field (e.g. wrong PIN format).
+	ErrIncorrectData = errors.New("eid: incorrect data")
+	// ErrReferenceNotFound: 6A88, referenced key or PIN not found.
+	ErrReferenceNotFound = errors.New("eid: referenced data not found")
+	// ErrNotSupported: 6D00, 6E00 or 6881 (instruction or class not
+	// supported in the current state).
+	ErrNotSupported = errors.New("eid: command not supported")
+	// ErrEmptyResponse: the transport returned fewer than two bytes. A
+	// reader was seen to return success with an empty response when the
+	// card went away; this package never takes that for data.
+	ErrEmptyResponse = errors.New("eid: empty response from the card")
+	// ErrBadResponse: the card's response broke the protocol (too many
+	// GET RESPONSE rounds, a file larger than READ BINARY can address, a
+	// response of the wrong length).
+	ErrBadResponse = errors.New("eid: malformed response from the card")
+	// ErrMalformed: a file's content does not follow the card content
+	// specification (TLV, dates, national number, certificate).
+	ErrMalformed = errors.New("eid: malformed card file")
+	// ErrInvalidPIN: the PIN given is not 4 to 12 decimal digits; nothing
+	// was sent to the card.
+	ErrInvalidPIN = errors.New("eid: PIN must be 4 to 12 digits")
+	// ErrNoPIN: a PIN was needed and no PIN prompt was configured, or the
+	// prompt returned no PIN.
+	ErrNoPIN = errors.New("eid: PIN needed but none given")
+	// ErrNotACard: the operation needs a card (INTERNAL AUTHENTICATE, PIN,
+	// signing) and the source is a dump.
+	ErrNotACard = errors.New("eid: source is not a card")
+)
+
+// StatusError is a status word other than 9000 returned by the card for a
+// command. It matches with errors.Is the sentinel of its meaning
+// (ErrFileNotFound for 6A82, ErrSecurityStatus for 6982, …).
+type StatusError struct {
+	Command string // command name, e.g. "SELECT", "READ BINARY"
+	SW      uint16 // SW1 SW2
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("eid: %s: card returned %04X", e.Command, e.SW)
+	if s := e.sentinel(); s != nil {
+		msg += " (" + s.Error()[len("eid: "):] + ")"
+	}
+	return msg
+}
+
+// sentinel maps a status word to its sentinel error. Meanings from the
+// status-byte tables of the applet 1.7 and 1.8 reference manuals (§6).
+func (e *StatusError) sentinel() error {
+	switch {
+	case e.SW == 0x6A82:
+		return ErrFileNotFound
+	case e.SW == 0x6982:
+		return ErrSecurityStatus
+	case e.SW == 0x6983:
+		return ErrPINBlocked
+	case e.SW&0xFFF0 == 0x63C0:
+		return ErrWrongPIN
+	case e.SW == 0x6700 || e.SW>>8 == 0x6C:
+		return ErrWrongLength
+	case e.SW == 0x6985:
+		return ErrConditionsOfUse
+	case e.SW == 0x6A86 || e.SW == 0x6B00 || e.SW == 0x6A87:
+		return ErrWrongParameters
+	case e.SW == 0x6A80:
+		return ErrIncorrectData
+	case e.SW == 0x6A88:
+		return ErrReferenceNotFound
+	case e.SW == 0x6D00 || e.SW == 0x6E00 || e.SW == 0x6881:
+		return ErrNotSupported
+	}
+	return nil
+}
+
+// Is reports whether target is the sentinel of the status word.
+func (e *StatusError) Is(target error) bool {
+	s := e.sentinel()
+	return s != nil && s == target
+}
+
+// PINError is a failed PIN verification or change: a wrong PIN with the
+// tries left, or a blocked PIN. It matches ErrWrongPIN (tries left > 0) or
+// ErrPINBlocked (no tries left), and unwraps to the card's *StatusError.
+// This package never retries a PIN by itself.
+type PINError struct {
+	TriesLeft int
+	Err       *StatusError
+}
+
+func (e *PINError) Error() string {
+	if e.TriesLeft <= 0 {
+		return "eid: PIN blocked"
+	}
+	if e.TriesLeft == 1 {
+		return "eid: wrong PIN, 1 try left"
+	}
+	return fmt.Sprintf("eid: wrong PIN, %d tries left", e.TriesLeft)
+}
+
+// Blocked reports whether the PIN is blocked.
+func (e *PINError) Blocked() bool { return e.TriesLeft <= 0 }
+
+// Is matches ErrWrongPIN or ErrPINBlocked.
+func (e *PINError) Is(target error) bool {
+	if e.Blocked() {
+		return target == ErrPINBlocked
+	}
+	return target == ErrWrongPIN
+}
+
+// Unwrap returns the card's status error.
+func (e *PINError) Unwrap() error {
+	if e.Err == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// pinError converts a VERIFY or CHANGE status word to a *PINError, or
+// returns nil when the status word is not a PIN failure.
+func pinError(se *StatusError) error {
+	switch {
+	case se.SW&0xFFF0 == 0x63C0:
+		return &PINError{TriesLeft: int(se.SW & 0x0F), Err: se}
+	case se.SW == 0x6983:
+		return &PINError{TriesLeft: 0, Err: se}
+	}
+	return nil
+}
+
+// FieldError is a malformed field of an identity or address file. It
+// matches ErrMalformed.
+type FieldError struct {
+	File  FileID
+	Tag   byte
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("eid: file %s tag %02X (%s): %v", e.File, e.Tag, e.Field, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Is matches ErrMalformed.
+func (e *FieldError) Is(target error) bool { return target == ErrMalformed }

@@ -1,0 +1,69 @@
+package eid_test
+
+import (
+	"fmt"
+
+	"github.com/csam-go/csam/eid"
+)
+
+// An identity file is a list of tag-length-value fields (card content v5.4
+// §6.1); ParseIdentity gives typed values.
+func ExampleParseIdentity() {
+	var file []byte
+	for _, f := range []eid.TLV{
+		{Tag: 0x01, Value: []byte("591234567890")},
+		{Tag: 0x03, Value: []byte("23.07.2021")},
+		{Tag: 0x04, Value: []byte("23.07.2031")},
+		{Tag: 0x06, Value: []byte("85073003328")},
+		{Tag: 0x07, Value: []byte("Peeters")},
+		{Tag: 0x08, Value: []byte("An Marie")},
+		{Tag: 0x0C, Value: []byte("30 JUIL 1985")},
+		{Tag: 0x0D, Value: []byte("V")},
+		{Tag: 0x0F, Value: []byte("1")},
+		{Tag: 0x10, Value: []byte("1")},
+	} {
+		file = eid.AppendTLV(file, f.Tag, f.Value)
+	}
+	file = append(file, 0, 0, 0, 0) // files are zero padded
+	id, err := eid.ParseIdentity(file)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(id.Name+",", id.FirstNames)
+	fmt.Println("born", id.BirthDate, "sex", id.Sex)
+	fmt.Println("national number", id.NationalNumber)
+	fmt.Println(id.DocumentType, "valid", id.ValidityBegin, "to", id.ValidityEnd)
+	fmt.Println("special status:", id.SpecialStatus)
+	// Output:
+	// Peeters, An Marie
+	// born 1985-07-30 sex F
+	// national number 85073003328
+	// eID valid 2021-07-23 to 2031-07-23
+	// special status: white cane
+}
+
+// Birth dates come in French, Dutch or German, sometimes year-only.
+func ExampleParseBirthDate() {
+	for _, s := range []string{"01 MARS 1971", "01 MAAR 1971", "01.MÄR.1971", "1971"} {
+		d, err := eid.ParseBirthDate(s)
+		fmt.Println(d, err)
+	}
+	// Output:
+	// 1971-03-01 <nil>
+	// 1971-03-01 <nil>
+	// 1971-03-01 <nil>
+	// 1971 <nil>
+}
+
+// The last two digits of a national number check the first nine (mod 97);
+// for people born from 2000 on, 2000000000 is added first.
+func ExampleNationalNumber_Check() {
+	fmt.Println(eid.NationalNumber("85073003328").Check())
+	fmt.Println(eid.NationalNumber("00012556777").BornFrom2000())
+	fmt.Println(eid.NationalNumber("85073003329").Check())
+	// Output:
+	// <nil>
+	// true
+	// national number "85073003329": check digits 29 are wrong
+}

@@ -1,0 +1,230 @@
+package eid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FileID is the two-byte identifier of an elementary file on the card (card
+// content v5.4 §4.3).
+type FileID uint16
+
+// The files of the card (card content v5.4 §4.3). DF(BELPIC) 3F00/DF00 holds
+// the PKCS#15 files and the certificates; DF(ID) 3F00/DF01 the identity
+// files.
+const (
+	FileDir               FileID = 0x2F00 // EF(DIR), in the MF
+	FileODF               FileID = 0x5031 // EF(ODF)
+	FileTokenInfo         FileID = 0x5032 // EF(TokenInfo)
+	FileAODF              FileID = 0x5034 // EF(AODF)
+	FilePrKDF             FileID = 0x5035 // EF(PrKDF)
+	FileCDF               FileID = 0x5037 // EF(CDF)
+	FileAuthCert          FileID = 0x5038 // EF(Cert#2), authentication
+	FileSigningCert       FileID = 0x5039 // EF(Cert#3), non-repudiation
+	FileCACert            FileID = 0x503A // EF(Cert#4), Citizen or Foreigner CA
+	FileRootCert          FileID = 0x503B // EF(Cert#6), Belgian root CA
+	FileRRNCert           FileID = 0x503C // EF(Cert#8), National Register (RRN)
+	FileIdentity          FileID = 0x4031 // EF(ID#RN), identity TLV
+	FileIdentitySignature FileID = 0x4032 // EF(SGN#ID)
+	FileAddress           FileID = 0x4033 // EF(ID#Address), address TLV
+	FileAddressSignature  FileID = 0x4034 // EF(SGN#Address)
+	FilePhoto             FileID = 0x4035 // EF(ID#Photo), JPEG
+	FileBasicKey          FileID = 0x4040 // EF(PuK#1 Basic), applet 1.8 only
+)
+
+// DumpFiles lists the files of a card dump, in the order a full read takes
+// them.
+var DumpFiles = []FileID{
+	FileIdentity, FileIdentitySignature, FileAddress, FileAddressSignature,
+	FilePhoto, FileAuthCert, FileSigningCert, FileCACert, FileRootCert,
+	FileRRNCert, FileBasicKey,
+}
+
+// String returns the four upper-case hex digits of the ID, e.g. "4031".
+func (f FileID) String() string { return fmt.Sprintf("%04X", uint16(f)) }
+
+// Name returns a short English name of a known file, or its ID.
+func (f FileID) Name() string {
+	switch f {
+	case FileIdentity:
+		return "identity"
+	case FileIdentitySignature:
+		return "identity signature"
+	case FileAddress:
+		return "address"
+	case FileAddressSignature:
+		return "address signature"
+	case FilePhoto:
+		return "photo"
+	case FileBasicKey:
+		return "basic public key"
+	case FileAuthCert:
+		return "authentication certificate"
+	case FileSigningCert:
+		return "signing certificate"
+	case FileCACert:
+		return "CA certificate"
+	case FileRootCert:
+		return "root certificate"
+	case FileRRNCert:
+		return "RRN certificate"
+	case FileDir:
+		return "EF(DIR)"
+	case FileTokenInfo:
+		return "TokenInfo"
+	}
+	return f.String()
+}
+
+// dirOf returns the DF holding the file (0 for the MF itself).
+func (f FileID) dirOf() uint16 {
+	switch {
+	case f == FileDir:
+		return 0
+	case f&0xFF00 == 0x5000:
+		return 0xDF00
+	case f&0xFF00 == 0x4000:
+		return 0xDF01
+	}
+	return 0
+}
+
+// path returns the absolute path from the MF: 3F00 [DFxx] file.
+func (f FileID) path() []uint16 {
+	if d := f.dirOf(); d != 0 {
+		return []uint16{0x3F00, d, uint16(f)}
+	}
+	return []uint16{0x3F00, uint16(f)}
+}
+
+// isCertificate reports whether the file holds a zero-padded DER
+// certificate (card content v5.4 §8).
+func (f FileID) isCertificate() bool { return f >= FileAuthCert && f <= FileRRNCert }
+
+// Source gives the raw content of card files: a *Card reads them from the
+// card, a *Dump from a folder. ReadFile returns an error matching
+// ErrFileNotFound when the file does not exist.
+type Source interface {
+	ReadFile(ctx context.Context, id FileID) ([]byte, error)
+}
+
+// CardDataFile is the name, in a dump folder, of the optional file holding
+// the raw GET CARD DATA response (28 or 31 bytes).
+const CardDataFile = "carddata"
+
+// Dump is a card dump folder: one file per card file, named by its
+// four-hex-digit file ID (4031, 4032, 4033, 4034, 4035, 5038 … 503C, 4040),
+// holding the raw bytes as read; optionally the GET CARD DATA response in a
+// file named "carddata". The same parsing and integrity code reads a Dump
+// as a card.
+type Dump struct {
+	dir string
+}
+
+// OpenDump opens a dump folder. It fails when dir is not a folder or holds
+// no identity file (4031).
+func OpenDump(dir string) (*Dump, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("eid: dump: %s is not a folder", dir)
+	}
+	d := &Dump{dir: dir}
+	if _, err := d.find(FileIdentity.String()); err != nil {
+		return nil, fmt.Errorf("eid: dump %s has no identity file %s: %w", dir, FileIdentity, ErrFileNotFound)
+	}
+	return d, nil
+}
+
+// Dir returns the dump's folder.
+func (d *Dump) Dir() string { return d.dir }
+
+// find returns the path of the named file, accepting lower-case hex.
+func (d *Dump) find(name string) (string, error) {
+	for _, n := range []string{name, strings.ToLower(name)} {
+		p := filepath.Join(d.dir, n)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+	}
+	return "", ErrFileNotFound
+}
+
+// ReadFile returns the content of the file named by id's four hex digits.
+// A missing file gives an error matching ErrFileNotFound.
+func (d *Dump) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, err := d.find(id.String())
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: file %s: %w", id, ErrFileNotFound)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: %w", err)
+	}
+	return b, nil
+}
+
+// CardData returns the card data saved in the dump, or an error matching
+// ErrFileNotFound when the dump has none.
+func (d *Dump) CardData(ctx context.Context) (*CardData, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, err := d.find(CardDataFile)
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: %s: %w", CardDataFile, ErrFileNotFound)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: %w", err)
+	}
+	return ParseCardData(b)
+}
+
+// cardDataSource is a source that also knows the card data.
+type cardDataSource interface {
+	CardData(ctx context.Context) (*CardData, error)
+}
+
+// WriteDump reads every file of DumpFiles from src and writes it into dir
+// (created if needed), named by its ID; files the source does not have are
+// skipped. When src knows the card data (a *Card or a *Dump), it is saved
+// as "carddata".
+func WriteDump(ctx context.Context, src Source, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("eid: dump: %w", err)
+	}
+	for _, id := range DumpFiles {
+		b, err := src.ReadFile(ctx, id)
+		if errors.Is(err, ErrFileNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, id.String()), b, 0o644); err != nil {
+			return fmt.Errorf("eid: dump: %w", err)
+		}
+	}
+	if cs, ok := src.(cardDataSource); ok {
+		cd, err := cs.CardData(ctx)
+		switch {
+		case err == nil:
+			if err := os.WriteFile(filepath.Join(dir, CardDataFile), cd.Raw, 0o644); err != nil {
+				return fmt.Errorf("eid: dump: %w", err)
+			}
+		case !errors.Is(err, ErrFileNotFound):
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,392 @@
+// Command eidread reads a Belgian eID card: identity, address and card data
+// as text or JSON, the photo, and the integrity checks of the card content
+// specification.
+//
+// Usage:
+//
+//	eidread [-reader NAME] [-json] [-photo FILE] [-verify] [-roots FILE.pem] [-write-dump DIR]
+//	eidread -dump DIR [-json] [-photo FILE] [-verify] [-roots FILE.pem]
+//
+// Without -dump it reads the card in the first reader that holds one (or in
+// -reader NAME) through PC/SC, which needs a build with cgo. -dump DIR reads
+// a card dump folder instead: one file per card file, named by its
+// four-hex-digit file ID (4031, 4032, 4033, 4034, 4035, 5038 … 503C, 4040).
+//
+// -verify makes the exit status reflect the integrity checks (photo hash,
+// identity and address signatures, basic key and INTERNAL AUTHENTICATE on
+// applet 1.8, RRN certificate and card root against the roots of -roots).
+//
+// Exit status: 0 read (and, with -verify, intact), 1 an integrity check
+// failed, 2 bad usage, 3 no card could be read.
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/x509check"
+)
+
+// Exit statuses.
+const (
+	exitOK        = 0
+	exitIntegrity = 1
+	exitUsage     = 2
+	exitNoCard    = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type config struct {
+	reader, dump, photo, roots, writeDump string
+	json, verify, offline                 bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eidread", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	fs.StringVar(&cfg.reader, "reader", "", "PC/SC reader `name` (default: the first reader with a card)")
+	fs.StringVar(&cfg.dump, "dump", "", "read the card dump folder `DIR` instead of a reader")
+	fs.BoolVar(&cfg.json, "json", false, "print one JSON object")
+	fs.StringVar(&cfg.photo, "photo", "", "save the photo (JPEG) to `FILE`")
+	fs.BoolVar(&cfg.verify, "verify", false, "exit 1 when an integrity check fails")
+	fs.StringVar(&cfg.roots, "roots", "", "more trusted root certificates (PEM `file`) besides the pinned Belgian roots")
+	fs.BoolVar(&cfg.offline, "offline", false, "with -verify, validate the certificates without fetching OCSP or CRLs (revocation not checked)")
+	fs.StringVar(&cfg.writeDump, "write-dump", "", "also write the card's files as a dump folder `DIR`")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: eidread [-reader NAME | -dump DIR] [-json] [-photo FILE] [-verify] [-roots FILE.pem] [-write-dump DIR]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "eidread: unexpected arguments %q\n", fs.Args())
+		fs.Usage()
+		return exitUsage
+	}
+	if cfg.dump != "" && cfg.reader != "" {
+		fmt.Fprintln(stderr, "eidread: -dump and -reader exclude each other")
+		return exitUsage
+	}
+	var roots []*x509.Certificate
+	if cfg.roots != "" {
+		var err error
+		if roots, err = loadRoots(cfg.roots); err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitUsage
+		}
+	}
+
+	var src eid.Source
+	if cfg.dump != "" {
+		d, err := eid.OpenDump(cfg.dump)
+		if err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitNoCard
+		}
+		src = d
+	} else {
+		progress := func(id eid.FileID) { fmt.Fprintf(stderr, "eidread: reading %s (%s)\n", id.Name(), id) }
+		card, closeCard, err := openReader(ctx, cfg.reader, stderr, &eid.Options{Progress: progress})
+		if err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitNoCard
+		}
+		defer closeCard()
+		src = card
+	}
+
+	c, err := eid.ReadContents(ctx, src, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "eidread:", err)
+		return exitNoCard
+	}
+	in, err := eid.Verify(ctx, src, c, &eid.VerifyOptions{TrustedRoots: roots, TrustedRootPins: belgianPins()})
+	if err != nil {
+		fmt.Fprintln(stderr, "eidread:", err)
+		return exitNoCard
+	}
+	if cfg.writeDump != "" {
+		if err := eid.WriteDump(ctx, src, cfg.writeDump); err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitNoCard
+		}
+	}
+	if cfg.photo != "" {
+		if err := os.WriteFile(cfg.photo, c.Photo, 0o644); err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitUsage
+		}
+	}
+	if cfg.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(toJSON(c, in)); err != nil {
+			fmt.Fprintln(stderr, "eidread:", err)
+			return exitUsage
+		}
+	} else {
+		printText(stdout, c, in)
+	}
+	if cfg.verify {
+		certsOK := validateCertificates(ctx, c, in, roots, cfg, stderr)
+		if !in.OK() {
+			fmt.Fprintln(stderr, "eidread: integrity check failed:", strings.ReplaceAll(in.Err().Error(), "\n", "; "))
+			return exitIntegrity
+		}
+		if !certsOK {
+			return exitIntegrity
+		}
+	}
+	return exitOK
+}
+
+// belgianPins returns the SPKI pins of the Belgian eID roots.
+func belgianPins() []string {
+	var pins []string
+	for _, r := range x509check.BelgianRoots() {
+		pins = append(pins, r.SPKISHA256)
+	}
+	return pins
+}
+
+// validateCertificates validates the authentication and signing
+// certificates with x509check, up to the card's root when it is trusted
+// (pinned Belgian root or -roots) and the -roots certificates. It reports
+// on stderr and returns false when a certificate is not valid.
+func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrity, roots []*x509.Certificate, cfg config, stderr io.Writer) bool {
+	pool := x509.NewCertPool()
+	anchors := 0
+	for _, r := range roots {
+		pool.AddCert(r)
+		anchors++
+	}
+	if in.Root.OK() {
+		pool.AddCert(c.Certificates.Root)
+		anchors++
+	}
+	if anchors == 0 {
+		fmt.Fprintln(stderr, "eidread: certificates not validated: the card's root is not a trusted root")
+		return false
+	}
+	ok := true
+	for _, cc := range []struct {
+		name  string
+		cert  *x509.Certificate
+		usage x509check.Usage
+	}{
+		{"authentication certificate", c.Certificates.Authentication, x509check.UsageAuthentication},
+		{"signing certificate", c.Certificates.Signing, x509check.UsageSignature},
+	} {
+		if cc.cert == nil {
+			continue
+		}
+		opts := x509check.Options{Roots: pool, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
+		var extra []*x509.Certificate
+		if c.Certificates.CA != nil {
+			extra = append(extra, c.Certificates.CA)
+		}
+		res, err := x509check.Validate(ctx, cc.cert, opts, extra...)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "eidread: %s: %v\n", cc.name, err)
+			ok = false
+		case !res.Valid:
+			fmt.Fprintf(stderr, "eidread: %s not valid: %v\n", cc.name, errors.Join(res.Errors...))
+			ok = false
+		default:
+			note := ""
+			if cfg.offline {
+				note = " (revocation not checked: -offline)"
+			}
+			fmt.Fprintf(stderr, "eidread: %s valid up to %s%s\n", cc.name, res.Chain[len(res.Chain)-1].Subject.CommonName, note)
+		}
+	}
+	return ok
+}
+
+// loadRoots reads PEM certificates.
+func loadRoots(path string) ([]*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*x509.Certificate
+	for {
+		var p *pem.Block
+		p, b = pem.Decode(b)
+		if p == nil {
+			break
+		}
+		if p.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(p.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no PEM certificate", path)
+	}
+	return out, nil
+}
+
+// jsonOut is the -json object.
+type jsonOut struct {
+	Identity  jsonIdentity  `json:"identity"`
+	Address   jsonAddress   `json:"address"`
+	Card      jsonCard      `json:"card"`
+	Integrity jsonIntegrity `json:"integrity"`
+}
+
+type jsonIdentity struct {
+	CardNumber           string `json:"card_number"`
+	ChipNumber           string `json:"chip_number"`
+	NationalNumber       string `json:"national_number"`
+	Name                 string `json:"name"`
+	FirstNames           string `json:"first_names"`
+	ThirdInitial         string `json:"third_initial"`
+	Nationality          string `json:"nationality"`
+	BirthPlace           string `json:"birth_place"`
+	BirthDate            string `json:"birth_date"`
+	Sex                  string `json:"sex"`
+	DocumentType         string `json:"document_type"`
+	SpecialStatus        string `json:"special_status"`
+	ValidityBegin        string `json:"validity_begin"`
+	ValidityEnd          string `json:"validity_end"`
+	DeliveryMunicipality string `json:"delivery_municipality"`
+}
+
+type jsonAddress struct {
+	Street       string `json:"street"`
+	Zip          string `json:"zip"`
+	Municipality string `json:"municipality"`
+}
+
+type jsonCard struct {
+	AppletVersion string `json:"applet_version"`
+	Serial        string `json:"serial"`
+}
+
+type jsonIntegrity struct {
+	Photo             bool  `json:"photo"`
+	IdentitySignature bool  `json:"identity_signature"`
+	AddressSignature  bool  `json:"address_signature"`
+	BasicKey          *bool `json:"basic_key,omitempty"`
+}
+
+func toJSON(c *eid.Contents, in *eid.Integrity) jsonOut {
+	id := c.Identity
+	out := jsonOut{
+		Identity: jsonIdentity{
+			CardNumber:           id.CardNumber,
+			ChipNumber:           fmt.Sprintf("%X", id.ChipNumber),
+			NationalNumber:       id.NationalNumber.String(),
+			Name:                 id.Name,
+			FirstNames:           id.FirstNames,
+			ThirdInitial:         id.ThirdInitial,
+			Nationality:          id.Nationality,
+			BirthPlace:           id.BirthPlace,
+			BirthDate:            id.BirthDate.String(),
+			Sex:                  string(id.Sex),
+			DocumentType:         id.DocumentType.String(),
+			SpecialStatus:        id.SpecialStatus.String(),
+			ValidityBegin:        id.ValidityBegin.String(),
+			ValidityEnd:          id.ValidityEnd.String(),
+			DeliveryMunicipality: id.DeliveryMunicipality,
+		},
+		Address: jsonAddress{Street: c.Address.Street, Zip: c.Address.Zip, Municipality: c.Address.Municipality},
+		Integrity: jsonIntegrity{
+			Photo:             in.Photo.OK(),
+			IdentitySignature: in.IdentitySignature.OK(),
+			AddressSignature:  in.AddressSignature.OK(),
+		},
+	}
+	if c.CardData != nil {
+		out.Card = jsonCard{AppletVersion: c.CardData.AppletVersionString(), Serial: c.CardData.SerialString()}
+	}
+	if in.BasicKey.Status != eid.CheckSkipped {
+		// The basic key is intact when its hash matches and, on a card, the
+		// card answered a fresh challenge with it.
+		ok := in.BasicKey.OK() && in.InternalAuthenticate.Status != eid.CheckFailed
+		out.Integrity.BasicKey = &ok
+	}
+	return out
+}
+
+func printText(w io.Writer, c *eid.Contents, in *eid.Integrity) {
+	id := c.Identity
+	row := func(k, v string) { fmt.Fprintf(w, "  %-22s %s\n", k+":", v) }
+	fmt.Fprintln(w, "Identity")
+	row("Name", id.Name)
+	row("First names", id.FirstNames)
+	row("Third initial", id.ThirdInitial)
+	row("National number", id.NationalNumber.String())
+	row("Birth", id.BirthDate.String()+", "+id.BirthPlace)
+	row("Sex", string(id.Sex))
+	row("Nationality", id.Nationality)
+	if id.NobleCondition != "" {
+		row("Noble condition", id.NobleCondition)
+	}
+	row("Document type", id.DocumentType.String())
+	row("Special status", id.SpecialStatus.String())
+	row("Card number", id.CardNumber)
+	row("Chip number", fmt.Sprintf("%X", id.ChipNumber))
+	row("Valid", id.ValidityBegin.String()+" to "+id.ValidityEnd.String())
+	row("Delivered in", id.DeliveryMunicipality)
+	fmt.Fprintln(w, "Address")
+	row("Street", c.Address.Street)
+	row("Municipality", c.Address.Zip+" "+c.Address.Municipality)
+	if c.CardData != nil {
+		fmt.Fprintln(w, "Card")
+		row("Applet version", c.CardData.AppletVersionString())
+		row("Serial", c.CardData.SerialString())
+		row("Life cycle", c.CardData.LifeCycle.String())
+	}
+	for _, ce := range []struct {
+		name string
+		c    *x509.Certificate
+	}{{"Authentication", c.Certificates.Authentication}, {"Signing", c.Certificates.Signing},
+		{"CA", c.Certificates.CA}, {"Root", c.Certificates.Root}, {"RRN", c.Certificates.RRN}} {
+		if ce.c == nil {
+			continue
+		}
+		if ce.name == "Authentication" {
+			fmt.Fprintln(w, "Certificates")
+		}
+		row(ce.name, ce.c.Subject.CommonName+", until "+ce.c.NotAfter.Format("2006-01-02"))
+	}
+	fmt.Fprintln(w, "Integrity")
+	for _, ch := range in.Checks() {
+		s := ch.Status.String()
+		if ch.Detail != "" {
+			s += " (" + ch.Detail + ")"
+		}
+		if ch.Err != nil {
+			s += ": " + ch.Err.Error()
+		}
+		row(ch.Name, s)
+	}
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/testenv"
+)
+
+// specimenDump maps the specimen card's files (named by role) to a dump
+// folder named by file ID, in a temporary folder.
+func specimenDump(t *testing.T) string {
+	t.Helper()
+	src := testenv.RealData(t, "eid-specimen", "alice")
+	dir := t.TempDir()
+	for name, id := range map[string]string{
+		"Alice_Identity.tlv": "4031", "Alice_IdentitySignature.tlv": "4032", "Alice_Address.tlv": "4033",
+		"Alice_AddressSignature.tlv": "4034", "Alice_Photo.tlv": "4035",
+		"Alice_AuthentificationCertificate.tlv": "5038", "Alice_SigningCertificate.tlv": "5039",
+		"Alice_CACertificate.tlv": "503A", "Alice_RootCertificate.tlv": "503B", "Alice_RRNCertificate.tlv": "503C",
+	} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, id), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// pemFile writes DER certificates as one PEM file.
+func pemFile(t *testing.T, ders ...[]byte) string {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, d := range ders {
+		pem.Encode(&buf, &pem.Block{Type: "CERTIFICATE", Bytes: d})
+	}
+	p := filepath.Join(t.TempDir(), "roots.pem")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func runEidread(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestJSONFromDump(t *testing.T) {
+	dir := specimenDump(t)
+	photo := filepath.Join(t.TempDir(), "photo.jpg")
+	code, out, stderr := runEidread(t, "-dump", dir, "-json", "-photo", photo)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got map[string]map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]any{
+		"identity": {
+			"card_number": "000000122157", "chip_number": "534C494E336600296CFF293B2A122219",
+			"national_number": "71715100070", "name": "SPECIMEN", "first_names": "Alice Geldigekaart",
+			"third_initial": "A", "nationality": "BELG", "birth_place": "Hamont-Achel", "birth_date": "1971-01-01",
+			"sex": "F", "document_type": "eID", "special_status": "none", "validity_begin": "2009-07-23",
+			"validity_end": "2014-07-23", "delivery_municipality": "Antwerpen",
+		},
+		"address":   {"street": "Meirplaats 1 bus 1", "zip": "2000", "municipality": "Antwerpen"},
+		"card":      {"applet_version": "", "serial": ""},
+		"integrity": {"photo": true, "identity_signature": true, "address_signature": true},
+	}
+	for section, fields := range want {
+		if len(got[section]) != len(fields) {
+			t.Errorf("%s has fields %v, want exactly %v", section, got[section], fields)
+		}
+		for k, v := range fields {
+			if got[section][k] != v {
+				t.Errorf("%s.%s = %v, want %v", section, k, got[section][k], v)
+			}
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("top-level keys: %v", got)
+	}
+	b, err := os.ReadFile(photo)
+	want4035, _ := os.ReadFile(filepath.Join(dir, "4035"))
+	if err != nil || !bytes.Equal(b, want4035) {
+		t.Errorf("photo file: %v", err)
+	}
+}
+
+func TestVerifyExitStatus(t *testing.T) {
+	dir := specimenDump(t)
+	root, err := os.ReadFile(filepath.Join(dir, "503B"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var belgian [][]byte
+	for _, n := range []string{"belgiumrca2.pem", "belgiumrca3.pem", "belgiumrca4.pem", "belgiumrca6.pem"} {
+		b, err := os.ReadFile(testenv.RealData(t, "belgium-pki", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := pem.Decode(b)
+		belgian = append(belgian, p.Bytes)
+	}
+	tampered := specimenDump(t)
+	id, _ := os.ReadFile(filepath.Join(tampered, "4031"))
+	id[0x52] ^= 1
+	os.WriteFile(filepath.Join(tampered, "4031"), id, 0o644)
+
+	cases := []struct {
+		name string
+		args []string
+		code int
+		text string
+	}{
+		// The specimen's files are intact and chain to its test root, but its
+		// certificates expired in 2014: -verify fails on them.
+		{"intact with its own root", []string{"-dump", dir, "-verify", "-offline", "-roots", pemFile(t, root)}, 1, "root: passed (key of eID test Root CA)"},
+		{"specimen root is not Belgian", []string{"-dump", dir, "-verify", "-roots", pemFile(t, belgian...)}, 1, "root: failed"},
+		{"pinned Belgian roots by default", []string{"-dump", dir, "-verify"}, 1, "identity signature: passed (RSA PKCS#1 v1.5 SHA-1)"},
+		{"without -verify", []string{"-dump", dir}, 0, "root: failed"},
+		{"tampered identity", []string{"-dump", tampered, "-verify"}, 1, "identity signature:    failed"},
+		{"tampered without -verify", []string{"-dump", tampered}, 0, "Name: RPECIMEN"},
+		{"no such dump", []string{"-dump", filepath.Join(dir, "nope")}, 3, ""},
+		{"bad flag", []string{"-nope"}, 2, ""},
+		{"extra argument", []string{"-dump", dir, "extra"}, 2, ""},
+		{"dump and reader", []string{"-dump", dir, "-reader", "x"}, 2, ""},
+		{"bad roots file", []string{"-dump", dir, "-roots", filepath.Join(dir, "4031")}, 2, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runEidread(t, tc.args...)
+			t.Log(stderr)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr)
+			}
+			norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+			if !strings.Contains(norm(out), norm(tc.text)) {
+				t.Errorf("output lacks %q:\n%s", tc.text, out)
+			}
+		})
+	}
+}
+
+// vcardDump writes the content of a virtual card of the profile to a dump
+// folder, with its card data, and returns the folder and the card's root.
+func vcardDump(t *testing.T, p vcard.Profile) (string, *x509.Certificate) {
+	t.Helper()
+	vc, err := vcard.New(vcard.Options{Profile: p, Seed: []byte("eidread tests")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := eid.WriteDump(context.Background(), eid.New(vc, nil), dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir, vc.PKI().Root
+}
+
+func TestVirtualCardDump(t *testing.T) {
+	for _, tc := range []struct {
+		p        vcard.Profile
+		version  string
+		basicKey bool
+	}{{vcard.Applet17, "1.7", false}, {vcard.Applet18, "1.8", true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			dir, root := vcardDump(t, tc.p)
+			code, out, stderr := runEidread(t, "-dump", dir, "-json", "-verify", "-offline", "-roots", pemFile(t, root.Raw))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "authentication certificate valid") || !strings.Contains(stderr, "signing certificate valid") {
+				t.Errorf("certificate validation: %s", stderr)
+			}
+			var got struct {
+				Card      map[string]string
+				Integrity map[string]bool
+				Identity  map[string]string
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Card["applet_version"] != tc.version || len(got.Card["serial"]) != 32 {
+				t.Errorf("card %v", got.Card)
+			}
+			bk, has := got.Integrity["basic_key"]
+			if has != tc.basicKey || (has && !bk) {
+				t.Errorf("integrity %v", got.Integrity)
+			}
+			if !got.Integrity["photo"] || !got.Integrity["identity_signature"] || !got.Integrity["address_signature"] {
+				t.Errorf("integrity %v", got.Integrity)
+			}
+			if len(got.Identity["national_number"]) != 11 {
+				t.Errorf("identity %v", got.Identity)
+			}
+			// The virtual card's test root is not a Belgian root.
+			if code, _, _ := runEidread(t, "-dump", dir, "-verify", "-offline"); code != 1 {
+				t.Errorf("test root accepted as Belgian: exit %d", code)
+			}
+		})
+	}
+}
