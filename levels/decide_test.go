@@ -19,8 +19,10 @@ var (
 	keyItsme    = levels.PresentedKey{Type: "itsme", Level: levels.Column3, Channels: portalOnly}
 	keyEID      = levels.PresentedKey{Type: "eid", Level: levels.Column3, Channels: portalOnly, UsesCertificate: true}
 	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true}
-	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels}
-	goodCert    = levels.CertificateStatus{Valid: true, Qualified: true}
+	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels, UsesCertificate: true}
+	// a future key on every channel that rests on no certificate
+	keyFTPNoCert = levels.PresentedKey{Type: "future-ftp", Level: levels.Column3, Channels: allChannels}
+	goodCert     = levels.CertificateStatus{Valid: true, Qualified: true}
 )
 
 func withCert(k levels.PresentedKey, c levels.CertificateStatus) levels.PresentedKey {
@@ -138,6 +140,12 @@ func TestDecide(t *testing.T) {
 		{"username and password over (S)FTP",
 			levels.Request{Application: "DmfA", Channel: levels.ChannelFTP, Roles: am, Key: keyPassword},
 			want{false, "", []string{"5 bis:deny", "3.4:deny"}}},
+		{"future key over (S)FTP without a certificate",
+			levels.Request{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: keyFTPNoCert},
+			want{false, "", []string{"3.4:grant", "3.4:deny"}}},
+		{"future key over (S)FTP with a validated certificate status",
+			levels.Request{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: withCert(keyFTPNoCert, goodCert)},
+			want{true, "3.4/1", []string{"3.4:grant", "7:grant"}}},
 		{"(S)FTP without a role",
 			levels.Request{Application: "DmfAPPL", Channel: levels.ChannelFTP, Key: keyX509},
 			want{false, "", []string{"3.4:deny"}}},
@@ -292,7 +300,7 @@ func reasonsText(d levels.Decision) string {
 func TestDecideMatchesUnlockedBy(t *testing.T) {
 	all := levels.RolesOf(levels.RoleMainAccessManager, levels.RoleCurator,
 		levels.RoleEHealthProfessional, levels.RoleEHealthHabilitated)
-	keys := []levels.PresentedKey{{}, keyPassword, keyToken, keyTOTP, keyEID, keySig, keyX509,
+	keys := []levels.PresentedKey{{}, keyPassword, keyToken, keyTOTP, keyEID, keySig, keyX509, keyFTPNoCert,
 		{Type: "future", Level: levels.Column2, Channels: allChannels}}
 	entries := append(levels.Catalog(), levels.Transfers()...)
 	for _, k := range keys {

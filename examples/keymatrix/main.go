@@ -144,13 +144,6 @@ func printCatalog(w io.Writer, transfers, asJSON bool) error {
 	return tw.Flush()
 }
 
-// presented is the key type as an access decision sees it.
-func presented(kt keys.KeyType) levels.PresentedKey {
-	p := kt.Presented()
-	p.UsesCertificate = p.UsesCertificate || kt.UsesCertificate()
-	return p
-}
-
 // keyRow is one key type of the matrix.
 type keyRow struct {
 	KeyType      string               `json:"key_type"`
@@ -169,7 +162,7 @@ func matrixRows(all, loaded []keys.KeyType) []keyRow {
 	}
 	rows := make([]keyRow, 0, len(all))
 	for _, kt := range all {
-		apps := levels.UnlockedBy(presented(kt))
+		apps := levels.UnlockedBy(kt.Presented())
 		counts := map[string]int{"securitesociale": 0, "belgium": 0, "ehealth": 0, "transfer": 0}
 		for _, a := range apps {
 			if a.Channels != nil {
@@ -232,7 +225,7 @@ func decideRequest(reg *keys.Registry, stdin io.Reader, stdout, stderr io.Writer
 		if !ok {
 			return levels.PresentedKey{}, false
 		}
-		return presented(kt), true
+		return kt.Presented(), true
 	}}
 	req, err := levels.DecodeRequest(stdin, opts)
 	if err != nil {
