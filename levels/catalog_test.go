@@ -383,6 +383,10 @@ func TestUnlockedBy(t *testing.T) {
 		// Formulaire needs no key at all.
 		{"eid-signature", levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transfer, EIDSignature: true},
 			11, 6, []string{"1.a/3", "3.4/1"}, []string{"1.cd.column1/1", "3.c/1"}},
+		// the same said to work on every channel: art. 11 still keeps it
+		// off every portal, eHealth included.
+		{"eid-signature on every channel", levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true},
+			11, 6, []string{"1.a/3", "3.4/1"}, []string{"1.cd.column1/1", "3.b.column1/1", "3.c/1"}},
 		// a future key at column 2 on every channel, not certificate-based:
 		// what column 1 unlocks, no transfers.
 		{"future column2", levels.PresentedKey{Type: "future", Level: levels.Column2, Channels: portal}, 45, 0, nil, []string{"3.4/1"}},

@@ -184,7 +184,7 @@ const (
 	msgDeactivated     = "the key was reported lost or misused and is deactivated"
 	msgBlocked         = "the key is locked: a new one must be requested"
 	msgNotPersonal     = "keys are strictly personal: this key was issued to another person"
-	msgSigPortal       = "the eID signature certificate is not accepted on the securitesociale.be and belgium.be portals for now (only over (S)FTP, MQSeries or other accepted channels)"
+	msgSigPortal       = "for now the eID signature certificate may be used only over (S)FTP, MQSeries or other accepted channels, not on the portals"
 	msgSigForm         = "the eID signature certificate is accepted for the \"Formulaire électronique de demande d'accès\""
 	msgSigChannel      = "the eID signature certificate may be used over (S)FTP, MQSeries and other accepted channels"
 	msgCertRequired    = "requires username, password, private key and a qualified certificate (the eID signature certificate included)"
@@ -384,7 +384,11 @@ func (c *catalog) evaluate(i int32, r *Request, rs *[]Reason) bool {
 		j.add("5 bis", msgNotPersonal, Deny)
 	}
 	switch {
-	case r.Channel == ChannelPortal && k.EIDSignature && a.Portal != PortalEHealth:
+	case r.Channel == ChannelPortal && k.EIDSignature:
+		// Art. 11: "ne peut être utilisé que via (S)FTP, MQSeries ou
+		// d'autres canaux acceptés" keeps it off every portal, eHealth
+		// included; the two portals it then names get no exception but
+		// the Formulaire, which needs no key (decided above).
 		j.add("11", msgSigPortal, Deny)
 	case !k.worksOn(r.Channel):
 		m := "this key is not available on this channel"

@@ -80,7 +80,7 @@ func ExampleDecide_eIDSignature() {
 	}
 	// Output:
 	// Dimona (sécurisé) portal allowed: false
-	//   art. 11: the eID signature certificate is not accepted on the securitesociale.be and belgium.be portals for now (only over (S)FTP, MQSeries or other accepted channels) (deny)
+	//   art. 11: for now the eID signature certificate may be used only over (S)FTP, MQSeries or other accepted channels, not on the portals (deny)
 	// Déclarations Dimona ftp allowed: true
 	//   art. 11: the eID signature certificate may be used over (S)FTP, MQSeries and other accepted channels (grant)
 }
