@@ -23,14 +23,21 @@ type Request struct {
 	Roles Roles `json:"roles,omitempty"`
 	// DesignatedBy describes the access manager who designated the user
 	// (with RoleDesignatedUser; art. 3.1.d, 3.2.d). Over (S)FTP and MQSeries
-	// art. 3.4 admits every user designated by an access manager: there the
-	// authorised list is not consulted.
+	// art. 3.4 admits every user designated "par un gestionnaire d'accès"
+	// who holds a qualified certificate: its text sets no authorised list
+	// (3.1.d and 3.2.d bound the portals only), so there the list is not
+	// consulted; the designating person must be an access manager.
 	DesignatedBy *Designation `json:"designated_by,omitempty"`
 	// EHealthQuality is the professional quality an eHealth user is
 	// authorised in (art. 3.3.b), e.g. "physician".
 	EHealthQuality string `json:"ehealth_quality,omitempty"`
 	// TaxOnWeb carries the mandator's repertory number and the mandates
-	// held, for Tax-on-web (art. 3.2.c).
+	// held, for Tax-on-web (art. 3.2.c). They are asked of access managers
+	// too: annex 2 opens Tax-on-web to "les gestionnaires d'accès et les
+	// utilisateurs désignés par eux comme décrit dans les articles 3.2.c et
+	// 3.2.d", a local access manager is himself a user designated by the
+	// main access manager, and 3.2.c grants access only "pour les personnes
+	// pour lesquelles il dispose d'un mandat".
 	TaxOnWeb *TaxOnWeb `json:"tax_on_web,omitempty"`
 	// HoldsCertificate says the user holds username, password, private key
 	// and a qualified certificate (or one on the accepted list), whatever
