@@ -234,9 +234,24 @@ const msgBadLevel = "the key's level is not a level of the règlement"
 // every reason it applied; the decision is allowed when a catalog entry of
 // the application grants access and nothing denies it.
 //
-// Decide allocates only the decision's reasons.
+// Decide allocates only the decision's reasons; DecideInto reuses them.
 func Decide(req Request) Decision {
 	d := Decision{Reasons: make([]Reason, 0, 8)}
+	decide(&d, &req)
+	return d
+}
+
+// DecideInto is Decide writing the decision into d, whose previous contents
+// it discards. It reuses the storage of d.Reasons, so a caller that decides
+// many requests with one Decision (one per goroutine) allocates nothing
+// once that storage has grown; the Reasons of an earlier decision made
+// into d are overwritten.
+func DecideInto(d *Decision, req *Request) {
+	*d = Decision{Reasons: d.Reasons[:0]}
+	decide(d, req)
+}
+
+func decide(d *Decision, req *Request) {
 	ok := true
 	if e := req.Enterprise; e != nil {
 		switch e.mainCount() {
@@ -263,22 +278,21 @@ func Decide(req Request) Decision {
 			d.Application = a.Name
 		}
 		start := len(d.Reasons)
-		if cat.evaluate(i, &req, &d.Reasons) {
+		if cat.evaluate(i, req, &d.Reasons) {
 			// Keep the granting entry's reasons only.
 			if start > base {
 				d.Reasons = append(d.Reasons[:base], d.Reasons[start:]...)
 			}
 			d.Entry = a.ID
 			d.Allowed = ok
-			return d
+			return
 		}
 	}
 	if !found {
 		d.Reasons = append(d.Reasons, Reason{"3", msgUnknownApp, Deny})
-		return d
+		return
 	}
 	d.Reasons = dedupe(d.Reasons, base)
-	return d
 }
 
 // dedupe removes repeated reasons after index base, in place.

@@ -261,9 +261,15 @@ func TestDecide(t *testing.T) {
 			levels.Request{Application: "Publiato", Roles: am, Key: levels.PresentedKey{Type: "future-token", Level: levels.Column2}},
 			want{true, "1.cd.column1/20", []string{"3.1.e:grant"}}},
 	}
+	var reused levels.Decision // DecideInto must give the same decisions
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := levels.Decide(tt.req)
+			levels.DecideInto(&reused, &tt.req)
+			if reused.Allowed != d.Allowed || reused.Application != d.Application || reused.Entry != d.Entry ||
+				!slices.Equal(reused.Reasons, d.Reasons) {
+				t.Errorf("DecideInto gave %+v, Decide %+v", reused, d)
+			}
 			var got []string
 			denies := 0
 			for _, r := range d.Reasons {
@@ -334,11 +340,17 @@ func TestDecideMatchesUnlockedBy(t *testing.T) {
 	}
 }
 
+// TestDecideAllocs checks the allocation budget of a decision: the
+// reasons only for Decide (the target is at most 2), nothing for
+// DecideInto once its Decision has storage for the reasons.
 func TestDecideAllocs(t *testing.T) {
+	var d levels.Decision
 	for _, bc := range benchRequests() {
-		n := testing.AllocsPerRun(100, func() { levels.Decide(bc.req) })
-		if n > 2 {
-			t.Errorf("%s: Decide allocates %.0f times, want at most 2", bc.name, n)
+		if n := testing.AllocsPerRun(100, func() { levels.Decide(bc.req) }); n > 1 {
+			t.Errorf("%s: Decide allocates %.0f times, want at most 1", bc.name, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { levels.DecideInto(&d, &bc.req) }); n != 0 {
+			t.Errorf("%s: DecideInto allocates %.0f times, want 0", bc.name, n)
 		}
 	}
 }
@@ -367,6 +379,20 @@ func BenchmarkDecide(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				levels.Decide(bc.req)
+			}
+		})
+	}
+}
+
+// BenchmarkDecideInto runs the cases of BenchmarkDecide reusing one
+// Decision: compare the two side by side in one run.
+func BenchmarkDecideInto(b *testing.B) {
+	for _, bc := range benchRequests() {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var d levels.Decision
+			for b.Loop() {
+				levels.DecideInto(&d, &bc.req)
 			}
 		})
 	}
