@@ -199,6 +199,10 @@ func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, asJSON bool) err
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "Counts are what each key unlocks by itself (its level, its channels, arts. 3.4 and 11),\n"+
+		"the %d applications that need no key included. Whether a user may use an application\n"+
+		"(role, designation, mandate, certificate status) is decided per request: keymatrix -decide.\n",
+		len(levels.ForLevel(levels.None)))
 	if !list {
 		return nil
 	}

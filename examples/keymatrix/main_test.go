@@ -119,6 +119,9 @@ func TestKeysTable(t *testing.T) {
 	if r := rows["password"]; len(r) < 7 || r[6] != "45" {
 		t.Errorf("password row %v", r)
 	}
+	if !strings.Contains(out, "the 11 applications that need no key included") {
+		t.Errorf("the table does not say its counts include the public applications:\n%s", out)
+	}
 
 	code, out, _ = runArgs(t, "", "-keys", file, "-list")
 	if code != 0 || !strings.Contains(out, "passkey (Passkey, column3): 132 applications") {
