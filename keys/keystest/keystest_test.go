@@ -177,3 +177,23 @@ func TestCheckLevelsPlausible(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckLevelsMessages checks that CheckLevels reports each broken rule
+// in its own error, named after the package.
+func TestCheckLevelsMessages(t *testing.T) {
+	k := keys.KeyType{ID: "k", Names: keys.Names{EN: "K"}, Level: levels.Column3, FAS: keys.FAS200, EIDAS: keys.EIDASLow,
+		Factors: []keys.Factor{keys.FactorUsername, keys.FactorPassword}}
+	err := keystest.CheckLevels(k)
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("CheckLevels = %v, want joined errors", err)
+	}
+	if n := len(j.Unwrap()); n != 3 {
+		t.Errorf("%d errors, want 3 (FAS, eIDAS, password alone): %v", n, err)
+	}
+	for _, e := range j.Unwrap() {
+		if !strings.HasPrefix(e.Error(), "keystest: ") {
+			t.Errorf("%q does not start with keystest: ", e)
+		}
+	}
+}
