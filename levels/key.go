@@ -109,7 +109,8 @@ func (s KeyState) String() string {
 }
 
 // ParseKeyState parses a state name as String returns it ("" is active;
-// "lost" is deactivated, "locked" is blocked).
+// "lost" is deactivated, "locked" is blocked). Other input gives an error
+// wrapping ErrUnknownKeyState.
 func ParseKeyState(s string) (KeyState, error) {
 	switch s {
 	case "", "active":
