@@ -118,3 +118,22 @@ func ExampleEnterprise_Validate() {
 	// Output:
 	// levels: more than one main access manager (art. 2) in enterprise "0123.456.789": ann, bert
 }
+
+// DecideInto reuses one Decision for many requests, as a service's handler
+// loop would, and allocates nothing once the reasons have storage.
+func ExampleDecideInto() {
+	reqs := []levels.Request{
+		{Application: "Limosa - Meldingsplicht", Roles: levels.RolesOf(levels.RoleMainAccessManager),
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+		{Application: "Flexi at work", Roles: levels.RolesOf(levels.RoleMainAccessManager),
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+	}
+	var d levels.Decision
+	for i := range reqs {
+		levels.DecideInto(&d, &reqs[i])
+		fmt.Println(d.Application, d.Allowed, len(d.Reasons))
+	}
+	// Output:
+	// Limosa - Meldingsplicht true 2
+	// Flexi at work false 2
+}
