@@ -13,7 +13,8 @@
 //	keymatrix -keys FILE.json [-list] [-json]
 //	    per key type (the built-ins and those of FILE.json, a keys
 //	    definition file), the applications it unlocks by itself: a summary
-//	    table (-list adds the applications), or JSON
+//	    table followed, with -keys alone, by the applications of each key
+//	    type of FILE.json (-list: of every key type), or JSON
 //	keymatrix -decide [-keys FILE.json] [-explain] < request.json
 //	    decides the access request read on standard input (see
 //	    levels.DecodeRequest; "key_type" names a built-in or FILE.json key
@@ -115,7 +116,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *decide:
 		return decideRequest(reg, stdin, stdout, stderr, *explain)
 	default:
-		err = printMatrix(stdout, reg.All(), loaded, *list, *asJSON)
+		// -keys FILE alone lists what the file's key types unlock.
+		err = printMatrix(stdout, reg.All(), loaded, *list, !*matrix, *asJSON)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "keymatrix: %v\n", err)
@@ -179,7 +181,10 @@ func matrixRows(all, loaded []keys.KeyType) []keyRow {
 	return rows
 }
 
-func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, asJSON bool) error {
+// printMatrix prints the summary table of what each key type unlocks, then
+// the applications of every key type (list) or of those loaded from the
+// definition file (listLoaded).
+func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, listLoaded, asJSON bool) error {
 	rows := matrixRows(all, loaded)
 	if asJSON {
 		return writeJSON(w, rows)
@@ -203,10 +208,10 @@ func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, asJSON bool) err
 		"the %d applications that need no key included. Whether a user may use an application\n"+
 		"(role, designation, mandate, certificate status) is decided per request: keymatrix -decide.\n",
 		len(levels.ForLevel(levels.None)))
-	if !list {
-		return nil
-	}
 	for _, r := range rows {
+		if !list && !(listLoaded && r.Loaded) {
+			continue
+		}
 		fmt.Fprintf(w, "\n%s (%s, %s): %d applications\n", r.KeyType, r.Name, r.Level, len(r.Applications))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, a := range r.Applications {

@@ -2,8 +2,8 @@
 # règlement of 26 March 2025 (package levels, examples/keymatrix).
 # Sourced by scripts/demo.sh from the repository root.
 
-log "keymatrix: which applications each key type unlocks (built-ins and testdata/keys/future-keys.json)"
-go run ./examples/keymatrix -keys testdata/keys/future-keys.json
+log "keymatrix: how many applications each key type unlocks (built-ins and the future key types of testdata/keys/future-keys.json; without -matrix, keymatrix lists them)"
+go run ./examples/keymatrix -matrix -keys testdata/keys/future-keys.json
 
 # keymatrix_decide TITLE JSON: decides one request and prints it as text;
 # exit status 1 (denied) is an expected outcome here.
