@@ -12,10 +12,12 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 )
 
 // CheckStatus is the outcome of one integrity check.
@@ -99,10 +101,13 @@ type Integrity struct {
 	// its files. Skipped for a dump.
 	InternalAuthenticate Check
 	// RRNCertificate: the RRN certificate (503C) is signed by a trusted
-	// root (or, without trusted roots, by the card's root 503B).
+	// root, or by the card's root 503B when that root is trusted or no
+	// trust anchors are given (card content v5.4 §8.4: the root signs the
+	// RRN certificate).
 	RRNCertificate Check
 	// Root: the card's root certificate (503B) has the public key of a
-	// trusted root. Skipped when no trusted roots are given.
+	// trusted root (TrustedRoots or TrustedRootPins). Skipped when no trust
+	// anchors are given.
 	Root Check
 }
 
@@ -136,6 +141,11 @@ type VerifyOptions struct {
 	// re-issued with the same key). Empty: the Root check is skipped and
 	// the RRN certificate is checked against the card's own root only.
 	TrustedRoots []*x509.Certificate
+	// TrustedRootPins are trusted roots given by the hexadecimal SHA-256
+	// of their SubjectPublicKeyInfo (e.g. x509check.PinBelgiumRootCA4, or
+	// the pins of x509check.BelgianRoots()). The card's root matches one by
+	// its key; the RRN certificate must then be signed by that root.
+	TrustedRootPins []string
 	// Rand is the source of the INTERNAL AUTHENTICATE challenge; nil means
 	// crypto/rand.
 	Rand io.Reader
@@ -239,22 +249,32 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 
 	// Root and RRN certificate.
 	root := c.Certificates.Root
-	var trustedRoot *x509.Certificate
-	if len(o.TrustedRoots) == 0 {
+	anchors := len(o.TrustedRoots) > 0 || len(o.TrustedRootPins) > 0
+	rootTrusted := false
+	switch {
+	case !anchors:
 		in.Root = skipped("root", errors.New("no trusted roots given"))
-	} else if root == nil {
+	case root == nil:
 		in.Root = failed("root", fmt.Errorf("%w: no root certificate on the card", ErrIntegrity))
-	} else if trustedRoot = matchRoot(root, o.TrustedRoots); trustedRoot != nil {
-		in.Root = passed("root", trustedRoot.Subject.CommonName)
-	} else {
-		in.Root = failed("root", fmt.Errorf("%w: card root %q is not a trusted root", ErrIntegrity, root.Subject.CommonName))
+	default:
+		if t := matchRoot(root, o.TrustedRoots); t != nil {
+			in.Root, rootTrusted = passed("root", "key of "+t.Subject.CommonName), true
+		} else if pinned(root, o.TrustedRootPins) {
+			in.Root, rootTrusted = passed("root", "pinned key of "+root.Subject.CommonName), true
+		} else {
+			in.Root = failed("root", fmt.Errorf("%w: card root %q is not a trusted root", ErrIntegrity, root.Subject.CommonName))
+		}
 	}
 	switch {
 	case rrn == nil:
 		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: no RRN certificate", ErrIntegrity))
-	case len(o.TrustedRoots) > 0:
+	case anchors:
 		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: RRN certificate %q is not signed by a trusted root", ErrIntegrity, rrn.Subject.CommonName))
-		for _, r := range o.TrustedRoots {
+		issuers := o.TrustedRoots
+		if rootTrusted {
+			issuers = append([]*x509.Certificate{root}, issuers...)
+		}
+		for _, r := range issuers {
 			if checkCertSignature(rrn, r.PublicKey) == nil {
 				in.RRNCertificate = passed("RRN certificate", "signed by "+r.Subject.CommonName)
 				break
@@ -414,6 +434,19 @@ func matchRoot(root *x509.Certificate, trusted []*x509.Certificate) *x509.Certif
 		}
 	}
 	return nil
+}
+
+// pinned reports whether c's SubjectPublicKeyInfo hashes (SHA-256) to one
+// of the hex pins.
+func pinned(c *x509.Certificate, pins []string) bool {
+	h := sha256.Sum256(c.RawSubjectPublicKeyInfo)
+	got := hex.EncodeToString(h[:])
+	for _, p := range pins {
+		if strings.EqualFold(strings.ReplaceAll(p, ":", ""), got) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkCertSignature verifies cert's signature with pub. Unlike

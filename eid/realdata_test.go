@@ -2,6 +2,7 @@ package eid_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/x509check"
 )
 
 // specimenNames maps the specimen card's files (named by role, see the
@@ -304,5 +306,61 @@ func TestSpecimenTLVConsistentSet(t *testing.T) {
 	}
 	if in.Root.Status != eid.CheckSkipped || in.RRNCertificate.Status != eid.CheckSkipped {
 		t.Errorf("without roots: %v; %v", in.Root, in.RRNCertificate)
+	}
+}
+
+// TestRootPins checks the root and RRN certificate checks by pinned key:
+// the specimen's test root by its own pin, and the real RRN certificate
+// issued by Belgium Root CA2 (SHA-1) with the x509check pin of that root.
+func TestRootPins(t *testing.T) {
+	ctx := context.Background()
+	d, err := eid.OpenDump(specimenDump(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eid.ReadContents(ctx, d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(c.Certificates.Root.RawSubjectPublicKeyInfo)
+	in, err := eid.Verify(ctx, d, c, &eid.VerifyOptions{TrustedRootPins: []string{hex.EncodeToString(h[:])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Root.OK() || !in.RRNCertificate.OK() || !in.OK() {
+		t.Errorf("own pin: %v; %v", in.Root, in.RRNCertificate)
+	}
+	belgian := []string{x509check.PinBelgiumRootCA2, x509check.PinBelgiumRootCA3, x509check.PinBelgiumRootCA4, x509check.PinBelgiumRootCA6}
+	in, err = eid.Verify(ctx, d, c, &eid.VerifyOptions{TrustedRootPins: belgian})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Root.Status != eid.CheckFailed || in.RRNCertificate.Status != eid.CheckFailed {
+		t.Errorf("specimen against Belgian pins: %v; %v", in.Root, in.RRNCertificate)
+	}
+
+	// The real RRN certificate under the real Root CA2.
+	real := *c
+	real.Certificates.Root = readCert(t, testenv.RealData(t, "belgium-pki", "belgiumrca2.pem"))
+	real.Certificates.RRN = readCert(t, testenv.RealData(t, "belgium-pki", "rrn-brca2.crt"))
+	in, err = eid.Verify(ctx, d, &real, &eid.VerifyOptions{TrustedRootPins: belgian})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Root.OK() || !in.RRNCertificate.OK() {
+		t.Errorf("real CA2 chain: %v; %v", in.Root, in.RRNCertificate)
+	}
+	// The specimen files are not signed by the real RRN key.
+	if in.IdentitySignature.OK() {
+		t.Error("specimen identity verified with the real RRN key")
+	}
+	// Root CA3 is pinned but did not sign the CA2 RRN certificate.
+	real.Certificates.Root = readCert(t, testenv.RealData(t, "belgium-pki", "belgiumrca3.pem"))
+	in, err = eid.Verify(ctx, d, &real, &eid.VerifyOptions{TrustedRootPins: belgian})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Root.OK() || in.RRNCertificate.Status != eid.CheckFailed {
+		t.Errorf("CA3 root with a CA2 RRN certificate: %v; %v", in.Root, in.RRNCertificate)
 	}
 }

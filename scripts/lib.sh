@@ -2,7 +2,7 @@
 # Source it from the repository root.
 
 # Debian packages the tests and the demo use.
-CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool"
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1"
 STATICCHECK_VERSION=v0.8.2
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
 
@@ -55,17 +55,34 @@ start_redis() {
 	export CSAM_REDIS_ADDR="127.0.0.1:$CSAM_REDIS_PORT"
 }
 
+# vpcd_listening PORT: whether the vpcd driver listens on TCP PORT (read
+# from /proc: connecting to the port would insert a card).
+vpcd_listening() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	grep -qE "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:0000 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 # start_pcscd starts pcscd in the foreground mode, in the background, with
 # the vpcd driver (readers "Virtual PCD 00 00" on TCP 35963 and
-# "Virtual PCD 00 01" on 35964). Only one pcscd may run on a host.
+# "Virtual PCD 00 01" on 35964). Only one pcscd may run on a host: a
+# running one (or systemd's socket-activated one) is used when it has the
+# vpcd readers. pcscd runs as root and needs /run/pcscd; its log is
+# $CSAM_RUN_DIR/pcscd.log.
 start_pcscd() {
 	[ -f /etc/reader.conf.d/vpcd ] || die "vpcd driver configuration missing: install vsmartcard-vpcd"
 	if pgrep -x pcscd >/dev/null; then
 		log "pcscd is already running; using it"
+	elif command -v systemctl >/dev/null && systemctl is-active --quiet pcscd.socket 2>/dev/null; then
+		log "pcscd is socket-activated by systemd; using it"
+		# Any client starts it; the vpcd ports open once it runs.
+		command -v opensc-tool >/dev/null && opensc-tool --list-readers >/dev/null 2>&1 || true
 	else
 		log "starting pcscd with the vpcd driver"
 		as_root mkdir -p /run/pcscd
-		as_root pcscd -f >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
+		# Stale files of a pcscd that did not exit cleanly stop a new one.
+		as_root rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
+		as_root pcscd -f --info >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
 		CSAM_PIDS+=($!)
 		for _ in $(seq 100); do
 			[ -S /run/pcscd/pcscd.comm ] && break
@@ -73,6 +90,11 @@ start_pcscd() {
 		done
 		[ -S /run/pcscd/pcscd.comm ] || die "pcscd did not start (see $CSAM_RUN_DIR/pcscd.log)"
 	fi
+	for _ in $(seq 100); do
+		vpcd_listening 35963 && vpcd_listening 35964 && break
+		sleep 0.1
+	done
+	vpcd_listening 35963 || die "pcscd runs without the vpcd readers (TCP 35963 not listening): was it started before vsmartcard-vpcd was installed? Restart it (see $CSAM_RUN_DIR/pcscd.log)"
 	export CSAM_PCSC=1
 }
 

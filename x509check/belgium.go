@@ -168,6 +168,9 @@ func (t BelgianType) String() string {
 	return "invalid"
 }
 
+// MarshalText implements encoding.TextMarshaler.
+func (t BelgianType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
 // Authentication reports an authentication certificate (citizen or foreigner).
 func (t BelgianType) Authentication() bool {
 	return t == CitizenAuthentication || t == ForeignerAuthentication

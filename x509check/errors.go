@@ -84,12 +84,13 @@ func (e *RevokedError) Error() string {
 		e.Subject, e.Serial, what, e.At.UTC().Format(time.RFC3339), e.Reason, e.Source)
 }
 
-// Is matches ErrRevoked, or ErrSuspended when the reason is certificateHold.
-func (e *RevokedError) Is(target error) bool {
+// Unwrap returns ErrRevoked, or ErrSuspended when the reason is
+// certificateHold.
+func (e *RevokedError) Unwrap() error {
 	if e.Reason == ReasonCertificateHold {
-		return target == ErrSuspended
+		return ErrSuspended
 	}
-	return target == ErrRevoked
+	return ErrRevoked
 }
 
 // ResponderStatusError reports an OCSP responseStatus other than

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	var bad atomic.Int64
+	var firstErr atomic.Value
 	start := make(chan struct{})
 	for range 1000 {
 		wg.Go(func() {
@@ -125,15 +127,55 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 			res, err := v.Validate(context.Background(), p.Auth.Cert)
 			if err != nil || res.Revocation != x509check.StatusGood {
 				bad.Add(1)
+				firstErr.CompareAndSwap(nil, fmt.Sprint(err))
 			}
 		})
 	}
 	close(start)
 	wg.Wait()
 	if bad.Load() != 0 {
-		t.Fatalf("%d validations failed", bad.Load())
+		t.Fatalf("%d validations failed, first: %v", bad.Load(), firstErr.Load())
 	}
 	if n := doer.n.Load(); n != 1 || v.OCSPRequests() != 1 {
 		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, v.OCSPRequests())
+	}
+}
+
+// TestOpenSSLCRL checks the test PKI against a CRL from `openssl ca -gencrl`.
+func TestOpenSSLCRL(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	der := p.GenCRL(t, 24)
+	chk, err := x509check.StaticCRLs(time.Minute, der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		cert   *testpki.Cert
+		at     time.Time
+		status x509check.Status
+		want   error
+	}{
+		{"good", p.Auth, time.Time{}, x509check.StatusGood, nil},
+		{"revoked", p.Revoked, time.Time{}, x509check.StatusRevoked, x509check.ErrRevoked},
+		{"on hold", p.Held, time.Time{}, x509check.StatusSuspended, x509check.ErrSuspended},
+		{"stale CRL", p.Auth, time.Now().Add(48 * time.Hour), x509check.StatusUndetermined, x509check.ErrStaleResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := x509check.Validate(context.Background(), tt.cert.Cert, x509check.Options{
+				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+				Revocation: x509check.CRLOnly, CRL: chk, CurrentTime: tt.at, Offline: true,
+			})
+			if res.Revocation != tt.status {
+				t.Fatalf("revocation = %v (%v), want %v", res.Revocation, err, tt.status)
+			}
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if s := res.Sources[0]; s.Kind != "crl" || s.ThisUpdate.IsZero() || s.NextUpdate.Sub(s.ThisUpdate) != 24*time.Hour {
+				t.Fatalf("source = %+v", s)
+			}
+		})
 	}
 }

@@ -3,12 +3,18 @@ package x509check_test
 import (
 	"crypto/x509"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
 )
 
 func realCert(t *testing.T, elem ...string) *x509.Certificate {
@@ -191,5 +197,109 @@ func TestSpecimenCardFiles(t *testing.T) {
 	}
 	if q := x509check.CertificateQualification(realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv")); q.Qualified {
 		t.Fatalf("specimen authentication certificate qualified: %+v", q)
+	}
+}
+
+// A trusted list decides the qualified status in place of the certificate.
+func TestTrustedListQualification(t *testing.T) {
+	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)
+	ca := realCert(t, "belgium-pki", "citizenca-202002.pem")
+	root := realCert(t, "belgium-pki", "belgiumrca6.pem")
+	res, err := x509check.Validate(t.Context(), ca, x509check.Options{
+		Roots: certPool(root), CurrentTime: at, Revocation: x509check.NoRevocation,
+		Qualification: x509check.TrustedListQualification(l),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := res.Qualified
+	if q == nil || q.Source != "trusted-list" || q.Qualified || q.Detail == "" {
+		t.Fatalf("qualified = %+v", q)
+	}
+}
+
+// A certificate that states QcCompliance, from a CA no listed service
+// covers, is not qualified by the list's decision.
+func TestTrustedListOverridesCertificate(t *testing.T) {
+	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testpki.New(t, testpki.Options{})
+	o := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation}
+	res, err := x509check.Validate(t.Context(), p.Sign.Cert, o)
+	if err != nil || !res.Qualified.Qualified || res.Qualified.Source != "certificate" {
+		t.Fatalf("own statements: %+v, %v", res.Qualified, err)
+	}
+	o.Qualification = x509check.TrustedListQualification(l)
+	res, err = x509check.Validate(t.Context(), p.Sign.Cert, o)
+	if err != nil || res.Qualified.Qualified || res.Qualified.Source != "trusted-list" || !res.Qualified.Compliance {
+		t.Fatalf("trusted list: %+v, %v", res.Qualified, err)
+	}
+	if res.CertificateStatus().Qualified {
+		t.Fatal("CertificateStatus says qualified against the list")
+	}
+}
+
+// rewriteDoer sends every request to a test server, keeping the path.
+type rewriteDoer struct{ base string }
+
+func (d rewriteDoer) Do(r *http.Request) (*http.Response, error) {
+	u, _ := url.Parse(d.base)
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme, r2.URL.Host = u.Scheme, u.Host
+	r2.Host = u.Host
+	return http.DefaultClient.Do(r2)
+}
+
+// Downloaded roots are kept only when they match their pin: the official
+// addresses served here by a local server, one of them serving the wrong
+// certificate.
+func TestDownloadBelgianRoots(t *testing.T) {
+	files := map[string]string{
+		"/belgiumrs2.crt": "belgiumrca2.pem",
+		"/belgiumrs3.crt": "belgiumrca3.pem",
+		"/belgiumrs4.crt": "belgiumrca4b.pem",     // the re-issue: same key, same pin
+		"/eid/brca6.crt":  "citizenca-202002.pem", // wrong: a CA certificate, not Root CA6
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		b, err := os.ReadFile(testenv.RealData(t, "belgium-pki", f))
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		w.Write(b)
+	}))
+	defer srv.Close()
+	got, err := x509check.DownloadBelgianRoots(t.Context(), rewriteDoer{srv.URL})
+	if !errors.Is(err, x509check.ErrPinMismatch) || !strings.Contains(err.Error(), "brca6.crt") {
+		t.Fatalf("err = %v, want a pin mismatch for brca6.crt", err)
+	}
+	var names []string
+	for _, c := range got {
+		names = append(names, c.Subject.CommonName)
+	}
+	if want := "Belgium Root CA2,Belgium Root CA3,Belgium Root CA4"; strings.Join(names, ",") != want {
+		t.Fatalf("roots = %v, want %s", names, want)
+	}
+	if got[2].NotAfter.Year() != 2032 {
+		t.Fatalf("Root CA4 re-issue not the one served: %v", got[2].NotAfter)
 	}
 }

@@ -26,6 +26,13 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	worst := StatusNotChecked
 	for i := 0; i+1 < len(res.Chain); i++ {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
+		if i > 0 && v.opts.CRL == nil && len(cert.OCSPServer) == 0 && len(v.opts.OCSPResponses) == 0 {
+			// A CA certificate without an OCSP address, and no CRL checker:
+			// nothing can be consulted.
+			res.Sources = append(res.Sources, Source{Kind: "none", Subject: v.names.of(cert),
+				Status: StatusUndetermined, Err: errNoCASource, Error: errNoCASource.Error()})
+			continue
+		}
 		st, srcs, err := v.checkOne(ctx, cert, issuer, at, i == 0)
 		res.Sources = append(res.Sources, srcs...)
 		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) {
@@ -61,6 +68,8 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	}
 	res.Revocation = worst
 }
+
+var errNoCASource = fmt.Errorf("%w: CA certificate without OCSP address and no CRL checker", ErrNoSource)
 
 func onlyNoSource(srcs []Source) bool {
 	for _, s := range srcs {
@@ -127,7 +136,7 @@ func ocspCacheKey(cert, issuer *x509.Certificate) string {
 }
 
 func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
-	src := Source{Kind: "ocsp", Subject: cert.Subject.String()}
+	src := Source{Kind: "ocsp", Subject: v.names.of(cert)}
 	fail := func(err error) (Status, []Source, error) {
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
 		return StatusUndetermined, []Source{src}, err

@@ -28,8 +28,12 @@ type Validator struct {
 	http          Doer
 
 	chains *boundedCache[[32]byte, []*x509.Certificate]
+	leaves *boundedCache[[32]byte, *leafFacts]
+	names  subjectCache
 	ocsp   *boundedCache[string, *ocspAnswer]
 	flight singleflight.Group
+	// chainFlight coalesces concurrent path verifications of one leaf.
+	chainFlight singleflight.Group
 
 	// ocspRequests counts OCSP requests sent (for tests and metrics).
 	mu           sync.Mutex
@@ -85,6 +89,8 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	n := opts.cacheSize()
 	v.chains = newBoundedCache[[32]byte, []*x509.Certificate](n)
+	v.leaves = newBoundedCache[[32]byte, *leafFacts](n)
+	v.names = subjectCache{max: n, m: map[string]string{}}
 	v.ocsp = newBoundedCache[string, *ocspAnswer](n)
 	return v, nil
 }
@@ -113,10 +119,19 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
 	}
 	at := v.opts.now()
-	res := &Result{At: at, Belgian: ClassifyBelgian(cert)}
+	key := sha256.Sum256(cert.Raw)
+	lf, ok := v.leaves.get(key)
+	if !ok {
+		lf = &leafFacts{kind: ClassifyBelgian(cert)}
+		if v.opts.Qualification == nil {
+			lf.qual = CertificateQualification(cert)
+		}
+		v.leaves.put(key, lf)
+	}
+	res := &Result{At: at, Belgian: lf.kind}
 	res.KeyType = keyTypeOf(cert, res.Belgian)
 
-	chain, err := v.chain(cert, extra, at)
+	chain, err := v.chain(key, cert, extra, at)
 	if err != nil {
 		res.Errors = append(res.Errors, err)
 		if chain == nil {
@@ -132,8 +147,11 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 	} else {
 		res.Revocation = StatusNotChecked
 	}
-	q, err := v.qualification(ctx, chain, at)
-	if err != nil {
+	var q *Qualified
+	if lf.qual != nil && chain != nil {
+		c := *lf.qual
+		q = &c
+	} else if q, err = v.qualification(ctx, chain, at); err != nil {
 		res.Errors = append(res.Errors, err)
 	}
 	res.Qualified = q
@@ -165,14 +183,31 @@ func keyTypeOf(_ *x509.Certificate, k BelgianKind) keys.ID {
 // chain returns a verified path, from the cache when a cached path is
 // still within every validity period at at. On a validity error it returns
 // the path found at a time inside the leaf's validity with the error.
-func (v *Validator) chain(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	if v.nroots == 0 {
 		return nil, ErrNoTrust
 	}
-	key := sha256.Sum256(cert.Raw)
 	if c, ok := v.chains.get(key); ok && withinValidity(c, at) {
 		return c, nil
 	}
+	fk := sha256.New()
+	fk.Write(cert.Raw)
+	for _, e := range extra {
+		fk.Write(e.Raw)
+	}
+	c, err, _ := v.chainFlight.Do(string(fk.Sum(nil)), func() (any, error) {
+		return v.verify(cert, extra, at)
+	})
+	if c == nil {
+		return nil, err
+	}
+	return c.([]*x509.Certificate), err
+}
+
+// verify builds and verifies a path; concurrent calls for one certificate
+// are coalesced by chain.
+func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	key := sha256.Sum256(cert.Raw)
 	inter := x509.NewCertPool()
 	if v.opts.Intermediates != nil {
 		inter = v.opts.Intermediates.Clone()
@@ -289,4 +324,36 @@ func (c *boundedCache[K, V]) del(k K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.m, k)
+}
+
+// leafFacts are what a leaf certificate says of itself, computed once.
+type leafFacts struct {
+	kind BelgianKind
+	qual *Qualified // nil when a QualificationSource decides
+}
+
+// subjectCache keeps the string form of subjects (costly to build).
+type subjectCache struct {
+	mu  sync.RWMutex
+	max int
+	m   map[string]string
+}
+
+func (s *subjectCache) of(c *x509.Certificate) string {
+	s.mu.RLock()
+	n, ok := s.m[string(c.RawSubject)]
+	s.mu.RUnlock()
+	if ok {
+		return n
+	}
+	n = c.Subject.String()
+	if s.max > 0 {
+		s.mu.Lock()
+		if len(s.m) >= s.max {
+			clear(s.m)
+		}
+		s.m[string(c.RawSubject)] = n
+		s.mu.Unlock()
+	}
+	return n
 }

@@ -34,6 +34,7 @@ import (
 	"strings"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/x509check"
 )
 
 // Exit statuses.
@@ -53,7 +54,7 @@ func main() {
 
 type config struct {
 	reader, dump, photo, roots, writeDump string
-	json, verify                          bool
+	json, verify, offline                 bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -65,7 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.json, "json", false, "print one JSON object")
 	fs.StringVar(&cfg.photo, "photo", "", "save the photo (JPEG) to `FILE`")
 	fs.BoolVar(&cfg.verify, "verify", false, "exit 1 when an integrity check fails")
-	fs.StringVar(&cfg.roots, "roots", "", "trusted root certificates (PEM `file`) for the RRN certificate and the card root")
+	fs.StringVar(&cfg.roots, "roots", "", "more trusted root certificates (PEM `file`) besides the pinned Belgian roots")
+	fs.BoolVar(&cfg.offline, "offline", false, "with -verify, validate the certificates without fetching OCSP or CRLs (revocation not checked)")
 	fs.StringVar(&cfg.writeDump, "write-dump", "", "also write the card's files as a dump folder `DIR`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: eidread [-reader NAME | -dump DIR] [-json] [-photo FILE] [-verify] [-roots FILE.pem] [-write-dump DIR]")
@@ -119,7 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "eidread:", err)
 		return exitNoCard
 	}
-	in, err := eid.Verify(ctx, src, c, &eid.VerifyOptions{TrustedRoots: roots})
+	in, err := eid.Verify(ctx, src, c, &eid.VerifyOptions{TrustedRoots: roots, TrustedRootPins: belgianPins()})
 	if err != nil {
 		fmt.Fprintln(stderr, "eidread:", err)
 		return exitNoCard
@@ -147,15 +149,80 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printText(stdout, c, in)
 	}
 	if cfg.verify {
-		if len(roots) == 0 {
-			fmt.Fprintln(stderr, "eidread: no -roots given: the card root was not checked against trusted roots")
-		}
+		certsOK := validateCertificates(ctx, c, in, roots, cfg, stderr)
 		if !in.OK() {
 			fmt.Fprintln(stderr, "eidread: integrity check failed:", strings.ReplaceAll(in.Err().Error(), "\n", "; "))
 			return exitIntegrity
 		}
+		if !certsOK {
+			return exitIntegrity
+		}
 	}
 	return exitOK
+}
+
+// belgianPins returns the SPKI pins of the Belgian eID roots.
+func belgianPins() []string {
+	var pins []string
+	for _, r := range x509check.BelgianRoots() {
+		pins = append(pins, r.SPKISHA256)
+	}
+	return pins
+}
+
+// validateCertificates validates the authentication and signing
+// certificates with x509check, up to the card's root when it is trusted
+// (pinned Belgian root or -roots) and the -roots certificates. It reports
+// on stderr and returns false when a certificate is not valid.
+func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrity, roots []*x509.Certificate, cfg config, stderr io.Writer) bool {
+	pool := x509.NewCertPool()
+	anchors := 0
+	for _, r := range roots {
+		pool.AddCert(r)
+		anchors++
+	}
+	if in.Root.OK() {
+		pool.AddCert(c.Certificates.Root)
+		anchors++
+	}
+	if anchors == 0 {
+		fmt.Fprintln(stderr, "eidread: certificates not validated: the card's root is not a trusted root")
+		return false
+	}
+	ok := true
+	for _, cc := range []struct {
+		name  string
+		cert  *x509.Certificate
+		usage x509check.Usage
+	}{
+		{"authentication certificate", c.Certificates.Authentication, x509check.UsageAuthentication},
+		{"signing certificate", c.Certificates.Signing, x509check.UsageSignature},
+	} {
+		if cc.cert == nil {
+			continue
+		}
+		opts := x509check.Options{Roots: pool, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
+		var extra []*x509.Certificate
+		if c.Certificates.CA != nil {
+			extra = append(extra, c.Certificates.CA)
+		}
+		res, err := x509check.Validate(ctx, cc.cert, opts, extra...)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "eidread: %s: %v\n", cc.name, err)
+			ok = false
+		case !res.Valid:
+			fmt.Fprintf(stderr, "eidread: %s not valid: %v\n", cc.name, errors.Join(res.Errors...))
+			ok = false
+		default:
+			note := ""
+			if cfg.offline {
+				note = " (revocation not checked: -offline)"
+			}
+			fmt.Fprintf(stderr, "eidread: %s valid up to %s%s\n", cc.name, res.Chain[len(res.Chain)-1].Subject.CommonName, note)
+		}
+	}
+	return ok
 }
 
 // loadRoots reads PEM certificates.

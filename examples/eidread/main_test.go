@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
 )
 
@@ -126,9 +129,12 @@ func TestVerifyExitStatus(t *testing.T) {
 		code int
 		text string
 	}{
-		{"intact with its own root", []string{"-dump", dir, "-verify", "-roots", pemFile(t, root)}, 0, "root:                  passed"},
-		{"specimen root is not Belgian", []string{"-dump", dir, "-verify", "-roots", pemFile(t, belgian...)}, 1, "root:                  failed"},
-		{"without roots", []string{"-dump", dir, "-verify"}, 0, "identity signature:    passed (RSA PKCS#1 v1.5 SHA-1)"},
+		// The specimen's files are intact and chain to its test root, but its
+		// certificates expired in 2014: -verify fails on them.
+		{"intact with its own root", []string{"-dump", dir, "-verify", "-offline", "-roots", pemFile(t, root)}, 1, "root: passed (key of eID test Root CA)"},
+		{"specimen root is not Belgian", []string{"-dump", dir, "-verify", "-roots", pemFile(t, belgian...)}, 1, "root: failed"},
+		{"pinned Belgian roots by default", []string{"-dump", dir, "-verify"}, 1, "identity signature: passed (RSA PKCS#1 v1.5 SHA-1)"},
+		{"without -verify", []string{"-dump", dir}, 0, "root: failed"},
 		{"tampered identity", []string{"-dump", tampered, "-verify"}, 1, "identity signature:    failed"},
 		{"tampered without -verify", []string{"-dump", tampered}, 0, "Name: RPECIMEN"},
 		{"no such dump", []string{"-dump", filepath.Join(dir, "nope")}, 3, ""},
@@ -140,12 +146,72 @@ func TestVerifyExitStatus(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, stderr := runEidread(t, tc.args...)
+			t.Log(stderr)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr)
 			}
 			norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 			if !strings.Contains(norm(out), norm(tc.text)) {
 				t.Errorf("output lacks %q:\n%s", tc.text, out)
+			}
+		})
+	}
+}
+
+// vcardDump writes the content of a virtual card of the profile to a dump
+// folder, with its card data, and returns the folder and the card's root.
+func vcardDump(t *testing.T, p vcard.Profile) (string, *x509.Certificate) {
+	t.Helper()
+	vc, err := vcard.New(vcard.Options{Profile: p, Seed: []byte("eidread tests")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := eid.WriteDump(context.Background(), eid.New(vc, nil), dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir, vc.PKI().Root
+}
+
+func TestVirtualCardDump(t *testing.T) {
+	for _, tc := range []struct {
+		p        vcard.Profile
+		version  string
+		basicKey bool
+	}{{vcard.Applet17, "1.7", false}, {vcard.Applet18, "1.8", true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			dir, root := vcardDump(t, tc.p)
+			code, out, stderr := runEidread(t, "-dump", dir, "-json", "-verify", "-offline", "-roots", pemFile(t, root.Raw))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "authentication certificate valid") || !strings.Contains(stderr, "signing certificate valid") {
+				t.Errorf("certificate validation: %s", stderr)
+			}
+			var got struct {
+				Card      map[string]string
+				Integrity map[string]bool
+				Identity  map[string]string
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Card["applet_version"] != tc.version || len(got.Card["serial"]) != 32 {
+				t.Errorf("card %v", got.Card)
+			}
+			bk, has := got.Integrity["basic_key"]
+			if has != tc.basicKey || (has && !bk) {
+				t.Errorf("integrity %v", got.Integrity)
+			}
+			if !got.Integrity["photo"] || !got.Integrity["identity_signature"] || !got.Integrity["address_signature"] {
+				t.Errorf("integrity %v", got.Integrity)
+			}
+			if len(got.Identity["national_number"]) != 11 {
+				t.Errorf("identity %v", got.Identity)
+			}
+			// The virtual card's test root is not a Belgian root.
+			if code, _, _ := runEidread(t, "-dump", dir, "-verify", "-offline"); code != 1 {
+				t.Errorf("test root accepted as Belgian: exit %d", code)
 			}
 		})
 	}

@@ -1,0 +1,241 @@
+// Command certcheck validates an X.509 certificate with package x509check:
+// path to trusted roots, validity, key usage, revocation by OCSP and CRL,
+// qualified status, and the digital key type and level it stands for.
+//
+//	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain
+//	  -roots PATH            trusted roots, file or folder (repeatable)
+//	  -intermediates PATH    (repeatable)
+//	  -crl PATH              CRL to use instead of fetching, PEM or DER (repeatable)
+//	  -ocsp-response PATH    OCSP response to use instead of fetching, DER or base64 (repeatable)
+//	  -offline               never fetch over the network
+//	  -at TIME               validation time, RFC 3339 (default now)
+//	  -usage auth|sign|any
+//	  -revocation ocsp-first|crl-first|ocsp|crl|none
+//	  -soft-fail
+//	  -json
+//	  -v                     with the text output, the certificate's full text
+//
+// Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/qc"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+// Output is the JSON object certcheck prints with -json.
+type Output struct {
+	Valid      bool                  `json:"valid"`
+	Revocation string                `json:"revocation"`
+	Errors     []OutputError         `json:"errors"`
+	Chain      []string              `json:"chain"`
+	Qualified  *x509check.Qualified  `json:"qualified"`
+	KeyType    string                `json:"key_type"`
+	Level      string                `json:"level"`
+	Belgian    x509check.BelgianKind `json:"belgian"`
+	Sources    []x509check.Source    `json:"sources"`
+	At         time.Time             `json:"at"`
+}
+
+// OutputError is one failed check.
+type OutputError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("certcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var roots, inters, crls, resps multi
+	fs.Var(&roots, "roots", "trusted roots, file or folder (repeatable)")
+	fs.Var(&inters, "intermediates", "intermediate certificates, file or folder (repeatable)")
+	fs.Var(&crls, "crl", "CRL to use instead of fetching, PEM or DER (repeatable)")
+	fs.Var(&resps, "ocsp-response", "OCSP response to use instead of fetching, DER or base64 (repeatable)")
+	offline := fs.Bool("offline", false, "never fetch over the network")
+	at := fs.String("at", "", "validation time, RFC 3339 (default now)")
+	usage := fs.String("usage", "any", "intended usage: auth, sign or any")
+	revocation := fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
+	soft := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	verbose := fs.Bool("v", false, "print the certificate's full text")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: certcheck [flags] CERT")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "certcheck: "+format+"\n", a...)
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	if len(roots) == 0 {
+		return bad("-roots is required (trust is never taken from the certificate file)")
+	}
+	var o x509check.Options
+	var err error
+	if o.Usage, err = x509check.ParseUsage(*usage); err != nil {
+		return bad("%v", err)
+	}
+	if o.Revocation, err = x509check.ParseRevocationPolicy(*revocation); err != nil {
+		return bad("%v", err)
+	}
+	if *at != "" {
+		if o.CurrentTime, err = time.Parse(time.RFC3339, *at); err != nil {
+			return bad("-at: %v", err)
+		}
+	}
+	o.RootPaths, o.IntermediatePaths = roots, inters
+	o.Offline, o.SoftFail = *offline, *soft
+	for _, p := range resps {
+		b, err := readOCSPResponse(p)
+		if err != nil {
+			return bad("%v", err)
+		}
+		o.OCSPResponses = append(o.OCSPResponses, b)
+	}
+	if len(crls) > 0 {
+		var ders [][]byte
+		for _, p := range crls {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return bad("%v", err)
+			}
+			ders = append(ders, b)
+		}
+		if o.CRL, err = x509check.StaticCRLs(5*time.Minute, ders...); err != nil {
+			return bad("%v", err)
+		}
+	}
+	raw, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return bad("%v", err)
+	}
+	certs, err := x509check.ParseCertificates(raw)
+	if err != nil {
+		return bad("%s: %v", fs.Arg(0), err)
+	}
+	v, err := x509check.NewValidator(o)
+	if err != nil {
+		return bad("%v", err)
+	}
+	res, _ := v.Validate(ctx, certs[0], certs[1:]...)
+
+	out := Output{
+		Valid: res.Valid, Revocation: res.Revocation.String(), Errors: []OutputError{},
+		Chain: res.Subjects(), Qualified: res.Qualified, KeyType: string(res.KeyType),
+		Level: res.Level.String(), Belgian: res.Belgian, Sources: res.Sources, At: res.At.UTC(),
+	}
+	if len(out.Chain) == 0 {
+		out.Chain = []string{certs[0].Subject.String()}
+	}
+	if out.Sources == nil {
+		out.Sources = []x509check.Source{}
+	}
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, OutputError{Code: x509check.Code(e), Message: e.Error()})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return bad("%v", err)
+		}
+	} else {
+		printText(stdout, out)
+		if *verbose {
+			text, err := qc.CertificateText(certs[0])
+			if err != nil {
+				fmt.Fprintf(stdout, "\n(certificate text unavailable: %v)\n", err)
+			} else {
+				fmt.Fprintf(stdout, "\n%s", text)
+			}
+		}
+	}
+	if !res.Valid {
+		return 1
+	}
+	return 0
+}
+
+func printText(w io.Writer, o Output) {
+	verdict := "VALID"
+	if !o.Valid {
+		verdict = "NOT VALID"
+	}
+	fmt.Fprintf(w, "%s at %s\n", verdict, o.At.Format(time.RFC3339))
+	fmt.Fprintln(w, "chain:")
+	for i, s := range o.Chain {
+		fmt.Fprintf(w, "  %d. %s\n", i, s)
+	}
+	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
+	for _, s := range o.Sources {
+		fmt.Fprintf(w, "  %s %s: %s", s.Kind, s.URL, s.Status)
+		if !s.ThisUpdate.IsZero() {
+			fmt.Fprintf(w, " (thisUpdate %s", s.ThisUpdate.Format(time.RFC3339))
+			if !s.NextUpdate.IsZero() {
+				fmt.Fprintf(w, ", nextUpdate %s", s.NextUpdate.Format(time.RFC3339))
+			}
+			fmt.Fprint(w, ")")
+		}
+		if s.Error != "" {
+			fmt.Fprintf(w, " — %s", s.Error)
+		}
+		fmt.Fprintln(w)
+	}
+	if o.Qualified != nil {
+		fmt.Fprintf(w, "qualified: %v (%s)\n", o.Qualified.Qualified, o.Qualified.Detail)
+	}
+	if o.Belgian.Type != x509check.NotBelgian {
+		fmt.Fprintf(w, "belgian eID: %s (%s, policy %s)\n", o.Belgian.Type, o.Belgian.Generation, o.Belgian.Policy)
+	}
+	kt := o.KeyType
+	if kt == "" {
+		kt = "(none)"
+	}
+	fmt.Fprintf(w, "key type: %s, level: %s\n", kt, o.Level)
+	for _, e := range o.Errors {
+		fmt.Fprintf(w, "error [%s]: %s\n", e.Code, e.Message)
+	}
+}
+
+// readOCSPResponse reads a DER or base64 OCSP response.
+func readOCSPResponse(p string) ([]byte, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 0 && b[0] == 0x30 {
+		return b, nil
+	}
+	d, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(b), nil)))
+	if err != nil {
+		return nil, errors.New(p + ": OCSP response is neither DER nor base64")
+	}
+	return d, nil
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"-profile", "1.9"},
+		{"extra"},
+		{"-nosuchflag"},
+		{"-dump", t.TempDir(), "-export", t.TempDir()},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stderr strings.Builder
+			code := run(context.Background(), args, &stderr)
+			if args[0] == "-dump" {
+				// An empty dump folder is a failure, not a usage error.
+				if code != 1 {
+					t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
+				}
+				return
+			}
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s", code, stderr.String())
+			}
+		})
+	}
+}
+
+// TestExportAndNoVPCD exports the PKI, then fails to reach vpcd (nothing
+// listens): exit status 1 with -once.
+func TestExportAndNoVPCD(t *testing.T) {
+	dir := t.TempDir()
+	var stderr strings.Builder
+	code := run(context.Background(), []string{"-profile", "1.8", "-seed", "t", "-pin", "5678", "-export", dir, "-addr", closedAddr(t), "-once"}, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "vpcd") {
+		t.Errorf("stderr does not explain the vpcd failure:\n%s", stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "root.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatal("root.pem is not PEM")
+	}
+	root, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil || !root.IsCA {
+		t.Fatalf("root.pem: %v", err)
+	}
+	if strings.Contains(stderr.String(), "5678") {
+		t.Error("the PIN was logged")
+	}
+}

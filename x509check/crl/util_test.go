@@ -1,0 +1,12 @@
+package crl_test
+
+import (
+	"errors"
+
+	"github.com/csam-go/csam/x509check/crl"
+)
+
+func isScope(err error) bool {
+	var se *crl.ScopeError
+	return errors.Is(err, crl.ErrScope) && errors.As(err, &se)
+}

@@ -1,0 +1,69 @@
+package x509check_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/csam-go/csam/x509check"
+)
+
+// Validate an eID-like authentication certificate against a root, for
+// authentication, without revocation checking (a real deployment keeps the
+// default OCSPFirst policy).
+func ExampleValidator_Validate() {
+	// A root and a leaf carrying the Belgian CA6 citizen authentication policy.
+	now := time.Now()
+	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rootTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Example Root"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	rootDER, _ := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, rootKey.Public(), rootKey)
+	root, _ := x509.ParseCertificate(rootDER)
+	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	policy, _ := x509.OIDFromInts([]uint64{2, 16, 56, 13, 6, 1, 1, 1000})
+	leafDER, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Alice (Authentication)"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+		KeyUsage:          x509.KeyUsageDigitalSignature,
+		PolicyIdentifiers: []asn1.ObjectIdentifier{{2, 16, 56, 13, 6, 1, 1, 1000}},
+		Policies:          []x509.OID{policy},
+	}, root, leafKey.Public(), rootKey)
+	leaf, _ := x509.ParseCertificate(leafDER)
+
+	roots := x509.NewCertPool()
+	roots.AddCert(root)
+	v, err := x509check.NewValidator(x509check.Options{
+		Roots:      roots,
+		Usage:      x509check.UsageAuthentication,
+		Revocation: x509check.NoRevocation,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := v.Validate(context.Background(), leaf)
+	fmt.Println("valid:", res.Valid, err)
+	fmt.Println("belgian:", res.Belgian.Type, res.Belgian.Generation)
+	fmt.Println("key:", res.KeyType, res.Level)
+	fmt.Println("revocation:", res.Revocation)
+
+	// The same certificate is refused for signatures.
+	v2, _ := x509check.NewValidator(x509check.Options{Roots: roots, Usage: x509check.UsageSignature, Revocation: x509check.NoRevocation})
+	_, err = v2.Validate(context.Background(), leaf)
+	fmt.Println("for signing:", errors.Is(err, x509check.ErrWrongUsage), x509check.Code(err))
+	// Output:
+	// valid: true <nil>
+	// belgian: citizen-authentication CA6
+	// key: eid column3
+	// revocation: not-checked
+	// for signing: true wrong-usage
+}
