@@ -49,6 +49,7 @@ func newCard(t testing.TB, p vcard.Profile) *vcard.Card {
 func establish(t testing.TB) *pcsc.Context {
 	t.Helper()
 	testenv.PCSC(t)
+	testenv.LockVPCD(t)
 	pc, err := pcsc.Establish()
 	if err != nil {
 		t.Fatalf("establish: %v", err)
