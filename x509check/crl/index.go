@@ -224,23 +224,26 @@ func serialBytes(n *big.Int, buf []byte) []byte {
 	return buf
 }
 
-// derBytes returns the DER of data, decoding a PEM "X509 CRL" block if
-// data holds one.
+// derBytes returns the DER of data: data itself when it starts like DER
+// (a SEQUENCE), else the first PEM "X509 CRL" block found in it (text
+// around the block, as `openssl crl -text` writes, is ignored).
 func derBytes(data []byte) ([]byte, error) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
-		for rest := trimmed; ; {
-			var b *pem.Block
-			b, rest = pem.Decode(rest)
-			if b == nil {
+	if len(data) > 0 && data[0] == 0x30 {
+		return data, nil
+	}
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			if bytes.Contains(data, []byte("-----BEGIN")) {
 				return nil, malformed("PEM input without an X509 CRL block")
 			}
-			if b.Type == "X509 CRL" {
-				return b.Bytes, nil
-			}
+			return nil, malformed("neither DER nor PEM")
+		}
+		if b.Type == "X509 CRL" {
+			return b.Bytes, nil
 		}
 	}
-	return data, nil
 }
 
 // rawCRL is the outer structure of a CertificateList, as slices of the DER.
