@@ -106,6 +106,9 @@ func (ix *Index) Len() int { return ix.n }
 // the same serial may be listed for several certificate issuers: use
 // LookupIssuer there.
 func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
+	if serial == nil {
+		return Entry{}, false
+	}
 	var buf [40]byte
 	return ix.LookupBytes(serialBytes(serial, buf[:0]))
 }
@@ -121,6 +124,9 @@ func (ix *Index) LookupBytes(serial []byte) (Entry, bool) {
 // the DER Name issuer; an entry naming no certificate issuer belongs to
 // crlIssuer, the DER Name of the CRL's issuer.
 func (ix *Index) LookupIssuer(serial *big.Int, crlIssuer, issuer []byte) (Entry, bool) {
+	if serial == nil {
+		return Entry{}, false
+	}
 	var buf [40]byte
 	return ix.lookup(serialBytes(serial, buf[:0]), crlIssuer, issuer, true)
 }

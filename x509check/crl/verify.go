@@ -160,6 +160,9 @@ func (c *CRL) Check(cert *x509.Certificate) (Result, error) {
 // overrides the base; a removeFromCRL entry lifts a hold of the base. Call
 // Verify on both CRLs first. A nil delta is Check.
 func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error) {
+	if cert == nil || cert.SerialNumber == nil {
+		return Result{}, &ScopeError{Reason: "no certificate or no serial number"}
+	}
 	if c.IsDelta() {
 		return Result{}, &ScopeError{Reason: "a delta CRL cannot be used without its base CRL"}
 	}
