@@ -102,9 +102,10 @@ type Index struct {
 // Len returns the number of entries.
 func (ix *Index) Len() int { return ix.n }
 
-// Lookup returns the entry of serial, if it is listed. In an indirect CRL
-// the same serial may be listed for several certificate issuers: use
-// LookupIssuer there.
+// Lookup returns the entry of serial, if it is listed; of a serial listed
+// more than once, the first entry in CRL order. In an indirect CRL the same
+// serial may be listed for several certificate issuers: use LookupIssuer
+// there.
 func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
 	if serial == nil {
 		return Entry{}, false
