@@ -201,8 +201,9 @@ type Options struct {
 	// Zero means 4096; negative disables caching.
 	CacheSize int
 
-	// CRL checks CRLs. Nil means no CRL checker: CRL policies then find no
-	// source (see NewCRLChecker when available).
+	// CRL checks CRLs. Nil means NewCRLChecker with this validator's HTTP,
+	// Offline, ClockSkew and MaxAge (CRLs fetched from the certificates'
+	// distribution points).
 	CRL CRLChecker
 	// Qualification decides the qualified status. Nil means the
 	// certificate's own QCStatements and policies.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
+	"github.com/csam-go/csam/x509check/tl"
 )
 
 // Status is a revocation status. The zero value is StatusNotChecked.
@@ -112,6 +113,10 @@ type Qualified struct {
 	Source string `json:"source"`
 	// Detail is a short explanation.
 	Detail string `json:"detail,omitempty"`
+	// TrustedList is the trusted list's decision at issuance and at the
+	// validation time, with the deciding service and qualifiers (Source
+	// "trusted-list" only).
+	TrustedList *tl.Result `json:"trusted_list,omitempty"`
 }
 
 // Result is the outcome of a validation.

@@ -26,9 +26,9 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	worst := StatusNotChecked
 	for i := 0; i+1 < len(res.Chain); i++ {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.opts.CRL == nil && len(cert.OCSPServer) == 0 && len(v.opts.OCSPResponses) == 0 {
-			// A CA certificate without an OCSP address, and no CRL checker:
-			// nothing can be consulted.
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 {
+			// A CA certificate that names no revocation source, and no CRL
+			// was given: nothing can be consulted.
 			res.Sources = append(res.Sources, Source{Kind: "none", Subject: v.names.of(cert),
 				Status: StatusUndetermined, Err: errNoCASource, Error: errNoCASource.Error()})
 			continue
@@ -69,7 +69,7 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	res.Revocation = worst
 }
 
-var errNoCASource = fmt.Errorf("%w: CA certificate without OCSP address and no CRL checker", ErrNoSource)
+var errNoCASource = fmt.Errorf("%w: CA certificate names no OCSP address or CRL distribution point", ErrNoSource)
 
 func onlyNoSource(srcs []Source) bool {
 	for _, s := range srcs {

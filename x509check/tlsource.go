@@ -15,7 +15,8 @@ import (
 // certificate states; a certificate no listed service covers is not
 // qualified. The certificate's own statements are kept in Compliance,
 // SSCD and Policies for information. Use l.CertPool(t) as Options.Roots to
-// take the trust anchors from the same list.
+// take the trust anchors from the same list, or TrustedList, which also
+// requires the path to end in a service granted at issuance.
 func TrustedListQualification(l *tl.List) QualificationSource { return tlSource{l} }
 
 type tlSource struct{ l *tl.List }
@@ -34,6 +35,7 @@ func (s tlSource) Qualification(_ context.Context, chain []*x509.Certificate, at
 		return q, nil
 	}
 	iss := r.AtIssuance
+	q.TrustedList = r
 	q.Qualified, q.SSCD = iss.Qualified, iss.QSCD
 	if t, ok := tlTypes[iss.Type]; ok && iss.Qualified {
 		q.Types = []string{t}

@@ -26,6 +26,7 @@ type Validator struct {
 	nroots        int
 	intermediates []*x509.Certificate
 	http          Doer
+	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
 
 	chains *boundedCache[[32]byte, []*x509.Certificate]
 	leaves *boundedCache[[32]byte, *leafFacts]
@@ -86,6 +87,14 @@ func NewValidator(opts Options) (*Validator, error) {
 			return nil, err
 		}
 		v.intermediates = cs
+	}
+	if v.opts.CRL == nil {
+		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
+			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.RequestTimeout})
+		if err != nil {
+			return nil, err
+		}
+		v.opts.CRL, v.defaultCRL = c, true
 	}
 	n := opts.cacheSize()
 	v.chains = newBoundedCache[[32]byte, []*x509.Certificate](n)

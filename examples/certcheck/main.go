@@ -119,18 +119,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.OCSPResponses = append(o.OCSPResponses, b)
 	}
-	if len(crls) > 0 {
-		var ders [][]byte
-		for _, p := range crls {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return bad("%v", err)
-			}
-			ders = append(ders, b)
-		}
-		if o.CRL, err = x509check.StaticCRLs(5*time.Minute, ders...); err != nil {
+	copts := x509check.CRLOptions{Offline: *offline}
+	for _, p := range crls {
+		b, err := os.ReadFile(p)
+		if err != nil {
 			return bad("%v", err)
 		}
+		copts.CRLs = append(copts.CRLs, b)
+	}
+	if o.CRL, err = x509check.NewCRLChecker(copts); err != nil {
+		return bad("%v", err)
 	}
 	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {

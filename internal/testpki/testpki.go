@@ -229,6 +229,13 @@ func (p *PKI) GenCRL(t testing.TB, hours int) []byte {
 type Responder struct {
 	URL string
 	cmd *exec.Cmd
+	log *syncBuffer
+}
+
+// Requests returns the number of requests the responder received (from
+// its log).
+func (r *Responder) Requests() int {
+	return strings.Count(r.log.String(), "Received request")
 }
 
 // StartOCSP runs `openssl ocsp` on the CA database, signing with the
@@ -267,7 +274,7 @@ func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return &Responder{URL: p.OCSPURL, cmd: cmd}
+	return &Responder{URL: p.OCSPURL, cmd: cmd, log: logb}
 }
 
 // QCStatements returns a QCStatements extension with QcCompliance, QcType

@@ -2,6 +2,7 @@ package tl
 
 import (
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -40,14 +41,14 @@ type Qualification struct {
 	QSCD bool `json:"qscd"`
 	// QSCDManagedOnBehalf is true when the list says a provider manages the
 	// QSCD on the holder's behalf.
-	QSCDManagedOnBehalf bool `json:"qscdManagedOnBehalf,omitempty"`
+	QSCDManagedOnBehalf bool `json:"qscd_managed_on_behalf,omitempty"`
 	// Provider and Service name the deciding trust service, if any.
 	Provider string `json:"provider,omitempty"`
 	Service  string `json:"service,omitempty"`
 	// Status is the deciding service's status URI at Time, StatusStart
 	// when that status began.
 	Status      string    `json:"status,omitempty"`
-	StatusStart time.Time `json:"statusStart,omitzero"`
+	StatusStart time.Time `json:"status_start,omitzero"`
 	// Qualifiers are the list's qualifier URIs that applied.
 	Qualifiers []string `json:"qualifiers,omitempty"`
 	// Conflict is set when services or qualifiers disagree (the
@@ -79,14 +80,23 @@ func (q Qualification) Label() string {
 	return "QC"
 }
 
+// MarshalJSON adds the label to the fields.
+func (q Qualification) MarshalJSON() ([]byte, error) {
+	type fields Qualification
+	return json.Marshal(struct {
+		Label string `json:"label"`
+		fields
+	}{q.Label(), fields(q)})
+}
+
 // String returns the label and the reason.
 func (q Qualification) String() string { return q.Label() + ": " + q.Reason }
 
 // Result is a certificate's qualification at its issuance and at the
 // validation time.
 type Result struct {
-	AtIssuance   Qualification `json:"atIssuance"`
-	AtValidation Qualification `json:"atValidation"`
+	AtIssuance   Qualification `json:"at_issuance"`
+	AtValidation Qualification `json:"at_validation"`
 }
 
 // CAServices returns the CA/QC services whose status counts as granted at
@@ -110,6 +120,36 @@ func (l *List) TrustAnchors(t time.Time) []*x509.Certificate {
 	for _, s := range l.CAServices(t) {
 		// History instances often give only the subject and SKI: the
 		// certificates of every instance identify the same key.
+		for _, id := range s.Identities() {
+			for _, c := range id.Certificates {
+				if !seen[string(c.Raw)] {
+					seen[string(c.Raw)] = true
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// AllTrustAnchors returns the certificates of every CA/QC service that
+// was granted at some time in its listed history: a pool for path building
+// when the time to check against (each certificate's issuance) is not
+// known yet; Qualify then tells whether the service was granted when it
+// mattered.
+func (l *List) AllTrustAnchors() []*x509.Certificate {
+	var out []*x509.Certificate
+	seen := map[string]bool{}
+	for _, s := range l.Services() {
+		ever := false
+		for _, in := range append([]ServiceInstance{s.ServiceInstance}, s.History...) {
+			if in.Type == SvcTypeCAQC && in.Granted() {
+				ever = true
+			}
+		}
+		if !ever {
+			continue
+		}
 		for _, id := range s.Identities() {
 			for _, c := range id.Certificates {
 				if !seen[string(c.Raw)] {

@@ -205,6 +205,15 @@ func TestRealListTrustAnchors(t *testing.T) {
 			t.Errorf("%s anchor at %s: %v, want %v", tc.cn, tc.at.Format(time.DateOnly), got, tc.want)
 		}
 	}
+	// Every anchor ever granted: the withdrawn Root CA included, no time
+	// stamping unit.
+	all := l.AllTrustAnchors()
+	if !has(all, "Belgium Root CA") || !has(all, "Belgium Root CA4") || has(all, "ZETES TSP RSA Qualified TSU1") {
+		t.Errorf("AllTrustAnchors: %d certificates, missing or extra ones", len(all))
+	}
+	if n := len(l.TrustAnchors(inRealValidity)); len(all) <= n {
+		t.Errorf("AllTrustAnchors has %d, not more than the %d granted in 2020", len(all), n)
+	}
 	// The real Citizen CA under Root CA2 names an anchor of 2020 as its
 	// issuer (its SHA-1 signature is not checked here).
 	cit := readPEM(t, "belgium-pki", "citizenca-brca2.crt")

@@ -43,7 +43,7 @@ func TestVerifyBuiltList(t *testing.T) {
 		signer *listSigner
 	}{
 		{"rsa-sha256", testSigner(t)},
-		{"ecdsa-p384-sha256", newListSigner(t, rawECDSA{ecKey})},
+		{"ecdsa-p384-sha256", newListSigner(t, rawECDSA{PrivateKey: ecKey})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, signed, ca := smallList(t, tc.signer)

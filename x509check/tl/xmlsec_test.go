@@ -52,7 +52,7 @@ func TestXMLSecAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rsaS, ecS := testSigner(t), newListSigner(t, rawECDSA{ecKey})
+	rsaS, ecS := testSigner(t), newListSigner(t, rawECDSA{PrivateKey: ecKey})
 	_, rsaSigned, _ := smallList(t, rsaS)
 	_, ecSigned, _ := smallList(t, ecS)
 

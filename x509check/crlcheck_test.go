@@ -1,0 +1,101 @@
+package x509check_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check"
+)
+
+// TestCRLChecker checks the test PKI against CRLs from `openssl ca
+// -gencrl`, given or fetched from the certificates' distribution point,
+// through package x509check/crl.
+func TestCRLChecker(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	der := p.GenCRL(t, 24)
+	var fetches atomic.Int64
+	body := der
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		if r.URL.Path != "/citizen.crl" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	doer := rewriteDoer{srv.URL}
+	badSig := append([]byte(nil), der...)
+	badSig[len(badSig)-5] ^= 0x40
+
+	tests := []struct {
+		name   string
+		copts  x509check.CRLOptions
+		cert   *testpki.Cert
+		at     time.Time
+		status x509check.Status
+		want   error
+		url    string
+	}{
+		{"provided good", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Auth, time.Time{}, x509check.StatusGood, nil, "provided"},
+		{"provided revoked", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Revoked, time.Time{}, x509check.StatusRevoked, x509check.ErrRevoked, "provided"},
+		{"provided on hold", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Held, time.Time{}, x509check.StatusSuspended, x509check.ErrSuspended, "provided"},
+		{"fetched good", x509check.CRLOptions{HTTP: doer}, p.Sign, time.Time{}, x509check.StatusGood, nil, p.CRLURL},
+		{"fetched revoked", x509check.CRLOptions{HTTP: doer}, p.Revoked, time.Time{}, x509check.StatusRevoked, x509check.ErrRevoked, p.CRLURL},
+		{"stale", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Auth, time.Now().Add(48 * time.Hour), x509check.StatusUndetermined, x509check.ErrStaleResponse, "provided"},
+		{"bad signature", x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrBadSignature, "provided"},
+		{"too large", x509check.CRLOptions{HTTP: doer, MaxBytes: 64}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrResponseTooLarge, p.CRLURL},
+		{"offline without CRL", x509check.CRLOptions{Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrNoSource, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chk, err := x509check.NewCRLChecker(tt.copts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := x509check.Validate(context.Background(), tt.cert.Cert, x509check.Options{
+				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+				Revocation: x509check.CRLOnly, CRL: chk, CurrentTime: tt.at,
+			})
+			if res.Revocation != tt.status {
+				t.Fatalf("revocation = %v (%v), want %v", res.Revocation, err, tt.status)
+			}
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if s := res.Sources[0]; s.Kind != "crl" || s.URL != tt.url {
+				t.Fatalf("source = %+v", s)
+			}
+		})
+	}
+
+	// Fetched once, then served from the cache with its index.
+	chk, _ := x509check.NewCRLChecker(x509check.CRLOptions{HTTP: doer})
+	v, _ := x509check.NewValidator(x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+		Revocation: x509check.CRLOnly, CRL: chk})
+	before := fetches.Load()
+	for _, c := range []*testpki.Cert{p.Auth, p.Sign, p.Revoked, p.Auth} {
+		v.Validate(context.Background(), c.Cert)
+	}
+	if n := fetches.Load() - before; n != 1 {
+		t.Fatalf("CRL fetched %d times, want 1", n)
+	}
+
+	// CRL first, falling back to OCSP when no CRL decides.
+	p.StartOCSP(t, 5)
+	chk, _ = x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true})
+	res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+		Revocation: x509check.CRLFirst, CRL: chk, OCSPGetLimit: -1,
+	})
+	if err != nil || res.Revocation != x509check.StatusGood || len(res.Sources) < 2 ||
+		res.Sources[0].Kind != "crl" || res.Sources[1].Kind != "ocsp" || res.Sources[1].Status != x509check.StatusGood {
+		t.Fatalf("crl-first fallback: %v %+v", err, res.Sources)
+	}
+}

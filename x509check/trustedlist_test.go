@@ -1,0 +1,110 @@
+package x509check_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/internal/testtl"
+	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
+)
+
+// TestTrustedListSource publishes the test PKI's root in a trusted list
+// that the test signs, with a CA/QC service granted 10 days ago and
+// withdrawn 3 hours ago, and validates signature certificates issued
+// before and after the withdrawal.
+func TestTrustedListSource(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	p := testpki.New(t, testpki.Options{Now: now})
+	granted, withdrawn := now.Add(-10*24*time.Hour), now.Add(-3*time.Hour)
+	signPolicy := testpki.PolicyCitizenSign.String()
+	quals := []testtl.Qual{
+		{Qualifiers: []string{tl.QualifierQCQSCDAsInCert}, Policies: [][]string{{signPolicy}}},
+		{Qualifiers: []string{tl.QualifierNotQualified}, Assert: "none", Policies: [][]string{{signPolicy}}},
+	}
+	asi := []string{tl.ASIRootCAQC, tl.ASIForESignatures}
+	spec := testtl.List{Seq: 1, Issued: now.Add(-time.Hour), NextUpdate: now.Add(30 * 24 * time.Hour),
+		Providers: []testtl.Provider{{Name: "Test eID TSP", Services: []testtl.Service{{
+			Cert:    p.Root.Cert,
+			Current: testtl.Instance{Status: tl.StatusWithdrawn, Start: withdrawn, ASI: asi, Quals: quals},
+			History: []testtl.Instance{{Status: tl.StatusGranted, Start: granted, ASI: asi, Quals: quals}},
+		}}}}}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := testtl.NewSigner(t, key)
+	list, err := tl.Verify(signer.Sign(t, spec.XML()), tl.VerifyOptions{Signers: []*x509.Certificate{signer.Cert}, Time: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A signature certificate issued 5 days ago, while the service was
+	// granted; p.Sign was issued an hour ago, after the withdrawal.
+	before := p.Issue(t, "sign-before", p.CA, &x509.Certificate{
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Dave Test (Signature)"},
+		NotBefore: now.Add(-5 * 24 * time.Hour), NotAfter: now.Add(365 * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageContentCommitment, Policies: p.Sign.Cert.Policies,
+		ExtraExtensions: []pkix.Extension{testpki.QCStatements(true)},
+	})
+
+	opts := x509check.Options{Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation, CurrentTime: now}
+	src := &x509check.TrustedList{List: list}
+	src.Apply(&opts)
+	v, err := x509check.NewValidator(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := v.Validate(context.Background(), before.Cert)
+	if err != nil {
+		t.Fatalf("issued while granted: %v", err)
+	}
+	q := res.Qualified
+	if q == nil || !q.Qualified || !q.SSCD || q.Source != "trusted-list" || q.TrustedList == nil {
+		t.Fatalf("issued while granted: %+v", q)
+	}
+	iss, val := q.TrustedList.AtIssuance, q.TrustedList.AtValidation
+	if iss.Label() != "QC for eSig with QSCD" || iss.Service != "Belgium Test Root CA6" || iss.Status != tl.StatusGranted ||
+		len(iss.Qualifiers) != 1 || iss.Qualifiers[0] != tl.QualifierQCQSCDAsInCert {
+		t.Errorf("at issuance: %s (%+v)", iss, iss)
+	}
+	if val.Qualified || val.Status != tl.StatusWithdrawn {
+		t.Errorf("at validation: %s", val)
+	}
+	js, err := json.Marshal(q)
+	if err != nil || !strings.Contains(string(js), `"label":"QC for eSig with QSCD"`) || !strings.Contains(string(js), `"trusted_list"`) {
+		t.Errorf("JSON %s (%v)", js, err)
+	}
+
+	// Issued after the withdrawal: not qualified, and not trusted.
+	res, err = v.Validate(context.Background(), p.Sign.Cert)
+	if !errors.Is(err, x509check.ErrUntrusted) || res.Valid {
+		t.Fatalf("issued after withdrawal: %v", err)
+	}
+	if q := res.Qualified; q == nil || q.Qualified || q.TrustedList == nil || q.TrustedList.AtIssuance.Status != tl.StatusWithdrawn {
+		t.Errorf("issued after withdrawal: %+v", q)
+	}
+
+	// A path the list does not know fails, unless allowed.
+	other := testpki.New(t, testpki.Options{Now: now})
+	opts.Roots = certPool(other.Root.Cert)
+	opts.Intermediates = certPool(other.CA.Cert)
+	if _, err := x509check.Validate(context.Background(), other.Sign.Cert, opts); !errors.Is(err, x509check.ErrUntrusted) {
+		t.Errorf("unlisted path: %v", err)
+	}
+	opts.Qualification = &x509check.TrustedList{List: list, AllowUnlisted: true}
+	res, err = x509check.Validate(context.Background(), other.Sign.Cert, opts)
+	if err != nil || res.Qualified.Source != "certificate" {
+		t.Errorf("unlisted path allowed: %v %+v", err, res.Qualified)
+	}
+}
