@@ -12,6 +12,9 @@
 //	  -usage auth|sign|any
 //	  -revocation ocsp-first|crl-first|ocsp|crl|none
 //	  -soft-fail
+//	  -trusted-list FILE      ETSI TS 119 612 trusted list as the source of trust and qualification
+//	  -tl-signer PEM          the list's signer certificate(s), pinned (required with -trusted-list)
+//	  -tl-allow-expired       accept a list past its next update
 //	  -json
 //	  -v                     with the text output, the certificate's full text
 //
@@ -33,6 +36,7 @@ import (
 
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/qc"
+	"github.com/csam-go/csam/x509check/tl"
 )
 
 func main() {
@@ -56,6 +60,13 @@ type Output struct {
 	Belgian    x509check.BelgianKind `json:"belgian"`
 	Sources    []x509check.Source    `json:"sources"`
 	At         time.Time             `json:"at"`
+
+	// Qualification is the trusted list's verdict at issuance and at
+	// validation, with the deciding service and qualifiers (with
+	// -trusted-list only).
+	Qualification *tl.Result `json:"qualification,omitempty"`
+	// TrustedList summarizes the list used (with -trusted-list only).
+	TrustedList string `json:"trusted_list,omitempty"`
 }
 
 // OutputError is one failed check.
@@ -79,6 +90,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	soft := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "print the certificate's full text")
+	tlPath := fs.String("trusted-list", "", "ETSI TS 119 612 trusted list (XML) as the source of trust and qualification")
+	tlSigner := fs.String("tl-signer", "", "the trusted list's signer certificate(s), PEM or DER, pinned")
+	tlExpired := fs.Bool("tl-allow-expired", false, "accept a trusted list past its next update")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: certcheck [flags] CERT")
 		fs.PrintDefaults()
@@ -94,8 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if len(roots) == 0 {
-		return bad("-roots is required (trust is never taken from the certificate file)")
+	if len(roots) == 0 && *tlPath == "" {
+		return bad("-roots or -trusted-list is required (trust is never taken from the certificate file)")
 	}
 	var o x509check.Options
 	var err error
@@ -130,6 +144,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.CRL, err = x509check.NewCRLChecker(copts); err != nil {
 		return bad("%v", err)
 	}
+	var list *tl.List
+	if *tlPath != "" {
+		if list, err = loadTrustedList(*tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
+			return bad("%v", err)
+		}
+		(&x509check.TrustedList{List: list}).Apply(&o)
+	}
 	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return bad("%v", err)
@@ -148,6 +169,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Valid: res.Valid, Revocation: res.Revocation.String(), Errors: []OutputError{},
 		Chain: res.Subjects(), Qualified: res.Qualified, KeyType: string(res.KeyType),
 		Level: res.Level.String(), Belgian: res.Belgian, Sources: res.Sources, At: res.At.UTC(),
+	}
+	if list != nil {
+		out.TrustedList = describeList(list)
+		if res.Qualified != nil {
+			out.Qualification = res.Qualified.TrustedList
+		}
 	}
 	if len(out.Chain) == 0 {
 		out.Chain = []string{certs[0].Subject.String()}
@@ -208,6 +235,12 @@ func printText(w io.Writer, o Output) {
 	}
 	if o.Qualified != nil {
 		fmt.Fprintf(w, "qualified: %v (%s)\n", o.Qualified.Qualified, o.Qualified.Detail)
+	}
+	if o.TrustedList != "" {
+		fmt.Fprintf(w, "trusted list: %s\n", o.TrustedList)
+	}
+	if o.Qualification != nil {
+		printQualification(w, o.Qualification)
 	}
 	if o.Belgian.Type != x509check.NotBelgian {
 		fmt.Fprintf(w, "belgian eID: %s (%s, policy %s)\n", o.Belgian.Type, o.Belgian.Generation, o.Belgian.Policy)

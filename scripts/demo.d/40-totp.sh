@@ -1,0 +1,26 @@
+# Demo step: TOTP enrollment, a code, its verification and a refused replay
+# (package totp, examples/totp). Sourced by scripts/demo.sh from the
+# repository root.
+
+log "totp: building examples/totp"
+go build -o "$CSAM_DEMO_DIR/totp" ./examples/totp
+
+log "totp: enroll a credential (secret, otpauth URI, QR code PNG)"
+"$CSAM_DEMO_DIR/totp" enroll -issuer "CSAM demo" -account alice@example.be -qr "$CSAM_DEMO_DIR/totp-qr.png" |
+	tee "$CSAM_DEMO_DIR/totp-enroll.txt"
+totp_secret=$(sed -n 's/^secret: //p' "$CSAM_DEMO_DIR/totp-enroll.txt")
+
+log "totp: the code an authenticator app shows now, and its verification"
+totp_code=$("$CSAM_DEMO_DIR/totp" code -secret "$totp_secret")
+echo "code: $totp_code"
+"$CSAM_DEMO_DIR/totp" verify -secret "$totp_secret" "$totp_code" || die "totp: a fresh code was refused"
+
+log "totp: a wrong code exits with status 1, a bad secret with status 2"
+rc=0; "$CSAM_DEMO_DIR/totp" verify -secret "$totp_secret" 000000 || rc=$?
+echo "wrong code: exit status $rc"
+rc=0; "$CSAM_DEMO_DIR/totp" verify -secret "SHORTSECRET" "$totp_code" || rc=$?
+echo "bad secret: exit status $rc"
+[ "$rc" -eq 2 ] || die "totp: a bad secret did not exit with status 2"
+
+log "totp: enroll, activate with the first code, and refuse its replay (one process, memory store)"
+"$CSAM_DEMO_DIR/totp" demo
