@@ -289,7 +289,8 @@ func (l *Lifecycle) ChangePassword(c *Credential, newPassword string) error {
 func (l *Lifecycle) ReportLost(c *Credential) error { return l.event(c, EventReportLost) }
 
 // Block locks a credential, e.g. after too many failed attempts. A blocked
-// credential is not unblocked: it is replaced (Replace).
+// credential is not unblocked: it is replaced (Replace). Blocking a
+// credential that is already blocked or deactivated is a *TransitionError.
 func (l *Lifecycle) Block(c *Credential) error { return l.event(c, EventBlock) }
 
 // Replace issues a new credential for a blocked or deactivated one (art. 5:

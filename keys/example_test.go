@@ -142,3 +142,41 @@ func ExampleLifecycle() {
 	// <nil>
 	// keys: password must be changed: the rotation period of 2160h0m0s has passed (art. 5) must-change
 }
+
+// An integrator's flow: a future key type registered at run time, a user's
+// credential of that type, and access decisions over it. The password must
+// be changed at first use (art. 5) before the key opens the application its
+// level suffices for.
+func Example_accessDecision() {
+	reg := keys.NewRegistry()
+	kt := keys.KeyType{
+		ID:      "hardware-token",
+		Names:   keys.Names{EN: "Hardware token with username and password"},
+		Level:   levels.Column2,
+		Factors: []keys.Factor{keys.FactorUsername, keys.FactorPassword, "hardware-token"},
+	}
+	if err := reg.Register(kt); err != nil {
+		fmt.Println(err)
+		return
+	}
+	lc := keys.NewLifecycle(keys.LifecycleOptions{})
+	cred := lc.Issue(kt)
+	req := levels.Request{
+		Application: "Consultation de la e-Box",
+		Roles:       levels.RolesOf(levels.RoleAccessManager),
+		Key:         cred.Presented(kt),
+	}
+	d := levels.Decide(req)
+	fmt.Println("first use:", d.Allowed, d.Reasons[1])
+
+	if err := lc.ChangePassword(&cred, "Vr4i-m0t-de-passe!"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	req.Key = cred.Presented(kt)
+	d = levels.Decide(req)
+	fmt.Println("after the change:", d.Allowed, d.Reasons[len(d.Reasons)-1])
+	// Output:
+	// first use: false art. 5: the password must be changed before use: at first use and regularly after (deny)
+	// after the change: true art. 3.1.e: key level column2 suffices for the required column1 (a level suffices, and so does every higher one) (grant)
+}

@@ -15,18 +15,22 @@ const MinPasswordLength = 15
 // ErrWeakPassword matches every *PasswordError with errors.Is.
 var ErrWeakPassword = errors.New("keys: password does not meet the rule of art. 5")
 
+// reasonPrefix starts the message of each reason sentinel; a PasswordError
+// lists the reasons without it.
+const reasonPrefix = "keys: password: "
+
 // The reasons a password fails the rule of art. 5, found with errors.Is in
 // the error CheckPassword returns.
 var (
-	ErrPasswordTooShort    = errors.New("fewer than 15 characters")
-	ErrPasswordNoLetter    = errors.New("no letter")
-	ErrPasswordNoDigit     = errors.New("no digit")
-	ErrPasswordNoSymbol    = errors.New("no symbol (punctuation or other sign)")
-	ErrPasswordInvalidChar = errors.New("invalid UTF-8 or control character")
+	ErrPasswordTooShort    = errors.New(reasonPrefix + "fewer than 15 characters")
+	ErrPasswordNoLetter    = errors.New(reasonPrefix + "no letter")
+	ErrPasswordNoDigit     = errors.New(reasonPrefix + "no digit")
+	ErrPasswordNoSymbol    = errors.New(reasonPrefix + "no symbol (punctuation or other sign)")
+	ErrPasswordInvalidChar = errors.New(reasonPrefix + "invalid UTF-8 or control character")
 	// ErrPasswordPredictable: four or more identical characters in a row, or
 	// a run of four consecutive letters or digits ("abcd", "4321"), which art.
 	// 5 excludes by asking for an order "difficile à déceler".
-	ErrPasswordPredictable = errors.New("predictable sequence of 4 or more characters")
+	ErrPasswordPredictable = errors.New(reasonPrefix + "predictable sequence of 4 or more characters")
 )
 
 // PasswordError lists every reason a password fails. It never holds the
@@ -46,7 +50,7 @@ func (e *PasswordError) Error() string {
 		if errors.Is(r, ErrPasswordTooShort) {
 			parts[i] = fmt.Sprintf("fewer than %d characters (has %d)", e.MinLength, e.Length)
 		} else {
-			parts[i] = r.Error()
+			parts[i] = strings.TrimPrefix(r.Error(), reasonPrefix)
 		}
 	}
 	return "keys: password rejected: " + strings.Join(parts, "; ")

@@ -91,3 +91,26 @@ func TestPasswordPolicyMinLength(t *testing.T) {
 		t.Fatalf("AllowPredictable: %v", err)
 	}
 }
+
+// TestPasswordErrorMessages checks that every reason names the package
+// when printed alone, and that a PasswordError lists them without repeating
+// it or quoting the password.
+func TestPasswordErrorMessages(t *testing.T) {
+	reasons := []error{keys.ErrPasswordTooShort, keys.ErrPasswordNoLetter, keys.ErrPasswordNoDigit,
+		keys.ErrPasswordNoSymbol, keys.ErrPasswordInvalidChar, keys.ErrPasswordPredictable}
+	for _, r := range reasons {
+		if !strings.HasPrefix(r.Error(), "keys: ") {
+			t.Errorf("reason %q does not start with keys: ", r)
+		}
+	}
+	const pw = "aaaa\x01"
+	err := keys.CheckPassword(pw)
+	if err == nil {
+		t.Fatal("weak password accepted")
+	}
+	msg := err.Error()
+	if strings.Count(msg, "keys: ") != 1 || !strings.HasPrefix(msg, "keys: password rejected: fewer than 15 characters (has 5); no digit;") ||
+		strings.Contains(msg, pw) || strings.Contains(msg, "aaaa") {
+		t.Errorf("message %q", msg)
+	}
+}

@@ -73,3 +73,46 @@ func TestFutureKeysUnlock(t *testing.T) {
 		t.Fatalf("passkey (column3) unlocks %d entries, email-otp (column1) %d", np, ne)
 	}
 }
+
+// TestFTPKeyWithoutCertificate registers a future key that works over
+// (S)FTP but rests on no certificate: art. 3.4 admits only username,
+// password, private key and qualified certificate there, so it unlocks no
+// declaration and Decide refuses it, while a certificate key type on the
+// same channels files them all.
+func TestFTPKeyWithoutCertificate(t *testing.T) {
+	reg := keys.NewRegistry()
+	files := []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}
+	otp := keys.KeyType{ID: "sftp-otp", Names: keys.Names{EN: "One-time code over SFTP"}, Level: levels.Column3,
+		Channels: files, Factors: []keys.Factor{keys.FactorUsername, keys.FactorPassword, keys.FactorTOTPApp}}
+	cert := keys.KeyType{ID: "hsm-certificate", Names: keys.Names{EN: "Qualified certificate in an HSM"}, Level: levels.Column3,
+		Channels: files, Factors: []keys.Factor{keys.FactorUsername, keys.FactorPassword, keys.FactorCertificate, keys.FactorPrivateKey}}
+	for _, k := range []keys.KeyType{otp, cert} {
+		if err := reg.Register(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	transfers := func(k keys.KeyType) int {
+		n := 0
+		for _, a := range levels.UnlockedBy(k.Presented()) {
+			if a.Channels != nil {
+				n++
+			}
+		}
+		return n
+	}
+	if n := transfers(otp); n != 0 {
+		t.Errorf("%s unlocks %d art. 3.4 declarations, want 0", otp.ID, n)
+	}
+	if n, want := transfers(cert), len(levels.Transfers()); n != want {
+		t.Errorf("%s unlocks %d art. 3.4 declarations, want %d", cert.ID, n, want)
+	}
+	req := levels.Request{Application: "DmfA", Channel: levels.ChannelFTP,
+		Roles: levels.RolesOf(levels.RoleMainAccessManager), Key: otp.Presented()}
+	if d := levels.Decide(req); d.Allowed {
+		t.Errorf("%s over (S)FTP allowed: %v", otp.ID, d.Reasons)
+	}
+	req.Key = cert.Presented()
+	if d := levels.Decide(req); !d.Allowed {
+		t.Errorf("%s over (S)FTP denied: %v", cert.ID, d.Reasons)
+	}
+}

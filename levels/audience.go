@@ -56,7 +56,8 @@ func (a Audience) String() string {
 	return fmt.Sprintf("audience(%d)", uint8(a))
 }
 
-// ParseAudience parses a name as String returns it.
+// ParseAudience parses a name as String returns it. Other input gives an
+// error wrapping ErrUnknownAudience.
 func ParseAudience(s string) (Audience, error) {
 	for i, n := range audienceNames {
 		if n == s {

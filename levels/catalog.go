@@ -262,7 +262,7 @@ func (c *catalog) keyUnlocks(i int32, k *PresentedKey) bool {
 		return false
 	}
 	if a.Channels == nil { // portal entry
-		if k.EIDSignature && a.Portal != PortalEHealth {
+		if k.EIDSignature { // art. 11: only over (S)FTP, MQSeries, ...
 			return i == c.formID
 		}
 		return k.worksOn(ChannelPortal)

@@ -370,12 +370,23 @@ func TestUnlockedBy(t *testing.T) {
 			[]string{"1.cd.column1/2", "2.cd/1"}, []string{"1.cd.column3/1", "2.e/1"}},
 		{"totp-app", levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portal}, 132, 0,
 			[]string{"1.cd.column3/1", "3.c/54"}, []string{"3.4/1"}},
-		{"x509-qualified", levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3,
+		{"x509-qualified", levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, UsesCertificate: true,
 			Channels: []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}}, 132, 6, nil, nil},
+		// a future key that works over (S)FTP and MQSeries but rests on no
+		// certificate: art. 3.4 asks for one, so no declaration; the
+		// channels alone never make a key certificate-based.
+		{"future on (S)FTP without a certificate", levels.PresentedKey{Type: "future-ftp", Level: levels.Column3,
+			Channels: []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}}, 132, 0, nil, []string{"3.4/1", "3.4/6"}},
+		{"future certificate key on (S)FTP only", levels.PresentedKey{Type: "future-cert", Level: levels.Column3, UsesCertificate: true,
+			Channels: transfer}, 11, 6, []string{"3.4/1", "3.4/6"}, []string{"1.cd.column1/1"}},
 		// art. 11: only the public entries and the art. 3.4 channels; the
 		// Formulaire needs no key at all.
 		{"eid-signature", levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transfer, EIDSignature: true},
 			11, 6, []string{"1.a/3", "3.4/1"}, []string{"1.cd.column1/1", "3.c/1"}},
+		// the same said to work on every channel: art. 11 still keeps it
+		// off every portal, eHealth included.
+		{"eid-signature on every channel", levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true},
+			11, 6, []string{"1.a/3", "3.4/1"}, []string{"1.cd.column1/1", "3.b.column1/1", "3.c/1"}},
 		// a future key at column 2 on every channel, not certificate-based:
 		// what column 1 unlocks, no transfers.
 		{"future column2", levels.PresentedKey{Type: "future", Level: levels.Column2, Channels: portal}, 45, 0, nil, []string{"3.4/1"}},

@@ -33,7 +33,9 @@ func (c Channel) String() string {
 	return fmt.Sprintf("channel(%d)", uint8(c))
 }
 
-// ParseChannel parses a channel name; "sftp" and "(s)ftp" mean ChannelFTP.
+// ParseChannel parses a channel name; "sftp" and "(s)ftp" mean ChannelFTP,
+// "mq" ChannelMQSeries, and the empty string ChannelPortal. Other input
+// gives an error wrapping ErrUnknownChannel.
 func ParseChannel(s string) (Channel, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "portal", "":

@@ -23,14 +23,21 @@ type Request struct {
 	Roles Roles `json:"roles,omitempty"`
 	// DesignatedBy describes the access manager who designated the user
 	// (with RoleDesignatedUser; art. 3.1.d, 3.2.d). Over (S)FTP and MQSeries
-	// art. 3.4 admits every user designated by an access manager: there the
-	// authorised list is not consulted.
+	// art. 3.4 admits every user designated "par un gestionnaire d'accès"
+	// who holds a qualified certificate: its text sets no authorised list
+	// (3.1.d and 3.2.d bound the portals only), so there the list is not
+	// consulted; the designating person must be an access manager.
 	DesignatedBy *Designation `json:"designated_by,omitempty"`
 	// EHealthQuality is the professional quality an eHealth user is
 	// authorised in (art. 3.3.b), e.g. "physician".
 	EHealthQuality string `json:"ehealth_quality,omitempty"`
 	// TaxOnWeb carries the mandator's repertory number and the mandates
-	// held, for Tax-on-web (art. 3.2.c).
+	// held, for Tax-on-web (art. 3.2.c). They are asked of access managers
+	// too: annex 2 opens Tax-on-web to "les gestionnaires d'accès et les
+	// utilisateurs désignés par eux comme décrit dans les articles 3.2.c et
+	// 3.2.d", a local access manager is himself a user designated by the
+	// main access manager, and 3.2.c grants access only "pour les personnes
+	// pour lesquelles il dispose d'un mandat".
 	TaxOnWeb *TaxOnWeb `json:"tax_on_web,omitempty"`
 	// HoldsCertificate says the user holds username, password, private key
 	// and a qualified certificate (or one on the accepted list), whatever
@@ -184,7 +191,7 @@ const (
 	msgDeactivated     = "the key was reported lost or misused and is deactivated"
 	msgBlocked         = "the key is locked: a new one must be requested"
 	msgNotPersonal     = "keys are strictly personal: this key was issued to another person"
-	msgSigPortal       = "the eID signature certificate is not accepted on the securitesociale.be and belgium.be portals for now (only over (S)FTP, MQSeries or other accepted channels)"
+	msgSigPortal       = "for now the eID signature certificate may be used only over (S)FTP, MQSeries or other accepted channels, not on the portals"
 	msgSigForm         = "the eID signature certificate is accepted for the \"Formulaire électronique de demande d'accès\""
 	msgSigChannel      = "the eID signature certificate may be used over (S)FTP, MQSeries and other accepted channels"
 	msgCertRequired    = "requires username, password, private key and a qualified certificate (the eID signature certificate included)"
@@ -227,9 +234,24 @@ const msgBadLevel = "the key's level is not a level of the règlement"
 // every reason it applied; the decision is allowed when a catalog entry of
 // the application grants access and nothing denies it.
 //
-// Decide allocates only the decision's reasons.
+// Decide allocates only the decision's reasons; DecideInto reuses them.
 func Decide(req Request) Decision {
 	d := Decision{Reasons: make([]Reason, 0, 8)}
+	decide(&d, &req)
+	return d
+}
+
+// DecideInto is Decide writing the decision into d, whose previous contents
+// it discards. It reuses the storage of d.Reasons, so a caller that decides
+// many requests with one Decision (one per goroutine) allocates nothing
+// once that storage has grown; the Reasons of an earlier decision made
+// into d are overwritten.
+func DecideInto(d *Decision, req *Request) {
+	*d = Decision{Reasons: d.Reasons[:0]}
+	decide(d, req)
+}
+
+func decide(d *Decision, req *Request) {
 	ok := true
 	if e := req.Enterprise; e != nil {
 		switch e.mainCount() {
@@ -256,22 +278,21 @@ func Decide(req Request) Decision {
 			d.Application = a.Name
 		}
 		start := len(d.Reasons)
-		if cat.evaluate(i, &req, &d.Reasons) {
+		if cat.evaluate(i, req, &d.Reasons) {
 			// Keep the granting entry's reasons only.
 			if start > base {
 				d.Reasons = append(d.Reasons[:base], d.Reasons[start:]...)
 			}
 			d.Entry = a.ID
 			d.Allowed = ok
-			return d
+			return
 		}
 	}
 	if !found {
 		d.Reasons = append(d.Reasons, Reason{"3", msgUnknownApp, Deny})
-		return d
+		return
 	}
 	d.Reasons = dedupe(d.Reasons, base)
-	return d
 }
 
 // dedupe removes repeated reasons after index base, in place.
@@ -384,7 +405,11 @@ func (c *catalog) evaluate(i int32, r *Request, rs *[]Reason) bool {
 		j.add("5 bis", msgNotPersonal, Deny)
 	}
 	switch {
-	case r.Channel == ChannelPortal && k.EIDSignature && a.Portal != PortalEHealth:
+	case r.Channel == ChannelPortal && k.EIDSignature:
+		// Art. 11: "ne peut être utilisé que via (S)FTP, MQSeries ou
+		// d'autres canaux acceptés" keeps it off every portal, eHealth
+		// included; the two portals it then names get no exception but
+		// the Formulaire, which needs no key (decided above).
 		j.add("11", msgSigPortal, Deny)
 	case !k.worksOn(r.Channel):
 		m := "this key is not available on this channel"

@@ -19,8 +19,10 @@ var (
 	keyItsme    = levels.PresentedKey{Type: "itsme", Level: levels.Column3, Channels: portalOnly}
 	keyEID      = levels.PresentedKey{Type: "eid", Level: levels.Column3, Channels: portalOnly, UsesCertificate: true}
 	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true}
-	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels}
-	goodCert    = levels.CertificateStatus{Valid: true, Qualified: true}
+	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels, UsesCertificate: true}
+	// a future key on every channel that rests on no certificate
+	keyFTPNoCert = levels.PresentedKey{Type: "future-ftp", Level: levels.Column3, Channels: allChannels}
+	goodCert     = levels.CertificateStatus{Valid: true, Qualified: true}
 )
 
 func withCert(k levels.PresentedKey, c levels.CertificateStatus) levels.PresentedKey {
@@ -125,9 +127,13 @@ func TestDecide(t *testing.T) {
 		{"eID signature certificate on belgium.be",
 			levels.Request{Application: "Belcotax-on-web", Portal: levels.PortalBelgium, Roles: am, Key: keySig},
 			want{false, "", []string{"11:deny"}}},
-		{"eID signature certificate on eHealth: not a portal key",
+		{"eID signature certificate on eHealth: art. 11 keeps it off every portal",
 			levels.Request{Application: "eHealth box", Roles: manager(levels.RoleEHealthHabilitated), Key: keySig},
-			want{false, "", []string{"5 bis:deny"}}},
+			want{false, "", []string{"11:deny"}}},
+		{"eID signature certificate said to work everywhere, on eHealth",
+			levels.Request{Application: "MyINAMI", Roles: manager(levels.RoleEHealthHabilitated),
+				Key: levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true}},
+			want{false, "", []string{"3.3.c:grant", "11:deny", "3.3.d:grant"}}},
 		// art. 3.4
 		{"eID signature certificate over (S)FTP",
 			levels.Request{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: withCert(keySig, goodCert)},
@@ -138,6 +144,12 @@ func TestDecide(t *testing.T) {
 		{"username and password over (S)FTP",
 			levels.Request{Application: "DmfA", Channel: levels.ChannelFTP, Roles: am, Key: keyPassword},
 			want{false, "", []string{"5 bis:deny", "3.4:deny"}}},
+		{"future key over (S)FTP without a certificate",
+			levels.Request{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: keyFTPNoCert},
+			want{false, "", []string{"3.4:grant", "3.4:deny"}}},
+		{"future key over (S)FTP with a validated certificate status",
+			levels.Request{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: withCert(keyFTPNoCert, goodCert)},
+			want{true, "3.4/1", []string{"3.4:grant", "7:grant"}}},
 		{"(S)FTP without a role",
 			levels.Request{Application: "DmfAPPL", Channel: levels.ChannelFTP, Key: keyX509},
 			want{false, "", []string{"3.4:deny"}}},
@@ -171,6 +183,9 @@ func TestDecide(t *testing.T) {
 			levels.Request{Application: "Tax-on-web (TOW)", Roles: dRoles, DesignatedBy: dTax, Key: keyPassword,
 				TaxOnWeb: &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-2", Mandates: tax.Mandates}},
 			want{false, "", []string{"3.2.c:deny"}}},
+		{"Tax-on-web for an access manager with a filed mandate",
+			levels.Request{Application: "Tax-on-web (TOW)", Roles: am, TaxOnWeb: tax, Key: keyPassword},
+			want{true, "2.cd/1", []string{"3.2.c:grant", "3.2.f:grant"}}},
 		{"Tax-on-web without a mandate",
 			levels.Request{Application: "Tax-on-web (TOW)", Roles: am, Key: keyPassword,
 				TaxOnWeb: &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-9", Mandates: tax.Mandates}},
@@ -246,9 +261,15 @@ func TestDecide(t *testing.T) {
 			levels.Request{Application: "Publiato", Roles: am, Key: levels.PresentedKey{Type: "future-token", Level: levels.Column2}},
 			want{true, "1.cd.column1/20", []string{"3.1.e:grant"}}},
 	}
+	var reused levels.Decision // DecideInto must give the same decisions
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := levels.Decide(tt.req)
+			levels.DecideInto(&reused, &tt.req)
+			if reused.Allowed != d.Allowed || reused.Application != d.Application || reused.Entry != d.Entry ||
+				!slices.Equal(reused.Reasons, d.Reasons) {
+				t.Errorf("DecideInto gave %+v, Decide %+v", reused, d)
+			}
 			var got []string
 			denies := 0
 			for _, r := range d.Reasons {
@@ -292,7 +313,7 @@ func reasonsText(d levels.Decision) string {
 func TestDecideMatchesUnlockedBy(t *testing.T) {
 	all := levels.RolesOf(levels.RoleMainAccessManager, levels.RoleCurator,
 		levels.RoleEHealthProfessional, levels.RoleEHealthHabilitated)
-	keys := []levels.PresentedKey{{}, keyPassword, keyToken, keyTOTP, keyEID, keySig, keyX509,
+	keys := []levels.PresentedKey{{}, keyPassword, keyToken, keyTOTP, keyEID, keySig, keyX509, keyFTPNoCert,
 		{Type: "future", Level: levels.Column2, Channels: allChannels}}
 	entries := append(levels.Catalog(), levels.Transfers()...)
 	for _, k := range keys {
@@ -319,11 +340,17 @@ func TestDecideMatchesUnlockedBy(t *testing.T) {
 	}
 }
 
+// TestDecideAllocs checks the allocation budget of a decision: the
+// reasons only for Decide (the target is at most 2), nothing for
+// DecideInto once its Decision has storage for the reasons.
 func TestDecideAllocs(t *testing.T) {
+	var d levels.Decision
 	for _, bc := range benchRequests() {
-		n := testing.AllocsPerRun(100, func() { levels.Decide(bc.req) })
-		if n > 2 {
-			t.Errorf("%s: Decide allocates %.0f times, want at most 2", bc.name, n)
+		if n := testing.AllocsPerRun(100, func() { levels.Decide(bc.req) }); n > 1 {
+			t.Errorf("%s: Decide allocates %.0f times, want at most 1", bc.name, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { levels.DecideInto(&d, &bc.req) }); n != 0 {
+			t.Errorf("%s: DecideInto allocates %.0f times, want 0", bc.name, n)
 		}
 	}
 }
@@ -352,6 +379,20 @@ func BenchmarkDecide(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				levels.Decide(bc.req)
+			}
+		})
+	}
+}
+
+// BenchmarkDecideInto runs the cases of BenchmarkDecide reusing one
+// Decision: compare the two side by side in one run.
+func BenchmarkDecideInto(b *testing.B) {
+	for _, bc := range benchRequests() {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var d levels.Decision
+			for b.Loop() {
+				levels.DecideInto(&d, &bc.req)
 			}
 		})
 	}

@@ -80,7 +80,7 @@ func ExampleDecide_eIDSignature() {
 	}
 	// Output:
 	// Dimona (sécurisé) portal allowed: false
-	//   art. 11: the eID signature certificate is not accepted on the securitesociale.be and belgium.be portals for now (only over (S)FTP, MQSeries or other accepted channels) (deny)
+	//   art. 11: for now the eID signature certificate may be used only over (S)FTP, MQSeries or other accepted channels, not on the portals (deny)
 	// Déclarations Dimona ftp allowed: true
 	//   art. 11: the eID signature certificate may be used over (S)FTP, MQSeries and other accepted channels (grant)
 }
@@ -117,4 +117,23 @@ func ExampleEnterprise_Validate() {
 	fmt.Println(e.Validate())
 	// Output:
 	// levels: more than one main access manager (art. 2) in enterprise "0123.456.789": ann, bert
+}
+
+// DecideInto reuses one Decision for many requests, as a service's handler
+// loop would, and allocates nothing once the reasons have storage.
+func ExampleDecideInto() {
+	reqs := []levels.Request{
+		{Application: "Limosa - Meldingsplicht", Roles: levels.RolesOf(levels.RoleMainAccessManager),
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+		{Application: "Flexi at work", Roles: levels.RolesOf(levels.RoleMainAccessManager),
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+	}
+	var d levels.Decision
+	for i := range reqs {
+		levels.DecideInto(&d, &reqs[i])
+		fmt.Println(d.Application, d.Allowed, len(d.Reasons))
+	}
+	// Output:
+	// Limosa - Meldingsplicht true 2
+	// Flexi at work false 2
 }

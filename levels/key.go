@@ -21,9 +21,11 @@ type PresentedKey struct {
 	EIDSignature bool `json:"eid_signature,omitempty"`
 	// UsesCertificate marks keys resting on an X.509 certificate and its
 	// private key (a qualified certificate, the eID): art. 3.2.e and 3.4 ask
-	// for one. A key with EIDSignature or a Certificate status, or one that
-	// works over (S)FTP or MQSeries (where art. 3.4 admits only
-	// certificates), counts as certificate-based too.
+	// for one. keys.KeyType.Presented sets it from the key type's factors.
+	// A key with EIDSignature or a Certificate status counts as
+	// certificate-based too; the channels a key works on never do: a key
+	// that works over (S)FTP without a certificate unlocks no declaration
+	// of art. 3.4.
 	UsesCertificate bool `json:"uses_certificate,omitempty"`
 	// Certificate is the validation outcome for certificate-based keys
 	// (art. 7); nil when the certificate was not validated for this decision.
@@ -53,15 +55,7 @@ func (k *PresentedKey) worksOn(c Channel) bool {
 // certificateBased reports whether the key rests on a certificate (see
 // UsesCertificate).
 func (k *PresentedKey) certificateBased() bool {
-	if k.UsesCertificate || k.EIDSignature || k.Certificate != nil {
-		return true
-	}
-	for _, c := range k.Channels {
-		if c == ChannelFTP || c == ChannelMQSeries {
-			return true
-		}
-	}
-	return false
+	return k.UsesCertificate || k.EIDSignature || k.Certificate != nil
 }
 
 // presented reports whether a key was presented at all.
@@ -115,7 +109,8 @@ func (s KeyState) String() string {
 }
 
 // ParseKeyState parses a state name as String returns it ("" is active;
-// "lost" is deactivated, "locked" is blocked).
+// "lost" is deactivated, "locked" is blocked). Other input gives an error
+// wrapping ErrUnknownKeyState.
 func ParseKeyState(s string) (KeyState, error) {
 	switch s {
 	case "", "active":

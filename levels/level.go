@@ -70,7 +70,8 @@ func (l Level) Valid() bool { return l <= MaxLevel }
 func (l Level) Suffices(req Level) bool { return l.Valid() && req.Valid() && l >= req }
 
 // ParseLevel parses a level name as produced by String. It also accepts
-// "0".."3" and "column 1".."column 3", case-insensitively.
+// "0".."3" and "column 1".."column 3", case-insensitively. Other input
+// gives a *ParseError wrapping ErrUnknownLevel.
 func ParseLevel(s string) (Level, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.ReplaceAll(t, " ", "")

@@ -54,7 +54,8 @@ func (p Portal) Host() string {
 // ParsePortal parses a portal name as String returns it. It also accepts the
 // host names ("securitesociale.be", "www.belgium.be", "ehealth.fgov.be"),
 // "esante"/"esanté" and "socialsecurity", case-insensitively. The empty
-// string parses as NoPortal.
+// string parses as NoPortal. Other input gives an error wrapping
+// ErrUnknownPortal.
 func ParsePortal(s string) (Portal, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.TrimPrefix(t, "www.")

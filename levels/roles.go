@@ -53,7 +53,8 @@ func (r Role) String() string {
 }
 
 // ParseRole parses a role name as String returns it, case-insensitively;
-// '_' and ' ' may stand for '-'.
+// '_' and ' ' may stand for '-'. Other input gives an error wrapping
+// ErrUnknownRole.
 func ParseRole(s string) (Role, error) {
 	t := strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(strings.TrimSpace(s)))
 	for i, n := range roleNames {

@@ -2,7 +2,10 @@ package x509check_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/x509"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -97,5 +100,57 @@ func TestCRLChecker(t *testing.T) {
 	if err != nil || res.Revocation != x509check.StatusGood || len(res.Sources) < 2 ||
 		res.Sources[0].Kind != "crl" || res.Sources[1].Kind != "ocsp" || res.Sources[1].Status != x509check.StatusGood {
 		t.Fatalf("crl-first fallback: %v %+v", err, res.Sources)
+	}
+}
+
+// A revoked intermediate makes the chain revoked: the root's CRL (made
+// here in Go) lists the Citizen CA.
+func TestIntermediateRevokedByCRL(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	citizen := p.GenCRL(t, 24)
+	now := time.Now()
+	rootCRL, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(7), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{
+			{SerialNumber: p.CA.Cert.SerialNumber, RevocationTime: now.Add(-time.Minute), ReasonCode: int(x509check.ReasonCACompromise)},
+		},
+	}, p.Root.Cert, p.Root.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		crls   [][]byte
+		status x509check.Status
+		want   error
+	}{
+		{"CA revoked", [][]byte{citizen, rootCRL}, x509check.StatusRevoked, x509check.ErrRevoked},
+		// The CA certificate names no distribution point: nothing to consult
+		// for it, recorded as such.
+		{"root CRL missing", [][]byte{citizen}, x509check.StatusGood, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			chk, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: tt.crls, Offline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
+				Revocation: x509check.CRLOnly, CRL: chk,
+			})
+			if res.Revocation != tt.status || (tt.want == nil) != (err == nil) || !errors.Is(err, tt.want) || res.Valid != (tt.want == nil) {
+				t.Fatalf("revocation = %v, err = %v", res.Revocation, err)
+			}
+			if tt.want == nil && !errors.Is(res.Sources[1].Err, x509check.ErrNoSource) {
+				t.Fatalf("CA source = %+v", res.Sources[1])
+			}
+			var re *x509check.RevokedError
+			if tt.want == x509check.ErrRevoked && (!errors.As(err, &re) || re.Subject != p.CA.Cert.Subject.String() || re.Reason != x509check.ReasonCACompromise) {
+				t.Fatalf("err = %v", err)
+			}
+			if len(res.Sources) != 2 || res.Sources[0].Status != x509check.StatusGood {
+				t.Fatalf("sources = %+v", res.Sources)
+			}
+		})
 	}
 }

@@ -85,6 +85,11 @@ func TestOpenSSLResponder(t *testing.T) {
 			if tt.status == x509check.StatusRevoked && res.Reason != x509check.ReasonKeyCompromise {
 				t.Fatalf("reason = %v", res.Reason)
 			}
+			pk := res.PresentedKey()
+			if pk.Type != string(tt.keyType) || pk.Level != tt.level || pk.Certificate == nil ||
+				pk.Certificate.Valid != res.Valid || pk.EIDSignature != (tt.keyType == keys.IDEIDSignature) {
+				t.Fatalf("PresentedKey = %+v", pk)
+			}
 			cs := res.CertificateStatus()
 			if cs.Valid != res.Valid || cs.Revoked != (tt.status == x509check.StatusRevoked || tt.status == x509check.StatusSuspended) || cs.Qualified != tt.qual {
 				t.Fatalf("CertificateStatus = %+v", cs)

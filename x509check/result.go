@@ -141,7 +141,9 @@ type Result struct {
 	// KeyType is the keys.ID the certificate stands for ("eid",
 	// "eid-signature", "x509-qualified"), empty when it is no key.
 	KeyType keys.ID
-	// Level is the reliability level it gives; levels.None when not valid.
+	// Level is the reliability level of KeyType as package keys defines it
+	// (column 3 for the eID and qualified certificates); levels.None when
+	// not valid.
 	Level levels.Level
 	// Errors lists every failed check; each wraps a sentinel.
 	Errors []error
@@ -178,12 +180,16 @@ func (r *Result) CertificateStatus() levels.CertificateStatus {
 // decision.
 func (r *Result) PresentedKey() levels.PresentedKey {
 	cs := r.CertificateStatus()
-	return levels.PresentedKey{
+	pk := levels.PresentedKey{
 		Type:         string(r.KeyType),
 		Level:        r.Level,
 		EIDSignature: r.KeyType == keys.IDEIDSignature,
 		Certificate:  &cs,
 	}
+	if k, ok := builtinKeys[r.KeyType]; ok {
+		pk.Channels = k.Channels
+	}
+	return pk
 }
 
 func serialHex(c *x509.Certificate) string {

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/csam-go/csam/keys"
-	"github.com/csam-go/csam/levels"
 )
 
 // Validator validates certificates with fixed Options. It caches verified
@@ -169,13 +168,24 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 	}
 	res.Valid = len(res.Errors) == 0
 	if res.Valid && res.KeyType != "" {
-		res.Level = levels.Column3
+		if k, ok := builtinKeys[res.KeyType]; ok {
+			res.Level = k.Level
+		}
 	}
 	if !res.Valid {
 		return res, errors.Join(res.Errors...)
 	}
 	return res, nil
 }
+
+// builtinKeys are the built-in key types of package keys, by ID.
+var builtinKeys = func() map[keys.ID]keys.KeyType {
+	m := map[keys.ID]keys.KeyType{}
+	for _, k := range keys.Builtins() {
+		m[k.ID] = k
+	}
+	return m
+}()
 
 // keyTypeOf maps a certificate to the key type it stands for (before the
 // qualified status is known).

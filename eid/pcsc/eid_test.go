@@ -11,12 +11,15 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/testenv"
 )
 
 // The PC/SC card is an eid.Transport.
@@ -168,4 +171,55 @@ func certRaw(c *x509.Certificate) []byte {
 		return nil
 	}
 	return c.Raw
+}
+
+// TestEIDSpecimenDump serves the real specimen card (Alice, applet 1.1,
+// RSA-1024 and SHA-1), mapped at run time to a dump folder, through pcscd:
+// package eid reads it and its signatures verify.
+func TestEIDSpecimenDump(t *testing.T) {
+	pc := establish(t)
+	src := testenv.RealData(t, "eid-specimen", "alice")
+	dir := t.TempDir()
+	for from, to := range map[string]string{
+		"Alice_Identity.tlv": "4031", "Alice_IdentitySignature.tlv": "4032", "Alice_Address.tlv": "4033",
+		"Alice_AddressSignature.tlv": "4034", "Alice_Photo.tlv": "4035", "Alice_AuthentificationCertificate.tlv": "5038",
+		"Alice_SigningCertificate.tlv": "5039", "Alice_CACertificate.tlv": "503A", "Alice_RootCertificate.tlv": "503B",
+		"Alice_RRNCertificate.tlv": "503C", "Alice_ATR.bin": "atr",
+	} {
+		b, err := os.ReadFile(filepath.Join(src, from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vc, err := vcard.FromDump(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attach(t, pc, vc, vpcdAddr, readerName, vcard.VPCDOptions{})
+	tr := connect(t, pc, readerName)
+	atr, _ := os.ReadFile(filepath.Join(src, "Alice_ATR.bin"))
+	if !bytes.Equal(tr.ATR(), atr) {
+		t.Errorf("ATR % X, want Alice's % X", tr.ATR(), atr)
+	}
+	ctx := context.Background()
+	card := eid.New(tr, nil)
+	c, err := eid.ReadContents(ctx, card, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Identity.Name != "SPECIMEN" {
+		t.Errorf("name %q", c.Identity.Name)
+	}
+	in, err := eid.Verify(ctx, card, c, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{c.Certificates.Root}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []eid.Check{in.Photo, in.IdentitySignature, in.AddressSignature, in.RRNCertificate} {
+		if !ch.OK() {
+			t.Errorf("%v", ch)
+		}
+	}
 }

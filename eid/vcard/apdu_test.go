@@ -487,3 +487,16 @@ func TestRemove(t *testing.T) {
 		t.Fatalf("cancelled context: %v", err)
 	}
 }
+
+func TestSetPIN(t *testing.T) {
+	c := newCard(t, vcard.Applet18)
+	mustSW(t, c, "0020000108"+pinBlock(t, "0000"), 0x63C2)
+	if err := c.SetPIN("24680"); err != nil {
+		t.Fatal(err)
+	}
+	mustSW(t, c, "0020000100", 0x63C3)
+	mustSW(t, c, "0020000108"+pinBlock(t, "24680"), 0x9000)
+	if err := c.SetPIN("12"); err == nil {
+		t.Error("2-digit PIN accepted")
+	}
+}

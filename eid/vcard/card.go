@@ -355,6 +355,21 @@ func (c *Card) File(id uint16) []byte {
 // CardData returns the GET CARD DATA response (28 bytes).
 func (c *Card) CardData() []byte { return bytes.Clone(c.cardData) }
 
+// SetPIN replaces the cardholder PIN (4 to 12 digits) and restores its
+// three tries, as a card issuer would; a card from FromDump starts with
+// DefaultPIN.
+func (c *Card) SetPIN(pin string) error {
+	b, err := PINBlock(pin)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pin = b
+	c.tries = maxTries
+	return nil
+}
+
 // PINTriesLeft returns the cardholder PIN's remaining tries (0: blocked).
 func (c *Card) PINTriesLeft() int {
 	c.mu.Lock()

@@ -94,6 +94,9 @@ func (c *Card) serveConn(conn net.Conn, tcp *net.TCPConn, quickAck bool) error {
 			return err
 		}
 		n := int(binary.BigEndian.Uint16(hdr[:]))
+		if n > cap(buf) {
+			buf = make([]byte, n)
+		}
 		buf = buf[:n]
 		if quickAck && tcp != nil {
 			setQuickAck(tcp)

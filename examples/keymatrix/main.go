@@ -13,7 +13,8 @@
 //	keymatrix -keys FILE.json [-list] [-json]
 //	    per key type (the built-ins and those of FILE.json, a keys
 //	    definition file), the applications it unlocks by itself: a summary
-//	    table (-list adds the applications), or JSON
+//	    table followed, with -keys alone, by the applications of each key
+//	    type of FILE.json (-list: of every key type), or JSON
 //	keymatrix -decide [-keys FILE.json] [-explain] < request.json
 //	    decides the access request read on standard input (see
 //	    levels.DecodeRequest; "key_type" names a built-in or FILE.json key
@@ -115,7 +116,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *decide:
 		return decideRequest(reg, stdin, stdout, stderr, *explain)
 	default:
-		err = printMatrix(stdout, reg.All(), loaded, *list, *asJSON)
+		// -keys FILE alone lists what the file's key types unlock.
+		err = printMatrix(stdout, reg.All(), loaded, *list, !*matrix, *asJSON)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "keymatrix: %v\n", err)
@@ -144,13 +146,6 @@ func printCatalog(w io.Writer, transfers, asJSON bool) error {
 	return tw.Flush()
 }
 
-// presented is the key type as an access decision sees it.
-func presented(kt keys.KeyType) levels.PresentedKey {
-	p := kt.Presented()
-	p.UsesCertificate = p.UsesCertificate || kt.UsesCertificate()
-	return p
-}
-
 // keyRow is one key type of the matrix.
 type keyRow struct {
 	KeyType      string               `json:"key_type"`
@@ -169,7 +164,7 @@ func matrixRows(all, loaded []keys.KeyType) []keyRow {
 	}
 	rows := make([]keyRow, 0, len(all))
 	for _, kt := range all {
-		apps := levels.UnlockedBy(presented(kt))
+		apps := levels.UnlockedBy(kt.Presented())
 		counts := map[string]int{"securitesociale": 0, "belgium": 0, "ehealth": 0, "transfer": 0}
 		for _, a := range apps {
 			if a.Channels != nil {
@@ -186,7 +181,10 @@ func matrixRows(all, loaded []keys.KeyType) []keyRow {
 	return rows
 }
 
-func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, asJSON bool) error {
+// printMatrix prints the summary table of what each key type unlocks, then
+// the applications of every key type (list) or of those loaded from the
+// definition file (listLoaded).
+func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, listLoaded, asJSON bool) error {
 	rows := matrixRows(all, loaded)
 	if asJSON {
 		return writeJSON(w, rows)
@@ -206,10 +204,14 @@ func printMatrix(w io.Writer, all, loaded []keys.KeyType, list, asJSON bool) err
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if !list {
-		return nil
-	}
+	fmt.Fprintf(w, "Counts are what each key unlocks by itself (its level, its channels, arts. 3.4 and 11),\n"+
+		"the %d applications that need no key included. Whether a user may use an application\n"+
+		"(role, designation, mandate, certificate status) is decided per request: keymatrix -decide.\n",
+		len(levels.ForLevel(levels.None)))
 	for _, r := range rows {
+		if !list && !(listLoaded && r.Loaded) {
+			continue
+		}
 		fmt.Fprintf(w, "\n%s (%s, %s): %d applications\n", r.KeyType, r.Name, r.Level, len(r.Applications))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, a := range r.Applications {
@@ -232,7 +234,7 @@ func decideRequest(reg *keys.Registry, stdin io.Reader, stdout, stderr io.Writer
 		if !ok {
 			return levels.PresentedKey{}, false
 		}
-		return presented(kt), true
+		return kt.Presented(), true
 	}}
 	req, err := levels.DecodeRequest(stdin, opts)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -104,9 +105,11 @@ func TestKeysTable(t *testing.T) {
 	}
 	rows := map[string][]string{}
 	for _, l := range strings.Split(out, "\n")[1:] {
-		if f := strings.Fields(l); len(f) > 0 {
-			rows[f[0]] = f
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			break // the end of the summary table
 		}
+		rows[f[0]] = f
 	}
 	// A future key unlocks what its level allows: a column-2 token what
 	// column 1 does (45 annex entries), a column-3 passkey every entry.
@@ -119,9 +122,24 @@ func TestKeysTable(t *testing.T) {
 	if r := rows["password"]; len(r) < 7 || r[6] != "45" {
 		t.Errorf("password row %v", r)
 	}
+	if !strings.Contains(out, "the 11 applications that need no key included") {
+		t.Errorf("the table does not say its counts include the public applications:\n%s", out)
+	}
 
+	// -keys alone lists the applications of the file's key types only.
+	if !strings.Contains(out, "passkey (Passkey, column3): 132 applications") ||
+		!strings.Contains(out, "hardware-token (Hardware token, column2): 45 applications") ||
+		!regexp.MustCompile(`(?m)^  1\.cd\.column1/1 +securitesociale +column1 +Consultation de la e-Box$`).MatchString(out) ||
+		strings.Contains(out, "password (Username and password") {
+		t.Errorf("-keys does not list exactly the file's key types:\n%.2000s", out)
+	}
+	code, out, _ = runArgs(t, "", "-matrix", "-keys", file)
+	if code != 0 || strings.Contains(out, "applications\n") {
+		t.Errorf("-matrix: exit %d, lists applications:\n%.600s", code, out)
+	}
 	code, out, _ = runArgs(t, "", "-keys", file, "-list")
-	if code != 0 || !strings.Contains(out, "passkey (Passkey, column3): 132 applications") {
+	if code != 0 || !strings.Contains(out, "passkey (Passkey, column3): 132 applications") ||
+		!strings.Contains(out, "password (Username and password, column1): 45 applications") {
 		t.Errorf("-list: exit %d\n%.600s", code, out)
 	}
 }

@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	var err error
 	if *dump != "" {
 		card, err = vcard.FromDump(*dump)
+		if err == nil {
+			err = card.SetPIN(*pin)
+		}
 	} else {
 		p, perr := vcard.ParseProfile(*profile)
 		if perr != nil {

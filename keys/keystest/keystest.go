@@ -52,7 +52,7 @@ var checks = []check{
 	{"definition", checkDefinition},
 	{"registry", checkRegistry},
 	{"round-trip", checkRoundTrip},
-	{"levels", func(_ *keys.Registry, kt keys.KeyType) []error { return unjoin(CheckLevels(kt)) }},
+	{"levels", func(_ *keys.Registry, kt keys.KeyType) []error { return checkLevels(kt) }},
 	{"channels", checkChannels},
 	{"presented", checkPresented},
 	{"unlocks", checkUnlocks},
@@ -187,7 +187,18 @@ func checkRoundTrip(_ *keys.Registry, kt keys.KeyType) []error {
 //
 // A level the règlement rates lower than FAS or eIDAS would is plausible
 // (the SMS code: eIDAS substantial, column 1).
+//
+// It returns nil or an error joining one error per rule broken, each
+// starting with "keystest: ".
 func CheckLevels(kt keys.KeyType) error {
+	errs := checkLevels(kt)
+	for i, e := range errs {
+		errs[i] = fmt.Errorf("keystest: %w", e)
+	}
+	return errors.Join(errs...)
+}
+
+func checkLevels(kt keys.KeyType) []error {
 	var errs []error
 	if kt.FAS == keys.FAS100 {
 		errs = append(errs, fmt.Errorf("FAS %s is self-registration, not the level of a key", kt.FAS))
@@ -215,7 +226,7 @@ func CheckLevels(kt keys.KeyType) error {
 	if knowledgeOnly && kt.Level > levels.Column1 {
 		errs = append(errs, fmt.Errorf("level %v for a key of only %v: username and password are column 1", kt.Level, kt.Factors))
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func eidasRange(f keys.FASLevel) (lo, hi keys.EIDASLevel) {

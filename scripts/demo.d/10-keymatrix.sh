@@ -2,8 +2,8 @@
 # règlement of 26 March 2025 (package levels, examples/keymatrix).
 # Sourced by scripts/demo.sh from the repository root.
 
-log "keymatrix: which applications each key type unlocks (built-ins and testdata/keys/future-keys.json)"
-go run ./examples/keymatrix -keys testdata/keys/future-keys.json
+log "keymatrix: how many applications each key type unlocks (built-ins and the future key types of testdata/keys/future-keys.json; without -matrix, keymatrix lists them)"
+go run ./examples/keymatrix -matrix -keys testdata/keys/future-keys.json
 
 # keymatrix_decide TITLE JSON: decides one request and prints it as text;
 # exit status 1 (denied) is an expected outcome here.
@@ -17,7 +17,7 @@ keymatrix_decide() {
 	[ "$rc" -le 1 ] || die "keymatrix -decide failed with status $rc"
 }
 
-log "keymatrix: access decisions, each reason citing its article"
+log "keymatrix: access decisions, each reason citing its article (entry IDs: annex.group/row, e.g. 1.cd.column3/10)"
 keymatrix_decide "access manager, username and password, Dimona (sécurisé)" \
 	'{"application": "Dimona (sécurisé)", "roles": ["access-manager"], "key_type": "password"}'
 keymatrix_decide "same manager, username and password, Mahis (column 3)" \
@@ -34,3 +34,8 @@ keymatrix_decide "future key from the definition file (passkey, column 3)" \
 	'{"application": "MyINAMI", "roles": ["ehealth-habilitated"], "key_type": "passkey"}'
 keymatrix_decide "Tax-on-web for a client whose mandate is filed" \
 	'{"application": "Tax-on-web (TOW)", "roles": ["designated-user"], "designated_by": {"roles": ["access-manager"], "authorised": ["Tax-on-web (TOW)"]}, "tax_on_web": {"repertory_number": "R-0001", "acting_for": "client-1", "mandates": [{"mandator": "client-1", "filed": true}]}, "key_type": "itsme"}'
+
+log "keymatrix: a decision as JSON, as a service reads it (exit status 0 allowed, 1 denied, 2 bad input)"
+request='{"application": "Belcotax-on-web", "roles": ["access-manager"], "key_type": "x509-qualified", "key": {"certificate": {"valid": true, "qualified": true}}}'
+printf 'request: %s\n' "$request"
+printf '%s' "$request" | go run ./examples/keymatrix -decide

@@ -39,12 +39,18 @@ func FuzzIndex(f *testing.F) {
 			}
 			return
 		}
+		// Lookup finds every serial, and for a serial listed twice (an
+		// indirect CRL may list one serial per issuer) its first entry.
 		n := 0
+		first := map[string]crl.Entry{}
 		for serial, e := range ix.All() {
 			n++
+			if _, dup := first[string(serial)]; !dup {
+				first[string(serial)] = e
+			}
 			got, ok := ix.LookupBytes(serial)
-			if !ok || !got.RevocationTime.Equal(e.RevocationTime) {
-				t.Fatalf("entry %x not found by LookupBytes", serial)
+			if !ok || !got.RevocationTime.Equal(first[string(serial)].RevocationTime) {
+				t.Fatalf("entry %x: LookupBytes gives %v %v, want the first entry %v", serial, ok, got, first[string(serial)])
 			}
 		}
 		if n != ix.Len() {

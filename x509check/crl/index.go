@@ -102,10 +102,14 @@ type Index struct {
 // Len returns the number of entries.
 func (ix *Index) Len() int { return ix.n }
 
-// Lookup returns the entry of serial, if it is listed. In an indirect CRL
-// the same serial may be listed for several certificate issuers: use
-// LookupIssuer there.
+// Lookup returns the entry of serial, if it is listed; of a serial listed
+// more than once, the first entry in CRL order. In an indirect CRL the same
+// serial may be listed for several certificate issuers: use LookupIssuer
+// there.
 func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
+	if serial == nil {
+		return Entry{}, false
+	}
 	var buf [40]byte
 	return ix.LookupBytes(serialBytes(serial, buf[:0]))
 }
@@ -121,6 +125,9 @@ func (ix *Index) LookupBytes(serial []byte) (Entry, bool) {
 // the DER Name issuer; an entry naming no certificate issuer belongs to
 // crlIssuer, the DER Name of the CRL's issuer.
 func (ix *Index) LookupIssuer(serial *big.Int, crlIssuer, issuer []byte) (Entry, bool) {
+	if serial == nil {
+		return Entry{}, false
+	}
 	var buf [40]byte
 	return ix.lookup(serialBytes(serial, buf[:0]), crlIssuer, issuer, true)
 }
@@ -224,23 +231,26 @@ func serialBytes(n *big.Int, buf []byte) []byte {
 	return buf
 }
 
-// derBytes returns the DER of data, decoding a PEM "X509 CRL" block if
-// data holds one.
+// derBytes returns the DER of data: data itself when it starts like DER
+// (a SEQUENCE), else the first PEM "X509 CRL" block found in it (text
+// around the block, as `openssl crl -text` writes, is ignored).
 func derBytes(data []byte) ([]byte, error) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
-		for rest := trimmed; ; {
-			var b *pem.Block
-			b, rest = pem.Decode(rest)
-			if b == nil {
+	if len(data) > 0 && data[0] == 0x30 {
+		return data, nil
+	}
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			if bytes.Contains(data, []byte("-----BEGIN")) {
 				return nil, malformed("PEM input without an X509 CRL block")
 			}
-			if b.Type == "X509 CRL" {
-				return b.Bytes, nil
-			}
+			return nil, malformed("neither DER nor PEM")
+		}
+		if b.Type == "X509 CRL" {
+			return b.Bytes, nil
 		}
 	}
-	return data, nil
 }
 
 // rawCRL is the outer structure of a CertificateList, as slices of the DER.

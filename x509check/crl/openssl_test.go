@@ -249,9 +249,11 @@ func TestOpenSSLCRL(t *testing.T) {
 		return c
 	}
 	base, newer, delta := load(basePath), load(newerPath), load(deltaPath)
+	ca.run("crl", "-in", basePath, "-text", "-out", "base-text.pem")
 	baseDER := load(filepath.Join(ca.dir, "base.der"))
-	if !bytes.Equal(base.Raw, baseDER.Raw) {
-		t.Error("PEM and DER forms parse to different CRLs")
+	baseText := load(filepath.Join(ca.dir, "base-text.pem"))
+	if !bytes.Equal(base.Raw, baseDER.Raw) || !bytes.Equal(base.Raw, baseText.Raw) {
+		t.Error("PEM, DER and text+PEM forms parse to different CRLs")
 	}
 
 	t.Run("cross-check base", func(t *testing.T) { crossCheck(t, ca, basePath, base) })

@@ -160,6 +160,9 @@ func (c *CRL) Check(cert *x509.Certificate) (Result, error) {
 // overrides the base; a removeFromCRL entry lifts a hold of the base. Call
 // Verify on both CRLs first. A nil delta is Check.
 func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error) {
+	if cert == nil || cert.SerialNumber == nil {
+		return Result{}, &ScopeError{Reason: "no certificate or no serial number"}
+	}
 	if c.IsDelta() {
 		return Result{}, &ScopeError{Reason: "a delta CRL cannot be used without its base CRL"}
 	}
@@ -168,16 +171,16 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 			return Result{}, err
 		}
 	}
-	covered, indirect, err := c.scope(cert)
+	covered, err := c.scope(cert)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{Covered: covered, Entry: Entry{Reason: ReasonAbsent}}
+	// Entries are matched on serial and certificate issuer even in a CRL
+	// that is not indirect: an entry naming another issuer
+	// (certificateIssuer) is never about cert.
 	lookup := func(x *CRL) (Entry, bool) {
-		if indirect {
-			return x.Index.LookupIssuer(cert.SerialNumber, x.RawIssuer, cert.RawIssuer)
-		}
-		return x.Index.Lookup(cert.SerialNumber)
+		return x.Index.LookupIssuer(cert.SerialNumber, x.RawIssuer, cert.RawIssuer)
 	}
 	e, found := Entry{}, false
 	if delta != nil {
@@ -309,25 +312,23 @@ func anyEqual(a, b [][]byte) bool {
 	return false
 }
 
-// scope checks that c covers cert and returns the reasons it covers and
-// whether entries must be matched on their certificate issuer.
-func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, bool, error) {
+// scope checks that c covers cert and returns the reasons it covers.
+func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	idp := c.IDP
 	if idp == nil {
 		idp = &IssuingDistributionPoint{}
 	}
 	dps, err := certDistPoints(cert)
 	if err != nil {
-		return 0, false, err
+		return 0, err
 	}
 	covered := AllReasons
 	if idp.OnlySomeReasons != 0 {
 		covered &= idp.OnlySomeReasons
 	}
-	indirect := false
 	if !bytes.Equal(cert.RawIssuer, c.RawIssuer) {
 		if !idp.IndirectCRL {
-			return 0, false, fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
+			return 0, fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
 		}
 		// An indirect CRL covers cert only if a distribution point of cert
 		// names the CRL issuer as cRLIssuer.
@@ -337,19 +338,16 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, bool, error) {
 			ok = ok || anyEqual(dp.crlIssuer, me)
 		}
 		if !ok {
-			return 0, false, &ScopeError{Reason: "indirect CRL whose issuer is not a cRLIssuer of the certificate"}
+			return 0, &ScopeError{Reason: "indirect CRL whose issuer is not a cRLIssuer of the certificate"}
 		}
-		indirect = true
-	} else if idp.IndirectCRL {
-		indirect = true
 	}
 	switch {
 	case idp.OnlyContainsAttributeCerts:
-		return 0, false, &ScopeError{Reason: "the CRL covers attribute certificates only"}
+		return 0, &ScopeError{Reason: "the CRL covers attribute certificates only"}
 	case idp.OnlyContainsUserCerts && cert.BasicConstraintsValid && cert.IsCA:
-		return 0, false, &ScopeError{Reason: "the CRL covers end-entity certificates only and this one is a CA"}
+		return 0, &ScopeError{Reason: "the CRL covers end-entity certificates only and this one is a CA"}
 	case idp.OnlyContainsCACerts && !(cert.BasicConstraintsValid && cert.IsCA):
-		return 0, false, &ScopeError{Reason: "the CRL covers CA certificates only and this one is not a CA"}
+		return 0, &ScopeError{Reason: "the CRL covers CA certificates only and this one is not a CA"}
 	}
 	if idp.FullName != nil || idp.RelativeName != nil {
 		matched := false
@@ -371,8 +369,8 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, bool, error) {
 			}
 		}
 		if !matched {
-			return 0, false, &ScopeError{Reason: "the CRL's distribution point matches none of the certificate's"}
+			return 0, &ScopeError{Reason: "the CRL's distribution point matches none of the certificate's"}
 		}
 	}
-	return covered, indirect, nil
+	return covered, nil
 }

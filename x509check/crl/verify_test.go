@@ -192,6 +192,14 @@ func TestIndirect(t *testing.T) {
 	if res, err := c.Check(own); err != nil || res.Status != crl.StatusGood {
 		t.Errorf("CRL issuer's own serial 7: %+v %v", res, err)
 	}
+	// The same holds in a CRL that does not say it is indirect.
+	plain := mustParse(t, crlCA.makeCRL(t, 2, []x509.RevocationListEntry{entry(7, 1, certIssuerExt(t, certCA.cert))}))
+	if res, err := plain.Check(own); err != nil || res.Status != crl.StatusGood {
+		t.Errorf("entry naming another issuer in a direct CRL: %+v %v", res, err)
+	}
+	if _, err := plain.Check(named); !errors.Is(err, crl.ErrIssuerMismatch) {
+		t.Errorf("direct CRL of another issuer: %v", err)
+	}
 }
 
 func TestDelta(t *testing.T) {

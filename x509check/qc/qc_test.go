@@ -375,7 +375,13 @@ func TestBelgianCAs(t *testing.T) {
 			if p, _ := pem.Decode(b); p != nil {
 				b = p.Bytes
 			}
-			cert, err := x509.ParseCertificate(b)
+			// Some published files carry zero padding after the DER
+			// certificate, as card files do: keep the DER value only.
+			var raw asn1.RawValue
+			if _, err := asn1.Unmarshal(b, &raw); err != nil {
+				t.Fatalf("not DER: %v", err)
+			}
+			cert, err := x509.ParseCertificate(raw.FullBytes)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -105,7 +105,6 @@ func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 // its signature) after checking the signature over them.
 func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 	doc := etree.NewDocument()
-	doc.ReadSettings.PreserveCData = true
 	if err := doc.ReadFromBytes(data); err != nil {
 		return nil, malformed("", "not well-formed XML", err)
 	}

@@ -140,6 +140,51 @@ func wrap(t *testing.T, evilXML string, signed []byte) []byte {
 	return []byte(out)
 }
 
+func TestVerifyCanonicalForms(t *testing.T) {
+	// A CDATA section and a comment: C14N replaces the one by its text and
+	// drops the other, so writing signed text as CDATA, or adding a
+	// comment, changes nothing, while changing the text does.
+	s := testSigner(t)
+	unsigned, _, _ := smallList(t, s)
+	escaped := strings.Replace(unsigned, "<Name xml:lang=\"en\">Test TSP</Name>", "<Name xml:lang=\"en\">Test &lt;TSP&gt; &amp; co</Name>", 1)
+	if escaped == unsigned {
+		t.Fatal("provider name not found")
+	}
+	signed := s.sign(t, escaped)
+	opts := tl.VerifyOptions{Signers: []*x509.Certificate{s.cert}, Time: testNow}
+	const signedName = "Test &lt;TSP&gt; &amp; co"
+	if !bytes.Contains(signed, []byte(signedName)) {
+		t.Fatalf("signed list lacks %q", signedName)
+	}
+	for _, tc := range []struct {
+		name, from, to string
+		ok             bool
+	}{
+		{"as signed", "", "", true},
+		{"comment added", "<SchemeInformation>", "<SchemeInformation><!-- added -->", true},
+		{"text as CDATA", signedName, "<![CDATA[Test <TSP> & co]]>", true},
+		{"CDATA with other text", signedName, "<![CDATA[Test <TSP> & cp]]>", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := signed
+			if tc.from != "" {
+				data = bytes.Replace(signed, []byte(tc.from), []byte(tc.to), 1)
+				if bytes.Equal(data, signed) {
+					t.Fatalf("%q not found", tc.from)
+				}
+			}
+			l, err := tl.Verify(data, opts)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Verify: %v, want ok %v", err, tc.ok)
+			}
+			if l != nil && l.Providers[0].Name.String() != "Test <TSP> & co" {
+				// (only lists that verified are read)
+				t.Errorf("name %q", l.Providers[0].Name.String())
+			}
+		})
+	}
+}
+
 func TestVerifyParsesSignedBytes(t *testing.T) {
 	// Content after the root is not part of the list and is ignored; the
 	// list returned is the signed one.
