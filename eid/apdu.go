@@ -181,6 +181,11 @@ func (c *Card) selectWith(ctx context.Context, m selectMode, id FileID) error {
 			f := p[i]
 			if _, err := c.command(ctx, "SELECT", []byte{claISO, 0xA4, 0x02, 0x0C, 2, byte(f >> 8), byte(f)}); err != nil {
 				c.curDF = 0
+				if start > 0 && errors.Is(err, ErrFileNotFound) {
+					// The card may have lost its selection (a reset by
+					// another program sharing it): walk from the MF once.
+					return c.selectWith(ctx, m, id)
+				}
 				return err
 			}
 			if i < len(p)-1 {

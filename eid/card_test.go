@@ -212,6 +212,18 @@ func TestSelectFallbacks(t *testing.T) {
 			if ct.byINS[0xA4] != tc.laterSelects {
 				t.Errorf("later files: %d SELECT, want %d", ct.byINS[0xA4], tc.laterSelects)
 			}
+			if tc.noPath && tc.noPathMF {
+				// A reset loses the card's selection: the walk starts again
+				// from the MF.
+				fc.curDF = 0
+				ct.byINS[0xA4] = 0
+				if _, err := card.ReadFile(ctx, eid.FileRootCert); err != nil {
+					t.Fatalf("after a reset: %v", err)
+				}
+				if ct.byINS[0xA4] != 4 {
+					t.Errorf("after a reset: %d SELECT, want 4", ct.byINS[0xA4])
+				}
+			}
 			_, err := card.ReadFile(ctx, eid.FileID(0x4099))
 			if !errors.Is(err, eid.ErrFileNotFound) {
 				t.Errorf("missing file: %v", err)
