@@ -240,8 +240,10 @@ func ForLevel(l Level) []Application {
 // the entry's channel (art. 5 bis: some keys are not available for every
 // application), the eID signature certificate reaches no portal application
 // but the "Formulaire électronique de demande d'accès" (art. 11), and art.
-// 3.4 entries need a certificate-based key. Entries needing no key are
-// always unlocked. Audience rules (who the user is) are left to Decide.
+// 3.4 entries need a certificate-based key (PresentedKey.UsesCertificate,
+// EIDSignature or a Certificate status; never the channels alone). Entries
+// needing no key are always unlocked. Audience rules (who the user is) are
+// left to Decide.
 func UnlockedBy(k PresentedKey) []Application {
 	var out []Application
 	for i := range cat.all {

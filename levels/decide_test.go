@@ -18,7 +18,7 @@ var (
 	keyTOTP     = levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly}
 	keyItsme    = levels.PresentedKey{Type: "itsme", Level: levels.Column3, Channels: portalOnly}
 	keyEID      = levels.PresentedKey{Type: "eid", Level: levels.Column3, Channels: portalOnly, UsesCertificate: true}
-	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true}
+	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true, UsesCertificate: true}
 	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels, UsesCertificate: true}
 	// a future key on every channel that rests on no certificate
 	keyFTPNoCert = levels.PresentedKey{Type: "future-ftp", Level: levels.Column3, Channels: allChannels}

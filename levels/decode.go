@@ -113,7 +113,9 @@ const maxRequest = 1 << 20
 //	 "key": {"type": "totp-app", "level": "column3", "channels": ["portal"]}}
 //
 // or with "key_type": "totp-app" resolved through opts.ResolveKey (an inline
-// "key" may then add only certificate, state and holder). It checks every
+// "key" may then add only certificate, state and holder: level, channels,
+// uses_certificate and eid_signature come from the key type, and an inline
+// value that contradicts it is an ErrConflict). It checks every
 // field: unknown fields, applications (resolved to their catalog names),
 // roles, levels, portals, channels and key states are errors. Every error
 // is a *RequestError naming the field and wrapping ErrMalformedRequest,
@@ -312,9 +314,11 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 			return k, fieldErr("key.level", fmt.Errorf("%w: the level comes from key_type", ErrConflict))
 		case wk.Channels != nil:
 			return k, fieldErr("key.channels", fmt.Errorf("%w: the channels come from key_type", ErrConflict))
+		case wk.UsesCertificate && !k.UsesCertificate:
+			return k, fieldErr("key.uses_certificate", fmt.Errorf("%w: key type %q rests on no certificate", ErrConflict, w.KeyType))
+		case wk.EIDSignature && !k.EIDSignature:
+			return k, fieldErr("key.eid_signature", fmt.Errorf("%w: key type %q is not the eID signature certificate", ErrConflict, w.KeyType))
 		}
-		k.EIDSignature = k.EIDSignature || wk.EIDSignature
-		k.UsesCertificate = k.UsesCertificate || wk.UsesCertificate
 	} else {
 		if wk == nil {
 			return k, nil

@@ -80,6 +80,20 @@ func TestDecodeRequestKeyType(t *testing.T) {
 	}
 }
 
+// TestDecodeRequestKeyTypeFlags checks that inline flags agreeing with the
+// key type are accepted.
+func TestDecodeRequestKeyTypeFlags(t *testing.T) {
+	in := `{"application": "Dimona", "channel": "ftp", "roles": ["main-access-manager"], "key_type": "eid-signature",
+		"key": {"eid_signature": true, "uses_certificate": true}}`
+	req, err := levels.DecodeRequest(strings.NewReader(in), levels.DecodeOptions{ResolveKey: resolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !req.Key.EIDSignature || !req.Key.UsesCertificate || !levels.Decide(req).Allowed {
+		t.Fatalf("request = %+v", req)
+	}
+}
+
 func slicesContainsReason(d levels.Decision, art string, e levels.Effect) bool {
 	for _, r := range d.Reasons {
 		if r.Article == art && r.Effect == e {
@@ -122,6 +136,8 @@ func TestDecodeRequestErrors(t *testing.T) {
 		{"bad certificate field", `{"application": "eCUR", "key": {"type": "k", "level": "column3", "certificate": {"valid": "yes"}}}`, "key.certificate.valid", levels.ErrMalformedRequest},
 		{"unknown key type", `{"application": "eCUR", "key_type": "telepathy"}`, "key_type", levels.ErrUnknownKeyType},
 		{"key type conflicting level", `{"application": "eCUR", "key_type": "totp-app", "key": {"level": "column1"}}`, "key.level", levels.ErrConflict},
+		{"key type without a certificate said to use one", `{"application": "Belcotax-on-web", "key_type": "totp-app", "key": {"uses_certificate": true}}`, "key.uses_certificate", levels.ErrConflict},
+		{"key type said to be the eID signature", `{"application": "eCUR", "key_type": "x509-qualified", "key": {"eid_signature": true}}`, "key.eid_signature", levels.ErrConflict},
 		{"key type conflicting type", `{"application": "eCUR", "key_type": "totp-app", "key": {"type": "eid"}}`, "key.type", levels.ErrConflict},
 		{"unknown enterprise role", `{"application": "eCUR", "enterprise": {"managers": [{"user": "a", "role": "owner"}]}}`, "enterprise.managers[0].role", levels.ErrUnknownRole},
 	}
@@ -159,6 +175,8 @@ var fuzzSeeds = []string{
 	`{"application": "eHealth box", "roles": ["ehealth-habilitated"], "key": {"type": "eid", "level": "3", "state": "blocked", "holder": "x"}, "user": "y"}`,
 	`{"application": "Belcotax-on-web", "holds_certificate": true, "enterprise": {"managers": [{"user": "a", "role": "main-access-manager"}]}, "roles": ["co-main-access-manager"], "key": {"type": "itsme", "level": "column3"}}`,
 	`{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`,
+	`{"application": "DRS", "channel": "mqseries", "roles": ["designated-user"], "designated_by": {"roles": ["access-manager"]}, "key_type": "x509-qualified", "key": {"uses_certificate": true, "eid_signature": true, "state": "must-change"}}`,
+	`{"application": "Rina", "key": {"type": "f", "level": "column3", "channels": ["ftp", "portal"], "uses_certificate": true, "eid_signature": true}}`,
 	`{"application": 1}`,
 	`[]`,
 	``,
