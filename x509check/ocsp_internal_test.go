@@ -409,6 +409,8 @@ func TestOCSPResponderGood(t *testing.T) {
 		opts   func(*Options)
 		want   Status
 		method string
+		ahead  time.Duration // thisUpdate this far after now
+		noNext bool          // omit nextUpdate
 	}{
 		{name: "delegated by key, nonce, GET", method: http.MethodGet, want: StatusGood,
 			spec: respSpec{status: StatusGood, signer: p.Responder, embed: []*x509.Certificate{p.Responder.Cert}, ridByKey: true, echoNonce: true}},
@@ -420,6 +422,10 @@ func TestOCSPResponderGood(t *testing.T) {
 			spec: respSpec{status: StatusGood, signer: p.CA, hash: crypto.SHA256, echoNonce: true}},
 		{name: "revoked", method: http.MethodGet, want: StatusRevoked,
 			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
+		{name: "thisUpdate ahead within the skew", method: http.MethodGet, want: StatusGood, ahead: 2 * time.Minute,
+			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
+		{name: "without nextUpdate, within max age", method: http.MethodGet, want: StatusGood, noNext: true,
+			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
 		{name: "on hold", method: http.MethodGet, want: StatusSuspended,
 			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonCertificateHold, signer: p.CA, echoNonce: true}},
 	}
@@ -435,6 +441,12 @@ func TestOCSPResponderGood(t *testing.T) {
 				}
 				s := tt.spec
 				s.thisUpdate, s.nextUpdate = now.Add(-time.Minute), now.Add(time.Hour)
+				if tt.ahead != 0 {
+					s.thisUpdate, s.producedAt = now.Add(tt.ahead), now
+				}
+				if tt.noNext {
+					s.nextUpdate = time.Time{}
+				}
 				w.Write(buildResponse(t, s, p.Auth.Cert, p.CA.Cert, n))
 			}))
 			defer srv.Close()
@@ -451,7 +463,7 @@ func TestOCSPResponderGood(t *testing.T) {
 				t.Fatalf("method = %s, want %s", method, tt.method)
 			}
 			s := res.Sources[0]
-			if s.ThisUpdate.IsZero() || s.NextUpdate.IsZero() || s.ProducedAt.IsZero() || s.URL != srv.URL {
+			if s.ThisUpdate.IsZero() || s.NextUpdate.IsZero() != tt.noNext || s.ProducedAt.IsZero() || s.URL != srv.URL {
 				t.Fatalf("source = %+v", s)
 			}
 			switch tt.want {

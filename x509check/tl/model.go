@@ -167,6 +167,28 @@ type Pointer struct {
 	Identities []Identity
 }
 
+// PointerTo returns the pointer to the list of territory (e.g. "EU" for the
+// list of lists, "BE" in the list of lists), or nil.
+func (l *List) PointerTo(territory string) *Pointer {
+	for i := range l.Pointers {
+		if l.Pointers[i].Territory == territory {
+			return &l.Pointers[i]
+		}
+	}
+	return nil
+}
+
+// Signers returns the certificates of the pointer's digital identities:
+// the signers to pin when verifying the pointed-to list (VerifyOptions.
+// Signers), once the list holding the pointer is itself verified.
+func (p *Pointer) Signers() []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, id := range p.Identities {
+		out = append(out, id.Certificates...)
+	}
+	return out
+}
+
 // Provider is a trust service provider.
 type Provider struct {
 	// Name is TSPName.

@@ -76,6 +76,9 @@ func TestRealListVerifies(t *testing.T) {
 	if len(p.Identities) != 8 {
 		t.Errorf("pointer has %d identities, want 8", len(p.Identities))
 	}
+	if eu := l.PointerTo("EU"); eu == nil || len(eu.Signers()) != 8 || l.PointerTo("FR") != nil {
+		t.Errorf("PointerTo(EU): %+v", eu)
+	}
 	for i, id := range p.Identities {
 		if len(id.Certificates) != 1 {
 			t.Errorf("pointer identity %d: %d certificates", i, len(id.Certificates))
