@@ -252,7 +252,12 @@ func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
 			return nil, fmt.Errorf("eid: READ BINARY %s: %w", id, err)
 		}
 		c.log(ctx, "READ BINARY", sw)
-		if sw == swEndOfFile && off > 0 {
+		if sw == swEndOfFile {
+			// Offset beyond the end: the file ended on a chunk boundary
+			// (or is empty).
+			if buf == nil {
+				buf = []byte{}
+			}
 			return buf, nil
 		}
 		if sw != swOK {

@@ -265,3 +265,24 @@ func TestVCardServesSpecimenDump(t *testing.T) {
 		t.Errorf("specimen through the virtual card: %v %v", err, in.Err())
 	}
 }
+
+// BenchmarkFullRead reads card data, identity, address, photo and the five
+// certificates (and the basic key on 1.8) from a fresh session on the
+// virtual card in process; apdus/op is the number of command APDUs.
+func BenchmarkFullRead(b *testing.B) {
+	for _, p := range vcardProfiles {
+		b.Run(p.name, func(b *testing.B) {
+			vc := newVCard(b, p.profile)
+			b.ReportAllocs()
+			apdus := 0
+			for b.Loop() {
+				card := eid.New(vc, nil)
+				if _, err := eid.ReadContents(context.Background(), card, nil); err != nil {
+					b.Fatal(err)
+				}
+				apdus = card.APDUCount()
+			}
+			b.ReportMetric(float64(apdus), "apdus/op")
+		})
+	}
+}
