@@ -10,7 +10,9 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 	"time"
@@ -104,6 +106,9 @@ func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 // verifySignature returns the canonical bytes of the signed root (without
 // its signature) after checking the signature over them.
 func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
+	if err := checkDepth(data); err != nil {
+		return nil, err
+	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
 		return nil, malformed("", "not well-formed XML", err)
@@ -199,6 +204,35 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 		return nil, sigErr(nil, "no Reference covers the list's root element (Id %q)", rootID)
 	}
 	return content, nil
+}
+
+// maxDepth bounds element nesting: trusted lists nest about 15 deep, and
+// the tree code recurses.
+const maxDepth = 128
+
+// checkDepth refuses documents nested deeper than maxDepth, before a tree
+// is built.
+func checkDepth(data []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return malformed("", "not well-formed XML", err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth > maxDepth {
+				return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 func attr(el *etree.Element, key string) (string, bool) {
