@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -524,6 +525,28 @@ func TestTLSClientCertificate(t *testing.T) {
 					t.Errorf("%d PSO and %d VERIFY commands", pso, verify)
 				}
 			})
+		}
+	}
+}
+
+// TestLoggerNeverShowsPIN: the debug log names commands and status words,
+// never the PIN or its block.
+func TestLoggerNeverShowsPIN(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	fc := newFakeCard(t, true)
+	fc.pin = []byte("97531")
+	card := eid.New(fc, &eid.Options{Logger: logger})
+	_ = card.VerifyPIN(context.Background(), []byte("86420"))
+	_ = card.VerifyPIN(context.Background(), []byte("97531"))
+	_ = card.ChangePIN(context.Background(), []byte("97531"), []byte("86420"))
+	out := buf.String()
+	if !strings.Contains(out, "VERIFY") || !strings.Contains(out, "63C2") {
+		t.Errorf("log lacks the commands: %s", out)
+	}
+	for _, secret := range []string{"86420", "97531", "258642", "259753"} {
+		if strings.Contains(strings.ReplaceAll(out, " ", ""), secret) {
+			t.Errorf("log shows %s: %s", secret, out)
 		}
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -202,6 +203,11 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 			continue
 		}
 		opts := x509check.Options{Roots: pool, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
+		if cfg.offline {
+			// Revocation is knowingly not checked: say it once below, not
+			// as a warning per certificate.
+			opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		}
 		var extra []*x509.Certificate
 		if c.Certificates.CA != nil {
 			extra = append(extra, c.Certificates.CA)

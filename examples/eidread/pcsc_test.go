@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/eid/pcsc"
+	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/testenv"
+)
+
+const (
+	vpcdAddr   = "127.0.0.1:35963"
+	readerName = "Virtual PCD 00 00"
+)
+
+// insert attaches a virtual card to the vpcd reader and waits until pcscd
+// sees it; the cleanup takes it out and waits for the removal.
+func insert(t *testing.T, vc *vcard.Card) {
+	t.Helper()
+	testenv.PCSC(t)
+	testenv.LockVPCD(t)
+	pc, err := pcsc.Establish()
+	if errors.Is(err, pcsc.ErrNoCgo) {
+		testenv.Missing(t, "built without cgo: no PC/SC")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Release() })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- vc.ServeVPCD(ctx, vpcdAddr) }()
+	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	defer wcancel()
+	if _, err := pc.WaitForCard(wctx, readerName); err != nil {
+		cancel()
+		t.Fatalf("the virtual card did not appear in %q: %v", readerName, err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("vpcd client: %v", err)
+		}
+		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer rcancel()
+		if err := pc.WaitForRemoval(rctx, readerName); err != nil {
+			t.Errorf("waiting for the removal: %v", err)
+		}
+	})
+}
+
+// TestReadThroughPCSC runs eidread on the virtual card in a pcscd reader
+// (vpcd driver), by name and as the first reader with a card.
+func TestReadThroughPCSC(t *testing.T) {
+	for _, tc := range []struct {
+		p        vcard.Profile
+		version  string
+		basicKey bool
+	}{{vcard.Applet17, "1.7", false}, {vcard.Applet18, "1.8", true}} {
+		t.Run(tc.version, func(t *testing.T) {
+			vc, err := vcard.New(vcard.Options{Profile: tc.p, Seed: []byte("eidread tests")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			insert(t, vc)
+			roots := pemFile(t, vc.PKI().Root.Raw)
+			code, out, stderr := runEidread(t, "-reader", readerName, "-json", "-verify", "-offline", "-roots", roots)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got struct {
+				Card      map[string]string
+				Integrity map[string]bool
+				Identity  map[string]string
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Card["applet_version"] != tc.version || got.Identity["national_number"] == "" {
+				t.Errorf("card %v, identity %v", got.Card, got.Identity)
+			}
+			if bk, has := got.Integrity["basic_key"]; has != tc.basicKey || (has && !bk) {
+				t.Errorf("integrity %v", got.Integrity)
+			}
+			// The first reader with a card, text output.
+			code, out, stderr = runEidread(t, "-verify", "-offline", "-roots", roots)
+			if code != 0 || len(out) == 0 {
+				t.Errorf("first reader: exit %d: %s", code, stderr)
+			}
+		})
+	}
+	// No card in the named reader: exit 3.
+	testenv.PCSC(t)
+	testenv.LockVPCD(t)
+	if code, _, stderr := runEidread(t, "-reader", readerName); code != 3 {
+		t.Errorf("empty reader: exit %d: %s", code, stderr)
+	}
+}
