@@ -21,8 +21,9 @@ import (
 
 // Holder is what the identity (4031) and address (4033) files say about the
 // card holder, as strings exactly as they are stored on the card (ID
-// format v5). Empty optional fields are left out of the file; empty
-// mandatory fields take the profile's default.
+// format v5). Empty optional fields are left out of the file; empty fields
+// that the profile's specimen holder fills (names, birth, address, third
+// initial, duplicate, …) take its values.
 type Holder struct {
 	CardNumber           string // tag 01, 12 digits (default: derived from the seed, with its mod-97 check digits)
 	DeliveryMunicipality string // tag 05
@@ -107,6 +108,8 @@ func (h *Holder) fill(d Holder) {
 	set(&h.NationalNumber, d.NationalNumber)
 	set(&h.Name, d.Name)
 	set(&h.FirstNames, d.FirstNames)
+	set(&h.ThirdInitial, d.ThirdInitial)
+	set(&h.Duplicate, d.Duplicate)
 	set(&h.Nationality, d.Nationality)
 	set(&h.BirthPlace, d.BirthPlace)
 	set(&h.BirthDate, d.BirthDate)

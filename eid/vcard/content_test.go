@@ -108,6 +108,11 @@ func TestContent(t *testing.T) {
 				t.Error(err)
 			}
 			checkNationalNumber(t, string(f[0x06]), p == vcard.Applet18)
+			for tag := byte(0x01); tag <= 0x0D; tag++ {
+				if len(f[tag]) == 0 {
+					t.Errorf("identity tag %02X is empty", tag)
+				}
+			}
 
 			// Identity and address signatures with the RRN certificate.
 			idSig := c.File(vcard.FileIDSig)
@@ -384,6 +389,30 @@ func TestExport(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "basic.key")); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestHolder(t *testing.T) {
+	h := vcard.Holder{Name: "Peeters", FirstNames: "Jan", BirthDate: "01.MÄR.1990", Sex: "M",
+		NationalNumber: vcard.NationalNumber(time.Date(1990, 3, 1, 0, 0, 0, 0, time.UTC), 5),
+		DocumentType: "31", MemberOfFamily: true, EURegistrationDate: "01.02.2020", WorkPermit: "7"}
+	c, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("holder"), Holder: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fields(t, c.File(vcard.FileIdentity))
+	for tag, want := range map[byte]string{0x07: "Peeters", 0x08: "Jan", 0x0C: "01.MÄR.1990", 0x0F: "31",
+		0x06: h.NationalNumber, 0x16: "7", 0x1F: "01.02.2020", 0x09: "M", 0x0A: "Belge"} {
+		if string(f[tag]) != want {
+			t.Errorf("tag %02X = %q, want %q", tag, f[tag], want)
+		}
+	}
+	if v, ok := f[0x14]; !ok || len(v) != 0 {
+		t.Error("member of family: want tag 14 present and empty")
+	}
+	checkNationalNumber(t, h.NationalNumber, false)
+	if c.PKI().Auth.Subject.SerialNumber != h.NationalNumber {
+		t.Errorf("certificate serial number %q", c.PKI().Auth.Subject.SerialNumber)
 	}
 }
 

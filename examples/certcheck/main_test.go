@@ -185,3 +185,42 @@ func TestBinaryExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// The real Citizen CA 2020 certificate validates to the real Root CA6,
+// given as a Belgian root, at a time inside its validity.
+func TestCertcheckRealCA6(t *testing.T) {
+	root := testenv.RealData(t, "belgium-pki", "belgiumrca6.pem")
+	ca := testenv.RealData(t, "belgium-pki", "citizenca-202002.pem")
+	code, out, errs := runCLI(t, "-roots", root, "-revocation", "none", "-at", "2024-06-01T00:00:00Z", "-json", ca)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	m := decode(t, out)
+	chain := m["chain"].([]any)
+	if len(chain) != 2 || !strings.Contains(chain[1].(string), "Belgium Root CA6") || m["key_type"] != "" || m["revocation"] != "not-checked" {
+		t.Fatalf("output: %s", out)
+	}
+	// Before Root CA6 existed: not valid.
+	if code, out, _ := runCLI(t, "-roots", root, "-revocation", "none", "-at", "2019-06-01T00:00:00Z", "-json", ca); code != 1 || firstCode(decode(t, out)) != "not-yet-valid" {
+		t.Fatalf("2019: exit %d\n%s", code, out)
+	}
+}
+
+// The specimen card's files (DER padded with zeros) are read as CERT,
+// roots and intermediates; its SHA-1 path is refused as untrusted.
+func TestCertcheckSpecimenCard(t *testing.T) {
+	f := func(n string) string { return testenv.RealData(t, "eid-specimen", "alice", n) }
+	code, out, errs := runCLI(t, "-roots", f("Alice_RootCertificate.tlv"), "-intermediates", f("Alice_CACertificate.tlv"),
+		"-revocation", "none", "-at", "2012-01-01T00:00:00Z", "-json", f("Alice_SigningCertificate.tlv"))
+	if code != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	m := decode(t, out)
+	q := m["qualified"]
+	if firstCode(m) != "untrusted" || !strings.Contains(out, "SHA1") || q != nil {
+		t.Fatalf("output: %s", out)
+	}
+	if chain := m["chain"].([]any); len(chain) != 1 || !strings.Contains(chain[0].(string), "CN=Alice SPECIMEN (Signature)") {
+		t.Fatalf("chain = %v", chain)
+	}
+}
