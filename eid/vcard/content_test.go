@@ -395,7 +395,7 @@ func TestExport(t *testing.T) {
 func TestHolder(t *testing.T) {
 	h := vcard.Holder{Name: "Peeters", FirstNames: "Jan", BirthDate: "01.MÄR.1990", Sex: "M",
 		NationalNumber: vcard.NationalNumber(time.Date(1990, 3, 1, 0, 0, 0, 0, time.UTC), 5),
-		DocumentType: "31", MemberOfFamily: true, EURegistrationDate: "01.02.2020", WorkPermit: "7"}
+		DocumentType:   "31", MemberOfFamily: true, EURegistrationDate: "01.02.2020", WorkPermit: "7"}
 	c, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("holder"), Holder: h})
 	if err != nil {
 		t.Fatal(err)
