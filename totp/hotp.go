@@ -1,10 +1,10 @@
 package totp
 
 import (
-	"crypto/hmac"
 	"crypto/sha512"
 	"encoding/binary"
 	"hash"
+	"sync"
 	"time"
 
 	"github.com/pquerna/otp/hotp"
@@ -13,27 +13,66 @@ import (
 
 var pow10 = [...]uint32{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
 
-// generator computes HOTP values (RFC 4226 §5.3) for one secret, keying the
-// HMAC once and reusing it across counters. Verification uses it to check a
-// whole window without decoding the secret and allocating per step; the
+// generator computes HOTP values (RFC 4226 §5.3) for one secret. It runs
+// HMAC (RFC 2104) itself on two reused hash states, with the padded keys
+// computed once per verification, so that checking a whole window allocates
+// nothing; generators are pooled per algorithm and wiped on release. The
 // tests hold it equal to pquerna/otp's hotp.GenerateCodeCustom.
 type generator struct {
-	mac hash.Hash
-	mod uint32
-	buf [8]byte
-	sum [sha512.Size]byte
+	alg          Algorithm
+	inner, outer hash.Hash
+	ipad, opad   []byte // key XOR 0x36 / 0x5c, one block each
+	mod          uint32
+	buf          [8]byte
+	sum          [sha512.Size]byte
 }
 
+var generators [len(algorithmNames)]sync.Pool
+
 func newGenerator(secret []byte, a Algorithm, digits int) *generator {
-	return &generator{mac: hmac.New(a.hash(), secret), mod: pow10[digits]}
+	g, _ := generators[a].Get().(*generator)
+	if g == nil {
+		h := a.hash()
+		g = &generator{alg: a, inner: h(), outer: h()}
+		bs := g.inner.BlockSize()
+		g.ipad, g.opad = make([]byte, bs), make([]byte, bs)
+	}
+	g.mod = pow10[digits]
+	key := secret
+	if len(key) > len(g.ipad) { // long keys are hashed first (RFC 2104 §2)
+		g.outer.Reset()
+		g.outer.Write(key)
+		key = g.outer.Sum(g.sum[:0])
+	}
+	clear(g.ipad)
+	copy(g.ipad, key)
+	for i, b := range g.ipad {
+		g.ipad[i], g.opad[i] = b^0x36, b^0x5c
+	}
+	return g
+}
+
+// release wipes the key material and returns g to its pool.
+func (g *generator) release() {
+	clear(g.ipad)
+	clear(g.opad)
+	clear(g.sum[:])
+	g.inner.Reset()
+	g.outer.Reset()
+	generators[g.alg].Put(g)
 }
 
 // at returns the HOTP value for counter, reduced to the configured digits.
 func (g *generator) at(counter uint64) uint32 {
 	binary.BigEndian.PutUint64(g.buf[:], counter)
-	g.mac.Reset()
-	g.mac.Write(g.buf[:])
-	s := g.mac.Sum(g.sum[:0])
+	g.inner.Reset()
+	g.inner.Write(g.ipad)
+	g.inner.Write(g.buf[:])
+	s := g.inner.Sum(g.sum[:0])
+	g.outer.Reset()
+	g.outer.Write(g.opad)
+	g.outer.Write(s)
+	s = g.outer.Sum(g.sum[:0])
 	off := s[len(s)-1] & 0x0f
 	return (binary.BigEndian.Uint32(s[off:off+4]) & 0x7fffffff) % g.mod
 }

@@ -73,6 +73,17 @@ type Result struct {
 	Drift int64
 }
 
+// KeyType returns the key type the result proves, looked up in reg (a
+// keys.NewRegistry holds the built-in totp-app and sms-otp types), and
+// whether reg has it. Its Presented method gives the levels.PresentedKey an
+// access decision needs.
+func (r Result) KeyType(reg *keys.Registry) (keys.KeyType, bool) {
+	if reg == nil || r.Key == "" {
+		return keys.KeyType{}, false
+	}
+	return reg.Lookup(r.Key)
+}
+
 // Verifier checks TOTP codes with replay protection, throttling and drift
 // learning, its state in a Store. It is safe for concurrent use.
 type Verifier struct {
@@ -232,6 +243,7 @@ func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Re
 		return Result{}, err
 	}
 	g := newGenerator(cred.Secret, v.c.alg, v.c.digits)
+	defer g.release()
 	var lastCenter int64 = -1
 	var step int64
 	var found bool
@@ -270,6 +282,7 @@ func (v *Verifier) Resync(ctx context.Context, cred Credential, first, second st
 		return Result{}, err
 	}
 	g := newGenerator(cred.Secret, v.c.alg, v.c.digits)
+	defer g.release()
 	r := max(v.c.maxDrift, v.c.behind, v.c.ahead)
 	return v.update(ctx, cred.ID, "resync", func(st state, nowStep int64) outcome {
 		var found int
