@@ -8,11 +8,16 @@ package pcsc_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -431,9 +436,9 @@ func TestErrors(t *testing.T) {
 }
 
 // TestOpenSC cross-checks the applet 1.7 virtual card with OpenSC, which no
-// one here wrote: its belpic driver must recognise the card, and
-// pkcs15-tool must list the four certificates of EF(CDF) and read them
-// byte for byte as this package reads them.
+// one here wrote: its belpic driver must recognise the card, pkcs15-tool
+// must list the four certificates of EF(CDF) and read them byte for byte as
+// package eid reads them, and its PKCS#11 module must sign with the card.
 func TestOpenSC(t *testing.T) {
 	pc := establish(t)
 	openscTool := testenv.Tool(t, "opensc-tool")
@@ -463,6 +468,29 @@ func TestOpenSC(t *testing.T) {
 	keys := run(pkcs15Tool, "--reader", readerName, "--list-keys")
 	if !strings.Contains(keys, "ModLength      : 2048") || !strings.Contains(keys, "Key ref        : 131 (0x83)") {
 		t.Errorf("pkcs15-tool --list-keys:\n%s", keys)
+	}
+
+	// OpenSC's PKCS#11 module signs with the card's authentication key
+	// (VERIFY, MSE SET alg 01, PSO with a DigestInfo, GET RESPONSE): the
+	// signature verifies with the certificate on the card.
+	pkcs11Tool := testenv.Tool(t, "pkcs11-tool")
+	dir := t.TempDir()
+	msg := []byte("signed by OpenSC with the virtual card")
+	if err := os.WriteFile(filepath.Join(dir, "msg"), msg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(pkcs11Tool, "--slot-index", "0", "--login", "--pin", vcard.DefaultPIN, "--sign", "--id", "02",
+		"--mechanism", "SHA256-RSA-PKCS", "--input-file", filepath.Join(dir, "msg"), "--output-file", filepath.Join(dir, "sig"))
+	sig, err := os.ReadFile(filepath.Join(dir, "sig"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(msg)
+	if err := rsa.VerifyPKCS1v15(card.PKI().Auth.PublicKey.(*rsa.PublicKey), crypto.SHA256, h[:], sig); err != nil {
+		t.Errorf("signature made by OpenSC through the virtual card: %v", err)
+	}
+	if card.PINTriesLeft() != 3 {
+		t.Errorf("PIN tries left %d after OpenSC's login", card.PINTriesLeft())
 	}
 
 	// What our reader (package eid over this transport) reads.

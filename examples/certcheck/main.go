@@ -220,7 +220,11 @@ func printText(w io.Writer, o Output) {
 	}
 	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
 	for _, s := range o.Sources {
-		fmt.Fprintf(w, "  %s %s: %s", s.Kind, s.URL, s.Status)
+		where := s.URL
+		if where == "" {
+			where = "(no address)"
+		}
+		fmt.Fprintf(w, "  %s %s for %q: %s", s.Kind, where, s.Subject, s.Status)
 		if !s.ThisUpdate.IsZero() {
 			fmt.Fprintf(w, " (thisUpdate %s", s.ThisUpdate.Format(time.RFC3339))
 			if !s.NextUpdate.IsZero() {

@@ -94,3 +94,60 @@ log "certcheck: the revoked certificate over OCSP, as JSON (exit 1)"
 certcheck_run 1 -roots "$certcheck_dir/root.pem" -usage auth -revocation ocsp -json "$certcheck_dir/revoked.pem"
 log "certcheck: the revoked certificate offline against the CRL (exit 1)"
 certcheck_run 1 -roots "$certcheck_dir/root.pem" -revocation crl -offline -crl "$certcheck_dir/demo.crl" "$certcheck_dir/revoked.pem"
+
+# The demo card's certificates (exported by the eid step) against a local
+# responder of the card's Citizen CA: OCSP answers fetched with the openssl
+# client, then checked offline by certcheck.
+card_pki=""
+for profile in 1.8 1.7; do
+	if [ -f "$CSAM_DEMO_DIR/pki-$profile/ca.pem" ]; then
+		card_pki="$CSAM_DEMO_DIR/pki-$profile"
+		break
+	fi
+done
+if [ -n "$card_pki" ]; then
+	card_dir="$certcheck_dir/card"
+	mkdir -p "$card_dir"
+	: >"$card_dir/index.txt"
+	cat >"$card_dir/ca.cnf" <<CNF
+[ ca ]
+default_ca = card
+[ card ]
+dir = $card_dir
+database = \$dir/index.txt
+new_certs_dir = \$dir
+certificate = $card_pki/ca.pem
+private_key = $card_pki/ca.key
+serial = \$dir/serial
+default_md = sha256
+policy = anything
+[ anything ]
+commonName = supplied
+CNF
+	echo 01 >"$card_dir/serial"
+	for name in auth sign; do
+		openssl ca -batch -config "$card_dir/ca.cnf" -valid "$card_pki/$name.pem" 2>/dev/null
+	done
+	card_port=$((CSAM_OCSP_PORT + 1))
+	log "certcheck: the demo card's certificates ($card_pki) against an openssl ocsp responder of its Citizen CA"
+	openssl ocsp -index "$card_dir/index.txt" -port "$card_port" -rsigner "$card_pki/ca.pem" \
+		-rkey "$card_pki/ca.key" -CA "$card_pki/ca.pem" -nmin 5 -ignore_err >"$card_dir/ocsp.log" 2>&1 &
+	CSAM_PIDS+=($!)
+	for _ in $(seq 100); do
+		grep -q "waiting for OCSP client connections" "$card_dir/ocsp.log" && break
+		sleep 0.1
+	done
+	for name in auth sign; do
+		openssl ocsp -issuer "$card_pki/ca.pem" -cert "$card_pki/$name.pem" -url "http://127.0.0.1:$card_port" \
+			-respout "$card_dir/$name.ocsp" -noverify >/dev/null 2>&1 || die "openssl ocsp client failed for $name.pem"
+	done
+	log "certcheck: the card's authentication certificate, for authentication (exit 0)"
+	certcheck_run 0 -roots "$card_pki/root.pem" -intermediates "$card_pki/ca.pem" -offline \
+		-ocsp-response "$card_dir/auth.ocsp" -usage auth "$card_pki/auth.pem"
+	log "certcheck: the card's signature certificate, for signatures (exit 0)"
+	certcheck_run 0 -roots "$card_pki/root.pem" -intermediates "$card_pki/ca.pem" -offline \
+		-ocsp-response "$card_dir/sign.ocsp" -usage sign "$card_pki/sign.pem"
+	log "certcheck: the card's authentication certificate used for a signature (exit 1)"
+	certcheck_run 1 -roots "$card_pki/root.pem" -intermediates "$card_pki/ca.pem" -offline \
+		-ocsp-response "$card_dir/auth.ocsp" -usage sign "$card_pki/auth.pem"
+fi
