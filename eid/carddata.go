@@ -15,6 +15,7 @@ const (
 	LifeCyclePersonalized LifeCycle = 0x0F
 )
 
+// String returns "selectable", "personalized" or the byte in hex.
 func (l LifeCycle) String() string {
 	switch l {
 	case LifeCycleSelectable:

@@ -64,6 +64,7 @@ type StatusError struct {
 	SW      uint16 // SW1 SW2
 }
 
+// Error names the command, the status word and its meaning.
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("eid: %s: card returned %04X", e.Command, e.SW)
 	if s := e.sentinel(); s != nil {
@@ -115,6 +116,8 @@ type PINError struct {
 	Err       *StatusError
 }
 
+// Error says the PIN was wrong (with the tries left) or is blocked; it
+// never shows the PIN.
 func (e *PINError) Error() string {
 	if e.TriesLeft <= 0 {
 		return "eid: PIN blocked"
@@ -165,6 +168,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error names the file, the tag and the fault.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("eid: file %s tag %02X (%s): %v", e.File, e.Tag, e.Field, e.Err)
 }

@@ -1,9 +1,12 @@
 package eid_test
 
 import (
+	"context"
+	"crypto/x509"
 	"fmt"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/eid/vcard"
 )
 
 // An identity file is a list of tag-length-value fields (card content v5.4
@@ -66,4 +69,39 @@ func ExampleNationalNumber_Check() {
 	// <nil>
 	// true
 	// national number "85073003329": check digits 29 are wrong
+}
+
+// A full read and the integrity checks of a card, here the module's virtual
+// card in process (a PC/SC reader from eid/pcsc works the same way).
+func Example_readAndVerify() {
+	ctx := context.Background()
+	vc, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("example")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	card := eid.New(vc, nil)
+	c, err := eid.ReadContents(ctx, card, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("applet", c.CardData.AppletVersionString(), "document", c.Identity.DocumentType)
+	in, err := eid.Verify(ctx, card, c, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{vc.PKI().Root}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ch := range in.Checks() {
+		fmt.Println(ch.Name+":", ch.Status)
+	}
+	// Output:
+	// applet 1.8 document eID
+	// photo: passed
+	// identity signature: passed
+	// address signature: passed
+	// basic key: passed
+	// internal authenticate: passed
+	// RRN certificate: passed
+	// root: passed
 }

@@ -35,6 +35,7 @@ const (
 	CheckFailed
 )
 
+// String returns "passed", "failed" or "skipped".
 func (s CheckStatus) String() string {
 	switch s {
 	case CheckPassed:
@@ -59,6 +60,7 @@ type Check struct {
 // OK reports whether the check passed.
 func (c Check) OK() bool { return c.Status == CheckPassed }
 
+// String formats the check as "name: status (detail): error".
 func (c Check) String() string {
 	s := c.Name + ": " + c.Status.String()
 	if c.Detail != "" {

@@ -28,6 +28,7 @@ const (
 	SigningKey KeyRole = 0x83
 )
 
+// String returns "authentication", "signing" or the reference in hex.
 func (r KeyRole) String() string {
 	switch r {
 	case AuthenticationKey:
