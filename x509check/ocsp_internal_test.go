@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -482,5 +483,40 @@ func TestOCSPResponderGood(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A caller whose context ends stops waiting with ErrTimeout; the request
+// it started still completes for the others and fills the cache.
+func TestOCSPCallerCancellation(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	now := time.Now()
+	release := make(chan struct{})
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-release
+		s := respSpec{status: StatusGood, thisUpdate: now.Add(-time.Minute), nextUpdate: now.Add(time.Hour), signer: p.CA}
+		w.Write(buildResponse(t, s, p.Auth.Cert, p.CA.Cert, nil))
+	}))
+	defer srv.Close()
+	v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert),
+		OCSPServer: srv.URL, Revocation: OCSPOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = v.Validate(ctx, p.Auth.Cert)
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	close(release)
+	res, err := v.Validate(context.Background(), p.Auth.Cert)
+	if err != nil || res.Revocation != StatusGood {
+		t.Fatalf("second validation: %v", err)
+	}
+	if hits.Load() != 1 || v.OCSPRequests() != 1 {
+		t.Fatalf("requests = %d/%d, want 1", hits.Load(), v.OCSPRequests())
 	}
 }

@@ -183,12 +183,16 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	if server == "" {
 		return fail(fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource))
 	}
-	val, err, _ := v.flight.Do(key, func() (any, error) {
+	// The request runs detached from any one caller's cancellation (it is
+	// bounded by RequestTimeout), so that a caller giving up does not fail
+	// the others waiting for the same answer.
+	fctx := context.WithoutCancel(ctx)
+	ch := v.flight.DoChan(key, func() (any, error) {
 		// Another flight may have just filled the cache.
 		if a, ok := v.ocsp.get(key); ok && at.Before(a.expires) {
 			return a, nil
 		}
-		a, err := v.fetchOCSP(ctx, server, ck)
+		a, err := v.fetchOCSP(fctx, server, ck)
 		if err != nil {
 			return nil, err
 		}
@@ -200,8 +204,15 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 		v.ocsp.put(key, a)
 		return a, nil
 	})
-	if err != nil {
-		return fail(err)
+	var val any
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return fail(r.Err)
+		}
+		val = r.Val
+	case <-ctx.Done():
+		return fail(fmt.Errorf("%w: %s: %w", ErrTimeout, server, ctx.Err()))
 	}
 	return answerSource(src, val.(*ocspAnswer))
 }
