@@ -198,7 +198,9 @@ type cardDataSource interface {
 // WriteDump reads every file of DumpFiles from src and writes it into dir
 // (created if needed), named by its ID; files the source does not have are
 // skipped. When src knows the card data (a *Card or a *Dump), it is saved
-// as "carddata".
+// as "carddata". Files come as the source gives them: from a *Card,
+// certificates are trimmed to their DER length (their zero padding is never
+// read) and an absent certificate is an empty file.
 func WriteDump(ctx context.Context, src Source, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("eid: dump: %w", err)

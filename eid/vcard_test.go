@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/vcard"
@@ -284,5 +285,50 @@ func BenchmarkFullRead(b *testing.B) {
 			}
 			b.ReportMetric(float64(apdus), "apdus/op")
 		})
+	}
+}
+
+// TestVCardHolderFields reads a virtual foreigner card whose identity file
+// uses the optional v5 tags, a German birth date and a national number of
+// someone born after 2000, as the virtual card writes them.
+func TestVCardHolderFields(t *testing.T) {
+	ctx := context.Background()
+	nn := vcard.NationalNumber(time.Date(2003, 3, 14, 0, 0, 0, 0, time.UTC), 17)
+	vc, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("eid holder"), NoSignCert: true, Holder: vcard.Holder{
+		NationalNumber: nn, BirthDate: "14.MÄR.2003", Sex: "W", DocumentType: "32", SpecialStatus: "4",
+		MemberOfFamily: true, DateCountryProtect: "01.02.2022-UA", WorkPermit: "8", EURegistrationDate: "15.06.2021",
+		Mention1D: "D", Nationality: "Deutsch",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := &countingTransport{t: vc}
+	card := eid.New(ct, nil)
+	c, err := eid.ReadContents(ctx, card, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c.Identity
+	got := []string{id.NationalNumber.String(), id.BirthDate.String(), string(id.Sex), id.DocumentType.String(),
+		id.SpecialStatus.String(), id.ProtectionDate.String(), id.ProtectionCountry, id.WorkPermit,
+		id.EURegistrationDate.String(), id.Mention1D, id.Nationality}
+	want := []string{nn, "2003-03-14", "F", "EU+ card", "yellow cane", "2022-02-01", "UA", "8", "2021-06-15", "D", "Deutsch"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if !id.MemberOfFamily || !id.NationalNumber.BornFrom2000() {
+		t.Errorf("member of family %v, born from 2000 %v", id.MemberOfFamily, id.NationalNumber.BornFrom2000())
+	}
+	// No signing certificate: file 5039 holds zeros, read with one READ
+	// BINARY, and the signing key has no certificate.
+	if c.Certificates.Signing != nil || len(c.Raw[eid.FileSigningCert]) != 0 {
+		t.Errorf("signing certificate %v", c.Certificates.Signing)
+	}
+	if _, err := card.PrivateKey(ctx, eid.SigningKey, eid.KeyAuth{}); !errors.Is(err, eid.ErrFileNotFound) {
+		t.Errorf("signing key without certificate: %v", err)
+	}
+	in, err := eid.Verify(ctx, card, c, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{vc.PKI().Root}})
+	if err != nil || !in.OK() {
+		t.Errorf("verify: %v %v", err, in.Err())
 	}
 }
