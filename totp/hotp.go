@@ -23,6 +23,7 @@ type generator struct {
 	inner, outer hash.Hash
 	ipad, opad   []byte // key XOR 0x36 / 0x5c, one block each
 	mod          uint32
+	calls        int // HMAC computations since newGenerator, for tests
 	buf          [8]byte
 	sum          [sha512.Size]byte
 }
@@ -37,7 +38,7 @@ func newGenerator(secret []byte, a Algorithm, digits int) *generator {
 		bs := g.inner.BlockSize()
 		g.ipad, g.opad = make([]byte, bs), make([]byte, bs)
 	}
-	g.mod = pow10[digits]
+	g.mod, g.calls = pow10[digits], 0
 	key := secret
 	if len(key) > len(g.ipad) { // long keys are hashed first (RFC 2104 §2)
 		g.outer.Reset()
@@ -64,6 +65,7 @@ func (g *generator) release() {
 
 // at returns the HOTP value for counter, reduced to the configured digits.
 func (g *generator) at(counter uint64) uint32 {
+	g.calls++
 	binary.BigEndian.PutUint64(g.buf[:], counter)
 	g.inner.Reset()
 	g.inner.Write(g.ipad)

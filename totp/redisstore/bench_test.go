@@ -16,15 +16,19 @@ import (
 // side with the memory store.
 func BenchmarkVerifyRedis(b *testing.B) {
 	rdb, prefix := client(b)
+	run := 0
 	stores := []struct {
 		name string
-		s    totp.Store
-	}{{"redis", redisstore.New(rdb, prefix)}, {"memory", totp.NewMemoryStore()}}
+		s    func() totp.Store // a fresh store (or key prefix) per run
+	}{
+		{"redis", func() totp.Store { run++; return redisstore.New(rdb, fmt.Sprintf("%s%d:", prefix, run)) }},
+		{"memory", func() totp.Store { return totp.NewMemoryStore() }},
+	}
 	secret := []byte("12345678901234567890")
 	for _, st := range stores {
 		b.Run(st.name, func(b *testing.B) {
 			now := time.Unix(1_700_000_000, 0)
-			v, err := totp.NewVerifier(totp.Options{Store: st.s, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)})
+			v, err := totp.NewVerifier(totp.Options{Store: st.s(), Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				b.Fatal(err)
 			}
