@@ -94,3 +94,23 @@ func TestOathtoolAdjacentSteps(t *testing.T) {
 		t.Errorf("oathtool found our code at offset %s, want 1", got)
 	}
 }
+
+// HOTP (RFC 4226) codes for a run of counters equal oathtool's.
+func TestOathtoolHOTP(t *testing.T) {
+	tool := testenv.Tool(t, "oathtool")
+	secret := []byte("12345678901234567890")
+	out, err := exec.Command(tool, "--hotp", "-c", "0", "-w", "19", fmt.Sprintf("%x", secret)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := strings.Fields(string(out))
+	if len(theirs) != 20 {
+		t.Fatalf("oathtool printed %d codes", len(theirs))
+	}
+	for counter, want := range theirs {
+		got, err := totp.GenerateHOTP(secret, uint64(counter), 6, totp.SHA1)
+		if err != nil || got != want {
+			t.Errorf("counter %d: ours %s (%v), oathtool %s", counter, got, err, want)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func FilterBelgianRoots(certs []*x509.Certificate) ([]*x509.Certificate, error) 
 		if _, ok := MatchBelgianRoot(c); ok {
 			out = append(out, c)
 		} else if bad == nil {
-			bad = fmt.Errorf("%w: %q (SPKI SHA-256 %s)", ErrPinMismatch, c.Subject.String(), SPKIPin(c))
+			bad = fmt.Errorf("%w: %q (SPKI SHA-256 %s)", ErrPinMismatch, SubjectString(c), SPKIPin(c))
 		}
 	}
 	return out, bad

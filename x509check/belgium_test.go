@@ -9,11 +9,13 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -118,4 +120,51 @@ func FuzzParseCertificates(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Subjects print the eID attributes by name, most specific first, as
+// openssl's RFC 2253 form does.
+func TestSubjectString(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"Alice_SigningCertificate.tlv", "SERIALNUMBER=71715100070,GN=Alice Geldigekaart,SN=SPECIMEN,CN=Alice SPECIMEN (Signature),C=BE"},
+		{"Alice_RRNCertificate.tlv", "CN=test RRN,O=test RRN,C=BE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			c := realCert(t, "eid-specimen", "alice", tt.file)
+			if got := x509check.SubjectString(c); got != tt.want {
+				t.Fatalf("SubjectString = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// SubjectString agrees with openssl's RFC 2253 form on every real
+// certificate (attribute names compared without case).
+func TestSubjectStringAgainstOpenSSL(t *testing.T) {
+	openssl := testenv.Tool(t, "openssl")
+	files := []string{
+		"belgium-pki/belgiumrca2.pem", "belgium-pki/belgiumrca6.pem", "belgium-pki/citizenca-202002.pem",
+		"belgium-pki/foreignerca-202001.pem", "belgium-pki/citizenca-brca2.crt", "belgium-pki/rrn-brca2.crt",
+		"eid-specimen/alice/Alice_AuthentificationCertificate.tlv", "eid-specimen/alice/Alice_CACertificate.tlv",
+	}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			c := realCert(t, strings.Split(f, "/")...)
+			form := "PEM"
+			if !strings.HasSuffix(f, ".pem") {
+				form = "DER"
+			}
+			// openssl reads the DER up to its end; trailing padding is ignored.
+			out, err := exec.Command(openssl, "x509", "-inform", form, "-in", testenv.RealData(t, strings.Split(f, "/")...),
+				"-noout", "-subject", "-nameopt", "RFC2253").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.TrimSpace(strings.TrimPrefix(string(out), "subject="))
+			if got := x509check.SubjectString(c); !strings.EqualFold(got, want) {
+				t.Fatalf("SubjectString = %q\nopenssl        = %q", got, want)
+			}
+		})
+	}
 }

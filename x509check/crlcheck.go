@@ -116,7 +116,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 			cands = append(cands, cand{x: x, url: u, err: err})
 		}
 	}
-	subject := cert.Subject.String()
+	subject := SubjectString(cert)
 	if len(cands) == 0 {
 		why := "no CRL distribution point"
 		if c.opts.Offline {

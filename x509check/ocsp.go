@@ -285,7 +285,7 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 	}
 	a := &ocspAnswer{producedAt: rd.ProducedAt, thisUpdate: single.ThisUpdate, nextUpdate: single.NextUpdate}
 	if signer != ck.issuer {
-		a.responder = signer.Subject.String()
+		a.responder = SubjectString(signer)
 		if !hasNoCheck(signer) {
 			// 5. Without id-pkix-ocsp-nocheck the responder's own status
 			// would need checking; it is reported, not fetched.

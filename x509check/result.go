@@ -155,7 +155,7 @@ type Result struct {
 func (r *Result) Subjects() []string {
 	out := make([]string, len(r.Chain))
 	for i, c := range r.Chain {
-		out[i] = c.Subject.String()
+		out[i] = SubjectString(c)
 	}
 	return out
 }

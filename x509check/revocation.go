@@ -49,18 +49,18 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 				if s.Status == st {
 					res.RevokedAt, res.Reason = s.RevokedAt, *s.Reason
 					res.Errors = append(res.Errors, &RevokedError{
-						Subject: cert.Subject.String(), Serial: serialHex(cert),
+						Subject: SubjectString(cert), Serial: serialHex(cert),
 						At: s.RevokedAt, Reason: *s.Reason, Source: s.URL,
 					})
 					break
 				}
 			}
 		case StatusUnknown:
-			res.Errors = append(res.Errors, fmt.Errorf("%w: %q", ErrUnknown, cert.Subject.String()))
+			res.Errors = append(res.Errors, fmt.Errorf("%w: %q", ErrUnknown, SubjectString(cert)))
 		case StatusUndetermined:
 			if v.opts.SoftFail {
 				v.opts.logger().Warn("x509check: revocation undetermined, accepted (soft fail)",
-					"subject", cert.Subject.String(), "err", err)
+					"subject", SubjectString(cert), "err", err)
 			} else {
 				res.Errors = append(res.Errors, err)
 			}
@@ -105,18 +105,18 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 			continue
 		}
 		if st == StatusUnknown && v.opts.Unknown == UnknownTryNext {
-			errs = append(errs, fmt.Errorf("%w: %q", ErrUnknown, cert.Subject.String()))
+			errs = append(errs, fmt.Errorf("%w: %q", ErrUnknown, SubjectString(cert)))
 			continue
 		}
 		return st, all, nil
 	}
-	return StatusUndetermined, all, fmt.Errorf("%q: %w", cert.Subject.String(), errors.Join(errs...))
+	return StatusUndetermined, all, fmt.Errorf("%q: %w", SubjectString(cert), errors.Join(errs...))
 }
 
 func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, _ bool) (Status, []Source, error) {
 	if v.opts.CRL == nil {
 		err := fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
-		return StatusUndetermined, []Source{{Kind: "crl", Subject: cert.Subject.String(), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
+		return StatusUndetermined, []Source{{Kind: "crl", Subject: SubjectString(cert), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
 	}
 	st, srcs, err := v.opts.CRL.CheckCRL(ctx, cert, issuer, at)
 	for i := range srcs {

@@ -259,10 +259,10 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		}
 		if at.Before(inv.Cert.NotBefore) {
 			return c, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
-				inv.Cert.Subject.String(), inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+				SubjectString(inv.Cert), inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
 		}
 		return c, fmt.Errorf("%w: %q valid until %s, validation time %s", ErrExpired,
-			inv.Cert.Subject.String(), inv.Cert.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+			SubjectString(inv.Cert), inv.Cert.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
 	}
 	return nil, fmt.Errorf("%w: %v", ErrUntrusted, err)
 }
@@ -365,7 +365,7 @@ func (s *subjectCache) of(c *x509.Certificate) string {
 	if ok {
 		return n
 	}
-	n = c.Subject.String()
+	n = SubjectString(c)
 	if s.max > 0 {
 		s.mu.Lock()
 		if len(s.m) >= s.max {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,9 +69,17 @@ func TestReadThroughPCSC(t *testing.T) {
 			}
 			insert(t, vc)
 			roots := pemFile(t, vc.PKI().Root.Raw)
-			code, out, stderr := runEidread(t, "-reader", readerName, "-json", "-verify", "-offline", "-roots", roots)
+			dump := t.TempDir()
+			code, out, stderr := runEidread(t, "-reader", readerName, "-json", "-verify", "-offline", "-roots", roots, "-write-dump", dump)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "eidread: reading photo (4035)") {
+				t.Errorf("no progress on stderr: %s", stderr)
+			}
+			// The dump it wrote reads the same.
+			if code, again, stderr := runEidread(t, "-dump", dump, "-json", "-verify", "-offline", "-roots", roots); code != 0 || again != out {
+				t.Errorf("dump written by eidread: exit %d, same output %v: %s", code, again == out, stderr)
 			}
 			var got struct {
 				Card      map[string]string
