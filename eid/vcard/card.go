@@ -87,6 +87,12 @@ type Options struct {
 	// signature certificates (authority information access and CRL
 	// distribution point). Empty: none.
 	OCSPURL, CRLURL string
+	// Rekeyed makes an applet 1.7 card as re-keyed to the EC PKI (applet
+	// 1.7 content addendum): the card keys stay RSA-2048, but the root, the
+	// Citizen CA and the RRN certificate are EC P-384 (CA6 policies), and
+	// the identity and address signatures are ECDSA SHA-384 while the photo
+	// hash stays SHA-256. Ignored on applet 1.8.
+	Rekeyed bool
 	// NoSignCert leaves the non-repudiation certificate off the card (as
 	// for citizens without one): file 5039 holds zeros and EF(CDF) has no
 	// entry for it. The key stays usable.
@@ -174,6 +180,9 @@ func New(o Options) (*Card, error) {
 	}
 	if o.Profile != Applet17 && o.Profile != Applet18 {
 		return nil, fmt.Errorf("vcard: unknown profile %d", o.Profile)
+	}
+	if o.Profile == Applet18 {
+		o.Rekeyed = false
 	}
 	if o.PIN == "" {
 		o.PIN = DefaultPIN

@@ -60,7 +60,8 @@ type PKI struct {
 func newPKI(p Profile, seed []byte, o *Options, holder *Holder, notBefore time.Time) (*PKI, error) {
 	keyFor := func(label string) (crypto.Signer, error) {
 		r := drbg(seed, string(rune('0'+p))+"/"+label)
-		if p == Applet17 {
+		ecCA := o.Rekeyed && (label == "root" || label == "ca" || label == "rrn")
+		if p == Applet17 && !ecCA {
 			return rsaKey(r, 2048)
 		}
 		return ecKey(r)
@@ -82,7 +83,7 @@ func newPKI(p Profile, seed []byte, o *Options, holder *Holder, notBefore time.T
 	}
 
 	polCA, polAuth, polSign, polRRN := oidCA4CA, oidCA4Auth, oidCA4Sign, oidCA4RRN
-	if p == Applet18 {
+	if p == Applet18 || o.Rekeyed {
 		polCA, polAuth, polSign, polRRN = oidCA6CA, oidCA6Auth, oidCA6Sign, oidCA6RRN
 	}
 	notAfterCA := notBefore.AddDate(20, 0, 0)

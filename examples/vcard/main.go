@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	vcard [-profile 1.7|1.8] [-seed S] [-pin 1234] [-addr 127.0.0.1:35963] [-export DIR]
+//	vcard [-profile 1.7|1.8] [-rekeyed] [-seed S] [-pin 1234] [-addr 127.0.0.1:35963] [-export DIR]
 //	vcard -dump DIR [-addr ...]
 //
 // -dump serves a card dump folder (files named by their four-hex-digit file
@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	seed := fs.String("seed", "", "seed for a reproducible card (default: random)")
 	addr := fs.String("addr", "127.0.0.1:35963", "vpcd address (35963: reader \"Virtual PCD 00 00\", 35964: \"Virtual PCD 00 01\")")
 	export := fs.String("export", "", "write the test PKI (PEM certificates and keys) to this folder")
+	rekeyed := fs.Bool("rekeyed", false, "with -profile 1.7: a card re-keyed to the EC PKI (EC root, CA and RRN; ECDSA identity signatures)")
 	once := fs.Bool("once", false, "exit when the card is removed instead of reconnecting")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: vcard [flags]\n\nRuns a virtual Belgian eID card in a vpcd reader of pcscd until interrupted.\n\n")
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			fmt.Fprintln(stderr, perr)
 			return 2
 		}
-		o := vcard.Options{Profile: p, PIN: *pin}
+		o := vcard.Options{Profile: p, PIN: *pin, Rekeyed: *rekeyed}
 		if *seed != "" {
 			o.Seed = []byte(*seed)
 		}
