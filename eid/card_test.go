@@ -562,3 +562,32 @@ func TestLoggerNeverShowsPIN(t *testing.T) {
 		}
 	}
 }
+
+// TestPromptMayAskTheCard: the PIN prompt can query the card (to show the
+// tries left) without a deadlock.
+func TestPromptMayAskTheCard(t *testing.T) {
+	ctx := context.Background()
+	fc := newFakeCard(t, true)
+	card := eid.New(fc, nil)
+	shown := -1
+	auth := eid.KeyAuth{PINPrompt: func(ctx context.Context, _ eid.KeyRole) ([]byte, error) {
+		n, err := card.PINTriesLeft(ctx)
+		shown = n
+		return []byte("1234"), err
+	}}
+	for _, role := range []eid.KeyRole{eid.AuthenticationKey, eid.SigningKey} {
+		key, err := card.PrivateKey(ctx, role, auth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := sha512.Sum384([]byte("x"))
+		sig, err := key.SignContext(ctx, d[:], crypto.SHA384)
+		if err != nil {
+			t.Fatalf("%v: %v", role, err)
+		}
+		verifySig(t, key.Public(), d[:], sig, crypto.SHA384)
+		if shown != 3 {
+			t.Errorf("%v: prompt saw %d tries left", role, shown)
+		}
+	}
+}
