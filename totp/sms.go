@@ -19,7 +19,8 @@ import (
 )
 
 // Sender delivers SMS one-time codes. Implementations talk to an SMS
-// gateway; they must not log the code.
+// gateway; they must neither log the code nor put it in their errors, which
+// Send logs and returns.
 type Sender interface {
 	// SendCode sends code to the phone number to.
 	SendCode(ctx context.Context, to, code string) error
