@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math/big"
+	"math/bits"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -217,7 +218,20 @@ func serialBytes(n *big.Int, buf []byte) []byte {
 			buf = make([]byte, 0, size)
 		}
 		buf = buf[:size]
-		return n.FillBytes(buf)
+		// Write the words from the least significant end; the bytes above
+		// the last word are zero (the leading 0x00 of the minimal form).
+		// This is big.Int.FillBytes without its clearing pass, which costs
+		// as much as the rest of a warm lookup.
+		i := size
+		for _, w := range n.Bits() {
+			for j := 0; j < bits.UintSize/8 && i > 0; j++ {
+				i--
+				buf[i] = byte(w)
+				w >>= 8
+			}
+		}
+		clear(buf[:i])
+		return buf
 	}
 	// Two's complement of a negative n: the bytes of -n-1, inverted.
 	m := new(big.Int).Neg(n)
