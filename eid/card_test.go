@@ -660,3 +660,42 @@ func TestPromptMayAskTheCard(t *testing.T) {
 		}
 	}
 }
+
+// TestPromptPINZeroed: the PIN the prompt returns is overwritten once the
+// card has seen it, whether it was right or wrong, while a PIN passed to
+// VerifyPIN stays the caller's.
+func TestPromptPINZeroed(t *testing.T) {
+	ctx := context.Background()
+	fc := newFakeCard(t, true)
+	card := eid.New(fc, nil)
+	var given [][]byte
+	auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
+		pin := []byte("1234")
+		given = append(given, pin)
+		return pin, nil
+	}}
+	key, err := card.PrivateKey(ctx, eid.SigningKey, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha512.Sum384([]byte("x"))
+	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); err != nil {
+		t.Fatal(err)
+	}
+	fc.pin = []byte("5678")
+	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); !errors.Is(err, eid.ErrWrongPIN) {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	if len(given) != 2 {
+		t.Fatalf("%d prompts, want 2", len(given))
+	}
+	for i, pin := range given {
+		if !bytes.Equal(pin, make([]byte, 4)) {
+			t.Errorf("PIN %d not zeroed after use: %q", i, pin)
+		}
+	}
+	mine := []byte("5678")
+	if err := card.VerifyPIN(ctx, mine); err != nil || string(mine) != "5678" {
+		t.Errorf("VerifyPIN: %v, caller's PIN now %q", err, mine)
+	}
+}
