@@ -163,7 +163,8 @@ type internalAuthenticator interface {
 
 // Verify runs the integrity checks on the contents read from src (read by
 // Verify when c is nil). Each check is reported separately in the result;
-// the error is non-nil only when the contents cannot be read.
+// the error is non-nil only when the contents cannot be read or lack the
+// identity or address.
 func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (*Integrity, error) {
 	var o VerifyOptions
 	if opts != nil {
@@ -174,6 +175,9 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 		if c, err = ReadContents(ctx, src, nil); err != nil {
 			return nil, err
 		}
+	}
+	if c.Identity == nil || c.Address == nil || c.Raw == nil {
+		return nil, fmt.Errorf("eid: verify: contents without identity or address (use ReadContents)")
 	}
 	in := &Integrity{}
 	id := c.Identity

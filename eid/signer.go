@@ -169,10 +169,11 @@ func (k *PrivateKey) signInput(digest []byte, opts crypto.SignerOpts) (byte, []b
 
 // SignContext signs digest: MSE SET (00 22 41 B6 05 04 80 <alg> 84 <key>,
 // §6.12), then PSO: COMPUTE DIGITAL SIGNATURE (00 2A 9E 9A <Lc> <data>,
-// §6.13) with GET RESPONSE. For the signing key the PIN is asked and
-// verified between MSE SET and PSO, every time; for the authentication key
-// it is asked only when PSO answers 6982 (security status not satisfied),
-// then verified and the signature made once more. ECDSA answers (raw r‖s)
+// §6.13) with GET RESPONSE. For the signing key the PIN is asked every
+// time and verified between MSE SET and PSO ("PIN just before", §5.1.2);
+// for the authentication key it is asked only when PSO answers 6982
+// (security status not satisfied), then verified, and MSE SET and PSO are
+// sent once more. The PIN prompt is called without the card's lock held. ECDSA answers (raw r‖s)
 // are returned ASN.1 encoded, as crypto.Signer requires.
 //
 // Errors: *PINError for a wrong or blocked PIN (never retried), ErrNoPIN
@@ -183,27 +184,38 @@ func (k *PrivateKey) SignContext(ctx context.Context, digest []byte, opts crypto
 		return nil, err
 	}
 	c := k.card
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	mse := []byte{claISO, 0x22, 0x41, 0xB6, 0x05, 0x04, 0x80, alg, 0x84, byte(k.role)}
 	pso := append([]byte{claISO, 0x2A, 0x9E, 0x9A, byte(len(data))}, data...)
-	if _, err := c.command(ctx, "MSE SET", mse); err != nil {
-		return nil, err
-	}
-	if k.role == SigningKey {
-		if err := k.verifyPIN(ctx); err != nil {
+	// The prompt runs without the card lock held, so that it may ask the
+	// card (e.g. PINTriesLeft) before answering.
+	signWithPIN := func() ([]byte, error) {
+		pin, err := k.askPIN(ctx)
+		defer zero(pin)
+		if err != nil {
 			return nil, err
 		}
-	}
-	sig, err := c.command(ctx, "PSO", pso)
-	if k.role == AuthenticationKey && errors.Is(err, ErrSecurityStatus) {
-		if err := k.verifyPIN(ctx); err != nil {
-			return nil, err
-		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		if _, err := c.command(ctx, "MSE SET", mse); err != nil {
 			return nil, err
 		}
-		sig, err = c.command(ctx, "PSO", pso)
+		if err := c.verifyLocked(ctx, pin); err != nil {
+			return nil, err
+		}
+		return c.command(ctx, "PSO", pso)
+	}
+	var sig []byte
+	if k.role == SigningKey {
+		sig, err = signWithPIN()
+	} else {
+		c.mu.Lock()
+		if _, err = c.command(ctx, "MSE SET", mse); err == nil {
+			sig, err = c.command(ctx, "PSO", pso)
+		}
+		c.mu.Unlock()
+		if errors.Is(err, ErrSecurityStatus) {
+			sig, err = signWithPIN()
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -211,21 +223,20 @@ func (k *PrivateKey) SignContext(ctx context.Context, digest []byte, opts crypto
 	return k.encodeSignature(sig)
 }
 
-// verifyPIN asks the prompt for the PIN and verifies it, once; the card
-// lock is held.
-func (k *PrivateKey) verifyPIN(ctx context.Context) error {
+// askPIN asks the prompt for the PIN, once.
+func (k *PrivateKey) askPIN(ctx context.Context) ([]byte, error) {
 	if k.auth.PINPrompt == nil {
-		return fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
+		return nil, fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
 	}
 	pin, err := k.auth.PINPrompt(ctx, k.role)
-	defer zero(pin)
 	if err != nil {
-		return fmt.Errorf("eid: PIN prompt: %w", err)
+		zero(pin)
+		return nil, fmt.Errorf("eid: PIN prompt: %w", err)
 	}
 	if len(pin) == 0 {
-		return fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
+		return nil, fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
 	}
-	return k.card.verifyLocked(ctx, pin)
+	return pin, nil
 }
 
 // encodeSignature checks the card's signature length and converts ECDSA

@@ -82,7 +82,14 @@ start_pcscd() {
 		as_root mkdir -p /run/pcscd
 		# Stale files of a pcscd that did not exit cleanly stop a new one.
 		as_root rm -f /run/pcscd/pcscd.comm /run/pcscd/pcscd.pid
-		as_root pcscd -f --info >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
+		# Started directly (not through the as_root function, whose
+		# subshell would get the pid) so that stop_services stops pcscd
+		# itself; sudo forwards the signal to its child.
+		if [ "$(id -u)" = 0 ]; then
+			pcscd -f --info >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
+		else
+			sudo pcscd -f --info >"$CSAM_RUN_DIR/pcscd.log" 2>&1 &
+		fi
 		CSAM_PIDS+=($!)
 		for _ in $(seq 100); do
 			[ -S /run/pcscd/pcscd.comm ] && break

@@ -99,6 +99,7 @@ func FuzzVerify(f *testing.F) {
 func FuzzDecodeStored(f *testing.F) {
 	f.Add(state{minStep: 5, drift: -1, failures: 2, lockedUntil: 99}.encode())
 	f.Add(challenge{expires: 1, attempts: 3}.encode())
+	f.Add(sends{end: 1, sent: 4}.encode())
 	f.Add([]byte{})
 	f.Add([]byte("T"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -107,6 +108,9 @@ func FuzzDecodeStored(f *testing.F) {
 		}
 		if c, err := decodeChallenge(b); err == nil && !bytes.Equal(c.encode(), b) {
 			t.Fatalf("challenge %x decoded and re-encoded as %x", b, c.encode())
+		}
+		if r, err := decodeSends(b); err == nil && !bytes.Equal(r.encode(), b) {
+			t.Fatalf("send count %x decoded and re-encoded as %x", b, r.encode())
 		}
 	})
 }

@@ -52,17 +52,18 @@ func ParseSecret(s string) ([]byte, error) {
 		case c >= 'a' && c <= 'z':
 			c -= 'a' - 'A'
 		}
+		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7' || c == '=') {
+			// The position in the input as given, spaces included.
+			return nil, &InputError{Err: ErrSecretEncoding, Detail: fmt.Sprintf("character %d is not in the base32 alphabet A-Z 2-7", i+1)}
+		}
 		sb.WriteByte(c)
 	}
 	t := strings.TrimRight(sb.String(), "=")
 	if t == "" {
 		return nil, &InputError{Err: ErrSecretEncoding, Detail: "empty secret"}
 	}
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
-			return nil, &InputError{Err: ErrSecretEncoding, Detail: fmt.Sprintf("character %d is not in the base32 alphabet A-Z 2-7", i+1)}
-		}
+	if strings.Contains(t, "=") {
+		return nil, &InputError{Err: ErrSecretEncoding, Detail: "padding \"=\" before the end"}
 	}
 	if n := len(t) % 8; n == 1 || n == 3 || n == 6 {
 		return nil, &InputError{Err: ErrSecretEncoding, Detail: fmt.Sprintf("length %d is not a whole number of base32 bytes", len(t))}

@@ -3,6 +3,7 @@ package totp_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/csam-go/csam/totp"
@@ -25,6 +26,7 @@ func TestParseSecret(t *testing.T) {
 		{"digit 1 outside alphabet", "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ", nil, totp.ErrSecretEncoding},
 		{"hex", "3132333435363738393031323334353637383930", nil, totp.ErrSecretEncoding},
 		{"impossible length", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQG", nil, totp.ErrSecretEncoding},
+		{"padding inside", "GEZDGNBVGY3TQOJQ==GEZDGNBVGY3TQOJQ", nil, totp.ErrSecretEncoding},
 		{"80 bits", "GEZDGNBVGY3TQOJQ", nil, totp.ErrSecretTooShort},
 		{"120 bits", "GEZDGNBVGY3TQOJQGEZDGNBV", nil, totp.ErrSecretTooShort},
 	}
@@ -42,6 +44,17 @@ func TestParseSecret(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// The error names the bad character by its position in the input as
+// given, separators included, and never repeats the input.
+func TestParseSecretErrorPosition(t *testing.T) {
+	for in, pos := range map[string]string{"NOT-BASE32!": "character 11 ", "GEZD GNBV 1Y3T": "character 11 ", "gezd\tgnb\u00e9": "character 9 "} {
+		_, err := totp.ParseSecret(in)
+		if err == nil || !strings.Contains(err.Error(), pos) || strings.Contains(err.Error(), in) {
+			t.Errorf("ParseSecret(%q) = %v, want %q", in, err, pos)
+		}
 	}
 }
 

@@ -1,11 +1,13 @@
 package totp
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +19,8 @@ import (
 )
 
 // Sender delivers SMS one-time codes. Implementations talk to an SMS
-// gateway; they must not log the code.
+// gateway; they must neither log the code nor put it in their errors, which
+// Send logs and returns.
 type Sender interface {
 	// SendCode sends code to the phone number to.
 	SendCode(ctx context.Context, to, code string) error
@@ -38,10 +41,30 @@ var (
 	// ErrTooManyAttempts: the SMS code's attempts are used up; a new code
 	// must be sent.
 	ErrTooManyAttempts = errors.New("totp: no attempts left for the SMS code")
+	// ErrSendLimit: too many codes were sent to the phone number; the error
+	// is a *SendLimitError carrying the wait.
+	ErrSendLimit = errors.New("totp: too many SMS codes sent")
 )
 
+// SendLimitError reports that Send refused to send a code because
+// SMSOptions.MaxSends codes went to the phone number within the current
+// SendWindow. errors.Is matches it with ErrSendLimit.
+type SendLimitError struct {
+	Wait  time.Duration // until the window ends and sending is possible again
+	Until time.Time     // end of the window
+	Sent  int           // codes sent in the window
+}
+
+func (e *SendLimitError) Error() string {
+	return fmt.Sprintf("totp: too many SMS codes sent (%d), retry in %s", e.Sent, e.Wait.Round(time.Second))
+}
+
+// Unwrap returns ErrSendLimit.
+func (e *SendLimitError) Unwrap() error { return ErrSendLimit }
+
 // SMSOptions configures an SMS. The zero value, with a Sender, gives
-// 6-digit codes valid 5 minutes with 3 attempts.
+// 6-digit codes valid 5 minutes with 3 attempts, and at most 5 codes per
+// phone number and hour.
 type SMSOptions struct {
 	// Digits is the code length, 6 (zero means 6) to 8.
 	Digits int
@@ -50,6 +73,15 @@ type SMSOptions struct {
 	// MaxAttempts is the number of wrong codes allowed before the code is
 	// void; zero means 3.
 	MaxAttempts int
+	// MaxSends is the number of codes Send sends to one phone number within
+	// SendWindow, failed sends included; beyond it Send fails with a
+	// *SendLimitError until the window ends. Since every new code brings
+	// MaxAttempts fresh guesses, this bounds the guesses as well as the
+	// cost of the messages. Zero means 5; a negative value means no limit.
+	MaxSends int
+	// SendWindow is the period over which MaxSends counts, from the first
+	// send to the number; zero means one hour.
+	SendWindow time.Duration
 	// Key is the HMAC-SHA-256 key under which codes are stored (only their
 	// MAC is stored). Replicas sharing a store must share the key, of at
 	// least 16 bytes; nil means a random key for this SMS value only.
@@ -95,6 +127,15 @@ func NewSMS(o SMSOptions) (*SMS, error) {
 	}
 	if o.TTL < 0 || o.MaxAttempts < 0 || o.MaxAttempts > 255 {
 		return nil, errBadOptions("SMS TTL must be positive and attempts between 1 and 255")
+	}
+	if o.MaxSends == 0 {
+		o.MaxSends = 5
+	}
+	if o.SendWindow == 0 {
+		o.SendWindow = time.Hour
+	}
+	if o.SendWindow < 0 {
+		return nil, errBadOptions("SMS send window must be positive")
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
@@ -171,12 +212,86 @@ func (s *SMS) mac(id string, salt []byte, code string) [sha256.Size]byte {
 
 func smsKey(id string) string { return "sms:" + id }
 
+// sendsKey is the store key of the send count of a phone number: a MAC of
+// the number, so that the store holds no phone numbers.
+func (s *SMS) sendsKey(to string) string {
+	m := hmac.New(sha256.New, s.o.Key)
+	m.Write([]byte("csam-totp-sms-to\x00"))
+	m.Write([]byte(to))
+	return "smssends:" + hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// sends is what the store holds per phone number: the codes sent in the
+// current window and its end.
+type sends struct {
+	end  int64 // Unix nanoseconds
+	sent uint32
+}
+
+const sendsTag, sendsLen = 'R', 1 + 8 + 4
+
+func (r sends) encode() []byte {
+	b := append(make([]byte, 0, sendsLen), sendsTag)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.end))
+	return binary.BigEndian.AppendUint32(b, r.sent)
+}
+
+func decodeSends(b []byte) (sends, error) {
+	if len(b) != sendsLen || b[0] != sendsTag {
+		return sends{}, ErrCorruptState
+	}
+	return sends{end: int64(binary.BigEndian.Uint64(b[1:])), sent: binary.BigEndian.Uint32(b[9:])}, nil
+}
+
+// countSend counts a send to the phone number to, or refuses it with a
+// *SendLimitError when MaxSends were sent in the current window.
+func (s *SMS) countSend(ctx context.Context, id, to string) error {
+	key := s.sendsKey(to)
+	for range 32 {
+		raw, ver, err := s.o.Store.Get(ctx, key)
+		if err != nil {
+			return fmt.Errorf("totp: reading SMS send count: %w", err)
+		}
+		now := s.o.Now()
+		var r sends
+		if raw != nil {
+			if r, err = decodeSends(raw); err != nil {
+				return err
+			}
+		}
+		if raw == nil || now.UnixNano() >= r.end {
+			r = sends{end: now.Add(s.o.SendWindow).UnixNano()}
+		}
+		until := time.Unix(0, r.end)
+		if int64(r.sent) >= int64(s.o.MaxSends) {
+			s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "totp: SMS send limit reached", slog.String("id", id), slog.Int("sent", int(r.sent)))
+			return &SendLimitError{Wait: until.Sub(now), Until: until, Sent: int(r.sent)}
+		}
+		r.sent++
+		ok, err := s.o.Store.CompareAndSwap(ctx, key, ver, r.encode(), until.Sub(now))
+		if err != nil {
+			return fmt.Errorf("totp: writing SMS send count: %w", err)
+		}
+		if ok {
+			return nil
+		}
+	}
+	return ErrContention
+}
+
 // Send makes a new code for id (a login attempt or a user), stores its MAC,
 // replacing any pending code for id, and sends it to the phone number to.
 // It returns the code's expiry. When sending fails the code is withdrawn.
+// Beyond MaxSends codes to the number within SendWindow it fails with a
+// *SendLimitError (ErrSendLimit).
 func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 	if id == "" {
 		return time.Time{}, fmt.Errorf("%w: empty SMS identifier", ErrCredential)
+	}
+	if s.o.MaxSends > 0 {
+		if err := s.countSend(ctx, id, to); err != nil {
+			return time.Time{}, err
+		}
 	}
 	n, err := rand.Int(s.o.Rand, s.max)
 	if err != nil {
@@ -200,14 +315,16 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("totp: reading SMS state: %w", err)
 		}
-		ok, err := s.o.Store.CompareAndSwap(ctx, key, v, c.encode(), s.o.TTL)
+		enc := c.encode()
+		ok, err := s.o.Store.CompareAndSwap(ctx, key, v, enc, s.o.TTL)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("totp: writing SMS state: %w", err)
 		}
 		if ok {
-			_, ver, err = s.o.Store.Get(ctx, key)
-			if err != nil {
-				ver = 0
+			// The version of our write, to withdraw it if sending fails;
+			// not that of a code another Send stored since (salts differ).
+			if raw, v, err := s.o.Store.Get(ctx, key); err == nil && bytes.Equal(raw, enc) {
+				ver = v
 			}
 			break
 		}

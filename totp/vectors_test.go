@@ -98,25 +98,40 @@ func TestRFC4226AppendixD(t *testing.T) {
 	}
 }
 
-// The verifier's own HMAC loop must agree with pquerna/otp's generation.
+// The verifier's own HMAC loop must agree with pquerna/otp's generation:
+// every algorithm and code length, keys shorter than, equal to and longer
+// than the hash blocks (64 and 128 bytes), counters at the 32- and 64-bit
+// edges and random ones. Generators go back to their pool between cases, so
+// a pooled generator keyed with a long key is reused with a short one.
 func TestGeneratorMatchesPquerna(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 300 {
-		secret := make([]byte, 16+r.IntN(200)) // beyond the block sizes too
-		for j := range secret {
-			secret[j] = byte(r.Uint32())
-		}
-		alg := Algorithm(r.IntN(3))
-		digits := 6 + r.IntN(3)
-		counter := r.Uint64() >> r.IntN(64)
-		want, err := GenerateHOTP(secret, counter, digits, alg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g := newGenerator(secret, alg, digits)
-		g.at(counter + 1) // reuse of the keyed HMAC must not leak state
-		if got := fmt.Sprintf("%0*d", digits, g.at(counter)); got != want {
-			t.Fatalf("case %d (%s, %d digits, counter %d): generator %s, pquerna %s", i, alg, digits, counter, got, want)
+	keyLens := []int{16, 20, 32, 63, 64, 65, 100, 127, 128, 129, 200, 300}
+	counters := []uint64{0, 1, 1<<31 - 1, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1 << 40, 1<<63 - 1, 1 << 63, 1<<64 - 1}
+	for range 8 {
+		counters = append(counters, r.Uint64()>>r.IntN(64))
+	}
+	for _, alg := range []Algorithm{SHA1, SHA256, SHA512} {
+		for _, digits := range []int{6, 7, 8} {
+			t.Run(fmt.Sprintf("%s/%d", alg, digits), func(t *testing.T) {
+				for i, n := range keyLens {
+					secret := make([]byte, n)
+					for j := range secret {
+						secret[j] = byte(r.Uint32())
+					}
+					g := newGenerator(secret, alg, digits)
+					for _, counter := range counters {
+						want, err := GenerateHOTP(secret, counter, digits, alg)
+						if err != nil {
+							t.Fatal(err)
+						}
+						g.at(counter ^ 1) // reuse of the keyed HMAC must not leak state
+						if got := fmt.Sprintf("%0*d", digits, g.at(counter)); got != want {
+							t.Fatalf("key %d (%d bytes), counter %d: generator %s, pquerna %s", i, n, counter, got, want)
+						}
+					}
+					g.release()
+				}
+			})
 		}
 	}
 }

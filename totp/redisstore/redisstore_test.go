@@ -46,6 +46,18 @@ func TestRedisStore(t *testing.T) {
 	})
 }
 
+// The concurrent tests with each replica on its own client (its own
+// connection pool) to the same server and key prefix, as separate processes
+// would be.
+func TestRedisSharedByReplicas(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (a, b totp.Store) {
+		rdb1, prefix := client(t)
+		rdb2 := redis.NewClient(&redis.Options{Addr: testenv.RedisAddr(t)})
+		t.Cleanup(func() { rdb2.Close() })
+		return redisstore.New(rdb1, prefix), redisstore.New(rdb2, prefix)
+	})
+}
+
 // Two replicas with their own connections to the same server.
 func TestRedisReplicasOwnConnections(t *testing.T) {
 	rdb1, prefix := client(t)

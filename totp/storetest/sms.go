@@ -65,7 +65,8 @@ func testSMS(t *testing.T, s totp.Store) {
 	ctx := context.Background()
 	clk := NewClock(t0)
 	out := &Outbox{}
-	sms := newSMS(t, s, clk, out, totp.SMSOptions{})
+	// Many codes go to one number here; testSMSSendLimit checks the limit.
+	sms := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: -1})
 	const phone = "+32470000001"
 
 	exp, err := sms.Send(ctx, "login-1", phone)
@@ -84,7 +85,7 @@ func testSMS(t *testing.T, s totp.Store) {
 		t.Fatal("the store holds no challenge, or holds the code in clear")
 	}
 	// A replica sharing store and key checks it, once.
-	res, err := newSMS(t, s, clk, out, totp.SMSOptions{}).Verify(ctx, "login-1", c)
+	res, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: -1}).Verify(ctx, "login-1", c)
 	if err != nil || res.Key != keys.IDSMS {
 		t.Fatalf("Verify = %+v, %v; want key %s", res, err, keys.IDSMS)
 	}
@@ -155,7 +156,7 @@ func testSMS(t *testing.T, s totp.Store) {
 	}
 
 	// Codes are random and of the configured length.
-	sms8 := newSMS(t, s, clk, out, totp.SMSOptions{Digits: 8})
+	sms8 := newSMS(t, s, clk, out, totp.SMSOptions{Digits: 8, MaxSends: -1})
 	seen := map[string]bool{}
 	for i := range 20 {
 		if _, err := sms8.Send(ctx, fmt.Sprintf("len-%d", i), phone); err != nil {
@@ -172,36 +173,170 @@ func testSMS(t *testing.T, s totp.Store) {
 	}
 }
 
-func testSMSConcurrent(t *testing.T, s totp.Store) {
+// testSMSSendLimit: at most MaxSends codes to one number per window, shared
+// by the replicas, whatever the identifiers; failed sends count; the store
+// holds no phone number.
+func testSMSSendLimit(t *testing.T, s totp.Store) {
 	ctx := context.Background()
 	clk := NewClock(t0)
 	out := &Outbox{}
-	replicas := []*totp.SMS{newSMS(t, s, clk, out, totp.SMSOptions{}), newSMS(t, s, clk, out, totp.SMSOptions{})}
-	if _, err := replicas[0].Send(ctx, "race", "+32470000002"); err != nil {
+	a := newSMS(t, s, clk, out, totp.SMSOptions{})
+	b := newSMS(t, s, clk, out, totp.SMSOptions{})
+	const phone, other = "+32470000010", "+32470000011"
+	for i := range 4 {
+		if _, err := []*totp.SMS{a, b}[i%2].Send(ctx, fmt.Sprintf("limit-%d", i), phone); err != nil {
+			t.Fatalf("send %d: %v", i+1, err)
+		}
+	}
+	out.Fail = errors.New("gateway down")
+	if _, err := a.Send(ctx, "limit-4", phone); err == nil || errors.Is(err, totp.ErrSendLimit) {
+		t.Fatalf("fifth send, failing gateway: %v", err)
+	}
+	out.Fail = nil
+	clk.Add(20 * time.Minute)
+	_, err := b.Send(ctx, "limit-5", phone)
+	var le *totp.SendLimitError
+	if !errors.As(err, &le) || le.Sent != 5 || le.Wait != 40*time.Minute || !le.Until.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("sixth send: %v, want a SendLimitError of 5 sends, 40m to wait", err)
+	}
+	if _, err := a.Send(ctx, "limit-6", other); err != nil {
+		t.Fatalf("another number: %v", err)
+	}
+	for _, key := range []string{"sms:limit-0", "sms:limit-3"} {
+		if raw, _, _ := s.Get(ctx, key); raw == nil || bytes.Contains(raw, []byte(phone)) || bytes.Contains(raw, []byte(phone[1:])) {
+			t.Fatalf("%s: absent or holding the number", key)
+		}
+	}
+	clk.Add(40 * time.Minute)
+	if _, err := a.Send(ctx, "limit-7", phone); err != nil {
+		t.Fatalf("send after the window: %v", err)
+	}
+	if _, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: 1, SendWindow: time.Minute}).Send(ctx, "limit-8", "+32470000012"); err != nil {
 		t.Fatal(err)
 	}
-	c := out.Last("+32470000002")
-	const goroutines = 16
-	var accepted, replayed atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range goroutines {
-		wg.Go(func() {
-			<-start
-			_, err := replicas[i%2].Verify(ctx, "race", c)
+	if _, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: 1, SendWindow: time.Minute}).Send(ctx, "limit-9", "+32470000012"); !errors.Is(err, totp.ErrSendLimit) {
+		t.Fatalf("MaxSends 1: %v, want ErrSendLimit", err)
+	}
+}
+
+func smsPair(t *testing.T, newPair func(t *testing.T) (a, b totp.Store), clk *Clock, out *Outbox, o totp.SMSOptions) []*totp.SMS {
+	sa, sb := newPair(t)
+	return []*totp.SMS{newSMS(t, sa, clk, out, o), newSMS(t, sb, clk, out, o)}
+}
+
+// testSMSConcurrent sends the right code to both replicas at once: it is
+// accepted once.
+func testSMSConcurrent(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	out := &Outbox{}
+	replicas := smsPair(t, newPair, clk, out, totp.SMSOptions{MaxSends: -1})
+	const rounds, goroutines = 20, 16
+	for round := range rounds {
+		id := fmt.Sprintf("race-%d", round)
+		if _, err := replicas[round%2].Send(ctx, id, "+32470000002"); err != nil {
+			t.Fatal(err)
+		}
+		c := out.Last("+32470000002")
+		var accepted, replayed atomic.Int32
+		errs := make(chan error, goroutines)
+		race(goroutines, func(i int) {
+			_, err := replicas[i%2].Verify(ctx, id, c)
 			switch {
 			case err == nil:
 				accepted.Add(1)
 			case errors.Is(err, totp.ErrReplayed):
 				replayed.Add(1)
 			default:
-				t.Errorf("unexpected error %v", err)
+				errs <- err
 			}
 		})
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: unexpected error %v", round, err)
+		}
+		if accepted.Load() != 1 || replayed.Load() != goroutines-1 {
+			t.Fatalf("round %d: %d accepted, %d replayed; want 1 and %d", round, accepted.Load(), replayed.Load(), goroutines-1)
+		}
 	}
-	close(start)
-	wg.Wait()
-	if accepted.Load() != 1 || replayed.Load() != goroutines-1 {
-		t.Fatalf("%d accepted, %d replayed; want 1 and %d", accepted.Load(), replayed.Load(), goroutines-1)
+}
+
+// testSMSConcurrentGuesses sends many wrong codes at once: exactly
+// MaxAttempts are judged, and afterwards even the right code is refused.
+func testSMSConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	out := &Outbox{}
+	replicas := smsPair(t, newPair, clk, out, totp.SMSOptions{MaxSends: -1})
+	const rounds, goroutines, attempts = 10, 24, 3
+	for round := range rounds {
+		id := fmt.Sprintf("guess-%d", round)
+		if _, err := replicas[round%2].Send(ctx, id, "+32470000004"); err != nil {
+			t.Fatal(err)
+		}
+		c := out.Last("+32470000004")
+		var judged, last, refused atomic.Int32
+		errs := make(chan error, goroutines)
+		race(goroutines, func(i int) {
+			guess := fmt.Sprintf("%06d", i)
+			if guess == c {
+				guess = fmt.Sprintf("%06d", goroutines)
+			}
+			_, err := replicas[i%2].Verify(ctx, id, guess)
+			switch {
+			case errors.Is(err, totp.ErrInvalidCode) && errors.Is(err, totp.ErrTooManyAttempts):
+				last.Add(1)
+				judged.Add(1)
+			case errors.Is(err, totp.ErrInvalidCode):
+				judged.Add(1)
+			case errors.Is(err, totp.ErrTooManyAttempts):
+				refused.Add(1)
+			default:
+				errs <- fmt.Errorf("guess %d: %v", i, err)
+			}
+		})
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: unexpected result %v", round, err)
+		}
+		if judged.Load() != attempts || last.Load() != 1 || refused.Load() != goroutines-attempts {
+			t.Fatalf("round %d: %d judged (%d last), %d refused; want %d (1), %d", round, judged.Load(), last.Load(), refused.Load(), attempts, goroutines-attempts)
+		}
+		if _, err := replicas[round%2].Verify(ctx, id, c); !errors.Is(err, totp.ErrTooManyAttempts) {
+			t.Fatalf("round %d: right code after the attempts: %v", round, err)
+		}
+	}
+}
+
+// testSMSConcurrentSends asks both replicas for many codes to one number at
+// once: exactly MaxSends are sent.
+func testSMSConcurrentSends(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	out := &Outbox{}
+	const rounds, goroutines, maxSends = 5, 16, 3
+	replicas := smsPair(t, newPair, clk, out, totp.SMSOptions{MaxSends: maxSends})
+	for round := range rounds {
+		phone := fmt.Sprintf("+3247100000%d", round)
+		var sent, limited atomic.Int32
+		errs := make(chan error, goroutines)
+		race(goroutines, func(i int) {
+			_, err := replicas[i%2].Send(ctx, fmt.Sprintf("sends-%d-%d", round, i), phone)
+			switch {
+			case err == nil:
+				sent.Add(1)
+			case errors.Is(err, totp.ErrSendLimit):
+				limited.Add(1)
+			default:
+				errs <- err
+			}
+		})
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: unexpected error %v", round, err)
+		}
+		if sent.Load() != maxSends || limited.Load() != goroutines-maxSends {
+			t.Fatalf("round %d: %d sent, %d refused; want %d and %d", round, sent.Load(), limited.Load(), maxSends, goroutines-maxSends)
+		}
 	}
 }

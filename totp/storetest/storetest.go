@@ -45,15 +45,47 @@ func (c *Clock) Add(d time.Duration) {
 // Run runs the store contract and the verifier behaviour against stores
 // made by newStore. Each call of newStore must return a store whose keys do
 // not collide with the other calls' (a fresh store or a fresh key prefix).
+// The concurrent tests give the same store to both replicas; RunShared
+// gives them stores of their own on one backend.
 func Run(t *testing.T, newStore func(t *testing.T) totp.Store) {
 	t.Run("Contract", func(t *testing.T) { testContract(t, newStore(t)) })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, newStore(t)) })
 	t.Run("Throttling", func(t *testing.T) { testThrottling(t, newStore(t)) })
 	t.Run("Drift", func(t *testing.T) { testDrift(t, newStore(t)) })
 	t.Run("Resync", func(t *testing.T) { testResync(t, newStore(t)) })
-	t.Run("ConcurrentReplicas", func(t *testing.T) { testConcurrent(t, newStore(t)) })
 	t.Run("SMS", func(t *testing.T) { testSMS(t, newStore(t)) })
-	t.Run("SMSConcurrent", func(t *testing.T) { testSMSConcurrent(t, newStore(t)) })
+	t.Run("SMSSendLimit", func(t *testing.T) { testSMSSendLimit(t, newStore(t)) })
+	RunShared(t, func(t *testing.T) (a, b totp.Store) { s := newStore(t); return s, s })
+}
+
+// RunShared runs the concurrent tests: two replicas, each on its own store
+// from newPair, which must share one backend (for Redis, two clients with
+// the same key prefix), receive the same requests at the same moment from
+// many goroutines, released together.
+func RunShared(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	t.Run("ConcurrentReplicas", func(t *testing.T) { testConcurrent(t, newPair) })
+	t.Run("ConcurrentGuesses", func(t *testing.T) { testConcurrentGuesses(t, newPair) })
+	t.Run("SMSConcurrent", func(t *testing.T) { testSMSConcurrent(t, newPair) })
+	t.Run("SMSConcurrentGuesses", func(t *testing.T) { testSMSConcurrentGuesses(t, newPair) })
+	t.Run("SMSConcurrentSends", func(t *testing.T) { testSMSConcurrentSends(t, newPair) })
+}
+
+// race runs f(i) for i in [0, n) on n goroutines released at once.
+func race(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	var ready sync.WaitGroup
+	ready.Add(n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			ready.Done()
+			<-start
+			f(i)
+		})
+	}
+	ready.Wait()
+	close(start)
+	wg.Wait()
 }
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -307,42 +339,89 @@ func testResync(t *testing.T, s totp.Store) {
 	}
 }
 
-// testConcurrent sends the same code to two verifiers sharing the store from
-// many goroutines at once: exactly one acceptance, the rest replays.
-func testConcurrent(t *testing.T, s totp.Store) {
+// testConcurrent sends the same code to two verifiers on the shared store
+// from many goroutines at once: exactly one acceptance, the rest replays.
+func testConcurrent(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
 	ctx := context.Background()
 	clk := NewClock(t0)
-	replicas := []*totp.Verifier{verifier(t, s, clk, totp.Options{}), verifier(t, s, clk, totp.Options{})}
-	const rounds, goroutines = 5, 16
+	sa, sb := newPair(t)
+	replicas := []*totp.Verifier{verifier(t, sa, clk, totp.Options{}), verifier(t, sb, clk, totp.Options{})}
+	const rounds, goroutines = 50, 16
 	for round := range rounds {
 		cred := totp.Credential{ID: fmt.Sprintf("race-%d", round), Secret: secret}
 		c := code(t, clk.Now())
 		var accepted, replayed atomic.Int32
-		var wg sync.WaitGroup
-		start := make(chan struct{})
 		errs := make(chan error, goroutines)
-		for i := range goroutines {
-			wg.Go(func() {
-				<-start
-				_, err := replicas[i%2].Verify(ctx, cred, c)
-				switch {
-				case err == nil:
-					accepted.Add(1)
-				case errors.Is(err, totp.ErrReplayed):
-					replayed.Add(1)
-				default:
-					errs <- err
-				}
-			})
-		}
-		close(start)
-		wg.Wait()
+		race(goroutines, func(i int) {
+			_, err := replicas[i%2].Verify(ctx, cred, c)
+			switch {
+			case err == nil:
+				accepted.Add(1)
+			case errors.Is(err, totp.ErrReplayed):
+				replayed.Add(1)
+			default:
+				errs <- err
+			}
+		})
 		close(errs)
 		for err := range errs {
 			t.Errorf("round %d: unexpected error %v", round, err)
 		}
 		if accepted.Load() != 1 || replayed.Load() != goroutines-1 {
 			t.Fatalf("round %d: %d accepted, %d replayed; want 1 and %d", round, accepted.Load(), replayed.Load(), goroutines-1)
+		}
+	}
+}
+
+// testConcurrentGuesses sends many different wrong codes at once through
+// both replicas: exactly MaxFailures of them are judged (the last one sets
+// the lock), all the others are refused by the lock without being judged,
+// and the right code is refused too until the lock ends.
+func testConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	sa, sb := newPair(t)
+	o := totp.Options{MaxFailures: 4, LockDelay: time.Minute}
+	replicas := []*totp.Verifier{verifier(t, sa, clk, o), verifier(t, sb, clk, o)}
+	valid := map[string]bool{}
+	for d := -1; d <= 1; d++ {
+		valid[code(t, t0.Add(time.Duration(d)*30*time.Second))] = true
+	}
+	const rounds, goroutines = 10, 24
+	for round := range rounds {
+		cred := totp.Credential{ID: fmt.Sprintf("guess-%d", round), Secret: secret}
+		guesses := make([]string, 0, goroutines)
+		for n := round * 1000; len(guesses) < goroutines; n++ {
+			if g := fmt.Sprintf("%06d", n); !valid[g] {
+				guesses = append(guesses, g)
+			}
+		}
+		var judged, locking, throttled atomic.Int32
+		errs := make(chan error, goroutines)
+		race(goroutines, func(i int) {
+			_, err := replicas[i%2].Verify(ctx, cred, guesses[i])
+			switch {
+			case errors.Is(err, totp.ErrInvalidCode) && errors.Is(err, totp.ErrThrottled):
+				locking.Add(1)
+				judged.Add(1)
+			case errors.Is(err, totp.ErrInvalidCode):
+				judged.Add(1)
+			case errors.Is(err, totp.ErrThrottled):
+				throttled.Add(1)
+			default:
+				errs <- fmt.Errorf("guess %d: %v", i, err)
+			}
+		})
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: unexpected result %v", round, err)
+		}
+		if judged.Load() != int32(o.MaxFailures) || locking.Load() != 1 || throttled.Load() != goroutines-int32(o.MaxFailures) {
+			t.Fatalf("round %d: %d guesses judged (%d locking), %d refused by the lock; want %d (1), %d",
+				round, judged.Load(), locking.Load(), throttled.Load(), o.MaxFailures, goroutines-o.MaxFailures)
+		}
+		if _, err := replicas[round%2].Verify(ctx, cred, code(t, t0)); !errors.Is(err, totp.ErrThrottled) {
+			t.Fatalf("round %d: right code during the lock: %v, want ErrThrottled", round, err)
 		}
 	}
 }

@@ -1,0 +1,100 @@
+package eid_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/csam-go/csam/eid"
+)
+
+// TestResignedCards covers the signature variants of the notes and the
+// applet 1.7 addendum: an RSA card whose photo hash is SHA-1 but whose
+// files were re-signed with SHA-256, and a re-keyed 1.7 card (SHA-256 photo
+// hash) whose RRN key is EC, with ECDSA SHA-384 signatures in zero-padded
+// files.
+func TestResignedCards(t *testing.T) {
+	photo := []byte{0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 0xFF, 0xD9}
+	h1, h256 := sha1.Sum(photo), sha256.Sum256(photo)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name       string
+		photoHash  []byte
+		key        crypto.Signer
+		wantDetail string
+	}{
+		{"RSA re-signed with SHA-256", h1[:], rsaKey, "RSA PKCS#1 v1.5 SHA-256"},
+		{"re-keyed 1.7 with an EC RRN key", h256[:], ecKey, "ECDSA SHA-384"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl := template("Test RRN", false, x509.KeyUsageDigitalSignature)
+			rrn := makeCert(t, tmpl, tmpl, tc.key.Public(), tc.key)
+			id := identityFile(eid.TLV{Tag: 0x01, Value: []byte("591234567890")},
+				eid.TLV{Tag: 0x06, Value: []byte("85073003328")}, eid.TLV{Tag: 0x11, Value: tc.photoHash})
+			addr := identityFile(eid.TLV{Tag: 0x01, Value: []byte("Rue Haute 1")}, eid.TLV{Tag: 0x02, Value: []byte("1000")})
+			sign := func(data []byte) []byte {
+				var sig []byte
+				var err error
+				switch k := tc.key.(type) {
+				case *rsa.PrivateKey:
+					h := sha256.Sum256(data)
+					sig, err = rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, h[:])
+				case *ecdsa.PrivateKey:
+					h := sha512.Sum384(data)
+					sig, err = ecdsa.SignASN1(rand.Reader, k, h[:])
+					sig = pad(sig, 120-len(sig))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sig
+			}
+			idSig := sign(id)
+			files := map[eid.FileID][]byte{
+				eid.FileIdentity: id, eid.FileIdentitySignature: idSig, eid.FilePhoto: photo,
+				eid.FileAddress: pad(addr, 60), eid.FileAddressSignature: sign(append(append([]byte(nil), addr...), idSig...)),
+				eid.FileRRNCert: pad(rrn.Raw, 1100),
+			}
+			dir := t.TempDir()
+			for fid, b := range files {
+				if err := os.WriteFile(filepath.Join(dir, fid.String()), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := eid.OpenDump(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := eid.Verify(context.Background(), d, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []eid.Check{in.Photo, in.IdentitySignature, in.AddressSignature} {
+				if !c.OK() {
+					t.Errorf("%v", c)
+				}
+			}
+			if in.IdentitySignature.Detail != tc.wantDetail || in.AddressSignature.Detail != tc.wantDetail {
+				t.Errorf("details %q, %q; want %q", in.IdentitySignature.Detail, in.AddressSignature.Detail, tc.wantDetail)
+			}
+		})
+	}
+}
