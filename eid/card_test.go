@@ -248,6 +248,9 @@ func (s *scripted) Transmit(_ context.Context, apdu []byte) ([]byte, error) {
 	return r, nil
 }
 
+// TestStatusWords maps every status word of the status tables of the
+// applet 1.8 reference manual (Tables 20, 23, 29, 32, 37, 40, 44, 48) to its
+// sentinel.
 func TestStatusWords(t *testing.T) {
 	cases := []struct {
 		sw   []byte
@@ -256,11 +259,20 @@ func TestStatusWords(t *testing.T) {
 		{[]byte{0x6A, 0x82}, eid.ErrFileNotFound},
 		{[]byte{0x69, 0x82}, eid.ErrSecurityStatus},
 		{[]byte{0x69, 0x83}, eid.ErrPINBlocked},
+		{[]byte{0x63, 0xC2}, eid.ErrWrongPIN},
 		{[]byte{0x69, 0x85}, eid.ErrConditionsOfUse},
+		{[]byte{0x69, 0x86}, eid.ErrConditionsOfUse},
 		{[]byte{0x67, 0x00}, eid.ErrWrongLength},
 		{[]byte{0x6A, 0x86}, eid.ErrWrongParameters},
+		{[]byte{0x6A, 0x87}, eid.ErrWrongParameters},
+		{[]byte{0x6B, 0x00}, eid.ErrWrongParameters},
+		{[]byte{0x6A, 0x80}, eid.ErrIncorrectData},
+		{[]byte{0x6A, 0x88}, eid.ErrReferenceNotFound},
+		{[]byte{0x64, 0x00}, eid.ErrCardFailure},
+		{[]byte{0x65, 0x81}, eid.ErrCardFailure},
 		{[]byte{0x6D, 0x00}, eid.ErrNotSupported},
 		{[]byte{0x6E, 0x00}, eid.ErrNotSupported},
+		{[]byte{0x68, 0x81}, eid.ErrNotSupported},
 		{[]byte{}, eid.ErrEmptyResponse},
 		{[]byte{0x90}, eid.ErrEmptyResponse},
 	}
@@ -311,6 +323,63 @@ func TestT0Handling(t *testing.T) {
 	if !errors.Is(err, eid.ErrBadResponse) {
 		t.Errorf("endless 61xx: %v", err)
 	}
+}
+
+// TestHostileLengths: a card (or reader) that claims a huge file or never
+// ends one is cut off with ErrBadResponse after a bounded number of APDUs,
+// and no data come back.
+func TestHostileLengths(t *testing.T) {
+	ctx := context.Background()
+	full := append(bytes.Repeat([]byte{0x42}, 256), 0x90, 0x00)
+	for _, tc := range []struct {
+		name string
+		file eid.FileID
+		card *countingCard
+	}{
+		// Every READ BINARY answers a full 256-byte chunk.
+		{"endless file", eid.FilePhoto, &countingCard{answer: func([]byte) []byte { return full }}},
+		// A certificate whose DER header claims 65535 bytes.
+		{"certificate claiming 64 KiB", eid.FileRRNCert, &countingCard{answer: func([]byte) []byte {
+			b := append([]byte{0x30, 0x82, 0xFF, 0xFF}, full[4:]...)
+			return b
+		}}},
+		// More data than the Le asked for.
+		{"chunk longer than Le", eid.FilePhoto, &countingCard{answer: func([]byte) []byte {
+			return append(bytes.Repeat([]byte{1}, 300), 0x90, 0x00)
+		}}},
+		// Endless GET RESPONSE after a READ BINARY.
+		{"endless 61xx", eid.FilePhoto, &countingCard{answer: func([]byte) []byte { return []byte{1, 2, 0x61, 0xFF} }}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := eid.New(tc.card, nil).ReadFile(ctx, tc.file)
+			if !errors.Is(err, eid.ErrBadResponse) || b != nil {
+				t.Fatalf("ReadFile: %d bytes, %v; want ErrBadResponse and no data", len(b), err)
+			}
+			if !strings.HasPrefix(err.Error(), "eid: ") {
+				t.Errorf("message %q", err)
+			}
+			// One SELECT and at most 32 KiB / 256 = 128 READ BINARY, or
+			// 64 GET RESPONSE rounds.
+			if tc.card.n > 1+128+1 {
+				t.Errorf("%d APDUs sent", tc.card.n)
+			}
+		})
+	}
+}
+
+// countingCard answers SELECT with 9000 and every other command with
+// answer, counting the APDUs.
+type countingCard struct {
+	n      int
+	answer func(apdu []byte) []byte
+}
+
+func (c *countingCard) Transmit(_ context.Context, apdu []byte) ([]byte, error) {
+	c.n++
+	if apdu[1] == 0xA4 {
+		return []byte{0x90, 0x00}, nil
+	}
+	return c.answer(apdu), nil
 }
 
 type endless61 struct{}
@@ -589,5 +658,44 @@ func TestPromptMayAskTheCard(t *testing.T) {
 		if shown != 3 {
 			t.Errorf("%v: prompt saw %d tries left", role, shown)
 		}
+	}
+}
+
+// TestPromptPINZeroed: the PIN the prompt returns is overwritten once the
+// card has seen it, whether it was right or wrong, while a PIN passed to
+// VerifyPIN stays the caller's.
+func TestPromptPINZeroed(t *testing.T) {
+	ctx := context.Background()
+	fc := newFakeCard(t, true)
+	card := eid.New(fc, nil)
+	var given [][]byte
+	auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
+		pin := []byte("1234")
+		given = append(given, pin)
+		return pin, nil
+	}}
+	key, err := card.PrivateKey(ctx, eid.SigningKey, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha512.Sum384([]byte("x"))
+	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); err != nil {
+		t.Fatal(err)
+	}
+	fc.pin = []byte("5678")
+	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); !errors.Is(err, eid.ErrWrongPIN) {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	if len(given) != 2 {
+		t.Fatalf("%d prompts, want 2", len(given))
+	}
+	for i, pin := range given {
+		if !bytes.Equal(pin, make([]byte, 4)) {
+			t.Errorf("PIN %d not zeroed after use: %q", i, pin)
+		}
+	}
+	mine := []byte("5678")
+	if err := card.VerifyPIN(ctx, mine); err != nil || string(mine) != "5678" {
+		t.Errorf("VerifyPIN: %v, caller's PIN now %q", err, mine)
 	}
 }

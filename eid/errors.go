@@ -22,7 +22,8 @@ var (
 	// ErrWrongLength: 6700, or 6Cxx that could not be resolved.
 	ErrWrongLength = errors.New("eid: wrong length")
 	// ErrConditionsOfUse: 6985, conditions of use not satisfied (file not
-	// activated, security environment not set, algorithm locked).
+	// activated, security environment not set, algorithm locked), or 6986,
+	// command not allowed (no current EF).
 	ErrConditionsOfUse = errors.New("eid: conditions of use not satisfied")
 	// ErrWrongParameters: 6A86 or 6B00 (wrong P1-P2; on READ BINARY an
 	// offset beyond the end of the file).
@@ -34,6 +35,10 @@ var (
 	// ErrNotSupported: 6D00, 6E00 or 6881 (instruction or class not
 	// supported in the current state).
 	ErrNotSupported = errors.New("eid: command not supported")
+	// ErrCardFailure: 6400 (no precise diagnostic) or 6581 (EEPROM
+	// corrupted; the card then stays mute for a while), applet 1.8
+	// reference manual status tables (e.g. Table 23).
+	ErrCardFailure = errors.New("eid: card failure")
 	// ErrEmptyResponse: the transport returned fewer than two bytes. A
 	// reader was seen to return success with an empty response when the
 	// card went away; this package never takes that for data.
@@ -87,8 +92,10 @@ func (e *StatusError) sentinel() error {
 		return ErrWrongPIN
 	case e.SW == 0x6700 || e.SW>>8 == 0x6C:
 		return ErrWrongLength
-	case e.SW == 0x6985:
+	case e.SW == 0x6985 || e.SW == 0x6986:
 		return ErrConditionsOfUse
+	case e.SW == 0x6400 || e.SW == 0x6581:
+		return ErrCardFailure
 	case e.SW == 0x6A86 || e.SW == 0x6B00 || e.SW == 0x6A87:
 		return ErrWrongParameters
 	case e.SW == 0x6A80:

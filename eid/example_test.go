@@ -2,7 +2,11 @@ package eid_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/sha512"
 	"crypto/x509"
+	"errors"
 	"fmt"
 
 	"github.com/csam-go/csam/eid"
@@ -104,4 +108,45 @@ func Example_readAndVerify() {
 	// internal authenticate: passed
 	// RRN certificate: passed
 	// root: passed
+}
+
+// The card's signing (non-repudiation) key as a crypto.Signer: the PIN is
+// asked through the prompt for every signature and verified right before
+// it; a wrong PIN comes back with the tries left and is never retried.
+func ExamplePrivateKey_SignContext() {
+	ctx := context.Background()
+	vc, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("example"), PIN: "1234"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	card := eid.New(vc, nil)
+	pin := "1234"
+	key, err := card.PrivateKey(ctx, eid.SigningKey, eid.KeyAuth{
+		PINPrompt: func(ctx context.Context, role eid.KeyRole) ([]byte, error) {
+			fmt.Println("PIN asked for the", role, "key")
+			return []byte(pin), nil // zeroed by the package after use
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	digest := sha512.Sum384([]byte("contract"))
+	sig, err := key.SignContext(ctx, digest[:], crypto.SHA384)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("signature verifies:", ecdsa.VerifyASN1(key.Public().(*ecdsa.PublicKey), digest[:], sig))
+
+	pin = "9999"
+	_, err = key.SignContext(ctx, digest[:], crypto.SHA384)
+	var pe *eid.PINError
+	fmt.Println(errors.As(err, &pe), pe.TriesLeft, errors.Is(err, eid.ErrWrongPIN))
+	// Output:
+	// PIN asked for the signing key
+	// signature verifies: true
+	// PIN asked for the signing key
+	// true 2 true
 }

@@ -92,6 +92,9 @@ func TestParseBirthDate(t *testing.T) {
 		{"11 NOV 1918", "1918-11-11", false},   // all
 		{"25 DEC 2000", "2000-12-25", false},   // French, Dutch
 		{"25.DEZ.2000", "2000-12-25", false},   // German
+		{"01 MÄR 2001", "2001-03-01", false},   // German, with spaces
+		{"01 Mär 2001", "2001-03-01", false},   // German, mixed case
+		{"14.FEB.1985", "1985-02-14", false},   // German, dotted
 		{"01  JAN  1971", "1971-01-01", false}, // runs of spaces
 		{"1971", "1971", false},                // year only
 		{"    1971", "1971", false},            // year only, padded
@@ -126,6 +129,9 @@ func TestNationalNumber(t *testing.T) {
 		{"71717100052", true, false},  // white-cane specimen
 		{"85073003328", true, false},  // 97 - 850730033 mod 97 = 28
 		{"00012556777", true, true},   // born 2000: 97 - 2000125567 mod 97 = 77
+		{"01071512410", true, true},   // born 2001: 97 - 2010715124 mod 97 = 10
+		{"01071512478", true, false},  // the same digits born 1901: 97 - 010715124 mod 97 = 78
+		{"17123100124", true, true},   // born 2017: 97 - 2171231001 mod 97 = 24
 		{"00012556701", false, false}, // wrong check digits
 		{"71715100071", false, false},
 		{"7171510007", false, false},

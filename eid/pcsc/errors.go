@@ -32,9 +32,10 @@ var (
 	ErrCardReset = errors.New("eid/pcsc: card reset by another program")
 	// ErrSharingViolation: another program holds the card exclusively.
 	ErrSharingViolation = errors.New("eid/pcsc: card in exclusive use by another program")
-	// ErrNoResponse: the card returned less than a status word. pcsc-lite
-	// was seen to report success with an empty response when the card went
-	// away during the exchange.
+	// ErrNoResponse: a card still in the reader returned less than a
+	// status word. (pcsc-lite reports an exchange that lost the card as an
+	// empty success; Transmit then finds the card gone and returns
+	// ErrCardRemoved instead.)
 	ErrNoResponse = errors.New("eid/pcsc: empty response from the card")
 	// ErrNoCgo: the module was built without cgo, so there is no PC/SC.
 	ErrNoCgo = errors.New("eid/pcsc: built without cgo: PC/SC needs cgo and libpcsclite")

@@ -202,9 +202,10 @@ func (c *Context) Connect(reader string) (*Card, error) {
 }
 
 // Transmit sends one APDU and returns the response (data and SW1 SW2),
-// without T=0 processing (61xx and 6Cxx come back to the caller). A
-// response shorter than two bytes is an error (ErrNoResponse); a card
-// pulled out gives ErrCardRemoved. ctx is checked before sending: a PC/SC
+// without T=0 processing (61xx and 6Cxx come back to the caller). A card
+// pulled out gives ErrCardRemoved, also when pcsc-lite reports the failed
+// exchange as an empty success; a response shorter than two bytes from a
+// card still present is ErrNoResponse. ctx is checked before sending: a PC/SC
 // exchange cannot be interrupted.
 func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
@@ -220,9 +221,42 @@ func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 		return nil, wrap("transmit", err)
 	}
 	if len(r) < 2 {
-		return nil, &Error{Op: "transmit", Err: ErrNoResponse}
+		return nil, c.noResponse(ctx)
 	}
 	return r, nil
+}
+
+// removedChecks and removedWait bound how long an empty response waits for
+// pcscd to notice a removal: it learns of it by polling the reader driver
+// (every 400 ms in pcsc-lite), so up to about half a second after the
+// exchange failed. A card still present after 1.5 s answered nothing.
+const (
+	removedChecks = 60
+	removedWait   = 25 * time.Millisecond
+)
+
+// noResponse names an empty response. pcsc-lite was seen to report success
+// with no bytes when the card was pulled out during the exchange: when the
+// card's status then says it is gone, the error is ErrCardRemoved (with the
+// PC/SC code of the status query), otherwise (or when ctx is done first)
+// ErrNoResponse.
+func (c *Card) noResponse(ctx context.Context) error {
+	for i := 0; i < removedChecks; i++ {
+		st, err := c.card.Status()
+		if err != nil {
+			if s := sentinel(code(err)); s == ErrCardRemoved || s == ErrNoCard {
+				return &Error{Op: "transmit", Code: code(err), Err: ErrCardRemoved}
+			}
+			break
+		}
+		if st.State&scard.Present == 0 || st.State&scard.Absent != 0 {
+			return &Error{Op: "transmit", Err: ErrCardRemoved}
+		}
+		if sleep(ctx, removedWait) != nil {
+			break
+		}
+	}
+	return &Error{Op: "transmit", Err: ErrNoResponse}
 }
 
 // ATR returns the card's answer to reset as read when connecting.

@@ -328,8 +328,11 @@ func TestRemovedMidRead(t *testing.T) {
 			if files != nil {
 				t.Error("partial data returned with the error")
 			}
-			if !errors.Is(err, pcsc.ErrCardRemoved) && !errors.Is(err, pcsc.ErrNoResponse) {
-				t.Errorf("error %v: want ErrCardRemoved or ErrNoResponse", err)
+			// pcsc-lite answers the exchange that lost the card with an
+			// empty success; the transport asks the card status and says
+			// the card was removed.
+			if !errors.Is(err, pcsc.ErrCardRemoved) || errors.Is(err, pcsc.ErrNoResponse) {
+				t.Errorf("error %v: want ErrCardRemoved", err)
 			}
 			if n != after {
 				t.Errorf("failed at APDU %d, want %d", n, after)

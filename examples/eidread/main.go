@@ -14,7 +14,14 @@
 //
 // -verify makes the exit status reflect the integrity checks (photo hash,
 // identity and address signatures, basic key and INTERNAL AUTHENTICATE on
-// applet 1.8, RRN certificate and card root against the roots of -roots).
+// applet 1.8, RRN certificate and card root against the roots of -roots)
+// and validates the authentication and signing certificates with x509check
+// (-offline: without fetching OCSP or CRLs).
+//
+// -json prints one object: identity, address, card, integrity, and
+// certificates by role (authentication, signing, ca, root, rrn: file,
+// subject, serial, validity; with -verify a validation with status "valid",
+// "invalid" or "skipped", the chain and the errors).
 //
 // Exit status: 0 read (and, with -verify, intact), 1 an integrity check
 // failed, 2 bad usage, 3 no card could be read.
@@ -23,6 +30,7 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -33,6 +41,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/x509check"
@@ -139,10 +148,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	var vals []validation
+	if cfg.verify {
+		vals = validateCertificates(ctx, c, in, roots, cfg, stderr)
+	}
 	if cfg.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(toJSON(c, in)); err != nil {
+		if err := enc.Encode(toJSON(c, in, vals)); err != nil {
 			fmt.Fprintln(stderr, "eidread:", err)
 			return exitUsage
 		}
@@ -150,13 +163,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printText(stdout, c, in)
 	}
 	if cfg.verify {
-		certsOK := validateCertificates(ctx, c, in, roots, cfg, stderr)
 		if !in.OK() {
 			fmt.Fprintln(stderr, "eidread: integrity check failed:", strings.ReplaceAll(in.Err().Error(), "\n", "; "))
 			return exitIntegrity
 		}
-		if !certsOK {
-			return exitIntegrity
+		for _, v := range vals {
+			if !v.valid {
+				return exitIntegrity
+			}
 		}
 	}
 	return exitOK
@@ -171,11 +185,24 @@ func belgianPins() []string {
 	return pins
 }
 
+// validation is the outcome of validating one card certificate with
+// x509check (-verify).
+type validation struct {
+	role   string // "authentication" or "signing"
+	valid  bool
+	chain  []string // subjects, leaf first, up to the trust anchor
+	errors []string
+	// revocation is x509check's revocation status, or "not-checked" with
+	// -offline.
+	revocation string
+}
+
 // validateCertificates validates the authentication and signing
 // certificates with x509check, up to the card's root when it is trusted
 // (pinned Belgian root or -roots) and the -roots certificates. It reports
-// on stderr and returns false when a certificate is not valid.
-func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrity, roots []*x509.Certificate, cfg config, stderr io.Writer) bool {
+// each on stderr and returns the outcomes; a certificate that is not valid
+// has valid false.
+func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrity, roots []*x509.Certificate, cfg config, stderr io.Writer) []validation {
 	pool := x509.NewCertPool()
 	anchors := 0
 	for _, r := range roots {
@@ -186,20 +213,23 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 		pool.AddCert(c.Certificates.Root)
 		anchors++
 	}
-	if anchors == 0 {
-		fmt.Fprintln(stderr, "eidread: certificates not validated: the card's root is not a trusted root")
-		return false
-	}
-	ok := true
+	var out []validation
 	for _, cc := range []struct {
-		name  string
+		role  string
 		cert  *x509.Certificate
 		usage x509check.Usage
 	}{
-		{"authentication certificate", c.Certificates.Authentication, x509check.UsageAuthentication},
-		{"signing certificate", c.Certificates.Signing, x509check.UsageSignature},
+		{"authentication", c.Certificates.Authentication, x509check.UsageAuthentication},
+		{"signing", c.Certificates.Signing, x509check.UsageSignature},
 	} {
 		if cc.cert == nil {
+			continue
+		}
+		v := validation{role: cc.role, revocation: "not-checked"}
+		if anchors == 0 {
+			v.errors = []string{"not validated: the card's root is not a trusted root"}
+			fmt.Fprintf(stderr, "eidread: %s certificate %s\n", cc.role, v.errors[0])
+			out = append(out, v)
 			continue
 		}
 		opts := x509check.Options{Roots: pool, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
@@ -215,20 +245,30 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 		res, err := x509check.Validate(ctx, cc.cert, opts, extra...)
 		switch {
 		case err != nil:
-			fmt.Fprintf(stderr, "eidread: %s: %v\n", cc.name, err)
-			ok = false
-		case !res.Valid:
-			fmt.Fprintf(stderr, "eidread: %s not valid: %v\n", cc.name, errors.Join(res.Errors...))
-			ok = false
+			v.errors = []string{err.Error()}
+			fmt.Fprintf(stderr, "eidread: %s certificate: %v\n", cc.role, err)
 		default:
+			v.valid = res.Valid
+			v.chain = res.Subjects()
+			if !cfg.offline {
+				v.revocation = res.Revocation.String()
+			}
+			for _, e := range res.Errors {
+				v.errors = append(v.errors, e.Error())
+			}
+			if !res.Valid {
+				fmt.Fprintf(stderr, "eidread: %s certificate not valid: %v\n", cc.role, errors.Join(res.Errors...))
+				break
+			}
 			note := ""
 			if cfg.offline {
 				note = " (revocation not checked: -offline)"
 			}
-			fmt.Fprintf(stderr, "eidread: %s valid up to %s%s\n", cc.name, res.Chain[len(res.Chain)-1].Subject.CommonName, note)
+			fmt.Fprintf(stderr, "eidread: %s certificate valid up to %s%s\n", cc.role, res.Chain[len(res.Chain)-1].Subject.CommonName, note)
 		}
+		out = append(out, v)
 	}
-	return ok
+	return out
 }
 
 // loadRoots reads PEM certificates.
@@ -265,6 +305,32 @@ type jsonOut struct {
 	Address   jsonAddress   `json:"address"`
 	Card      jsonCard      `json:"card"`
 	Integrity jsonIntegrity `json:"integrity"`
+	// Certificates are the card's certificates by role
+	// ("authentication", "signing", "ca", "root", "rrn"); absent ones are
+	// left out.
+	Certificates map[string]jsonCertificate `json:"certificates"`
+}
+
+// jsonCertificate describes one certificate of the card. Validation is set
+// with -verify: for the authentication and signing certificates the
+// outcome of x509check, for the root and RRN certificates the outcome of
+// the integrity checks "root" and "RRN certificate".
+type jsonCertificate struct {
+	File       string          `json:"file"`
+	Subject    string          `json:"subject"`
+	Serial     string          `json:"serial"` // hexadecimal, whole bytes, as openssl prints it
+	NotBefore  string          `json:"not_before"`
+	NotAfter   string          `json:"not_after"`
+	Validation *jsonValidation `json:"validation,omitempty"`
+}
+
+// jsonValidation is a certificate's validation outcome. Status is "valid",
+// "invalid" or (root and RRN certificates) "skipped".
+type jsonValidation struct {
+	Status     string   `json:"status"`
+	Chain      []string `json:"chain,omitempty"`
+	Revocation string   `json:"revocation,omitempty"`
+	Errors     []string `json:"errors,omitempty"`
 }
 
 type jsonIdentity struct {
@@ -303,7 +369,35 @@ type jsonIntegrity struct {
 	BasicKey          *bool `json:"basic_key,omitempty"`
 }
 
-func toJSON(c *eid.Contents, in *eid.Integrity) jsonOut {
+// certificateJSON describes cert, read from file.
+func certificateJSON(file eid.FileID, cert *x509.Certificate) jsonCertificate {
+	return jsonCertificate{
+		File:      file.String(),
+		Subject:   x509check.SubjectString(cert),
+		Serial:    strings.ToUpper(hex.EncodeToString(cert.SerialNumber.Bytes())),
+		NotBefore: cert.NotBefore.UTC().Format(time.RFC3339),
+		NotAfter:  cert.NotAfter.UTC().Format(time.RFC3339),
+	}
+}
+
+// checkJSON turns an integrity check on a certificate into a validation.
+func checkJSON(ch eid.Check) *jsonValidation {
+	v := &jsonValidation{}
+	switch ch.Status {
+	case eid.CheckPassed:
+		v.Status = "valid"
+	case eid.CheckFailed:
+		v.Status = "invalid"
+	default:
+		v.Status = "skipped"
+	}
+	if ch.Err != nil {
+		v.Errors = []string{ch.Err.Error()}
+	}
+	return v
+}
+
+func toJSON(c *eid.Contents, in *eid.Integrity, vals []validation) jsonOut {
 	id := c.Identity
 	out := jsonOut{
 		Identity: jsonIdentity{
@@ -332,6 +426,37 @@ func toJSON(c *eid.Contents, in *eid.Integrity) jsonOut {
 	}
 	if c.CardData != nil {
 		out.Card = jsonCard{AppletVersion: c.CardData.AppletVersionString(), Serial: c.CardData.SerialString()}
+	}
+	out.Certificates = map[string]jsonCertificate{}
+	for _, cc := range []struct {
+		role  string
+		file  eid.FileID
+		cert  *x509.Certificate
+		check *eid.Check
+	}{
+		{"authentication", eid.FileAuthCert, c.Certificates.Authentication, nil},
+		{"signing", eid.FileSigningCert, c.Certificates.Signing, nil},
+		{"ca", eid.FileCACert, c.Certificates.CA, nil},
+		{"root", eid.FileRootCert, c.Certificates.Root, &in.Root},
+		{"rrn", eid.FileRRNCert, c.Certificates.RRN, &in.RRNCertificate},
+	} {
+		if cc.cert == nil {
+			continue
+		}
+		jc := certificateJSON(cc.file, cc.cert)
+		if vals != nil && cc.check != nil {
+			jc.Validation = checkJSON(*cc.check)
+		}
+		for _, v := range vals {
+			if v.role != cc.role {
+				continue
+			}
+			jc.Validation = &jsonValidation{Status: "invalid", Chain: v.chain, Revocation: v.revocation, Errors: v.errors}
+			if v.valid {
+				jc.Validation.Status = "valid"
+			}
+		}
+		out.Certificates[cc.role] = jc
 	}
 	if in.BasicKey.Status != eid.CheckSkipped {
 		// The basic key is intact when its hash matches and, on a card, the

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,31 @@ func TestJSONFromDump(t *testing.T) {
 		"card":      {"applet_version": "", "serial": ""},
 		"integrity": {"photo": true, "identity_signature": true, "address_signature": true},
 	}
+	// The certificates by role, from the specimen's files (common names and
+	// serials as openssl x509 prints them); no validation without -verify.
+	wantCerts := map[string]struct{ file, subject, serial string }{
+		"authentication": {"5038", "Alice SPECIMEN (Authentication)", "01000000000122C0614DFB0000CEC003"},
+		"signing":        {"5039", "Alice SPECIMEN (Signature)", ""},
+		"ca":             {"503A", "eID test Citizen CA", "0100000000011FAE78D8370000CEC001"},
+		"root":           {"503B", "eID test Root CA", ""},
+		"rrn":            {"503C", "test RRN", "0100000000011FAE78E6630000CEC002"},
+	}
+	certs := got["certificates"]
+	if len(certs) != len(wantCerts) {
+		t.Errorf("certificates %v, want %d", certs, len(wantCerts))
+	}
+	for role, w := range wantCerts {
+		c, _ := certs[role].(map[string]any)
+		if c["file"] != w.file || !strings.Contains(fmt.Sprint(c["subject"]), "CN="+w.subject) {
+			t.Errorf("certificates.%s = %v, want file %s subject CN=%s", role, c, w.file, w.subject)
+		}
+		if w.serial != "" && c["serial"] != w.serial {
+			t.Errorf("certificates.%s.serial = %v, want %s", role, c["serial"], w.serial)
+		}
+		if _, has := c["validation"]; has {
+			t.Errorf("certificates.%s has a validation without -verify", role)
+		}
+	}
 	for section, fields := range want {
 		if len(got[section]) != len(fields) {
 			t.Errorf("%s has fields %v, want exactly %v", section, got[section], fields)
@@ -93,7 +119,7 @@ func TestJSONFromDump(t *testing.T) {
 			}
 		}
 	}
-	if len(got) != 4 {
+	if len(got) != 5 {
 		t.Errorf("top-level keys: %v", got)
 	}
 	b, err := os.ReadFile(photo)
@@ -189,12 +215,29 @@ func TestVirtualCardDump(t *testing.T) {
 				t.Errorf("certificate validation: %s", stderr)
 			}
 			var got struct {
-				Card      map[string]string
-				Integrity map[string]bool
-				Identity  map[string]string
+				Card         map[string]string
+				Integrity    map[string]bool
+				Identity     map[string]string
+				Certificates map[string]jsonCertificate
 			}
 			if err := json.Unmarshal([]byte(out), &got); err != nil {
 				t.Fatal(err)
+			}
+			// -verify puts each certificate's validation in the JSON.
+			for _, role := range []string{"authentication", "signing", "root", "rrn"} {
+				v := got.Certificates[role].Validation
+				if v == nil || v.Status != "valid" || len(v.Errors) != 0 {
+					t.Errorf("certificates.%s.validation = %+v, want valid", role, v)
+				}
+			}
+			for _, role := range []string{"authentication", "signing"} {
+				v := got.Certificates[role].Validation
+				if v == nil || len(v.Chain) != 3 || v.Revocation != "not-checked" {
+					t.Errorf("certificates.%s.validation = %+v, want a chain of 3, revocation not-checked", role, v)
+				}
+			}
+			if got.Certificates["ca"].Validation != nil || got.Certificates["ca"].File != "503A" {
+				t.Errorf("certificates.ca = %+v", got.Certificates["ca"])
 			}
 			if got.Card["applet_version"] != tc.version || len(got.Card["serial"]) != 32 {
 				t.Errorf("card %v", got.Card)
@@ -209,9 +252,21 @@ func TestVirtualCardDump(t *testing.T) {
 			if len(got.Identity["national_number"]) != 11 {
 				t.Errorf("identity %v", got.Identity)
 			}
-			// The virtual card's test root is not a Belgian root.
-			if code, _, _ := runEidread(t, "-dump", dir, "-verify", "-offline"); code != 1 {
+			// The virtual card's test root is not a Belgian root: the JSON
+			// says why each certificate is not valid.
+			code, out, _ = runEidread(t, "-dump", dir, "-json", "-verify", "-offline")
+			if code != 1 {
 				t.Errorf("test root accepted as Belgian: exit %d", code)
+			}
+			got.Certificates = nil
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			for _, role := range []string{"authentication", "signing", "root"} {
+				v := got.Certificates[role].Validation
+				if v == nil || v.Status != "invalid" || len(v.Errors) == 0 {
+					t.Errorf("certificates.%s.validation = %+v, want invalid with errors", role, v)
+				}
 			}
 		})
 	}

@@ -37,17 +37,10 @@ eid_card_out() {
 	die "the virtual card is still in \"$EID_READER\" after examples/vcard stopped"
 }
 
-# eid_read ARGS...: examples/eidread on the virtual card; until eidread
-# reads through PC/SC, OpenSC's pkcs15-tool stands in.
+# eid_read ARGS...: examples/eidread on the virtual card in the reader.
 eid_read() {
-	local out rc=0
-	out=$("$CSAM_DEMO_DIR/eidread" -reader "$EID_READER" "$@" 2>&1) || rc=$?
-	if [ "$rc" -eq 3 ] && grep -q 'not in this build' <<<"$out"; then
-		log "eidread cannot use PC/SC yet; the certificates as pkcs15-tool reads them instead"
-		pkcs15-tool --reader "$EID_READER" --list-certificates
-		return 0
-	fi
-	printf '%s\n' "$out"
+	local rc=0
+	"$CSAM_DEMO_DIR/eidread" -reader "$EID_READER" "$@" || rc=$?
 	[ "$rc" -eq 0 ] || die "eidread failed with status $rc"
 }
 
