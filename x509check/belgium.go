@@ -91,7 +91,9 @@ func FilterBelgianRoots(certs []*x509.Certificate) ([]*x509.Certificate, error) 
 // DownloadBelgianRoots fetches the Belgian roots from their official
 // addresses with doer (nil: http.DefaultClient) and keeps only those that
 // match their pin. It returns what it could get and an error for each
-// address that failed or served a certificate that matches no pin.
+// address that failed or served a certificate that matches no pin: each
+// wraps ErrFetch (address unreachable, not HTTP 200, or the request could
+// not be made), ErrBadInput (no readable certificate) or ErrPinMismatch.
 func DownloadBelgianRoots(ctx context.Context, doer Doer) ([]*x509.Certificate, error) {
 	if doer == nil {
 		doer = http.DefaultClient
@@ -112,7 +114,7 @@ func DownloadBelgianRoots(ctx context.Context, doer Doer) ([]*x509.Certificate, 
 func downloadRoot(ctx context.Context, doer Doer, r BelgianRoot) (*x509.Certificate, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
 	}
 	resp, err := doer.Do(req)
 	if err != nil {

@@ -98,7 +98,8 @@ func derLen(b []byte) int {
 
 // LoadCertificates reads the certificates of the given files and folders
 // (a folder's regular files, non-recursively, in name order; files that
-// hold no certificate are skipped in folders but fail when named).
+// hold no certificate are skipped in folders but fail when named). The
+// errors wrap ErrBadInput.
 func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
 	for _, p := range paths {

@@ -27,7 +27,8 @@ const (
 )
 
 // ParseUsage parses "any", "auth" (or "authentication") and "sign" (or
-// "signature").
+// "signature"); any other name is an error (not a sentinel: a caller's
+// mistake, reported as such).
 func ParseUsage(s string) (Usage, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "any":
@@ -78,7 +79,8 @@ func (p RevocationPolicy) String() string {
 	return fmt.Sprintf("policy(%d)", uint8(p))
 }
 
-// ParseRevocationPolicy parses a name as String returns it.
+// ParseRevocationPolicy parses a name as String returns it; any other name
+// is an error (not a sentinel, as for ParseUsage).
 func ParseRevocationPolicy(s string) (RevocationPolicy, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	if t == "" {

@@ -96,7 +96,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 		order = []sourceFunc{v.checkCRL}
 	}
 	var all []Source
-	errs := []error{ErrRevocationUnavailable}
+	var errs []error
 	for _, f := range order {
 		st, srcs, err := f(ctx, cert, issuer, at, leaf)
 		all = append(all, srcs...)
@@ -110,7 +110,10 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 		}
 		return st, all, nil
 	}
-	return StatusUndetermined, all, fmt.Errorf("%q: %w", SubjectString(cert), errors.Join(errs...))
+	if len(errs) == 0 {
+		return StatusUndetermined, all, fmt.Errorf("%w: %q", ErrRevocationUnavailable, SubjectString(cert))
+	}
+	return StatusUndetermined, all, fmt.Errorf("%w: %q: %w", ErrRevocationUnavailable, SubjectString(cert), errors.Join(errs...))
 }
 
 func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, _ bool) (Status, []Source, error) {

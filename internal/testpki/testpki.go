@@ -267,7 +267,10 @@ func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 	})
 	// Wait for the listening message: a probe connection would block the
 	// single-threaded responder.
-	deadline := time.Now().Add(10 * time.Second)
+	// The bound is generous: on a loaded CI machine openssl may take
+	// seconds to load its keys; it only stops a test whose responder
+	// cannot start at all.
+	deadline := time.Now().Add(2 * time.Minute)
 	for !strings.Contains(logb.String(), "waiting for OCSP client connections") {
 		if exited.Load() || time.Now().After(deadline) {
 			t.Fatalf("openssl ocsp did not start on port %s:\n%s", port, logb.String())

@@ -72,7 +72,11 @@ func TestFetch(t *testing.T) {
 		if !errors.Is(err, crl.ErrFetch) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("error %v", err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
+		// The handler never answers by itself: the error above already
+		// shows the deadline ended the download. This bound only catches
+		// a timeout that were not applied to the whole download, without
+		// depending on the machine's speed.
+		if d := time.Since(start); d > 2*time.Minute {
 			t.Errorf("took %v", d)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math/big"
+	"math/bits"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -111,14 +112,14 @@ func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
 		return Entry{}, false
 	}
 	var buf [40]byte
-	return ix.LookupBytes(serialBytes(serial, buf[:0]))
+	return ix.entryAt(ix.find(serialBytes(serial, buf[:0]), nil, nil, false))
 }
 
 // LookupBytes is Lookup with the serial given as the content octets of its
 // DER INTEGER encoding (big-endian two's complement, minimal: a positive
 // serial whose top bit is set starts with 0x00).
 func (ix *Index) LookupBytes(serial []byte) (Entry, bool) {
-	return ix.lookup(serial, nil, nil, false)
+	return ix.entryAt(ix.find(serial, nil, nil, false))
 }
 
 // LookupIssuer returns the entry for serial whose certificate issuer is
@@ -129,12 +130,26 @@ func (ix *Index) LookupIssuer(serial *big.Int, crlIssuer, issuer []byte) (Entry,
 		return Entry{}, false
 	}
 	var buf [40]byte
-	return ix.lookup(serialBytes(serial, buf[:0]), crlIssuer, issuer, true)
+	return ix.entryAt(ix.find(serialBytes(serial, buf[:0]), crlIssuer, issuer, true))
 }
 
-func (ix *Index) lookup(serial, crlIssuer, issuer []byte, matchIssuer bool) (Entry, bool) {
-	if ix == nil || len(ix.table) == 0 {
+// entryAt decodes the record at off, if off is not negative. The lookups
+// pass record offsets rather than Entry values (80 bytes) between them: on
+// a lookup whose data is in cache, copying the Entry at every level costs
+// as much as the search.
+func (ix *Index) entryAt(off int) (Entry, bool) {
+	if off < 0 {
 		return Entry{}, false
+	}
+	e, _ := ix.decode(off)
+	return e, true
+}
+
+// find returns the offset of serial's record (the first one in CRL order
+// whose certificate issuer is issuer, when matchIssuer), or -1.
+func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
+	if ix == nil || len(ix.table) == 0 {
+		return -1
 	}
 	h := maphash.Bytes(ix.seed, serial)
 	tag := uint32(h >> 32)
@@ -142,7 +157,7 @@ func (ix *Index) lookup(serial, crlIssuer, issuer []byte, matchIssuer bool) (Ent
 	for i := h & mask; ; i = (i + 1) & mask {
 		slot := ix.table[i]
 		if slot == 0 {
-			return Entry{}, false
+			return -1
 		}
 		if uint32(slot>>32) != tag {
 			continue
@@ -152,9 +167,8 @@ func (ix *Index) lookup(serial, crlIssuer, issuer []byte, matchIssuer bool) (Ent
 		if !bytes.Equal(ix.arena[off+1:off+1+l], serial) {
 			continue
 		}
-		e, _ := ix.decode(off)
 		if matchIssuer {
-			eff := e.CertificateIssuer
+			eff := ix.issuerAt(off)
 			if eff == nil {
 				eff = crlIssuer
 			}
@@ -162,8 +176,24 @@ func (ix *Index) lookup(serial, crlIssuer, issuer []byte, matchIssuer bool) (Ent
 				continue
 			}
 		}
-		return e, true
+		return off
 	}
+}
+
+// issuerAt returns the certificate issuer of the record at off (nil: the
+// CRL issuer).
+func (ix *Index) issuerAt(off int) []byte {
+	a := ix.arena
+	p := off + 1 + int(a[off])
+	flags := a[p+1]
+	if flags&flagIssuer == 0 {
+		return nil
+	}
+	p += 10
+	if flags&flagInvalidity != 0 {
+		p += 8
+	}
+	return ix.issuers[binary.LittleEndian.Uint16(a[p:])]
 }
 
 // decode reads the record at off; it returns the entry and the offset of
@@ -212,12 +242,28 @@ func (ix *Index) All() iter.Seq2[[]byte, Entry] {
 // serialBytes appends the DER INTEGER content octets of n to buf.
 func serialBytes(n *big.Int, buf []byte) []byte {
 	if n.Sign() >= 0 {
+		// The words big-endian after one zero byte, then the last size
+		// bytes of that: the bytes dropped are zeros, and the minimal form
+		// keeps one 0x00 when the top bit is set. Whole words are written
+		// at once (a lookup's cost is otherwise mostly this conversion).
 		size := n.BitLen()/8 + 1
-		if cap(buf) < size {
-			buf = make([]byte, 0, size)
+		words := n.Bits()
+		const w = bits.UintSize / 8
+		full := len(words)*w + 1
+		if cap(buf) < full {
+			buf = make([]byte, 0, full)
 		}
-		buf = buf[:size]
-		return n.FillBytes(buf)
+		buf = buf[:full]
+		buf[0] = 0
+		for k, word := range words {
+			pos := full - (k+1)*w
+			if w == 8 {
+				binary.BigEndian.PutUint64(buf[pos:], uint64(word))
+			} else {
+				binary.BigEndian.PutUint32(buf[pos:], uint32(word))
+			}
+		}
+		return buf[full-size:]
 	}
 	// Two's complement of a negative n: the bytes of -n-1, inverted.
 	m := new(big.Int).Neg(n)
@@ -467,7 +513,7 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 			flags |= flagIssuer
 		}
 		off := len(ix.arena)
-		if off >= 1<<32-1 {
+		if uint64(off) >= 1<<32-1 {
 			return nil, malformed("CRL too large to index")
 		}
 		a := append(ix.arena, byte(len(serial)))

@@ -506,6 +506,8 @@ func digestInSignature(ref *etree.Element, uri string, sigEl *etree.Element) err
 // SignerFromKeyInfo returns the first certificate of the signature's
 // ds:KeyInfo, UNVERIFIED: it serves to pin a list's own signer (e.g. in
 // tests, or after checking its fingerprint out of band), never as trust.
+// A document that is not XML gives a *ParseError (ErrMalformed); a
+// missing or unreadable certificate a *SignatureError (ErrSignature).
 func SignerFromKeyInfo(data []byte) (*x509.Certificate, error) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
