@@ -104,7 +104,7 @@ func (e *DefinitionError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the cause, a sentinel of this package.
+// Unwrap returns Err, which wraps a sentinel of this package.
 func (e *DefinitionError) Unwrap() error { return e.Err }
 
 // joinErrors returns nil for no error, the error itself for one, and
