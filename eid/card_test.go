@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -697,5 +699,32 @@ func TestPromptPINZeroed(t *testing.T) {
 	mine := []byte("5678")
 	if err := card.VerifyPIN(ctx, mine); err != nil || string(mine) != "5678" {
 		t.Errorf("VerifyPIN: %v, caller's PIN now %q", err, mine)
+	}
+}
+
+// TestDumpFileTooLarge: a dump file larger than a card file can be (32 KiB)
+// is refused, not read whole.
+func TestDumpFileTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	id := identityFile(eid.TLV{Tag: 0x01, Value: []byte("591234567890")})
+	if err := os.WriteFile(filepath.Join(dir, "4031"), id, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "4035"), make([]byte, 0x8001), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "4033"), make([]byte, 0x8000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := eid.OpenDump(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.ReadFile(context.Background(), eid.FilePhoto)
+	if !errors.Is(err, eid.ErrMalformed) || b != nil || !strings.HasPrefix(err.Error(), "eid: ") {
+		t.Errorf("photo of 32 KiB + 1: %d bytes, %v; want ErrMalformed", len(b), err)
+	}
+	if b, err := d.ReadFile(context.Background(), eid.FileAddress); err != nil || len(b) != 0x8000 {
+		t.Errorf("file of 32 KiB: %d bytes, %v", len(b), err)
 	}
 }

@@ -72,7 +72,7 @@ func ExampleNationalNumber_Check() {
 	// Output:
 	// <nil>
 	// true
-	// national number "85073003329": check digits 29 are wrong
+	// eid: national number "85073003329": check digits 29 are wrong
 }
 
 // A full read and the integrity checks of a card, here the module's virtual

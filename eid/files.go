@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,9 +167,24 @@ func (d *Dump) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eid: dump: file %s: %w", id, ErrFileNotFound)
 	}
-	b, err := os.ReadFile(p)
+	return readLimited(p, id.String())
+}
+
+// readLimited reads a dump file of at most maxFileSize bytes, the most a
+// card file can hold (READ BINARY offsets are 15 bits): a larger file is
+// not a card file, and is not read whole.
+func readLimited(path, name string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("eid: dump: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("eid: dump: %w", err)
+	}
+	if len(b) > maxFileSize {
+		return nil, fmt.Errorf("eid: dump: file %s: %w: larger than %d bytes", name, ErrMalformed, maxFileSize)
 	}
 	return b, nil
 }
@@ -183,9 +199,9 @@ func (d *Dump) CardData(ctx context.Context) (*CardData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("eid: dump: %s: %w", CardDataFile, ErrFileNotFound)
 	}
-	b, err := os.ReadFile(p)
+	b, err := readLimited(p, CardDataFile)
 	if err != nil {
-		return nil, fmt.Errorf("eid: dump: %w", err)
+		return nil, err
 	}
 	return ParseCardData(b)
 }

@@ -130,7 +130,7 @@ func (id *Identity) set(f TLV) error {
 		return text(&id.DeliveryMunicipality)
 	case 0x06:
 		n := NationalNumber(v)
-		if err := n.Check(); err != nil {
+		if err := n.check(); err != nil {
 			return err
 		}
 		id.NationalNumber = n
@@ -145,7 +145,7 @@ func (id *Identity) set(f TLV) error {
 	case 0x0B:
 		return text(&id.BirthPlace)
 	case 0x0C:
-		id.BirthDate, err = ParseBirthDate(string(v))
+		id.BirthDate, err = parseBirthDate(string(v))
 	case 0x0D:
 		id.Sex, err = parseSex(string(v))
 	case 0x0E:
@@ -464,8 +464,26 @@ var monthNames = map[string]time.Month{
 // ParseBirthDate parses a birth date of tag 0C: "DD MMMM YYYY" (month
 // abbreviation in French, Dutch or German, fields separated by runs of
 // spaces) or "DD.MMM.YYYY" (German), and the partial forms "MMMM YYYY" and
-// "YYYY" (year-only birth dates). Errors describe the text.
+// "YYYY" (year-only birth dates). Errors describe the text and match
+// ErrMalformed.
 func ParseBirthDate(s string) (Date, error) {
+	d, err := parseBirthDate(s)
+	if err != nil {
+		return Date{}, &valueError{err}
+	}
+	return d, nil
+}
+
+// valueError is a malformed value given to an exported parser or check: it
+// prefixes the package name and matches ErrMalformed. (Inside a file the
+// same faults come as *FieldError.)
+type valueError struct{ err error }
+
+func (e *valueError) Error() string        { return "eid: " + e.err.Error() }
+func (e *valueError) Unwrap() error        { return e.err }
+func (e *valueError) Is(target error) bool { return target == ErrMalformed }
+
+func parseBirthDate(s string) (Date, error) {
 	p := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == ' ' || r == '.' })
 	var day int
 	var month time.Month
@@ -525,8 +543,15 @@ type NationalNumber string
 // Check verifies the form and the check digits: 97 minus the first nine
 // digits modulo 97; for people born from 2000 on, the nine digits are
 // prefixed with 2 (2000000000 added) before the modulo. Errors describe the
-// fault.
+// fault and match ErrMalformed.
 func (n NationalNumber) Check() error {
+	if err := n.check(); err != nil {
+		return &valueError{err}
+	}
+	return nil
+}
+
+func (n NationalNumber) check() error {
 	if len(n) != 11 {
 		return fmt.Errorf("national number %q: want 11 digits", string(n))
 	}

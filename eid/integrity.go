@@ -92,7 +92,8 @@ type Integrity struct {
 	IdentitySignature Check
 	// AddressSignature: EF(SGN#Address) 4034 over the address file without
 	// its trailing zero bytes followed by the identity signature file as
-	// read (§6.2.5).
+	// read (§6.2.5), or, with an EC RRN key, by the identity signature
+	// trimmed to its DER length.
 	AddressSignature Check
 	// BasicKey: identity tag 1A equals the SHA-384 of EF(PuK#1 Basic)
 	// 4040 (§6.2.7, applet 1.8).
@@ -213,9 +214,19 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 	} else {
 		in.IdentitySignature = checkFileSignature("identity signature", rrn.PublicKey, prefer, idSig,
 			id.Raw, trimZeros(id.Raw))
-		addr := append(append([]byte(nil), trimZeros(c.Address.Raw)...), idSig...)
+		// Card content v5.4 §6.2.5: the address file without its trailing
+		// zeros, then EF(SGN#ID). The spec does not say whether the zero
+		// padding of an ECDSA EF(SGN#ID) is part of it: as read first, then
+		// trimmed to its DER length.
+		addr := trimZeros(c.Address.Raw)
+		variants := [][]byte{append(append([]byte(nil), addr...), idSig...)}
+		if _, ec := rrn.PublicKey.(*ecdsa.PublicKey); ec {
+			if der := derPrefix(idSig); len(der) < len(idSig) {
+				variants = append(variants, append(append([]byte(nil), addr...), der...))
+			}
+		}
 		in.AddressSignature = checkFileSignature("address signature", rrn.PublicKey, prefer,
-			c.Raw[FileAddressSignature], addr)
+			c.Raw[FileAddressSignature], variants...)
 	}
 
 	// Basic key (applet 1.8).

@@ -112,6 +112,9 @@ func TestParseBirthDate(t *testing.T) {
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
+			if err != nil && (!errors.Is(err, eid.ErrMalformed) || !strings.HasPrefix(err.Error(), "eid: ")) {
+				t.Errorf("error %q: want ErrMalformed and the eid: prefix", err)
+			}
 			if d.String() != tc.want {
 				t.Errorf("got %q, want %q", d.String(), tc.want)
 			}
@@ -142,6 +145,9 @@ func TestNationalNumber(t *testing.T) {
 			err := eid.NationalNumber(tc.nn).Check()
 			if (err == nil) != tc.valid {
 				t.Errorf("Check() = %v, want valid %v", err, tc.valid)
+			}
+			if err != nil && (!errors.Is(err, eid.ErrMalformed) || !strings.HasPrefix(err.Error(), "eid: ")) {
+				t.Errorf("error %q: want ErrMalformed and the eid: prefix", err)
 			}
 			if got := eid.NationalNumber(tc.nn).BornFrom2000(); got != tc.from2000 {
 				t.Errorf("BornFrom2000() = %v, want %v", got, tc.from2000)

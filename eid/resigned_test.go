@@ -39,9 +39,14 @@ func TestResignedCards(t *testing.T) {
 		photoHash  []byte
 		key        crypto.Signer
 		wantDetail string
+		// trimIDSig: the address signature covers EF(SGN#ID) trimmed to its
+		// DER length rather than as read with its zero padding (§6.2.5
+		// leaves it open).
+		trimIDSig bool
 	}{
-		{"RSA re-signed with SHA-256", h1[:], rsaKey, "RSA PKCS#1 v1.5 SHA-256"},
-		{"re-keyed 1.7 with an EC RRN key", h256[:], ecKey, "ECDSA SHA-384"},
+		{"RSA re-signed with SHA-256", h1[:], rsaKey, "RSA PKCS#1 v1.5 SHA-256", false},
+		{"re-keyed 1.7 with an EC RRN key", h256[:], ecKey, "ECDSA SHA-384", false},
+		{"EC address signature over the unpadded identity signature", h256[:], ecKey, "ECDSA SHA-384", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,9 +73,13 @@ func TestResignedCards(t *testing.T) {
 				return sig
 			}
 			idSig := sign(id)
+			signed := idSig
+			if tc.trimIDSig {
+				signed = idSig[:2+int(idSig[1])]
+			}
 			files := map[eid.FileID][]byte{
 				eid.FileIdentity: id, eid.FileIdentitySignature: idSig, eid.FilePhoto: photo,
-				eid.FileAddress: pad(addr, 60), eid.FileAddressSignature: sign(append(append([]byte(nil), addr...), idSig...)),
+				eid.FileAddress: pad(addr, 60), eid.FileAddressSignature: sign(append(append([]byte(nil), addr...), signed...)),
 				eid.FileRRNCert: pad(rrn.Raw, 1100),
 			}
 			dir := t.TempDir()

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"image/png"
 	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/totp"
 	"github.com/csam-go/csam/totp/storetest"
@@ -69,6 +73,18 @@ func TestEnrollAndActivate(t *testing.T) {
 	}
 	if dark < 100 || light < 100 {
 		t.Fatalf("QR image is blank: %d dark, %d light samples", dark, light)
+	}
+	// A QR reader no one here wrote (ZBar) finds the URI in it.
+	qrFile := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(qrFile, img, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read, err := exec.Command(testenv.Tool(t, "zbarimg"), "--raw", "-q", qrFile).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := strings.TrimSpace(string(read)); got != e.URI {
+		t.Fatalf("zbarimg read %q from the QR code, want %q", got, e.URI)
 	}
 	if _, err := e.QRCode(10); err == nil {
 		t.Error("QR code of 10 pixels accepted")

@@ -103,6 +103,14 @@ func TestEnroll(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 		t.Fatalf("QR file is not a PNG: %v", err)
 	}
+	// A QR reader no one here wrote (ZBar) finds the printed URI in it.
+	read, err := exec.Command(testenv.Tool(t, "zbarimg"), "--raw", "-q", qr).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := strings.TrimSpace(string(read)); got != m[2] {
+		t.Fatalf("zbarimg read %q from the QR code, want %q", got, m[2])
+	}
 	// The code printed for that secret verifies.
 	code, out, _ = runCmd("code", "-secret", m[1], "-at", "1700000000")
 	if code != 0 {
