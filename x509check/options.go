@@ -211,6 +211,24 @@ type Options struct {
 	// certificate's own QCStatements and policies.
 	Qualification QualificationSource
 
+	// AllowSHA1Signatures accepts, on the certificate path, signatures made
+	// with SHA-1 and RSA (sha1WithRSAEncryption), which crypto/x509 refuses:
+	// Belgian eID cards and CAs of the Root CA2 era (certificates issued up
+	// to about 2014) are signed so. SHA-1 is broken (chosen-prefix
+	// collisions make forged certificates feasible): turn this on only to
+	// read such old cards or to check archived signatures at a past time,
+	// with pinned roots. The zero value, false, reports such paths as
+	// ErrUntrusted. The path is then built and checked by this package
+	// (issuer name and key identifiers, signatures, validity, CA basic
+	// constraints with path length, keyCertSign, no unhandled critical
+	// extension, no name constraints) and only from roots loaded from
+	// RootPaths or BelgianRootPaths, intermediates from IntermediatePaths
+	// and the extra certificates given to Validate (a CertPool cannot be
+	// enumerated). It concerns the certificate path only: the signatures of
+	// OCSP responses and CRLs are checked with crypto/x509's
+	// CheckSignature, which accepts SHA-1 with RSA either way.
+	AllowSHA1Signatures bool
+
 	// Logger receives diagnostics. Nil means slog.Default().
 	Logger *slog.Logger
 }

@@ -23,6 +23,7 @@ type Validator struct {
 	opts          Options
 	roots         *x509.CertPool
 	nroots        int
+	rootCerts     []*x509.Certificate // roots loaded from paths (for AllowSHA1Signatures)
 	intermediates []*x509.Certificate
 	http          Doer
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
@@ -65,6 +66,7 @@ func NewValidator(opts Options) (*Validator, error) {
 			v.roots.AddCert(c)
 			v.nroots++
 		}
+		v.rootCerts = append(v.rootCerts, cs...)
 	}
 	if len(opts.BelgianRootPaths) > 0 {
 		cs, err := LoadCertificates(opts.BelgianRootPaths...)
@@ -79,6 +81,7 @@ func NewValidator(opts Options) (*Validator, error) {
 			v.roots.AddCert(c)
 			v.nroots++
 		}
+		v.rootCerts = append(v.rootCerts, good...)
 	}
 	if len(opts.IntermediatePaths) > 0 {
 		cs, err := LoadCertificates(opts.IntermediatePaths...)
@@ -248,6 +251,15 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		c := chains[0]
 		v.chains.put(key, c)
 		return c, nil
+	}
+	var ua x509.UnknownAuthorityError
+	if v.opts.AllowSHA1Signatures && errors.As(err, &ua) {
+		if c, err2 := v.sha1Path(cert, extra, at); c != nil {
+			if err2 == nil {
+				v.chains.put(key, c)
+			}
+			return c, err2
+		}
 	}
 	var inv x509.CertificateInvalidError
 	if errors.As(err, &inv) && inv.Reason == x509.Expired {

@@ -12,6 +12,7 @@
 //	  -usage auth|sign|any
 //	  -revocation ocsp-first|crl-first|ocsp|crl|none
 //	  -soft-fail
+//	  -allow-sha1            accept SHA-1 RSA signatures on the path (old eID cards; insecure)
 //	  -trusted-list FILE      ETSI TS 119 612 trusted list as the source of trust and qualification
 //	  -tl-signer PEM          the list's signer certificate(s), pinned (required with -trusted-list)
 //	  -tl-allow-expired       accept a list past its next update
@@ -88,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := fs.String("usage", "any", "intended usage: auth, sign or any")
 	revocation := fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
 	soft := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
+	sha1 := fs.Bool("allow-sha1", false, "accept SHA-1 RSA signatures on the certificate path (Root CA2-era eID cards; SHA-1 is broken: use for old cards only)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "print the certificate's full text")
 	tlPath := fs.String("trusted-list", "", "ETSI TS 119 612 trusted list (XML) as the source of trust and qualification")
@@ -125,7 +127,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	o.RootPaths, o.IntermediatePaths = roots, inters
-	o.Offline, o.SoftFail = *offline, *soft
+	o.Offline, o.SoftFail, o.AllowSHA1Signatures = *offline, *soft, *sha1
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)
 		if err != nil {

@@ -223,4 +223,20 @@ func TestCertcheckSpecimenCard(t *testing.T) {
 	if chain := m["chain"].([]any); len(chain) != 1 || !strings.Contains(chain[0].(string), "CN=Alice SPECIMEN (Signature)") {
 		t.Fatalf("chain = %v", chain)
 	}
+
+	// With -allow-sha1 the SHA-1 path is accepted at a time inside the
+	// card's validity (2009-2014), and still not after it.
+	args := []string{"-roots", f("Alice_RootCertificate.tlv"), "-intermediates", f("Alice_CACertificate.tlv"),
+		"-revocation", "none", "-allow-sha1", "-usage", "sign", "-json"}
+	code, out, errs = runCLI(t, append(args, "-at", "2012-01-01T00:00:00Z", f("Alice_SigningCertificate.tlv"))...)
+	if code != 0 {
+		t.Fatalf("-allow-sha1: exit %d\n%s\n%s", code, out, errs)
+	}
+	if chain := decode(t, out)["chain"].([]any); len(chain) != 3 || !strings.Contains(chain[2].(string), "CN=eID test Root CA") {
+		t.Fatalf("-allow-sha1: chain = %v", chain)
+	}
+	code, out, errs = runCLI(t, append(args, "-at", "2015-01-01T00:00:00Z", f("Alice_SigningCertificate.tlv"))...)
+	if code != 1 || firstCode(decode(t, out)) != "expired" {
+		t.Fatalf("-allow-sha1 after expiry: exit %d\n%s\n%s", code, out, errs)
+	}
 }

@@ -1,0 +1,102 @@
+package x509check_test
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/x509check"
+)
+
+// TestAllowSHA1Signatures validates real SHA-1 signed certificates: the
+// Citizen CA and RRN certificates under Belgium Root CA2 (2013–2020), and
+// the specimen card's authentication certificate (2009–2014) under its
+// test Citizen CA and Root CA. crypto/x509 refuses them: they are
+// untrusted by default and valid only with AllowSHA1Signatures, at a time
+// inside their validity.
+func TestAllowSHA1Signatures(t *testing.T) {
+	ca2Path := testenv.RealData(t, "belgium-pki", "belgiumrca2.pem")
+	alice := func(f string) string { return testenv.RealData(t, "eid-specimen", "alice", f) }
+	tamper := func(c *x509.Certificate) *x509.Certificate {
+		raw := bytes.Clone(c.Raw)
+		raw[len(raw)-1] ^= 1 // the signature's last byte
+		d, err := x509.ParseCertificate(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	citizenCA := realCert(t, "belgium-pki", "citizenca-brca2.crt")
+	at2016 := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		cert  *x509.Certificate
+		opts  x509check.Options
+		allow bool
+		want  error
+		chain []string // CNs, leaf first
+	}{
+		{name: "Citizen CA under Root CA2, refused by default", cert: citizenCA,
+			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			want: x509check.ErrUntrusted},
+		{name: "Citizen CA under Root CA2", cert: citizenCA, allow: true,
+			opts:  x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			chain: []string{"Citizen CA", "Belgium Root CA2"}},
+		{name: "RRN under Root CA2", cert: realCert(t, "belgium-pki", "rrn-brca2.crt"), allow: true,
+			opts:  x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			chain: []string{"RRN", "Belgium Root CA2"}},
+		{name: "Citizen CA after its validity", cert: citizenCA, allow: true,
+			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)},
+			want: x509check.ErrExpired},
+		{name: "Citizen CA with a changed signature", cert: tamper(citizenCA), allow: true,
+			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			want: x509check.ErrUntrusted},
+		{name: "Citizen CA under another root", cert: citizenCA, allow: true,
+			opts: x509check.Options{BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca3.pem")}, CurrentTime: at2016},
+			want: x509check.ErrUntrusted},
+		{name: "Citizen CA, root given as a CertPool only", cert: citizenCA, allow: true,
+			opts: x509check.Options{Roots: certPool(realCert(t, "belgium-pki", "belgiumrca2.pem")), CurrentTime: at2016},
+			want: x509check.ErrUntrusted},
+		{name: "specimen card authentication", cert: realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv"), allow: true,
+			opts: x509check.Options{RootPaths: []string{alice("Alice_RootCertificate.tlv")},
+				IntermediatePaths: []string{alice("Alice_CACertificate.tlv")}, Usage: x509check.UsageAuthentication,
+				CurrentTime: time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)},
+			chain: []string{"Alice SPECIMEN (Authentication)", "eID test Citizen CA", "eID test Root CA"}},
+		{name: "specimen card authentication, refused by default", cert: realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv"),
+			opts: x509check.Options{RootPaths: []string{alice("Alice_RootCertificate.tlv")},
+				IntermediatePaths: []string{alice("Alice_CACertificate.tlv")}, Usage: x509check.UsageAuthentication,
+				CurrentTime: time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)},
+			want: x509check.ErrUntrusted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			o.Revocation, o.AllowSHA1Signatures = x509check.NoRevocation, tt.allow
+			res, err := x509check.Validate(t.Context(), tt.cert, o)
+			if tt.want != nil {
+				if !errors.Is(err, tt.want) || res.Valid {
+					t.Fatalf("err = %v, valid %v; want %v", err, res.Valid, tt.want)
+				}
+				return
+			}
+			if err != nil || !res.Valid {
+				t.Fatalf("err = %v", err)
+			}
+			var cns []string
+			for _, c := range res.Chain {
+				cns = append(cns, c.Subject.CommonName)
+			}
+			if len(cns) != len(tt.chain) {
+				t.Fatalf("chain %q, want %q", cns, tt.chain)
+			}
+			for i := range cns {
+				if cns[i] != tt.chain[i] {
+					t.Fatalf("chain %q, want %q", cns, tt.chain)
+				}
+			}
+		})
+	}
+}
