@@ -1,7 +1,6 @@
 package eid_test
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -11,8 +10,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/csam-go/csam/eid"
@@ -82,25 +79,8 @@ func TestResignedCards(t *testing.T) {
 				eid.FileAddress: pad(addr, 60), eid.FileAddressSignature: sign(append(append([]byte(nil), addr...), signed...)),
 				eid.FileRRNCert: pad(rrn.Raw, 1100),
 			}
-			dir := t.TempDir()
-			for fid, b := range files {
-				if err := os.WriteFile(filepath.Join(dir, fid.String()), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			d, err := eid.OpenDump(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, err := eid.Verify(context.Background(), d, nil, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range []eid.Check{in.Photo, in.IdentitySignature, in.AddressSignature} {
-				if !c.OK() {
-					t.Errorf("%v", c)
-				}
-			}
+			in := verifyFiles(t, files)
+			checkSignedFiles(t, in)
 			if in.IdentitySignature.Detail != tc.wantDetail || in.AddressSignature.Detail != tc.wantDetail {
 				t.Errorf("details %q, %q; want %q", in.IdentitySignature.Detail, in.AddressSignature.Detail, tc.wantDetail)
 			}

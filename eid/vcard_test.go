@@ -51,12 +51,7 @@ func TestVCardFullRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files := []eid.FileID{eid.FileIdentity, eid.FileIdentitySignature, eid.FileAddress,
-				eid.FileAddressSignature, eid.FilePhoto, eid.FileAuthCert, eid.FileSigningCert,
-				eid.FileCACert, eid.FileRootCert, eid.FileRRNCert}
-			if p.ec {
-				files = append(files, eid.FileBasicKey)
-			}
+			files := fullReadFiles(p.ec)
 			wantReads := 0
 			for _, id := range files {
 				f := vc.File(uint16(id))
