@@ -53,7 +53,8 @@ type KeyAuth struct {
 	// key only when the card refuses the signature for lack of a verified
 	// PIN. The returned slice is zeroed after use. A wrong PIN is returned
 	// to the caller as *PINError: the prompt is never called again for the
-	// same signature.
+	// same signature. Nil: a signature that needs the PIN fails with
+	// ErrNoPIN.
 	PINPrompt func(ctx context.Context, role KeyRole) ([]byte, error)
 }
 

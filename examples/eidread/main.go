@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	eidread [-reader NAME] [-json] [-photo FILE] [-verify] [-roots FILE.pem] [-write-dump DIR]
+//	eidread [-reader NAME] [-json] [-photo FILE] [-verify [-roots FILE.pem] [-offline]] [-write-dump DIR]
 //	eidread -dump DIR [-json] [-photo FILE] [-verify] [-roots FILE.pem]
 //
 // Without -dump it reads the card in the first reader that holds one (or in
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.offline, "offline", false, "with -verify, validate the certificates without fetching OCSP or CRLs (revocation not checked)")
 	fs.StringVar(&cfg.writeDump, "write-dump", "", "also write the card's files as a dump folder `DIR`")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: eidread [-reader NAME | -dump DIR] [-json] [-photo FILE] [-verify] [-roots FILE.pem] [-write-dump DIR]")
+		fmt.Fprintln(stderr, "usage: eidread [-reader NAME | -dump DIR] [-json] [-photo FILE] [-verify [-roots FILE.pem] [-offline]] [-write-dump DIR]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
