@@ -12,7 +12,8 @@
 // otpauth URI and QR code, and activation by a first valid code.
 //
 // An SMS sends server-made random codes through a Sender and checks them
-// once, storing only their MAC, with an expiry and an attempt limit.
+// once, storing only their MAC, with an expiry, an attempt limit and a
+// limit of codes sent to one phone number per window.
 //
 // Code generation, otpauth URIs and QR images come from
 // github.com/pquerna/otp; NewMemoryStore serves one process and package

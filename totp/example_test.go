@@ -84,3 +84,21 @@ func ExampleSMS() {
 	// sms-otp <nil>
 	// totp: code already used
 }
+
+// Send refuses a sixth code to one phone number within the hour (the
+// defaults), whatever login asks for it.
+func ExampleSMS_Send_limit() {
+	now := time.Unix(1_700_000_000, 0)
+	sender := totp.SenderFunc(func(context.Context, string, string) error { return nil })
+	sms, err := totp.NewSMS(totp.SMSOptions{Sender: sender, Now: func() time.Time { return now }})
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	for i := range 6 {
+		_, err = sms.Send(ctx, fmt.Sprintf("login-%d", i), "+32470123456")
+	}
+	var le *totp.SendLimitError
+	fmt.Println(errors.As(err, &le), le.Sent, le.Wait)
+	// Output: true 5 1h0m0s
+}

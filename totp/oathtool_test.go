@@ -43,6 +43,13 @@ func TestOathtool(t *testing.T) {
 					if ours != theirs {
 						t.Errorf("our code %s, oathtool %s", ours, theirs)
 					}
+					// oathtool validates our code (given after the key) at
+					// offset 0 of a window of none.
+					out, err = exec.Command(tool, "--totp="+alg.String(), "-d", fmt.Sprint(digits), "-w", "0",
+						"-N", fmt.Sprintf("@%d", unix), "-b", b32, ours).Output()
+					if err != nil || strings.TrimSpace(string(out)) != "0" {
+						t.Errorf("oathtool validating our code %s: %q, %v", ours, out, err)
+					}
 					o.Now = func() time.Time { return at }
 					v, err := totp.NewVerifier(o)
 					if err != nil {

@@ -18,9 +18,12 @@ echo "code: $totp_code"
 log "totp: a wrong code exits with status 1, a bad secret with status 2"
 rc=0; "$CSAM_DEMO_DIR/totp" verify -secret "$totp_secret" 000000 || rc=$?
 echo "wrong code: exit status $rc"
-rc=0; "$CSAM_DEMO_DIR/totp" verify -secret "SHORTSECRET" "$totp_code" || rc=$?
-echo "bad secret: exit status $rc"
-[ "$rc" -eq 2 ] || die "totp: a bad secret did not exit with status 2"
+[ "$rc" -eq 1 ] || die "totp: a wrong code did not exit with status 1"
+for bad in "NOT-BASE32!" "JBSWY3DPEHPK3PXP"; do # not base32; base32 of only 80 bits
+	rc=0; "$CSAM_DEMO_DIR/totp" verify -secret "$bad" "$totp_code" || rc=$?
+	echo "bad secret: exit status $rc"
+	[ "$rc" -eq 2 ] || die "totp: a bad secret did not exit with status 2"
+done
 
 log "totp: enroll, activate with the first code, and refuse its replay (one process, memory store)"
 "$CSAM_DEMO_DIR/totp" demo
