@@ -114,6 +114,7 @@ type TransitionError struct {
 	Event   Event
 }
 
+// Error names the key type, the event and the state that refused it.
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("keys: credential of %q: %s not allowed in state %s", string(e.KeyType), e.Event, e.From)
 }

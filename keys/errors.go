@@ -50,6 +50,7 @@ type Position struct {
 // IsValid reports whether the position is known.
 func (p Position) IsValid() bool { return p.Line > 0 }
 
+// String formats the position as "line:column (offset N)", or "-" when unknown.
 func (p Position) String() string {
 	if !p.IsValid() {
 		return "-"
@@ -73,6 +74,7 @@ type DefinitionError struct {
 	Err error
 }
 
+// Error names the position, the definition and the field, then the cause.
 func (e *DefinitionError) Error() string {
 	var b strings.Builder
 	b.WriteString("keys: ")
@@ -102,6 +104,7 @@ func (e *DefinitionError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns Err, which wraps a sentinel of this package.
 func (e *DefinitionError) Unwrap() error { return e.Err }
 
 // joinErrors returns nil for no error, the error itself for one, and

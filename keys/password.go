@@ -44,6 +44,7 @@ type PasswordError struct {
 	Reasons []error
 }
 
+// Error lists every reason, never the password.
 func (e *PasswordError) Error() string {
 	parts := make([]string, len(e.Reasons))
 	for i, r := range e.Reasons {

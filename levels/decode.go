@@ -38,6 +38,7 @@ type RequestError struct {
 	Err    error
 }
 
+// Error names the field or the byte offset, then the cause.
 func (e *RequestError) Error() string {
 	msg := strings.TrimPrefix(e.Err.Error(), "levels: ")
 	switch {
@@ -49,6 +50,7 @@ func (e *RequestError) Error() string {
 	return "levels: request: " + msg
 }
 
+// Unwrap returns the cause, which wraps a sentinel of this package.
 func (e *RequestError) Unwrap() error { return e.Err }
 
 // DecodeOptions configures DecodeRequest. The zero value resolves no key

@@ -48,10 +48,12 @@ type ParseError struct {
 	Err   error
 }
 
+// Error quotes the input and lists the level names.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%v %q (want none, column1, column2 or column3)", e.Err, e.Input)
 }
 
+// Unwrap returns Err.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // String returns the level's name: "none", "column1", "column2" or "column3".

@@ -194,6 +194,7 @@ type SetupError struct {
 	Err        error    // one of the sentinels above
 }
 
+// Error gives the cause, then the enterprise and the manager entry.
 func (e *SetupError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Err.Error())
@@ -209,6 +210,7 @@ func (e *SetupError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause.
 func (e *SetupError) Unwrap() error { return e.Err }
 
 // Validate checks the set-up against art. 2: exactly one main access

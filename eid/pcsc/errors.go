@@ -48,6 +48,7 @@ type Error struct {
 	Err  error  // one of the sentinels above, or nil
 }
 
+// Error names the failure, the operation and the PC/SC return code.
 func (e *Error) Error() string {
 	switch {
 	case e.Err != nil && e.Code != 0:

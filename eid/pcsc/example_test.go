@@ -2,6 +2,7 @@ package pcsc_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -36,4 +37,22 @@ func Example() {
 		return
 	}
 	fmt.Println(c.Identity.Name)
+}
+
+// Telling PC/SC failures apart: every failure is a *pcsc.Error that
+// matches one of the sentinels with errors.Is and keeps the operation and
+// the PC/SC return code.
+func ExampleError() {
+	// What Connect returns for an empty reader (SCARD_E_NO_SMARTCARD).
+	var err error = &pcsc.Error{Op: "connect", Code: 0x8010000C, Err: pcsc.ErrNoCard}
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, pcsc.ErrNoCard), errors.Is(err, pcsc.ErrNoService))
+	var pe *pcsc.Error
+	if errors.As(err, &pe) {
+		fmt.Printf("%s: 0x%08X\n", pe.Op, pe.Code)
+	}
+	// Output:
+	// eid/pcsc: no card in the reader (connect, 0x8010000C)
+	// true false
+	// connect: 0x8010000C
 }

@@ -27,6 +27,7 @@ const (
 	Applet18 Profile = 18
 )
 
+// String returns the profile's applet version.
 func (p Profile) String() string {
 	switch p {
 	case Applet17:

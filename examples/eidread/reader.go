@@ -17,7 +17,12 @@ import (
 // pcsc.ErrNoCgo and eidread says so.
 func openReader(ctx context.Context, reader string, progress io.Writer, opts *eid.Options) (*eid.Card, func(), error) {
 	pc, err := pcsc.Establish()
-	if err != nil {
+	switch {
+	case errors.Is(err, pcsc.ErrNoCgo):
+		return nil, nil, fmt.Errorf("%w; rebuild with CGO_ENABLED=1 (gcc, pkg-config and libpcsclite-dev installed), or read a card dump with -dump DIR", err)
+	case errors.Is(err, pcsc.ErrNoService):
+		return nil, nil, fmt.Errorf("%w; start pcscd, or read a card dump with -dump DIR", err)
+	case err != nil:
 		return nil, nil, err
 	}
 	readers := []string{reader}
