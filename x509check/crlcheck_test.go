@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"math/big"
 	"net/http"
@@ -154,3 +155,58 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 		})
 	}
 }
+
+// TestCANamingSourcesOffline: a CA certificate that names a CRL
+// distribution point must be checked like a leaf. Offline, without its
+// issuer's CRL, its status is undetermined: the validation fails (hard
+// fail), and passes only with SoftFail. (A CA naming no source at all has
+// nothing to consult: see TestIntermediateRevokedByCRL.)
+func TestCANamingSourcesOffline(t *testing.T) {
+	p := testpki.New(t, testpki.Options{})
+	now := time.Now()
+	ca := p.Issue(t, "ca-with-dp", p.Root, &x509.Certificate{
+		Subject:   pkixName("Citizen CA with a distribution point"),
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		CRLDistributionPoints: []string{"http://crl.invalid/root.crl"},
+	})
+	leaf := p.Issue(t, "leaf-under-dp", ca, &x509.Certificate{
+		Subject:   pkixName("Leaf"),
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	})
+	caCRL, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
+	}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, soft := range []bool{false, true} {
+		t.Run(map[bool]string{false: "hard fail", true: "soft fail"}[soft], func(t *testing.T) {
+			chk, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{caCRL}, Offline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := x509check.Validate(context.Background(), leaf.Cert, x509check.Options{
+				Roots: certPool(p.Root.Cert), Intermediates: certPool(ca.Cert),
+				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, SoftFail: soft,
+			})
+			if len(res.Sources) != 2 || res.Sources[0].Status != x509check.StatusGood ||
+				res.Sources[1].Status != x509check.StatusUndetermined || !errors.Is(res.Sources[1].Err, x509check.ErrNoSource) {
+				t.Fatalf("sources = %+v", res.Sources)
+			}
+			if soft {
+				if err != nil || !res.Valid {
+					t.Fatalf("soft fail: err = %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, x509check.ErrRevocationUnavailable) || res.Valid || res.Revocation != x509check.StatusUndetermined {
+				t.Fatalf("revocation %v, err = %v; want undetermined, ErrRevocationUnavailable", res.Revocation, err)
+			}
+		})
+	}
+}
+
+func pkixName(cn string) pkix.Name { return pkix.Name{Country: []string{"BE"}, CommonName: cn} }

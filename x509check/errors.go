@@ -53,7 +53,7 @@ var (
 	ErrResponseTooLarge      = newError("response-too-large", "revocation response larger than allowed")
 	ErrTimeout               = newError("timeout", "revocation source did not answer in time")
 	ErrFetch                 = newError("fetch", "revocation source unreachable")
-	ErrNoSource              = newError("no-source", "certificate names no revocation source")
+	ErrNoSource              = newError("no-source", "no revocation source to consult")
 )
 
 // Code returns the code of the first *Error err wraps, or "error".

@@ -35,9 +35,12 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 		}
 		st, srcs, err := v.checkOne(ctx, cert, issuer, at, i == 0)
 		res.Sources = append(res.Sources, srcs...)
-		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) {
+		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) &&
+			len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 {
 			// A CA certificate that names no revocation source: nothing
-			// to check (recorded in Sources).
+			// to check (recorded in Sources). One that names a source
+			// which could not be consulted (offline, nothing provided) is
+			// undetermined like a leaf.
 			continue
 		}
 		if st.severity() > worst.severity() {
