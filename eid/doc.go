@@ -1,6 +1,8 @@
 // Package eid reads Belgian eID (BELPIC) cards: card data, identity,
 // address, photo and certificates, the integrity checks of the card content
-// specification, PIN handling, and the card keys as crypto.Signer.
+// specification, PIN handling, and the card keys as crypto.Signer. It is an
+// independent implementation of the public card specifications, neither the
+// official eID middleware nor a government product.
 //
 // The package is pure Go and talks to a card through a Transport. The PC/SC
 // transport (package eid/pcsc) is the only part of the module that uses cgo;

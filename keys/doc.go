@@ -1,7 +1,9 @@
 // Package keys describes the digital keys of the règlement (username and
 // password, token, SMS code, TOTP app, itsme, eID, certificates) and the
 // future key types an integrator registers at run time or from a definition
-// file, with the lifecycle of credentials (arts. 5 and 5 bis).
+// file, with the lifecycle of credentials (arts. 5 and 5 bis). It is an
+// independent reading of the public règlement, not an official government
+// product: the authorities publish the rules that bind.
 //
 // # Key types and levels
 //
