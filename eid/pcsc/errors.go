@@ -6,7 +6,7 @@
 // It is the only package of the module that uses cgo: it binds libpcsclite
 // (pcsc-lite on Linux, via github.com/ebfe/scard; build with pkg-config and
 // the libpcsclite development files). Built with CGO_ENABLED=0, every
-// function returns ErrNoCgo.
+// call that needs PC/SC returns ErrNoCgo (Release and Close return nil).
 //
 // Failures are *Error values that unwrap to the sentinels below, so that
 // callers can write errors.Is(err, pcsc.ErrNoCard).
