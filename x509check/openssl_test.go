@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -90,6 +91,7 @@ func TestOpenSSLResponder(t *testing.T) {
 				pk.Certificate.Valid != res.Valid || pk.EIDSignature != (tt.keyType == keys.IDEIDSignature) {
 				t.Fatalf("PresentedKey = %+v", pk)
 			}
+			checkPresentedKey(t, res, pk)
 			cs := res.CertificateStatus()
 			if cs.Valid != res.Valid || cs.Revoked != (tt.status == x509check.StatusRevoked || tt.status == x509check.StatusSuspended) || cs.Qualified != tt.qual {
 				t.Fatalf("CertificateStatus = %+v", cs)
@@ -159,5 +161,43 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	}
 	if n := responder.Requests(); n != 1 {
 		t.Fatalf("openssl ocsp received %d requests, want exactly 1", n)
+	}
+}
+
+// checkPresentedKey checks that a result's key agrees with the key type
+// registry and that an access decision treats it as certificate-based:
+// granted for art. 3.4 ((S)FTP) and art. 3.2.e when the certificate is
+// valid and qualified, refused otherwise.
+func checkPresentedKey(t *testing.T, res *x509check.Result, pk levels.PresentedKey) {
+	t.Helper()
+	if !pk.UsesCertificate {
+		t.Fatalf("PresentedKey.UsesCertificate = false: %+v", pk)
+	}
+	if kt, ok := keys.NewRegistry().Lookup(res.KeyType); ok {
+		want := kt.Presented()
+		if pk.Type != want.Type || pk.EIDSignature != want.EIDSignature ||
+			pk.UsesCertificate != want.UsesCertificate || fmt.Sprint(pk.Channels) != fmt.Sprint(want.Channels) {
+			t.Fatalf("PresentedKey = %+v, registry says %+v", pk, want)
+		}
+	} else if res.KeyType != "" {
+		t.Fatalf("key type %q not in the registry", res.KeyType)
+	}
+	am := levels.RolesOf(levels.RoleAccessManager)
+	for _, req := range []levels.Request{
+		{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: pk},
+		{Application: "Belcotax-on-web", Roles: am, Key: pk},
+	} {
+		d := levels.Decide(req)
+		// Over (S)FTP (art. 3.4) the key must work on the channel and the
+		// certificate be qualified (art. 7); on the portal art. 11 keeps
+		// the eID signature certificate off.
+		// Art. 7 asks a valid, qualified certificate either way.
+		want := res.Valid && pk.Certificate.Qualified && res.KeyType != keys.IDEIDSignature
+		if req.Channel == levels.ChannelFTP {
+			want = res.Valid && pk.Certificate.Qualified && slices.Contains(pk.Channels, levels.ChannelFTP)
+		}
+		if d.Allowed != want {
+			t.Fatalf("Decide(%s over %v) allowed = %v, want %v: %+v", req.Application, req.Channel, d.Allowed, want, d.Reasons)
+		}
 	}
 }

@@ -177,18 +177,21 @@ func (r *Result) CertificateStatus() levels.CertificateStatus {
 }
 
 // PresentedKey returns the key the certificate stands for, for an access
-// decision.
+// decision. It starts from the built-in key type's keys.KeyType.Presented
+// (identifier, channels, art. 11 marker), keeps the level of this result
+// (None when the certificate is not valid), marks the key as
+// certificate-based (UsesCertificate) and adds the certificate status.
 func (r *Result) PresentedKey() levels.PresentedKey {
-	cs := r.CertificateStatus()
-	pk := levels.PresentedKey{
-		Type:         string(r.KeyType),
-		Level:        r.Level,
-		EIDSignature: r.KeyType == keys.IDEIDSignature,
-		Certificate:  &cs,
-	}
+	var pk levels.PresentedKey
 	if k, ok := builtinKeys[r.KeyType]; ok {
-		pk.Channels = k.Channels
+		pk = k.Presented()
 	}
+	cs := r.CertificateStatus()
+	pk.Type = string(r.KeyType)
+	pk.Level = r.Level
+	pk.EIDSignature = pk.EIDSignature || r.KeyType == keys.IDEIDSignature
+	pk.UsesCertificate = true
+	pk.Certificate = &cs
 	return pk
 }
 
