@@ -25,6 +25,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -194,7 +195,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return bad("%v", err)
 		}
 	} else {
-		printText(stdout, out)
+		printText(stdout, out, namesNoSource(res.Chain))
 		if *verbose {
 			text, err := qc.CertificateText(certs[0])
 			if err != nil {
@@ -210,7 +211,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func printText(w io.Writer, o Output) {
+// namesNoSource returns the subjects of the chain's CA certificates (not
+// the leaf, not the anchor) that name no OCSP address and no CRL
+// distribution point.
+func namesNoSource(chain []*x509.Certificate) map[string]bool {
+	m := map[string]bool{}
+	for i := 1; i+1 < len(chain); i++ {
+		if c := chain[i]; len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
+			m[x509check.SubjectString(c)] = true
+		}
+	}
+	return m
+}
+
+// printText writes o for a reader; noSource holds the subjects of CA
+// certificates that name no revocation source (see namesNoSource).
+func printText(w io.Writer, o Output, noSource map[string]bool) {
 	verdict := "VALID"
 	if !o.Valid {
 		verdict = "NOT VALID"
@@ -221,7 +237,18 @@ func printText(w io.Writer, o Output) {
 		fmt.Fprintf(w, "  %d. %s\n", i, s)
 	}
 	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
+	said := map[string]bool{}
 	for _, s := range o.Sources {
+		if noSource[s.Subject] && s.Status == x509check.StatusUndetermined && errors.Is(s.Err, x509check.ErrNoSource) {
+			// A CA certificate naming no OCSP address and no CRL
+			// distribution point: nothing to consult, which is not an
+			// undetermined status (the validation did not count it).
+			if !said[s.Subject] {
+				said[s.Subject] = true
+				fmt.Fprintf(w, "  %q: no revocation source named (nothing to consult)\n", s.Subject)
+			}
+			continue
+		}
 		where := s.URL
 		if where == "" {
 			where = "(no address)"

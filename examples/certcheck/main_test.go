@@ -138,6 +138,34 @@ func TestCertcheck(t *testing.T) {
 			}
 		}
 	})
+	// The CA certificate names no revocation source: the text says so
+	// rather than "undetermined" (the leaf's own status stays in the
+	// "revocation:" line and in the JSON enum).
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"text CA without source, online", cat(roots, inter, []string{"-usage", "auth", p.Auth.CertPath}),
+			[]string{"VALID", "revocation: good", "no revocation source named"}},
+		{"text CA without source, offline response", cat(roots, inter, []string{"-offline", "-ocsp-response", respDER, "-usage", "auth", p.Auth.CertPath}),
+			[]string{"VALID", "revocation: good", "no revocation source named"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, _ := runCLI(t, tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, out)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("text output lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "undetermined") {
+				t.Errorf("text output says undetermined for a valid certificate:\n%s", out)
+			}
+		})
+	}
 	for _, bt := range []struct {
 		name string
 		args []string
