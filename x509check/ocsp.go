@@ -192,7 +192,10 @@ type ocspAnswer struct {
 	reason     Reason
 	url        string
 	responder  string // delegated responder subject, "" when the CA signed
-	note       string
+	// delegate is the delegated responder's certificate when it lacks
+	// id-pkix-ocsp-nocheck: its own revocation must be checked before the
+	// answer is used (RFC 6960 section 4.2.2.2.1).
+	delegate *x509.Certificate
 	expires    time.Time // when a cached copy must be dropped
 }
 
@@ -288,8 +291,8 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 		a.responder = SubjectString(signer)
 		if !hasNoCheck(signer) {
 			// 5. Without id-pkix-ocsp-nocheck the responder's own status
-			// would need checking; it is reported, not fetched.
-			a.note = "delegated responder without id-pkix-ocsp-nocheck: its revocation was not checked"
+			// is checked by the caller (Validator.checkResponder).
+			a.delegate = signer
 		}
 	}
 	if !single.NextUpdate.IsZero() {

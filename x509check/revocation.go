@@ -49,7 +49,9 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 		switch st {
 		case StatusRevoked, StatusSuspended:
 			for _, s := range srcs {
-				if s.Status == st {
+				// The first source about cert itself with that status (not
+				// a CRL consulted about a delegated OCSP responder).
+				if s.Status == st && s.Note != responderNote {
 					res.RevokedAt, res.Reason = s.RevokedAt, *s.Reason
 					res.Errors = append(res.Errors, &RevokedError{
 						Subject: SubjectString(cert), Serial: serialHex(cert),
@@ -161,7 +163,7 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 			provErr = err
 			continue
 		}
-		return answerSource(src, a)
+		return v.answerSource(ctx, src, a, issuer, at)
 	}
 	if provErr != nil && v.opts.Offline {
 		return fail(provErr)
@@ -171,7 +173,7 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	if a, ok := v.ocsp.get(key); ok {
 		if at.Before(a.expires) && !at.Before(a.thisUpdate.Add(-ck.skew)) {
 			src.URL = "cache:" + a.url
-			return answerSource(src, a)
+			return v.answerSource(ctx, src, a, issuer, at)
 		}
 		v.ocsp.del(key)
 	}
@@ -220,7 +222,7 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	case <-ctx.Done():
 		return fail(fmt.Errorf("%w: %s: %w", ErrTimeout, server, ctx.Err()))
 	}
-	return answerSource(src, val.(*ocspAnswer))
+	return v.answerSource(ctx, src, val.(*ocspAnswer), issuer, at)
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -230,15 +232,79 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-func answerSource(src Source, a *ocspAnswer) (Status, []Source, error) {
+// answerSource turns a checked OCSP answer into the result of checkOCSP,
+// after checking the revocation of a delegated responder that lacks
+// id-pkix-ocsp-nocheck (see checkResponder).
+func (v *Validator) answerSource(ctx context.Context, src Source, a *ocspAnswer, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
+	src.Responder = a.responder
+	var extra []Source
+	if a.delegate != nil {
+		note, srcs, err := v.checkResponder(ctx, a.delegate, issuer, at)
+		extra = srcs
+		if err != nil {
+			src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
+			return StatusUndetermined, append([]Source{src}, extra...), err
+		}
+		src.Note = note
+	}
 	src.Status = a.status
 	src.ProducedAt, src.ThisUpdate, src.NextUpdate = a.producedAt, a.thisUpdate, a.nextUpdate
-	src.Responder, src.Note = a.responder, a.note
 	if a.status == StatusRevoked || a.status == StatusSuspended {
 		r := a.reason
 		src.RevokedAt, src.Reason = a.revokedAt, &r
 	}
-	return a.status, []Source{src}, nil
+	return a.status, append([]Source{src}, extra...), nil
+}
+
+// responderNote is the Source.Note of a CRL consulted about a delegated
+// OCSP responder rather than about the certificate itself.
+const responderNote = "revocation of the delegated OCSP responder (no id-pkix-ocsp-nocheck)"
+
+// checkResponder checks the revocation of a delegated OCSP responder
+// certificate without id-pkix-ocsp-nocheck, as RFC 6960 section 4.2.2.2.1
+// asks, by the CRL distribution point it names, against the issuing CA
+// (the CRL checker of the validator, with its cache). It returns the note
+// for the OCSP source, the CRL sources consulted (marked with
+// responderNote) and an error wrapping ErrBadResponder when the responder
+// is revoked or suspended, or, unless SoftFail, when its status cannot be
+// determined. A responder naming no CRL distribution point is accepted
+// with a note: nothing says how to check it.
+func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certificate, at time.Time) (string, []Source, error) {
+	subject := SubjectString(resp)
+	if len(resp.CRLDistributionPoints) == 0 {
+		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point: its revocation was not checked", nil, nil
+	}
+	var (
+		st   = StatusUndetermined
+		srcs []Source
+		err  error
+	)
+	if v.opts.CRL == nil {
+		err = fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
+	} else {
+		st, srcs, err = v.opts.CRL.CheckCRL(ctx, resp, issuer, at)
+	}
+	for i := range srcs {
+		srcs[i].Note = responderNote
+		if srcs[i].Err != nil && srcs[i].Error == "" {
+			srcs[i].Error = srcs[i].Err.Error()
+		}
+	}
+	switch {
+	case err == nil && st == StatusGood:
+		return "delegated responder without id-pkix-ocsp-nocheck: not revoked (CRL)", srcs, nil
+	case err == nil && (st == StatusRevoked || st == StatusSuspended):
+		return "", srcs, fmt.Errorf("%w: delegated responder %q is %s (CRL)", ErrBadResponder, subject, st)
+	}
+	if err == nil {
+		err = fmt.Errorf("%w: CRL status %s", ErrRevocationUnavailable, st)
+	}
+	if v.opts.SoftFail {
+		v.opts.logger().Warn("x509check: delegated OCSP responder's revocation undetermined, accepted (soft fail)",
+			"responder", subject, "err", err)
+		return "delegated responder without id-pkix-ocsp-nocheck: its revocation is undetermined (accepted: soft fail)", srcs, nil
+	}
+	return "", srcs, fmt.Errorf("%w: delegated responder %q: revocation undetermined: %w", ErrBadResponder, subject, err)
 }
 
 // fetchOCSP sends one request (GET when its encoding is small, POST
