@@ -196,7 +196,7 @@ type ocspAnswer struct {
 	// id-pkix-ocsp-nocheck: its own revocation must be checked before the
 	// answer is used (RFC 6960 section 4.2.2.2.1).
 	delegate *x509.Certificate
-	expires    time.Time // when a cached copy must be dropped
+	expires  time.Time // when a cached copy must be dropped
 }
 
 // ocspCheck holds what a response is checked against.
