@@ -165,21 +165,13 @@ func (ca *Cache) Load(ctx context.Context, url string) (*CRL, error) {
 		if err != nil {
 			return nil, err
 		}
-		der, err := derBytes(data)
-		if err != nil {
-			return nil, err
-		}
-		r, err := parseOuter(der)
-		if err != nil {
-			return nil, err
-		}
-		c, err := parseHeader(r)
+		c, revoked, err := parseUnindexed(data)
 		if err != nil {
 			return nil, err
 		}
 		if same, ok := ca.lookupVersion(c); ok {
 			c = same
-		} else if c.Index, err = buildIndex(r.revoked); err != nil {
+		} else if c.Index, err = buildIndex(revoked); err != nil {
 			return nil, err
 		}
 		return ca.Add(url, c), nil

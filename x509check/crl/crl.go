@@ -89,22 +89,33 @@ type IssuingDistributionPoint struct {
 // It does not verify anything: call Verify before trusting the content.
 // Errors are *MalformedError (ErrMalformed).
 func Parse(data []byte) (*CRL, error) {
-	der, err := derBytes(data)
+	c, revoked, err := parseUnindexed(data)
 	if err != nil {
 		return nil, err
 	}
-	r, err := parseOuter(der)
-	if err != nil {
-		return nil, err
-	}
-	c, err := parseHeader(r)
-	if err != nil {
-		return nil, err
-	}
-	if c.Index, err = buildIndex(r.revoked); err != nil {
+	if c.Index, err = buildIndex(revoked); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// parseUnindexed parses a CRL in DER or PEM form except its entries: it
+// returns the CRL without an Index and the revokedCertificates content to
+// build one from (the cache first looks for an index of the same version).
+func parseUnindexed(data []byte) (*CRL, cryptobyte.String, error) {
+	der, err := derBytes(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := parseOuter(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := parseHeader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, r.revoked, nil
 }
 
 // parseHeader interprets everything but the entries. It lets
