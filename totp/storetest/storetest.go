@@ -88,6 +88,33 @@ func race(n int, f func(i int)) {
 	wg.Wait()
 }
 
+// raceOnce submits one valid code from n goroutines released at once,
+// verify(i) being goroutine i's attempt, and checks that exactly one is
+// accepted and every other one refused as a replay.
+func raceOnce(t *testing.T, round, n int, verify func(i int) error) {
+	t.Helper()
+	var accepted, replayed atomic.Int32
+	errs := make(chan error, n)
+	race(n, func(i int) {
+		err := verify(i)
+		switch {
+		case err == nil:
+			accepted.Add(1)
+		case errors.Is(err, totp.ErrReplayed):
+			replayed.Add(1)
+		default:
+			errs <- err
+		}
+	})
+	close(errs)
+	for err := range errs {
+		t.Errorf("round %d: unexpected error %v", round, err)
+	}
+	if accepted.Load() != 1 || replayed.Load() != int32(n-1) {
+		t.Fatalf("round %d: %d accepted, %d replayed; want 1 and %d", round, accepted.Load(), replayed.Load(), n-1)
+	}
+}
+
 var quiet = slog.New(slog.DiscardHandler)
 
 var secret = []byte("csam storetest secret, 32 bytes!")
@@ -350,26 +377,10 @@ func testConcurrent(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) 
 	for round := range rounds {
 		cred := totp.Credential{ID: fmt.Sprintf("race-%d", round), Secret: secret}
 		c := code(t, clk.Now())
-		var accepted, replayed atomic.Int32
-		errs := make(chan error, goroutines)
-		race(goroutines, func(i int) {
+		raceOnce(t, round, goroutines, func(i int) error {
 			_, err := replicas[i%2].Verify(ctx, cred, c)
-			switch {
-			case err == nil:
-				accepted.Add(1)
-			case errors.Is(err, totp.ErrReplayed):
-				replayed.Add(1)
-			default:
-				errs <- err
-			}
+			return err
 		})
-		close(errs)
-		for err := range errs {
-			t.Errorf("round %d: unexpected error %v", round, err)
-		}
-		if accepted.Load() != 1 || replayed.Load() != goroutines-1 {
-			t.Fatalf("round %d: %d accepted, %d replayed; want 1 and %d", round, accepted.Load(), replayed.Load(), goroutines-1)
-		}
 	}
 }
 
