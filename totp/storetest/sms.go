@@ -259,32 +259,16 @@ func testSMSConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b tot
 			t.Fatal(err)
 		}
 		c := out.Last("+32470000004")
-		var judged, last, refused atomic.Int32
-		errs := make(chan error, goroutines)
-		race(goroutines, func(i int) {
+		judged, last, refused := raceGuesses(t, round, goroutines, totp.ErrTooManyAttempts, func(i int) error {
 			guess := fmt.Sprintf("%06d", i)
 			if guess == c {
 				guess = fmt.Sprintf("%06d", goroutines)
 			}
 			_, err := replicas[i%2].Verify(ctx, id, guess)
-			switch {
-			case errors.Is(err, totp.ErrInvalidCode) && errors.Is(err, totp.ErrTooManyAttempts):
-				last.Add(1)
-				judged.Add(1)
-			case errors.Is(err, totp.ErrInvalidCode):
-				judged.Add(1)
-			case errors.Is(err, totp.ErrTooManyAttempts):
-				refused.Add(1)
-			default:
-				errs <- fmt.Errorf("guess %d: %v", i, err)
-			}
+			return err
 		})
-		close(errs)
-		for err := range errs {
-			t.Errorf("round %d: unexpected result %v", round, err)
-		}
-		if judged.Load() != attempts || last.Load() != 1 || refused.Load() != goroutines-attempts {
-			t.Fatalf("round %d: %d judged (%d last), %d refused; want %d (1), %d", round, judged.Load(), last.Load(), refused.Load(), attempts, goroutines-attempts)
+		if judged != attempts || last != 1 || refused != goroutines-attempts {
+			t.Fatalf("round %d: %d judged (%d last), %d refused; want %d (1), %d", round, judged, last, refused, attempts, goroutines-attempts)
 		}
 		if _, err := replicas[round%2].Verify(ctx, id, c); !errors.Is(err, totp.ErrTooManyAttempts) {
 			t.Fatalf("round %d: right code after the attempts: %v", round, err)

@@ -115,6 +115,35 @@ func raceOnce(t *testing.T, round, n int, verify func(i int) error) {
 	}
 }
 
+// raceGuesses sends n wrong guesses at once, verify(i) being goroutine i's
+// attempt, and counts how they were judged: judged (ErrInvalidCode), last
+// (judged and tripping lockErr) and refused (lockErr alone, not judged).
+// Any other outcome fails the test.
+func raceGuesses(t *testing.T, round, n int, lockErr error, verify func(i int) error) (judged, last, refused int32) {
+	t.Helper()
+	var j, l, r atomic.Int32
+	errs := make(chan error, n)
+	race(n, func(i int) {
+		err := verify(i)
+		switch {
+		case errors.Is(err, totp.ErrInvalidCode) && errors.Is(err, lockErr):
+			l.Add(1)
+			j.Add(1)
+		case errors.Is(err, totp.ErrInvalidCode):
+			j.Add(1)
+		case errors.Is(err, lockErr):
+			r.Add(1)
+		default:
+			errs <- fmt.Errorf("guess %d: %v", i, err)
+		}
+	})
+	close(errs)
+	for err := range errs {
+		t.Errorf("round %d: unexpected result %v", round, err)
+	}
+	return j.Load(), l.Load(), r.Load()
+}
+
 var quiet = slog.New(slog.DiscardHandler)
 
 var secret = []byte("csam storetest secret, 32 bytes!")
@@ -407,29 +436,13 @@ func testConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b totp.S
 				guesses = append(guesses, g)
 			}
 		}
-		var judged, locking, throttled atomic.Int32
-		errs := make(chan error, goroutines)
-		race(goroutines, func(i int) {
+		judged, locking, throttled := raceGuesses(t, round, goroutines, totp.ErrThrottled, func(i int) error {
 			_, err := replicas[i%2].Verify(ctx, cred, guesses[i])
-			switch {
-			case errors.Is(err, totp.ErrInvalidCode) && errors.Is(err, totp.ErrThrottled):
-				locking.Add(1)
-				judged.Add(1)
-			case errors.Is(err, totp.ErrInvalidCode):
-				judged.Add(1)
-			case errors.Is(err, totp.ErrThrottled):
-				throttled.Add(1)
-			default:
-				errs <- fmt.Errorf("guess %d: %v", i, err)
-			}
+			return err
 		})
-		close(errs)
-		for err := range errs {
-			t.Errorf("round %d: unexpected result %v", round, err)
-		}
-		if judged.Load() != int32(o.MaxFailures) || locking.Load() != 1 || throttled.Load() != goroutines-int32(o.MaxFailures) {
+		if judged != int32(o.MaxFailures) || locking != 1 || throttled != goroutines-int32(o.MaxFailures) {
 			t.Fatalf("round %d: %d guesses judged (%d locking), %d refused by the lock; want %d (1), %d",
-				round, judged.Load(), locking.Load(), throttled.Load(), o.MaxFailures, goroutines-o.MaxFailures)
+				round, judged, locking, throttled, o.MaxFailures, goroutines-o.MaxFailures)
 		}
 		if _, err := replicas[round%2].Verify(ctx, cred, code(t, t0)); !errors.Is(err, totp.ErrThrottled) {
 			t.Fatalf("round %d: right code during the lock: %v, want ErrThrottled", round, err)
