@@ -532,7 +532,9 @@ func SignerFromKeyInfo(data []byte) (*x509.Certificate, error) {
 		if err != nil {
 			return nil, sigErr(err, "KeyInfo certificate is not base64")
 		}
-		c, err := x509.ParseCertificate(bytes.TrimSpace(der))
+		// The DER is used as decoded: trimming "whitespace" would cut a
+		// certificate whose last signature byte happens to be 0x0a or 0x20.
+		c, err := x509.ParseCertificate(der)
 		if err != nil {
 			return nil, sigErr(err, "KeyInfo certificate")
 		}

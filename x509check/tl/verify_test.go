@@ -200,3 +200,32 @@ func TestVerifyParsesSignedBytes(t *testing.T) {
 		t.Errorf("provider %q", got)
 	}
 }
+
+// TestSignerFromKeyInfoTrailingSpaceByte: a signer certificate whose DER
+// ends in a byte that reads as ASCII whitespace (a random ECDSA signature
+// does so about once in 40) is found in KeyInfo whole.
+func TestSignerFromKeyInfoTrailingSpaceByte(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s *listSigner
+	for range 5000 {
+		c := newListSigner(t, rawECDSA{PrivateKey: key})
+		if strings.ContainsRune(" \t\n\v\f\r", rune(c.cert.Raw[len(c.cert.Raw)-1])) {
+			s = c
+			break
+		}
+	}
+	if s == nil {
+		t.Fatal("no certificate ending in a whitespace byte in 5000 tries")
+	}
+	_, signed, _ := smallList(t, s)
+	kc, err := tl.SignerFromKeyInfo(signed)
+	if err != nil {
+		t.Fatalf("SignerFromKeyInfo: %v", err)
+	}
+	if !kc.Equal(s.cert) {
+		t.Fatal("SignerFromKeyInfo returned another certificate")
+	}
+}
