@@ -12,16 +12,9 @@ import (
 	"github.com/csam-go/csam/internal/testenv"
 )
 
-// seedFiles adds the real specimen TLV files to a fuzz corpus when the real
-// data folder is there (fuzzing does not require it).
+// seedFiles adds the real specimen TLV files the repository carries to a
+// fuzz corpus.
 func seedFiles(f *testing.F, names ...string) {
-	if os.Getenv("CSAM_REALDATA") == "" {
-		if root := testenv.ModuleRoot(); root != "" {
-			if _, err := os.Stat(filepath.Join(root, "..", "shared", "realdata")); err != nil {
-				return
-			}
-		}
-	}
 	dir := testenv.RealData(f, "eid-specimen", "tlv")
 	for _, n := range names {
 		if b, err := os.ReadFile(filepath.Join(dir, n)); err == nil {

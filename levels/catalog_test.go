@@ -234,7 +234,7 @@ var cells = map[levels.Level]string{
 // top-aligned over its rows); and that every cell printed after an
 // application matches that application's requirement.
 func TestCatalogAgainstReglement(t *testing.T) {
-	b, err := os.ReadFile(testenv.Shared(t, "reglement-2025.txt"))
+	b, err := os.ReadFile(testenv.Reglement(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Package testenv finds what the module's tests need outside Go: the real
-// public data beside the repository, system tools (openssl, oathtool,
+// public data the repository carries in testdata/, system tools (openssl, oathtool,
 // opensc-tool) and services (Redis, pcscd with vpcd).
 //
 // A test that needs something absent skips with a clear reason, unless
@@ -55,31 +55,31 @@ func ModuleRoot() string {
 	return rootDir
 }
 
-// RealData returns the folder of real public test data, joined with the
-// optional path elements. It is $CSAM_REALDATA when set — and then a missing
-// folder fails the test, whatever the mode — or ../shared/realdata beside the
-// module root; when that is absent the test is skipped (or fails in strict
-// mode).
+// RealData returns a file or folder of the real public test data that the
+// repository carries in testdata/realdata, joined from the path elements.
+// $CSAM_REALDATA, when set, names another folder of the same layout (an
+// optional override). A missing file fails the test: the data ships with
+// the repository.
 func RealData(t testing.TB, elem ...string) string {
 	t.Helper()
-	dir := os.Getenv("CSAM_REALDATA")
-	if dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			t.Fatalf("CSAM_REALDATA=%s is set but unreadable: %v", dir, err)
-		}
-	} else {
+	return dataFile(t, "CSAM_REALDATA", "realdata", elem)
+}
+
+// dataFile resolves elem under $env when set, else under testdata/sub at
+// the module root, and fails t when the file is missing.
+func dataFile(t testing.TB, env, sub string, elem []string) string {
+	t.Helper()
+	dir := os.Getenv(env)
+	if dir == "" {
 		root := ModuleRoot()
 		if root == "" {
-			Missing(t, "module root not found, so ../shared/realdata cannot be located")
+			t.Fatalf("module root not found, so testdata/%s cannot be located", sub)
 		}
-		dir = filepath.Join(root, "..", "shared", "realdata")
-		if _, err := os.Stat(dir); err != nil {
-			Missing(t, "real data folder ../shared/realdata is absent (set CSAM_REALDATA)")
-		}
+		dir = filepath.Join(root, "testdata", sub)
 	}
 	p := filepath.Join(append([]string{dir}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("real data file missing: %v", err)
+		t.Fatalf("test data file missing: %v", err)
 	}
 	return p
 }
@@ -117,37 +117,11 @@ func PCSC(t testing.TB) {
 	}
 }
 
-// Shared returns a file or folder of the shared reference material beside
-// the repository (the règlement, notes), joined from the path elements. The
-// folder is $CSAM_SHARED when set, else the parent of $CSAM_REALDATA when
-// that is set — in both cases a missing folder or file fails the test,
-// whatever the mode — else ../shared beside the module root; when that is
-// absent the test is skipped (or fails in strict mode).
-func Shared(t testing.TB, elem ...string) string {
+// Reglement returns the path of the règlement text the repository carries
+// (testdata/reglement/reglement-2025.txt), the source document the catalog
+// is checked against. $CSAM_REGLEMENT, when set, names another folder
+// holding reglement-2025.txt.
+func Reglement(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("CSAM_SHARED")
-	if dir == "" {
-		if rd := os.Getenv("CSAM_REALDATA"); rd != "" {
-			dir = filepath.Dir(filepath.Clean(rd))
-		}
-	}
-	if dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			t.Fatalf("shared folder %s (from CSAM_SHARED or CSAM_REALDATA) is unreadable: %v", dir, err)
-		}
-	} else {
-		root := ModuleRoot()
-		if root == "" {
-			Missing(t, "module root not found, so ../shared cannot be located")
-		}
-		dir = filepath.Join(root, "..", "shared")
-		if _, err := os.Stat(dir); err != nil {
-			Missing(t, "shared folder ../shared is absent (set CSAM_SHARED)")
-		}
-	}
-	p := filepath.Join(append([]string{dir}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("shared file missing: %v", err)
-	}
-	return p
+	return dataFile(t, "CSAM_REGLEMENT", "reglement", []string{"reglement-2025.txt"})
 }

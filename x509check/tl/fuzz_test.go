@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,15 +36,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(s.sign(f, x))
 	f.Add([]byte(`<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"/>`))
 	f.Add([]byte(`<?xml version="1.0"?><!DOCTYPE a><a/>`))
-	// The real list, when present (not required for the seed corpus).
-	if dir := os.Getenv("CSAM_REALDATA"); dir != "" {
-		if data, err := os.ReadFile(filepath.Join(dir, "trusted-lists", "tl-be-seq47.xml")); err == nil {
-			f.Add(data)
-		}
-	} else if root := testenv.ModuleRoot(); root != "" {
-		if data, err := os.ReadFile(filepath.Join(root, "..", "shared", "realdata", "trusted-lists", "tl-be-seq47.xml")); err == nil {
-			f.Add(data)
-		}
+	// The real list the repository carries.
+	if data, err := os.ReadFile(testenv.RealData(f, "trusted-lists", "tl-be-seq47.xml")); err == nil {
+		f.Add(data)
 	}
 	opts := tl.VerifyOptions{Signers: []*x509.Certificate{s.cert}, Time: testNow, AllowExpired: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
