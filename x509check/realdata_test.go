@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
-	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
-	"github.com/csam-go/csam/x509check/tl"
 )
 
 func realCert(t *testing.T, elem ...string) *x509.Certificate {
@@ -197,59 +195,6 @@ func TestSpecimenCardFiles(t *testing.T) {
 	}
 	if q := x509check.CertificateQualification(realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv")); q.Qualified {
 		t.Fatalf("specimen authentication certificate qualified: %+v", q)
-	}
-}
-
-// A trusted list decides the qualified status in place of the certificate.
-func TestTrustedListQualification(t *testing.T) {
-	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := tl.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)
-	ca := realCert(t, "belgium-pki", "citizenca-202002.pem")
-	root := realCert(t, "belgium-pki", "belgiumrca6.pem")
-	res, err := x509check.Validate(t.Context(), ca, x509check.Options{
-		Roots: certPool(root), CurrentTime: at, Revocation: x509check.NoRevocation,
-		Qualification: x509check.TrustedListQualification(l),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := res.Qualified
-	if q == nil || q.Source != "trusted-list" || q.Qualified || q.Detail == "" {
-		t.Fatalf("qualified = %+v", q)
-	}
-}
-
-// A certificate that states QcCompliance, from a CA no listed service
-// covers, is not qualified by the list's decision.
-func TestTrustedListOverridesCertificate(t *testing.T) {
-	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := tl.Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := testpki.New(t, testpki.Options{})
-	o := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation}
-	res, err := x509check.Validate(t.Context(), p.Sign.Cert, o)
-	if err != nil || !res.Qualified.Qualified || res.Qualified.Source != "certificate" {
-		t.Fatalf("own statements: %+v, %v", res.Qualified, err)
-	}
-	o.Qualification = x509check.TrustedListQualification(l)
-	res, err = x509check.Validate(t.Context(), p.Sign.Cert, o)
-	if err != nil || res.Qualified.Qualified || res.Qualified.Source != "trusted-list" || !res.Qualified.Compliance {
-		t.Fatalf("trusted list: %+v, %v", res.Qualified, err)
-	}
-	if res.CertificateStatus().Qualified {
-		t.Fatal("CertificateStatus says qualified against the list")
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
-	"github.com/csam-go/csam/x509check/tl"
 )
 
 // Status is a revocation status. The zero value is StatusNotChecked.
@@ -116,8 +115,54 @@ type Qualified struct {
 	// TrustedList is the trusted list's decision at issuance and at the
 	// validation time, with the deciding service and qualifiers (Source
 	// "trusted-list" only).
-	TrustedList *tl.Result `json:"trusted_list,omitempty"`
+	TrustedList *TrustedListDecision `json:"trusted_list,omitempty"`
 }
+
+// TrustedListDecision is a trusted list's verdict on a certificate at its
+// issuance and at the validation time (ETSI TS 119 615). Package
+// x509check/tl fills it; this package only carries it.
+type TrustedListDecision struct {
+	AtIssuance   TrustedListVerdict `json:"at_issuance"`
+	AtValidation TrustedListVerdict `json:"at_validation"`
+}
+
+// TrustedListVerdict is a trusted list's verdict at one time, and what
+// decided it.
+type TrustedListVerdict struct {
+	// Time is when the verdict holds (issuance or validation).
+	Time time.Time `json:"time"`
+	// Label names the verdict as TS 119 615 does: "QC for eSig with
+	// QSCD", "QC for eSeal", "QC for WSA", "not qualified"...
+	Label string `json:"label"`
+	// Qualified is true for a qualified certificate.
+	Qualified bool `json:"qualified"`
+	// Type is the certificate's purpose when qualified: "esig", "eseal"
+	// or "wsa".
+	Type string `json:"type,omitempty"`
+	// QSCD is true when the private key is on a qualified signature or
+	// seal creation device.
+	QSCD bool `json:"qscd"`
+	// QSCDManagedOnBehalf is true when the list says a provider manages
+	// the QSCD on the holder's behalf.
+	QSCDManagedOnBehalf bool `json:"qscd_managed_on_behalf,omitempty"`
+	// Provider and Service name the deciding trust service, if any.
+	Provider string `json:"provider,omitempty"`
+	Service  string `json:"service,omitempty"`
+	// Status is the deciding service's status URI at Time, StatusStart
+	// when that status began.
+	Status      string    `json:"status,omitempty"`
+	StatusStart time.Time `json:"status_start,omitzero"`
+	// Qualifiers are the list's qualifier URIs that applied.
+	Qualifiers []string `json:"qualifiers,omitempty"`
+	// Conflict is set when services or qualifiers disagree (the
+	// certificate is then not qualified).
+	Conflict bool `json:"conflict,omitempty"`
+	// Reason explains the verdict in one sentence.
+	Reason string `json:"reason"`
+}
+
+// String returns the label and the reason.
+func (v TrustedListVerdict) String() string { return v.Label + ": " + v.Reason }
 
 // Result is the outcome of a validation.
 type Result struct {

@@ -66,7 +66,7 @@ type Output struct {
 	// Qualification is the trusted list's verdict at issuance and at
 	// validation, with the deciding service and qualifiers (with
 	// -trusted-list only).
-	Qualification *tl.Result `json:"qualification,omitempty"`
+	Qualification *x509check.TrustedListDecision `json:"qualification,omitempty"`
 	// TrustedList summarizes the list used (with -trusted-list only).
 	TrustedList string `json:"trusted_list,omitempty"`
 }
@@ -152,7 +152,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if list, err = loadTrustedList(*tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
 			return bad("%v", err)
 		}
-		(&x509check.TrustedList{List: list}).Apply(&o)
+		(&tl.Source{List: list}).Apply(&o)
 	}
 	raw, err := os.ReadFile(fs.Arg(0))
 	if err != nil {

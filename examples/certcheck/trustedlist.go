@@ -46,12 +46,12 @@ func describeList(l *tl.List) string {
 }
 
 // printQualification prints the list's verdicts.
-func printQualification(w io.Writer, r *tl.Result) {
+func printQualification(w io.Writer, r *x509check.TrustedListDecision) {
 	for _, x := range []struct {
 		when string
-		q    tl.Qualification
+		q    x509check.TrustedListVerdict
 	}{{"at issuance", r.AtIssuance}, {"at validation", r.AtValidation}} {
-		fmt.Fprintf(w, "qualification %s (%s): %s\n", x.when, x.q.Time.Format(time.RFC3339), x.q.Label())
+		fmt.Fprintf(w, "qualification %s (%s): %s\n", x.when, x.q.Time.Format(time.RFC3339), x.q.Label)
 		if x.q.Service != "" {
 			fmt.Fprintf(w, "  service: %s (%s)", x.q.Service, x.q.Provider)
 			if x.q.Status != "" {

@@ -20,6 +20,11 @@
 // website authentication, or not), and which service and qualifiers
 // decided it.
 //
+// Source plugs a verified list into the validator of package x509check
+// (which does not import this package): Source.Apply makes the list the
+// validator's trust anchors and QualificationSource, and the decision is
+// reported in x509check.Qualified.TrustedList.
+//
 // Errors are typed: *ParseError (ErrMalformed), *SignatureError
 // (ErrSignature), *TimeError (ErrExpired, ErrNotYetValid), ErrTooLarge,
 // ErrNoSigner and ErrChain; messages start with "tl: ".

@@ -1,10 +1,12 @@
 package tl_test
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"time"
 
+	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -34,6 +36,31 @@ func Example() {
 	fmt.Println("at validation:", r.AtValidation.Label())
 	// Output:
 	// BE 12 1 provider
+	// at issuance: QC for eSig with QSCD by Test Root CA
+	// at validation: not qualified
+}
+
+// Make a verified list the validator's source of trust and qualification.
+func ExampleSource() {
+	f := exampleFixture()
+	at := time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC)
+	list, err := tl.Verify(f.signedList, tl.VerifyOptions{Signers: []*x509.Certificate{f.signer}, Time: at})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opts := x509check.Options{CurrentTime: at, Revocation: x509check.NoRevocation}
+	opts.Intermediates = x509.NewCertPool()
+	opts.Intermediates.AddCert(f.chain[1])
+	(&tl.Source{List: list}).Apply(&opts) // the list's CA/QC services as roots, and its qualification
+
+	// The list withdrew the service after the certificate's issuance: the
+	// verdicts at issuance and at validation differ.
+	res, _ := x509check.Validate(context.Background(), f.chain[0], opts)
+	d := res.Qualified.TrustedList
+	fmt.Println("at issuance:", d.AtIssuance.Label, "by", d.AtIssuance.Service)
+	fmt.Println("at validation:", d.AtValidation.Label)
+	// Output:
 	// at issuance: QC for eSig with QSCD by Test Root CA
 	// at validation: not qualified
 }

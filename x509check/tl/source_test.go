@@ -1,4 +1,4 @@
-package x509check_test
+package tl_test
 
 import (
 	"context"
@@ -8,10 +8,12 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check"
@@ -58,7 +60,7 @@ func TestTrustedListSource(t *testing.T) {
 	})
 
 	opts := x509check.Options{Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation, CurrentTime: now}
-	src := &x509check.TrustedList{List: list}
+	src := &tl.Source{List: list}
 	src.Apply(&opts)
 	v, err := x509check.NewValidator(opts)
 	if err != nil {
@@ -74,7 +76,7 @@ func TestTrustedListSource(t *testing.T) {
 		t.Fatalf("issued while granted: %+v", q)
 	}
 	iss, val := q.TrustedList.AtIssuance, q.TrustedList.AtValidation
-	if iss.Label() != "QC for eSig with QSCD" || iss.Service != "Belgium Test Root CA6" || iss.Status != tl.StatusGranted ||
+	if iss.Label != "QC for eSig with QSCD" || iss.Service != "Belgium Test Root CA6" || iss.Status != tl.StatusGranted ||
 		len(iss.Qualifiers) != 1 || iss.Qualifiers[0] != tl.QualifierQCQSCDAsInCert {
 		t.Errorf("at issuance: %s (%+v)", iss, iss)
 	}
@@ -95,16 +97,80 @@ func TestTrustedListSource(t *testing.T) {
 		t.Errorf("issued after withdrawal: %+v", q)
 	}
 
-	// A path the list does not know fails, unless allowed.
+	// A path the list does not know fails, unless allowed; allowed, it is
+	// valid but not qualified, although the certificate says it is: the
+	// list decides qualification, and it covers no issuer of the path.
 	other := testpki.New(t, testpki.Options{Now: now})
 	opts.Roots = certPool(other.Root.Cert)
 	opts.Intermediates = certPool(other.CA.Cert)
 	if _, err := x509check.Validate(context.Background(), other.Sign.Cert, opts); !errors.Is(err, x509check.ErrUntrusted) {
 		t.Errorf("unlisted path: %v", err)
 	}
-	opts.Qualification = &x509check.TrustedList{List: list, AllowUnlisted: true}
+	opts.Qualification = &tl.Source{List: list, AllowUnlisted: true}
 	res, err = x509check.Validate(context.Background(), other.Sign.Cert, opts)
-	if err != nil || res.Qualified.Source != "certificate" {
-		t.Errorf("unlisted path allowed: %v %+v", err, res.Qualified)
+	if q := res.Qualified; err != nil || !res.Valid || q.Source != "trusted-list" || q.Qualified || !q.Compliance ||
+		q.TrustedList == nil || q.TrustedList.AtIssuance.Service != "" || res.CertificateStatus().Qualified {
+		t.Errorf("unlisted path allowed: %v %+v", err, q)
 	}
+}
+
+// A trusted list decides the qualified status in place of the certificate.
+func TestTrustedListQualification(t *testing.T) {
+	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)
+	ca := readPEM(t, "belgium-pki", "citizenca-202002.pem")
+	root := readPEM(t, "belgium-pki", "belgiumrca6.pem")
+	res, err := x509check.Validate(t.Context(), ca, x509check.Options{
+		Roots: certPool(root), CurrentTime: at, Revocation: x509check.NoRevocation,
+		Qualification: &tl.Source{List: l, AllowUnlisted: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := res.Qualified
+	if q == nil || q.Source != "trusted-list" || q.Qualified || q.Detail == "" {
+		t.Fatalf("qualified = %+v", q)
+	}
+}
+
+// A certificate that states QcCompliance, from a CA no listed service
+// covers, is not qualified by the list's decision.
+func TestTrustedListOverridesCertificate(t *testing.T) {
+	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testpki.New(t, testpki.Options{})
+	o := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation}
+	res, err := x509check.Validate(t.Context(), p.Sign.Cert, o)
+	if err != nil || !res.Qualified.Qualified || res.Qualified.Source != "certificate" {
+		t.Fatalf("own statements: %+v, %v", res.Qualified, err)
+	}
+	o.Qualification = &tl.Source{List: l, AllowUnlisted: true}
+	res, err = x509check.Validate(t.Context(), p.Sign.Cert, o)
+	if err != nil || res.Qualified.Qualified || res.Qualified.Source != "trusted-list" || !res.Qualified.Compliance {
+		t.Fatalf("trusted list: %+v, %v", res.Qualified, err)
+	}
+	if res.CertificateStatus().Qualified {
+		t.Fatal("CertificateStatus says qualified against the list")
+	}
+}
+
+func certPool(cs ...*x509.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	for _, c := range cs {
+		p.AddCert(c)
+	}
+	return p
 }

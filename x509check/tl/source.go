@@ -1,0 +1,115 @@
+package tl
+
+// This file plugs a trusted list into the x509check validator, as its
+// source of trust anchors and of qualification.
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"time"
+
+	"github.com/csam-go/csam/x509check"
+)
+
+// Source makes a verified ETSI TS 119 612 trusted list the validator's
+// source of trust and qualification (ETSI TS 119 615), the one way to plug
+// a list into package x509check: Apply adds the certificates of its CA/QC
+// services to the roots and makes it the QualificationSource. A
+// certificate is then trusted only when a CA/QC service identifying an
+// issuer of its path was granted at its issuance (its NotBefore), and
+// qualified when the list said so at its issuance; the list's verdict at
+// the validation time (a service withdrawn since, a QSCD status changed)
+// is reported beside it, in Qualified.TrustedList.
+//
+// To take trust from other roots and only the qualification from the
+// list, set Options.Qualification to a Source with AllowUnlisted instead
+// of calling Apply.
+type Source struct {
+	// List is the list, as Verify returned it.
+	List *List
+	// AllowUnlisted accepts paths that no service of the list identifies
+	// (anchored in other roots): such certificates are valid and not
+	// qualified (the list decides qualification, and it covers no issuer
+	// of theirs). Zero (false): such paths fail with
+	// x509check.ErrUntrusted.
+	AllowUnlisted bool
+}
+
+// Roots returns the certificates of every CA/QC service that was granted
+// at some time: the anchors to build paths from (whether the service was
+// granted at the certificate's issuance is checked after).
+func (t *Source) Roots() []*x509.Certificate { return t.List.AllTrustAnchors() }
+
+// Apply adds the list's anchors to opts.Roots and sets opts.Qualification.
+func (t *Source) Apply(opts *x509check.Options) {
+	if opts.Roots == nil {
+		opts.Roots = x509.NewCertPool()
+	} else {
+		opts.Roots = opts.Roots.Clone()
+	}
+	for _, c := range t.List.AllTrustAnchors() {
+		opts.Roots.AddCert(c)
+	}
+	opts.Qualification = t
+}
+
+// Qualification implements x509check.QualificationSource. The Qualified
+// it returns has Source "trusted-list" and TrustedList set to the decision
+// at issuance and at validation. Its error wraps x509check.ErrUntrusted
+// when the path is not anchored in a CA/QC service granted at the
+// certificate's issuance (unless AllowUnlisted and no service of the list
+// identifies an issuer of the path).
+func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at time.Time) (*x509check.Qualified, error) {
+	if len(chain) == 0 {
+		return nil, nil
+	}
+	r, err := t.List.Qualify(chain, at)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", x509check.ErrUntrusted, err)
+	}
+	own := x509check.CertificateQualification(chain[0])
+	iss, val := r.AtIssuance, r.AtValidation
+	q := &x509check.Qualified{
+		Source:      "trusted-list",
+		Compliance:  own.Compliance,
+		Policies:    own.Policies,
+		Legislation: own.Legislation,
+		TrustedList: r.Decision(),
+		Qualified:   iss.Qualified,
+		SSCD:        iss.Qualified && iss.QSCD,
+	}
+	if iss.Service == "" && t.AllowUnlisted {
+		q.Detail = "not qualified: the trusted list does not know the issuer"
+		return q, nil
+	}
+	if typ := qualifiedTypes[iss.Type]; typ != "" && iss.Qualified {
+		q.Types = []string{typ}
+	}
+	q.Detail = fmt.Sprintf("%s at issuance (%s); %s at validation", iss.Label(), iss.Reason, val.Label())
+	if !val.Qualified && iss.Qualified {
+		q.Detail += " (" + val.Reason + ")"
+	}
+	if !GrantedStatus(iss.Status) {
+		return q, fmt.Errorf("%w: no CA/QC service of the trusted list was granted at the certificate's issuance %s: %s",
+			x509check.ErrUntrusted, chain[0].NotBefore.UTC().Format(time.RFC3339), iss.Reason)
+	}
+	return q, nil
+}
+
+// qualifiedTypes maps a QCType to the names x509check.Qualified.Types uses.
+var qualifiedTypes = map[QCType]string{TypeESig: "esign", TypeESeal: "eseal", TypeWSA: "web"}
+
+// Decision returns r as package x509check reports it in
+// Qualified.TrustedList.
+func (r *Result) Decision() *x509check.TrustedListDecision {
+	return &x509check.TrustedListDecision{AtIssuance: r.AtIssuance.verdict(), AtValidation: r.AtValidation.verdict()}
+}
+
+func (q Qualification) verdict() x509check.TrustedListVerdict {
+	return x509check.TrustedListVerdict{
+		Time: q.Time, Label: q.Label(), Qualified: q.Qualified, Type: string(q.Type), QSCD: q.QSCD,
+		QSCDManagedOnBehalf: q.QSCDManagedOnBehalf, Provider: q.Provider, Service: q.Service,
+		Status: q.Status, StatusStart: q.StatusStart, Qualifiers: q.Qualifiers, Conflict: q.Conflict, Reason: q.Reason,
+	}
+}
