@@ -116,3 +116,61 @@ stop_services() {
 	done
 	CSAM_PIDS=()
 }
+
+# Module budget for a consumer that imports only x509check (the package a
+# service links to validate certificates): its go.sum stays at or under
+# CSAM_GOSUM_BUDGET lines and its module graph holds no etcd and no trillian
+# (the heavy graph an old certinfo brought in). Other packages' dependencies
+# must not land there; see the README, "Packages and dependencies".
+CSAM_GOSUM_BUDGET=${CSAM_GOSUM_BUDGET:-60}
+
+# consumer_module DIR: writes in DIR a throw-away module that requires this
+# checkout (replace => it) and imports only x509check, and tidies it. It
+# works offline from the module cache the main build filled (GOFLAGS=-mod=mod,
+# GOPROXY as configured).
+consumer_module() {
+	local dir=$1 root
+	root=$(pwd)
+	mkdir -p "$dir"
+	cat >"$dir/go.mod" <<EOM
+module example.com/x509consumer
+
+go 1.26
+
+require github.com/csam-go/csam v0.0.0
+
+replace github.com/csam-go/csam => $root
+EOM
+	cat >"$dir/main.go" <<'EOM'
+package main
+
+import (
+	"fmt"
+
+	"github.com/csam-go/csam/x509check"
+)
+
+func main() { fmt.Println(x509check.ParseUsage("auth")) }
+EOM
+	(cd "$dir" && GOFLAGS=-mod=mod go mod tidy >"$dir/tidy.log" 2>&1) || { cat "$dir/tidy.log" >&2; return 1; }
+}
+
+# check_module_budget fails when an x509check consumer's go.sum exceeds
+# CSAM_GOSUM_BUDGET lines or its module graph holds etcd or trillian.
+check_module_budget() {
+	local dir lines heavy
+	dir=$(mktemp -d -t csam-consumer.XXXXXX)
+	consumer_module "$dir" || die "x509check consumer: go mod tidy failed"
+	(cd "$dir" && GOFLAGS=-mod=mod go build -o /dev/null .) || die "x509check consumer: build failed"
+	lines=$(wc -l <"$dir/go.sum")
+	heavy=$(cd "$dir" && GOFLAGS=-mod=mod go list -m all | grep -E 'etcd|trillian' || true)
+	log "x509check consumer: go.sum $lines lines (budget $CSAM_GOSUM_BUDGET), $(cd "$dir" && GOFLAGS=-mod=mod go list -m all | wc -l) modules in go list -m all"
+	if [ -n "$heavy" ]; then
+		die "x509check consumer's module graph holds: $heavy"
+	fi
+	if [ "$lines" -gt "$CSAM_GOSUM_BUDGET" ]; then
+		sed 's/^/  /' "$dir/go.sum" >&2
+		die "x509check consumer's go.sum has $lines lines, over the budget of $CSAM_GOSUM_BUDGET"
+	fi
+	rm -rf "$dir"
+}

@@ -37,7 +37,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/x509check"
-	"github.com/csam-go/csam/x509check/qc"
+	"github.com/csam-go/csam/x509check/certtext"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -197,7 +197,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		printText(stdout, out, namesNoSource(res.Chain))
 		if *verbose {
-			text, err := qc.CertificateText(certs[0])
+			text, err := certtext.Text(certs[0])
 			if err != nil {
 				fmt.Fprintf(stdout, "\n(certificate text unavailable: %v)\n", err)
 			} else {

@@ -5,9 +5,9 @@
 // policies of ETSI EN 319 411-2 (QCP-n, QCP-l, QCP-n-qscd, QCP-l-qscd,
 // QCP-w).
 //
-// FromCertificate gives a Status; Status.String and Text render it, and
-// CertificateText appends it to the text of github.com/smallstep/certinfo,
-// which does not decode QCStatements. The package is generic: national
+// FromCertificate gives a Status; Status.String and Text render it
+// (package x509check/certtext appends it to a full certificate text). The
+// package is generic: national
 // policies (such as the Belgian eID ones) are left to the caller, and a
 // trusted list may override what the certificate declares.
 //

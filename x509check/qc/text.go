@@ -4,8 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strings"
-
-	"github.com/smallstep/certinfo"
 )
 
 // String renders the status as readable lines under a heading, indented
@@ -99,22 +97,4 @@ func Text(cert *x509.Certificate) (string, error) {
 		return "", err
 	}
 	return st.String(), nil
-}
-
-// CertificateText returns the certificate text of
-// github.com/smallstep/certinfo (which does not decode QCStatements)
-// followed by the qualified status section of Text.
-func CertificateText(cert *x509.Certificate) (string, error) {
-	qc, err := Text(cert)
-	if err != nil {
-		return "", err
-	}
-	ci, err := certinfo.CertificateText(cert)
-	if err != nil {
-		return "", fmt.Errorf("qc: certificate text: %w", err)
-	}
-	if !strings.HasSuffix(ci, "\n") {
-		ci += "\n"
-	}
-	return ci + qc, nil
 }
