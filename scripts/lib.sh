@@ -123,6 +123,9 @@ stop_services() {
 # (the heavy graph an old certinfo brought in). Other packages' dependencies
 # must not land there; see the README, "Packages and dependencies".
 CSAM_GOSUM_BUDGET=${CSAM_GOSUM_BUDGET:-60}
+# ... and its `go list -m all` at or under CSAM_MODULES_BUDGET lines (every
+# requirement of this module's go.mod is listed there, even pruned).
+CSAM_MODULES_BUDGET=${CSAM_MODULES_BUDGET:-40}
 
 # consumer_module DIR: writes in DIR a throw-away module that requires this
 # checkout (replace => it) and imports only x509check, and tidies it. It
@@ -156,21 +159,30 @@ EOM
 }
 
 # check_module_budget fails when an x509check consumer's go.sum exceeds
-# CSAM_GOSUM_BUDGET lines or its module graph holds etcd or trillian.
+# CSAM_GOSUM_BUDGET lines, its `go list -m all` CSAM_MODULES_BUDGET lines,
+# or its module graph holds etcd or trillian. The go.sum is counted twice:
+# as `go mod tidy` leaves it (what a consumer commits) and after `go list
+# -m all`, which adds a go.mod line for every module of the graph (every
+# requirement of this module's go.mod): the budget applies to the larger.
 check_module_budget() {
-	local dir lines heavy
+	local dir tidied lines mods heavy
 	dir=$(mktemp -d -t csam-consumer.XXXXXX)
 	consumer_module "$dir" || die "x509check consumer: go mod tidy failed"
+	tidied=$(wc -l <"$dir/go.sum")
 	(cd "$dir" && GOFLAGS=-mod=mod go build -o /dev/null .) || die "x509check consumer: build failed"
+	(cd "$dir" && GOFLAGS=-mod=mod go list -m all) >"$dir/modules.txt" || die "x509check consumer: go list -m all failed"
 	lines=$(wc -l <"$dir/go.sum")
-	heavy=$(cd "$dir" && GOFLAGS=-mod=mod go list -m all | grep -E 'etcd|trillian' || true)
-	log "x509check consumer: go.sum $lines lines (budget $CSAM_GOSUM_BUDGET), $(cd "$dir" && GOFLAGS=-mod=mod go list -m all | wc -l) modules in go list -m all"
-	if [ -n "$heavy" ]; then
-		die "x509check consumer's module graph holds: $heavy"
-	fi
+	mods=$(wc -l <"$dir/modules.txt")
+	heavy=$(grep -E 'etcd|trillian' "$dir/modules.txt" || true)
+	log "x509check consumer: go.sum $tidied lines after go mod tidy, $lines after go list -m all (budget $CSAM_GOSUM_BUDGET); go list -m all $mods lines (budget $CSAM_MODULES_BUDGET)"
+	[ -z "$heavy" ] || die "x509check consumer's module graph holds: $heavy"
 	if [ "$lines" -gt "$CSAM_GOSUM_BUDGET" ]; then
 		sed 's/^/  /' "$dir/go.sum" >&2
 		die "x509check consumer's go.sum has $lines lines, over the budget of $CSAM_GOSUM_BUDGET"
+	fi
+	if [ "$mods" -gt "$CSAM_MODULES_BUDGET" ]; then
+		sed 's/^/  /' "$dir/modules.txt" >&2
+		die "x509check consumer's module graph has $mods modules, over the budget of $CSAM_MODULES_BUDGET"
 	fi
 	rm -rf "$dir"
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: gofmt, go vet, staticcheck, a build without cgo,
+# the module budget of a consumer importing only x509check,
 # and go test -race ./... with Redis and pcscd+vpcd started for the tests and
 # stopped after. Prerequisites that are missing fail the run (CSAM_STRICT=1),
 # and so does any skipped test not listed in .ci/allowed-skips.
@@ -19,6 +20,8 @@ log "go vet and build with CGO_ENABLED=0"
 CGO_ENABLED=0 go vet ./...
 log "staticcheck"
 staticcheck ./...
+log "module budget of an x509check consumer"
+check_module_budget
 
 start_redis
 start_pcscd
