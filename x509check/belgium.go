@@ -1,14 +1,13 @@
 package x509check
 
 import (
-	"context"
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
+	"io/fs"
 )
 
 // BelgianRoot describes a Belgian eID root CA known to the package.
@@ -19,8 +18,6 @@ type BelgianRoot struct {
 	// SubjectPublicKeyInfo (DER): the pin. Re-issued roots keep the key,
 	// so one pin covers every issue.
 	SPKISHA256 string
-	// URL is the official download address of the root certificate.
-	URL string
 }
 
 // Pins of the Belgian eID roots: the SHA-256 of each root's
@@ -34,18 +31,47 @@ const (
 	PinBelgiumRootCA6 = "894ad2232fe69bb09e8370ef387ec1c66ab6a4ce53c811fd3c8ced5b5158d8c1"
 )
 
-// BelgianRoots lists the Belgian eID roots by pin with their download
-// addresses (the certs.eid.belgium.be addresses of Root CA2 to CA4 as the
-// eID middleware documentation gives them; Root CA6 at the caIssuers
-// address its Citizen and Foreigner CA certificates carry). The re-issued
-// Root CA4 is served at the CA4 address.
-func BelgianRoots() []BelgianRoot {
+// BelgianRootPins lists the Belgian eID roots by pin.
+func BelgianRootPins() []BelgianRoot {
 	return []BelgianRoot{
-		{"Belgium Root CA2", PinBelgiumRootCA2, "http://certs.eid.belgium.be/belgiumrs2.crt"},
-		{"Belgium Root CA3", PinBelgiumRootCA3, "http://certs.eid.belgium.be/belgiumrs3.crt"},
-		{"Belgium Root CA4", PinBelgiumRootCA4, "http://certs.eid.belgium.be/belgiumrs4.crt"},
-		{"Belgium Root CA6", PinBelgiumRootCA6, "http://crt.eidpki.belgium.be/eid/brca6.crt"},
+		{"Belgium Root CA2", PinBelgiumRootCA2},
+		{"Belgium Root CA3", PinBelgiumRootCA3},
+		{"Belgium Root CA4", PinBelgiumRootCA4},
+		{"Belgium Root CA6", PinBelgiumRootCA6},
 	}
+}
+
+// belgianRootFiles are the public Belgian eID root certificates, as
+// published at certs.eid.belgium.be (Root CA2 to CA4) and
+// crt.eidpki.belgium.be (Root CA6): CA2 (2007–2021, SHA-1), CA3
+// (2013–2028), CA4 (2013–2028) and its re-issue with the same key (to
+// 2032), CA6 (EC P-384, 2020–2040).
+//
+//go:embed belgianroots/*.pem
+var belgianRootFiles embed.FS
+
+// BelgianRoots returns the five public Belgian eID root certificates that
+// ship with the package (Root CA2, CA3, CA4, CA4 re-issued, CA6), for
+// Options.BelgianRoots: a service needs no file to trust them. Each call
+// returns new certificates, which the caller may keep or change.
+func BelgianRoots() []*x509.Certificate {
+	ents, err := fs.ReadDir(belgianRootFiles, "belgianroots")
+	if err != nil {
+		panic("x509check: embedded Belgian roots: " + err.Error())
+	}
+	var out []*x509.Certificate
+	for _, e := range ents {
+		b, err := fs.ReadFile(belgianRootFiles, "belgianroots/"+e.Name())
+		if err != nil {
+			panic("x509check: embedded Belgian roots: " + err.Error())
+		}
+		cs, err := ParseCertificates(b)
+		if err != nil {
+			panic("x509check: embedded Belgian root " + e.Name() + ": " + err.Error())
+		}
+		out = append(out, cs...)
+	}
+	return out
 }
 
 // SPKIPin returns the hexadecimal SHA-256 of c's SubjectPublicKeyInfo.
@@ -58,7 +84,7 @@ func SPKIPin(c *x509.Certificate) string {
 // matches, and whether one does. Only self-signed certificates match.
 func MatchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
 	pin := SPKIPin(c)
-	for _, r := range BelgianRoots() {
+	for _, r := range BelgianRootPins() {
 		if r.SPKISHA256 == pin {
 			// Self-signed check; SHA-1 is accepted here (old roots use it):
 			// the pin, not the signature, is what makes the root trusted.
@@ -73,71 +99,30 @@ func MatchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
 	return BelgianRoot{}, false
 }
 
-// FilterBelgianRoots returns the certificates that match a Belgian pin, and
-// an error wrapping ErrPinMismatch naming the first one that does not.
-func FilterBelgianRoots(certs []*x509.Certificate) ([]*x509.Certificate, error) {
-	var out []*x509.Certificate
-	var bad error
+// splitBelgianRoots sorts the certificates given as Belgian roots: the
+// self-signed ones must match a Belgian pin (the first that does not gives
+// an error wrapping ErrPinMismatch); the others (a Citizen or Foreigner CA
+// kept in the same folder) are returned as intermediates, which a path
+// still has to chain to a pinned root.
+func splitBelgianRoots(certs []*x509.Certificate) (roots, cas []*x509.Certificate, err error) {
 	for _, c := range certs {
 		if _, ok := MatchBelgianRoot(c); ok {
-			out = append(out, c)
-		} else if bad == nil {
-			bad = fmt.Errorf("%w: %q (SPKI SHA-256 %s)", ErrPinMismatch, SubjectString(c), SPKIPin(c))
-		}
-	}
-	return out, bad
-}
-
-// DownloadBelgianRoots fetches the Belgian roots from their official
-// addresses with doer (nil: http.DefaultClient) and keeps only those that
-// match their pin. It returns what it could get and an error for each
-// address that failed or served a certificate that matches no pin: each
-// wraps ErrFetch (address unreachable, not HTTP 200, or the request could
-// not be made), ErrBadInput (no readable certificate) or ErrPinMismatch.
-func DownloadBelgianRoots(ctx context.Context, doer Doer) ([]*x509.Certificate, error) {
-	if doer == nil {
-		doer = http.DefaultClient
-	}
-	var out []*x509.Certificate
-	var errs []error
-	for _, r := range BelgianRoots() {
-		c, err := downloadRoot(ctx, doer, r)
-		if err != nil {
-			errs = append(errs, err)
+			roots = append(roots, c)
 			continue
 		}
-		out = append(out, c)
+		if !selfIssued(c) {
+			cas = append(cas, c)
+			continue
+		}
+		return nil, nil, fmt.Errorf("%w: %q (SPKI SHA-256 %s)", ErrPinMismatch, SubjectString(c), SPKIPin(c))
 	}
-	return out, errors.Join(errs...)
+	return roots, cas, nil
 }
 
-func downloadRoot(ctx context.Context, doer Doer, r BelgianRoot) (*x509.Certificate, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
-	}
-	resp, err := doer.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s: HTTP %d", ErrFetch, r.URL, resp.StatusCode)
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, r.URL, err)
-	}
-	cs, err := ParseCertificates(b)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		if m, ok := MatchBelgianRoot(c); ok && m.SPKISHA256 == r.SPKISHA256 {
-			return c, nil
-		}
-	}
-	return nil, fmt.Errorf("%w: %s served no certificate with pin %s", ErrPinMismatch, r.URL, r.SPKISHA256)
+// selfIssued reports whether c names itself as its issuer (a root, or a
+// self-issued key rollover certificate).
+func selfIssued(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawIssuer, c.RawSubject)
 }
 
 // BelgianType is the kind of a Belgian eID certificate.

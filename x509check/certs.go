@@ -5,7 +5,10 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 )
@@ -142,6 +145,74 @@ func loadFile(p string) ([]*x509.Certificate, error) {
 	cs, err := ParseCertificates(b)
 	if err != nil {
 		return nil, fmt.Errorf("%w (%s)", err, filepath.Base(p))
+	}
+	return cs, nil
+}
+
+// maxCertificateFile bounds a certificate file LoadCertificatesFS reads.
+const maxCertificateFile = 1 << 20
+
+// LoadCertificatesFS reads the certificates of the given files and folders
+// of fsys (names as fs.FS takes them, "." for its root), as
+// LoadCertificates does on disk: a folder's regular files,
+// non-recursively, in name order; files that hold no certificate are
+// skipped in folders but fail when named. A file over 1 MiB is refused.
+// The errors wrap ErrBadInput.
+func LoadCertificatesFS(fsys fs.FS, names ...string) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for _, n := range names {
+		st, err := fs.Stat(fsys, n)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		if !st.IsDir() {
+			cs, err := loadFSFile(fsys, n, st)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+			continue
+		}
+		ents, err := fs.ReadDir(fsys, n) // sorted by name
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		for _, e := range ents {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			p := path.Join(n, e.Name())
+			st, err := fs.Stat(fsys, p)
+			if err != nil {
+				continue
+			}
+			if cs, err := loadFSFile(fsys, p, st); err == nil {
+				out = append(out, cs...)
+			}
+		}
+	}
+	return out, nil
+}
+
+func loadFSFile(fsys fs.FS, name string, st fs.FileInfo) ([]*x509.Certificate, error) {
+	if st.Size() > maxCertificateFile {
+		return nil, fmt.Errorf("%w: %s: %d bytes, over %d", ErrBadInput, name, st.Size(), maxCertificateFile)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCertificateFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+	}
+	if len(b) > maxCertificateFile {
+		return nil, fmt.Errorf("%w: %s: over %d bytes", ErrBadInput, name, maxCertificateFile)
+	}
+	cs, err := ParseCertificates(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%s)", err, path.Base(name))
 	}
 	return cs, nil
 }

@@ -22,9 +22,17 @@
 // ErrMalformedResponse, ErrCertIDMismatch, ErrResponseTooLarge, ErrTimeout,
 // ErrFetch, ErrNoSource); Code gives its stable code.
 //
-// Belgian eID roots are known by the SHA-256 of their public key
-// (BelgianRoots): roots from files, folders (Options.BelgianRootPaths) or
-// downloads (DownloadBelgianRoots) are trusted only when they match a pin.
+// Trust anchors and intermediates are certificates (Options.Roots,
+// Options.BelgianRoots, Options.Intermediates); LoadCertificates reads
+// them from files and folders, LoadCertificatesFS from an fs.FS. The five
+// public Belgian eID roots ship with the package (BelgianRoots), so a
+// service needs no file to trust them; they are known by the SHA-256 of
+// their public key (BelgianRootPins), and a self-signed certificate given
+// as a Belgian root is trusted only when it matches a pin.
 // ClassifyBelgian recognises the eID certificate policies of every root
 // generation.
+//
+// Trusted lists plug in from package x509check/tl (tl.Source), and the
+// certificate pretty-printer is package x509check/certtext: neither is
+// linked by a program that imports x509check alone.
 package x509check

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"time"
 
 	"github.com/csam-go/csam/x509check"
@@ -39,8 +40,7 @@ func ExampleValidator_Validate() {
 	}, root, leafKey.Public(), rootKey)
 	leaf, _ := x509.ParseCertificate(leafDER)
 
-	roots := x509.NewCertPool()
-	roots.AddCert(root)
+	roots := []*x509.Certificate{root}
 	v, err := x509check.NewValidator(x509check.Options{
 		Roots:      roots,
 		Usage:      x509check.UsageAuthentication,
@@ -66,4 +66,31 @@ func ExampleValidator_Validate() {
 	// key: eid column3
 	// revocation: not-checked
 	// for signing: true wrong-usage
+}
+
+// Trust the Belgian eID roots that ship with the package: no file to
+// install. The Citizen CA of 2020 chains to Root CA6.
+func ExampleBelgianRoots() {
+	pemBytes, err := os.ReadFile("../testdata/realdata/belgium-pki/citizenca-202002.pem")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	certs, err := x509check.ParseCertificates(pemBytes)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := x509check.Validate(context.Background(), certs[0], x509check.Options{
+		BelgianRoots: x509check.BelgianRoots(), // pin-checked
+		CurrentTime:  time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		Revocation:   x509check.NoRevocation,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Valid, res.Chain[0].Subject.CommonName, "under", res.Chain[1].Subject.CommonName)
+	// Output:
+	// true Citizen CA under Belgium Root CA6
 }

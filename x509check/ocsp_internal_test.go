@@ -193,13 +193,8 @@ func requestNonce(r *http.Request) ([]byte, error) {
 	return nil, nil
 }
 
-func pool(cs ...*x509.Certificate) *x509.CertPool {
-	p := x509.NewCertPool()
-	for _, c := range cs {
-		p.AddCert(c)
-	}
-	return p
-}
+// pool lists cs as Options.Roots and Options.Intermediates take them.
+func pool(cs ...*x509.Certificate) []*x509.Certificate { return cs }
 
 // TestOCSPResponderCases runs a Go responder answering what openssl
 // cannot produce: each case must give its own typed error and never good.

@@ -19,13 +19,8 @@ import (
 	"github.com/csam-go/csam/x509check"
 )
 
-func certPool(cs ...*x509.Certificate) *x509.CertPool {
-	p := x509.NewCertPool()
-	for _, c := range cs {
-		p.AddCert(c)
-	}
-	return p
-}
+// certPool lists cs as Options.Roots and Options.Intermediates take them.
+func certPool(cs ...*x509.Certificate) []*x509.Certificate { return cs }
 
 // TestOpenSSLResponder validates the test PKI's certificates against a
 // real `openssl ocsp` responder (POST, delegated responder with

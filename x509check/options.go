@@ -131,22 +131,23 @@ type QualificationSource interface {
 
 // Options configure a Validator. Every zero value is a documented default.
 type Options struct {
-	// Roots are trusted anchors. RootPaths adds PEM or DER files, or
-	// folders of them (non-recursive). With neither, validation fails with
-	// ErrNoTrust (the system pool is never used implicitly).
-	Roots     *x509.CertPool
-	RootPaths []string
-	// BelgianRootPaths are files or folders holding Belgian eID roots: each
-	// certificate is trusted only if its public key matches a Belgian pin
-	// (see BelgianRoots); one that matches none fails NewValidator with
-	// ErrPinMismatch.
-	BelgianRootPaths []string
+	// Roots are trusted anchors. LoadCertificates and LoadCertificatesFS
+	// read them from files, folders or an fs.FS. With neither Roots nor
+	// BelgianRoots, validation fails with ErrNoTrust (the system pool is
+	// never used implicitly).
+	Roots []*x509.Certificate
+	// BelgianRoots are Belgian eID roots, such as BelgianRoots() returns
+	// (the five that ship with the package) or a folder of them read with
+	// LoadCertificates: a self-signed certificate here is trusted only if
+	// its public key matches a Belgian pin (see BelgianRootPins), and one
+	// that matches none fails NewValidator with ErrPinMismatch; the others
+	// (a Citizen or Foreigner CA kept beside the roots) serve as
+	// intermediates.
+	BelgianRoots []*x509.Certificate
 
-	// Intermediates and IntermediatePaths are untrusted certificates that
-	// may complete a path. Certificates passed to Validate besides the leaf
-	// are added too.
-	Intermediates     *x509.CertPool
-	IntermediatePaths []string
+	// Intermediates are untrusted certificates that may complete a path.
+	// Certificates passed to Validate besides the leaf are added too.
+	Intermediates []*x509.Certificate
 
 	// CurrentTime is the validation time; zero means time.Now() at each
 	// validation.
@@ -221,10 +222,9 @@ type Options struct {
 	// ErrUntrusted. The path is then built and checked by this package
 	// (issuer name and key identifiers, signatures, validity, CA basic
 	// constraints with path length, keyCertSign, no unhandled critical
-	// extension, no name constraints) and only from roots loaded from
-	// RootPaths or BelgianRootPaths, intermediates from IntermediatePaths
-	// and the extra certificates given to Validate (a CertPool cannot be
-	// enumerated). It concerns the certificate path only: the signatures of
+	// extension, no name constraints) from Roots and BelgianRoots, with
+	// Intermediates and the extra certificates given to Validate. It
+	// concerns the certificate path only: the signatures of
 	// OCSP responses and CRLs are checked with crypto/x509's
 	// CheckSignature, which accepts SHA-1 with RSA either way.
 	AllowSHA1Signatures bool

@@ -4,9 +4,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -60,25 +60,112 @@ func TestBelgianRootPins(t *testing.T) {
 	}
 }
 
-// A folder of roots is accepted only when every certificate matches a pin.
-func TestBelgianRootPathsPinned(t *testing.T) {
+// A folder given as Belgian roots is read whole: its roots must match a
+// pin, and the CA certificates beside them serve as intermediates; a
+// self-signed certificate that matches no pin is refused.
+func TestBelgianRootsFolder(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"belgiumrca4b.pem", "belgiumrca6.pem"} {
+	for _, f := range []string{"belgiumrca4b.pem", "belgiumrca6.pem", "citizenca-202002.pem", "foreignerca-202001.pem"} {
 		b, err := os.ReadFile(testenv.RealData(t, "belgium-pki", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(dir+"/"+f, b, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := x509check.NewValidator(x509check.Options{BelgianRootPaths: []string{dir}}); err != nil {
-		t.Fatalf("pinned roots rejected: %v", err)
+	at := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		load func() ([]*x509.Certificate, error)
+	}{
+		{"LoadCertificates", func() ([]*x509.Certificate, error) { return x509check.LoadCertificates(dir) }},
+		{"LoadCertificatesFS", func() ([]*x509.Certificate, error) { return x509check.LoadCertificatesFS(os.DirFS(dir), ".") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			certs, err := tt.load()
+			if err != nil || len(certs) != 4 {
+				t.Fatalf("loaded %d certificates: %v", len(certs), err)
+			}
+			v, err := x509check.NewValidator(x509check.Options{BelgianRoots: certs, CurrentTime: at, Revocation: x509check.NoRevocation})
+			if err != nil {
+				t.Fatalf("a folder of roots and CAs refused: %v", err)
+			}
+			// A leaf-like check: the folder's Citizen CA is an
+			// intermediate, not an anchor, so a certificate it issued
+			// chains through it to Root CA6; the CA itself validates to
+			// the root.
+			res, err := v.Validate(t.Context(), realCert(t, "belgium-pki", "foreignerca-202001.pem"))
+			if err != nil || len(res.Chain) != 2 || res.Chain[1].Subject.CommonName != "Belgium Root CA6" {
+				t.Fatalf("Foreigner CA: %v %v", err, res.Subjects())
+			}
+		})
 	}
-	_, err := x509check.NewValidator(x509check.Options{BelgianRootPaths: []string{
-		testenv.RealData(t, "belgium-pki", "citizenca-202002.pem")}})
-	if !errors.Is(err, x509check.ErrPinMismatch) {
-		t.Fatalf("a CA certificate given as Belgian root: err = %v, want ErrPinMismatch", err)
+	// A self-signed certificate that is no Belgian root.
+	for _, bad := range [][]*x509.Certificate{
+		{realCert(t, "belgium-pki", "belgiumrca6.pem"), realCert(t, "eid-specimen", "alice", "Alice_RootCertificate.tlv")},
+	} {
+		if _, err := x509check.NewValidator(x509check.Options{BelgianRoots: bad}); !errors.Is(err, x509check.ErrPinMismatch) {
+			t.Fatalf("the specimen card's test root given as Belgian root: err = %v, want ErrPinMismatch", err)
+		}
+	}
+	// A CA certificate alone is no anchor.
+	v, err := x509check.NewValidator(x509check.Options{BelgianRoots: []*x509.Certificate{realCert(t, "belgium-pki", "citizenca-202002.pem")},
+		CurrentTime: at, Revocation: x509check.NoRevocation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Validate(t.Context(), realCert(t, "belgium-pki", "citizenca-202002.pem")); !errors.Is(err, x509check.ErrNoTrust) {
+		t.Fatalf("CA certificate without its root: err = %v, want ErrNoTrust", err)
+	}
+}
+
+// The roots that ship with the package: the five Belgian roots, fresh
+// copies at each call, validating the real Citizen CA of 2020 with no file
+// given, and the Root CA2-era SHA-1 path with the opt-in.
+func TestBelgianRootsEmbedded(t *testing.T) {
+	roots := x509check.BelgianRoots()
+	var names []string
+	for _, c := range roots {
+		r, ok := x509check.MatchBelgianRoot(c)
+		if !ok || r.Name != c.Subject.CommonName {
+			t.Fatalf("%s: MatchBelgianRoot = %+v, %v", c.Subject, r, ok)
+		}
+		names = append(names, r.Name+" to "+c.NotAfter.Format("2006"))
+	}
+	want := "Belgium Root CA2 to 2021,Belgium Root CA3 to 2028,Belgium Root CA4 to 2028,Belgium Root CA4 to 2032,Belgium Root CA6 to 2040"
+	if got := strings.Join(names, ","); got != want {
+		t.Fatalf("roots = %s, want %s", got, want)
+	}
+	roots[0].Subject.CommonName = "changed"
+	roots[0].Raw[0] ^= 0xff
+	if again := x509check.BelgianRoots(); again[0].Subject.CommonName != "Belgium Root CA2" || again[0].Raw[0] != 0x30 {
+		t.Fatal("BelgianRoots returned shared certificates")
+	}
+
+	v, err := x509check.NewValidator(x509check.Options{BelgianRoots: x509check.BelgianRoots(),
+		CurrentTime: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), Revocation: x509check.NoRevocation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"citizenca-202002.pem", "foreignerca-202001.pem"} {
+		res, err := v.Validate(t.Context(), realCert(t, "belgium-pki", f))
+		if err != nil || !res.Valid || len(res.Chain) != 2 || x509check.SPKIPin(res.Chain[1]) != x509check.PinBelgiumRootCA6 {
+			t.Fatalf("%s: %v %v", f, err, res.Subjects())
+		}
+	}
+
+	// Root CA2 era: SHA-1 signed, valid only with the opt-in.
+	at2016 := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, allow := range []bool{false, true} {
+		res, err := x509check.Validate(t.Context(), realCert(t, "belgium-pki", "citizenca-brca2.crt"), x509check.Options{
+			BelgianRoots: x509check.BelgianRoots(), CurrentTime: at2016, Revocation: x509check.NoRevocation, AllowSHA1Signatures: allow})
+		if allow && (err != nil || len(res.Chain) != 2 || res.Chain[1].Subject.CommonName != "Belgium Root CA2") {
+			t.Fatalf("SHA-1 allowed: %v %v", err, res.Subjects())
+		}
+		if !allow && !errors.Is(err, x509check.ErrUntrusted) {
+			t.Fatalf("SHA-1 not allowed: err = %v, want ErrUntrusted", err)
+		}
 	}
 }
 
@@ -88,9 +175,9 @@ func TestRealCA6Chains(t *testing.T) {
 	for _, f := range []string{"citizenca-202002.pem", "foreignerca-202001.pem"} {
 		t.Run(f, func(t *testing.T) {
 			v, err := x509check.NewValidator(x509check.Options{
-				BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca6.pem")},
-				CurrentTime:      at,
-				Revocation:       x509check.NoRevocation,
+				BelgianRoots: []*x509.Certificate{realCert(t, "belgium-pki", "belgiumrca6.pem")},
+				CurrentTime:  at,
+				Revocation:   x509check.NoRevocation,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -107,17 +194,17 @@ func TestRealCA6Chains(t *testing.T) {
 			}
 			// Outside the validity (before Root CA6 existed): not yet valid.
 			v2, _ := x509check.NewValidator(x509check.Options{
-				BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca6.pem")},
-				CurrentTime:      time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC),
-				Revocation:       x509check.NoRevocation,
+				BelgianRoots: []*x509.Certificate{realCert(t, "belgium-pki", "belgiumrca6.pem")},
+				CurrentTime:  time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC),
+				Revocation:   x509check.NoRevocation,
 			})
 			if _, err := v2.Validate(t.Context(), realCert(t, "belgium-pki", f)); !errors.Is(err, x509check.ErrNotYetValid) {
 				t.Fatalf("in 2019: err = %v, want ErrNotYetValid", err)
 			}
 			// Under another root: untrusted.
 			v3, _ := x509check.NewValidator(x509check.Options{
-				BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca4b.pem")},
-				CurrentTime:      at, Revocation: x509check.NoRevocation,
+				BelgianRoots: []*x509.Certificate{realCert(t, "belgium-pki", "belgiumrca4b.pem")},
+				CurrentTime:  at, Revocation: x509check.NoRevocation,
 			})
 			if _, err := v3.Validate(t.Context(), realCert(t, "belgium-pki", f)); !errors.Is(err, x509check.ErrUntrusted) {
 				t.Fatalf("under Root CA4: err = %v, want ErrUntrusted", err)
@@ -150,9 +237,9 @@ func TestRealCA2Certificates(t *testing.T) {
 				t.Fatalf("ClassifyBelgian = %+v, want %v", k, tt.kind)
 			}
 			v, _ := x509check.NewValidator(x509check.Options{
-				BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca2.pem")},
-				CurrentTime:      time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC),
-				Revocation:       x509check.NoRevocation,
+				BelgianRoots: []*x509.Certificate{realCert(t, "belgium-pki", "belgiumrca2.pem")},
+				CurrentTime:  time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC),
+				Revocation:   x509check.NoRevocation,
 			})
 			if _, err := v.Validate(t.Context(), c); !errors.Is(err, x509check.ErrUntrusted) {
 				t.Fatalf("err = %v, want ErrUntrusted (SHA-1 path)", err)
@@ -207,44 +294,4 @@ func (d rewriteDoer) Do(r *http.Request) (*http.Response, error) {
 	r2.URL.Scheme, r2.URL.Host = u.Scheme, u.Host
 	r2.Host = u.Host
 	return http.DefaultClient.Do(r2)
-}
-
-// Downloaded roots are kept only when they match their pin: the official
-// addresses served here by a local server, one of them serving the wrong
-// certificate.
-func TestDownloadBelgianRoots(t *testing.T) {
-	files := map[string]string{
-		"/belgiumrs2.crt": "belgiumrca2.pem",
-		"/belgiumrs3.crt": "belgiumrca3.pem",
-		"/belgiumrs4.crt": "belgiumrca4b.pem",     // the re-issue: same key, same pin
-		"/eid/brca6.crt":  "citizenca-202002.pem", // wrong: a CA certificate, not Root CA6
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f, ok := files[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		b, err := os.ReadFile(testenv.RealData(t, "belgium-pki", f))
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		w.Write(b)
-	}))
-	defer srv.Close()
-	got, err := x509check.DownloadBelgianRoots(t.Context(), rewriteDoer{srv.URL})
-	if !errors.Is(err, x509check.ErrPinMismatch) || !strings.Contains(err.Error(), "brca6.crt") {
-		t.Fatalf("err = %v, want a pin mismatch for brca6.crt", err)
-	}
-	var names []string
-	for _, c := range got {
-		names = append(names, c.Subject.CommonName)
-	}
-	if want := "Belgium Root CA2,Belgium Root CA3,Belgium Root CA4"; strings.Join(names, ",") != want {
-		t.Fatalf("roots = %v, want %s", names, want)
-	}
-	if got[2].NotAfter.Year() != 2032 {
-		t.Fatalf("Root CA4 re-issue not the one served: %v", got[2].NotAfter)
-	}
 }

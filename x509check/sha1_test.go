@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -18,8 +17,10 @@ import (
 // untrusted by default and valid only with AllowSHA1Signatures, at a time
 // inside their validity.
 func TestAllowSHA1Signatures(t *testing.T) {
-	ca2Path := testenv.RealData(t, "belgium-pki", "belgiumrca2.pem")
-	alice := func(f string) string { return testenv.RealData(t, "eid-specimen", "alice", f) }
+	ca2 := []*x509.Certificate{realCert(t, "belgium-pki", "belgiumrca2.pem")}
+	alice := func(f string) []*x509.Certificate {
+		return []*x509.Certificate{realCert(t, "eid-specimen", "alice", f)}
+	}
 	tamper := func(c *x509.Certificate) *x509.Certificate {
 		raw := bytes.Clone(c.Raw)
 		raw[len(raw)-1] ^= 1 // the signature's last byte
@@ -40,34 +41,37 @@ func TestAllowSHA1Signatures(t *testing.T) {
 		chain []string // CNs, leaf first
 	}{
 		{name: "Citizen CA under Root CA2, refused by default", cert: citizenCA,
-			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			opts: x509check.Options{BelgianRoots: ca2, CurrentTime: at2016},
 			want: x509check.ErrUntrusted},
 		{name: "Citizen CA under Root CA2", cert: citizenCA, allow: true,
-			opts:  x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			opts:  x509check.Options{BelgianRoots: ca2, CurrentTime: at2016},
 			chain: []string{"Citizen CA", "Belgium Root CA2"}},
 		{name: "RRN under Root CA2", cert: realCert(t, "belgium-pki", "rrn-brca2.crt"), allow: true,
-			opts:  x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			opts:  x509check.Options{BelgianRoots: ca2, CurrentTime: at2016},
 			chain: []string{"RRN", "Belgium Root CA2"}},
 		{name: "Citizen CA after its validity", cert: citizenCA, allow: true,
-			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)},
+			opts: x509check.Options{BelgianRoots: ca2, CurrentTime: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)},
 			want: x509check.ErrExpired},
 		{name: "Citizen CA with a changed signature", cert: tamper(citizenCA), allow: true,
-			opts: x509check.Options{BelgianRootPaths: []string{ca2Path}, CurrentTime: at2016},
+			opts: x509check.Options{BelgianRoots: ca2, CurrentTime: at2016},
 			want: x509check.ErrUntrusted},
 		{name: "Citizen CA under another root", cert: citizenCA, allow: true,
-			opts: x509check.Options{BelgianRootPaths: []string{testenv.RealData(t, "belgium-pki", "belgiumrca3.pem")}, CurrentTime: at2016},
+			opts: x509check.Options{BelgianRoots: certPool(realCert(t, "belgium-pki", "belgiumrca3.pem")), CurrentTime: at2016},
 			want: x509check.ErrUntrusted},
-		{name: "Citizen CA, root given as a CertPool only", cert: citizenCA, allow: true,
-			opts: x509check.Options{Roots: certPool(realCert(t, "belgium-pki", "belgiumrca2.pem")), CurrentTime: at2016},
-			want: x509check.ErrUntrusted},
+		{name: "Citizen CA, Root CA2 given as a plain root", cert: citizenCA, allow: true,
+			opts:  x509check.Options{Roots: ca2, CurrentTime: at2016},
+			chain: []string{"Citizen CA", "Belgium Root CA2"}},
+		{name: "Citizen CA under the roots that ship with the package", cert: citizenCA, allow: true,
+			opts:  x509check.Options{BelgianRoots: x509check.BelgianRoots(), CurrentTime: at2016},
+			chain: []string{"Citizen CA", "Belgium Root CA2"}},
 		{name: "specimen card authentication", cert: realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv"), allow: true,
-			opts: x509check.Options{RootPaths: []string{alice("Alice_RootCertificate.tlv")},
-				IntermediatePaths: []string{alice("Alice_CACertificate.tlv")}, Usage: x509check.UsageAuthentication,
+			opts: x509check.Options{Roots: alice("Alice_RootCertificate.tlv"),
+				Intermediates: alice("Alice_CACertificate.tlv"), Usage: x509check.UsageAuthentication,
 				CurrentTime: time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)},
 			chain: []string{"Alice SPECIMEN (Authentication)", "eID test Citizen CA", "eID test Root CA"}},
 		{name: "specimen card authentication, refused by default", cert: realCert(t, "eid-specimen", "alice", "Alice_AuthentificationCertificate.tlv"),
-			opts: x509check.Options{RootPaths: []string{alice("Alice_RootCertificate.tlv")},
-				IntermediatePaths: []string{alice("Alice_CACertificate.tlv")}, Usage: x509check.UsageAuthentication,
+			opts: x509check.Options{Roots: alice("Alice_RootCertificate.tlv"),
+				Intermediates: alice("Alice_CACertificate.tlv"), Usage: x509check.UsageAuthentication,
 				CurrentTime: time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)},
 			want: x509check.ErrUntrusted},
 	}

@@ -22,8 +22,7 @@ import (
 type Validator struct {
 	opts          Options
 	roots         *x509.CertPool
-	nroots        int
-	rootCerts     []*x509.Certificate // roots loaded from paths (for AllowSHA1Signatures)
+	rootCerts     []*x509.Certificate // every root, for AllowSHA1Signatures
 	intermediates []*x509.Certificate
 	http          Doer
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
@@ -41,9 +40,9 @@ type Validator struct {
 	ocspRequests int
 }
 
-// NewValidator loads the trust anchors and intermediates of opts. Its
-// errors wrap ErrBadInput (unreadable files) or ErrPinMismatch (a Belgian
-// root path holding a certificate that matches no pin).
+// NewValidator takes the trust anchors and intermediates of opts. Its
+// errors wrap ErrBadInput (a nil root) or ErrPinMismatch (a self-signed
+// certificate among the Belgian roots that matches no pin).
 func NewValidator(opts Options) (*Validator, error) {
 	v := &Validator{opts: opts, http: opts.HTTP}
 	if v.http == nil {
@@ -51,44 +50,22 @@ func NewValidator(opts Options) (*Validator, error) {
 			return http.ErrUseLastResponse
 		}}
 	}
-	if opts.Roots != nil {
-		v.roots = opts.Roots.Clone()
-		v.nroots = 1
-	} else {
-		v.roots = x509.NewCertPool()
+	v.roots = x509.NewCertPool()
+	belgian, cas, err := splitBelgianRoots(opts.BelgianRoots)
+	if err != nil {
+		return nil, err
 	}
-	if len(opts.RootPaths) > 0 {
-		cs, err := LoadCertificates(opts.RootPaths...)
-		if err != nil {
-			return nil, err
+	for _, c := range append(append([]*x509.Certificate(nil), opts.Roots...), belgian...) {
+		if c == nil {
+			return nil, fmt.Errorf("%w: nil root certificate", ErrBadInput)
 		}
-		for _, c := range cs {
-			v.roots.AddCert(c)
-			v.nroots++
-		}
-		v.rootCerts = append(v.rootCerts, cs...)
+		v.roots.AddCert(c)
+		v.rootCerts = append(v.rootCerts, c)
 	}
-	if len(opts.BelgianRootPaths) > 0 {
-		cs, err := LoadCertificates(opts.BelgianRootPaths...)
-		if err != nil {
-			return nil, err
+	for _, c := range append(append([]*x509.Certificate(nil), opts.Intermediates...), cas...) {
+		if c != nil {
+			v.intermediates = append(v.intermediates, c)
 		}
-		good, err := FilterBelgianRoots(cs)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range good {
-			v.roots.AddCert(c)
-			v.nroots++
-		}
-		v.rootCerts = append(v.rootCerts, good...)
-	}
-	if len(opts.IntermediatePaths) > 0 {
-		cs, err := LoadCertificates(opts.IntermediatePaths...)
-		if err != nil {
-			return nil, err
-		}
-		v.intermediates = cs
 	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
@@ -206,7 +183,7 @@ func keyTypeOf(_ *x509.Certificate, k BelgianKind) keys.ID {
 // still within every validity period at at. On a validity error it returns
 // the path found at a time inside the leaf's validity with the error.
 func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
-	if v.nroots == 0 {
+	if len(v.rootCerts) == 0 {
 		return nil, ErrNoTrust
 	}
 	if c, ok := v.chains.get(key); ok && withinValidity(c, at) {
@@ -231,9 +208,6 @@ func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Ce
 func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	key := sha256.Sum256(cert.Raw)
 	inter := x509.NewCertPool()
-	if v.opts.Intermediates != nil {
-		inter = v.opts.Intermediates.Clone()
-	}
 	for _, c := range v.intermediates {
 		inter.AddCert(c)
 	}

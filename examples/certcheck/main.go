@@ -4,6 +4,7 @@
 //
 //	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain
 //	  -roots PATH            trusted roots, file or folder (repeatable)
+//	  -belgian-roots         trust the Belgian eID roots that ship with x509check (Root CA2 to CA6)
 //	  -intermediates PATH    (repeatable)
 //	  -crl PATH              CRL to use instead of fetching, PEM or DER (repeatable)
 //	  -ocsp-response PATH    OCSP response to use instead of fetching, DER or base64 (repeatable)
@@ -85,6 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&inters, "intermediates", "intermediate certificates, file or folder (repeatable)")
 	fs.Var(&crls, "crl", "CRL to use instead of fetching, PEM or DER (repeatable)")
 	fs.Var(&resps, "ocsp-response", "OCSP response to use instead of fetching, DER or base64 (repeatable)")
+	belgian := fs.Bool("belgian-roots", false, "trust the Belgian eID roots that ship with x509check (Root CA2, CA3, CA4, CA6), checked against their pins")
 	offline := fs.Bool("offline", false, "never fetch over the network")
 	at := fs.String("at", "", "validation time, RFC 3339 (default now)")
 	usage := fs.String("usage", "any", "intended usage: auth, sign or any")
@@ -111,8 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if len(roots) == 0 && *tlPath == "" {
-		return bad("-roots or -trusted-list is required (trust is never taken from the certificate file)")
+	if len(roots) == 0 && !*belgian && *tlPath == "" {
+		return bad("-roots, -belgian-roots or -trusted-list is required (trust is never taken from the certificate file)")
 	}
 	var o x509check.Options
 	var err error
@@ -127,7 +129,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return bad("-at: %v", err)
 		}
 	}
-	o.RootPaths, o.IntermediatePaths = roots, inters
+	if len(roots) > 0 {
+		if o.Roots, err = x509check.LoadCertificates(roots...); err != nil {
+			return bad("-roots: %v", err)
+		}
+	}
+	if len(inters) > 0 {
+		if o.Intermediates, err = x509check.LoadCertificates(inters...); err != nil {
+			return bad("-intermediates: %v", err)
+		}
+	}
+	if *belgian {
+		o.BelgianRoots = x509check.BelgianRoots()
+	}
 	o.Offline, o.SoftFail, o.AllowSHA1Signatures = *offline, *soft, *sha1
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)

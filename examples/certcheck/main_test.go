@@ -234,6 +234,38 @@ func TestCertcheckRealCA6(t *testing.T) {
 	}
 }
 
+// With -belgian-roots, the roots that ship with x509check: no root file.
+// The Citizen CA 2020 chains to Root CA6, the Root CA2-era Citizen CA only
+// with -allow-sha1; a test root is not among them.
+func TestCertcheckBelgianRoots(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		root string
+	}{
+		{"Citizen CA 2020", []string{"-at", "2024-06-01T00:00:00Z", testenv.RealData(t, "belgium-pki", "citizenca-202002.pem")}, 0, "Belgium Root CA6"},
+		{"Citizen CA 2014, SHA-1", []string{"-allow-sha1", "-at", "2016-01-01T00:00:00Z", testenv.RealData(t, "belgium-pki", "citizenca-brca2.crt")}, 0, "Belgium Root CA2"},
+		{"Citizen CA 2014 without -allow-sha1", []string{"-at", "2016-01-01T00:00:00Z", testenv.RealData(t, "belgium-pki", "citizenca-brca2.crt")}, 1, ""},
+		{"specimen card CA", []string{"-allow-sha1", "-at", "2012-01-01T00:00:00Z", testenv.RealData(t, "eid-specimen", "alice", "Alice_CACertificate.tlv")}, 1, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, append([]string{"-belgian-roots", "-revocation", "none", "-json"}, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, tt.code, out, errs)
+			}
+			m := decode(t, out)
+			chain := m["chain"].([]any)
+			if tt.root != "" && (len(chain) != 2 || !strings.Contains(chain[1].(string), tt.root)) {
+				t.Fatalf("chain %v, want it to end in %s", chain, tt.root)
+			}
+			if tt.code == 1 && firstCode(m) != "untrusted" {
+				t.Fatalf("first error %q, want untrusted\n%s", firstCode(m), out)
+			}
+		})
+	}
+}
+
 // The specimen card's files (DER padded with zeros) are read as CERT,
 // roots and intermediates; its SHA-1 path is refused as untrusted.
 func TestCertcheckSpecimenCard(t *testing.T) {

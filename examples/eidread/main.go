@@ -179,7 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // belgianPins returns the SPKI pins of the Belgian eID roots.
 func belgianPins() []string {
 	var pins []string
-	for _, r := range x509check.BelgianRoots() {
+	for _, r := range x509check.BelgianRootPins() {
 		pins = append(pins, r.SPKISHA256)
 	}
 	return pins
@@ -203,15 +203,9 @@ type validation struct {
 // each on stderr and returns the outcomes; a certificate that is not valid
 // has valid false.
 func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrity, roots []*x509.Certificate, cfg config, stderr io.Writer) []validation {
-	pool := x509.NewCertPool()
-	anchors := 0
-	for _, r := range roots {
-		pool.AddCert(r)
-		anchors++
-	}
+	anchors := append([]*x509.Certificate(nil), roots...)
 	if in.Root.OK() {
-		pool.AddCert(c.Certificates.Root)
-		anchors++
+		anchors = append(anchors, c.Certificates.Root)
 	}
 	var out []validation
 	for _, cc := range []struct {
@@ -226,13 +220,13 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 			continue
 		}
 		v := validation{role: cc.role, revocation: "not-checked"}
-		if anchors == 0 {
+		if len(anchors) == 0 {
 			v.errors = []string{"not validated: the card's root is not a trusted root"}
 			fmt.Fprintf(stderr, "eidread: %s certificate %s\n", cc.role, v.errors[0])
 			out = append(out, v)
 			continue
 		}
-		opts := x509check.Options{Roots: pool, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
+		opts := x509check.Options{Roots: anchors, Usage: cc.usage, Offline: cfg.offline, SoftFail: cfg.offline}
 		if cfg.offline {
 			// Revocation is knowingly not checked: say it once below, not
 			// as a warning per certificate.

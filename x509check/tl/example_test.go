@@ -49,9 +49,7 @@ func ExampleSource() {
 		fmt.Println(err)
 		return
 	}
-	opts := x509check.Options{CurrentTime: at, Revocation: x509check.NoRevocation}
-	opts.Intermediates = x509.NewCertPool()
-	opts.Intermediates.AddCert(f.chain[1])
+	opts := x509check.Options{CurrentTime: at, Revocation: x509check.NoRevocation, Intermediates: f.chain[1:2]}
 	(&tl.Source{List: list}).Apply(&opts) // the list's CA/QC services as roots, and its qualification
 
 	// The list withdrew the service after the certificate's issuance: the

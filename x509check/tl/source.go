@@ -43,14 +43,7 @@ func (t *Source) Roots() []*x509.Certificate { return t.List.AllTrustAnchors() }
 
 // Apply adds the list's anchors to opts.Roots and sets opts.Qualification.
 func (t *Source) Apply(opts *x509check.Options) {
-	if opts.Roots == nil {
-		opts.Roots = x509.NewCertPool()
-	} else {
-		opts.Roots = opts.Roots.Clone()
-	}
-	for _, c := range t.List.AllTrustAnchors() {
-		opts.Roots.AddCert(c)
-	}
+	opts.Roots = append(append([]*x509.Certificate(nil), opts.Roots...), t.Roots()...)
 	opts.Qualification = t
 }
 
