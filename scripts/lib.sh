@@ -4,6 +4,12 @@
 # Debian packages the tests and the demo use.
 CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1 zbar-tools"
 STATICCHECK_VERSION=v0.8.2
+# govulncheck and the snapshot of the Go vulnerability database it reads:
+# vuln.go.dev is out of reach of the build machines, the database's own
+# module (golang.org/x/vulndb, its data/osv folder) comes from the module
+# proxy. Move VULNDB_VERSION forward to see newer reports.
+GOVULNCHECK_VERSION=v1.9.0
+VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -36,6 +42,24 @@ install_go_tools() {
 		log "installing staticcheck $STATICCHECK_VERSION"
 		go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 	fi
+}
+
+# run_govulncheck scans the module with govulncheck against the database
+# snapshot VULNDB_VERSION, and applies scripts/vulncheck.go's policy: a
+# vulnerability called in a required module fails; standard-library ones
+# are reported with the Go release that fixes them.
+run_govulncheck() {
+	local bin db
+	bin="$(go env GOPATH)/bin"
+	if ! "$bin/govulncheck" -version 2>/dev/null | grep -q "govulncheck@${GOVULNCHECK_VERSION}"; then
+		log "installing govulncheck $GOVULNCHECK_VERSION"
+		go install "golang.org/x/vuln/cmd/govulncheck@$GOVULNCHECK_VERSION"
+	fi
+	db=$(go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -d "$db/data/osv" ] || die "vulnerability database golang.org/x/vulndb@$VULNDB_VERSION: no data/osv folder"
+	"$bin/govulncheck" -db "file://$db/data/osv" -format json ./... >"$CSAM_RUN_DIR/govulncheck.json" ||
+		die "govulncheck failed (see $CSAM_RUN_DIR/govulncheck.json)"
+	go run scripts/vulncheck.go <"$CSAM_RUN_DIR/govulncheck.json"
 }
 
 CSAM_RUN_DIR=${CSAM_RUN_DIR:-$(mktemp -d -t csam-run.XXXXXX)}

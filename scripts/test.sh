@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test: gofmt, go vet, staticcheck, a build without cgo,
-# the module budget of a consumer importing only x509check,
+# the module budget of a consumer importing only x509check, govulncheck,
 # and go test -race ./... with Redis and pcscd+vpcd started for the tests and
 # stopped after. Prerequisites that are missing fail the run (CSAM_STRICT=1),
 # and so does any skipped test not listed in .ci/allowed-skips.
@@ -22,6 +22,8 @@ log "staticcheck"
 staticcheck ./...
 log "module budget of an x509check consumer"
 check_module_budget
+log "govulncheck (database snapshot $VULNDB_VERSION)"
+run_govulncheck
 
 start_redis
 start_pcscd
