@@ -162,15 +162,6 @@ func (l *List) AllTrustAnchors() []*x509.Certificate {
 	return out
 }
 
-// CertPool returns TrustAnchors(t) as a pool.
-func (l *List) CertPool(t time.Time) *x509.CertPool {
-	p := x509.NewCertPool()
-	for _, c := range l.TrustAnchors(t) {
-		p.AddCert(c)
-	}
-	return p
-}
-
 // Qualify determines a certificate's qualification (ETSI TS 119 615
 // style) at its issuance (its NotBefore) and at the validation time at
 // (zero: time.Now()).
