@@ -184,12 +184,13 @@ EOM
 
 # check_module_budget fails when an x509check consumer's go.sum exceeds
 # CSAM_GOSUM_BUDGET lines, its `go list -m all` CSAM_MODULES_BUDGET lines,
-# or its module graph holds etcd or trillian. The go.sum is counted twice:
+# or its module graph holds etcd or trillian, or when x509check links the
+# trusted-list XML stack or certinfo. The go.sum is counted twice:
 # as `go mod tidy` leaves it (what a consumer commits) and after `go list
 # -m all`, which adds a go.mod line for every module of the graph (every
 # requirement of this module's go.mod): the budget applies to the larger.
 check_module_budget() {
-	local dir tidied lines mods heavy
+	local dir tidied lines mods heavy linked
 	dir=$(mktemp -d -t csam-consumer.XXXXXX)
 	consumer_module "$dir" || die "x509check consumer: go mod tidy failed"
 	tidied=$(wc -l <"$dir/go.sum")
@@ -200,6 +201,10 @@ check_module_budget() {
 	heavy=$(grep -E 'etcd|trillian' "$dir/modules.txt" || true)
 	log "x509check consumer: go.sum $tidied lines after go mod tidy, $lines after go list -m all (budget $CSAM_GOSUM_BUDGET); go list -m all $mods lines (budget $CSAM_MODULES_BUDGET)"
 	[ -z "$heavy" ] || die "x509check consumer's module graph holds: $heavy"
+	# The trusted-list XML stack and the certificate pretty-printer plug in
+	# from their own packages: a program importing x509check links neither.
+	linked=$(cd "$dir" && GOFLAGS=-mod=mod go list -deps . | grep -E 'beevik/etree|goxmldsig|smallstep/certinfo|certificate-transparency' || true)
+	[ -z "$linked" ] || die "x509check links: $linked"
 	if [ "$lines" -gt "$CSAM_GOSUM_BUDGET" ]; then
 		sed 's/^/  /' "$dir/go.sum" >&2
 		die "x509check consumer's go.sum has $lines lines, over the budget of $CSAM_GOSUM_BUDGET"
