@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/csam-go/csam/internal/boundedfile"
 )
 
 // ParseCertificates reads certificates from PEM (every CERTIFICATE block)
@@ -96,9 +98,15 @@ func derLen(b []byte) int {
 	return 2 + k + l
 }
 
+// MaxCertificateFileSize bounds each file LoadCertificates reads (PEM
+// bundles of roots included); its size is checked before reading.
+const MaxCertificateFileSize = 4 << 20
+
 // LoadCertificates reads the certificates of the given files and folders
 // (a folder's regular files, non-recursively, in name order; files that
-// hold no certificate are skipped in folders but fail when named). The
+// hold no certificate are skipped in folders but fail when named). Only
+// regular files of at most MaxCertificateFileSize bytes are read: a named
+// FIFO, device (/dev/zero) or larger file fails before any read. The
 // errors wrap ErrBadInput.
 func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
@@ -135,9 +143,9 @@ func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 }
 
 func loadFile(p string) ([]*x509.Certificate, error) {
-	b, err := os.ReadFile(p)
+	b, err := boundedfile.ReadFile(p, MaxCertificateFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
 	cs, err := ParseCertificates(b)
 	if err != nil {

@@ -229,7 +229,10 @@ type Options struct {
 	// CheckSignature, which accepts SHA-1 with RSA either way.
 	AllowSHA1Signatures bool
 
-	// Logger receives diagnostics. Nil means slog.Default().
+	// Logger receives diagnostics (a soft-failed revocation check, a path
+	// accepted with SHA-1 signatures). Nil means silence: nothing is
+	// logged unless the caller gives a logger (a hostile peer must not
+	// control the volume of the process's default log).
 	Logger *slog.Logger
 }
 
@@ -287,7 +290,9 @@ func (o *Options) now() time.Time {
 
 func (o *Options) logger() *slog.Logger {
 	if o.Logger == nil {
-		return slog.Default()
+		return discard
 	}
 	return o.Logger
 }
+
+var discard = slog.New(slog.DiscardHandler)
