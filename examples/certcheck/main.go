@@ -19,7 +19,13 @@
 //	  -json
 //	  -v                     with the text output, the certificate's full text
 //
-// Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
+// Every file is size-checked before it is read, and only regular files are
+// read (a FIFO or a device such as /dev/zero is refused at once): a
+// certificate file or -roots/-intermediates/-tl-signer file at most 4 MiB,
+// a -crl 10 MiB, an -ocsp-response 1 MiB, a -trusted-list 32 MiB.
+//
+// Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input
+// (oversize or not a regular file included).
 package main
 
 import (
@@ -36,7 +42,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/qc"
 	"github.com/csam-go/csam/x509check/tl"
 )
@@ -138,9 +146,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	copts := x509check.CRLOptions{Offline: *offline}
 	for _, p := range crls {
-		b, err := os.ReadFile(p)
+		b, err := boundedfile.ReadFile(p, crl.DefaultMaxBytes)
 		if err != nil {
-			return bad("%v", err)
+			return bad("-crl: %v", err)
 		}
 		copts.CRLs = append(copts.CRLs, b)
 	}
@@ -154,7 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		(&x509check.TrustedList{List: list}).Apply(&o)
 	}
-	raw, err := os.ReadFile(fs.Arg(0))
+	raw, err := boundedfile.ReadFile(fs.Arg(0), x509check.MaxCertificateFileSize)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -288,9 +296,12 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 	}
 }
 
+// maxOCSPResponseFile bounds an -ocsp-response file (base64 included).
+const maxOCSPResponseFile = 1 << 20
+
 // readOCSPResponse reads a DER or base64 OCSP response.
 func readOCSPResponse(p string) ([]byte, error) {
-	b, err := os.ReadFile(p)
+	b, err := boundedfile.ReadFile(p, maxOCSPResponseFile)
 	if err != nil {
 		return nil, err
 	}
