@@ -17,9 +17,9 @@ import (
 // Apply adds the certificates of its CA/QC services to the roots and makes
 // it the QualificationSource. A certificate is then trusted only when a
 // CA/QC service identifying an issuer of its path was granted at its
-// issuance (its NotBefore), and qualified when the list said so at its
-// issuance; the list's verdict at the validation time (a service withdrawn
-// since, a QSCD status changed) is reported beside it.
+// issuance (its NotBefore) and is still granted at the validation time,
+// and qualified when, besides, the list said so at its issuance (the rule
+// and its reasoning: tl.Result).
 // (TrustedListQualification decides qualification only, leaving trust to
 // the Roots.)
 type TrustedList struct {
@@ -80,8 +80,8 @@ func (t *TrustedList) Qualification(_ context.Context, chain []*x509.Certificate
 		Policies:    own.Policies,
 		Legislation: own.Legislation,
 		TrustedList: r,
-		Qualified:   iss.Qualified,
-		SSCD:        iss.Qualified && iss.QSCD,
+		Qualified:   r.Qualified,
+		SSCD:        r.Qualified && iss.QSCD,
 	}
 	switch iss.Type {
 	case tl.TypeESig:
@@ -95,9 +95,9 @@ func (t *TrustedList) Qualification(_ context.Context, chain []*x509.Certificate
 	if !val.Qualified && iss.Qualified {
 		q.Detail += " (" + val.Reason + ")"
 	}
-	if !tl.GrantedStatus(iss.Status) {
-		return q, fmt.Errorf("%w: no CA/QC service of the trusted list was granted at the certificate's issuance %s: %s",
-			ErrUntrusted, chain[0].NotBefore.UTC().Format(time.RFC3339), iss.Reason)
+	if !r.Trusted {
+		return q, fmt.Errorf("%w: trusted list (issued %s, validated %s): %s", ErrUntrusted,
+			chain[0].NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339), r.Reason)
 	}
 	return q, nil
 }

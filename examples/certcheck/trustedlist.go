@@ -68,6 +68,7 @@ func printQualification(w io.Writer, r *tl.Result) {
 		}
 		fmt.Fprintf(w, "  reason: %s\n", x.q.Reason)
 	}
+	fmt.Fprintf(w, "trusted-list decision: trusted %v, qualified %v (%s)\n", r.Trusted, r.Qualified, r.Reason)
 }
 
 func lastSegment(uri string) string {
