@@ -34,7 +34,8 @@ func TestOpenSSLResponder(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
 	p.StartOCSP(t, 5)
 	base := x509check.Options{
-		Roots:         certPool(p.Root.Cert),
+		Roots:            certPool(p.Root.Cert),
+		ExtraBelgianPins: []string{p.RootPin()},
 		Intermediates: certPool(p.CA.Cert),
 		Revocation:    x509check.OCSPOnly,
 		OCSPGetLimit:  -1, // openssl ocsp answers POST only

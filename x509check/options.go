@@ -19,10 +19,20 @@ const (
 	// UsageAny accepts any key usage.
 	UsageAny Usage = iota
 	// UsageAuthentication requires the digitalSignature key usage bit
-	// (the eID authentication certificate).
+	// (the eID authentication certificate) and clientAuth on the path:
+	// every certificate of the path that carries an extended key usage
+	// extension must list id-kp-clientAuth or anyExtendedKeyUsage (one
+	// without the extension allows every usage, RFC 5280 section
+	// 4.2.1.12). This is the usage for TLS client authentication; with
+	// StrictExtKeyUsage the leaf must carry the extension too.
 	UsageAuthentication
 	// UsageSignature requires the nonRepudiation (contentCommitment) key
-	// usage bit (the eID signature certificate).
+	// usage bit (the eID signature certificate) and, on the path, extended
+	// key usages that allow signing documents: absent,
+	// anyExtendedKeyUsage, emailProtection, id-kp-documentSigning (RFC
+	// 9336), Microsoft Document Signing or Adobe Authentic Documents
+	// Trust. codeSigning, serverAuth, timeStamping or OCSPSigning alone
+	// are refused.
 	UsageSignature
 )
 
@@ -142,6 +152,15 @@ type Options struct {
 	// ErrPinMismatch.
 	BelgianRootPaths []string
 
+	// ExtraBelgianPins are SPKI SHA-256 pins (hexadecimal, as SPKIPin
+	// gives them) of further roots whose paths may be classified as
+	// Belgian eID (a test or acceptance PKI). A certificate is reported
+	// as a Belgian eID (Result.Belgian, key types eid and eid-signature)
+	// only when its path ends at a root pinned by BelgianRoots or here,
+	// through a CA named "Citizen CA" or "Foreigner CA". Production
+	// leaves it empty.
+	ExtraBelgianPins []string
+
 	// Intermediates and IntermediatePaths are untrusted certificates that
 	// may complete a path. Certificates passed to Validate besides the leaf
 	// are added too.
@@ -152,8 +171,15 @@ type Options struct {
 	// validation.
 	CurrentTime time.Time
 
-	// Usage is the intended usage; zero is UsageAny.
+	// Usage is the intended usage; zero is UsageAny (no key usage or
+	// extended key usage check).
 	Usage Usage
+	// StrictExtKeyUsage, with UsageAuthentication or UsageSignature,
+	// requires the leaf to carry an extended key usage extension allowing
+	// the usage (a TLS client-auth deployment may want clientAuth stated,
+	// not implied by its absence). Zero (false) accepts a leaf without
+	// the extension, as Belgian eID leaf certificates are.
+	StrictExtKeyUsage bool
 
 	// Revocation is the revocation policy; zero is OCSPFirst.
 	Revocation RevocationPolicy

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -139,8 +140,7 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		}
 		v.leaves.put(key, lf)
 	}
-	res := &Result{At: at, Belgian: lf.kind}
-	res.KeyType = keyTypeOf(cert, res.Belgian)
+	res := &Result{At: at}
 
 	chain, err := v.chain(key, cert, extra, at)
 	if err != nil {
@@ -150,7 +150,11 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		}
 	}
 	res.Chain = chain
+	res.Belgian = v.belgianKind(lf.kind, chain)
+	res.KeyType = keyTypeOf(cert, res.Belgian)
 	if err := checkUsage(cert, v.opts.Usage, res.Belgian); err != nil {
+		res.Errors = append(res.Errors, err)
+	} else if err := checkExtKeyUsage(cert, chain, v.opts.Usage, v.opts.StrictExtKeyUsage); err != nil {
 		res.Errors = append(res.Errors, err)
 	}
 	if len(res.Errors) == 0 {
@@ -179,6 +183,58 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		return res, errors.Join(res.Errors...)
 	}
 	return res, nil
+}
+
+// Subject common names of the Belgian eID CAs that issue citizen and
+// foreigner certificates (card content specification: the Citizen CA or
+// Foreigner CA certificate, file 503A).
+const (
+	belgianCitizenCA   = "Citizen CA"
+	belgianForeignerCA = "Foreigner CA"
+)
+
+// belgianKind keeps the policy classification k of a leaf only when its
+// path proves it: the path ends at a Belgian eID root (its key matches a
+// pin of BelgianRoots or Options.ExtraBelgianPins) and, for citizen and
+// foreigner certificates, the leaf's issuer is that root's Citizen CA or
+// Foreigner CA (the names the card specification gives), for the RRN
+// certificate the root itself. Any other CA can write a Belgian policy
+// OID into what it issues: that alone makes nothing a Belgian eID.
+func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate) BelgianKind {
+	if k.Type == NotBelgian || len(chain) < 2 || !v.belgianAnchor(chain[len(chain)-1]) {
+		return BelgianKind{}
+	}
+	switch k.Type {
+	case CitizenAuthentication, CitizenSignature:
+		if len(chain) == 3 && chain[1].Subject.CommonName == belgianCitizenCA {
+			return k
+		}
+	case ForeignerAuthentication, ForeignerSignature:
+		if len(chain) == 3 && chain[1].Subject.CommonName == belgianForeignerCA {
+			return k
+		}
+	case RRN:
+		if len(chain) == 2 {
+			return k
+		}
+	}
+	return BelgianKind{}
+}
+
+// belgianAnchor reports whether c's key is pinned as a Belgian eID root.
+func (v *Validator) belgianAnchor(c *x509.Certificate) bool {
+	pin := SPKIPin(c)
+	for _, r := range BelgianRoots() {
+		if r.SPKISHA256 == pin {
+			return true
+		}
+	}
+	for _, p := range v.opts.ExtraBelgianPins {
+		if strings.EqualFold(strings.TrimSpace(p), pin) {
+			return true
+		}
+	}
+	return false
 }
 
 // builtinKeys are the built-in key types of package keys, by ID.

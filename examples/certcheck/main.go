@@ -4,6 +4,7 @@
 //
 //	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain
 //	  -roots PATH            trusted roots, file or folder (repeatable)
+//	  -belgian-pin HEX       SPKI SHA-256 of a further root counted as Belgian eID (test PKIs; repeatable)
 //	  -intermediates PATH    (repeatable)
 //	  -crl PATH              CRL to use instead of fetching, PEM or DER (repeatable)
 //	  -ocsp-response PATH    OCSP response to use instead of fetching, DER or base64 (repeatable)
@@ -88,8 +89,9 @@ type OutputError struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("certcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var roots, inters, crls, resps multi
+	var roots, inters, crls, resps, pins multi
 	fs.Var(&roots, "roots", "trusted roots, file or folder (repeatable)")
+	fs.Var(&pins, "belgian-pin", "SPKI SHA-256 pin (hex) of a further root whose paths may be Belgian eID (test PKIs; repeatable)")
 	fs.Var(&inters, "intermediates", "intermediate certificates, file or folder (repeatable)")
 	fs.Var(&crls, "crl", "CRL to use instead of fetching, PEM or DER (repeatable)")
 	fs.Var(&resps, "ocsp-response", "OCSP response to use instead of fetching, DER or base64 (repeatable)")
@@ -135,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return bad("-at: %v", err)
 		}
 	}
-	o.RootPaths, o.IntermediatePaths = roots, inters
+	o.RootPaths, o.IntermediatePaths, o.ExtraBelgianPins = roots, inters, pins
 	o.Offline, o.SoftFail, o.AllowSHA1Signatures = *offline, *soft, *sha1
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)

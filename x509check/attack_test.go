@@ -1,0 +1,228 @@
+package x509check_test
+
+// Attacks of issue 17 on the trust decisions, each built here with
+// crypto/x509 (or openssl where said): the validator must refuse them.
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"log/slog"
+	"math/big"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/keys"
+	"github.com/csam-go/csam/levels"
+	"github.com/csam-go/csam/x509check"
+)
+
+// kc is a certificate and its key.
+type kc struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+var attackSerial atomic.Int64
+
+// attackNow is the validation time of the Go-made certificates.
+var attackNow = time.Now().UTC().Truncate(time.Second)
+
+// issue signs tmpl with parent (nil: self-signed), filling the serial,
+// validity (a day around attackNow unless set) and a fresh P-256 key.
+func issue(t testing.TB, tmpl *x509.Certificate, parent *kc) *kc {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl.SerialNumber = big.NewInt(0x100 + attackSerial.Add(1))
+	if tmpl.NotBefore.IsZero() {
+		tmpl.NotBefore, tmpl.NotAfter = attackNow.Add(-time.Hour), attackNow.Add(24*time.Hour)
+	}
+	signer, pcert := key, tmpl
+	if parent != nil {
+		signer, pcert = parent.key, parent.cert
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, pcert, &key.PublicKey, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &kc{cert: c, key: key}
+}
+
+func caTmpl(cn string, mod ...func(*x509.Certificate)) *x509.Certificate {
+	c := &x509.Certificate{Subject: pkix.Name{Country: []string{"BE"}, CommonName: cn},
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+	for _, m := range mod {
+		m(c)
+	}
+	return c
+}
+
+func leafTmpl(cn string, ku x509.KeyUsage, mod ...func(*x509.Certificate)) *x509.Certificate {
+	c := &x509.Certificate{Subject: pkix.Name{Country: []string{"BE"}, CommonName: cn}, KeyUsage: ku}
+	for _, m := range mod {
+		m(c)
+	}
+	return c
+}
+
+func withPolicy(oid asn1.ObjectIdentifier) func(*x509.Certificate) {
+	return func(c *x509.Certificate) {
+		c.PolicyIdentifiers = []asn1.ObjectIdentifier{oid}
+		o, _ := x509.OIDFromASN1OID(oid)
+		c.Policies = []x509.OID{o}
+	}
+}
+
+func withEKU(ekus ...x509.ExtKeyUsage) func(*x509.Certificate) {
+	return func(c *x509.Certificate) { c.ExtKeyUsage = ekus }
+}
+
+func withUnknownEKU(oids ...asn1.ObjectIdentifier) func(*x509.Certificate) {
+	return func(c *x509.Certificate) { c.UnknownExtKeyUsage = oids }
+}
+
+// Issue 17, item 2: a certificate carrying the Belgian eID authentication
+// policy is a Belgian eID only on a path to a pinned Belgian root through
+// its Citizen (or Foreigner) CA; any other trusted CA could mint it.
+func TestBelgianPolicyFromOtherCA(t *testing.T) {
+	pinned := issue(t, caTmpl("Test Belgian Root"), nil)
+	citizen := issue(t, caTmpl("Citizen CA"), pinned)
+	rogueCA := issue(t, caTmpl("Rogue CA"), pinned)
+	other := issue(t, caTmpl("Some Trusted Root"), nil)
+	otherCitizen := issue(t, caTmpl("Citizen CA"), other)
+	auth := func(parent *kc) *x509.Certificate {
+		return issue(t, leafTmpl("Mallory (Authentication)", x509.KeyUsageDigitalSignature, withPolicy(testpki.PolicyCitizenAuth)), parent).cert
+	}
+	tests := []struct {
+		name  string
+		leaf  *x509.Certificate
+		inter *x509.Certificate
+		want  x509check.BelgianType
+	}{
+		{"pinned root, Citizen CA", auth(citizen), citizen.cert, x509check.CitizenAuthentication},
+		{"another trusted root, its own Citizen CA", auth(otherCitizen), otherCitizen.cert, x509check.NotBelgian},
+		{"another trusted root, directly", auth(other), nil, x509check.NotBelgian},
+		{"pinned root, a CA not named Citizen CA", auth(rogueCA), rogueCA.cert, x509check.NotBelgian},
+		{"pinned root, directly", auth(pinned), nil, x509check.NotBelgian},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := x509check.Options{Roots: certPool(pinned.cert, other.cert), Revocation: x509check.NoRevocation,
+				Usage: x509check.UsageAuthentication, CurrentTime: attackNow,
+				ExtraBelgianPins: []string{x509check.SPKIPin(pinned.cert)}}
+			var extra []*x509.Certificate
+			if tt.inter != nil {
+				extra = append(extra, tt.inter)
+			}
+			res, err := x509check.Validate(t.Context(), tt.leaf, o, extra...)
+			if err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			wantKey, wantLevel := keys.ID(""), levels.None
+			if tt.want != x509check.NotBelgian {
+				wantKey, wantLevel = keys.IDEID, levels.Column3
+			}
+			if res.Belgian.Type != tt.want || res.KeyType != wantKey || res.Level != wantLevel {
+				t.Fatalf("belgian %v key %q level %v; want %v %q %v", res.Belgian.Type, res.KeyType, res.Level, tt.want, wantKey, wantLevel)
+			}
+		})
+	}
+}
+
+// Issue 17, item 3: extended key usages are checked on the whole path for
+// the intended usage (OpenSSL: "unsuitable certificate purpose").
+func TestExtendedKeyUsage(t *testing.T) {
+	root := issue(t, caTmpl("EKU Root"), nil)
+	ca := issue(t, caTmpl("EKU CA"), root)
+	serverCA := issue(t, caTmpl("Server-only CA", withEKU(x509.ExtKeyUsageServerAuth)), root)
+	mailCA := issue(t, caTmpl("Client+mail CA", withEKU(x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection)), root)
+	both := x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+	leaf := func(parent *kc, mod ...func(*x509.Certificate)) *x509.Certificate {
+		return issue(t, leafTmpl("EKU leaf", both, mod...), parent).cert
+	}
+	auth, sign := x509check.UsageAuthentication, x509check.UsageSignature
+	tests := []struct {
+		name   string
+		leaf   *x509.Certificate
+		inter  *kc
+		usage  x509check.Usage
+		strict bool
+		ok     bool
+	}{
+		{"codeSigning only, for auth", leaf(ca, withEKU(x509.ExtKeyUsageCodeSigning)), ca, auth, false, false},
+		{"serverAuth only, for sign", leaf(ca, withEKU(x509.ExtKeyUsageServerAuth)), ca, sign, false, false},
+		{"serverAuth only, for auth", leaf(ca, withEKU(x509.ExtKeyUsageServerAuth)), ca, auth, false, false},
+		{"codeSigning only, for any", leaf(ca, withEKU(x509.ExtKeyUsageCodeSigning)), ca, x509check.UsageAny, false, true},
+		{"no EKU, for auth", leaf(ca), ca, auth, false, true},
+		{"no EKU, for sign", leaf(ca), ca, sign, false, true},
+		{"no EKU, for auth, strict", leaf(ca), ca, auth, true, false},
+		{"clientAuth, for auth, strict", leaf(ca, withEKU(x509.ExtKeyUsageClientAuth)), ca, auth, true, true},
+		{"clientAuth, for sign", leaf(ca, withEKU(x509.ExtKeyUsageClientAuth)), ca, sign, false, false},
+		{"anyExtendedKeyUsage, for sign", leaf(ca, withEKU(x509.ExtKeyUsageAny)), ca, sign, false, true},
+		{"emailProtection, for sign", leaf(ca, withEKU(x509.ExtKeyUsageEmailProtection)), ca, sign, false, true},
+		{"emailProtection, for auth", leaf(ca, withEKU(x509.ExtKeyUsageEmailProtection)), ca, auth, false, false},
+		{"documentSigning, for sign", leaf(ca, withUnknownEKU(x509check.OIDExtKeyUsageDocumentSigning)), ca, sign, false, true},
+		{"Adobe, for sign", leaf(ca, withUnknownEKU(x509check.OIDExtKeyUsageAdobeAuthenticDocuments)), ca, sign, false, true},
+		{"Microsoft document signing, for sign", leaf(ca, withUnknownEKU(x509check.OIDExtKeyUsageMSDocumentSigning)), ca, sign, false, true},
+		{"no EKU under a serverAuth-only CA, for auth", leaf(serverCA), serverCA, auth, false, false},
+		{"clientAuth under a serverAuth-only CA, for auth", leaf(serverCA, withEKU(x509.ExtKeyUsageClientAuth)), serverCA, auth, false, false},
+		{"no EKU under a clientAuth+emailProtection CA, for auth", leaf(mailCA), mailCA, auth, false, true},
+		{"no EKU under a clientAuth+emailProtection CA, for sign", leaf(mailCA), mailCA, sign, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
+				Usage: tt.usage, StrictExtKeyUsage: tt.strict, CurrentTime: attackNow}
+			res, err := x509check.Validate(t.Context(), tt.leaf, o, tt.inter.cert)
+			if tt.ok {
+				if err != nil || !res.Valid {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, x509check.ErrWrongUsage) || res.Valid {
+				t.Fatalf("err = %v, valid %v; want ErrWrongUsage", err, res.Valid)
+			}
+		})
+	}
+}
+
+// Issue 14: x509check logs nothing unless given a logger (it used to write
+// to slog.Default(), e.g. a WARN line per soft-failed check).
+func TestSilentByDefault(t *testing.T) {
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	root := issue(t, caTmpl("Silent Root"), nil)
+	leaf := issue(t, leafTmpl("Silent leaf", x509.KeyUsageDigitalSignature, func(c *x509.Certificate) {
+		c.OCSPServer = []string{"http://127.0.0.1:1/"}
+	}), root).cert
+	o := x509check.Options{Roots: certPool(root.cert), SoftFail: true, Offline: true, CurrentTime: attackNow}
+	res, err := x509check.Validate(t.Context(), leaf, o)
+	if err != nil || !res.Valid {
+		t.Fatalf("soft fail: %v", err)
+	}
+	if buf.Len() != 0 {
+		t.Fatalf("logged to slog.Default():\n%s", buf.String())
+	}
+	// With a logger, the soft failure is reported.
+	o.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+	if _, err := x509check.Validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
+		t.Fatalf("with a logger: %v\n%s", err, buf.String())
+	}
+}
