@@ -36,9 +36,9 @@ func TestOpenSSLResponder(t *testing.T) {
 	base := x509check.Options{
 		Roots:            certPool(p.Root.Cert),
 		ExtraBelgianPins: []string{p.RootPin()},
-		Intermediates: certPool(p.CA.Cert),
-		Revocation:    x509check.OCSPOnly,
-		OCSPGetLimit:  -1, // openssl ocsp answers POST only
+		Intermediates:    certPool(p.CA.Cert),
+		Revocation:       x509check.OCSPOnly,
+		OCSPGetLimit:     -1, // openssl ocsp answers POST only
 	}
 	tests := []struct {
 		name    string
