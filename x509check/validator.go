@@ -93,7 +93,8 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
-			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.RequestTimeout})
+			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.timeout(),
+			AllowSHA1: opts.AllowSHA1Signatures})
 		if err != nil {
 			return nil, err
 		}

@@ -146,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.OCSPResponses = append(o.OCSPResponses, b)
 	}
-	copts := x509check.CRLOptions{Offline: *offline}
+	copts := x509check.CRLOptions{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range crls {
 		b, err := boundedfile.ReadFile(p, crl.DefaultMaxBytes)
 		if err != nil {
