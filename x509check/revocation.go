@@ -149,10 +149,13 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
 		return StatusUndetermined, []Source{src}, err
 	}
-	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge()}
+	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge(),
+		allowSHA1: v.opts.AllowSHA1Signatures}
 
-	// Responses given in the options come first.
+	// Responses given in the options come first: of those that pass every
+	// check, the freshest decides (see freshest), whatever their order.
 	var provErr error
+	var best *ocspAnswer
 	for _, der := range v.opts.OCSPResponses {
 		a, err := checkOCSPResponse(der, ck)
 		if errors.Is(err, ErrCertIDMismatch) {
@@ -163,7 +166,10 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 			provErr = err
 			continue
 		}
-		return v.answerSource(ctx, src, a, issuer, at)
+		best = freshest(best, a)
+	}
+	if best != nil {
+		return v.answerSource(ctx, src, best, issuer, at)
 	}
 	if provErr != nil && v.opts.Offline {
 		return fail(provErr)
@@ -225,6 +231,35 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	return v.answerSource(ctx, src, val.(*ocspAnswer), issuer, at)
 }
 
+// freshest returns the answer to use of two about one certificate (a may
+// be nil): a revocation other than certificateHold stands whatever its
+// age (only a hold can be lifted, RFC 5280 section 5.3.1); otherwise the
+// later thisUpdate (then producedAt) wins, and on a tie the more severe
+// status. An older "good" never masks a newer "revoked".
+func freshest(a, b *ocspAnswer) *ocspAnswer {
+	switch {
+	case a == nil:
+		return b
+	case a.status == StatusRevoked:
+		return a
+	case b.status == StatusRevoked:
+		return b
+	case !a.thisUpdate.Equal(b.thisUpdate):
+		if b.thisUpdate.After(a.thisUpdate) {
+			return b
+		}
+		return a
+	case !a.producedAt.Equal(b.producedAt):
+		if b.producedAt.After(a.producedAt) {
+			return b
+		}
+		return a
+	case b.status.severity() > a.status.severity():
+		return b
+	}
+	return a
+}
+
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
@@ -271,9 +306,6 @@ const responderNote = "revocation of the delegated OCSP responder (no id-pkix-oc
 // with a note: nothing says how to check it.
 func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certificate, at time.Time) (string, []Source, error) {
 	subject := SubjectString(resp)
-	if len(resp.CRLDistributionPoints) == 0 {
-		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point: its revocation was not checked", nil, nil
-	}
 	var (
 		st   = StatusUndetermined
 		srcs []Source
@@ -282,7 +314,12 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 	if v.opts.CRL == nil {
 		err = fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
 	} else {
+		// Asked even when the responder names no distribution point: the
+		// checker also uses the CRLs given to it (certcheck -crl).
 		st, srcs, err = v.opts.CRL.CheckCRL(ctx, resp, issuer, at)
+	}
+	if len(resp.CRLDistributionPoints) == 0 && errors.Is(err, ErrNoSource) {
+		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point and no CRL of its issuer was given: its revocation was not checked", nil, nil
 	}
 	for i := range srcs {
 		srcs[i].Note = responderNote
