@@ -302,8 +302,9 @@ const responderNote = "revocation of the delegated OCSP responder (no id-pkix-oc
 // for the OCSP source, the CRL sources consulted (marked with
 // responderNote) and an error wrapping ErrBadResponder when the responder
 // is revoked or suspended, or, unless SoftFail, when its status cannot be
-// determined. A responder naming no CRL distribution point is accepted
-// with a note: nothing says how to check it.
+// determined. A responder naming no CRL distribution point is checked
+// against the CRLs given to the CRL checker, and accepted with a note when
+// none is of its issuer: nothing says where to look.
 func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certificate, at time.Time) (string, []Source, error) {
 	subject := SubjectString(resp)
 	var (
