@@ -14,6 +14,8 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -224,5 +226,124 @@ func TestSilentByDefault(t *testing.T) {
 	o.Logger = slog.New(slog.NewTextHandler(&buf, nil))
 	if _, err := x509check.Validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
 		t.Fatalf("with a logger: %v\n%s", err, buf.String())
+	}
+}
+
+// crlBy signs a CRL of ca numbered n with the given entries, valid from a
+// minute before attackNow until next.
+func crlBy(t testing.TB, ca *kc, n int64, next time.Time, entries ...x509.RevocationListEntry) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(n),
+		ThisUpdate: attackNow.Add(-time.Duration(10-n) * time.Minute), NextUpdate: next,
+		RevokedCertificateEntries: entries}, ca.cert, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+func revoked(c *x509.Certificate, at time.Time, reason x509check.Reason, exts ...pkix.Extension) x509.RevocationListEntry {
+	return x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: at, ReasonCode: int(reason), ExtraExtensions: exts}
+}
+
+// invalidity is the invalidityDate CRL entry extension (RFC 5280 5.3.2).
+func invalidity(t testing.TB, at time.Time) pkix.Extension {
+	t.Helper()
+	v, err := asn1.MarshalWithParams(at.UTC(), "generalized")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 24}, Value: v}
+}
+
+// Items 4 and 5: of the CRLs given, the newest decides (an older one given
+// first never masks a newer one listing the certificate), a revocation
+// other than a hold stands, and a key compromise applies before its
+// revocation date: from its invalidity date, or from the start without
+// one.
+func TestCRLFreshestAndKeyCompromise(t *testing.T) {
+	root := issue(t, caTmpl("CRL Attack Root"), nil)
+	ca := issue(t, caTmpl("CRL Attack CA"), root)
+	leaf := issue(t, leafTmpl("CRL leaf", x509.KeyUsageDigitalSignature), ca).cert
+	next := attackNow.Add(time.Hour)
+	empty1 := crlBy(t, ca, 1, next)
+	listed2 := crlBy(t, ca, 2, next, revoked(leaf, attackNow.Add(-5*time.Minute), x509check.ReasonSuperseded))
+	hold1 := crlBy(t, ca, 1, next, revoked(leaf, attackNow.Add(-20*time.Minute), x509check.ReasonCertificateHold))
+	empty2 := crlBy(t, ca, 2, next)
+	later := attackNow.Add(time.Hour)
+	kcNoDate := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise))
+	kcBefore := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise, invalidity(t, attackNow.Add(-time.Hour))))
+	kcAfter := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise, invalidity(t, attackNow.Add(30*time.Minute))))
+	caComp := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonCACompromise))
+	superseded := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonSuperseded))
+	tests := []struct {
+		name string
+		crls [][]byte
+		want x509check.Status
+	}{
+		{"older CRL first, newer lists it", [][]byte{empty1, listed2}, x509check.StatusRevoked},
+		{"newer CRL first, older does not list it", [][]byte{listed2, empty1}, x509check.StatusRevoked},
+		{"older hold, newer lifts it", [][]byte{hold1, empty2}, x509check.StatusGood},
+		{"newer lifts it, older hold", [][]byte{empty2, hold1}, x509check.StatusGood},
+		{"keyCompromise dated later, no invalidity date", [][]byte{kcNoDate}, x509check.StatusRevoked},
+		{"keyCompromise dated later, invalid since before", [][]byte{kcBefore}, x509check.StatusRevoked},
+		{"keyCompromise dated later, invalid only later", [][]byte{kcAfter}, x509check.StatusGood},
+		{"cACompromise dated later", [][]byte{caComp}, x509check.StatusRevoked},
+		{"superseded dated later", [][]byte{superseded}, x509check.StatusGood},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chk, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: tt.crls, Offline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := x509check.Validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
+				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, CurrentTime: attackNow}, ca.cert)
+			if res.Revocation != tt.want || res.Valid != (tt.want == x509check.StatusGood) {
+				t.Fatalf("revocation %v valid %v (%v); want %v", res.Revocation, res.Valid, err, tt.want)
+			}
+			if tt.want == x509check.StatusRevoked && !errors.Is(err, x509check.ErrRevoked) {
+				t.Fatalf("err = %v, want ErrRevoked", err)
+			}
+		})
+	}
+}
+
+// Item 8: a forged CRL served by a man in the middle (right issuer name,
+// another key, nextUpdate in 2125) is never cached: once the real CRL is
+// served again, the revoked certificate is found revoked, and a forgery
+// served afterwards does not replace the good cached CRL.
+func TestCRLCachePoisoning(t *testing.T) {
+	root := issue(t, caTmpl("Poison Root"), nil)
+	ca := issue(t, caTmpl("Poison CA"), root)
+	// Same name and key identifier, its own key.
+	forger := issue(t, caTmpl("Poison CA", func(c *x509.Certificate) { c.SubjectKeyId = ca.cert.SubjectKeyId }), nil)
+	var serve atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(*serve.Load()) }))
+	defer srv.Close()
+	leaf := issue(t, leafTmpl("Poisoned leaf", x509.KeyUsageDigitalSignature, func(c *x509.Certificate) {
+		c.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
+	}), ca).cert
+	forged := crlBy(t, forger, 9, time.Date(2125, 1, 1, 0, 0, 0, 0, time.UTC))
+	real := crlBy(t, ca, 2, attackNow.Add(time.Hour), revoked(leaf, attackNow.Add(-time.Minute), x509check.ReasonKeyCompromise))
+	for _, soft := range []bool{true, false} {
+		v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
+			Revocation: x509check.CRLOnly, SoftFail: soft, CurrentTime: attackNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		serve.Store(&forged)
+		res, err := v.Validate(t.Context(), leaf)
+		if !errors.Is(err, x509check.ErrBadSignature) && !soft || res.Revocation != x509check.StatusUndetermined {
+			t.Fatalf("soft %v, forged CRL: revocation %v, err %v", soft, res.Revocation, err)
+		}
+		serve.Store(&real)
+		if res, err = v.Validate(t.Context(), leaf); !errors.Is(err, x509check.ErrRevoked) || res.Valid {
+			t.Fatalf("soft %v, real CRL after a forged one: valid %v, err %v", soft, res.Valid, err)
+		}
+		serve.Store(&forged)
+		if res, err = v.Validate(t.Context(), leaf); !errors.Is(err, x509check.ErrRevoked) || res.Valid {
+			t.Fatalf("soft %v, forged CRL after the real one: valid %v, err %v", soft, res.Valid, err)
+		}
 	}
 }
