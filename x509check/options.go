@@ -247,12 +247,15 @@ type Options struct {
 	// ErrUntrusted. The path is then built and checked by this package
 	// (issuer name and key identifiers, signatures, validity, CA basic
 	// constraints with path length, keyCertSign, no unhandled critical
-	// extension, no name constraints) and only from roots loaded from
-	// RootPaths or BelgianRootPaths, intermediates from IntermediatePaths
-	// and the extra certificates given to Validate (a CertPool cannot be
-	// enumerated). It concerns the certificate path only: the signatures of
-	// OCSP responses and CRLs are checked with crypto/x509's
-	// CheckSignature, which accepts SHA-1 with RSA either way.
+	// extension, no name constraints but directoryName ones, which are
+	// enforced, and certificate policies with requireExplicitPolicy and
+	// inhibitAnyPolicy as on the main path; no policy mappings), at most
+	// 100 signature checks per search as crypto/x509 does, and only from
+	// roots loaded from RootPaths or BelgianRootPaths, intermediates from
+	// IntermediatePaths and the extra certificates given to Validate (a
+	// CertPool cannot be enumerated). It also accepts SHA-1 signatures on
+	// OCSP responses, delegated responder certificates and CRLs, which are
+	// refused (ErrBadSignature) by default.
 	AllowSHA1Signatures bool
 
 	// Logger receives diagnostics (a soft-failed revocation check, a path

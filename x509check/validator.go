@@ -305,17 +305,29 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 	}
 	chains, err := cert.Verify(vo)
 	if err == nil {
-		c := chains[0]
-		v.chains.put(key, c)
-		return c, nil
+		// crypto/x509 leaves non-critical directoryName constraints
+		// unchecked: the first path that passes them.
+		for _, c := range chains {
+			if err = pathChecks(c, false); err == nil {
+				v.chains.put(key, c)
+				return c, nil
+			}
+		}
+		return nil, err
 	}
 	var ua x509.UnknownAuthorityError
 	if v.opts.AllowSHA1Signatures && errors.As(err, &ua) {
-		if c, err2 := v.sha1Path(cert, extra, at); c != nil {
+		c, err2 := v.sha1Path(cert, extra, at)
+		if c != nil {
 			if err2 == nil {
 				v.chains.put(key, c)
 			}
 			return c, err2
+		}
+		if err2 != nil {
+			// The search ran out of signature checks, or its only paths
+			// failed the path checks.
+			return nil, err2
 		}
 	}
 	var inv x509.CertificateInvalidError
