@@ -2,8 +2,8 @@ package crl
 
 import (
 	"context"
-	"errors"
 	"crypto/sha256"
+	"errors"
 	"sync"
 	"time"
 
