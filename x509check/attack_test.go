@@ -347,3 +347,53 @@ func TestCRLCachePoisoning(t *testing.T) {
 		}
 	}
 }
+
+// Issue 14, section 4: sources that never answer. The path's certificates
+// are checked concurrently (about two request timeouts for leaf and CA,
+// OCSP then CRL, where four used to add up), one RequestTimeout bounds
+// OCSP and CRL requests alike, and ValidationTimeout bounds the whole.
+func TestValidationTimeBounded(t *testing.T) {
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) })
+	sources := func(c *x509.Certificate) {
+		c.OCSPServer = []string{srv.URL + "/ocsp"}
+		c.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
+	}
+	root := issue(t, caTmpl("Silent Root"), nil)
+	ca := issue(t, caTmpl("Silent CA", sources), root)
+	leaf := issue(t, leafTmpl("Silent leaf", x509.KeyUsageDigitalSignature, sources), ca).cert
+	tests := []struct {
+		name            string
+		request, entire time.Duration
+		within          time.Duration
+	}{
+		// Sequential checks took 4 × 400 ms.
+		{"request timeout, concurrent path", 400 * time.Millisecond, 0, 1200 * time.Millisecond},
+		{"validation timeout", 10 * time.Second, 300 * time.Millisecond, 900 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
+				RequestTimeout: tt.request, ValidationTimeout: tt.entire, CurrentTime: attackNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			res, err := v.Validate(t.Context(), leaf)
+			took := time.Since(start)
+			if res.Valid || !errors.Is(err, x509check.ErrRevocationUnavailable) || !errors.Is(err, x509check.ErrTimeout) {
+				t.Fatalf("valid %v, err %v; want ErrRevocationUnavailable with ErrTimeout", res.Valid, err)
+			}
+			if took > tt.within {
+				t.Fatalf("took %s, want under %s", took, tt.within)
+			}
+		})
+	}
+}

@@ -220,9 +220,17 @@ type Options struct {
 	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
 	// does not follow redirects.
 	HTTP Doer
-	// RequestTimeout bounds each request (through its context). Zero means
-	// 10 seconds.
+	// RequestTimeout bounds each request, OCSP and CRL alike (through its
+	// context; it is also the default CRL checker's download bound). Zero
+	// means 10 seconds.
 	RequestTimeout time.Duration
+	// ValidationTimeout bounds a whole Validate call (on top of the
+	// caller's deadline): a revocation source still pending then counts as
+	// not answering (ErrTimeout). The certificates of the path are checked
+	// concurrently, so a path whose sources never answer costs about two
+	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
+	// 30 seconds; negative means none.
+	ValidationTimeout time.Duration
 	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
 	MaxResponseSize int64
 	// CacheSize bounds the number of cached OCSP responses and chains.
@@ -287,6 +295,13 @@ func (o *Options) timeout() time.Duration {
 		return 10 * time.Second
 	}
 	return o.RequestTimeout
+}
+
+func (o *Options) validationTimeout() time.Duration {
+	if o.ValidationTimeout == 0 {
+		return 30 * time.Second
+	}
+	return o.ValidationTimeout
 }
 
 func (o *Options) maxResponse() int64 {

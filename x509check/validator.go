@@ -120,7 +120,8 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // Validate checks cert at the configured time: a path to a trust anchor
 // (extra certificates may serve as intermediates), the validity periods,
 // the key usage for the intended usage, revocation per the policy for
-// every certificate of the path but the anchor, and the qualified status.
+// every certificate of the path but the anchor (concurrently, within
+// Options.ValidationTimeout), and the qualified status.
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
@@ -130,6 +131,11 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
+	}
+	if d := v.opts.validationTimeout(); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
 	}
 	at := v.opts.now()
 	key := sha256.Sum256(cert.Raw)
