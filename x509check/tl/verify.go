@@ -210,11 +210,23 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 // the tree code recurses.
 const maxDepth = 128
 
-// checkDepth refuses documents nested deeper than maxDepth, before a tree
-// is built.
+// bytesPerNode and minNodes bound the XML nodes (elements, text, comments,
+// processing instructions) of a document to one per bytesPerNode bytes
+// plus minNodes: a tree costs a few hundred bytes per node, so a document
+// of empty elements (<a/>, 4 bytes each) would otherwise cost a hundred
+// times its size before any digest is checked. Real lists have about one
+// node per 50 bytes (the Belgian list: 49).
+const (
+	bytesPerNode = 16
+	minNodes     = 4096
+)
+
+// checkDepth refuses, in one streaming pass before a tree is built,
+// documents nested deeper than maxDepth or with more nodes than
+// bytesPerNode allows.
 func checkDepth(data []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
-	depth := 0
+	depth, nodes, maxNodes := 0, 0, len(data)/bytesPerNode+minNodes
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -229,8 +241,14 @@ func checkDepth(data []byte) error {
 			if depth > maxDepth {
 				return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
 			}
+			nodes++
 		case xml.EndElement:
 			depth--
+		default:
+			nodes++
+		}
+		if nodes > maxNodes {
+			return malformed("", fmt.Sprintf("more than %d XML nodes in %d bytes (at most one per %d bytes)", maxNodes, len(data), bytesPerNode), nil)
 		}
 	}
 }
