@@ -10,7 +10,9 @@
 //	  -ocsp-response PATH    OCSP response to use instead of fetching, DER or base64 (repeatable)
 //	  -offline               never fetch over the network
 //	  -at TIME               validation time, RFC 3339 (default now)
-//	  -usage auth|sign|any
+//	  -usage auth|sign|any   auth: digitalSignature, EKU clientAuth (or none) on the path;
+//	                         sign: nonRepudiation, EKU emailProtection or document signing (or none)
+//	  -strict-eku            the leaf must state the EKU (TLS client authentication)
 //	  -revocation ocsp-first|crl-first|ocsp|crl|none
 //	  -soft-fail
 //	  -allow-sha1            accept SHA-1 RSA signatures on the path (old eID cards; insecure)
@@ -97,7 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&resps, "ocsp-response", "OCSP response to use instead of fetching, DER or base64 (repeatable)")
 	offline := fs.Bool("offline", false, "never fetch over the network")
 	at := fs.String("at", "", "validation time, RFC 3339 (default now)")
-	usage := fs.String("usage", "any", "intended usage: auth, sign or any")
+	usage := fs.String("usage", "any", "intended usage: auth (digitalSignature; EKU clientAuth or none on the path), sign (nonRepudiation; EKU emailProtection, a document-signing EKU or none) or any")
+	strictEKU := fs.Bool("strict-eku", false, "with -usage auth or sign, require the leaf to state an allowing extended key usage")
 	revocation := fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
 	soft := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
 	sha1 := fs.Bool("allow-sha1", false, "accept SHA-1 RSA signatures on the certificate path (Root CA2-era eID cards; SHA-1 is broken: use for old cards only)")
@@ -138,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	o.RootPaths, o.IntermediatePaths, o.ExtraBelgianPins = roots, inters, pins
-	o.Offline, o.SoftFail, o.AllowSHA1Signatures = *offline, *soft, *sha1
+	o.Offline, o.SoftFail, o.AllowSHA1Signatures, o.StrictExtKeyUsage = *offline, *soft, *sha1, *strictEKU
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)
 		if err != nil {
