@@ -1,8 +1,15 @@
 package crl_test
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,5 +54,66 @@ func TestRepeatedSerialRefusedFast(t *testing.T) {
 	}
 	if _, err := crl.Parse(ca.makeCRL(t, 3, issuers)); !errors.Is(err, crl.ErrMalformed) {
 		t.Fatalf("one serial for 65 certificate issuers: %v, want ErrMalformed", err)
+	}
+}
+
+// Issue 17, item 8: a cached CRL is kept at most MaxLifetime whatever its
+// nextUpdate (a century in the attack), only once verified, and a CRL that
+// fails verification never replaces a good cached one.
+func TestCacheOnlyVerifiedAndBounded(t *testing.T) {
+	ca := newGoCA(t, "Lifetime CA")
+	forger := newGoCA(t, "Lifetime CA")
+	forgedDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(9),
+		ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(100 * 365 * 24 * time.Hour)}, forger.cert, forger.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1),
+		ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(100 * 365 * 24 * time.Hour)}, ca.cert, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serve atomic.Pointer[[]byte]
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write(*serve.Load())
+	}))
+	defer srv.Close()
+	clock := now
+	var mu sync.Mutex
+	cache := crl.NewCache(crl.CacheOptions{Doer: srv.Client(), MaxLifetime: time.Hour,
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }})
+	url := srv.URL + "/ca.crl"
+	verify := verifyBy(ca)
+	refused := func(err error) bool {
+		return errors.Is(err, crl.ErrBadSignature) || errors.Is(err, crl.ErrIssuerMismatch)
+	}
+
+	serve.Store(&forgedDER)
+	if _, err := cache.Load(context.Background(), url, verify); !refused(err) || cache.Len() != 0 {
+		t.Fatalf("forged CRL: %v, %d cached", err, cache.Len())
+	}
+	serve.Store(&realDER)
+	if c, err := cache.Load(context.Background(), url, verify); err != nil || c.Number.Int64() != 1 || cache.Len() != 1 {
+		t.Fatalf("real CRL after a forged one: %v", err)
+	}
+	serve.Store(&forgedDER)
+	if c, err := cache.Load(context.Background(), url, verify); err != nil || c.Number.Int64() != 1 {
+		t.Fatalf("served from the cache: %v", err)
+	}
+	n := hits.Load()
+	mu.Lock()
+	clock = now.Add(61 * time.Minute)
+	mu.Unlock()
+	if _, ok := cache.Get(url); ok {
+		t.Fatal("a CRL claiming a century of validity stayed cached past MaxLifetime")
+	}
+	// Refetched; the forgery now served is refused, and not cached.
+	if _, err := cache.Load(context.Background(), url, verify); !refused(err) || hits.Load() != n+1 || cache.Len() != 0 {
+		t.Fatalf("after MaxLifetime: %v, %d requests, %d cached", err, hits.Load()-n, cache.Len())
+	}
+	if _, err := cache.Load(context.Background(), url, nil); !errors.Is(err, crl.ErrNoVerify) {
+		t.Fatalf("Load without verify: %v", err)
 	}
 }
