@@ -210,23 +210,27 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 // the tree code recurses.
 const maxDepth = 128
 
-// bytesPerNode and minNodes bound the XML nodes (elements, text, comments,
-// processing instructions) of a document to one per bytesPerNode bytes
-// plus minNodes: a tree costs a few hundred bytes per node, so a document
-// of empty elements (<a/>, 4 bytes each) would otherwise cost a hundred
-// times its size before any digest is checked. Real lists have about one
-// node per 50 bytes (the Belgian list: 49).
+// bytesPerTag and minTags bound the markup of a document: at most one
+// "<" (an element's start or end tag, a comment, a processing instruction,
+// a CDATA section) per bytesPerTag bytes, plus minTags. A tree costs a few
+// hundred bytes per node and there are at most two nodes per "<", so a
+// document of empty elements (<a/>, 4 bytes each) would otherwise cost a
+// hundred times its size before any digest is checked. Real lists have
+// about one "<" per 70 bytes (the Belgian list: 72).
 const (
-	bytesPerNode = 16
-	minNodes     = 4096
+	bytesPerTag = 16
+	minTags     = 4096
 )
 
-// checkDepth refuses, in one streaming pass before a tree is built,
-// documents nested deeper than maxDepth or with more nodes than
-// bytesPerNode allows.
+// checkDepth refuses, before a tree is built, documents with more markup
+// than bytesPerTag allows (counted at memory speed) and documents nested
+// deeper than maxDepth (in one streaming pass).
 func checkDepth(data []byte) error {
+	if n, max := bytes.Count(data, []byte("<")), len(data)/bytesPerTag+minTags; n > max {
+		return malformed("", fmt.Sprintf("%d tags in %d bytes: more than one per %d bytes (bound %d)", n, len(data), bytesPerTag, max), nil)
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
-	depth, nodes, maxNodes := 0, 0, len(data)/bytesPerNode+minNodes
+	depth := 0
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
@@ -241,14 +245,8 @@ func checkDepth(data []byte) error {
 			if depth > maxDepth {
 				return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
 			}
-			nodes++
 		case xml.EndElement:
 			depth--
-		default:
-			nodes++
-		}
-		if nodes > maxNodes {
-			return malformed("", fmt.Sprintf("more than %d XML nodes in %d bytes (at most one per %d bytes)", maxNodes, len(data), bytesPerNode), nil)
 		}
 	}
 }
