@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -336,6 +337,10 @@ func TestCRLCachePoisoning(t *testing.T) {
 		res, err := v.Validate(t.Context(), leaf)
 		if !errors.Is(err, x509check.ErrBadSignature) && !soft || res.Revocation != x509check.StatusUndetermined {
 			t.Fatalf("soft %v, forged CRL: revocation %v, err %v", soft, res.Revocation, err)
+		}
+		// A CRL failure is not worded as an OCSP one.
+		if e := res.Sources[0].Error; strings.Contains(e, "ocsp response") || !strings.Contains(e, "crl:") {
+			t.Fatalf("forged CRL reported as %q", e)
 		}
 		serve.Store(&real)
 		if res, err = v.Validate(t.Context(), leaf); !errors.Is(err, x509check.ErrRevoked) || res.Valid {

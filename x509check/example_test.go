@@ -81,3 +81,43 @@ func ExampleValidator_Validate() {
 	// for signing: true wrong-usage
 	// unpinned: "" ""
 }
+
+// TLS client authentication: UsageAuthentication requires clientAuth (or
+// anyExtendedKeyUsage, or no extension) on every certificate of the path;
+// StrictExtKeyUsage also requires the client certificate to state it.
+func ExampleUsage_clientAuth() {
+	now := time.Now()
+	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rootTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Client Root"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	rootDER, _ := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, rootKey.Public(), rootKey)
+	root, _ := x509.ParseCertificate(rootDER)
+	client := func(eku ...x509.ExtKeyUsage) *x509.Certificate {
+		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		der, _ := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(2),
+			Subject: pkix.Name{CommonName: "client"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: eku}, root, key.Public(), rootKey)
+		c, _ := x509.ParseCertificate(der)
+		return c
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(root)
+	v, _ := x509check.NewValidator(x509check.Options{Roots: roots, Revocation: x509check.NoRevocation,
+		Usage: x509check.UsageAuthentication, StrictExtKeyUsage: true})
+	for _, c := range []struct {
+		name string
+		cert *x509.Certificate
+	}{
+		{"clientAuth", client(x509.ExtKeyUsageClientAuth)},
+		{"serverAuth only", client(x509.ExtKeyUsageServerAuth)},
+		{"no EKU (strict)", client()},
+	} {
+		_, err := v.Validate(context.Background(), c.cert)
+		fmt.Printf("%s: %s\n", c.name, map[bool]string{true: "accepted", false: x509check.Code(err)}[err == nil])
+	}
+	// Output:
+	// clientAuth: accepted
+	// serverAuth only: wrong-usage
+	// no EKU (strict): wrong-usage
+}

@@ -117,3 +117,26 @@ func TestCacheOnlyVerifiedAndBounded(t *testing.T) {
 		t.Fatalf("Load without verify: %v", err)
 	}
 }
+
+// Issue 17: one redirect rule for OCSP and CRL fetches. Fetch without a
+// client of the caller's follows no redirect (x509check's OCSP client
+// does not either): a 3xx is a *FetchError.
+func TestFetchFollowsNoRedirect(t *testing.T) {
+	ca := newGoCA(t, "Redirect CA")
+	der := ca.makeCRL(t, 1, nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/real.crl", func(w http.ResponseWriter, r *http.Request) { w.Write(der) })
+	mux.HandleFunc("/moved.crl", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/real.crl", http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	if _, err := crl.Fetch(context.Background(), nil, srv.URL+"/real.crl", crl.FetchOptions{}); err != nil {
+		t.Fatalf("direct: %v", err)
+	}
+	_, err := crl.Fetch(context.Background(), nil, srv.URL+"/moved.crl", crl.FetchOptions{})
+	var fe *crl.FetchError
+	if !errors.As(err, &fe) || fe.StatusCode != http.StatusFound {
+		t.Fatalf("redirected: %v, want a *FetchError with status 302", err)
+	}
+}
