@@ -44,7 +44,7 @@
 //     refused unless AllowSHA1Signatures;
 //   - OCSP and CRL fetches follow no redirect, each bounded by
 //     RequestTimeout (10 s); a validation is bounded by ValidationTimeout
-//     (30 s), the path's certificates checked concurrently;
+//     (three RequestTimeouts), the path's certificates checked concurrently;
 //   - only CRLs that verified are cached, for at most an hour;
 //   - with a trusted list, a certificate is trusted only while a CA/QC
 //     service was granted at its issuance and is at the validation time

@@ -229,7 +229,8 @@ type Options struct {
 	// not answering (ErrTimeout). The certificates of the path are checked
 	// concurrently, so a path whose sources never answer costs about two
 	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
-	// 30 seconds; negative means none.
+	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
+	// responder): 30 seconds by default; negative means none.
 	ValidationTimeout time.Duration
 	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
 	MaxResponseSize int64
@@ -299,7 +300,7 @@ func (o *Options) timeout() time.Duration {
 
 func (o *Options) validationTimeout() time.Duration {
 	if o.ValidationTimeout == 0 {
-		return 30 * time.Second
+		return 3 * o.timeout()
 	}
 	return o.ValidationTimeout
 }
