@@ -209,6 +209,10 @@ func TestAttacksRefused(t *testing.T) {
 	}
 	repCRL := g.crl("repeated.crl", ca, 5, rep...)
 
+	// Item 11: a trusted list flooded with empty elements.
+	flood := g.write("flood.xml", append(append([]byte(`<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#">`),
+		bytes.Repeat([]byte("<a/>"), 2<<20)...), []byte("</TrustServiceStatusList>")...))
+
 	tests := []struct {
 		name string
 		args []string
@@ -225,6 +229,7 @@ func TestAttacksRefused(t *testing.T) {
 		{"responder with unknown critical extension", args("-offline", "-revocation", "ocsp", "-ocsp-response", byCriticalResponder, leaf.path), 1, []string{"unknown critical extension"}},
 		{"non-critical directoryName constraint", []string{"-roots", root.path, "-intermediates", ncCA.path, "-revocation", "none", "-at", at, "-json", evil.path}, 1, []string{"untrusted", "name constraints"}},
 		{"forty self-issued SHA-1 CAs", append(append([]string{"-roots", root.path, "-allow-sha1", "-revocation", "none", "-at", at, "-json"}, loop...), loopLeaf.path), 1, []string{"untrusted", "100 signature checks"}},
+		{"trusted list of 2 million empty elements", []string{"-trusted-list", flood, "-tl-signer", root.path, "-at", at, leaf.path}, 2, []string{"tags in"}},
 		{"CRL listing one serial 200,000 times", args("-offline", "-revocation", "crl", "-crl", repCRL, leaf.path), 2, []string{"listed twice"}},
 	}
 	for _, tt := range tests {
