@@ -12,8 +12,9 @@ import (
 // TrustedListQualification returns a QualificationSource that decides with
 // a trusted list (package x509check/tl, ETSI TS 119 615): the list's
 // services and qualifiers at the certificate's issuance override what the
-// certificate states; a certificate no listed service covers is not
-// qualified. The certificate's own statements are kept in Compliance,
+// certificate states, provided the service is still granted at the
+// validation time (tl.Result); a certificate no listed service covers is
+// not qualified. The certificate's own statements are kept in Compliance,
 // SSCD and Policies for information. Use l.CertPool(t) as Options.Roots to
 // take the trust anchors from the same list, or TrustedList, which also
 // requires the path to end in a service granted at issuance.
@@ -36,10 +37,15 @@ func (s tlSource) Qualification(_ context.Context, chain []*x509.Certificate, at
 	}
 	iss := r.AtIssuance
 	q.TrustedList = r
-	q.Qualified, q.SSCD = iss.Qualified, iss.QSCD
-	if t, ok := tlTypes[iss.Type]; ok && iss.Qualified {
+	// Qualified at issuance, and the service still granted at the
+	// validation time (tl.Result gives the rule).
+	q.Qualified, q.SSCD = r.Qualified, r.Qualified && iss.QSCD
+	if t, ok := tlTypes[iss.Type]; ok && r.Qualified {
 		q.Types = []string{t}
 	}
 	q.Detail = fmt.Sprintf("%s at issuance (%s); %s at validation", iss.Label(), iss.Reason, r.AtValidation.Label())
+	if iss.Qualified && !r.Qualified {
+		q.Detail += " (" + r.Reason + ")"
+	}
 	return q, nil
 }

@@ -115,6 +115,20 @@ func TestTrustedListSource(t *testing.T) {
 		t.Errorf("issued after withdrawal: %+v", q)
 	}
 
+	// TrustedListQualification (trust from Roots, qualification from the
+	// list): qualified only while the service is still granted.
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{{now, false}, {withdrawn.Add(-10 * time.Minute), true}} {
+		qo := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation,
+			CurrentTime: tc.at, Qualification: x509check.TrustedListQualification(list)}
+		res, err := x509check.Validate(context.Background(), before.Cert, qo)
+		if err != nil || res.Qualified == nil || res.Qualified.Qualified != tc.want {
+			t.Errorf("TrustedListQualification at %s: %v, %+v; want qualified %v", tc.at, err, res.Qualified, tc.want)
+		}
+	}
+
 	// A path the list does not know fails, unless allowed.
 	other := testpki.New(t, testpki.Options{Now: now})
 	opts.Roots = certPool(other.Root.Cert)
