@@ -427,10 +427,6 @@ func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Cer
 			why = fmt.Sprintf("delegated responder certificate carries an unknown critical extension %v", c.UnhandledCriticalExtensions[0])
 			continue
 		}
-		if !ck.allowSHA1 && (c.SignatureAlgorithm == x509.SHA1WithRSA || c.SignatureAlgorithm == x509.ECDSAWithSHA1) {
-			why = "delegated responder certificate signed with SHA-1 (AllowSHA1Signatures)"
-			continue
-		}
 		return c, nil
 	}
 	if why == "" {

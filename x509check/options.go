@@ -263,8 +263,9 @@ type Options struct {
 	// roots loaded from RootPaths or BelgianRootPaths, intermediates from
 	// IntermediatePaths and the extra certificates given to Validate (a
 	// CertPool cannot be enumerated). It also accepts SHA-1 signatures on
-	// OCSP responses, delegated responder certificates and CRLs, which are
-	// refused (ErrBadSignature) by default.
+	// OCSP responses and CRLs, which are refused (ErrBadSignature) by
+	// default (a delegated OCSP responder certificate signed with SHA-1 is
+	// refused either way, by crypto/x509).
 	AllowSHA1Signatures bool
 
 	// Logger receives diagnostics (a soft-failed revocation check, a path
