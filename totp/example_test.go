@@ -30,12 +30,16 @@ func ExampleVerifier_Verify() {
 	if err != nil {
 		panic(err)
 	}
-	cred := totp.Credential{ID: "user-42/app", Secret: secret}
+	// The credential as the service keeps it, with the step of the last
+	// code accepted (from Activate, then from each Verify): with it, a
+	// store that lost its data cannot accept a used code again.
+	cred := totp.Credential{ID: "user-42/app", Secret: secret, LastStep: 56_666_600}
 
 	// The user's phone is one step (30 s) behind.
 	code, _ := totp.GenerateCode(secret, now.Add(-30*time.Second), totp.Options{})
 	res, err := v.Verify(context.Background(), cred, code)
 	fmt.Println(res.Key, res.Drift, err)
+	cred.LastStep = res.Step // saved with the credential before granting access
 
 	// The same code again is a replay.
 	_, err = v.Verify(context.Background(), cred, code)

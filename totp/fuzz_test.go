@@ -75,7 +75,7 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, secret []byte, code string, sel uint8) {
 		alg, digits := Algorithm(sel%3), 6+int(sel/3%3)
-		v, err := NewVerifier(Options{Algorithm: alg, Digits: digits, Now: func() time.Time { return now },
+		v, err := NewVerifier(Options{Algorithm: alg, Digits: digits, Now: func() time.Time { return now }, Store: settled(now),
 			Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
