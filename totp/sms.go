@@ -270,11 +270,11 @@ func (s *SMS) countSend(ctx context.Context, id, to string) error {
 		} else {
 			// A count the store lost within a window of its epoch may have
 			// reached the limit: one more send until that window ends.
-			epoch, err := storeEpoch(ctx, s.o.Store, now)
+			epoch, lost, err := storeEpoch(ctx, s.o.Store, now)
 			if err != nil {
 				return err
 			}
-			if end := epoch.Add(s.o.SendWindow); now.Before(end) {
+			if end := epoch.Add(s.o.SendWindow); lost && now.Before(end) {
 				r = sends{end: end.UnixNano(), sent: uint32(max(s.o.MaxSends-1, 0))}
 			}
 		}

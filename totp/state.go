@@ -71,44 +71,84 @@ func decodeState(b []byte) (state, error) {
 // keys start with "totp:", SMS keys with "sms").
 const epochKey = "totp-epoch"
 
-const epochTag, epochLen = 'E', 1 + 8
+// Epoch values: 'E' for an epoch set by a verifier that found the store
+// without one (new or emptied), 'N' for a store declared new by
+// MarkNewStore; then the Unix time in nanoseconds.
+const (
+	epochTag, newEpochTag = 'E', 'N'
+	epochLen              = 1 + 8
+)
 
-func encodeEpoch(t int64) []byte {
-	return binary.BigEndian.AppendUint64([]byte{epochTag}, uint64(t))
+func encodeEpoch(tag byte, t int64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{tag}, uint64(t))
 }
 
-func decodeEpoch(b []byte) (int64, error) {
-	if len(b) != epochLen || b[0] != epochTag {
-		return 0, ErrCorruptState
+func decodeEpoch(b []byte) (t int64, lost bool, err error) {
+	if len(b) != epochLen || b[0] != epochTag && b[0] != newEpochTag {
+		return 0, false, ErrCorruptState
 	}
-	return int64(binary.BigEndian.Uint64(b[1:])), nil
+	return int64(binary.BigEndian.Uint64(b[1:])), b[0] == epochTag, nil
+}
+
+// MarkNewStore declares s a new store, holding nothing of credentials used
+// before: the verifiers then take none of the precautions they take for a
+// store that may have lost its data (see the package documentation). Call
+// it once when deploying a new store, or for a store that lives and dies
+// with one check (a command-line tool). Never call it on a store that lost
+// its data: that would let used codes be accepted again. It fails when s
+// already has an epoch of its verifiers.
+func MarkNewStore(ctx context.Context, s Store, at time.Time) error {
+	for range 32 {
+		raw, ver, err := s.Get(ctx, epochKey)
+		if err != nil {
+			return fmt.Errorf("totp: reading the store epoch: %w", err)
+		}
+		if raw != nil {
+			t, lost, err := decodeEpoch(raw)
+			if err != nil {
+				return err
+			}
+			if lost {
+				return fmt.Errorf("totp: the store is in service since %v", time.Unix(0, t).UTC())
+			}
+			return nil
+		}
+		ok, err := s.CompareAndSwap(ctx, epochKey, ver, encodeEpoch(newEpochTag, at.UnixNano()), 0)
+		if err != nil {
+			return fmt.Errorf("totp: writing the store epoch: %w", err)
+		}
+		if ok {
+			return nil
+		}
+	}
+	return ErrContention
 }
 
 // storeEpoch returns the store's epoch, setting it to now when the store
 // has none: the time at which the store was first used, or last found
-// empty.
-func storeEpoch(ctx context.Context, s Store, now time.Time) (time.Time, error) {
+// empty. lost is false for a store declared new by MarkNewStore.
+func storeEpoch(ctx context.Context, s Store, now time.Time) (epoch time.Time, lost bool, err error) {
 	for range 32 {
 		raw, ver, err := s.Get(ctx, epochKey)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("totp: reading the store epoch: %w", err)
+			return time.Time{}, false, fmt.Errorf("totp: reading the store epoch: %w", err)
 		}
 		if raw != nil {
-			t, err := decodeEpoch(raw)
+			t, lost, err := decodeEpoch(raw)
 			if err != nil {
-				return time.Time{}, err
+				return time.Time{}, false, err
 			}
-			return time.Unix(0, t), nil
+			return time.Unix(0, t), lost, nil
 		}
-		ok, err := s.CompareAndSwap(ctx, epochKey, ver, encodeEpoch(now.UnixNano()), 0)
+		ok, err := s.CompareAndSwap(ctx, epochKey, ver, encodeEpoch(epochTag, now.UnixNano()), 0)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("totp: writing the store epoch: %w", err)
+			return time.Time{}, false, fmt.Errorf("totp: writing the store epoch: %w", err)
 		}
 		if ok {
-			return now, nil
+			return now, true, nil
 		}
 	}
-	return time.Time{}, ErrContention
+	return time.Time{}, false, ErrContention
 }
 
 // readNow reads key from s, with the store's time when clock is set (the

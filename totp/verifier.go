@@ -226,11 +226,15 @@ const (
 // MaxLockDelay after the epoch, one wrong code locks the credential, as a
 // lock lost with the store might still hold.
 func (v *Verifier) freshState(ctx context.Context, cred Credential, now time.Time) (state, error) {
-	epoch, err := storeEpoch(ctx, v.c.store, now)
+	epoch, lost, err := storeEpoch(ctx, v.c.store, now)
 	if err != nil {
 		return state{}, err
 	}
 	var st state
+	if !lost {
+		st.minStep = max(cred.LastStep+1, 0)
+		return st, nil
+	}
 	if cred.LastStep > 0 {
 		st.minStep = cred.LastStep + 1
 	} else if es, err := v.step(epoch); err == nil {

@@ -7,7 +7,6 @@ package storetest
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -64,15 +63,12 @@ func Run(t *testing.T, newStore func(t *testing.T) totp.Store) {
 	RunShared(t, func(t *testing.T) (a, b totp.Store) { s := newStore(t); return s, s })
 }
 
-// Settle returns s after giving it an epoch a day before at (unless it has
-// one): as a store in service for a while, whose verifiers no longer take
-// the precautions of a store's first hour (new or emptied, they cannot
-// tell). It writes the epoch key as package totp does (key "totp-epoch",
-// 'E' and the Unix time in nanoseconds, big-endian).
+// Settle returns s after totp.MarkNewStore: as a store in service without
+// a loss, whose verifiers take none of the precautions for a store that may
+// have lost its data.
 func Settle(t testing.TB, s totp.Store, at time.Time) totp.Store {
 	t.Helper()
-	v := binary.BigEndian.AppendUint64([]byte{'E'}, uint64(at.Add(-24*time.Hour).UnixNano()))
-	if _, err := s.CompareAndSwap(context.Background(), "totp-epoch", 0, v, 0); err != nil {
+	if err := totp.MarkNewStore(context.Background(), s, at.Add(-24*time.Hour)); err != nil {
 		t.Fatalf("settling the store: %v", err)
 	}
 	return s
