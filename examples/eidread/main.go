@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -271,11 +272,14 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 	return out
 }
 
-// loadRoots reads PEM certificates.
+// maxRootsFile bounds -roots: a PEM bundle of hundreds of roots.
+const maxRootsFile = 4 << 20
+
+// loadRoots reads PEM certificates from a regular file.
 func loadRoots(path string) ([]*x509.Certificate, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileinput.Read(path, maxRootsFile, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-roots: %w", err)
 	}
 	var out []*x509.Certificate
 	for {

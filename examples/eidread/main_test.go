@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/vcard"
@@ -269,5 +270,18 @@ func TestVirtualCardDump(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A FIFO with no writer and an endless device given to -roots: exit status
+// 2 within a second, through the built program.
+func TestRootsFileNotRegular(t *testing.T) {
+	bin := testenv.Program(t)
+	dump := t.TempDir()
+	for _, p := range []string{testenv.FIFO(t), "/dev/zero"} {
+		out := testenv.RunProgram(t, bin, 2, time.Second, "-dump", dump, "-verify", "-roots", p)
+		if !strings.Contains(out, "not a regular file") {
+			t.Errorf("-roots %s: %q", p, out)
+		}
 	}
 }
