@@ -147,7 +147,7 @@ func buildPKI(t testing.TB, ec bool) *fakePKI {
 	}
 	fields := []eid.TLV{
 		{Tag: 0x01, Value: []byte("592123456789")},
-		{Tag: 0x02, Value: bytes.Repeat([]byte{0x53}, 16)},
+		{Tag: 0x02, Value: []byte("FAKE-SERIAL-0001")},
 		{Tag: 0x03, Value: []byte("01.02.2024")},
 		{Tag: 0x04, Value: []byte("01.02.2034")},
 		{Tag: 0x05, Value: []byte("Bruxelles")},
