@@ -115,8 +115,8 @@ func TestJSONFromDump(t *testing.T) {
 			"sex": "F", "document_type": "eID", "special_status": "none", "validity_begin": "2009-07-23",
 			"validity_end": "2014-07-23", "delivery_municipality": "Antwerpen",
 		},
-		"address":   {"street": "Meirplaats 1 bus 1", "zip": "2000", "municipality": "Antwerpen"},
-		"card":      {"applet_version": "", "serial": ""},
+		"address": {"street": "Meirplaats 1 bus 1", "zip": "2000", "municipality": "Antwerpen"},
+		"card":    {"applet_version": "", "serial": ""},
 	}
 	// The certificates by role, from the specimen's files (common names and
 	// serials as openssl x509 prints them); no validation without -verify.
