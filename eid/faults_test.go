@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -40,62 +41,78 @@ func readFully(ctx context.Context, t vcard.Transmitter, roots []*x509.Certifica
 
 // Every fault of vcard.Faults at every APDU of a full read (contents,
 // card data, integrity checks with INTERNAL AUTHENTICATE) of both
-// profiles: the read fails, or its integrity checks fail, or it gives
-// exactly the card's data. Never different data reported as sound.
+// profiles, on the card as it is and on one answering short chunks: the
+// read fails, or its integrity checks fail, or it gives exactly the card's
+// data. Never different data reported as sound.
 func TestFaultAtEveryAPDU(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range vcardProfiles {
-		t.Run(p.name, func(t *testing.T) {
-			vc := newVCard(t, p.profile)
-			roots := []*x509.Certificate{vc.PKI().Root}
-			ct := &countingTransport{t: vc}
-			want, err := readFully(ctx, ct, roots)
-			if err != nil || !want.in.OK() {
-				t.Fatalf("fault-free read: %v %v", err, want.in.Err())
-			}
-			for _, c := range want.in.Checks() {
-				if c.Status == eid.CheckFailed {
-					t.Fatalf("fault-free read: %v", c)
+		for _, short := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/short reads %v", p.name, short), func(t *testing.T) {
+				var vc interface {
+					vcard.Transmitter
+					Reset()
+				} = newVCard(t, p.profile)
+				roots := []*x509.Certificate{newVCard(t, p.profile).PKI().Root}
+				if short {
+					vc = resettable{vcard.ShortReads(vc), vc.Reset}
 				}
-			}
-			n := ct.total
-			var refused, flagged, same, silentRead, silent int
-			for i := range n {
-				for _, f := range vcard.Faults() {
-					vc.Reset()
-					got, err := readFully(ctx, vcard.FaultAt(vc, i, f), roots)
-					switch {
-					case err != nil:
-						refused++
-					case maps.EqualFunc(got.raw, want.raw, bytes.Equal) && bytes.Equal(got.cardData, want.cardData):
-						same++
-					case !got.in.OK():
-						flagged++
-						silentRead++
-					default:
-						silentRead++
-						silent++
-						var diff []string
-						for id, b := range want.raw {
-							if !bytes.Equal(got.raw[id], b) {
-								diff = append(diff, id.String())
-							}
-						}
-						if !bytes.Equal(got.cardData, want.cardData) {
-							diff = append(diff, "card data")
-						}
-						t.Errorf("%s at APDU %d: different data (%v), and every check passed", f, i, diff)
+				ct := &countingTransport{t: vc}
+				want, err := readFully(ctx, ct, roots)
+				if err != nil || !want.in.OK() {
+					t.Fatalf("fault-free read: %v %v", err, want.in.Err())
+				}
+				for _, c := range want.in.Checks() {
+					if c.Status == eid.CheckFailed {
+						t.Fatalf("fault-free read: %v", c)
 					}
 				}
-			}
-			t.Logf("%d APDUs × %d faults: %d reads failed, %d gave the card's data, %d gave other data with failed checks, %d other data with all checks passed",
-				n, len(vcard.Faults()), refused, same, flagged, silent)
-			if silentRead > 0 {
-				t.Logf("%d reads returned other data without an error from ReadContents (caught by Verify: %d)", silentRead, flagged)
-			}
-		})
+				n := ct.total
+				var refused, flagged, same, silentRead, silent int
+				for i := range n {
+					for _, f := range vcard.Faults() {
+						vc.Reset()
+						got, err := readFully(ctx, vcard.FaultAt(vc, i, f), roots)
+						switch {
+						case err != nil:
+							refused++
+						case maps.EqualFunc(got.raw, want.raw, bytes.Equal) && bytes.Equal(got.cardData, want.cardData):
+							same++
+						case !got.in.OK():
+							flagged++
+							silentRead++
+						default:
+							silentRead++
+							silent++
+							var diff []string
+							for id, b := range want.raw {
+								if !bytes.Equal(got.raw[id], b) {
+									diff = append(diff, id.String())
+								}
+							}
+							if !bytes.Equal(got.cardData, want.cardData) {
+								diff = append(diff, "card data")
+							}
+							t.Errorf("%s at APDU %d: different data (%v), and every check passed", f, i, diff)
+						}
+					}
+				}
+				t.Logf("%d APDUs × %d faults: %d reads failed, %d gave the card's data, %d gave other data with failed checks, %d other data with all checks passed",
+					n, len(vcard.Faults()), refused, same, flagged, silent)
+				if silentRead > 0 {
+					t.Logf("%d reads returned other data without an error from ReadContents (caught by Verify: %d)", silentRead, flagged)
+				}
+			})
+		}
 	}
 }
+
+type resettable struct {
+	vcard.Transmitter
+	reset func()
+}
+
+func (r resettable) Reset() { r.reset() }
 
 // WriteDump writes a private folder (0700, files 0600) whole or not at all.
 func TestWriteDumpWholeAndPrivate(t *testing.T) {
@@ -132,5 +149,37 @@ func TestWriteDumpWholeAndPrivate(t *testing.T) {
 	// A folder that holds files is not replaced.
 	if err := eid.WriteDump(ctx, eid.New(vc, nil), dir); err == nil {
 		t.Error("WriteDump replaced a full folder")
+	}
+}
+
+// The card behaviours of the decorators (short chunks instead of 6Cxx,
+// SELECT by identifier only) read the same data as the plain card.
+func TestBehaviourDecorators(t *testing.T) {
+	ctx := context.Background()
+	for _, p := range vcardProfiles {
+		vc := newVCard(t, p.profile)
+		roots := []*x509.Certificate{vc.PKI().Root}
+		want, err := readFully(ctx, vc, roots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, dec := range map[string]func(vcard.Transmitter) vcard.Transmitter{
+			"short reads":       vcard.ShortReads,
+			"select by ID only": vcard.SelectByIDOnly,
+			"both":              func(t vcard.Transmitter) vcard.Transmitter { return vcard.ShortReads(vcard.SelectByIDOnly(t)) },
+		} {
+			vc.Reset()
+			ct := &countingTransport{t: dec(vc)}
+			got, err := readFully(ctx, ct, roots)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", p.name, name, err)
+			}
+			if !maps.EqualFunc(got.raw, want.raw, bytes.Equal) || !bytes.Equal(got.cardData, want.cardData) || !got.in.OK() {
+				t.Errorf("%s, %s: other data or failed checks: %v", p.name, name, got.in.Err())
+			}
+			if name != "short reads" && ct.byINS[0xA4] <= len(want.raw) {
+				t.Errorf("%s, %s: %d SELECT for %d files: not walking by identifier", p.name, name, ct.byINS[0xA4], len(want.raw))
+			}
+		}
 	}
 }

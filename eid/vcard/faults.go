@@ -107,3 +107,33 @@ func (ft *faulty) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	}
 	return ft.f.apply(resp, err)
 }
+
+// ShortReads makes READ BINARY answer as cards that do not use 6Cxx do:
+// where the card says "6Cxx, xx bytes left", the decorator asks again with
+// Le = xx and answers those bytes with 9000, a chunk shorter than asked.
+func ShortReads(t Transmitter) Transmitter {
+	return transmitFunc(func(ctx context.Context, apdu []byte) ([]byte, error) {
+		resp, err := t.Transmit(ctx, apdu)
+		if err != nil || len(apdu) != 5 || apdu[1] != 0xB0 || len(resp) != 2 || resp[0] != 0x6C {
+			return resp, err
+		}
+		again := append([]byte(nil), apdu...)
+		again[4] = resp[1]
+		return t.Transmit(ctx, again)
+	})
+}
+
+// SelectByIDOnly refuses SELECT by path (P1=08) with 6A86, as readers and
+// cards that only select by file identifier (P1=02) do.
+func SelectByIDOnly(t Transmitter) Transmitter {
+	return transmitFunc(func(ctx context.Context, apdu []byte) ([]byte, error) {
+		if len(apdu) >= 4 && apdu[1] == 0xA4 && apdu[2] == 0x08 {
+			return []byte{0x6A, 0x86}, nil
+		}
+		return t.Transmit(ctx, apdu)
+	})
+}
+
+type transmitFunc func(ctx context.Context, apdu []byte) ([]byte, error)
+
+func (f transmitFunc) Transmit(ctx context.Context, apdu []byte) ([]byte, error) { return f(ctx, apdu) }
