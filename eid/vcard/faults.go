@@ -134,6 +134,17 @@ func SelectByIDOnly(t Transmitter) Transmitter {
 	})
 }
 
+// SelectPathWithMFOnly refuses SELECT by a path that does not start with
+// the MF 3F00 (6A86), as cards that want the absolute path do.
+func SelectPathWithMFOnly(t Transmitter) Transmitter {
+	return transmitFunc(func(ctx context.Context, apdu []byte) ([]byte, error) {
+		if len(apdu) >= 7 && apdu[1] == 0xA4 && apdu[2] == 0x08 && !(apdu[5] == 0x3F && apdu[6] == 0x00) {
+			return []byte{0x6A, 0x86}, nil
+		}
+		return t.Transmit(ctx, apdu)
+	})
+}
+
 type transmitFunc func(ctx context.Context, apdu []byte) ([]byte, error)
 
 func (f transmitFunc) Transmit(ctx context.Context, apdu []byte) ([]byte, error) { return f(ctx, apdu) }
