@@ -92,6 +92,15 @@ func (c *Card) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
 	return b, nil
 }
 
+// forget drops the files and card data kept for the session, so that the
+// next reads ask the card again.
+func (c *Card) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.files = make(map[FileID][]byte)
+	c.cardData = nil
+}
+
 // CardData returns the card data of GET CARD DATA (applet 1.8 reference
 // manual §6.14, 1.7 §6.9): serial number, applet version, life cycle. It
 // asks the card once per Card (80 E4 00 00 1C) and keeps the answer. The

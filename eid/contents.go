@@ -89,6 +89,12 @@ type ReadOptions struct {
 // (identity tag 1A present) the basic public key. The identity and address
 // signature files are read too, for Verify. A *Card reads each file once.
 //
+// A card's files are checked against each other (the integrity checks of
+// Verify that need no trust anchor); when they disagree, the card is read
+// once more, so that an answer garbled on the way is not taken for the
+// card's: files that differ between the reads and still disagree fail with
+// ErrBadResponse.
+//
 // From a *Card every file is mandatory: one the card does not have (6A82)
 // fails the read, as does an empty CA, root or RRN certificate file (the
 // authentication and signing certificate files may hold none, as on the
@@ -104,6 +110,46 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 	if opts != nil {
 		o = *opts
 	}
+	c, err := readContents(ctx, src, o)
+	card, isCard := src.(*Card)
+	if err != nil || !isCard || consistent(ctx, src, c) {
+		return c, err
+	}
+	// A card whose files do not agree with each other (a signature, a
+	// hash, a certificate chain): read again, in case an answer was
+	// garbled on the way. The same files again are the card's, which
+	// Verify reports; other files must then agree.
+	card.forget()
+	again, err := readContents(ctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	if sameFiles(c, again) || consistent(ctx, src, again) {
+		return again, nil
+	}
+	return nil, fmt.Errorf("eid: %w: the card's files differ between two reads", ErrBadResponse)
+}
+
+// consistent reports whether the integrity checks that need no trust
+// anchor and no card command pass on c.
+func consistent(ctx context.Context, src Source, c *Contents) bool {
+	in, err := Verify(ctx, src, c, &VerifyOptions{SkipInternalAuthenticate: true})
+	return err == nil && in.OK()
+}
+
+func sameFiles(a, b *Contents) bool {
+	if len(a.Raw) != len(b.Raw) {
+		return false
+	}
+	for id, x := range a.Raw {
+		if y, ok := b.Raw[id]; !ok || !bytes.Equal(x, y) {
+			return false
+		}
+	}
+	return a.CardData == nil && b.CardData == nil || a.CardData != nil && b.CardData != nil && bytes.Equal(a.CardData.Raw, b.CardData.Raw)
+}
+
+func readContents(ctx context.Context, src Source, o ReadOptions) (*Contents, error) {
 	c := &Contents{Raw: make(map[FileID][]byte)}
 	_, isCard := src.(*Card)
 	if cs, ok := src.(cardDataSource); ok {

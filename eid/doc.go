@@ -31,8 +31,9 @@
 // Nothing partial passes as whole: a read returns the whole file or an
 // error (see Card.ReadFile), a card's files are all mandatory, and a dump
 // may lack files only if Contents.Absent says so. Data altered on the way
-// (a garbled answer with 9000) is what the integrity checks catch: read and
-// verify together.
+// (a garbled answer with 9000) makes a card's files disagree with each
+// other: ReadContents then reads the card again, and fails when the two
+// reads differ and the second disagrees too.
 //
 // # PIN and signing
 //

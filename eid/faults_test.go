@@ -42,8 +42,9 @@ func readFully(ctx context.Context, t vcard.Transmitter, roots []*x509.Certifica
 // Every fault of vcard.Faults at every APDU of a full read (contents,
 // card data, integrity checks with INTERNAL AUTHENTICATE) of both
 // profiles, on the card as it is and on one answering short chunks: the
-// read fails, or its integrity checks fail, or it gives exactly the card's
-// data. Never different data reported as sound.
+// read (ReadContents, then Verify) fails, or it gives exactly the card's
+// data. A garbled answer with 9000 makes the card's files disagree, which
+// ReadContents sees and reads again.
 func TestFaultAtEveryAPDU(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range vcardProfiles {
