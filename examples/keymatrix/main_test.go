@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/csam-go/csam/internal/testenv"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func runArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -284,5 +286,17 @@ func TestDecideExplain(t *testing.T) {
 	code, out, _ := runArgs(t, `{"application": "Rina", "roles": ["main-access-manager"], "key_type": "eid-signature"}`, "-decide", "-explain")
 	if code != 1 || !strings.HasPrefix(out, "DENIED  Rina [1.cd.column3/10]\n") || !strings.Contains(out, "deny  art. 11") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// A FIFO with no writer and an endless device given to -keys: exit status 2
+// within a second, through the built program.
+func TestKeysFileNotRegular(t *testing.T) {
+	bin := testenv.Program(t)
+	for _, p := range []string{testenv.FIFO(t), "/dev/zero"} {
+		out := testenv.RunProgram(t, bin, 2, time.Second, "-keys", p)
+		if !strings.Contains(out, "not a regular file") {
+			t.Errorf("-keys %s: %q", p, out)
+		}
 	}
 }
