@@ -22,15 +22,6 @@ const (
 	addr1   = "127.0.0.1:35964"
 )
 
-func newToken(t testing.TB, o vtoken.Options) *vtoken.Token {
-	t.Helper()
-	tok, err := vtoken.New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
-}
-
 // readerState polls the readers until reader holds a PIV token (want true)
 // or no card (want false).
 func readerState(t testing.TB, reader string, want bool) {

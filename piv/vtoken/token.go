@@ -510,3 +510,42 @@ func (t *Token) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 func (t *Token) ServeVPCD(ctx context.Context, addr string) error {
 	return vpcd.Serve(ctx, addr, t, vpcd.Options{})
 }
+
+// Attest is the ATTEST command run in process: the attestation
+// certificate of the key in slot, signed by the device attestation key.
+func (t *Token) Attest(slot byte) (*x509.Certificate, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	k := t.keys[slot]
+	if k == nil || k.origin != originGenerated {
+		return nil, fmt.Errorf("vtoken: no generated key in slot %02x", slot)
+	}
+	der, err := t.attest(slot, k)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
+// Generate is GENERATE ASYMMETRIC KEY PAIR run in process (no management
+// key needed): a new key in slot with the given policies (0: defaults).
+func (t *Token) Generate(slot, alg, pinPolicy, touchPolicy byte) (crypto.PublicKey, error) {
+	if !validKeySlot(slot) {
+		return nil, fmt.Errorf("vtoken: %02x is not a key slot", slot)
+	}
+	k, err := generate(alg)
+	if err != nil {
+		return nil, err
+	}
+	if pinPolicy == 0 {
+		pinPolicy = defaultPINPolicy(slot)
+	}
+	if touchPolicy == 0 {
+		touchPolicy = TouchPolicyNever
+	}
+	k.pinPolicy, k.touchPolicy, k.origin = pinPolicy, touchPolicy, originGenerated
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.keys[slot] = k
+	return k.public(), nil
+}
