@@ -31,6 +31,10 @@ type Token struct {
 	// gone: the token was removed during an operation; the PC/SC handle
 	// is dead and every later operation fails with ErrRemoved.
 	gone bool
+	// pinVerified: the PIN was verified through this Token. The token is
+	// held in an exclusive transaction, so only this Token (or a removal)
+	// changes that state: keys with PIN policy "once" then need no check.
+	pinVerified bool
 }
 
 // ReaderInfo is a PC/SC reader and whether it holds a PIV token.
@@ -338,7 +342,9 @@ func (t *Token) VerifyPIN(ctx context.Context) error {
 		return err
 	}
 	defer t.mu.Unlock()
-	return t.wrap("verify PIN", 0, yk.VerifyPIN(pin))
+	err = t.wrap("verify PIN", 0, yk.VerifyPIN(pin))
+	t.pinVerified = err == nil
+	return err
 }
 
 func (t *Token) askPIN(ctx context.Context, slot Slot) (string, error) {
@@ -487,7 +493,9 @@ func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		return nil, err
 	}
 	var pinErr error
+	prompted := false
 	prompt := func() (string, error) {
+		prompted = true
 		pin, err := s.t.askPIN(s.ctx, s.slot)
 		pinErr = err
 		return pin, err
@@ -497,7 +505,17 @@ func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		return nil, err
 	}
 	defer s.t.mu.Unlock()
-	priv, err := yk.PrivateKey(s.gs, s.pub, pivgo.KeyAuth{PINPrompt: prompt, PINPolicy: s.policy})
+	// With PIN policy "once", the PIN is verified at the first signature
+	// of this Token and not checked again (piv-go would ask the token
+	// each time).
+	policy := s.policy
+	if policy == pivgo.PINPolicyOnce {
+		policy = pivgo.PINPolicyAlways
+		if s.t.pinVerified {
+			policy = pivgo.PINPolicyNever
+		}
+	}
+	priv, err := yk.PrivateKey(s.gs, s.pub, pivgo.KeyAuth{PINPrompt: prompt, PINPolicy: policy})
 	if err != nil {
 		return nil, s.t.wrap("sign", s.slot, err)
 	}
@@ -512,7 +530,16 @@ func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	if pinErr != nil {
 		return nil, pinErr
 	}
-	return sig, s.t.wrap("sign", s.slot, err)
+	err = s.t.wrap("sign", s.slot, err)
+	switch {
+	case err == nil && prompted:
+		s.t.pinVerified = true
+	case err != nil:
+		// A wrong PIN, or the token no longer holding the verification
+		// (ErrSecurityStatus): the next signature asks again.
+		s.t.pinVerified = false
+	}
+	return sig, err
 }
 
 // KeySpec is the key to generate. The zero value is a P-256 key with the
