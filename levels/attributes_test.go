@@ -54,3 +54,21 @@ func TestRequireKeyAttributes(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeKeyAttributes(t *testing.T) {
+	req, err := levels.DecodeRequest(strings.NewReader(`{"application": "Dimona (sécurisé)", "portal": "securitesociale",
+	 "roles": ["designated-user"],
+	 "designated_by": {"roles": ["access-manager"], "authorised": ["Dimona (sécurisé)"]},
+	 "require_key_attributes": ["key-attested-non-exportable"],
+	 "key": {"type": "piv-token", "level": "column3", "uses_certificate": true,
+	         "certificate": {"valid": true, "qualified": true}, "attributes": ["key-attested-non-exportable"]}}`), levels.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(req.RequireKeyAttributes) != 1 || !req.Key.HasAttribute(levels.AttrAttestedNonExportable) {
+		t.Fatalf("decoded %+v", req)
+	}
+	if d := levels.Decide(req); !d.Allowed {
+		t.Fatalf("denied: %+v", d.Reasons)
+	}
+}
