@@ -12,6 +12,7 @@
 //	pivtoken attest [-reader NAME] -slot 9a [-roots FILE.pem] [-json]
 //	pivtoken sign [-reader NAME] -slot 9a [-in FILE] [-out FILE]
 //	pivtoken login [-reader NAME] [-slot 9a] [-cacert FILE.pem] URL
+//	pivtoken key [-reader NAME] -slot 9a -ca-roots FILE.pem [-roots FILE.pem] [-accepted] [-soft-fail]
 //
 // Without -reader the first reader holding a PIV token is used. Operations
 // that need the PIN read it from the environment variable PIVTOKEN_PIN, or
@@ -38,6 +39,16 @@
 // login fetches URL over TLS with the slot's certificate and key as client
 // certificate (mutual TLS) and prints the response status and body.
 //
+// key prints the slot's key as an access decision sees it (the JSON of a
+// levels.PresentedKey, the "key" of a keymatrix -decide request): key type
+// piv-token, the certificate's status from x509check against the roots of
+// -ca-roots (offline; -soft-fail accepts a certificate whose revocation
+// cannot be checked; -accepted says its CA is on the list of accepted
+// certificates of art. 7), and the attribute key-attested-non-exportable
+// when the attestation verifies against -roots and certifies the
+// certificate's key. Its exit status is 0 even when the certificate is not
+// valid: the decision says so.
+//
 // Exit status: 0 done; 1 the operation failed (attestation not verified,
 // certificate refused, server answer not 2xx, ...); 2 bad usage; 3 no
 // token (no PC/SC, no reader holding a PIV token, token removed); 4 PIN
@@ -61,6 +72,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -70,6 +82,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/piv"
+	"github.com/csam-go/csam/x509check"
 )
 
 // Exit statuses.
@@ -100,6 +113,7 @@ const usage = `usage:
   pivtoken attest [-reader NAME] -slot 9a [-roots FILE.pem] [-json]
   pivtoken sign [-reader NAME] -slot 9a [-in FILE] [-out FILE]
   pivtoken login [-reader NAME] [-slot 9a] [-cacert FILE.pem] URL
+  pivtoken key [-reader NAME] -slot 9a -ca-roots FILE.pem [-roots FILE.pem] [-accepted] [-soft-fail]
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -110,7 +124,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmds := map[string]func(context.Context, []string) int{
 		"list": e.list, "status": e.status, "enroll": e.enroll,
-		"attest": e.attest, "sign": e.sign, "login": e.login,
+		"attest": e.attest, "sign": e.sign, "login": e.login, "key": e.key,
 	}
 	f, ok := cmds[args[0]]
 	if !ok {
@@ -605,4 +619,56 @@ func (e *env) login(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+func (e *env) key(ctx context.Context, args []string) int {
+	fs := e.flags("key")
+	reader := fs.String("reader", "", "reader name")
+	slotS := slotFlag(fs, "")
+	caRoots := fs.String("ca-roots", "", "roots (PEM) to validate the slot certificate against")
+	rootsFile := fs.String("roots", "", "attestation roots, PEM (default: Yubico's)")
+	accepted := fs.Bool("accepted", false, "the certificate's CA is on the list of accepted certificates (art. 7)")
+	softFail := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
+	if code, ok := parse(fs, args, 0); !ok {
+		return code
+	}
+	slot, err := piv.ParseSlot(*slotS)
+	if err != nil || *caRoots == "" {
+		fmt.Fprintln(e.stderr, "pivtoken key: -slot and -ca-roots are required")
+		return exitUsage
+	}
+	roots, err := readRoots(*rootsFile)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "pivtoken key:", err)
+		return exitUsage
+	}
+	v, err := x509check.NewValidator(x509check.Options{RootPaths: []string{*caRoots}, Offline: true, SoftFail: *softFail,
+		Usage: x509check.UsageAuthentication, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+	if err != nil {
+		fmt.Fprintln(e.stderr, "pivtoken key:", err)
+		return exitUsage
+	}
+	tk, code := e.open(ctx, *reader)
+	if tk == nil {
+		return code
+	}
+	defer tk.Close()
+	cert, err := tk.Certificate(slot)
+	if err != nil {
+		return e.fail(err)
+	}
+	var att *piv.Attestation
+	if ac, dev, err := tk.Attest(slot); err != nil {
+		fmt.Fprintln(e.stderr, "pivtoken key: no attestation:", err)
+	} else if att, err = piv.VerifyAttestation(ac, dev, piv.VerifyOptions{Roots: roots, Slot: slot}); err != nil {
+		fmt.Fprintln(e.stderr, "pivtoken key: attestation not verified:", err)
+		att = nil
+	}
+	res, err := v.Validate(ctx, cert)
+	if err != nil {
+		return e.fail(err)
+	}
+	st := res.CertificateStatus()
+	st.Accepted = *accepted
+	return e.printJSON(piv.PresentedKey(cert, att, &st))
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/piv/vtoken"
 )
@@ -193,6 +194,33 @@ func TestEnrollAndLogin(t *testing.T) {
 	}
 	if out, errOut, code := pivtoken(t, "", "attest", "-slot", "9a", "-roots", roots); code != exitOK || !strings.Contains(out, "touch policy:\tcached") {
 		t.Fatalf("attest after enroll: %d\n%s%s", code, out, errOut)
+	}
+
+	// The key in an access decision: attested with the test root, not
+	// with Yubico's roots; only the attested key passes a service that
+	// requires it.
+	caRoots := filepath.Join(ca, "ca.pem")
+	for _, tc := range []struct {
+		args    []string
+		allowed bool
+	}{
+		{[]string{"-roots", roots}, true},
+		{nil, false},
+	} {
+		out, errOut, code := pivtoken(t, "", append([]string{"key", "-slot", "9a", "-ca-roots", caRoots, "-accepted", "-soft-fail"}, tc.args...)...)
+		if code != exitOK {
+			t.Fatalf("key: %d\n%s%s", code, out, errOut)
+		}
+		req := `{"application": "Dimona (sécurisé)", "portal": "securitesociale", "roles": ["designated-user"],
+		  "designated_by": {"roles": ["access-manager"], "authorised": ["Dimona (sécurisé)"]},
+		  "require_key_attributes": ["key-attested-non-exportable"], "key": ` + out + `}`
+		r, err := levels.DecodeRequest(strings.NewReader(req), levels.DecodeOptions{})
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if d := levels.Decide(r); d.Allowed != tc.allowed {
+			t.Fatalf("key %s: allowed %v, want %v: %+v", out, d.Allowed, tc.allowed, d.Reasons)
+		}
 	}
 
 	// mTLS login against a server that requires a certificate of the CA.
