@@ -11,11 +11,14 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	pivgo "github.com/go-piv/piv-go/v2/piv"
 
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/piv"
@@ -229,4 +232,28 @@ func newTokenB(b *testing.B) *vtoken.Token {
 		b.Fatal(err)
 	}
 	return tok
+}
+
+// TestPivGoReset: piv-go's Reset (block PIN and PUK, then the YubiKey
+// RESET) empties the virtual token and restores the factory PIN.
+func TestPivGoReset(t *testing.T) {
+	tok := setup(t, vtoken.Options{})
+	yk, err := pivgo.Open(reader0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yk.Reset(); err != nil {
+		yk.Close()
+		t.Fatal(err)
+	}
+	if _, err := yk.Certificate(pivgo.SlotAuthentication); !errors.Is(err, pivgo.ErrNotFound) {
+		t.Errorf("slot 9a after reset: %v", err)
+	}
+	if err := yk.VerifyPIN(pivgo.DefaultPIN); err != nil {
+		t.Errorf("default PIN after reset: %v", err)
+	}
+	yk.Close()
+	if tok.SlotCertificate(0x9a) != nil || tok.PINTriesLeft() != 3 {
+		t.Error("the token kept its certificate or PIN counter")
+	}
 }

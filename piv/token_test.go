@@ -186,6 +186,24 @@ func TestPINBlockAndUnblock(t *testing.T) {
 	}
 }
 
+func TestPUKBlocked(t *testing.T) {
+	setup(t, vtoken.Options{})
+	tk := open(t, piv.Options{})
+	for want := 2; want >= 0; want-- {
+		err := tk.Unblock("87654321", "654321")
+		var pe *piv.PINError
+		if !errors.As(err, &pe) || !pe.PUK || pe.Retries != want {
+			t.Fatalf("wrong PUK: %v, want %d tries left", err, want)
+		}
+		if blocked := errors.Is(err, piv.ErrPUKBlocked); blocked != (want == 0) {
+			t.Fatalf("ErrPUKBlocked %v with %d tries left", blocked, want)
+		}
+	}
+	if err := tk.Unblock(vtoken.DefaultPUK, "654321"); !errors.Is(err, piv.ErrPUKBlocked) {
+		t.Fatalf("right PUK once blocked: %v", err)
+	}
+}
+
 func TestPINRequired(t *testing.T) {
 	setup(t, vtoken.Options{})
 	tk := open(t, piv.Options{})
