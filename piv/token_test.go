@@ -263,7 +263,7 @@ func TestEnrollWithOpenSSLCA(t *testing.T) {
 		}
 		return x509.ParseCertificate(blk.Bytes)
 	}
-	for _, slot := range []piv.Slot{piv.SlotAuthentication, piv.SlotSignature} {
+	for _, slot := range []piv.Slot{piv.SlotAuthentication, piv.SlotSignature, piv.Slot(0x8a)} {
 		e, err := tk.Enroll(context.Background(), piv.EnrollRequest{
 			Slot:          slot,
 			ManagementKey: piv.DefaultManagementKey,
@@ -290,6 +290,13 @@ func TestEnrollWithOpenSSLCA(t *testing.T) {
 		if err != nil || !bytes.Equal(got.Raw, e.Certificate.Raw) || got.Subject.CommonName != "Enrolled "+slot.String() {
 			t.Fatalf("installed certificate: %v", err)
 		}
+	}
+	st, err := tk.Status(context.Background(), piv.StatusOptions{Retired: true})
+	if err != nil || len(st.Slots) != 3 || st.Slots[2].Slot != 0x8a {
+		t.Fatalf("status after enrolment: %+v %v", st, err)
+	}
+	if st, err := tk.Status(context.Background(), piv.StatusOptions{}); err != nil || len(st.Slots) != 2 {
+		t.Fatalf("status of the main slots: %+v %v", st, err)
 	}
 	// A certificate for another key is refused.
 	other := tok.Issuer()
