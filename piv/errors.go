@@ -16,6 +16,8 @@ var (
 	// ErrRemoved: the token was removed (or stopped answering) during an
 	// operation; the operation's result is unknown.
 	ErrRemoved = errors.New("piv: token removed")
+	// ErrClosed: the Token was closed.
+	ErrClosed = errors.New("piv: token closed")
 	// ErrNotFound: the slot has no key or no certificate.
 	ErrNotFound = errors.New("piv: no key or certificate in the slot")
 	// ErrPINRequired: the operation needs the PIN and no PIN callback was

@@ -203,7 +203,7 @@ func (t *Token) lock(op string) (*pivgo.YubiKey, error) {
 	t.mu.Lock()
 	if t.yk == nil {
 		t.mu.Unlock()
-		return nil, &Error{Op: op, Err: errors.New("piv: token closed")}
+		return nil, &Error{Op: op, Err: ErrClosed}
 	}
 	if t.gone {
 		t.mu.Unlock()

@@ -237,6 +237,10 @@ func TestRemovedMidOperation(t *testing.T) {
 	if _, err := tk.Certificate(piv.SlotAuthentication); !errors.Is(err, piv.ErrRemoved) {
 		t.Fatalf("read after removal: %v, want ErrRemoved", err)
 	}
+	tk.Close()
+	if _, err := tk.Serial(); !errors.Is(err, piv.ErrClosed) {
+		t.Fatalf("serial after Close: %v, want ErrClosed", err)
+	}
 }
 
 func TestEnrollWithOpenSSLCA(t *testing.T) {
