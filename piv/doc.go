@@ -27,7 +27,7 @@
 // needs a token (Readers, Open) returns ErrNoCgo.
 //
 // Errors are typed: *Error values unwrap to the sentinels of this package
-// (ErrNoToken, ErrRemoved, ErrNotFound, ...), a wrong PIN or PUK is a
+// (ErrNoToken, ErrBusy, ErrRemoved, ErrNotFound, ...), a wrong PIN or PUK is a
 // *PINError with the tries left, and attestation failures unwrap to
 // ErrWrongDevice, ErrUntrustedRoot, ErrExpired, ErrWrongSlot or
 // ErrKeyMismatch. Nothing here retries a PIN by itself.

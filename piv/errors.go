@@ -13,6 +13,9 @@ var (
 	ErrNoService = errors.New("piv: PC/SC service not available")
 	// ErrNoToken: no PIV token in the named reader, or in any reader.
 	ErrNoToken = errors.New("piv: no PIV token")
+	// ErrBusy: another program (or another Token) holds the token
+	// exclusively.
+	ErrBusy = errors.New("piv: token in exclusive use by another program")
 	// ErrRemoved: the token was removed (or stopped answering) during an
 	// operation; the operation's result is unknown.
 	ErrRemoved = errors.New("piv: token removed")

@@ -20,6 +20,7 @@ type ReaderInfo struct {
 	Reader string `json:"reader"`
 	Card   bool   `json:"card"`
 	PIV    bool   `json:"piv"`
+	Busy   bool   `json:"busy,omitempty"`
 }
 
 // Status is what `pivtoken status` shows.

@@ -40,8 +40,9 @@ type Token struct {
 // ReaderInfo is a PC/SC reader and whether it holds a PIV token.
 type ReaderInfo struct {
 	Reader string `json:"reader"`
-	Card   bool   `json:"card"` // a card is present
-	PIV    bool   `json:"piv"`  // the card answers SELECT of the PIV application
+	Card   bool   `json:"card"`           // a card is present
+	PIV    bool   `json:"piv"`            // the card answers SELECT of the PIV application
+	Busy   bool   `json:"busy,omitempty"` // another program holds the card exclusively
 }
 
 var selectPIV = []byte{0x00, 0xa4, 0x04, 0x00, 0x09, 0xa0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00}
@@ -78,7 +79,8 @@ func probe(sc *scard.Context, reader string) ReaderInfo {
 		card, err = sc.Connect(reader, scard.ShareShared, scard.ProtocolAny)
 	}
 	if err != nil {
-		ri.Card = errors.Is(err, scard.ErrSharingViolation)
+		ri.Busy = errors.Is(err, scard.ErrSharingViolation)
+		ri.Card = ri.Busy
 		return ri
 	}
 	defer card.Disconnect(scard.LeaveCard)
@@ -116,18 +118,23 @@ func Open(ctx context.Context, o Options) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	found := false
+	found, busy := false, false
 	for _, ri := range infos {
 		if ri.PIV && (reader == "" || ri.Reader == reader) {
 			reader, found = ri.Reader, true
 			break
 		}
+		busy = busy || (ri.Busy && (reader == "" || ri.Reader == reader))
 	}
 	if !found {
-		if reader == "" {
-			return nil, &Error{Op: "open", Err: ErrNoToken}
+		e := &Error{Op: "open", Err: ErrNoToken}
+		if reader != "" {
+			e.Op = "open " + reader
 		}
-		return nil, &Error{Op: "open " + reader, Err: ErrNoToken}
+		if busy {
+			e.Err = ErrBusy
+		}
+		return nil, e
 	}
 	yk, err := pivgo.Open(reader)
 	if err != nil {

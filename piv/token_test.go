@@ -58,6 +58,14 @@ func TestOpenStatus(t *testing.T) {
 	if _, err := piv.Open(context.Background(), piv.Options{Reader: reader1}); !errors.Is(err, piv.ErrNoToken) {
 		t.Errorf("open of an empty reader: %v, want ErrNoToken", err)
 	}
+	// A Token holds the token exclusively: a second Open finds it busy.
+	tk := open(t, piv.Options{Reader: reader0})
+	for _, reader := range []string{reader0, ""} {
+		if _, err := piv.Open(context.Background(), piv.Options{Reader: reader}); !errors.Is(err, piv.ErrBusy) {
+			t.Errorf("second open (reader %q): %v, want ErrBusy", reader, err)
+		}
+	}
+	tk.Close()
 }
 
 func TestSignAlgorithms(t *testing.T) {

@@ -51,7 +51,7 @@
 //
 // Exit status: 0 done; 1 the operation failed (attestation not verified,
 // certificate refused, server answer not 2xx, ...); 2 bad usage; 3 no
-// token (no PC/SC, no reader holding a PIV token, token removed); 4 PIN
+// token (no PC/SC, no reader holding a PIV token, token busy or removed); 4 PIN
 // refused or blocked.
 package main
 
@@ -166,7 +166,8 @@ func (e *env) fail(err error) int {
 	switch {
 	case errors.As(err, &pe), errors.Is(err, piv.ErrPINRequired), errors.Is(err, piv.ErrPINBlocked):
 		return exitPIN
-	case errors.Is(err, piv.ErrNoCgo), errors.Is(err, piv.ErrNoService), errors.Is(err, piv.ErrNoToken), errors.Is(err, piv.ErrRemoved):
+	case errors.Is(err, piv.ErrNoCgo), errors.Is(err, piv.ErrNoService), errors.Is(err, piv.ErrNoToken), errors.Is(err, piv.ErrBusy),
+		errors.Is(err, piv.ErrRemoved):
 		return exitNoToken
 	}
 	return exitFailed
@@ -216,6 +217,8 @@ func (e *env) list(ctx context.Context, args []string) int {
 		switch {
 		case ri.PIV:
 			what = "PIV token"
+		case ri.Busy:
+			what = "card in exclusive use by another program"
 		case ri.Card:
 			what = "card (not PIV, or in use)"
 		}
