@@ -90,6 +90,7 @@ func ExampleRegistry_All() {
 	// eid             column3  urn:be:fedict:iam:fas:Level500   high
 	// eid-signature   column3                                   none
 	// x509-qualified  column3                                   none
+	// piv-token       column3                                   none
 }
 
 func ExampleParseFASLevel() {

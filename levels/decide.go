@@ -48,6 +48,10 @@ type Request struct {
 	Enterprise *Enterprise `json:"enterprise,omitempty"`
 	// Key is the key presented; the zero value means no key.
 	Key PresentedKey `json:"key"`
+	// RequireKeyAttributes lists attributes the presented key must carry
+	// (Key.Attributes), such as AttrAttestedNonExportable; a service sets
+	// it. Empty requires none.
+	RequireKeyAttributes []string `json:"require_key_attributes,omitempty"`
 }
 
 // Designation is what a designated user's access rests on (art. 3.1.d,
@@ -449,6 +453,7 @@ func (c *catalog) evaluate(i int32, r *Request, rs *[]Reason) bool {
 			j.add("7", msgCertOK, Grant)
 		}
 	}
+	j.keyAttributes(r.RequireKeyAttributes, k)
 	switch {
 	case !k.Level.Valid() || !a.Requirement.Valid():
 		j.add(levelArt, msgBadLevel, Deny)

@@ -33,6 +33,10 @@ type PresentedKey struct {
 	// State is the credential's lifecycle state (art. 5, 5 bis); the zero
 	// value is KeyActive.
 	State KeyState `json:"state,omitempty"`
+	// Attributes are verified properties of this key, such as
+	// AttrAttestedNonExportable; Request.RequireKeyAttributes names those
+	// a service requires.
+	Attributes []string `json:"attributes,omitempty"`
 	// Holder identifies the person the key was issued to; when both it and
 	// Request.User are set they must be equal (art. 5 bis: keys are strictly
 	// personal).

@@ -2,7 +2,7 @@
 # Source it from the repository root.
 
 # Debian packages the tests and the demo use.
-CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1 zbar-tools"
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1 zbar-tools yubico-piv-tool"
 STATICCHECK_VERSION=v0.8.2
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
 

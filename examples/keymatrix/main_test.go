@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/csam-go/csam/internal/testenv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/keys"
 )
 
 func runArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -180,7 +182,7 @@ func TestKeysJSON(t *testing.T) {
 			}
 		}
 	}
-	if !found || len(rows) != 10 {
+	if !found || len(rows) != len(keys.Builtins())+2 {
 		t.Errorf("%d rows, hardware-token found %v", len(rows), found)
 	}
 }
