@@ -27,13 +27,13 @@ import (
 
 // env is a test PKI (package testpki), the openssl tool, and a TSA.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	openssl string
 	p       *testpki.PKI
 	now     time.Time
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	return &env{t: t, openssl: testenv.Tool(t, "openssl"), p: testpki.New(t, testpki.Options{Now: now}), now: now}
