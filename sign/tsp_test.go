@@ -58,7 +58,7 @@ func TestTimestamp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if res.TimeSource != sign.TimeFromTimestamp || res.Timestamp == nil || res.Timestamp.Time.Sub(time.Now()).Abs() > time.Minute {
+	if res.TimeSource != sign.TimeFromTimestamp || res.Timestamp == nil || time.Until(res.Timestamp.Time).Abs() > time.Minute {
 		t.Fatalf("time source %s timestamp %+v", res.TimeSource, res.Timestamp)
 	}
 	if res.Timestamp.TSA != "CN=Test TSU 1,C=BE" || res.Timestamp.Policy != "1.3.6.1.4.1.99999.1" || res.Timestamp.Qualified {
