@@ -3,13 +3,13 @@ package sign_test
 import (
 	"bytes"
 	"crypto"
-	"encoding/pem"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"fmt"
 	"io"
-		"net/http"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -136,7 +136,7 @@ func (e *env) startTSA() *tsa {
 	cert := e.p.Issue(t, "tsa", root, &x509.Certificate{
 		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Test TSU 1"},
 		NotBefore: e.now.Add(-72 * time.Hour), NotAfter: e.now.Add(5 * 365 * 24 * time.Hour),
-		KeyUsage:  x509.KeyUsageDigitalSignature,
+		KeyUsage: x509.KeyUsageDigitalSignature,
 		// RFC 3161 2.3: the only extended key usage, critical (openssl ts
 		// refuses a signer without it).
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},

@@ -67,7 +67,12 @@ type Verifier struct {
 	tsaRoots  *x509.CertPool
 
 	mu    sync.Mutex
-	certs map[[32]byte]*x509.Certificate
+	certs map[string]parsedCert // by DER
+}
+
+type parsedCert struct {
+	cert    *x509.Certificate
+	subject string
 }
 
 // NewVerifier prepares the certificate validators. Its errors are
@@ -85,7 +90,7 @@ func NewVerifier(o VerifyOptions) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{opts: o, atSigning: va, current: vc, certs: map[[32]byte]*x509.Certificate{}}
+	v := &Verifier{opts: o, atSigning: va, current: vc, certs: map[string]parsedCert{}}
 	if len(o.TSARoots) > 0 {
 		v.tsaRoots = x509.NewCertPool()
 		for _, c := range o.TSARoots {
@@ -215,7 +220,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 	if ck != nil {
 		res.Signer, res.Certificates, res.Content, res.Hash, res.Digest = ck.signer, ck.certs, ck.content, ck.hash, ck.digest
 		res.ClaimedTime = ck.claimed
-		res.SignerSubject = x509check.SubjectString(ck.signer)
+		res.SignerSubject = ck.subject
 	}
 	if err != nil {
 		return fail(err)
@@ -349,6 +354,7 @@ func hasType(types []string, t string) bool {
 // checked is what the cryptographic check of a SignedData found.
 type checked struct {
 	signer  *x509.Certificate
+	subject string
 	certs   []*x509.Certificate
 	content []byte
 	hash    crypto.Hash
@@ -361,6 +367,7 @@ type checked struct {
 // certificates to look the signer up in besides sd's.
 func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509.Certificate) (*checked, error) {
 	ck := &checked{}
+	var subjects []string
 	switch {
 	case sd.hasContent && content != nil && !bytes.Equal(content, sd.content):
 		return nil, errorf(ErrNoContent, "the content given is not the content the signature envelopes")
@@ -372,16 +379,22 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 		ck.content = content
 	}
 	for _, raw := range sd.certificates {
-		c, err := v.parseCert(raw)
+		pc, err := v.parseCert(raw)
 		if err != nil {
 			return nil, errorf(ErrMalformed, "certificate: %v", err)
 		}
-		ck.certs = append(ck.certs, c)
+		ck.certs = append(ck.certs, pc.cert)
+		subjects = append(subjects, pc.subject)
 	}
 	si := &sd.signer
-	for _, c := range append(ck.certs, extra...) {
+	for i, c := range append(ck.certs, extra...) {
 		if si.matches(c) {
 			ck.signer = c
+			if i < len(subjects) {
+				ck.subject = subjects[i]
+			} else {
+				ck.subject = x509check.SubjectString(c)
+			}
 			break
 		}
 	}
@@ -538,23 +551,23 @@ func checkSignatureValue(pub any, _ asn1.ObjectIdentifier, h crypto.Hash, data, 
 const certCacheMax = 4096
 
 // parseCert parses a certificate, from the cache when seen before.
-func (v *Verifier) parseCert(raw []byte) (*x509.Certificate, error) {
-	key := sha256.Sum256(raw)
+func (v *Verifier) parseCert(raw []byte) (parsedCert, error) {
 	v.mu.Lock()
-	c, ok := v.certs[key]
+	pc, ok := v.certs[string(raw)]
 	v.mu.Unlock()
 	if ok {
-		return c, nil
+		return pc, nil
 	}
 	c, err := x509.ParseCertificate(raw)
 	if err != nil {
-		return nil, err
+		return pc, err
 	}
+	pc = parsedCert{cert: c, subject: x509check.SubjectString(c)}
 	v.mu.Lock()
 	if len(v.certs) >= certCacheMax {
 		clear(v.certs)
 	}
-	v.certs[key] = c
+	v.certs[string(raw)] = pc
 	v.mu.Unlock()
-	return c, nil
+	return pc, nil
 }
