@@ -1,0 +1,177 @@
+package journal
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/transparency-dev/merkle/compact"
+	"github.com/transparency-dev/merkle/rfc6962"
+	"github.com/transparency-dev/tessera"
+	"github.com/transparency-dev/tessera/api"
+	"github.com/transparency-dev/tessera/api/layout"
+	"github.com/transparency-dev/tessera/storage/mysql"
+)
+
+// AuditReport is what Audit found in a log that checked out.
+type AuditReport struct {
+	// Size and Root are the signed checkpoint's.
+	Size uint64
+	Root []byte
+	// Messages and Rectifications count the entries by type.
+	Messages, Rectifications int
+}
+
+// Audit checks the whole journal against its latest signed checkpoint: see
+// AuditLog.
+func (j *Journal) Audit(ctx context.Context) (*AuditReport, error) {
+	return audit(ctx, j.reader, j.vkey)
+}
+
+// AuditLog checks the log stored at location (a folder or "mysql:" DSN,
+// as for Open) read-only, with the journal's verifier key: the latest
+// checkpoint's signature; every entry bundle present, each entry a journal
+// entry (a rectification naming an earlier entry) whose leaf hash is the
+// one stored in the level-0 tile; and the tree recomputed from the entries
+// alone has the checkpoint's root. A changed, removed or reordered entry is
+// reported as a *TamperedError naming the first bad index.
+func AuditLog(ctx context.Context, location, vkey string) (*AuditReport, error) {
+	if dsn, ok := strings.CutPrefix(location, "mysql:"); ok {
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		defer db.Close()
+		db.SetMaxOpenConns(maxConns)
+		s, err := mysql.New(ctx, db)
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		return audit(ctx, s, vkey)
+	}
+	return audit(ctx, dirReader(location), vkey)
+}
+
+func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) {
+	raw, err := r.ReadCheckpoint(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: no checkpoint: %v", ErrTampered, err)
+	}
+	cp, err := parseCheckpoint(raw, vkey)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTampered, err)
+	}
+	rep := &AuditReport{Size: cp.Size, Root: cp.Hash}
+	rf := compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
+	tree := rf.NewEmptyRange(0)
+	for bundle := uint64(0); bundle*layout.EntryBundleWidth < cp.Size; bundle++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		first := bundle * layout.EntryBundleWidth
+		n := min(cp.Size-first, layout.EntryBundleWidth)
+		p := layout.PartialTileSize(0, bundle, cp.Size)
+		entries, err := readBundle(ctx, r, bundle, p)
+		if err != nil {
+			return nil, &TamperedError{Index: first, Known: true, Reason: "entry bundle unreadable: " + err.Error()}
+		}
+		tile, tileErr := readTile(ctx, r, bundle, p)
+		for k := uint64(0); k < n; k++ {
+			i := first + k
+			if k >= uint64(len(entries)) {
+				return nil, &TamperedError{Index: i, Known: true, Reason: "entry missing from its bundle"}
+			}
+			h := rfc6962.DefaultHasher.HashLeaf(entries[k])
+			if tileErr == nil && (k >= uint64(len(tile)) || !bytes.Equal(tile[k], h)) {
+				return nil, &TamperedError{Index: i, Known: true, Reason: "entry does not match the leaf hash stored in the tree"}
+			}
+			e, err := ParseEntry(entries[k])
+			if err != nil {
+				return nil, &TamperedError{Index: i, Known: true, Reason: err.Error()}
+			}
+			switch {
+			case e.Type == TypeRectification && (e.Rectifies == nil || *e.Rectifies >= i):
+				return nil, &TamperedError{Index: i, Known: true, Reason: "rectification of no earlier entry"}
+			case e.Type == TypeRectification:
+				rep.Rectifications++
+			default:
+				rep.Messages++
+			}
+			if err := tree.Append(h, nil); err != nil {
+				return nil, err
+			}
+		}
+		if tileErr != nil {
+			return nil, &TamperedError{Index: first, Known: false, Reason: "leaf tile unreadable: " + tileErr.Error()}
+		}
+	}
+	root, err := tree.GetRootHash(nil)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(root, cp.Hash) {
+		return nil, &TamperedError{Index: 0, Known: false,
+			Reason: "entries and stored tree agree with each other but not with the signed checkpoint (both rewritten)"}
+	}
+	return rep, nil
+}
+
+type logReader interface {
+	ReadCheckpoint(ctx context.Context) ([]byte, error)
+	ReadTile(ctx context.Context, level, index uint64, p uint8) ([]byte, error)
+	ReadEntryBundle(ctx context.Context, index uint64, p uint8) ([]byte, error)
+}
+
+var _ logReader = tessera.LogReader(nil)
+
+func readBundle(ctx context.Context, r logReader, index uint64, p uint8) ([][]byte, error) {
+	b, err := r.ReadEntryBundle(ctx, index, p)
+	if err != nil {
+		return nil, err
+	}
+	var eb api.EntryBundle
+	if err := eb.UnmarshalText(b); err != nil {
+		return nil, err
+	}
+	return eb.Entries, nil
+}
+
+func readTile(ctx context.Context, r logReader, index uint64, p uint8) ([][]byte, error) {
+	b, err := r.ReadTile(ctx, 0, index, p)
+	if err != nil {
+		return nil, err
+	}
+	var t api.HashTile
+	if err := t.UnmarshalText(b); err != nil {
+		return nil, err
+	}
+	return t.Nodes, nil
+}
+
+// dirReader reads a tlog-tiles log from a folder, read-only.
+type dirReader string
+
+func (d dirReader) read(p string) ([]byte, error) {
+	b, err := os.ReadFile(filepath.Join(string(d), filepath.FromSlash(p)))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", p, os.ErrNotExist)
+	}
+	return b, err
+}
+
+func (d dirReader) ReadCheckpoint(context.Context) ([]byte, error) {
+	return d.read(layout.CheckpointPath)
+}
+
+func (d dirReader) ReadTile(_ context.Context, level, index uint64, p uint8) ([]byte, error) {
+	return d.read(layout.TilePath(level, index, p))
+}
+
+func (d dirReader) ReadEntryBundle(_ context.Context, index uint64, p uint8) ([]byte, error) {
+	return d.read(layout.EntriesPath(index, p))
+}
