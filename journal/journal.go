@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/transparency-dev/formats/log"
@@ -61,6 +62,12 @@ type Journal struct {
 	vkey     string
 	cancel   context.CancelFunc
 	db       *sql.DB
+
+	// proofs builds inclusion proofs for one tree size at a time, keeping
+	// the tiles it read (concurrent receipts mostly share a checkpoint).
+	proofsMu   sync.Mutex
+	proofs     *client.ProofBuilder
+	proofsSize uint64
 }
 
 // GenerateKey makes a checkpoint key pair for a log named name (its
@@ -287,13 +294,27 @@ func (j *Journal) receipt(ctx context.Context, index uint64, data, cpRaw []byte)
 	if err != nil {
 		return nil, fmt.Errorf("%w: checkpoint: %v", ErrTampered, err)
 	}
-	pb, err := client.NewProofBuilder(ctx, cp.Size, j.reader.ReadTile)
+	p, err := j.inclusionProof(ctx, index, cp.Size)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	p, err := pb.InclusionProof(ctx, index)
-	if err != nil {
-		return nil, fmt.Errorf("journal: inclusion proof: %w", err)
+		return nil, err
 	}
 	return &Receipt{Index: index, Entry: data, Checkpoint: string(cpRaw), Proof: p}, nil
+}
+
+func (j *Journal) inclusionProof(ctx context.Context, index, size uint64) ([][]byte, error) {
+	j.proofsMu.Lock()
+	defer j.proofsMu.Unlock()
+	if j.proofs == nil || j.proofsSize != size {
+		pb, err := client.NewProofBuilder(ctx, size, j.reader.ReadTile)
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		j.proofs, j.proofsSize = pb, size
+	}
+	p, err := j.proofs.InclusionProof(ctx, index)
+	if err != nil {
+		j.proofs = nil
+		return nil, fmt.Errorf("journal: inclusion proof: %w", err)
+	}
+	return p, nil
 }
