@@ -4,6 +4,8 @@
 # Debian packages the tests and the demo use.
 CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools mariadb-server oathtool xmlsec1 zbar-tools"
 STATICCHECK_VERSION=v0.8.2
+# Nested modules (own go.mod), checked and tested beside the root module.
+CSAM_NESTED_MODULES="journal"
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
 CSAM_MYSQL_PORT=${CSAM_MYSQL_PORT:-3390}
 
