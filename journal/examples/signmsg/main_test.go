@@ -40,8 +40,8 @@ var declaration = []byte("<dimona><employer>0123456789</employer><worker>8507300
 
 // fixture is a test PKI with its CRL from openssl, and a message.
 type fixture struct {
-	p                 *testpki.PKI
-	msg, crl, verdict string
+	p        *testpki.PKI
+	msg, crl string
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -174,4 +174,3 @@ func TestSubmitMariaDB(t *testing.T) {
 		t.Fatalf("audit: %d %s", code, out)
 	}
 }
-

@@ -150,7 +150,7 @@ func (c *cli) pin() ([]byte, error) {
 type verifyFlags struct {
 	roots, inters, crls, resps, tsaRoots multi
 	offline, soft, trustClaimed, asJSON  *bool
-	at, revocation, content              *string
+	at, revocation, content, ocspServer  *string
 }
 
 func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
@@ -167,6 +167,7 @@ func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
 	f.at = fs.String("at", "", "verification time, RFC 3339 (default now)")
 	f.revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
 	f.content = fs.String("content", "", "the signed message, for a detached signature")
+	f.ocspServer = fs.String("ocsp-server", "", "OCSP responder to ask instead of the certificate's address")
 	return f
 }
 
@@ -186,6 +187,7 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 		}
 	}
 	v.RootPaths, v.IntermediatePaths, v.Offline, v.SoftFail = f.roots, f.inters, *f.offline, *f.soft
+	v.OCSPServer = *f.ocspServer
 	for _, p := range f.resps {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -216,7 +218,7 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 // output is the JSON output of verify (and the verdict part of submit).
 type output struct {
 	*sign.Result
-	Errors  []outputError     `json:"errors"`
+	Errors  []outputError    `json:"errors"`
 	Receipt *journal.Receipt `json:"receipt,omitempty"`
 	Chain   []string         `json:"chain,omitempty"`
 }
@@ -488,4 +490,3 @@ func (c *cli) audit(ctx context.Context, args []string) int {
 		rep.Size, rep.Messages, rep.Rectifications, rep.Root)
 	return exitValid
 }
-
