@@ -32,8 +32,9 @@ var (
 	// holds other content.
 	ErrNoContent = newError("no-content", "signed content missing or different")
 	// ErrDigestMismatch is returned when the content's digest is not the
-	// one the signature covers (the messageDigest attribute, or the digest
-	// signed directly when there are no signed attributes).
+	// messageDigest signed attribute. (Without signed attributes the
+	// signature covers the content itself: other content gives
+	// ErrBadSignature.)
 	ErrDigestMismatch = newError("digest-mismatch", "content digest does not match the signed digest")
 	// ErrBadSignature is returned when the signature value does not verify
 	// with the signer's public key over the signed attributes: a signed

@@ -210,7 +210,7 @@ type Timestamp struct {
 // message imprint (imprint returns the expected one for a hash), and the
 // TSA's trust, from TSARoots at genTime or from a QTST service of the
 // trusted list. Errors wrap ErrTimestamp or ErrTimestampMismatch.
-func (v *Verifier) verifyToken(_ context.Context, tok []byte, _ []byte, imprint func(crypto.Hash) []byte) (*Timestamp, error) {
+func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*Timestamp, error) {
 	sd, err := parseSignedData(tok)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTimestamp, err)

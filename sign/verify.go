@@ -245,7 +245,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 	}
 	if hasTS {
 		imprint := sha256.Sum256(sd.signer.signature)
-		ts, err := v.verifyToken(ctx, tok, nil, func(h crypto.Hash) []byte {
+		ts, err := v.verifyToken(tok, func(h crypto.Hash) []byte {
 			if h == crypto.SHA256 {
 				return imprint[:]
 			}
@@ -417,10 +417,10 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 	} else if !sd.contentType.Equal(oidData) {
 		return ck, errorf(ErrAttribute, "content type %v without signed attributes", sd.contentType)
 	}
-	if err := checkSignature(ck.signer.PublicKey, si.sigAlg, ck.hash, signed); err != nil {
+	if err := checkAlgorithm(ck.signer.PublicKey, si.sigAlg, ck.hash); err != nil {
 		return ck, err
 	}
-	return ck, checkSignatureValue(ck.signer.PublicKey, si.sigAlg, ck.hash, signed, si.signature)
+	return ck, checkSignatureValue(ck.signer.PublicKey, ck.hash, signed, si.signature)
 }
 
 // checkAttributes checks the signed attributes RFC 5652 5.3 requires and
@@ -505,8 +505,8 @@ func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
 	return nil
 }
 
-// checkSignature checks that the signature algorithm fits the key.
-func checkSignature(pub any, alg asn1.ObjectIdentifier, h crypto.Hash, _ []byte) error {
+// checkAlgorithm checks that the signature algorithm fits the key.
+func checkAlgorithm(pub any, alg asn1.ObjectIdentifier, h crypto.Hash) error {
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		for _, o := range []asn1.ObjectIdentifier{oidRSA, oidRSASHA256, oidRSASHA384, oidRSASHA512} {
@@ -529,7 +529,7 @@ func checkSignature(pub any, alg asn1.ObjectIdentifier, h crypto.Hash, _ []byte)
 }
 
 // checkSignatureValue verifies sig over data with pub.
-func checkSignatureValue(pub any, _ asn1.ObjectIdentifier, h crypto.Hash, data, sig []byte) error {
+func checkSignatureValue(pub any, h crypto.Hash, data, sig []byte) error {
 	d := h.New()
 	d.Write(data)
 	sum := d.Sum(nil)
