@@ -17,6 +17,7 @@ import (
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/sign"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
 )
 
 // Exit statuses.
@@ -151,6 +152,8 @@ type verifyFlags struct {
 	roots, inters, crls, resps, tsaRoots multi
 	offline, soft, trustClaimed, asJSON  *bool
 	at, revocation, content, ocspServer  *string
+	tlPath, tlSigner                     *string
+	tlExpired                            *bool
 }
 
 func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
@@ -168,13 +171,16 @@ func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
 	f.revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
 	f.content = fs.String("content", "", "the signed message, for a detached signature")
 	f.ocspServer = fs.String("ocsp-server", "", "OCSP responder to ask instead of the certificate's address")
+	f.tlPath = fs.String("trusted-list", "", "ETSI TS 119 612 trusted list (XML): source of trust, qualification and QTST services")
+	f.tlSigner = fs.String("tl-signer", "", "the trusted list's signer certificate(s), PEM or DER, pinned")
+	f.tlExpired = fs.Bool("tl-allow-expired", false, "accept a trusted list past its next update")
 	return f
 }
 
 func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 	var o sign.VerifyOptions
-	if len(f.roots) == 0 {
-		return o, errors.New("-roots is required")
+	if len(f.roots) == 0 && *f.tlPath == "" {
+		return o, errors.New("-roots or -trusted-list is required (trust is never taken from the signature)")
 	}
 	v := &o.Validation
 	var err error
@@ -212,7 +218,34 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 		}
 	}
 	o.TrustClaimedTime = *f.trustClaimed
+	if *f.tlPath != "" {
+		if o.TrustedList, err = loadTrustedList(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
+			return o, err
+		}
+		(&x509check.TrustedList{List: o.TrustedList}).Apply(v)
+	}
 	return o, nil
+}
+
+// loadTrustedList verifies the list in listPath against the signer
+// certificates in signerPath at the verification time at (zero: now).
+func loadTrustedList(listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
+	if signerPath == "" {
+		return nil, errors.New("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
+	}
+	data, err := os.ReadFile(listPath)
+	if err != nil {
+		return nil, err
+	}
+	signers, err := x509check.LoadCertificates(signerPath)
+	if err != nil {
+		return nil, err
+	}
+	l, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at, AllowExpired: allowExpired})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", listPath, err)
+	}
+	return l, nil
 }
 
 // output is the JSON output of verify (and the verdict part of submit).
