@@ -10,11 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/api/layout"
+	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/mysql"
 )
 
@@ -41,20 +43,78 @@ func (j *Journal) Audit(ctx context.Context) (*AuditReport, error) {
 // alone has the checkpoint's root. A changed, removed or reordered entry is
 // reported as a *TamperedError naming the first bad index.
 func AuditLog(ctx context.Context, location, vkey string) (*AuditReport, error) {
+	r, done, err := openReader(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return audit(ctx, r, vkey)
+}
+
+// openReader opens the log at location read-only; close releases it.
+func openReader(ctx context.Context, location string) (r logReader, close func(), err error) {
 	if dsn, ok := strings.CutPrefix(location, "mysql:"); ok {
 		db, err := sql.Open("mysql", dsn)
 		if err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
+			return nil, nil, fmt.Errorf("journal: %w", err)
 		}
-		defer db.Close()
 		db.SetMaxOpenConns(maxConns)
 		s, err := mysql.New(ctx, db)
 		if err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
+			db.Close()
+			return nil, nil, fmt.Errorf("journal: %w", err)
 		}
-		return audit(ctx, s, vkey)
+		return s, func() { db.Close() }, nil
 	}
-	return audit(ctx, dirReader(location), vkey)
+	return dirReader(location), func() {}, nil
+}
+
+// CheckReceipt checks a receipt against the log at location (read-only),
+// beyond VerifyReceipt: the log's latest signed checkpoint extends the
+// receipt's (consistency proof built from the stored tiles), and the
+// entry stored at the receipt's index is the receipt's. It returns the
+// latest checkpoint. Errors wrap ErrBadReceipt (the receipt itself),
+// ErrInconsistent or ErrTampered (the log no longer holds what the
+// receipt acknowledged).
+func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log.Checkpoint, error) {
+	old, _, err := VerifyReceipt(rc, vkey)
+	if err != nil {
+		return nil, err
+	}
+	r, done, err := openReader(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	raw, err := r.ReadCheckpoint(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: no checkpoint: %v", ErrTampered, err)
+	}
+	latest, err := parseCheckpoint(raw, vkey)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTampered, err)
+	}
+	if latest.Size < old.Size {
+		return nil, fmt.Errorf("%w: the log has %d entries, the receipt's checkpoint %d", ErrInconsistent, latest.Size, old.Size)
+	}
+	pb, err := client.NewProofBuilder(ctx, latest.Size, r.ReadTile)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
+	}
+	p, err := pb.ConsistencyProof(ctx, old.Size, latest.Size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: consistency proof: %v", ErrTampered, err)
+	}
+	if err := VerifyConsistency([]byte(rc.Checkpoint), raw, p, vkey); err != nil {
+		return nil, err
+	}
+	bundle := rc.Index / layout.EntryBundleWidth
+	entries, err := readBundle(ctx, r, bundle, layout.PartialTileSize(0, bundle, latest.Size))
+	if err != nil || uint64(len(entries)) <= rc.Index%layout.EntryBundleWidth ||
+		!bytes.Equal(entries[rc.Index%layout.EntryBundleWidth], rc.Entry) {
+		return nil, &TamperedError{Index: rc.Index, Known: true, Reason: "the log does not hold the acknowledged entry"}
+	}
+	return latest, nil
 }
 
 func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) {

@@ -122,6 +122,10 @@ func TestReceipts(t *testing.T) {
 			if err := journal.VerifyConsistency([]byte(receipts[0].Checkpoint), latest, proof, vkey); err != nil {
 				t.Fatalf("consistency: %v", err)
 			}
+			// The log, read apart, extends the first receipt and holds its entry.
+			if got, err := journal.CheckReceipt(ctx, loc, vkey, receipts[0]); err != nil || got.Size != 4 {
+				t.Fatalf("CheckReceipt: %v %+v", err, got)
+			}
 			// A fresh receipt for an old entry, against the latest checkpoint.
 			again, err := j.Prove(ctx, 0)
 			if err != nil {

@@ -123,7 +123,7 @@ func TestSubmitProveAudit(t *testing.T) {
 		receipts = append(receipts, write(t, t.TempDir(), "receipt.json", []byte(out)))
 	}
 	code, out, _ := runCLI(t, "prove", "-journal", dir, receipts[1])
-	if code != exitValid || !strings.Contains(out, "receipt valid: entry 1") || !strings.Contains(out, "qualified signature by SERIALNUMBER=71715100070,CN=Alice Test (Signature)") {
+	if code != exitValid || !strings.Contains(out, "receipt valid: entry 1") || !strings.Contains(out, "latest checkpoint (2 entries) extends") || !strings.Contains(out, "qualified signature by SERIALNUMBER=71715100070,CN=Alice Test (Signature)") {
 		t.Fatalf("prove: exit %d %s", code, out)
 	}
 	b, _ := os.ReadFile(receipts[0])
@@ -148,6 +148,13 @@ func TestSubmitProveAudit(t *testing.T) {
 	os.WriteFile(bundle, bytes.Replace(eb, []byte("qualified"), []byte("advanced!"), 1), 0o644)
 	if code, out, _ := runCLI(t, "audit", "-journal", dir); code != exitNotValid || !strings.Contains(out, "first bad entry 0") {
 		t.Fatalf("tampered audit: exit %d %s", code, out)
+	}
+	// The receipt of entry 0 still verifies alone, not against the journal.
+	if code, out, _ := runCLI(t, "prove", "-journal", dir, "-offline", receipts[0]); code != exitValid {
+		t.Fatalf("offline prove: exit %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "prove", "-journal", dir, receipts[0]); code != exitNotValid || !strings.Contains(out, "NOT CONSISTENT") {
+		t.Fatalf("prove against the tampered journal: exit %d %s", code, out)
 	}
 }
 

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "submit":
 		return c.verify(ctx, args[1:], true)
 	case "prove":
-		return c.prove(args[1:])
+		return c.prove(ctx, args[1:])
 	case "audit":
 		return c.audit(ctx, args[1:])
 	}
@@ -461,9 +461,10 @@ func (jf *journalFlags) verifierKey() (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-func (c *cli) prove(args []string) int {
-	fs := c.flags("prove", "-journal DIR [-journal-vkey FILE] RECEIPT")
+func (c *cli) prove(ctx context.Context, args []string) int {
+	fs := c.flags("prove", "-journal DIR|mysql:DSN [-journal-vkey FILE] [-offline] RECEIPT")
 	jf := addJournalFlags(fs)
+	offline := fs.Bool("offline", false, "check the receipt alone, not against the journal's latest checkpoint")
 	if err := fs.Parse(args); err != nil {
 		return exitBadInput
 	}
@@ -490,6 +491,15 @@ func (c *cli) prove(args []string) int {
 	}
 	fmt.Fprintf(c.stdout, "receipt valid: entry %d of %s (checkpoint of %d entries)\n%s: %s, %s signature by %s, %s\n",
 		r.Index, cp.Origin, cp.Size, e.Type, e.Digest, e.Verdict, e.Signer, e.Decision)
+	if *offline {
+		return exitValid
+	}
+	latest, err := journal.CheckReceipt(ctx, *jf.location, vkey, r)
+	if err != nil {
+		fmt.Fprintf(c.stdout, "journal NOT CONSISTENT with the receipt: %v\n", err)
+		return exitNotValid
+	}
+	fmt.Fprintf(c.stdout, "the journal's latest checkpoint (%d entries) extends the receipt's, and still holds the entry\n", latest.Size)
 	return exitValid
 }
 
