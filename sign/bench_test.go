@@ -27,7 +27,7 @@ func BenchmarkVerifyDetached(b *testing.B) {
 		b.Fatal(err)
 	}
 	e.p.StartOCSP(b, 60)
-	v := e.verifier(sign.VerifyOptions{Validation: x509check.Options{Roots: pool(e.p.Root.Cert), Revocation: x509check.OCSPOnly}})
+	v := e.verifier(sign.VerifyOptions{Validation: trusting(x509check.OCSPOnly, e.p.Root.Cert)})
 	if _, err := v.Verify(ctx, sig, msg); err != nil {
 		b.Fatal(err)
 	}

@@ -91,7 +91,9 @@ func (e *env) crlOptions() x509check.Options {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return x509check.Options{Roots: pool(e.p.Root.Cert), Revocation: x509check.CRLOnly, Offline: true, CRL: chk}
+	o := trusting(x509check.CRLOnly, e.p.Root.Cert)
+	o.Offline, o.CRL = true, chk
+	return o
 }
 
 func (e *env) verifier(o sign.VerifyOptions) *sign.Verifier {
@@ -101,6 +103,12 @@ func (e *env) verifier(o sign.VerifyOptions) *sign.Verifier {
 		e.t.Fatal(err)
 	}
 	return v
+}
+
+// trusting returns validation options with the given roots and
+// revocation policy: the one place the tests say how roots are given.
+func trusting(p x509check.RevocationPolicy, roots ...*x509.Certificate) x509check.Options {
+	return x509check.Options{Roots: pool(roots...), Revocation: p}
 }
 
 func pool(certs ...*x509.Certificate) *x509.CertPool {

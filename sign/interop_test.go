@@ -107,7 +107,7 @@ func TestOpenSSLVerifiesOurSignatures(t *testing.T) {
 func TestWeVerifyOpenSSLSignatures(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.verifier(sign.VerifyOptions{Validation: x509check.Options{Roots: pool(e.p.Root.Cert), Revocation: x509check.NoRevocation}})
+	v := e.verifier(sign.VerifyOptions{Validation: trusting(x509check.NoRevocation, e.p.Root.Cert)})
 	keys := map[string]*testpki.Cert{"ecdsa": e.p.Sign, "rsa": e.rsaCert("Rita")}
 	for _, kname := range []string{"ecdsa", "rsa"} {
 		for _, detached := range []bool{false, true} {

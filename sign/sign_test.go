@@ -209,7 +209,7 @@ func TestRevocationAndSigningTime(t *testing.T) {
 func TestVerdicts(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	v := e.verifier(sign.VerifyOptions{Validation: x509check.Options{Roots: pool(e.p.Root.Cert), Revocation: x509check.NoRevocation}})
+	v := e.verifier(sign.VerifyOptions{Validation: trusting(x509check.NoRevocation, e.p.Root.Cert)})
 	noQSCD := e.p.Issue(t, "noqscd", e.p.CA, &x509.Certificate{
 		Subject:   e.p.Sign.Cert.Subject,
 		NotBefore: e.now.Add(-time.Hour), NotAfter: e.now.Add(time.Hour),

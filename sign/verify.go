@@ -331,7 +331,7 @@ func verdict(q *x509check.Qualified, reasons []string) (Verdict, []string) {
 	esig, qscd, src := hasType(q.Types, "esign"), q.SSCD, "the certificate's QCStatements"
 	if q.TrustedList != nil {
 		a := q.TrustedList.AtValidation
-		esig, qscd, src = a.Qualified && a.Type == tl.TypeESig, a.QSCD, "the trusted list ("+a.Label()+")"
+		esig, qscd, src = a.Qualified && string(a.Type) == "esig", a.QSCD, "the trusted list ("+a.String()+")"
 	}
 	switch {
 	case esig && qscd:

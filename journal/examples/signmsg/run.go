@@ -192,8 +192,7 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 			return o, fmt.Errorf("-at: %v", err)
 		}
 	}
-	v.RootPaths, v.IntermediatePaths, v.Offline, v.SoftFail = f.roots, f.inters, *f.offline, *f.soft
-	v.OCSPServer = *f.ocspServer
+	v.Offline, v.SoftFail, v.OCSPServer = *f.offline, *f.soft, *f.ocspServer
 	for _, p := range f.resps {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -222,9 +221,8 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 		if o.TrustedList, err = loadTrustedList(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
 			return o, err
 		}
-		(&x509check.TrustedList{List: o.TrustedList}).Apply(v)
 	}
-	return o, nil
+	return o, applyTrust(v, f.roots, f.inters, o.TrustedList)
 }
 
 // loadTrustedList verifies the list in listPath against the signer
