@@ -17,19 +17,19 @@ import (
 )
 
 // The writer mode of the test binary (see TestKillWriter): it appends
-// entries from 8 goroutines and prints "ack ID INDEX" for each receipt.
+// entries from 32 goroutines and prints "ack ID INDEX" for each receipt.
 func TestMain(m *testing.M) {
-	if dir := os.Getenv("CSAM_JOURNAL_WRITER"); dir != "" {
-		os.Exit(writer(dir))
+	if loc := os.Getenv("CSAM_JOURNAL_WRITER"); loc != "" {
+		os.Exit(writer(loc))
 	}
 	os.Exit(m.Run())
 }
 
-func writer(dir string) int {
+func writer(location string) int {
 	ctx := context.Background()
 	from, _ := strconv.Atoi(os.Getenv("CSAM_JOURNAL_FROM"))
 	count, _ := strconv.Atoi(os.Getenv("CSAM_JOURNAL_COUNT")) // 0: until killed
-	j, err := journal.OpenPOSIX(ctx, dir, journal.Options{Key: os.Getenv("CSAM_JOURNAL_KEY")})
+	j, err := journal.Open(ctx, location, journal.Options{Key: os.Getenv("CSAM_JOURNAL_KEY")})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -38,7 +38,7 @@ func writer(dir string) int {
 	next.Store(int64(from))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range 8 {
+	for range 32 {
 		wg.Go(func() {
 			for {
 				id := int(next.Add(1) - 1)
@@ -66,10 +66,10 @@ func writer(dir string) int {
 
 // runWriter runs the writer; with kill > 0 it is killed (SIGKILL) once it
 // acknowledged that many entries. It returns the acknowledgements.
-func runWriter(t *testing.T, dir, skey string, from, count, kill int) map[int]uint64 {
+func runWriter(t *testing.T, location, skey string, from, count, kill int) map[int]uint64 {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CSAM_JOURNAL_WRITER="+dir, "CSAM_JOURNAL_KEY="+skey,
+	cmd.Env = append(os.Environ(), "CSAM_JOURNAL_WRITER="+location, "CSAM_JOURNAL_KEY="+skey,
 		"CSAM_JOURNAL_FROM="+strconv.Itoa(from), "CSAM_JOURNAL_COUNT="+strconv.Itoa(count))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
@@ -104,46 +104,51 @@ func runWriter(t *testing.T, dir, skey string, from, count, kill int) map[int]ui
 }
 
 // TestKillWriter kills a writer in the middle of appending and starts
-// another on the same folder: every acknowledged entry is in the log at
-// its acknowledged index, none twice, and the log audits clean.
+// another on the same store (a folder, a MariaDB database): every
+// acknowledged entry is in the log at its acknowledged index, none twice,
+// and the log audits clean.
 func TestKillWriter(t *testing.T) {
-	skey, vkey := newKey(t)
-	dir := t.TempDir()
-	first := runWriter(t, dir, skey, 0, 0, 60)
-	second := runWriter(t, dir, skey, 100000, 40, 0)
-	if len(first) < 60 || len(second) != 40 {
-		t.Fatalf("acknowledged %d then %d", len(first), len(second))
-	}
-	ctx := context.Background()
-	rep, err := journal.AuditLog(ctx, dir, vkey)
-	if err != nil {
-		t.Fatalf("audit after the kill: %v", err)
-	}
-	j := open(t, dir, skey)
-	defer j.Close(ctx)
-	seen := map[int]uint64{}
-	for i := range rep.Size {
-		b, err := j.Entry(ctx, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := journal.ParseEntry(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var id int
-		fmt.Sscanf(strings.TrimPrefix(e.Decision, "declaration "), "%d", &id)
-		if prev, dup := seen[id]; dup {
-			t.Fatalf("entry %d stored twice, at %d and %d", id, prev, i)
-		}
-		seen[id] = i
-	}
-	for _, acks := range []map[int]uint64{first, second} {
-		for id, idx := range acks {
-			if got, ok := seen[id]; !ok || got != idx {
-				t.Fatalf("acknowledged entry %d at %d: found at %d (present %v)", id, idx, got, ok)
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			skey, vkey := newKey(t)
+			loc := s.location(t)
+			first := runWriter(t, loc, skey, 0, 0, 60)
+			second := runWriter(t, loc, skey, 100000, 40, 0)
+			if len(first) < 60 || len(second) != 40 {
+				t.Fatalf("acknowledged %d then %d", len(first), len(second))
 			}
-		}
+			ctx := context.Background()
+			rep, err := journal.AuditLog(ctx, loc, vkey)
+			if err != nil {
+				t.Fatalf("audit after the kill: %v", err)
+			}
+			j := open(t, loc, skey)
+			defer j.Close(ctx)
+			seen := map[int]uint64{}
+			for i := range rep.Size {
+				b, err := j.Entry(ctx, i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e, err := journal.ParseEntry(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var id int
+				fmt.Sscanf(strings.TrimPrefix(e.Decision, "declaration "), "%d", &id)
+				if prev, dup := seen[id]; dup {
+					t.Fatalf("entry %d stored twice, at %d and %d", id, prev, i)
+				}
+				seen[id] = i
+			}
+			for _, acks := range []map[int]uint64{first, second} {
+				for id, idx := range acks {
+					if got, ok := seen[id]; !ok || got != idx {
+						t.Fatalf("acknowledged entry %d at %d: found at %d (present %v)", id, idx, got, ok)
+					}
+				}
+			}
+			t.Logf("%d acknowledged before the kill, %d after; log of %d entries", len(first), len(second), rep.Size)
+		})
 	}
-	t.Logf("%d acknowledged before the kill, %d after; log of %d entries", len(first), len(second), rep.Size)
 }
