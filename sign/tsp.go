@@ -233,6 +233,10 @@ func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*T
 	if len(tsa.ExtKeyUsage) != 1 || tsa.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping {
 		return nil, errorf(ErrTimestamp, "the TSA certificate %q lacks the sole timeStamping extended key usage", x509check.SubjectString(tsa))
 	}
+	if info.genTime.Before(tsa.NotBefore) || info.genTime.After(tsa.NotAfter) {
+		return nil, errorf(ErrTimestamp, "the TSA certificate %q is not valid at the timestamp's time %s",
+			x509check.SubjectString(tsa), info.genTime.UTC().Format(time.RFC3339))
+	}
 	ts := &Timestamp{Time: info.genTime, Serial: info.serial.Text(16), Policy: info.policy.String(),
 		TSA: x509check.SubjectString(tsa), Certificate: tsa}
 	if v.opts.TrustedList != nil {
