@@ -102,12 +102,21 @@ func startOCSP(t *testing.T, pki *vcard.PKI) string {
 	return ""
 }
 
-// TestCardSigns: the virtual eID card (applet 1.8) signs through pcscd and
-// vpcd with its signature key; its authentication key is refused; the
-// signature verifies, the signature certificate checked over OCSP with a
-// real responder of the card's CA.
+// TestCardSigns: the virtual eID card (applet 1.7, RSA, and 1.8, EC
+// P-384) signs through pcscd and vpcd with its signature key; its
+// authentication key is refused; the signature verifies, the signature
+// certificate checked over OCSP with a real responder of the card's CA.
 func TestCardSigns(t *testing.T) {
-	vc, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("signmsg tests")})
+	for _, tc := range []struct {
+		name    string
+		profile vcard.Profile
+	}{{"1.7", vcard.Applet17}, {"1.8", vcard.Applet18}} {
+		t.Run(tc.name, func(t *testing.T) { cardSigns(t, tc.profile) })
+	}
+}
+
+func cardSigns(t *testing.T, profile vcard.Profile) {
+	vc, err := vcard.New(vcard.Options{Profile: profile, Seed: []byte("signmsg tests")})
 	if err != nil {
 		t.Fatal(err)
 	}
