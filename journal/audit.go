@@ -39,9 +39,12 @@ func (j *Journal) Audit(ctx context.Context) (*AuditReport, error) {
 // as for Open) read-only, with the journal's verifier key: the latest
 // checkpoint's signature; every entry bundle present, each entry a journal
 // entry (a rectification naming an earlier entry) whose leaf hash is the
-// one stored in the level-0 tile; and the tree recomputed from the entries
-// alone has the checkpoint's root. A changed, removed or reordered entry is
-// reported as a *TamperedError naming the first bad index.
+// one stored in the level-0 tile; the nodes stored in the tiles above
+// match the tree recomputed from the entries; and that tree has the
+// checkpoint's root. A changed, removed or reordered entry is reported as a
+// *TamperedError naming the first bad index; entries rewritten together
+// with their leaf hashes, as one naming the first entry of the range under
+// the first stored node that differs (Known false).
 func AuditLog(ctx context.Context, location, vkey string) (*AuditReport, error) {
 	r, done, err := openReader(ctx, location)
 	if err != nil {
@@ -129,6 +132,7 @@ func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) 
 	rep := &AuditReport{Size: cp.Size, Root: cp.Hash}
 	rf := compact.RangeFactory{Hash: rfc6962.DefaultHasher.HashChildren}
 	tree := rf.NewEmptyRange(0)
+	upper := &upperCheck{ctx: ctx, r: r, size: cp.Size, tiles: map[[2]uint64][][]byte{}}
 	for bundle := uint64(0); bundle*layout.EntryBundleWidth < cp.Size; bundle++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -162,7 +166,7 @@ func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) 
 			default:
 				rep.Messages++
 			}
-			if err := tree.Append(h, nil); err != nil {
+			if err := tree.Append(h, upper.visit); err != nil {
 				return nil, err
 			}
 		}
@@ -173,6 +177,9 @@ func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) 
 	root, err := tree.GetRootHash(nil)
 	if err != nil {
 		return nil, err
+	}
+	if upper.bad != nil {
+		return nil, upper.bad
 	}
 	if !bytes.Equal(root, cp.Hash) {
 		return nil, &TamperedError{Index: 0, Known: false,
@@ -234,4 +241,45 @@ func (d dirReader) ReadTile(_ context.Context, level, index uint64, p uint8) ([]
 
 func (d dirReader) ReadEntryBundle(_ context.Context, index uint64, p uint8) ([]byte, error) {
 	return d.read(layout.EntriesPath(index, p))
+}
+
+// upperCheck compares the tree nodes recomputed from the entries with
+// those stored in the tiles above level 0 (tree levels 8, 16, ...), so
+// that entries rewritten together with their leaf tile are still located,
+// to the range of entries under the first node that differs.
+type upperCheck struct {
+	ctx   context.Context
+	r     logReader
+	size  uint64
+	tiles map[[2]uint64][][]byte
+	bad   *TamperedError
+}
+
+func (u *upperCheck) visit(id compact.NodeID, hash []byte) {
+	if u.bad != nil || id.Level == 0 || id.Level%layout.TileHeight != 0 {
+		return
+	}
+	level, index := uint64(id.Level/layout.TileHeight), id.Index/layout.TileWidth
+	key := [2]uint64{level, index}
+	nodes, ok := u.tiles[key]
+	if !ok {
+		b, err := u.r.ReadTile(u.ctx, level, index, layout.PartialTileSize(level, index, u.size))
+		var t api.HashTile
+		if err == nil && t.UnmarshalText(b) == nil {
+			nodes = t.Nodes
+		}
+		// Nodes are visited in order: the tiles before this one at its
+		// level are done with.
+		for k := range u.tiles {
+			if k[0] == level {
+				delete(u.tiles, k)
+			}
+		}
+		u.tiles[key] = nodes
+	}
+	if k := id.Index % layout.TileWidth; k >= uint64(len(nodes)) || !bytes.Equal(nodes[k], hash) {
+		begin, end := id.Coverage()
+		u.bad = &TamperedError{Index: begin, Known: false,
+			Reason: fmt.Sprintf("the stored tree above entries %d to %d does not match them (entries and leaf hashes rewritten together)", begin, end-1)}
+	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/journal/internal/jtestenv"
+	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/api/layout"
 )
@@ -265,6 +266,39 @@ func TestTamperPOSIX(t *testing.T) {
 			}
 		})
 	}
+	t.Run("entry and its leaf hash rewritten together", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "log")
+		if out, err := exec.Command("cp", "-a", base, dir).CombinedOutput(); err != nil {
+			t.Fatalf("cp: %v %s", err, out)
+		}
+		bp := filepath.Join(dir, filepath.FromSlash(layout.EntriesPath(0, 0)))
+		tp := filepath.Join(dir, filepath.FromSlash(layout.TilePath(0, 0, 0)))
+		b, err := os.ReadFile(bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries := unbundle(t, b)
+		entries[37] = bytes.Replace(entries[37], []byte("accepted"), []byte("refused!"), 1)
+		tb, err := os.ReadFile(tp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tile api.HashTile
+		if err := tile.UnmarshalText(tb); err != nil {
+			t.Fatal(err)
+		}
+		tile.Nodes[37] = rfc6962.DefaultHasher.HashLeaf(entries[37])
+		tb, _ = tile.MarshalText()
+		os.Chmod(bp, 0o644)
+		os.Chmod(tp, 0o644)
+		os.WriteFile(bp, bundle(entries), 0o644)
+		os.WriteFile(tp, tb, 0o644)
+		_, err = journal.AuditLog(ctx, dir, vkey)
+		var te *journal.TamperedError
+		if !errors.As(err, &te) || te.Index != 0 || te.Known || !strings.Contains(te.Reason, "entries 0 to 255") {
+			t.Fatalf("audit: %v, want the range of entries 0 to 255", err)
+		}
+	})
 	t.Run("checkpoint of another key", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "log")
 		exec.Command("cp", "-a", base, dir).Run()
