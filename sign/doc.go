@@ -41,6 +41,8 @@
 // signing time to the current time, cannot add the timestamp after the
 // signature, re-encodes the signed attributes instead of checking the bytes
 // received, does not check the content-type attribute nor
-// signing-certificate-v2, and reports untyped errors. Parsing accepts DER
-// only (what OpenSSL and this package write), with exactly one signer.
+// signing-certificate-v2, and reports untyped errors. Parsing takes DER,
+// and BER with indefinite lengths and chunked content (streamed output, as
+// `openssl cms -sign -stream` writes) re-encoded in DER first; a signature
+// has exactly one signer.
 package sign

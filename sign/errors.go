@@ -22,7 +22,7 @@ func newError(code, msg string) *Error { return &Error{Code: code, msg: msg} }
 // Sentinel errors.
 var (
 	// ErrMalformed is returned when the input is not a CMS SignedData this
-	// package reads (DER, one signer, at most MaxSize bytes).
+	// package reads (DER or BER, one signer, at most MaxSize bytes).
 	ErrMalformed = newError("malformed", "malformed CMS signature")
 	// ErrUnsupported is returned for a digest or signature algorithm the
 	// package does not verify (MD5, SHA-1 for new signatures, DSA, ...).

@@ -252,7 +252,7 @@ func (c *countingSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts
 
 // opensslSign signs content with `openssl cms -sign` (the CA certificate
 // added), detached or enveloping, with or without signed attributes.
-func (e *env) opensslSign(c *testpki.Cert, detached, attrs bool, content []byte) []byte {
+func (e *env) opensslSign(c *testpki.Cert, detached, attrs bool, content []byte, extra ...string) []byte {
 	e.t.Helper()
 	dir := e.t.TempDir()
 	in, out := filepath.Join(dir, "msg"), filepath.Join(dir, "sig.der")
@@ -267,6 +267,7 @@ func (e *env) opensslSign(c *testpki.Cert, detached, attrs bool, content []byte)
 	if !attrs {
 		args = append(args, "-noattr")
 	}
+	args = append(args, extra...)
 	if b, err := exec.Command(e.openssl, args...).CombinedOutput(); err != nil {
 		e.t.Fatalf("openssl %v: %v\n%s", args, err, b)
 	}

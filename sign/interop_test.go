@@ -1,6 +1,7 @@
 package sign_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -143,5 +144,35 @@ func TestWeVerifyOpenSSLSignatures(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestWeVerifyStreamedBER: `openssl cms -sign -stream` writes BER
+// (indefinite lengths, the content in chunks); Verify re-encodes it.
+func TestWeVerifyStreamedBER(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	v := e.verifier(sign.VerifyOptions{Validation: trusting(x509check.NoRevocation, e.p.Root.Cert)})
+	big := bytes.Repeat(msg, 200) // several chunks
+	for _, detached := range []bool{false, true} {
+		t.Run(fmt.Sprintf("detached=%v", detached), func(t *testing.T) {
+			sig := e.opensslSign(e.p.Sign, detached, true, big, "-stream")
+			if sig[1] != 0x80 {
+				t.Fatalf("openssl wrote a definite length (% x): not the BER case", sig[:4])
+			}
+			var content []byte
+			if detached {
+				content = big
+			}
+			res, err := v.Verify(ctx, sig, content)
+			if err != nil || !bytes.Equal(res.Content, big) {
+				t.Fatalf("Verify: %v", err)
+			}
+			bad := bytes.Clone(sig)
+			bad[len(bad)/2] ^= 0x01
+			if _, err := v.Verify(ctx, bad, content); err == nil {
+				t.Fatal("an altered BER signature verified")
+			}
+		})
 	}
 }

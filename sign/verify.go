@@ -214,7 +214,13 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 	}
 	sd, err := parseSignedData(signature)
 	if err != nil {
-		return fail(err)
+		// A streamed (BER) encoding, re-encoded in DER.
+		if d, ok := berToDER(signature); ok {
+			sd, err = parseSignedData(d)
+		}
+		if err != nil {
+			return fail(err)
+		}
 	}
 	ck, err := v.checkSignedData(sd, content, nil)
 	if ck != nil {
