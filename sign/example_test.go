@@ -32,9 +32,9 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	roots := x509.NewCertPool()
-	roots.AddCert(cert)
-	v, _ := sign.NewVerifier(sign.VerifyOptions{Validation: x509check.Options{Roots: roots, Revocation: x509check.NoRevocation}})
+	// trusting (helpers_test.go) sets Options.Roots to cert and the
+	// revocation policy.
+	v, _ := sign.NewVerifier(sign.VerifyOptions{Validation: trusting(x509check.NoRevocation, cert)})
 	res, err := v.Verify(ctx, sig, message)
 	fmt.Println(res.Verdict, res.SignerSubject, res.TimeSource, err)
 

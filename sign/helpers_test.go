@@ -106,9 +106,17 @@ func (e *env) verifier(o sign.VerifyOptions) *sign.Verifier {
 }
 
 // trusting returns validation options with the given roots and
-// revocation policy: the one place the tests say how roots are given.
+// revocation policy: the one place the tests say how roots are given
+// (a pool or a slice, as x509check.Options takes them).
 func trusting(p x509check.RevocationPolicy, roots ...*x509.Certificate) x509check.Options {
-	return x509check.Options{Roots: pool(roots...), Revocation: p}
+	o := x509check.Options{Revocation: p}
+	switch r := any(&o.Roots).(type) {
+	case **x509.CertPool:
+		*r = pool(roots...)
+	case *[]*x509.Certificate:
+		*r = roots
+	}
+	return o
 }
 
 func pool(certs ...*x509.Certificate) *x509.CertPool {

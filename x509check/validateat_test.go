@@ -2,6 +2,7 @@ package x509check_test
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"testing"
 	"time"
@@ -15,7 +16,15 @@ import (
 // not yet valid before.
 func TestValidateAt(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
-	v, err := x509check.NewValidator(x509check.Options{RootPaths: []string{p.Root.CertPath}, Revocation: x509check.NoRevocation})
+	o := x509check.Options{Revocation: x509check.NoRevocation}
+	switch r := any(&o.Roots).(type) { // a pool or a slice
+	case **x509.CertPool:
+		*r = x509.NewCertPool()
+		(*r).AddCert(p.Root.Cert)
+	case *[]*x509.Certificate:
+		*r = []*x509.Certificate{p.Root.Cert}
+	}
+	v, err := x509check.NewValidator(o)
 	if err != nil {
 		t.Fatal(err)
 	}
