@@ -25,6 +25,11 @@
 // proves that the signature came before the revocation
 // (VerifyOptions.TrustClaimedTime relaxes this for a service that checks
 // signatures as they arrive). Without either, the verification time is used.
+// Once the signer's certificate has expired, its revocation status is no
+// longer published and the signature (without embedded revocation data,
+// CAdES-LT, which this package does not make) fails with
+// ErrRevocationUnavailable, or passes with SoftFail and a reason: the
+// journal keeps the verdict given when the message was received.
 //
 // The [Result] grades a valid signature ([Verdict]): a qualified electronic
 // signature, an advanced one with a qualified certificate, or an advanced

@@ -142,3 +142,32 @@ func TestTimestampQTST(t *testing.T) {
 		t.Fatalf("withdrawn QTST under a TSA root: %v, qualified %v", err, res.Timestamp.Qualified)
 	}
 }
+
+// TestExpiredSinceTimestamp: verified two years later, the timestamp still
+// fixes the signing time inside the certificate's validity, but the
+// expired certificate's revocation can no longer be checked: refused
+// (ErrRevocationUnavailable, saying why), or accepted with SoftFail and
+// the reason given.
+func TestExpiredSinceTimestamp(t *testing.T) {
+	e := newEnv(t)
+	ts := e.startTSA()
+	ctx := context.Background()
+	c := e.signCert("Old")
+	sig, err := sign.Sign(ctx, msg, c.Key, sign.Options{Certificate: c.Cert, Chain: []*x509.Certificate{e.p.CA.Cert},
+		Timestamper: &sign.TSAClient{URL: ts.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := e.crlOptions()
+	val.CurrentTime = e.now.Add(2 * 365 * 24 * time.Hour)
+	tsaRoots := []*x509.Certificate{ts.Root.Cert}
+	_, err = e.verifier(sign.VerifyOptions{Validation: val, TSARoots: tsaRoots}).Verify(ctx, sig, nil)
+	if !errors.Is(err, sign.ErrRevocationUnavailable) || !strings.Contains(err.Error(), "expired at the verification time") {
+		t.Fatalf("err %v, want ErrRevocationUnavailable for an expired certificate", err)
+	}
+	val.SoftFail = true
+	res, err := e.verifier(sign.VerifyOptions{Validation: val, TSARoots: tsaRoots}).Verify(ctx, sig, nil)
+	if err != nil || res.TimeSource != sign.TimeFromTimestamp || !strings.Contains(strings.Join(res.Reasons, ";"), "soft fail") {
+		t.Fatalf("soft fail: %v %q", err, res.Reasons)
+	}
+}

@@ -317,6 +317,13 @@ func (v *Verifier) revocation(ctx context.Context, res *Result, ck *checked) err
 		}
 		return fmt.Errorf("%w: %w", &RevokedError{Subject: rev.Subject, RevokedAt: rev.At, SigningTime: res.SigningTime, TimeSource: src}, err)
 	}
+	if errors.Is(err, x509check.ErrExpired) {
+		// An expired certificate's current status is not published any
+		// more: without revocation data kept with the signature (CAdES-LT,
+		// not made here) it cannot be decided. The journal keeps the
+		// verdict given when the message was received.
+		err = fmt.Errorf("the signer certificate has expired at the verification time, so its revocation status can no longer be checked: %w", err)
+	}
 	if v.opts.Validation.SoftFail {
 		res.Reasons = append(res.Reasons, "revocation status undetermined at the verification time (accepted: soft fail): "+err.Error())
 		return nil
