@@ -3,6 +3,7 @@ package sign
 import (
 	"bytes"
 	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
 	"math/big"
@@ -38,6 +39,8 @@ var (
 	oidECDSASHA384  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
 	oidECDSASHA512  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 	oidEd25519      = asn1.ObjectIdentifier{1, 3, 101, 112}
+	oidRSAPSS       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidMGF1         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 	tagSignedAttrs  = cbasn1.Tag(0).ContextSpecific().Constructed()
 	tagUnsignedAtts = cbasn1.Tag(1).ContextSpecific().Constructed()
 )
@@ -86,6 +89,7 @@ type signerInfo struct {
 	signedAttrs []byte
 	signed      []attribute
 	sigAlg      asn1.ObjectIdentifier
+	sigParams   []byte // the signature algorithm's parameters (DER), if any
 	signature   []byte
 	unsigned    []attribute
 }
@@ -195,6 +199,77 @@ func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, error) {
 	return oid, nil
 }
 
+// readAlgorithmParams reads an AlgorithmIdentifier with the DER of its
+// parameters (nil when absent).
+func readAlgorithmParams(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, error) {
+	var alg cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return nil, nil, errorf(ErrMalformed, "algorithm identifier")
+	}
+	var params []byte
+	if !alg.Empty() {
+		var el cryptobyte.String
+		var tag cbasn1.Tag
+		if !alg.ReadAnyASN1Element(&el, &tag) || !alg.Empty() {
+			return nil, nil, errorf(ErrMalformed, "algorithm parameters")
+		}
+		params = []byte(el)
+	}
+	return oid, params, nil
+}
+
+// pssOptions reads RSASSA-PSS-params (RFC 4055): the hash, MGF1 with the
+// same hash (what crypto/rsa verifies), the salt length, the trailer 1.
+func pssOptions(params []byte) (*rsa.PSSOptions, error) {
+	s := cryptobyte.String(params)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS parameters")
+	}
+	h, mgfHash, salt := crypto.SHA1, crypto.SHA1, int64(20)
+	var el cryptobyte.String
+	var present bool
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS hash")
+	}
+	if present {
+		oid, err := readAlgorithm(&el)
+		if err != nil {
+			return nil, err
+		}
+		h = hashOf(oid)
+	}
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS mask generation")
+	}
+	if present {
+		var mgf cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !mgf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(oidMGF1) {
+			return nil, errorf(ErrUnsupported, "RSASSA-PSS mask generation other than MGF1")
+		}
+		ho, err := readAlgorithm(&mgf)
+		if err != nil {
+			return nil, err
+		}
+		mgfHash = hashOf(ho)
+	}
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(2).ContextSpecific().Constructed()) ||
+		(present && !el.ReadASN1Int64WithTag(&salt, cbasn1.INTEGER)) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS salt length")
+	}
+	var trailer int64 = 1
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(3).ContextSpecific().Constructed()) ||
+		(present && !el.ReadASN1Int64WithTag(&trailer, cbasn1.INTEGER)) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS trailer")
+	}
+	if h == 0 || h == crypto.SHA1 || h != mgfHash || trailer != 1 || salt < 0 || salt > 1024 {
+		return nil, errorf(ErrUnsupported, "RSASSA-PSS with hash %v, MGF1 hash %v, trailer %d", h, mgfHash, trailer)
+	}
+	return &rsa.PSSOptions{Hash: h, SaltLength: int(salt)}, nil
+}
+
 func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 	var s signerInfo
 	if !si.ReadASN1Integer(&s.version) {
@@ -230,7 +305,7 @@ func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 			return s, err
 		}
 	}
-	if s.sigAlg, err = readAlgorithm(&si); err != nil {
+	if s.sigAlg, s.sigParams, err = readAlgorithmParams(&si); err != nil {
 		return s, err
 	}
 	var sig cryptobyte.String

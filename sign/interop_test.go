@@ -103,19 +103,27 @@ func TestOpenSSLVerifiesOurSignatures(t *testing.T) {
 }
 
 // TestWeVerifyOpenSSLSignatures: Verify accepts `openssl cms -sign`
-// outputs, RSA and ECDSA, detached and enveloping, with and without
-// signed attributes, and refuses them with other content.
+// outputs, RSA (PKCS #1 v1.5 and PSS) and ECDSA, detached and enveloping,
+// with and without signed attributes, and refuses them with other content.
 func TestWeVerifyOpenSSLSignatures(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	v := e.verifier(sign.VerifyOptions{Validation: trusting(x509check.NoRevocation, e.p.Root.Cert)})
-	keys := map[string]*testpki.Cert{"ecdsa": e.p.Sign, "rsa": e.rsaCert("Rita")}
-	for _, kname := range []string{"ecdsa", "rsa"} {
+	rita := e.rsaCert("Rita")
+	keys := map[string]*testpki.Cert{"ecdsa": e.p.Sign, "rsa": rita, "rsa-pss": rita}
+	for _, kname := range []string{"ecdsa", "rsa", "rsa-pss"} {
+		var extra []string
+		if kname == "rsa-pss" {
+			extra = []string{"-keyopt", "rsa_padding_mode:pss"}
+		}
 		for _, detached := range []bool{false, true} {
 			for _, attrs := range []bool{true, false} {
 				c := keys[kname]
 				t.Run(fmt.Sprintf("%s/detached=%v/attrs=%v", kname, detached, attrs), func(t *testing.T) {
-					sig := e.opensslSign(c, detached, attrs, msg)
+					sig := e.opensslSign(c, detached, attrs, msg, extra...)
+					if kname == "rsa-pss" && !bytes.Contains(sig, []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}) {
+						t.Fatal("openssl did not write an RSASSA-PSS signature")
+					}
 					var content []byte
 					if detached {
 						content = msg

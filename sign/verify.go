@@ -430,6 +430,9 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 	} else if !sd.contentType.Equal(oidData) {
 		return ck, errorf(ErrAttribute, "content type %v without signed attributes", sd.contentType)
 	}
+	if si.sigAlg.Equal(oidRSAPSS) {
+		return ck, checkPSS(ck.signer.PublicKey, si.sigParams, signed, si.signature)
+	}
 	if err := checkAlgorithm(ck.signer.PublicKey, si.sigAlg, ck.hash); err != nil {
 		return ck, err
 	}
@@ -557,6 +560,24 @@ func checkSignatureValue(pub any, h crypto.Hash, data, sig []byte) error {
 	}
 	if !ok {
 		return errorf(ErrBadSignature, "the %v signature value does not verify with the signer's key", h)
+	}
+	return nil
+}
+
+// checkPSS verifies an RSASSA-PSS signature value over data.
+func checkPSS(pub any, params, data, sig []byte) error {
+	k, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		return errorf(ErrUnsupported, "RSASSA-PSS with a %T", pub)
+	}
+	o, err := pssOptions(params)
+	if err != nil {
+		return err
+	}
+	d := o.Hash.New()
+	d.Write(data)
+	if rsa.VerifyPSS(k, o.Hash, d.Sum(nil), sig, o) != nil {
+		return errorf(ErrBadSignature, "the RSASSA-PSS %v signature value does not verify with the signer's key", o.Hash)
 	}
 	return nil
 }
