@@ -2,9 +2,12 @@
 # Source it from the repository root.
 
 # Debian packages the tests and the demo use.
-CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1 zbar-tools yubico-piv-tool"
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools mariadb-server oathtool xmlsec1 zbar-tools yubico-piv-tool"
 STATICCHECK_VERSION=v0.8.2
+# Nested modules (own go.mod), checked and tested beside the root module.
+CSAM_NESTED_MODULES="journal"
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
+CSAM_MYSQL_PORT=${CSAM_MYSQL_PORT:-3390}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -53,6 +56,32 @@ start_redis() {
 	done
 	redis-cli -p "$CSAM_REDIS_PORT" ping 2>/dev/null | grep -q PONG || die "redis-server did not start (see $CSAM_RUN_DIR/redis.log)"
 	export CSAM_REDIS_ADDR="127.0.0.1:$CSAM_REDIS_PORT"
+}
+
+# start_mariadb starts a private MariaDB server for the journal's tests:
+# its own data folder, socket and log under $CSAM_RUN_DIR/mariadb, TCP on
+# 127.0.0.1:$CSAM_MYSQL_PORT, a user csam with a password, and exports
+# CSAM_MYSQL_DSN (a go-sql-driver/mysql DSN without database; the tests
+# create and drop their own databases). A system MariaDB is left alone.
+start_mariadb() {
+	local dir="$CSAM_RUN_DIR/mariadb" user
+	user=$(id -un)
+	mkdir -p "$dir"
+	log "starting mariadbd on 127.0.0.1:$CSAM_MYSQL_PORT"
+	mariadb-install-db --no-defaults --datadir="$dir/data" --user="$user" --auth-root-authentication-method=socket \
+		--skip-test-db >"$dir/install.log" 2>&1 || die "mariadb-install-db failed (see $dir/install.log)"
+	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mariadb.sock" --port="$CSAM_MYSQL_PORT" \
+		--bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --user="$user" --skip-log-bin \
+		--innodb-buffer-pool-size=64M --log-error="$dir/mariadb.log" &
+	CSAM_PIDS+=($!)
+	for _ in $(seq 150); do
+		mariadb --no-defaults --socket="$dir/mariadb.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	mariadb --no-defaults --socket="$dir/mariadb.sock" -u root -e \
+		"CREATE USER IF NOT EXISTS 'csam'@'127.0.0.1' IDENTIFIED BY 'csam-test'; GRANT ALL ON *.* TO 'csam'@'127.0.0.1';" \
+		|| die "mariadbd did not start (see $dir/mariadb.log)"
+	export CSAM_MYSQL_DSN="csam:csam-test@tcp(127.0.0.1:$CSAM_MYSQL_PORT)/"
 }
 
 # vpcd_listening PORT: whether the vpcd driver listens on TCP PORT (read

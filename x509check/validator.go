@@ -129,6 +129,16 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
 // ErrRevocationUnavailable with the causes per source, ErrNoTrust).
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
+	return v.ValidateAt(ctx, time.Time{}, cert, extra...)
+}
+
+// ValidateAt is Validate at the time at instead of the configured one
+// (zero: the configured one), with the same caches: package sign checks a
+// signer's certificate at the signing time with it. Revocation sources
+// must then be current at at (an OCSP response produced after at is
+// reported as ErrFutureResponse), so a check at a past time usually runs
+// with the NoRevocation policy, revocation being checked apart.
+func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
 	}
@@ -137,7 +147,9 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	at := v.opts.now()
+	if at.IsZero() {
+		at = v.opts.now()
+	}
 	key := sha256.Sum256(cert.Raw)
 	lf, ok := v.leaves.get(key)
 	if !ok {
