@@ -26,7 +26,7 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	worst := StatusNotChecked
 	for i := 0; i+1 < len(res.Chain); i++ {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 {
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 && len(stapled(ctx)) == 0 {
 			// A CA certificate that names no revocation source, and no CRL
 			// was given: nothing can be consulted.
 			res.Sources = append(res.Sources, Source{Kind: "none", Subject: v.names.of(cert),
@@ -151,14 +151,19 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	}
 	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge()}
 
-	// Responses given in the options come first.
+	// Responses stapled to this call, then those given in the options,
+	// come first.
 	var provErr error
-	for _, der := range v.opts.OCSPResponses {
+	staples := stapled(ctx)
+	for i, der := range append(staples[:len(staples):len(staples)], v.opts.OCSPResponses...) {
 		a, err := checkOCSPResponse(der, ck)
 		if errors.Is(err, ErrCertIDMismatch) {
 			continue
 		}
 		src.URL = "provided"
+		if i < len(staples) {
+			src.URL = "stapled"
+		}
 		if err != nil {
 			provErr = err
 			continue
