@@ -495,15 +495,17 @@ func (s *server) access(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, out)
 }
 
-// required returns the level the catalog entry requires.
-func required(entry string) string {
+// requirements maps catalog entries to the level they require.
+var requirements = func() map[string]string {
+	m := map[string]string{}
 	for _, a := range append(levels.Catalog(), levels.Transfers()...) {
-		if a.ID == entry {
-			return a.Requirement.String()
-		}
+		m[a.ID] = a.Requirement.String()
 	}
-	return ""
-}
+	return m
+}()
+
+// required returns the level the catalog entry requires.
+func required(entry string) string { return requirements[entry] }
 
 // appView is one line of GET /applications.
 type appView struct {
