@@ -38,7 +38,10 @@ func TestRequireKeyAttributes(t *testing.T) {
 			req := base
 			req.Key = tc.key
 			req.RequireKeyAttributes = tc.require
-			d := levels.Decide(req)
+			d, err := levels.Decide(req)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if d.Allowed != tc.allowed {
 				t.Fatalf("allowed %v, want %v: %+v", d.Allowed, tc.allowed, d.Reasons)
 			}
@@ -68,7 +71,7 @@ func TestDecodeKeyAttributes(t *testing.T) {
 	if len(req.RequireKeyAttributes) != 1 || !req.Key.HasAttribute(levels.AttrAttestedNonExportable) {
 		t.Fatalf("decoded %+v", req)
 	}
-	if d := levels.Decide(req); !d.Allowed {
+	if d, err := levels.Decide(req); err != nil || !d.Allowed {
 		t.Fatalf("denied: %+v", d.Reasons)
 	}
 }

@@ -353,11 +353,18 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 		k.UsesCertificate = wk.UsesCertificate
 	}
 	k.Certificate = wk.Certificate
-	st, err := ParseKeyState(wk.State)
-	if err != nil {
-		return k, fieldErr("key.state", err)
+	// The request format's default state is active: a service describing
+	// the key it checked need not spell it out. The Go zero value stays
+	// KeyStateUnknown, which Decide refuses.
+	if wk.State == "" {
+		k.State = KeyActive
+	} else {
+		st, err := ParseKeyState(wk.State)
+		if err != nil {
+			return k, fieldErr("key.state", err)
+		}
+		k.State = st
 	}
-	k.State = st
 	k.Holder = wk.Holder
 	k.Attributes = wk.Attributes
 	return k, nil

@@ -188,7 +188,10 @@ func checkPresentedKey(t *testing.T, res *x509check.Result, pk levels.PresentedK
 		{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: pk},
 		{Application: "Belcotax-on-web", Roles: am, Key: pk},
 	} {
-		d := levels.Decide(req)
+		d, err := levels.Decide(req)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Over (S)FTP (art. 3.4) the key must work on the channel and the
 		// certificate be qualified (art. 7); on the portal art. 11 keeps
 		// the eID signature certificate off.

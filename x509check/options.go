@@ -246,6 +246,16 @@ type Options struct {
 	// certificate's own QCStatements and policies.
 	Qualification QualificationSource
 
+	// Accepted is art. 7's published list of certification authorities and
+	// accepted certificate types (see AcceptedList). With a list, a
+	// certificate of an accepted type is Result.Accepted, and a qualified
+	// certificate from an authority on neither list is Result.Unlisted (art.
+	// 7's request procedure). Nil means no list: qualified certificates are
+	// taken from any trusted authority and no other type is accepted. Belgian
+	// eID certificates under the Belgian eID roots are recognised either way
+	// (Result.EID).
+	Accepted *AcceptedList
+
 	// AllowSHA1Signatures accepts, on the certificate path, signatures made
 	// with SHA-1 and RSA (sha1WithRSAEncryption), which crypto/x509 refuses:
 	// Belgian eID cards and CAs of the Root CA2 era (certificates issued up

@@ -37,7 +37,7 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	var wg sync.WaitGroup
 	for i := range outs {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 {
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 && len(stapled(ctx)) == 0 {
 			outs[i].none = true
 			continue
 		}
@@ -176,16 +176,21 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge(),
 		allowSHA1: v.opts.AllowSHA1Signatures}
 
-	// Responses given in the options come first: of those that pass every
-	// check, the freshest decides (see freshest), whatever their order.
+	// Responses stapled to this call, then those given in the options,
+	// come first: of those that pass every check, the freshest decides
+	// (see freshest), whatever their order.
 	var provErr error
 	var best *ocspAnswer
-	for _, der := range v.opts.OCSPResponses {
+	staples := stapled(ctx)
+	for i, der := range append(staples[:len(staples):len(staples)], v.opts.OCSPResponses...) {
 		a, err := checkOCSPResponse(der, ck)
 		if errors.Is(err, ErrCertIDMismatch) {
 			continue
 		}
 		src.URL = "provided"
+		if i < len(staples) {
+			src.URL = "stapled"
+		}
 		if err != nil {
 			provErr = err
 			continue

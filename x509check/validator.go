@@ -28,6 +28,7 @@ type Validator struct {
 	intermediates []*x509.Certificate
 	http          Doer
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
+	accepted      acceptedIndex
 
 	chains *boundedCache[[32]byte, []*x509.Certificate]
 	leaves *boundedCache[[32]byte, *leafFacts]
@@ -46,7 +47,7 @@ type Validator struct {
 // errors wrap ErrBadInput (unreadable files) or ErrPinMismatch (a Belgian
 // root path holding a certificate that matches no pin).
 func NewValidator(opts Options) (*Validator, error) {
-	v := &Validator{opts: opts, http: opts.HTTP}
+	v := &Validator{opts: opts, http: opts.HTTP, accepted: opts.Accepted.index()}
 	if v.http == nil {
 		v.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -189,7 +190,8 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		res.Errors = append(res.Errors, err)
 	}
 	res.Qualified = q
-	if res.KeyType == "" && q != nil && q.Qualified {
+	art7(res, chain, v.accepted, v.opts.Accepted != nil)
+	if res.KeyType == "" && (q != nil && q.Qualified || res.Accepted) {
 		res.KeyType = keys.IDQualifiedCertificate
 	}
 	res.Valid = len(res.Errors) == 0

@@ -246,7 +246,11 @@ func decideRequest(reg *keys.Registry, stdin io.Reader, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "keymatrix: bad request: %v\n", err)
 		return exitUsage
 	}
-	d := levels.Decide(req)
+	d, err := levels.Decide(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "keymatrix: bad request: %v\n", err)
+		return exitUsage
+	}
 	if explain {
 		err = writeExplanation(stdout, d)
 	} else {

@@ -218,8 +218,8 @@ func TestEnrollAndLogin(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, out)
 		}
-		if d := levels.Decide(r); d.Allowed != tc.allowed {
-			t.Fatalf("key %s: allowed %v, want %v: %+v", out, d.Allowed, tc.allowed, d.Reasons)
+		if d, err := levels.Decide(r); err != nil || d.Allowed != tc.allowed {
+			t.Fatalf("key %s: allowed %v (error %v), want %v: %+v", out, d.Allowed, err, tc.allowed, d.Reasons)
 		}
 	}
 
