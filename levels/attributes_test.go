@@ -18,7 +18,7 @@ func TestRequireKeyAttributes(t *testing.T) {
 			Authorised: []string{"Dimona (sécurisé)"},
 		},
 	}
-	attested := levels.PresentedKey{Type: "piv-token", Level: levels.Column3, UsesCertificate: true, Certificate: status,
+	attested := levels.PresentedKey{Type: "piv-token", Level: levels.Column3, State: levels.KeyActive, UsesCertificate: true, Certificate: status,
 		Attributes: []string{levels.AttrAttestedNonExportable}}
 	plain := attested
 	plain.Attributes = nil
