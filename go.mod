@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/beevik/etree v1.8.1
 	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25
+	github.com/go-piv/piv-go/v2 v2.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/pquerna/otp v1.5.0
 	github.com/redis/go-redis/v9 v9.23.0

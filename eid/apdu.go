@@ -196,23 +196,6 @@ func (c *Card) selectWith(ctx context.Context, m selectMode, id FileID) error {
 	}
 }
 
-// lengthHint tells, from the first bytes of a file, how many bytes are
-// worth reading, or -1 when unknown. Certificate files are DER padded with
-// zeros (card content v5.4 §8): the DER header gives the length, and a
-// file starting with zeros holds no certificate.
-func lengthHint(id FileID, head []byte) int {
-	if !id.isCertificate() || len(head) == 0 {
-		return -1
-	}
-	if head[0] == 0 {
-		return 0
-	}
-	if n, ok := derLength(head); ok {
-		return n
-	}
-	return -1
-}
-
 // derLength returns the total length of the DER element starting b, when
 // its header is complete and its length short enough for a card file.
 func derLength(b []byte) (int, bool) {
@@ -231,18 +214,27 @@ func derLength(b []byte) (int, bool) {
 	return 0, false
 }
 
-// readBinary reads the selected file with READ BINARY (§6.7): chunks of up
-// to 256 bytes (Le=00) until a short chunk, 6B00 (offset beyond the end of
-// a file whose length is a multiple of 256) or, for certificates, the DER
-// length is reached. When the remaining length is known the last Le is
-// exact, so no 6Cxx round trip is needed.
+// readBinary reads the selected file with READ BINARY (§6.7) and returns
+// the whole file or an error; never a part taken for the whole.
+//
+// It reads chunks of up to 256 bytes (Le=00). A certificate's DER header
+// gives its length: the file is read up to it, the last Le exact, and a
+// 6B00 or a chunk that ends it sooner is ErrBadResponse; a certificate
+// file starting with a zero byte holds none, which its whole first chunk
+// must confirm (all zeros). Other files end where the card answers 6B00
+// (offset beyond the end): a chunk shorter than asked is not taken for the
+// end, reading goes on at the next offset, and a 6B00 after a full chunk is
+// confirmed by a second READ BINARY at the same offset, so that no single
+// stray answer cuts a file short. This costs one APDU more per file.
 func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
-	var buf []byte
+	buf := []byte{}
 	want := -1
+	ended := false // a 6B00 was seen at len(buf), to be confirmed
+	short := false // the last chunk was shorter than asked
 	for {
 		le := 256
 		if want >= 0 {
-			if len(buf) >= want {
+			if len(buf) == want {
 				return buf[:want:want], nil
 			}
 			le = min(256, want-len(buf))
@@ -258,31 +250,46 @@ func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
 		}
 		c.log(ctx, "READ BINARY", sw)
 		if sw == swEndOfFile {
-			// Offset beyond the end: the file ended on a chunk boundary
-			// (or is empty).
-			if buf == nil {
-				buf = []byte{}
+			switch {
+			case want >= 0:
+				return nil, fmt.Errorf("eid: READ BINARY %s: %w: file ends at %d bytes, its DER length is %d", id, ErrBadResponse, off, want)
+			case ended || short:
+				// Two signs of the end: a short chunk then 6B00, or 6B00
+				// twice.
+				return buf, nil
 			}
-			return buf, nil
+			ended = true
+			continue
 		}
 		if sw != swOK {
 			return nil, &StatusError{Command: "READ BINARY " + id.String(), SW: sw}
 		}
+		if ended {
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: data at offset %d after the end of file", id, ErrBadResponse, off)
+		}
 		if len(data) > le {
 			return nil, fmt.Errorf("eid: READ BINARY %s: %w: %d bytes for Le %d", id, ErrBadResponse, len(data), le)
 		}
+		if len(data) == 0 {
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: no data at offset %d", id, ErrBadResponse, off)
+		}
 		buf = append(buf, data...)
-		if off == 0 {
-			want = lengthHint(id, buf)
-			if want == 0 {
+		short = len(data) < le
+		if off == 0 && id.isCertificate() {
+			if buf[0] == 0 {
+				if len(data) < le || !allZero(buf) {
+					return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file neither DER nor zeros", id, ErrBadResponse)
+				}
 				return []byte{}, nil
 			}
-		}
-		if len(data) < le {
-			if want >= 0 && len(buf) > want {
-				buf = buf[:want:want]
+			n, ok := derLength(buf)
+			if !ok {
+				return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file without a DER header", id, ErrBadResponse)
 			}
-			return buf, nil
+			want = n
+			if len(buf) > want {
+				return buf[:want:want], nil
+			}
 		}
 	}
 }

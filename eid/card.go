@@ -66,6 +66,10 @@ func (c *Card) log(ctx context.Context, cmd string, sw uint16) {
 // padding is not read); an absent certificate (all zeros) reads as an empty
 // slice. The returned slice must not be modified.
 //
+// The whole file or an error: a certificate ends at its DER length, and an
+// 6B00 or a chunk ending it sooner is an error; another file ends where the
+// card answers 6B00 after a short chunk or twice in a row.
+//
 // Errors: *StatusError (matching ErrFileNotFound when the card has no such
 // file), ErrEmptyResponse, ErrBadResponse, or the transport's error.
 func (c *Card) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
@@ -86,6 +90,15 @@ func (c *Card) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
 	}
 	c.files[id] = b
 	return b, nil
+}
+
+// forget drops the files and card data kept for the session, so that the
+// next reads ask the card again.
+func (c *Card) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.files = make(map[FileID][]byte)
+	c.cardData = nil
 }
 
 // CardData returns the card data of GET CARD DATA (applet 1.8 reference

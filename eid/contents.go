@@ -1,6 +1,7 @@
 package eid
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -68,6 +69,10 @@ type Contents struct {
 	// before.
 	BasicKey crypto.PublicKey
 	Raw      map[FileID][]byte
+	// Absent lists the files a dump does not have, in the order of
+	// DumpFiles (a card's files are all read, or ReadContents fails). The
+	// integrity checks that need them cannot run.
+	Absent []FileID
 }
 
 // ReadOptions configure ReadContents. The zero value reads everything.
@@ -84,28 +89,83 @@ type ReadOptions struct {
 // (identity tag 1A present) the basic public key. The identity and address
 // signature files are read too, for Verify. A *Card reads each file once.
 //
-// Errors: those of the source's ReadFile (a missing identity, address or
-// signature file matches ErrFileNotFound), and *FieldError or errors
-// matching ErrMalformed for malformed content.
+// A card's files are checked against each other (the integrity checks of
+// Verify that need no trust anchor); when they disagree, the card is read
+// once more, so that an answer garbled on the way is not taken for the
+// card's: files that differ between the reads and still disagree fail with
+// ErrBadResponse.
+//
+// From a *Card every file is mandatory: one the card does not have (6A82)
+// fails the read, as does an empty CA, root or RRN certificate file (the
+// authentication and signing certificate files may hold none, as on the
+// cards of children). The card data's serial must equal the identity's
+// chip number. From another source (a *Dump) only the identity and address
+// are: the other files may be absent, and Contents.Absent lists them.
+//
+// Errors: those of the source's ReadFile (a missing identity or address, or
+// any missing file of a card, matches ErrFileNotFound), and *FieldError or
+// errors matching ErrMalformed for malformed content.
 func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents, error) {
 	var o ReadOptions
 	if opts != nil {
 		o = *opts
 	}
+	c, err := readContents(ctx, src, o)
+	card, isCard := src.(*Card)
+	if err != nil || !isCard || consistent(ctx, src, c) {
+		return c, err
+	}
+	// A card whose files do not agree with each other (a signature, a
+	// hash, a certificate chain): read again, in case an answer was
+	// garbled on the way. The same files again are the card's, which
+	// Verify reports; other files must then agree.
+	card.forget()
+	again, err := readContents(ctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	if sameFiles(c, again) || consistent(ctx, src, again) {
+		return again, nil
+	}
+	return nil, fmt.Errorf("eid: %w: the card's files differ between two reads", ErrBadResponse)
+}
+
+// consistent reports whether the integrity checks that need no trust
+// anchor and no card command pass on c.
+func consistent(ctx context.Context, src Source, c *Contents) bool {
+	in, err := Verify(ctx, src, c, &VerifyOptions{SkipInternalAuthenticate: true})
+	return err == nil && in.OK()
+}
+
+func sameFiles(a, b *Contents) bool {
+	if len(a.Raw) != len(b.Raw) {
+		return false
+	}
+	for id, x := range a.Raw {
+		if y, ok := b.Raw[id]; !ok || !bytes.Equal(x, y) {
+			return false
+		}
+	}
+	return a.CardData == nil && b.CardData == nil || a.CardData != nil && b.CardData != nil && bytes.Equal(a.CardData.Raw, b.CardData.Raw)
+}
+
+func readContents(ctx context.Context, src Source, o ReadOptions) (*Contents, error) {
 	c := &Contents{Raw: make(map[FileID][]byte)}
+	_, isCard := src.(*Card)
 	if cs, ok := src.(cardDataSource); ok {
 		cd, err := cs.CardData(ctx)
 		switch {
 		case err == nil:
 			c.CardData = cd
-		case !errors.Is(err, ErrFileNotFound):
+		case isCard || !errors.Is(err, ErrFileNotFound):
 			return nil, err
 		}
 	}
 	read := func(id FileID, optional bool) ([]byte, error) {
 		b, err := src.ReadFile(ctx, id)
 		if err != nil {
-			if optional && errors.Is(err, ErrFileNotFound) {
+			if optional && !isCard && errors.Is(err, ErrFileNotFound) {
+				c.Absent = append(c.Absent, id)
 				return nil, nil
 			}
 			return nil, err
@@ -120,7 +180,10 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 	if c.Identity, err = ParseIdentity(b); err != nil {
 		return nil, err
 	}
-	if _, err := read(FileIdentitySignature, false); err != nil {
+	if c.CardData != nil && !bytes.Equal(c.CardData.Serial[:], c.Identity.ChipNumber) {
+		return nil, fmt.Errorf("%w: the card data's serial %s is not the identity's chip number %X", ErrMalformed, c.CardData.SerialString(), c.Identity.ChipNumber)
+	}
+	if _, err := read(FileIdentitySignature, true); err != nil {
 		return nil, err
 	}
 	if b, err = read(FileAddress, false); err != nil {
@@ -129,24 +192,25 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 	if c.Address, err = ParseAddress(b); err != nil {
 		return nil, err
 	}
-	if _, err := read(FileAddressSignature, false); err != nil {
+	if _, err := read(FileAddressSignature, true); err != nil {
 		return nil, err
 	}
 	if !o.SkipPhoto {
-		if c.Photo, err = read(FilePhoto, false); err != nil {
+		if c.Photo, err = read(FilePhoto, true); err != nil {
 			return nil, err
 		}
 	}
 	if !o.SkipCertificates {
 		certs := []struct {
-			id  FileID
-			dst **x509.Certificate
+			id       FileID
+			dst      **x509.Certificate
+			mayBeNil bool // on a card
 		}{
-			{FileAuthCert, &c.Certificates.Authentication},
-			{FileSigningCert, &c.Certificates.Signing},
-			{FileCACert, &c.Certificates.CA},
-			{FileRootCert, &c.Certificates.Root},
-			{FileRRNCert, &c.Certificates.RRN},
+			{FileAuthCert, &c.Certificates.Authentication, true},
+			{FileSigningCert, &c.Certificates.Signing, true},
+			{FileCACert, &c.Certificates.CA, false},
+			{FileRootCert, &c.Certificates.Root, false},
+			{FileRRNCert, &c.Certificates.RRN, false},
 		}
 		for _, ce := range certs {
 			b, err := read(ce.id, true)
@@ -156,6 +220,9 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 			if *ce.dst, err = ParseCertificateFile(b); err != nil {
 				return nil, fmt.Errorf("eid: file %s (%s): %w", ce.id, ce.id.Name(), err)
 			}
+			if isCard && *ce.dst == nil && !ce.mayBeNil {
+				return nil, fmt.Errorf("eid: file %s (%s): %w: no certificate", ce.id, ce.id.Name(), ErrMalformed)
+			}
 		}
 	}
 	if len(c.Identity.BasicKeyHash) > 0 || (c.CardData != nil && c.CardData.AppletVersion >= 0x18) {
@@ -163,7 +230,7 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 		if err != nil {
 			return nil, err
 		}
-		if b != nil {
+		if b != nil || isCard {
 			k, err := ParseBasicKey(b)
 			if err != nil {
 				return nil, err

@@ -24,8 +24,16 @@
 // card content v5.4 §6.1 and every tag of the ID file format v5), and Verify
 // runs the integrity checks of §6.2 (photo hash, identity and address
 // signatures with the RRN certificate, basic key and INTERNAL AUTHENTICATE on
-// applet 1.8, RRN certificate and card root against trusted roots), each
-// reported separately.
+// applet 1.8, RRN certificate and card root against trusted roots, the
+// card's certificate chain), each reported separately: a check that could
+// not run is skipped, never passed.
+//
+// Nothing partial passes as whole: a read returns the whole file or an
+// error (see Card.ReadFile), a card's files are all mandatory, and a dump
+// may lack files only if Contents.Absent says so. Data altered on the way
+// (a garbled answer with 9000) makes a card's files disagree with each
+// other: ReadContents then reads the card again, and fails when the two
+// reads differ and the second disagrees too.
 //
 // # PIN and signing
 //

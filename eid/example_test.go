@@ -19,15 +19,19 @@ func ExampleParseIdentity() {
 	var file []byte
 	for _, f := range []eid.TLV{
 		{Tag: 0x01, Value: []byte("591234567890")},
+		{Tag: 0x02, Value: []byte("0123456789ABCDEF")},
 		{Tag: 0x03, Value: []byte("23.07.2021")},
 		{Tag: 0x04, Value: []byte("23.07.2031")},
+		{Tag: 0x05, Value: []byte("Bruxelles")},
 		{Tag: 0x06, Value: []byte("85073003328")},
 		{Tag: 0x07, Value: []byte("Peeters")},
-		{Tag: 0x08, Value: []byte("An Marie")},
+		{Tag: 0x08, Value: []byte("An Marie  ")}, // older cards pad with spaces
+		{Tag: 0x0A, Value: []byte("Belge")},
 		{Tag: 0x0C, Value: []byte("30 JUIL 1985")},
 		{Tag: 0x0D, Value: []byte("V")},
 		{Tag: 0x0F, Value: []byte("1")},
 		{Tag: 0x10, Value: []byte("1")},
+		{Tag: 0x11, Value: make([]byte, 20)},
 	} {
 		file = eid.AppendTLV(file, f.Tag, f.Value)
 	}
@@ -108,6 +112,7 @@ func Example_readAndVerify() {
 	// internal authenticate: passed
 	// RRN certificate: passed
 	// root: passed
+	// certificates: passed
 }
 
 // The card's signing (non-repudiation) key as a crypto.Signer: the PIN is

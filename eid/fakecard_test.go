@@ -147,7 +147,7 @@ func buildPKI(t testing.TB, ec bool) *fakePKI {
 	}
 	fields := []eid.TLV{
 		{Tag: 0x01, Value: []byte("592123456789")},
-		{Tag: 0x02, Value: bytes.Repeat([]byte{0x53}, 16)},
+		{Tag: 0x02, Value: []byte("FAKE-SERIAL-0001")},
 		{Tag: 0x03, Value: []byte("01.02.2024")},
 		{Tag: 0x04, Value: []byte("01.02.2034")},
 		{Tag: 0x05, Value: []byte("Bruxelles")},
@@ -203,10 +203,9 @@ type fakeCard struct {
 	mu  sync.Mutex
 	pki *fakePKI
 
-	// Behaviour switches.
-	noPath     bool // refuse P1=08 without 3F00
-	noPathMF   bool // refuse P1=08 with 3F00
-	shortReads bool // answer a READ BINARY past the end with the bytes left + 9000, not 6Cxx
+	// Card behaviours (short reads, SELECT modes) and faults are
+	// decorators of package vcard around the virtual card; this card
+	// serves the PIN, signing and integrity tests written against it.
 
 	pin         []byte
 	tries       int
@@ -314,12 +313,7 @@ func (f *fakeCard) selectFile(p1 byte, data []byte) []byte {
 	switch p1 {
 	case 0x08:
 		if len(ids) > 0 && ids[0] == 0x3F00 {
-			if f.noPathMF {
-				return sw(0x6A82)
-			}
 			ids = ids[1:]
-		} else if f.noPath {
-			return sw(0x6A86)
 		}
 		if len(ids) != 2 || (ids[0] != 0xDF00 && ids[0] != 0xDF01) {
 			return sw(0x6A82)
@@ -382,10 +376,7 @@ func (f *fakeCard) readBinary(apdu []byte) []byte {
 	}
 	rem := len(file) - off
 	if le > rem {
-		if !f.shortReads {
-			return sw(0x6C00 | uint16(rem))
-		}
-		le = rem
+		return sw(0x6C00 | uint16(rem))
 	}
 	return append(append([]byte(nil), file[off:off+le]...), sw(0x9000)...)
 }

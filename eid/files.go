@@ -211,15 +211,45 @@ type cardDataSource interface {
 	CardData(ctx context.Context) (*CardData, error)
 }
 
-// WriteDump reads every file of DumpFiles from src and writes it into dir
-// (created if needed), named by its ID; files the source does not have are
-// skipped. When src knows the card data (a *Card or a *Dump), it is saved
-// as "carddata". Files come as the source gives them: from a *Card,
+// WriteDump reads every file of DumpFiles from src and writes the dump
+// folder dir, each file named by its ID; files the source does not have
+// are skipped. When src knows the card data (a *Card or a *Dump), it is
+// saved as "carddata". Files come as the source gives them: from a *Card,
 // certificates are trimmed to their DER length (their zero padding is never
 // read) and an absent certificate is an empty file.
-func WriteDump(ctx context.Context, src Source, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+//
+// The dump holds personal data: the folder is made 0700 and the files 0600.
+// It is written into a temporary folder beside dir, renamed to dir once
+// complete, so that an interrupted dump never stands as a card's. dir must
+// not exist, or be an empty folder.
+func WriteDump(ctx context.Context, src Source, dir string) (err error) {
+	dir = filepath.Clean(dir)
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".partial-")
+	if err != nil {
 		return fmt.Errorf("eid: dump: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return fmt.Errorf("eid: dump: %w", err)
+	}
+	write := func(name string, b []byte) error {
+		f, err := os.OpenFile(filepath.Join(tmp, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("eid: dump: %w", err)
+		}
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return fmt.Errorf("eid: dump: %w", err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("eid: dump: %w", err)
+		}
+		return f.Close()
 	}
 	for _, id := range DumpFiles {
 		b, err := src.ReadFile(ctx, id)
@@ -229,20 +259,28 @@ func WriteDump(ctx context.Context, src Source, dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, id.String()), b, 0o644); err != nil {
-			return fmt.Errorf("eid: dump: %w", err)
+		if err := write(id.String(), b); err != nil {
+			return err
 		}
 	}
 	if cs, ok := src.(cardDataSource); ok {
 		cd, err := cs.CardData(ctx)
 		switch {
 		case err == nil:
-			if err := os.WriteFile(filepath.Join(dir, CardDataFile), cd.Raw, 0o644); err != nil {
-				return fmt.Errorf("eid: dump: %w", err)
+			if err := write(CardDataFile, cd.Raw); err != nil {
+				return err
 			}
 		case !errors.Is(err, ErrFileNotFound):
 			return err
 		}
+	}
+	// An empty folder in the way goes (os.Remove fails on a full one, and
+	// then so does the rename).
+	if st, err := os.Lstat(dir); err == nil && st.IsDir() {
+		_ = os.Remove(dir)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("eid: dump: %w", err)
 	}
 	return nil
 }

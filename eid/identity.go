@@ -66,12 +66,19 @@ type Address struct {
 // ParseIdentity parses an identity file. Errors are *FieldError (matching
 // ErrMalformed) for a malformed TLV structure, date, national number (its
 // mod-97 check digits must be right), sex, document type or special status,
-// a text field that is not UTF-8, or a repeated tag. Absent fields are left
-// zero.
+// a text field that is not UTF-8, a repeated tag, an empty file or a
+// missing mandatory field (card number, chip number, validity, delivery
+// municipality, national number, name, nationality, birth date, sex,
+// document type, photo hash). Optional absent fields are left zero. Text
+// values are trimmed of the spaces and zero bytes older cards pad them
+// with.
 func ParseIdentity(b []byte) (*Identity, error) {
 	fields, err := ParseTLV(b)
 	if err != nil {
 		return nil, &FieldError{File: FileIdentity, Field: "TLV", Err: err}
+	}
+	if len(fields) == 0 {
+		return nil, &FieldError{File: FileIdentity, Field: "TLV", Err: errEmptyFile}
 	}
 	id := &Identity{Fields: fields, Raw: append([]byte(nil), b...)}
 	seen := map[byte]bool{}
@@ -84,7 +91,32 @@ func ParseIdentity(b []byte) (*Identity, error) {
 			return nil, &FieldError{File: FileIdentity, Tag: f.Tag, Field: identityTagName(f.Tag), Err: err}
 		}
 	}
+	for _, tag := range identityMandatory {
+		if !seen[tag] {
+			return nil, &FieldError{File: FileIdentity, Tag: tag, Field: identityTagName(tag), Err: errMissing}
+		}
+	}
 	return id, nil
+}
+
+// identityMandatory are the tags every identity file has.
+var identityMandatory = []byte{0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0C, 0x0D, 0x0F, 0x11}
+
+// addressMandatory are the tags every address file has.
+var addressMandatory = []byte{0x01, 0x02, 0x03}
+
+var (
+	errEmptyFile = errors.New("empty file")
+	errMissing   = errors.New("mandatory field missing")
+)
+
+// cardText returns a text value without the padding (spaces, zero bytes)
+// of older cards.
+func cardText(v []byte) (string, error) {
+	if !utf8.Valid(v) {
+		return "", errors.New("not UTF-8")
+	}
+	return strings.Trim(string(v), " \x00"), nil
 }
 
 func identityTagName(tag byte) string {
@@ -107,12 +139,9 @@ func identityTagName(tag byte) string {
 
 func (id *Identity) set(f TLV) error {
 	v := f.Value
-	text := func(dst *string) error {
-		if !utf8.Valid(v) {
-			return errors.New("not UTF-8")
-		}
-		*dst = string(v)
-		return nil
+	text := func(dst *string) (err error) {
+		*dst, err = cardText(v)
+		return err
 	}
 	var err error
 	switch f.Tag {
@@ -193,11 +222,15 @@ func (id *Identity) set(f TLV) error {
 }
 
 // ParseAddress parses an address file. Errors are *FieldError (matching
-// ErrMalformed).
+// ErrMalformed), also for an empty file or a missing street, zip or
+// municipality. Text values are trimmed of padding as in ParseIdentity.
 func ParseAddress(b []byte) (*Address, error) {
 	fields, err := ParseTLV(b)
 	if err != nil {
 		return nil, &FieldError{File: FileAddress, Field: "TLV", Err: err}
+	}
+	if len(fields) == 0 {
+		return nil, &FieldError{File: FileAddress, Field: "TLV", Err: errEmptyFile}
 	}
 	a := &Address{Fields: fields, Raw: append([]byte(nil), b...)}
 	seen := map[byte]bool{}
@@ -220,10 +253,15 @@ func ParseAddress(b []byte) (*Address, error) {
 		default:
 			continue
 		}
-		if !utf8.Valid(f.Value) {
-			return nil, &FieldError{File: FileAddress, Tag: f.Tag, Field: "text", Err: errors.New("not UTF-8")}
+		if *dst, err = cardText(f.Value); err != nil {
+			return nil, &FieldError{File: FileAddress, Tag: f.Tag, Field: "text", Err: err}
 		}
-		*dst = string(f.Value)
+	}
+	for _, tag := range addressMandatory {
+		if !seen[tag] {
+			name := map[byte]string{1: "street", 2: "zip", 3: "municipality"}[tag]
+			return nil, &FieldError{File: FileAddress, Tag: tag, Field: name, Err: errMissing}
+		}
 	}
 	return a, nil
 }

@@ -112,12 +112,19 @@ type Integrity struct {
 	// trusted root (TrustedRoots or TrustedRootPins). Skipped when no trust
 	// anchors are given.
 	Root Check
+	// Certificates: the card's root certificate (503B) is self-signed, its
+	// CA certificate (503A) signed by that root, and the authentication (5038) and signing (5039)
+	// certificates by that CA. A card without a signing certificate (a
+	// child's) passes, saying so; a missing CA, root or authentication
+	// certificate fails. Revocation and validity are not checked here
+	// (package x509check does).
+	Certificates Check
 }
 
 // Checks returns the checks in a fixed order.
 func (in *Integrity) Checks() []Check {
 	return []Check{in.Photo, in.IdentitySignature, in.AddressSignature, in.BasicKey,
-		in.InternalAuthenticate, in.RRNCertificate, in.Root}
+		in.InternalAuthenticate, in.RRNCertificate, in.Root, in.Certificates}
 }
 
 // OK reports whether no check failed (skipped checks do not count).
@@ -306,7 +313,38 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 			in.RRNCertificate = passed("RRN certificate", "signed by the card's root (not checked against trusted roots)")
 		}
 	}
+	in.Certificates = checkChain(c.Certificates)
 	return in, nil
+}
+
+// checkChain checks the signatures from the card's root to its CA and from
+// the CA to the authentication and signing certificates.
+func checkChain(cs Certificates) Check {
+	const name = "certificates"
+	switch {
+	case cs.Root == nil:
+		return failed(name, fmt.Errorf("%w: no root certificate", ErrIntegrity))
+	case cs.CA == nil:
+		return failed(name, fmt.Errorf("%w: no CA certificate", ErrIntegrity))
+	case cs.Authentication == nil:
+		return failed(name, fmt.Errorf("%w: no authentication certificate", ErrIntegrity))
+	}
+	if err := checkCertSignature(cs.Root, cs.Root.PublicKey); err != nil {
+		return failed(name, fmt.Errorf("%w: root certificate not self-signed: %v", ErrIntegrity, err))
+	}
+	if err := checkCertSignature(cs.CA, cs.Root.PublicKey); err != nil {
+		return failed(name, fmt.Errorf("%w: CA certificate not signed by the card's root: %v", ErrIntegrity, err))
+	}
+	if err := checkCertSignature(cs.Authentication, cs.CA.PublicKey); err != nil {
+		return failed(name, fmt.Errorf("%w: authentication certificate not signed by the card's CA: %v", ErrIntegrity, err))
+	}
+	if cs.Signing == nil {
+		return passed(name, "root self-signed, CA signed by the root, authentication by the CA; no signing certificate")
+	}
+	if err := checkCertSignature(cs.Signing, cs.CA.PublicKey); err != nil {
+		return failed(name, fmt.Errorf("%w: signing certificate not signed by the card's CA: %v", ErrIntegrity, err))
+	}
+	return passed(name, "root self-signed, CA signed by the root, authentication and signing by the CA")
 }
 
 // hashForLength maps a photo hash length to its algorithm.

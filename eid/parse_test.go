@@ -293,3 +293,47 @@ func TestParseCardData(t *testing.T) {
 		t.Errorf("27 bytes: %v", err)
 	}
 }
+
+// Empty files and files without a mandatory field are refused; text is
+// trimmed of the padding older cards carry.
+func TestParseMandatoryAndPadding(t *testing.T) {
+	full := []eid.TLV{
+		{Tag: 0x01, Value: []byte("591234567890")}, {Tag: 0x02, Value: bytes.Repeat([]byte{1}, 16)},
+		{Tag: 0x03, Value: []byte("23.07.2021")}, {Tag: 0x04, Value: []byte("23.07.2031")},
+		{Tag: 0x05, Value: []byte("Bruxelles")}, {Tag: 0x06, Value: []byte("85073003328")},
+		{Tag: 0x07, Value: []byte("Peeters ")}, {Tag: 0x0A, Value: []byte("Belge")},
+		{Tag: 0x0C, Value: []byte("30 JUIL 1985")}, {Tag: 0x0D, Value: []byte("V")},
+		{Tag: 0x0F, Value: []byte("1")}, {Tag: 0x11, Value: make([]byte, 20)},
+	}
+	id, err := eid.ParseIdentity(identityFile(full...))
+	if err != nil || id.Name != "Peeters" {
+		t.Fatalf("ParseIdentity = %+v, %v; want name Peeters without its padding", id, err)
+	}
+	for i, f := range full {
+		without := append(append([]eid.TLV(nil), full[:i]...), full[i+1:]...)
+		_, err := eid.ParseIdentity(identityFile(without...))
+		var fe *eid.FieldError
+		if !errors.As(err, &fe) || fe.Tag != f.Tag || !errors.Is(err, eid.ErrMalformed) {
+			t.Errorf("identity without tag %02X: %v", f.Tag, err)
+		}
+	}
+	for name, b := range map[string][]byte{"empty": nil, "zeros": make([]byte, 64)} {
+		if _, err := eid.ParseIdentity(b); !errors.Is(err, eid.ErrMalformed) {
+			t.Errorf("identity %s: %v", name, err)
+		}
+		if _, err := eid.ParseAddress(b); !errors.Is(err, eid.ErrMalformed) {
+			t.Errorf("address %s: %v", name, err)
+		}
+	}
+	addr := []eid.TLV{{Tag: 0x01, Value: []byte("Rue Haute 1   ")}, {Tag: 0x02, Value: []byte("1000")}, {Tag: 0x03, Value: []byte("Bruxelles\x00\x00")}}
+	a, err := eid.ParseAddress(identityFile(addr...))
+	if err != nil || a.Street != "Rue Haute 1" || a.Municipality != "Bruxelles" {
+		t.Fatalf("ParseAddress = %+v, %v; want the values without padding", a, err)
+	}
+	for i, f := range addr {
+		without := append(append([]eid.TLV(nil), addr[:i]...), addr[i+1:]...)
+		if _, err := eid.ParseAddress(identityFile(without...)); !errors.Is(err, eid.ErrMalformed) {
+			t.Errorf("address without tag %02X: %v", f.Tag, err)
+		}
+	}
+}

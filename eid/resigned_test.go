@@ -1,6 +1,7 @@
 package eid_test
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -50,8 +51,15 @@ func TestResignedCards(t *testing.T) {
 			tmpl := template("Test RRN", false, x509.KeyUsageDigitalSignature)
 			rrn := makeCert(t, tmpl, tmpl, tc.key.Public(), tc.key)
 			id := identityFile(eid.TLV{Tag: 0x01, Value: []byte("591234567890")},
-				eid.TLV{Tag: 0x06, Value: []byte("85073003328")}, eid.TLV{Tag: 0x11, Value: tc.photoHash})
-			addr := identityFile(eid.TLV{Tag: 0x01, Value: []byte("Rue Haute 1")}, eid.TLV{Tag: 0x02, Value: []byte("1000")})
+				eid.TLV{Tag: 0x02, Value: bytes.Repeat([]byte{0x53}, 16)},
+				eid.TLV{Tag: 0x03, Value: []byte("23.07.2021")}, eid.TLV{Tag: 0x04, Value: []byte("23.07.2031")},
+				eid.TLV{Tag: 0x05, Value: []byte("Bruxelles")},
+				eid.TLV{Tag: 0x06, Value: []byte("85073003328")}, eid.TLV{Tag: 0x07, Value: []byte("Peeters")},
+				eid.TLV{Tag: 0x0A, Value: []byte("Belge")}, eid.TLV{Tag: 0x0C, Value: []byte("30 JUIL 1985")},
+				eid.TLV{Tag: 0x0D, Value: []byte("V")}, eid.TLV{Tag: 0x0F, Value: []byte("1")},
+				eid.TLV{Tag: 0x11, Value: tc.photoHash})
+			addr := identityFile(eid.TLV{Tag: 0x01, Value: []byte("Rue Haute 1")}, eid.TLV{Tag: 0x02, Value: []byte("1000")},
+				eid.TLV{Tag: 0x03, Value: []byte("Bruxelles")})
 			sign := func(data []byte) []byte {
 				var sig []byte
 				var err error

@@ -124,7 +124,7 @@ var builtins = []KeyType{
 
 // Builtins returns the built-in key types, in the order of the règlement's
 // columns: password, token-password, sms-otp, totp-app, itsme, eid,
-// eid-signature, x509-qualified.
+// eid-signature, x509-qualified, then piv-token (piv.go).
 func Builtins() []KeyType {
 	out := make([]KeyType, len(builtins))
 	for i, k := range builtins {

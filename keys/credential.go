@@ -10,33 +10,25 @@ import (
 	"github.com/csam-go/csam/levels"
 )
 
-// State is the state of a user's credential (arts. 5 and 5 bis).
-type State uint8
+// State is the state of a user's credential (arts. 5 and 5 bis). It is the
+// type package levels reads in a levels.PresentedKey: one type, whose zero
+// value (levels.KeyStateUnknown) is no state and grants nothing.
+type State = levels.KeyState
 
 // Credential states. The zero value is not a state.
 const (
 	// StateMustChange: the password must be changed before the key is used:
 	// at first use (art. 5) and when the rotation period has passed.
-	StateMustChange State = iota + 1
+	StateMustChange = levels.KeyMustChange
 	// StateActive: the key may be used.
-	StateActive
+	StateActive = levels.KeyActive
 	// StateDeactivated: the key was lost or misused and has been
 	// deactivated (art. 5, 5 bis), or it was replaced. It never comes back.
-	StateDeactivated
+	StateDeactivated = levels.KeyDeactivated
 	// StateBlocked: the key is locked; the user must ask for a new one
 	// (art. 5, 5 bis), which Lifecycle.Replace issues.
-	StateBlocked
+	StateBlocked = levels.KeyBlocked
 )
-
-var stateNames = [...]string{"", "must-change", "active", "deactivated", "blocked"}
-
-// String returns "must-change", "active", "deactivated" or "blocked".
-func (s State) String() string {
-	if s >= StateMustChange && s <= StateBlocked {
-		return stateNames[s]
-	}
-	return fmt.Sprintf("state(%d)", uint8(s))
-}
 
 // Event is what happens to a credential.
 type Event uint8
@@ -147,27 +139,13 @@ type Credential struct {
 	Replaced bool
 }
 
-// KeyState returns the state as package levels names it in a
-// levels.PresentedKey. A credential without a valid state maps to
-// levels.KeyDeactivated, so that it is never taken for a usable key.
-func (c Credential) KeyState() levels.KeyState {
-	switch c.State {
-	case StateActive:
-		return levels.KeyActive
-	case StateMustChange:
-		return levels.KeyMustChange
-	case StateBlocked:
-		return levels.KeyBlocked
-	}
-	return levels.KeyDeactivated
-}
-
 // Presented returns key type k as presented with this credential: as
-// KeyType.Presented, with the credential's state. It does not check that
-// c.KeyType is k.ID.
+// KeyType.Presented, with the credential's state. A credential whose state
+// was never set keeps the zero state, which levels.Decide refuses. It does
+// not check that c.KeyType is k.ID.
 func (c Credential) Presented(k KeyType) levels.PresentedKey {
 	p := k.Presented()
-	p.State = c.KeyState()
+	p.State = c.State
 	return p
 }
 

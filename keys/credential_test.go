@@ -268,16 +268,23 @@ func TestCredentialPresented(t *testing.T) {
 		{keys.StateMustChange, levels.KeyMustChange},
 		{keys.StateDeactivated, levels.KeyDeactivated},
 		{keys.StateBlocked, levels.KeyBlocked},
-		{0, levels.KeyDeactivated},
-		{99, levels.KeyDeactivated},
+		{0, levels.KeyStateUnknown},
+		{99, 99},
 	}
 	k := builtin(t, keys.IDEID)
 	for _, tt := range tests {
 		t.Run(tt.state.String(), func(t *testing.T) {
 			c := keys.Credential{KeyType: k.ID, State: tt.state}
 			p := c.Presented(k)
-			if c.KeyState() != tt.want || p.State != tt.want || p.Type != "eid" || p.Level != levels.Column3 {
+			if p.State != tt.want || p.Type != "eid" || p.Level != levels.Column3 {
 				t.Fatalf("Presented = %+v, want state %v", p, tt.want)
+			}
+			// Zero values never grant: a credential without a valid state
+			// is refused with a typed error.
+			_, err := levels.Decide(levels.Request{Application: "Dimona (sécurisé)",
+				Roles: levels.RolesOf(levels.RoleAccessManager), Key: p})
+			if got := errors.Is(err, levels.ErrUnknownKeyState); got != !tt.state.Valid() {
+				t.Fatalf("Decide with state %v: %v", tt.state, err)
 			}
 		})
 	}

@@ -42,7 +42,8 @@
 //	                    "totp-app", "itsme-app", "eid-card", "card-reader",
 //	                    "pin", "eid-authentication-certificate",
 //	                    "eid-signature-certificate", "certificate",
-//	                    "private-key", or a new name of the same form)
+//	                    "private-key", "piv-token", or a new name of the
+//	                    same form)
 //
 // For example:
 //

@@ -90,6 +90,7 @@ func ExampleRegistry_All() {
 	// eid             column3  urn:be:fedict:iam:fas:Level500   high
 	// eid-signature   column3                                   none
 	// x509-qualified  column3                                   none
+	// piv-token       column3                                   none
 }
 
 func ExampleParseFASLevel() {
@@ -166,7 +167,11 @@ func Example_accessDecision() {
 		Roles:       levels.RolesOf(levels.RoleAccessManager),
 		Key:         cred.Presented(kt),
 	}
-	d := levels.Decide(req)
+	d, err := levels.Decide(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("first use:", d.Allowed, d.Reasons[1])
 
 	if err := lc.ChangePassword(&cred, "Vr4i-m0t-de-passe!"); err != nil {
@@ -174,7 +179,10 @@ func Example_accessDecision() {
 		return
 	}
 	req.Key = cred.Presented(kt)
-	d = levels.Decide(req)
+	if d, err = levels.Decide(req); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("after the change:", d.Allowed, d.Reasons[len(d.Reasons)-1])
 	// Output:
 	// first use: false art. 5: the password must be changed before use: at first use and regularly after (deny)

@@ -156,6 +156,7 @@ func (k KeyType) Presented() levels.PresentedKey {
 		Channels:        k.EffectiveChannels(),
 		EIDSignature:    k.Has(FactorEIDSignatureCertificate),
 		UsesCertificate: k.UsesCertificate(),
+		State:           levels.KeyActive,
 	}
 }
 

@@ -41,6 +41,8 @@ func TestBuiltins(t *testing.T) {
 			[]keys.Factor{keys.FactorUsername, keys.FactorPassword, keys.FactorEIDCard, keys.FactorCardReader, keys.FactorPIN, keys.FactorEIDSignatureCertificate}},
 		{keys.IDQualifiedCertificate, levels.Column3, "", "", []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}, false, true,
 			[]keys.Factor{keys.FactorUsername, keys.FactorPassword, keys.FactorCertificate, keys.FactorPrivateKey}},
+		{keys.IDPIVToken, levels.Column3, "", "", []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}, false, true,
+			[]keys.Factor{keys.FactorUsername, keys.FactorPassword, keys.FactorCertificate, keys.FactorPrivateKey, keys.FactorPIVToken, keys.FactorPIN}},
 	}
 	reg := keys.NewRegistry()
 	all := reg.All()

@@ -108,11 +108,11 @@ func TestFTPKeyWithoutCertificate(t *testing.T) {
 	}
 	req := levels.Request{Application: "DmfA", Channel: levels.ChannelFTP,
 		Roles: levels.RolesOf(levels.RoleMainAccessManager), Key: otp.Presented()}
-	if d := levels.Decide(req); d.Allowed {
+	if d, err := levels.Decide(req); err != nil || d.Allowed {
 		t.Errorf("%s over (S)FTP allowed: %v", otp.ID, d.Reasons)
 	}
 	req.Key = cert.Presented()
-	if d := levels.Decide(req); !d.Allowed {
+	if d, err := levels.Decide(req); err != nil || !d.Allowed {
 		t.Errorf("%s over (S)FTP denied: %v", cert.ID, d.Reasons)
 	}
 }

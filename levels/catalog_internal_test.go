@@ -47,8 +47,11 @@ func TestColumn2Requirement(t *testing.T) {
 		level Level
 		want  bool
 	}{{Column1, false}, {Column2, true}, {Column3, true}} {
-		d := Decide(Request{Application: "Nouvelle application", Roles: RolesOf(RoleAccessManager),
-			Key: PresentedKey{Type: "k", Level: tt.level}})
+		d, err := Decide(Request{Application: "Nouvelle application", Roles: RolesOf(RoleAccessManager),
+			Key: PresentedKey{Type: "k", Level: tt.level, State: KeyActive}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if d.Allowed != tt.want || d.Entry != "n/1" {
 			t.Errorf("key at %v: allowed=%v entry=%q, want %v: %+v", tt.level, d.Allowed, d.Entry, tt.want, d.Reasons)
 		}

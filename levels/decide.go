@@ -5,8 +5,10 @@ import (
 )
 
 // Request asks whether a user may use an application with a key. Its JSON
-// form is what DecodeRequest reads (see there for the checks it makes);
-// Decide itself never fails: it explains what it cannot grant.
+// form is what DecodeRequest reads (see there for the checks it makes).
+// Decide explains what it cannot grant; it returns an error only for a
+// request it cannot decide on (an application not in the catalog, a key or
+// manager entry whose state or role is the zero value).
 type Request struct {
 	// Application is the application's name as in the catalog (or an alias).
 	Application string `json:"application"`
@@ -44,10 +46,20 @@ type Request struct {
 	// key is presented (art. 3.2.e). A certificate-based key implies it.
 	HoldsCertificate bool `json:"holds_certificate,omitempty"`
 	// Enterprise, when set, is checked against art. 2 (exactly one main
-	// access manager) as part of the decision.
+	// access manager) as part of the decision, and the request's claims
+	// are checked against it: a manager role in Roles must be the role the
+	// enterprise gives User (art. 2: one single main access manager; a main
+	// or co-main access manager is also an access manager in the sense of
+	// art. 2 bis), and DesignatedBy.Manager must be among its managers with
+	// every role DesignatedBy.Roles claims (arts. 2 bis, 3.1.d). Without an
+	// Enterprise the caller vouches for the roles.
 	Enterprise *Enterprise `json:"enterprise,omitempty"`
 	// Key is the key presented; the zero value means no key.
 	Key PresentedKey `json:"key"`
+	// RequireKeyAttributes lists attributes the presented key must carry
+	// (Key.Attributes), such as AttrAttestedNonExportable; a service sets
+	// it. Empty requires none.
+	RequireKeyAttributes []string `json:"require_key_attributes,omitempty"`
 }
 
 // Designation is what a designated user's access rests on (art. 3.1.d,
@@ -201,6 +213,15 @@ const (
 	msgCertRevoked     = "certificate revoked: it can no longer be used"
 	msgCertNotQual     = "certificate neither qualified nor of a type on the list of accepted certificates"
 	msgCertOK          = "certificate valid up to a listed authority, qualified or accepted, neither expired nor revoked"
+	msgCertEID         = "Belgian eID certificate: art. 7 admits the electronic identity card as the alternative to a qualified certificate"
+	msgCertUnlisted    = "qualified certificate from a certification authority on neither the published list nor the list of accepted certificates: its holder may ask, with username and password through the form on the social-security portal, that the authority be validated; until then it cannot be used"
+	msgClaimNoUser     = "a manager role is claimed but the request names no user to check it against the enterprise's managers"
+	msgClaimNotMain    = "the enterprise names another user as its single main access manager"
+	msgClaimNotManager = "the user does not hold the claimed role among the enterprise's managers"
+	msgClaimOK         = "the claimed role is the one the enterprise gives the user"
+	msgDesignatorNone  = "the designating manager is not named, so the designation cannot be checked against the enterprise"
+	msgDesignatorOut   = "the designating manager is not among the enterprise's managers with the roles claimed for them"
+	msgDesignatorIn    = "the designating manager is among the enterprise's managers"
 	msgSetupOK         = "the enterprise has its single main access manager"
 	msgSetupNone       = "the enterprise has designated no main access manager"
 	msgSetupSeveral    = "the enterprise has designated more than one main access manager"
@@ -234,26 +255,49 @@ const msgBadLevel = "the key's level is not a level of the règlement"
 // every reason it applied; the decision is allowed when a catalog entry of
 // the application grants access and nothing denies it.
 //
+// A request Decide cannot decide on gives a denied decision and a
+// *RequestError naming the field: an application that is not in the
+// catalog for the portal or channel (ErrUnknownApplication: for a service,
+// a bad request rather than a denial), a presented key whose State is the
+// zero value (ErrUnknownKeyState), an enterprise manager whose Role is the
+// zero value (ErrUnknownRole). Zero values never grant.
+//
 // Decide allocates only the decision's reasons; DecideInto reuses them.
-func Decide(req Request) Decision {
+func Decide(req Request) (Decision, error) {
 	d := Decision{Reasons: make([]Reason, 0, 8)}
-	decide(&d, &req)
-	return d
+	err := decide(&d, &req)
+	return d, err
 }
 
 // DecideInto is Decide writing the decision into d, whose previous contents
 // it discards. It reuses the storage of d.Reasons, so a caller that decides
 // many requests with one Decision (one per goroutine) allocates nothing
 // once that storage has grown; the Reasons of an earlier decision made
-// into d are overwritten.
-func DecideInto(d *Decision, req *Request) {
+// into d are overwritten. It returns Decide's error.
+func DecideInto(d *Decision, req *Request) error {
 	*d = Decision{Reasons: d.Reasons[:0]}
-	decide(d, req)
+	return decide(d, req)
 }
 
-func decide(d *Decision, req *Request) {
+// errNoState and errNoRole are the causes of the zero-value refusals.
+var (
+	errNoState = fmt.Errorf("%w: a presented key must have a state (the zero value is none)", ErrUnknownKeyState)
+	errNoRole  = fmt.Errorf("%w: a manager entry must have a role (the zero value is none)", ErrUnknownRole)
+)
+
+func decide(d *Decision, req *Request) error {
+	if req.Key.presented() && !req.Key.State.Valid() {
+		d.Reasons = append(d.Reasons, Reason{"5 bis", msgBadState, Deny})
+		return &RequestError{Field: "key.state", Err: errNoState}
+	}
 	ok := true
 	if e := req.Enterprise; e != nil {
+		for i := range e.Managers {
+			if !e.Managers[i].Role.Valid() {
+				d.Reasons = append(d.Reasons, Reason{"2", msgBadRole, Deny})
+				return &RequestError{Field: fmt.Sprintf("enterprise.managers[%d].role", i), Err: errNoRole}
+			}
+		}
 		switch e.mainCount() {
 		case 1:
 			d.Reasons = append(d.Reasons, Reason{"2", msgSetupOK, Grant})
@@ -262,6 +306,9 @@ func decide(d *Decision, req *Request) {
 			ok = false
 		default:
 			d.Reasons = append(d.Reasons, Reason{"2", msgSetupSeveral, Deny})
+			ok = false
+		}
+		if !claims(e, req, &d.Reasons) {
 			ok = false
 		}
 	}
@@ -285,14 +332,79 @@ func decide(d *Decision, req *Request) {
 			}
 			d.Entry = a.ID
 			d.Allowed = ok
-			return
+			return nil
 		}
 	}
 	if !found {
 		d.Reasons = append(d.Reasons, Reason{"3", msgUnknownApp, Deny})
-		return
+		_, err := canonical(req.Application, req.Portal, req.Channel)
+		return &RequestError{Field: "application", Err: err}
 	}
 	d.Reasons = dedupe(d.Reasons, base)
+	return nil
+}
+
+const (
+	msgBadState = "the key's state is not set: a key without a state grants nothing"
+	msgBadRole  = "a manager of the enterprise has no role: an entry without a role grants nothing"
+)
+
+// claims checks the manager roles the request claims, and the designating
+// manager, against the enterprise (arts. 2, 2 bis, 3.1.d); it appends its
+// reasons and reports whether none denies.
+func claims(e *Enterprise, r *Request, rs *[]Reason) bool {
+	ok := true
+	add := func(art, msg string, eff Effect) {
+		*rs = append(*rs, Reason{art, msg, eff})
+		if eff == Deny {
+			ok = false
+		}
+	}
+	if claimed := r.Roles & (managerRoles | 1<<RoleCurator); claimed != 0 {
+		switch {
+		case r.User == "":
+			add("2 bis", msgClaimNoUser, Deny)
+		case claimed.Has(RoleMainAccessManager):
+			if main, one := e.mainManager(); one && main != r.User {
+				add("2", msgClaimNotMain, Deny)
+			} else if !covers(e.roleOf(r.User), claimed) {
+				add("2 bis", msgClaimNotManager, Deny)
+			} else {
+				add("2", msgClaimOK, Grant)
+			}
+		case !covers(e.roleOf(r.User), claimed):
+			add("2 bis", msgClaimNotManager, Deny)
+		default:
+			add("2 bis", msgClaimOK, Grant)
+		}
+	}
+	if dg := r.DesignatedBy; dg != nil && r.Roles.Has(RoleDesignatedUser) {
+		switch {
+		case dg.Manager == "":
+			add("3.1.d", msgDesignatorNone, Deny)
+		case !covers(e.roleOf(dg.Manager), dg.Roles&(managerRoles|1<<RoleCurator)) ||
+			!e.roleOf(dg.Manager).Valid():
+			add("3.1.d", msgDesignatorOut, Deny)
+		default:
+			add("2 bis", msgDesignatorIn, Grant)
+		}
+	}
+	return ok
+}
+
+// covers reports whether the enterprise role held grants every manager
+// role in claimed: the role itself, and for a main or co-main access
+// manager also the access manager role (art. 2 bis: they are access
+// managers too).
+func covers(held Role, claimed Roles) bool {
+	if !held.Valid() {
+		return false
+	}
+	allowed := RolesOf(held)
+	if held == RoleMainAccessManager || held == RoleCoMainAccessManager {
+		allowed = allowed.With(RoleAccessManager)
+	}
+	return claimed&^allowed == 0
 }
 
 // dedupe removes repeated reasons after index base, in place.
@@ -441,7 +553,15 @@ func (c *catalog) evaluate(i int32, r *Request, rs *[]Reason) bool {
 			j.add("7", msgCertRevoked, Deny)
 			good = false
 		}
-		if !cs.Qualified && !cs.Accepted {
+		switch {
+		case cs.Qualified && cs.Unlisted && !cs.EID:
+			j.add("7", msgCertUnlisted, Deny)
+			good = false
+		case cs.EID:
+			if good {
+				j.add("7", msgCertEID, Grant)
+			}
+		case !cs.Qualified && !cs.Accepted:
 			j.add("7", msgCertNotQual, Deny)
 			good = false
 		}
@@ -449,6 +569,7 @@ func (c *catalog) evaluate(i int32, r *Request, rs *[]Reason) bool {
 			j.add("7", msgCertOK, Grant)
 		}
 	}
+	j.keyAttributes(r.RequireKeyAttributes, k)
 	switch {
 	case !k.Level.Valid() || !a.Requirement.Valid():
 		j.add(levelArt, msgBadLevel, Deny)
@@ -539,15 +660,20 @@ func taxOnWeb(t *TaxOnWeb, art string, j *judge) {
 		j.add(art, msgNoActingFor, Deny)
 		return
 	}
+	// Several mandates from the same mandator: any one filed suffices.
+	held := false
 	for _, m := range t.Mandates {
 		if m.Mandator != t.ActingFor {
 			continue
 		}
 		if m.Filed {
 			j.add(art, msgMandateFiled, Grant)
-		} else {
-			j.add(art, msgMandateNotFiled, Deny)
+			return
 		}
+		held = true
+	}
+	if held {
+		j.add(art, msgMandateNotFiled, Deny)
 		return
 	}
 	j.add(art, msgNoMandate, Deny)

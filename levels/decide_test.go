@@ -13,15 +13,15 @@ var (
 	allChannels  = []levels.Channel{levels.ChannelPortal, levels.ChannelFTP, levels.ChannelMQSeries}
 	transferOnly = []levels.Channel{levels.ChannelFTP, levels.ChannelMQSeries}
 
-	keyPassword = levels.PresentedKey{Type: "password", Level: levels.Column1, Channels: portalOnly}
-	keyToken    = levels.PresentedKey{Type: "token-password", Level: levels.Column2, Channels: portalOnly}
-	keyTOTP     = levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly}
-	keyItsme    = levels.PresentedKey{Type: "itsme", Level: levels.Column3, Channels: portalOnly}
-	keyEID      = levels.PresentedKey{Type: "eid", Level: levels.Column3, Channels: portalOnly, UsesCertificate: true}
-	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true, UsesCertificate: true}
-	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels, UsesCertificate: true}
+	keyPassword = levels.PresentedKey{Type: "password", Level: levels.Column1, Channels: portalOnly, State: levels.KeyActive}
+	keyToken    = levels.PresentedKey{Type: "token-password", Level: levels.Column2, Channels: portalOnly, State: levels.KeyActive}
+	keyTOTP     = levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly, State: levels.KeyActive}
+	keyItsme    = levels.PresentedKey{Type: "itsme", Level: levels.Column3, Channels: portalOnly, State: levels.KeyActive}
+	keyEID      = levels.PresentedKey{Type: "eid", Level: levels.Column3, Channels: portalOnly, UsesCertificate: true, State: levels.KeyActive}
+	keySig      = levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, Channels: transferOnly, EIDSignature: true, UsesCertificate: true, State: levels.KeyActive}
+	keyX509     = levels.PresentedKey{Type: "x509-qualified", Level: levels.Column3, Channels: allChannels, UsesCertificate: true, State: levels.KeyActive}
 	// a future key on every channel that rests on no certificate
-	keyFTPNoCert = levels.PresentedKey{Type: "future-ftp", Level: levels.Column3, Channels: allChannels}
+	keyFTPNoCert = levels.PresentedKey{Type: "future-ftp", Level: levels.Column3, Channels: allChannels, State: levels.KeyActive}
 	goodCert     = levels.CertificateStatus{Valid: true, Qualified: true}
 )
 
@@ -53,6 +53,12 @@ func TestDecide(t *testing.T) {
 	_, dECURbyAM := designated(am, "eCUR")
 	_, dNothing := designated(am)
 	_, dTax := designated(am, "Tax-on-web (TOW)")
+	acme := &levels.Enterprise{ID: "0123.456.789", Managers: []levels.Manager{
+		{User: "ann", Role: levels.RoleMainAccessManager}, {User: "cas", Role: levels.RoleCoMainAccessManager},
+		{User: "bob", Role: levels.RoleAccessManager}}}
+	byBob := &levels.Designation{Manager: "bob", Roles: am, Authorised: []string{"Dimona (sécurisé)"}}
+	byMallory := &levels.Designation{Manager: "mallory", Roles: am, Authorised: []string{"Dimona (sécurisé)"}}
+	byBobAsMain := &levels.Designation{Manager: "bob", Roles: manager(levels.RoleMainAccessManager), Authorised: []string{"Dimona (sécurisé)"}}
 	tax := &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-1",
 		Mandates: []levels.Mandate{{Mandator: "client-1", Filed: true}, {Mandator: "client-2"}}}
 	tests := []struct {
@@ -132,7 +138,7 @@ func TestDecide(t *testing.T) {
 			want{false, "", []string{"11:deny"}}},
 		{"eID signature certificate said to work everywhere, on eHealth",
 			levels.Request{Application: "MyINAMI", Roles: manager(levels.RoleEHealthHabilitated),
-				Key: levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true}},
+				Key: levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true, State: levels.KeyActive}},
 			want{false, "", []string{"3.3.c:grant", "11:deny", "3.3.d:grant"}}},
 		// art. 3.4
 		{"eID signature certificate over (S)FTP",
@@ -153,9 +159,6 @@ func TestDecide(t *testing.T) {
 		{"(S)FTP without a role",
 			levels.Request{Application: "DmfAPPL", Channel: levels.ChannelFTP, Key: keyX509},
 			want{false, "", []string{"3.4:deny"}}},
-		{"portal application over (S)FTP",
-			levels.Request{Application: "Dimona (sécurisé)", Channel: levels.ChannelFTP, Roles: am, Key: keyX509},
-			want{false, "", []string{"3:deny"}}},
 		// art. 7
 		{"expired certificate",
 			levels.Request{Application: "Rina", Roles: am, Key: withCert(keyX509, levels.CertificateStatus{Valid: true, Qualified: true, Expired: true})},
@@ -172,6 +175,15 @@ func TestDecide(t *testing.T) {
 		{"certificate on the accepted list",
 			levels.Request{Application: "Rina", Roles: am, Key: withCert(keyX509, levels.CertificateStatus{Valid: true, Accepted: true})},
 			want{true, "1.cd.column3/10", []string{"7:grant"}}},
+		{"eID authentication certificate, not qualified (art. 7: the eID card)",
+			levels.Request{Application: "Rina", Roles: am, Key: withCert(keyEID, levels.CertificateStatus{Valid: true, EID: true})},
+			want{true, "1.cd.column3/10", []string{"7:grant"}}},
+		{"eID authentication certificate, revoked",
+			levels.Request{Application: "Rina", Roles: am, Key: withCert(keyEID, levels.CertificateStatus{Valid: true, EID: true, Revoked: true})},
+			want{false, "", []string{"7:deny"}}},
+		{"qualified certificate from a CA on neither list",
+			levels.Request{Application: "Rina", Roles: am, Key: withCert(keyX509, levels.CertificateStatus{Valid: true, Qualified: true, Unlisted: true})},
+			want{false, "", []string{"7:deny"}}},
 		// art. 3.2
 		{"belgium.be application for access managers",
 			levels.Request{Application: "e-Notification", Roles: am, Key: keyPassword},
@@ -189,6 +201,16 @@ func TestDecide(t *testing.T) {
 		{"Tax-on-web without a mandate",
 			levels.Request{Application: "Tax-on-web (TOW)", Roles: am, Key: keyPassword,
 				TaxOnWeb: &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-9", Mandates: tax.Mandates}},
+			want{false, "", []string{"3.2.c:deny"}}},
+		{"Tax-on-web with several mandates from the mandator, one filed",
+			levels.Request{Application: "Tax-on-web (TOW)", Roles: dRoles, DesignatedBy: dTax, Key: keyPassword,
+				TaxOnWeb: &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-3", Mandates: []levels.Mandate{
+					{Mandator: "client-3"}, {Mandator: "client-1"}, {Mandator: "client-3", Filed: true}}}},
+			want{true, "", []string{"3.2.c:grant"}}},
+		{"Tax-on-web with several mandates from the mandator, none filed",
+			levels.Request{Application: "Tax-on-web (TOW)", Roles: dRoles, DesignatedBy: dTax, Key: keyPassword,
+				TaxOnWeb: &levels.TaxOnWeb{RepertoryNumber: "R-123", ActingFor: "client-3", Mandates: []levels.Mandate{
+					{Mandator: "client-3"}, {Mandator: "client-3"}}}},
 			want{false, "", []string{"3.2.c:deny"}}},
 		{"Tax-on-web without the repertory number",
 			levels.Request{Application: "Tax-on-web (TOW)", Roles: am, Key: keyPassword},
@@ -239,33 +261,63 @@ func TestDecide(t *testing.T) {
 			want{true, "", nil}},
 		// art. 2
 		{"enterprise with one main access manager",
-			levels.Request{Application: "Dimona (sécurisé)", Roles: am, Key: keyPassword,
+			levels.Request{Application: "Dimona (sécurisé)", User: "b", Roles: am, Key: keyPassword,
 				Enterprise: &levels.Enterprise{Managers: []levels.Manager{{"a", levels.RoleMainAccessManager}, {"b", levels.RoleAccessManager}}}},
 			want{true, "", []string{"2:grant", "3.1.c:grant"}}},
 		{"enterprise with two main access managers",
-			levels.Request{Application: "Dimona (sécurisé)", Roles: am, Key: keyPassword,
+			levels.Request{Application: "Dimona (sécurisé)", User: "b", Roles: am, Key: keyPassword,
 				Enterprise: &levels.Enterprise{Managers: []levels.Manager{{"a", levels.RoleMainAccessManager}, {"b", levels.RoleMainAccessManager}}}},
 			want{false, "1.cd.column1/2", []string{"2:deny", "3.1.c:grant"}}},
 		{"enterprise without a main access manager",
-			levels.Request{Application: "Dimona (sécurisé)", Roles: am, Key: keyPassword,
+			levels.Request{Application: "Dimona (sécurisé)", User: "b", Roles: am, Key: keyPassword,
 				Enterprise: &levels.Enterprise{Managers: []levels.Manager{{"b", levels.RoleAccessManager}}}},
 			want{false, "", []string{"2:deny"}}},
+		// claims checked against the enterprise (arts. 2, 2 bis, 3.1.d)
+		{"claims main access manager while the enterprise names another",
+			levels.Request{Application: "Dimona (sécurisé)", User: "bob", Roles: manager(levels.RoleMainAccessManager), Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"2:deny"}}},
+		{"the enterprise's main access manager",
+			levels.Request{Application: "Dimona (sécurisé)", User: "ann", Roles: manager(levels.RoleMainAccessManager), Key: keyPassword, Enterprise: acme},
+			want{true, "", []string{"2:grant"}}},
+		{"co-main access manager acting as access manager",
+			levels.Request{Application: "Dimona (sécurisé)", User: "cas", Roles: am, Key: keyPassword, Enterprise: acme},
+			want{true, "", []string{"2 bis:grant"}}},
+		{"claims access manager, not among the enterprise's managers",
+			levels.Request{Application: "Dimona (sécurisé)", User: "zoe", Roles: am, Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"2 bis:deny"}}},
+		{"claims a manager role without naming the user",
+			levels.Request{Application: "Dimona (sécurisé)", Roles: am, Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"2 bis:deny"}}},
+		{"claims curator, listed as access manager",
+			levels.Request{Application: "eCUR", User: "bob", Roles: manager(levels.RoleCurator), Key: keyTOTP, Enterprise: acme},
+			want{false, "", []string{"2 bis:deny"}}},
+		{"designated by one of the enterprise's managers",
+			levels.Request{Application: "Dimona (sécurisé)", User: "dan", Roles: dRoles, DesignatedBy: byBob, Key: keyPassword, Enterprise: acme},
+			want{true, "", []string{"2 bis:grant", "3.1.d:grant"}}},
+		{"designated by someone not among the enterprise's managers",
+			levels.Request{Application: "Dimona (sécurisé)", User: "dan", Roles: dRoles, DesignatedBy: byMallory, Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"3.1.d:deny"}}},
+		{"designating manager credited with roles the enterprise does not give",
+			levels.Request{Application: "Dimona (sécurisé)", User: "dan", Roles: dRoles, DesignatedBy: byBobAsMain, Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"3.1.d:deny"}}},
+		{"designating manager not named",
+			levels.Request{Application: "Dimona (sécurisé)", User: "dan", Roles: dRoles, DesignatedBy: dDimona, Key: keyPassword, Enterprise: acme},
+			want{false, "", []string{"3.1.d:deny"}}},
 		// catalog
-		{"unknown application",
-			levels.Request{Application: "No such thing", Roles: am, Key: keyTOTP},
-			want{false, "", []string{"3:deny"}}},
-		{"application of another portal",
-			levels.Request{Application: "eHealth box", Portal: levels.PortalBelgium, Roles: am, Key: keyTOTP},
-			want{false, "", []string{"3:deny"}}},
 		{"a future key at column 2 on every channel",
-			levels.Request{Application: "Publiato", Roles: am, Key: levels.PresentedKey{Type: "future-token", Level: levels.Column2}},
+			levels.Request{Application: "Publiato", Roles: am, Key: levels.PresentedKey{Type: "future-token", Level: levels.Column2, State: levels.KeyActive}},
 			want{true, "1.cd.column1/20", []string{"3.1.e:grant"}}},
 	}
 	var reused levels.Decision // DecideInto must give the same decisions
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := levels.Decide(tt.req)
-			levels.DecideInto(&reused, &tt.req)
+			d, err := levels.Decide(tt.req)
+			if err != nil {
+				t.Fatalf("Decide: %v", err)
+			}
+			if err := levels.DecideInto(&reused, &tt.req); err != nil {
+				t.Fatalf("DecideInto: %v", err)
+			}
 			if reused.Allowed != d.Allowed || reused.Application != d.Application || reused.Entry != d.Entry ||
 				!slices.Equal(reused.Reasons, d.Reasons) {
 				t.Errorf("DecideInto gave %+v, Decide %+v", reused, d)
@@ -299,6 +351,53 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestDecideErrors checks the requests Decide cannot decide on: each is a
+// *RequestError naming the field and wrapping its sentinel, with a denied
+// decision (zero values never grant; an unknown application is a bad
+// request, not a denial).
+func TestDecideErrors(t *testing.T) {
+	am := manager(levels.RoleAccessManager)
+	tests := []struct {
+		name  string
+		req   levels.Request
+		field string
+		want  error
+	}{
+		{"unknown application", levels.Request{Application: "No such thing", Roles: am, Key: keyTOTP},
+			"application", levels.ErrUnknownApplication},
+		{"application of another portal", levels.Request{Application: "eHealth box", Portal: levels.PortalBelgium, Roles: am, Key: keyTOTP},
+			"application", levels.ErrUnknownApplication},
+		{"portal application over (S)FTP", levels.Request{Application: "Dimona (sécurisé)", Channel: levels.ChannelFTP, Roles: am, Key: keyX509},
+			"application", levels.ErrUnknownApplication},
+		{"key without a state", levels.Request{Application: "Dimona (sécurisé)", Roles: am,
+			Key: levels.PresentedKey{Type: "totp-app", Level: levels.Column3}}, "key.state", levels.ErrUnknownKeyState},
+		{"key state out of range", levels.Request{Application: "Dimona (sécurisé)", Roles: am,
+			Key: withState(keyTOTP, levels.KeyState(9))}, "key.state", levels.ErrUnknownKeyState},
+		{"manager without a role", levels.Request{Application: "Dimona (sécurisé)", User: "a", Roles: manager(levels.RoleMainAccessManager), Key: keyTOTP,
+			Enterprise: &levels.Enterprise{Managers: []levels.Manager{{User: "a"}}}}, "enterprise.managers[0].role", levels.ErrUnknownRole},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := levels.Decide(tt.req)
+			var re *levels.RequestError
+			if !errorsAs(err, &re) || !errorsIs(err, tt.want) || re.Field != tt.field {
+				t.Fatalf("Decide() error = %v, want *RequestError on %s wrapping %v", err, tt.field, tt.want)
+			}
+			if d.Allowed {
+				t.Fatalf("decision allowed with error %v", err)
+			}
+			var d2 levels.Decision
+			if err2 := levels.DecideInto(&d2, &tt.req); err2 == nil || err2.Error() != err.Error() || d2.Allowed {
+				t.Fatalf("DecideInto() = %v, allowed %v; Decide() = %v", err2, d2.Allowed, err)
+			}
+		})
+	}
+	// The zero role is no role: it is never part of a set.
+	if levels.RolesOf(levels.Role(0)) != 0 || levels.RolesOf(levels.RoleUnknown).Has(levels.RoleUnknown) {
+		t.Fatal("the zero Role entered a Roles set")
+	}
+}
+
 func reasonsText(d levels.Decision) string {
 	var b strings.Builder
 	for _, r := range d.Reasons {
@@ -314,7 +413,7 @@ func TestDecideMatchesUnlockedBy(t *testing.T) {
 	all := levels.RolesOf(levels.RoleMainAccessManager, levels.RoleCurator,
 		levels.RoleEHealthProfessional, levels.RoleEHealthHabilitated)
 	keys := []levels.PresentedKey{{}, keyPassword, keyToken, keyTOTP, keyEID, keySig, keyX509, keyFTPNoCert,
-		{Type: "future", Level: levels.Column2, Channels: allChannels}}
+		{Type: "future", Level: levels.Column2, Channels: allChannels, State: levels.KeyActive}}
 	entries := append(levels.Catalog(), levels.Transfers()...)
 	for _, k := range keys {
 		unlocked := map[string]bool{}
@@ -328,7 +427,10 @@ func TestDecideMatchesUnlockedBy(t *testing.T) {
 			if a.Channels != nil {
 				req.Channel = a.Channels[0]
 			}
-			d := levels.Decide(req)
+			d, err := levels.Decide(req)
+			if err != nil {
+				t.Fatalf("%s: %v", a.ID, err)
+			}
 			// The decision may be granted by another entry of the same name.
 			if d.Entry == a.ID && d.Allowed != unlocked[a.ID] {
 				t.Errorf("key %q, %s %q: Decide allowed=%v, UnlockedBy=%v\n%s", k.Type, a.ID, a.Name, d.Allowed, unlocked[a.ID], reasonsText(d))
@@ -346,6 +448,9 @@ func TestDecideMatchesUnlockedBy(t *testing.T) {
 func TestDecideAllocs(t *testing.T) {
 	var d levels.Decision
 	for _, bc := range benchRequests() {
+		if _, err := levels.Decide(bc.req); err != nil {
+			t.Fatalf("%s: %v", bc.name, err)
+		}
 		if n := testing.AllocsPerRun(100, func() { levels.Decide(bc.req) }); n > 1 {
 			t.Errorf("%s: Decide allocates %.0f times, want at most 1", bc.name, n)
 		}
@@ -370,6 +475,8 @@ func benchRequests() []benchCase {
 		{"ftp-certificate", levels.Request{Application: "Déclarations Dimona", Channel: levels.ChannelFTP,
 			Roles: levels.RolesOf(levels.RoleMainAccessManager), Key: withCert(keySig, goodCert)}},
 		{"two-entries-denied", levels.Request{Application: "Identification des employeurs (WIDE)", Key: keyPassword}},
+		{"enterprise-checked", levels.Request{Application: "Dimona (sécurisé)", User: "ann", Roles: levels.RolesOf(levels.RoleMainAccessManager),
+			Enterprise: &levels.Enterprise{Managers: []levels.Manager{{User: "ann", Role: levels.RoleMainAccessManager}}}, Key: keyTOTP}},
 	}
 }
 
@@ -411,6 +518,8 @@ func TestEnterpriseValidate(t *testing.T) {
 		{"two", []levels.Manager{m("a", levels.RoleMainAccessManager), m("b", levels.RoleMainAccessManager)}, levels.ErrSeveralMainAccessManagers},
 		{"designated user as manager", []levels.Manager{m("a", levels.RoleMainAccessManager), m("b", levels.RoleDesignatedUser)}, levels.ErrNotManagerRole},
 		{"same user twice", []levels.Manager{m("a", levels.RoleMainAccessManager), m("a", levels.RoleAccessManager)}, levels.ErrDuplicateManager},
+		{"entry without a role", []levels.Manager{{User: "a"}}, levels.ErrUnknownRole},
+		{"main plus an entry without a role", []levels.Manager{m("a", levels.RoleMainAccessManager), {User: "b"}}, levels.ErrUnknownRole},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

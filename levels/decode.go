@@ -77,6 +77,8 @@ type wireRequest struct {
 	Enterprise       *wireEnterprise  `json:"enterprise"`
 	Key              *wireKey         `json:"key"`
 	KeyType          string           `json:"key_type"`
+	// RequireKeyAttributes and wireKey.Attributes: see attributes.go.
+	RequireKeyAttributes []string `json:"require_key_attributes"`
 }
 
 type wireDesignation struct {
@@ -102,6 +104,7 @@ type wireKey struct {
 	Certificate     *CertificateStatus `json:"certificate"`
 	State           string             `json:"state"`
 	Holder          string             `json:"holder"`
+	Attributes      []string           `json:"attributes"`
 }
 
 // maxRequest bounds the size of a request DecodeRequest reads.
@@ -236,6 +239,7 @@ func (w *wireRequest) request(opts DecodeOptions) (Request, error) {
 	req.EHealthQuality = w.EHealthQuality
 	req.TaxOnWeb = w.TaxOnWeb
 	req.HoldsCertificate = w.HoldsCertificate
+	req.RequireKeyAttributes = w.RequireKeyAttributes
 	if we := w.Enterprise; we != nil {
 		e := &Enterprise{ID: we.ID}
 		for i, m := range we.Managers {
@@ -349,11 +353,19 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 		k.UsesCertificate = wk.UsesCertificate
 	}
 	k.Certificate = wk.Certificate
-	st, err := ParseKeyState(wk.State)
-	if err != nil {
-		return k, fieldErr("key.state", err)
+	// The request format's default state is active: a service describing
+	// the key it checked need not spell it out. The Go zero value stays
+	// KeyStateUnknown, which Decide refuses.
+	if wk.State == "" {
+		k.State = KeyActive
+	} else {
+		st, err := ParseKeyState(wk.State)
+		if err != nil {
+			return k, fieldErr("key.state", err)
+		}
+		k.State = st
 	}
-	k.State = st
 	k.Holder = wk.Holder
+	k.Attributes = wk.Attributes
 	return k, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -44,12 +45,12 @@ func TestDecodeRequest(t *testing.T) {
 		Roles:       levels.RolesOf(levels.RoleDesignatedUser),
 		DesignatedBy: &levels.Designation{Manager: "bob", Roles: levels.RolesOf(levels.RoleAccessManager),
 			Authorised: []string{"Dimona (sécurisé)", "DRS - Déclarations de risques sociaux"}},
-		Key: levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly, Holder: "alice"},
+		Key: levels.PresentedKey{Type: "totp-app", Level: levels.Column3, Channels: portalOnly, Holder: "alice", State: levels.KeyActive},
 	}
 	if !reflect.DeepEqual(req, want) {
 		t.Fatalf("DecodeRequest =\n%+v\nwant\n%+v", req, want)
 	}
-	if d := levels.Decide(req); !d.Allowed {
+	if d, err := levels.Decide(req); err != nil || !d.Allowed {
 		t.Errorf("decoded request denied:\n%s", reasonsText(d))
 	}
 	// The Request type round-trips through encoding/json too.
@@ -74,7 +75,10 @@ func TestDecodeRequestKeyType(t *testing.T) {
 		req.Key.Certificate == nil || !req.Key.Certificate.Expired {
 		t.Fatalf("request = %+v", req)
 	}
-	d := levels.Decide(req)
+	d, err := levels.Decide(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if d.Allowed || !slicesContainsReason(d, "7", levels.Deny) {
 		t.Errorf("expired certificate allowed:\n%s", reasonsText(d))
 	}
@@ -89,7 +93,7 @@ func TestDecodeRequestKeyTypeFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !req.Key.EIDSignature || !req.Key.UsesCertificate || !levels.Decide(req).Allowed {
+	if d, err := levels.Decide(req); err != nil || !req.Key.EIDSignature || !req.Key.UsesCertificate || !d.Allowed {
 		t.Fatalf("request = %+v", req)
 	}
 }
@@ -199,7 +203,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		d := levels.Decide(req)
+		d, derr := levels.Decide(req)
 		b, err := json.Marshal(req)
 		if err != nil {
 			t.Fatalf("marshal decoded request: %v", err)
@@ -208,7 +212,7 @@ func FuzzDecodeRequest(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-decoding %s: %v", b, err)
 		}
-		if d2 := levels.Decide(req2); !reflect.DeepEqual(d, d2) {
+		if d2, derr2 := levels.Decide(req2); !reflect.DeepEqual(d, d2) || fmt.Sprint(derr) != fmt.Sprint(derr2) {
 			t.Fatalf("decision changed after a round trip through %s:\n%+v\n%+v", b, d, d2)
 		}
 	})

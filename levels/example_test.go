@@ -1,6 +1,7 @@
 package levels_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -39,7 +40,7 @@ func ExampleForLevel() {
 }
 
 func ExampleDecide() {
-	d := levels.Decide(levels.Request{
+	d, err := levels.Decide(levels.Request{
 		Application: "Dimona (sécurisé)",
 		Portal:      levels.PortalSocialSecurity,
 		Roles:       levels.RolesOf(levels.RoleDesignatedUser),
@@ -47,8 +48,12 @@ func ExampleDecide() {
 			Roles:      levels.RolesOf(levels.RoleAccessManager),
 			Authorised: []string{"Dimona (sécurisé)"},
 		},
-		Key: levels.PresentedKey{Type: "password", Level: levels.Column1},
+		Key: levels.PresentedKey{Type: "password", Level: levels.Column1, State: levels.KeyActive},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("allowed:", d.Allowed)
 	for _, r := range d.Reasons {
 		fmt.Println(r)
@@ -64,13 +69,17 @@ func ExampleDecide_eIDSignature() {
 	// Art. 11: the eID signature certificate reaches no portal application
 	// but the access request form; art. 3.4 admits it over (S)FTP.
 	sig := levels.PresentedKey{Type: "eid-signature", Level: levels.Column3, EIDSignature: true,
-		Channels: []levels.Channel{levels.ChannelFTP, levels.ChannelMQSeries}}
+		Channels: []levels.Channel{levels.ChannelFTP, levels.ChannelMQSeries}, State: levels.KeyActive}
 	manager := levels.RolesOf(levels.RoleMainAccessManager)
 	for _, req := range []levels.Request{
 		{Application: "Dimona (sécurisé)", Roles: manager, Key: sig},
 		{Application: "Dimona", Channel: levels.ChannelFTP, Roles: manager, Key: sig},
 	} {
-		d := levels.Decide(req)
+		d, err := levels.Decide(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Println(d.Application, req.Channel, "allowed:", d.Allowed)
 		for _, r := range d.Reasons {
 			if r.Article == "11" {
@@ -93,7 +102,11 @@ func ExampleDecodeRequest() {
 		fmt.Println(err)
 		return
 	}
-	d := levels.Decide(req)
+	d, err := levels.Decide(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println("allowed:", d.Allowed)
 	for _, r := range d.Reasons {
 		if r.Effect == levels.Deny {
@@ -115,8 +128,25 @@ func ExampleEnterprise_Validate() {
 		{User: "bert", Role: levels.RoleMainAccessManager},
 	}}
 	fmt.Println(e.Validate())
+
+	// The zero Role is no role: an entry without one is refused.
+	e.Managers = []levels.Manager{{User: "ann", Role: levels.RoleMainAccessManager}, {User: "carl"}}
+	fmt.Println(e.Validate())
 	// Output:
 	// levels: more than one main access manager (art. 2) in enterprise "0123.456.789": ann, bert
+	// levels: unknown role unknown for user "carl" in enterprise "0123.456.789" (managers[1])
+}
+
+// An application that is not in the catalog is a bad request, not a
+// denial: a service answers it with 400.
+func ExampleDecide_unknownApplication() {
+	_, err := levels.Decide(levels.Request{Application: "No such application",
+		Key: levels.PresentedKey{Type: "password", Level: levels.Column1, State: levels.KeyActive}})
+	fmt.Println(errors.Is(err, levels.ErrUnknownApplication))
+	fmt.Println(err)
+	// Output:
+	// true
+	// levels: request field application: unknown application "No such application"
 }
 
 // DecideInto reuses one Decision for many requests, as a service's handler
@@ -124,13 +154,16 @@ func ExampleEnterprise_Validate() {
 func ExampleDecideInto() {
 	reqs := []levels.Request{
 		{Application: "Limosa - Meldingsplicht", Roles: levels.RolesOf(levels.RoleMainAccessManager),
-			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1, State: levels.KeyActive}},
 		{Application: "Flexi at work", Roles: levels.RolesOf(levels.RoleMainAccessManager),
-			Key: levels.PresentedKey{Type: "password", Level: levels.Column1}},
+			Key: levels.PresentedKey{Type: "password", Level: levels.Column1, State: levels.KeyActive}},
 	}
 	var d levels.Decision
 	for i := range reqs {
-		levels.DecideInto(&d, &reqs[i])
+		if err := levels.DecideInto(&d, &reqs[i]); err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Println(d.Application, d.Allowed, len(d.Reasons))
 	}
 	// Output:

@@ -30,9 +30,14 @@ type PresentedKey struct {
 	// Certificate is the validation outcome for certificate-based keys
 	// (art. 7); nil when the certificate was not validated for this decision.
 	Certificate *CertificateStatus `json:"certificate,omitempty"`
-	// State is the credential's lifecycle state (art. 5, 5 bis); the zero
-	// value is KeyActive.
+	// State is the credential's lifecycle state (art. 5, 5 bis). The zero
+	// value, KeyStateUnknown, grants nothing: Decide refuses a presented
+	// key without a state. keys.KeyType.Presented sets KeyActive.
 	State KeyState `json:"state,omitempty"`
+	// Attributes are verified properties of this key, such as
+	// AttrAttestedNonExportable; Request.RequireKeyAttributes names those
+	// a service requires.
+	Attributes []string `json:"attributes,omitempty"`
 	// Holder identifies the person the key was issued to; when both it and
 	// Request.User are set they must be equal (art. 5 bis: keys are strictly
 	// personal).
@@ -75,32 +80,54 @@ type CertificateStatus struct {
 	Accepted bool `json:"accepted,omitempty"`
 	Expired  bool `json:"expired"`
 	Revoked  bool `json:"revoked"`
+	// EID marks a certificate of the Belgian eID card (its identity or
+	// signature certificate, art. 2 bis) on a path to a Belgian eID root:
+	// art. 7 admits the eID card as the alternative to a qualified
+	// certificate ("soit … une carte d'identité électronique, soit …
+	// un certificat qualifié"), so it needs neither QCStatements nor the
+	// accepted list.
+	EID bool `json:"eid,omitempty"`
+	// Unlisted marks a qualified certificate whose certification authority
+	// is on neither the published list of authorities nor the list of
+	// accepted certificates: art. 7 lets its holder ask, with username and
+	// password through the portal's form, that the authority be added; until
+	// then it cannot be used. Only set when the service loads such a list.
+	Unlisted bool `json:"unlisted,omitempty"`
 }
 
-// KeyState is a credential's lifecycle state (art. 5, 5 bis). The zero value
-// is KeyActive.
+// KeyState is a credential's lifecycle state (art. 5, 5 bis). Package keys
+// uses the same type (keys.State). The zero value, KeyStateUnknown, is no
+// state: a presented key whose state was not set grants nothing, and
+// Decide refuses it with an error wrapping ErrUnknownKeyState.
 type KeyState uint8
 
 const (
-	// KeyActive: the key may be used.
-	KeyActive KeyState = iota
+	// KeyStateUnknown is the zero value: the state was not set.
+	KeyStateUnknown KeyState = iota
 	// KeyMustChange: the password must be changed first — at first use, or
 	// when it is due for its regular change (art. 5).
 	KeyMustChange
+	// KeyActive: the key may be used.
+	KeyActive
 	// KeyDeactivated: the key was lost or misused and deactivated
-	// (art. 5, 5 bis).
+	// (art. 5, 5 bis), or it was replaced. It never comes back.
 	KeyDeactivated
 	// KeyBlocked: the key is locked and must be replaced by a new one
 	// (art. 5, 5 bis).
 	KeyBlocked
 )
 
-var keyStateNames = [...]string{"active", "must-change", "deactivated", "blocked"}
+var keyStateNames = [...]string{"unknown", "must-change", "active", "deactivated", "blocked"}
+
+// Valid reports whether s is a state (not KeyStateUnknown, not out of
+// range).
+func (s KeyState) Valid() bool { return s > KeyStateUnknown && int(s) < len(keyStateNames) }
 
 // ErrUnknownKeyState is returned (wrapped) for a name that is not a state.
 var ErrUnknownKeyState = errors.New("levels: unknown key state")
 
-// String returns "active", "must-change", "deactivated" or "blocked".
+// String returns "must-change", "active", "deactivated" or "blocked", and
+// "unknown" for KeyStateUnknown.
 func (s KeyState) String() string {
 	if int(s) < len(keyStateNames) {
 		return keyStateNames[s]
@@ -108,12 +135,12 @@ func (s KeyState) String() string {
 	return fmt.Sprintf("keystate(%d)", uint8(s))
 }
 
-// ParseKeyState parses a state name as String returns it ("" is active;
-// "lost" is deactivated, "locked" is blocked). Other input gives an error
-// wrapping ErrUnknownKeyState.
+// ParseKeyState parses a state name as String returns it ("lost" is
+// deactivated, "locked" is blocked). Other input, "" and "unknown" included,
+// gives an error wrapping ErrUnknownKeyState.
 func ParseKeyState(s string) (KeyState, error) {
 	switch s {
-	case "", "active":
+	case "active":
 		return KeyActive, nil
 	case "must-change":
 		return KeyMustChange, nil
@@ -122,12 +149,12 @@ func ParseKeyState(s string) (KeyState, error) {
 	case "blocked", "locked":
 		return KeyBlocked, nil
 	}
-	return 0, fmt.Errorf("%w %q (want active, must-change, deactivated or blocked)", ErrUnknownKeyState, s)
+	return KeyStateUnknown, fmt.Errorf("%w %q (want active, must-change, deactivated or blocked)", ErrUnknownKeyState, s)
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s KeyState) MarshalText() ([]byte, error) {
-	if int(s) >= len(keyStateNames) {
+	if !s.Valid() {
 		return nil, fmt.Errorf("levels: cannot marshal invalid key state %d", uint8(s))
 	}
 	return []byte(s.String()), nil

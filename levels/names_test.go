@@ -21,27 +21,41 @@ func TestNames(t *testing.T) {
 		parse   func(s string) (int, error)
 		aliases map[string]int
 		err     error
+		// zeroInvalid: the zero value is no value (Role, KeyState): it
+		// neither marshals nor parses.
+		zeroInvalid bool
 	}
 	enums := []enum{
 		{"portal", 4, func(i int) encoding.TextMarshaler { return levels.Portal(i) },
 			func(s string) (int, error) { v, err := levels.ParsePortal(s); return int(v), err },
-			map[string]int{"www.securitesociale.be": 1, "Belgium.be": 2, "ehealth.fgov.be": 3, "esanté": 3, "": 0}, levels.ErrUnknownPortal},
+			map[string]int{"www.securitesociale.be": 1, "Belgium.be": 2, "ehealth.fgov.be": 3, "esanté": 3, "": 0}, levels.ErrUnknownPortal, false},
 		{"channel", 3, func(i int) encoding.TextMarshaler { return levels.Channel(i) },
 			func(s string) (int, error) { v, err := levels.ParseChannel(s); return int(v), err },
-			map[string]int{"sftp": 1, "(S)FTP": 1, "mq": 2, "": 0}, levels.ErrUnknownChannel},
-		{"role", 7, func(i int) encoding.TextMarshaler { return levels.Role(i) },
+			map[string]int{"sftp": 1, "(S)FTP": 1, "mq": 2, "": 0}, levels.ErrUnknownChannel, false},
+		{"role", 8, func(i int) encoding.TextMarshaler { return levels.Role(i) },
 			func(s string) (int, error) { v, err := levels.ParseRole(s); return int(v), err },
-			map[string]int{"Main_Access_Manager": 0, "designated user": 4}, levels.ErrUnknownRole},
-		{"key state", 4, func(i int) encoding.TextMarshaler { return levels.KeyState(i) },
+			map[string]int{"Main_Access_Manager": 1, "designated user": 5}, levels.ErrUnknownRole, true},
+		{"key state", 5, func(i int) encoding.TextMarshaler { return levels.KeyState(i) },
 			func(s string) (int, error) { v, err := levels.ParseKeyState(s); return int(v), err },
-			map[string]int{"lost": 2, "locked": 3, "": 0}, levels.ErrUnknownKeyState},
+			map[string]int{"lost": 3, "locked": 4}, levels.ErrUnknownKeyState, true},
 		{"audience", 8, func(i int) encoding.TextMarshaler { return levels.Audience(i) },
 			func(s string) (int, error) { v, err := levels.ParseAudience(s); return int(v), err },
-			nil, levels.ErrUnknownAudience},
+			nil, levels.ErrUnknownAudience, false},
 	}
 	for _, e := range enums {
 		t.Run(e.name, func(t *testing.T) {
 			for i := range e.values {
+				if i == 0 && e.zeroInvalid {
+					if b, err := e.of(0).MarshalText(); err == nil {
+						t.Errorf("the zero value marshals to %q", b)
+					}
+					for _, s := range []string{"", "unknown"} {
+						if _, err := e.parse(s); !errors.Is(err, e.err) {
+							t.Errorf("%q parses: %v", s, err)
+						}
+					}
+					continue
+				}
 				b, err := e.of(i).MarshalText()
 				if err != nil {
 					t.Fatalf("value %d: %v", i, err)

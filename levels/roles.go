@@ -8,13 +8,18 @@ import (
 )
 
 // Role is a user's role in the enterprise or towards eHealth, as the
-// règlement's art. 2, 2 bis and 3 name them.
+// règlement's art. 2, 2 bis and 3 name them. The zero value, RoleUnknown,
+// is no role: it grants nothing, and Decide and Enterprise.Validate refuse
+// it with an error wrapping ErrUnknownRole.
 type Role uint8
 
 const (
+	// RoleUnknown is the zero value: no role (an entry whose role was not
+	// set). It is never a member of a Roles set.
+	RoleUnknown Role = iota
 	// RoleMainAccessManager: the enterprise's single main access manager
 	// (art. 2), an access manager in the sense of art. 2 bis.
-	RoleMainAccessManager Role = iota
+	RoleMainAccessManager
 	// RoleCoMainAccessManager: a co-main access manager (art. 2 bis).
 	RoleCoMainAccessManager
 	// RoleAccessManager: a user designated as access manager ("gestionnaire
@@ -37,15 +42,22 @@ const (
 )
 
 var roleNames = [numRoles]string{
-	"main-access-manager", "co-main-access-manager", "access-manager", "curator",
+	"", "main-access-manager", "co-main-access-manager", "access-manager", "curator",
 	"designated-user", "ehealth-professional", "ehealth-habilitated",
 }
 
 // ErrUnknownRole is returned (wrapped) for a name that is not a role.
 var ErrUnknownRole = errors.New("levels: unknown role")
 
-// String returns the role's name, e.g. "main-access-manager".
+// Valid reports whether r is a role (not RoleUnknown, not out of range).
+func (r Role) Valid() bool { return r > RoleUnknown && r < numRoles }
+
+// String returns the role's name, e.g. "main-access-manager", and
+// "unknown" for RoleUnknown.
 func (r Role) String() string {
+	if r == RoleUnknown {
+		return "unknown"
+	}
 	if r < numRoles {
 		return roleNames[r]
 	}
@@ -58,16 +70,16 @@ func (r Role) String() string {
 func ParseRole(s string) (Role, error) {
 	t := strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(strings.TrimSpace(s)))
 	for i, n := range roleNames {
-		if n == t {
+		if n == t && i > 0 {
 			return Role(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w %q (want one of %s)", ErrUnknownRole, s, strings.Join(roleNames[:], ", "))
+	return RoleUnknown, fmt.Errorf("%w %q (want one of %s)", ErrUnknownRole, s, strings.Join(roleNames[1:], ", "))
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (r Role) MarshalText() ([]byte, error) {
-	if r >= numRoles {
+	if !r.Valid() {
 		return nil, fmt.Errorf("levels: cannot marshal invalid role %d", uint8(r))
 	}
 	return []byte(r.String()), nil
@@ -102,21 +114,22 @@ func RolesOf(rs ...Role) Roles {
 	return s
 }
 
-// With returns s with role r added.
+// With returns s with role r added; an invalid role (RoleUnknown or out of
+// range) is not added.
 func (s Roles) With(r Role) Roles {
-	if r >= numRoles {
+	if !r.Valid() {
 		return s
 	}
 	return s | 1<<r
 }
 
 // Has reports whether s holds role r.
-func (s Roles) Has(r Role) bool { return r < numRoles && s&(1<<r) != 0 }
+func (s Roles) Has(r Role) bool { return r.Valid() && s&(1<<r) != 0 }
 
 // List returns the roles of s in the order of the Role constants.
 func (s Roles) List() []Role {
 	var out []Role
-	for r := Role(0); r < numRoles; r++ {
+	for r := RoleMainAccessManager; r < numRoles; r++ {
 		if s.Has(r) {
 			out = append(out, r)
 		}
@@ -169,7 +182,31 @@ type Enterprise struct {
 // Manager is one manager of an enterprise.
 type Manager struct {
 	User string `json:"user"`
-	Role Role   `json:"role"` // a manager role: main, co-main, access manager or curator
+	Role Role   `json:"role"` // a manager role: main, co-main, access manager or curator; the zero value is no role
+}
+
+// roleOf returns the role the enterprise gives user (RoleUnknown when the
+// user is not among its managers).
+func (e *Enterprise) roleOf(user string) Role {
+	for _, m := range e.Managers {
+		if m.User == user {
+			return m.Role
+		}
+	}
+	return RoleUnknown
+}
+
+// mainManager returns the user the enterprise names main access manager,
+// when it names exactly one.
+func (e *Enterprise) mainManager() (string, bool) {
+	user, n := "", 0
+	for _, m := range e.Managers {
+		if m.Role == RoleMainAccessManager {
+			user = m.User
+			n++
+		}
+	}
+	return user, n == 1
 }
 
 // Sentinel errors of Enterprise.Validate, wrapped in a *SetupError.
@@ -216,11 +253,15 @@ func (e *SetupError) Unwrap() error { return e.Err }
 // Validate checks the set-up against art. 2: exactly one main access
 // manager, every entry a manager role (main, co-main, access manager,
 // curator), no user twice. It returns nil or a *SetupError wrapping
+// ErrUnknownRole (an entry without a role: the zero Role is no role),
 // ErrNoMainAccessManager, ErrSeveralMainAccessManagers, ErrNotManagerRole
 // or ErrDuplicateManager.
 func (e *Enterprise) Validate() error {
 	var main []string
 	for i, m := range e.Managers {
+		if !m.Role.Valid() {
+			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("%w %s for user %q", ErrUnknownRole, m.Role, m.User)}
+		}
 		if !m.Role.isManager() && m.Role != RoleCurator {
 			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("%w %q for user %q", ErrNotManagerRole, m.Role, m.User)}
 		}

@@ -2,8 +2,10 @@
 # Source it from the repository root.
 
 # Debian packages the tests and the demo use.
-CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools oathtool xmlsec1 zbar-tools"
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools mariadb-server oathtool xmlsec1 zbar-tools yubico-piv-tool"
 STATICCHECK_VERSION=v0.8.2
+# Nested modules (own go.mod), checked and tested beside the root module.
+CSAM_NESTED_MODULES="journal"
 # govulncheck and the snapshot of the Go vulnerability database it reads:
 # vuln.go.dev is out of reach of the build machines, the database's own
 # module (golang.org/x/vulndb, its data/osv folder) comes from the module
@@ -11,6 +13,7 @@ STATICCHECK_VERSION=v0.8.2
 GOVULNCHECK_VERSION=v1.9.0
 VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018
 CSAM_REDIS_PORT=${CSAM_REDIS_PORT:-6390}
+CSAM_MYSQL_PORT=${CSAM_MYSQL_PORT:-3390}
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -44,12 +47,13 @@ install_go_tools() {
 	fi
 }
 
-# run_govulncheck scans the module with govulncheck against the database
-# snapshot VULNDB_VERSION, and applies scripts/vulncheck.go's policy: a
-# vulnerability called in a required module fails; standard-library ones
-# are reported with the Go release that fixes them.
+# run_govulncheck scans the root module and the nested modules with
+# govulncheck against the database snapshot VULNDB_VERSION, and applies
+# scripts/vulncheck.go's policy: a vulnerability called in a required
+# module fails; standard-library ones are reported with the Go release
+# that fixes them.
 run_govulncheck() {
-	local bin db
+	local bin db m out
 	bin="$(go env GOPATH)/bin"
 	if ! "$bin/govulncheck" -version 2>/dev/null | grep -q "govulncheck@${GOVULNCHECK_VERSION}"; then
 		log "installing govulncheck $GOVULNCHECK_VERSION"
@@ -57,9 +61,13 @@ run_govulncheck() {
 	fi
 	db=$(go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 	[ -d "$db/data/osv" ] || die "vulnerability database golang.org/x/vulndb@$VULNDB_VERSION: no data/osv folder"
-	"$bin/govulncheck" -db "file://$db/data/osv" -format json ./... >"$CSAM_RUN_DIR/govulncheck.json" ||
-		die "govulncheck failed (see $CSAM_RUN_DIR/govulncheck.json)"
-	go run scripts/vulncheck.go <"$CSAM_RUN_DIR/govulncheck.json"
+	for m in . $CSAM_NESTED_MODULES; do
+		out="$CSAM_RUN_DIR/govulncheck-$(basename "$(cd "$m" && pwd)").json"
+		log "govulncheck in module $m"
+		(cd "$m" && "$bin/govulncheck" -db "file://$db/data/osv" -format json ./...) >"$out" ||
+			die "govulncheck failed in $m (see $out)"
+		go run scripts/vulncheck.go <"$out"
+	done
 }
 
 CSAM_RUN_DIR=${CSAM_RUN_DIR:-$(mktemp -d -t csam-run.XXXXXX)}
@@ -77,6 +85,32 @@ start_redis() {
 	done
 	redis-cli -p "$CSAM_REDIS_PORT" ping 2>/dev/null | grep -q PONG || die "redis-server did not start (see $CSAM_RUN_DIR/redis.log)"
 	export CSAM_REDIS_ADDR="127.0.0.1:$CSAM_REDIS_PORT"
+}
+
+# start_mariadb starts a private MariaDB server for the journal's tests:
+# its own data folder, socket and log under $CSAM_RUN_DIR/mariadb, TCP on
+# 127.0.0.1:$CSAM_MYSQL_PORT, a user csam with a password, and exports
+# CSAM_MYSQL_DSN (a go-sql-driver/mysql DSN without database; the tests
+# create and drop their own databases). A system MariaDB is left alone.
+start_mariadb() {
+	local dir="$CSAM_RUN_DIR/mariadb" user
+	user=$(id -un)
+	mkdir -p "$dir"
+	log "starting mariadbd on 127.0.0.1:$CSAM_MYSQL_PORT"
+	mariadb-install-db --no-defaults --datadir="$dir/data" --user="$user" --auth-root-authentication-method=socket \
+		--skip-test-db >"$dir/install.log" 2>&1 || die "mariadb-install-db failed (see $dir/install.log)"
+	mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/mariadb.sock" --port="$CSAM_MYSQL_PORT" \
+		--bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" --user="$user" --skip-log-bin \
+		--innodb-buffer-pool-size=64M --log-error="$dir/mariadb.log" &
+	CSAM_PIDS+=($!)
+	for _ in $(seq 150); do
+		mariadb --no-defaults --socket="$dir/mariadb.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	mariadb --no-defaults --socket="$dir/mariadb.sock" -u root -e \
+		"CREATE USER IF NOT EXISTS 'csam'@'127.0.0.1' IDENTIFIED BY 'csam-test'; GRANT ALL ON *.* TO 'csam'@'127.0.0.1';" \
+		|| die "mariadbd did not start (see $dir/mariadb.log)"
+	export CSAM_MYSQL_DSN="csam:csam-test@tcp(127.0.0.1:$CSAM_MYSQL_PORT)/"
 }
 
 # vpcd_listening PORT: whether the vpcd driver listens on TCP PORT (read

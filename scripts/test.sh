@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: gofmt, go vet, staticcheck, a build without cgo,
 # the module budget of a consumer importing only x509check, govulncheck,
-# and go test -race ./... with Redis and pcscd+vpcd started for the tests and
+# and go test -race ./... (in the root module and in the nested modules of
+# CSAM_NESTED_MODULES) with Redis, MariaDB and pcscd+vpcd started for the tests and
 # stopped after. Prerequisites that are missing fail the run (CSAM_STRICT=1),
 # and so does any skipped test not listed in .ci/allowed-skips.
 set -euo pipefail
@@ -14,12 +15,22 @@ trap stop_services EXIT
 log "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 [ -z "$unformatted" ] || die "gofmt would change: $unformatted"
+# in_modules CMD...: runs CMD in the root module and in each nested
+# module (their own go.mod keeps heavy dependencies out of the root's).
+in_modules() {
+	"$@"
+	local m
+	for m in $CSAM_NESTED_MODULES; do
+		(cd "$m" && "$@")
+	done
+}
+
 log "go vet"
-go vet ./...
+in_modules go vet ./...
 log "go vet and build with CGO_ENABLED=0"
-CGO_ENABLED=0 go vet ./...
+in_modules env CGO_ENABLED=0 go vet ./...
 log "staticcheck"
-staticcheck ./...
+in_modules staticcheck ./...
 log "module budget of an x509check consumer"
 check_module_budget
 log "govulncheck (database snapshot $VULNDB_VERSION)"
@@ -27,6 +38,7 @@ run_govulncheck
 
 start_redis
 start_pcscd
+start_mariadb
 export CSAM_STRICT=1
 
 log "go test -race ./..."
@@ -34,6 +46,11 @@ out="$CSAM_RUN_DIR/go-test.log"
 set +e
 go test -race -count=1 -timeout 30m -v ./... >"$out" 2>&1
 rc=$?
+for m in $CSAM_NESTED_MODULES; do
+	(cd "$m" && go test -race -count=1 -timeout 30m -v ./...) >>"$out" 2>&1
+	mrc=$?
+	[ $rc -ne 0 ] || rc=$mrc
+done
 set -e
 grep -E '^(ok|FAIL|PASS|panic:|---? FAIL|\s+--- FAIL|.*\[build failed\]|.*\[setup failed\])' "$out" || true
 if [ $rc -ne 0 ]; then

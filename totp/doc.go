@@ -20,4 +20,41 @@
 // totp/redisstore several. Codes and secrets are never logged.
 //
 // A TOTP code proves the keys.IDTOTPApp key type, an SMS code keys.IDSMS.
+//
+// # A store that loses its data
+//
+// Replay protection, locks and SMS send limits live in the Store. A store
+// that comes back empty (a Redis restarted without persistence, a
+// MemoryStore after a process restart) or loses keys (eviction, a failover
+// to a replica behind) would forget used steps and locks. The verifiers
+// defend against it without trusting the store to be durable:
+//
+//   - Credential.LastStep, the step of the last accepted code kept by the
+//     caller with the credential (Activate sets it; update it from
+//     Result.Step before granting access), is refused whatever the store
+//     holds. This covers every kind of loss.
+//   - The store's epoch: a key the verifiers write when they first find the
+//     store without it, new or emptied (they cannot tell which). For a
+//     credential the store holds nothing for, while the epoch is recent,
+//     the steps that may have been accepted before it (up to its step plus
+//     MaxDrift and Ahead: six minutes by default) are refused with
+//     ErrReplayed unless LastStep is known; until MaxLockDelay after it, one
+//     wrong code locks the credential; and until SendWindow after it, a
+//     phone number whose send count is missing may receive one more SMS
+//     code. MarkNewStore declares a new store as such, so that its first
+//     hour is not treated as after a loss.
+//
+// Durable stores still matter: a loss costs users refusals, and attackers
+// may get one guess where a lock held. totp/redisstore documents the Redis
+// deployment (persistence, noeviction, failover). State keys expire
+// Options.StateTTL after their last change, so the state of deleted
+// credentials goes; Verifier.Forget removes it at once, Verifier.Status
+// shows it and Verifier.Unlock ends a lock, for a helpdesk.
+//
+// Steps and lock times come from one clock: with Options.Now nil, a store
+// with a clock (ClockStore, as totp/redisstore's Redis TIME) gives it, so
+// replicas whose clocks disagree still agree on steps and locks.
+//
+// Nothing is logged unless Options.Logger is set, and then refused codes
+// only at Debug level.
 package totp

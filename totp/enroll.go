@@ -79,18 +79,22 @@ func (e Enrollment) QRCode(size int) ([]byte, error) {
 }
 
 // Activate checks the first code of an enrollment and, when it is valid,
-// returns the activated Credential, to be stored by the caller. The code's
-// step is then used (no replay), and failures count toward the lock as
-// Verify's do. Errors are those of Verify, and ErrEnrollment for a secret
+// returns the activated Credential, to be stored by the caller, with
+// LastStep set to the code's step. The code's step is then used (no
+// replay), and failures count toward the lock as Verify's do. The secret
+// being new, no code of it can have been accepted before: Activate does not
+// apply the precautions Verify takes for a credential the store holds
+// nothing for. Errors are those of Verify, and ErrEnrollment for a secret
 // shorter than 160 bits.
 func (v *Verifier) Activate(ctx context.Context, e Enrollment, code string) (Credential, Result, error) {
 	if len(e.Secret) < MinEnrollSecretBytes {
 		return Credential{}, Result{}, fmt.Errorf("%w: secret shorter than %d bits", ErrEnrollment, 8*MinEnrollSecretBytes)
 	}
 	cred := Credential{ID: e.ID, Secret: e.Secret}
-	res, err := v.Verify(ctx, cred, code)
+	res, err := v.verify(ctx, cred, code, opActivate)
 	if err != nil {
 		return Credential{}, Result{}, err
 	}
+	cred.LastStep = res.Step
 	return cred, res, nil
 }

@@ -167,3 +167,46 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// By default nothing is logged, and with a logger, refused codes go to
+// Debug only: no WARN line carries a credential ID or an SMS identifier,
+// whatever an attacker sends.
+func TestQuietByDefault(t *testing.T) {
+	ctx := context.Background()
+	var buf bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	defer slog.SetDefault(prev)
+	var warn bytes.Buffer
+	info := slog.New(slog.NewTextHandler(&warn, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	clk := storetest.NewClock(time.Unix(1_750_000_000, 0))
+	for _, log := range []*slog.Logger{nil, info} {
+		store := storetest.Settle(t, totp.NewMemoryStore(), clk.Now())
+		v, err := totp.NewVerifier(totp.Options{Now: clk.Now, Logger: log, MaxFailures: 2, Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := []byte("12345678901234567890")
+		cred := totp.Credential{ID: "quiet-cred", Secret: secret}
+		code, _ := totp.GenerateCode(secret, clk.Now(), totp.Options{})
+		_, _ = v.Verify(ctx, cred, code)
+		_, _ = v.Verify(ctx, cred, code)
+		for range 4 {
+			_, _ = v.Verify(ctx, cred, "000000")
+		}
+		out := &storetest.Outbox{}
+		sms, err := totp.NewSMS(totp.SMSOptions{Sender: out, Logger: log, Now: clk.Now, MaxSends: 1, Store: store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = sms.Send(ctx, "quiet-sms", "+32470000005")
+		_, _ = sms.Send(ctx, "quiet-sms", "+32470000005")
+		_, _ = sms.Verify(ctx, "quiet-sms", "000000")
+	}
+	if buf.Len() != 0 {
+		t.Errorf("nil Logger wrote to slog.Default():\n%s", buf.String())
+	}
+	if warn.Len() != 0 {
+		t.Errorf("refused codes logged above Debug:\n%s", warn.String())
+	}
+}

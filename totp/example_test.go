@@ -30,12 +30,16 @@ func ExampleVerifier_Verify() {
 	if err != nil {
 		panic(err)
 	}
-	cred := totp.Credential{ID: "user-42/app", Secret: secret}
+	// The credential as the service keeps it, with the step of the last
+	// code accepted (from Activate, then from each Verify): with it, a
+	// store that lost its data cannot accept a used code again.
+	cred := totp.Credential{ID: "user-42/app", Secret: secret, LastStep: 56_666_600}
 
 	// The user's phone is one step (30 s) behind.
 	code, _ := totp.GenerateCode(secret, now.Add(-30*time.Second), totp.Options{})
 	res, err := v.Verify(context.Background(), cred, code)
 	fmt.Println(res.Key, res.Drift, err)
+	cred.LastStep = res.Step // saved with the credential before granting access
 
 	// The same code again is a replay.
 	_, err = v.Verify(context.Background(), cred, code)
@@ -101,4 +105,49 @@ func ExampleSMS_Send_limit() {
 	var le *totp.SendLimitError
 	fmt.Println(errors.As(err, &le), le.Sent, le.Wait)
 	// Output: true 5 1h0m0s
+}
+
+// A helpdesk reads a credential's state and ends its lock; the used codes
+// stay used.
+func ExampleVerifier_Unlock() {
+	now := time.Unix(1_700_000_000, 0)
+	store := totp.NewMemoryStore()
+	// A store just deployed: nothing was used before (a store found empty
+	// later is treated as one that lost its data).
+	if err := totp.MarkNewStore(context.Background(), store, now); err != nil {
+		panic(err)
+	}
+	v, err := totp.NewVerifier(totp.Options{Store: store, Now: func() time.Time { return now }, MaxFailures: 2})
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	secret, _ := totp.ParseSecret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+	cred := totp.Credential{ID: "user-42/app", Secret: secret}
+	code, _ := totp.GenerateCode(secret, now, totp.Options{})
+	if _, err := v.Verify(ctx, cred, code); err != nil {
+		panic(err)
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	_, _ = v.Verify(ctx, cred, wrong)
+	_, err = v.Verify(ctx, cred, wrong)
+	fmt.Println(errors.Is(err, totp.ErrThrottled))
+
+	st, _ := v.Status(ctx, cred.ID)
+	fmt.Println("locked until", st.LockedUntil.UTC().Format(time.TimeOnly), "failures", st.Failures, "last used", st.LastUsed.UTC().Format(time.TimeOnly))
+	if err := v.Unlock(ctx, cred.ID); err != nil {
+		panic(err)
+	}
+	st, _ = v.Status(ctx, cred.ID)
+	fmt.Println("locked:", !st.LockedUntil.IsZero(), "failures", st.Failures)
+	_, err = v.Verify(ctx, cred, code)
+	fmt.Println(errors.Is(err, totp.ErrReplayed))
+	// Output:
+	// true
+	// locked until 22:13:50 failures 2 last used 22:13:00
+	// locked: false failures 0
+	// true
 }

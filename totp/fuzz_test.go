@@ -75,7 +75,7 @@ func FuzzVerify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, secret []byte, code string, sel uint8) {
 		alg, digits := Algorithm(sel%3), 6+int(sel/3%3)
-		v, err := NewVerifier(Options{Algorithm: alg, Digits: digits, Now: func() time.Time { return now },
+		v, err := NewVerifier(Options{Algorithm: alg, Digits: digits, Now: func() time.Time { return now }, Store: settled(now),
 			Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
@@ -102,9 +102,25 @@ func FuzzDecodeStored(f *testing.F) {
 	f.Add(sends{end: 1, sent: 4}.encode())
 	f.Add([]byte{})
 	f.Add([]byte("T"))
+	f.Add(encodeEpoch(epochTag, 1))
+	f.Add(encodeEpoch(newEpochTag, -1))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if s, err := decodeState(b); err == nil && b != nil && !bytes.Equal(s.encode(), b) {
-			t.Fatalf("state %x decoded and re-encoded as %x", b, s.encode())
+		if e, lost, err := decodeEpoch(b); err == nil {
+			tag := byte(newEpochTag)
+			if lost {
+				tag = epochTag
+			}
+			if !bytes.Equal(encodeEpoch(tag, e), b) {
+				t.Fatalf("epoch %x decoded and re-encoded as %x", b, encodeEpoch(tag, e))
+			}
+		}
+		if s, err := decodeState(b); err == nil && b != nil {
+			if b[0] == stateTag && !bytes.Equal(s.encode(), b) {
+				t.Fatalf("state %x decoded and re-encoded as %x", b, s.encode())
+			}
+			if s2, err := decodeState(s.encode()); err != nil || s2 != s { // the older encoding too
+				t.Fatalf("state %x decoded as %+v, re-encoded and decoded as %+v, %v", b, s, s2, err)
+			}
 		}
 		if c, err := decodeChallenge(b); err == nil && !bytes.Equal(c.encode(), b) {
 			t.Fatalf("challenge %x decoded and re-encoded as %x", b, c.encode())

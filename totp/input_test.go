@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/totp"
 )
@@ -109,10 +110,33 @@ func TestOptionsErrors(t *testing.T) {
 		"small secrets":  {SecretBytes: 16},
 		"lock order":     {LockDelay: 10e9, MaxLockDelay: 1e9},
 		"negative fails": {MaxFailures: -1},
+		"short TTL":      {StateTTL: time.Hour},
 	} {
 		if _, err := totp.NewVerifier(o); !errors.Is(err, totp.ErrOptions) {
 			t.Errorf("%s: %v, want ErrOptions", name, err)
 		}
+	}
+	// Windows beyond the bounds would cost thousands of HMACs a code.
+	for _, tc := range []struct {
+		o    totp.Options
+		name string
+		val  int64
+	}{
+		{totp.Options{Behind: totp.MaxWindow + 1}, "Behind", totp.MaxWindow + 1},
+		{totp.Options{Ahead: 1_000_000_000}, "Ahead", 1_000_000_000},
+		{totp.Options{MaxDrift: totp.MaxDriftLimit + 1}, "MaxDrift", totp.MaxDriftLimit + 1},
+	} {
+		_, err := totp.NewVerifier(tc.o)
+		var oe *totp.OptionError
+		if !errors.As(err, &oe) || !errors.Is(err, totp.ErrOptions) || oe.Option != tc.name || oe.Value != tc.val {
+			t.Errorf("%s %d: %v, want an *OptionError", tc.name, tc.val, err)
+		}
+		if _, err := totp.GenerateCode(make([]byte, 20), time.Now(), tc.o); !errors.Is(err, totp.ErrOptions) {
+			t.Errorf("GenerateCode with %s %d: %v", tc.name, tc.val, err)
+		}
+	}
+	if _, err := totp.NewVerifier(totp.Options{Behind: totp.MaxWindow, Ahead: totp.MaxWindow, MaxDrift: totp.MaxDriftLimit}); err != nil {
+		t.Errorf("the bounds themselves: %v", err)
 	}
 	if _, err := totp.NewSMS(totp.SMSOptions{}); !errors.Is(err, totp.ErrOptions) {
 		t.Errorf("SMS without sender: %v", err)

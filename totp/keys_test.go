@@ -17,7 +17,7 @@ func TestResultKeyTypes(t *testing.T) {
 	ctx := context.Background()
 	reg := keys.NewRegistry()
 	now := time.Unix(1_750_000_000, 0)
-	v, err := totp.NewVerifier(totp.Options{Now: func() time.Time { return now }})
+	v, err := totp.NewVerifier(totp.Options{Now: func() time.Time { return now }, Store: storetest.Settle(t, totp.NewMemoryStore(), now)})
 	if err != nil {
 		t.Fatal(err)
 	}

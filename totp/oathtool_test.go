@@ -10,6 +10,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/totp"
+	"github.com/csam-go/csam/totp/storetest"
 )
 
 // oathtool (OATH Toolkit) is an independent implementation: codes it makes
@@ -50,7 +51,7 @@ func TestOathtool(t *testing.T) {
 					if err != nil || strings.TrimSpace(string(out)) != "0" {
 						t.Errorf("oathtool validating our code %s: %q, %v", ours, out, err)
 					}
-					o.Now = func() time.Time { return at }
+					o.Now, o.Store = func() time.Time { return at }, storetest.Settle(t, totp.NewMemoryStore(), at)
 					v, err := totp.NewVerifier(o)
 					if err != nil {
 						t.Fatal(err)
@@ -80,7 +81,7 @@ func TestOathtoolAdjacentSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := totp.NewVerifier(totp.Options{Now: func() time.Time { return at }})
+	v, err := totp.NewVerifier(totp.Options{Now: func() time.Time { return at }, Store: storetest.Settle(t, totp.NewMemoryStore(), at)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,12 +24,14 @@ type Options struct {
 	Algorithm Algorithm
 	// Behind and Ahead are the steps accepted before and after the current
 	// one (shifted by the credential's learned drift). Zero means one step;
-	// a negative value means none on that side.
+	// a negative value means none on that side; more than MaxWindow is
+	// refused with an *OptionError.
 	Behind, Ahead int
 	// MaxDrift bounds the drift, in steps, learned from accepted codes and
 	// set by Resync, which searches that far on either side. Zero means 10
 	// steps; a negative value disables drift learning (and Resync searches
-	// only the window).
+	// only the window); more than MaxDriftLimit is refused with an
+	// *OptionError.
 	MaxDrift int
 	// MaxFailures is the number of consecutive failed codes after which the
 	// credential is locked (RFC 4226 §7.3). Zero means 5.
@@ -42,17 +44,52 @@ type Options struct {
 	// SecretBytes is the size of secrets Enroll makes. Zero means 20 bytes
 	// (160 bits); smaller values are refused.
 	SecretBytes int
+	// StateTTL is how long the state of a credential is kept after its
+	// last verification (each attempt that changes the state renews it),
+	// so that the state of deleted credentials does not stay forever. Zero
+	// means 90 days. It must exceed MaxLockDelay and the time the window
+	// and the drift span, so that no lock or used step expires while it
+	// still matters.
+	StateTTL time.Duration
 	// Store keeps the per-credential state; nil means a new MemoryStore.
-	// Replicas of a service share one store (totp/redisstore).
+	// Replicas of a service share one store (totp/redisstore). See the
+	// package documentation for what a store that loses its data costs.
 	Store Store
-	// Now is the clock; nil means time.Now.
+	// Now is the clock. Nil means the store's clock when the store has one
+	// (a ClockStore, such as totp/redisstore's), so that the replicas of a
+	// service all read one clock for steps and locks; otherwise time.Now.
+	// A non-nil Now is always used (tests).
 	Now func() time.Time
 	// Rand is the source of enrollment secrets; nil means crypto/rand.
 	Rand io.Reader
-	// Logger receives diagnostics (never codes or secrets); nil means
-	// slog.Default().
+	// Logger receives diagnostics (never codes or secrets), at Debug
+	// level except for store failures; nil means none. Refused codes are
+	// logged at Debug only, so that an attacker cannot fill the logs.
 	Logger *slog.Logger
 }
+
+// Bounds of the options: a window or drift beyond them would make each
+// verification compute thousands of codes, and accept codes far from the
+// current time.
+const (
+	MaxWindow     = 10  // Behind and Ahead, in steps
+	MaxDriftLimit = 100 // MaxDrift, in steps
+)
+
+// OptionError reports an option out of its bounds. errors.Is matches it
+// with ErrOptions.
+type OptionError struct {
+	Option string // the option's field name, e.g. "Behind"
+	Value  int64
+	Max    int64
+}
+
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("totp: invalid options: %s %d exceeds %d", e.Option, e.Value, e.Max)
+}
+
+// Unwrap returns ErrOptions.
+func (e *OptionError) Unwrap() error { return ErrOptions }
 
 // ErrOptions is wrapped by the errors about invalid options.
 var ErrOptions = errors.New("totp: invalid options")
@@ -76,7 +113,9 @@ type config struct {
 	lockDelay     time.Duration
 	maxLockDelay  time.Duration
 	secretBytes   int
+	stateTTL      time.Duration
 	store         Store
+	clock         ClockStore // the store, when it has a clock and now is not set
 	now           func() time.Time
 	rand          io.Reader
 	log           *slog.Logger
@@ -88,7 +127,7 @@ func (o Options) withDefaults() (config, error) {
 		behind: side(o.Behind), ahead: side(o.Ahead),
 		maxDrift: int64(o.MaxDrift), maxFailures: o.MaxFailures,
 		lockDelay: o.LockDelay, maxLockDelay: o.MaxLockDelay,
-		secretBytes: o.SecretBytes, store: o.Store, now: o.Now, rand: o.Rand, log: o.Logger,
+		secretBytes: o.SecretBytes, stateTTL: o.StateTTL, store: o.Store, now: o.Now, rand: o.Rand, log: o.Logger,
 	}
 	if c.period == 0 {
 		c.period = 30 * time.Second
@@ -104,6 +143,14 @@ func (o Options) withDefaults() (config, error) {
 	}
 	if !c.alg.Valid() {
 		return c, errBadOptions("unknown algorithm")
+	}
+	for _, b := range []struct {
+		name     string
+		val, max int64
+	}{{"Behind", int64(o.Behind), MaxWindow}, {"Ahead", int64(o.Ahead), MaxWindow}, {"MaxDrift", int64(o.MaxDrift), MaxDriftLimit}} {
+		if b.val > b.max {
+			return c, &OptionError{Option: b.name, Value: b.val, Max: b.max}
+		}
 	}
 	switch {
 	case c.maxDrift == 0:
@@ -132,8 +179,18 @@ func (o Options) withDefaults() (config, error) {
 	if c.secretBytes < MinEnrollSecretBytes {
 		return c, errBadOptions(fmt.Sprintf("enrollment secrets must have at least %d bytes", MinEnrollSecretBytes))
 	}
+	span := time.Duration(c.behind+c.ahead+2*c.maxDrift+2) * c.period
+	if c.stateTTL == 0 {
+		c.stateTTL = 90 * 24 * time.Hour
+	}
+	if c.stateTTL <= c.maxLockDelay || c.stateTTL <= span {
+		return c, errBadOptions("the state TTL must exceed the maximum lock delay and the window and drift")
+	}
 	if c.store == nil {
 		c.store = NewMemoryStore()
+	}
+	if cs, ok := c.store.(ClockStore); ok && c.now == nil {
+		c.clock = cs
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -142,7 +199,7 @@ func (o Options) withDefaults() (config, error) {
 		c.rand = rand.Reader
 	}
 	if c.log == nil {
-		c.log = slog.Default()
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	return c, nil
 }

@@ -88,13 +88,18 @@ type SMSOptions struct {
 	Key []byte
 	// Sender delivers the codes; required.
 	Sender Sender
-	// Store keeps pending codes; nil means a new MemoryStore.
+	// Store keeps pending codes and send counts; nil means a new
+	// MemoryStore. A send count the store lost within SendWindow of the
+	// store's epoch (see the package documentation) counts as MaxSends-1:
+	// a store that loses its data lets one more code go to each number.
 	Store Store
-	// Now is the clock; nil means time.Now.
+	// Now is the clock; nil means the store's clock when it has one (a
+	// ClockStore), else time.Now.
 	Now func() time.Time
 	// Rand is the source of codes and salts; nil means crypto/rand.
 	Rand io.Reader
-	// Logger receives diagnostics (never codes); nil means slog.Default().
+	// Logger receives diagnostics (never codes, nor identifiers above
+	// Debug level); nil means none.
 	Logger *slog.Logger
 }
 
@@ -103,8 +108,9 @@ type SMSOptions struct {
 // an attempt limit. A successful check proves the keys.IDSMS key type. It is
 // safe for concurrent use.
 type SMS struct {
-	o   SMSOptions
-	max *big.Int
+	o     SMSOptions
+	clock ClockStore // the store, when it has a clock and Now is not set
+	max   *big.Int
 }
 
 // NewSMS returns an SMS with the given options. It fails with an error
@@ -153,13 +159,17 @@ func NewSMS(o SMSOptions) (*SMS, error) {
 	if o.Store == nil {
 		o.Store = NewMemoryStore()
 	}
+	var clock ClockStore
+	if cs, ok := o.Store.(ClockStore); ok && o.Now == nil {
+		clock = cs
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Logger == nil {
-		o.Logger = slog.Default()
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &SMS{o: o, max: big.NewInt(int64(pow10[o.Digits]))}, nil
+	return &SMS{o: o, clock: clock, max: big.NewInt(int64(pow10[o.Digits]))}, nil
 }
 
 // challenge is what the store holds per pending SMS code.
@@ -248,23 +258,32 @@ func decodeSends(b []byte) (sends, error) {
 func (s *SMS) countSend(ctx context.Context, id, to string) error {
 	key := s.sendsKey(to)
 	for range 32 {
-		raw, ver, err := s.o.Store.Get(ctx, key)
+		raw, ver, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
 			return fmt.Errorf("totp: reading SMS send count: %w", err)
 		}
-		now := s.o.Now()
 		var r sends
 		if raw != nil {
 			if r, err = decodeSends(raw); err != nil {
 				return err
 			}
+		} else {
+			// A count the store lost within a window of its epoch may have
+			// reached the limit: one more send until that window ends.
+			epoch, lost, err := storeEpoch(ctx, s.o.Store, now)
+			if err != nil {
+				return err
+			}
+			if end := epoch.Add(s.o.SendWindow); lost && now.Before(end) {
+				r = sends{end: end.UnixNano(), sent: uint32(max(s.o.MaxSends-1, 0))}
+			}
 		}
-		if raw == nil || now.UnixNano() >= r.end {
+		if r.end == 0 || now.UnixNano() >= r.end {
 			r = sends{end: now.Add(s.o.SendWindow).UnixNano()}
 		}
 		until := time.Unix(0, r.end)
 		if int64(r.sent) >= int64(s.o.MaxSends) {
-			s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "totp: SMS send limit reached", slog.String("id", id), slog.Int("sent", int(r.sent)))
+			s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS send limit reached", slog.String("id", id), slog.Int("sent", int(r.sent)))
 			return &SendLimitError{Wait: until.Sub(now), Until: until, Sent: int(r.sent)}
 		}
 		r.sent++
@@ -303,18 +322,20 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("totp: making an SMS salt: %w", err)
 	}
 	c.mac = s.mac(id, c.salt[:], code)
-	expires := s.o.Now().Add(s.o.TTL)
-	c.expires, c.attempts = expires.UnixNano(), uint8(s.o.MaxAttempts)
+	c.attempts = uint8(s.o.MaxAttempts)
 	key := smsKey(id)
 	var ver uint64
+	var expires time.Time
 	for i := 0; ; i++ {
 		if i == 32 {
 			return time.Time{}, ErrContention
 		}
-		_, v, err := s.o.Store.Get(ctx, key)
+		_, v, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("totp: reading SMS state: %w", err)
 		}
+		expires = now.Add(s.o.TTL)
+		c.expires = expires.UnixNano()
 		enc := c.encode()
 		ok, err := s.o.Store.CompareAndSwap(ctx, key, v, enc, s.o.TTL)
 		if err != nil {
@@ -333,7 +354,7 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 		if ver != 0 {
 			_, _ = s.o.Store.CompareAndSwap(ctx, key, ver, nil, 0)
 		}
-		s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "totp: SMS sending failed", slog.String("id", id), slog.Any("error", err))
+		s.o.Logger.LogAttrs(ctx, slog.LevelWarn, "totp: SMS sending failed", slog.Any("error", err))
 		return time.Time{}, fmt.Errorf("totp: sending SMS code: %w", err)
 	}
 	s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code sent", slog.String("id", id), slog.Time("expires", expires))
@@ -353,7 +374,7 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 	norm := fmt.Sprintf("%0*d", s.o.Digits, want)
 	key := smsKey(id)
 	for range 32 {
-		raw, ver, err := s.o.Store.Get(ctx, key)
+		raw, ver, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
 			return Result{}, fmt.Errorf("totp: reading SMS state: %w", err)
 		}
@@ -364,7 +385,6 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		now := s.o.Now()
 		left := time.Unix(0, c.expires).Sub(now)
 		switch {
 		case c.used:

@@ -26,6 +26,16 @@ type Store interface {
 	CompareAndSwap(ctx context.Context, key string, version uint64, value []byte, ttl time.Duration) (bool, error)
 }
 
+// ClockStore is a Store with a clock of its own, read by every replica that
+// shares it (totp/redisstore reads the Redis server's TIME). A verifier
+// whose Options.Now is nil takes its steps and lock times from this clock,
+// so that replicas whose clocks disagree still agree on them.
+type ClockStore interface {
+	Store
+	// GetTime is Get that also returns the store's current time.
+	GetTime(ctx context.Context, key string) (value []byte, version uint64, now time.Time, err error)
+}
+
 // MemoryStore is a Store in process memory: the default of the verifiers,
 // for a single process. Its zero value is not usable; call NewMemoryStore.
 type MemoryStore struct {

@@ -60,7 +60,7 @@ func TestRFC6238AppendixB(t *testing.T) {
 			if g := fmt.Sprintf("%08d", newGenerator(secret, v.alg, 8).at(uint64(v.step))); g != v.code {
 				t.Errorf("generator at step %#x = %s, want %s", v.step, g, v.code)
 			}
-			o.Now = func() time.Time { return at }
+			o.Now, o.Store = func() time.Time { return at }, settled(at)
 			ver, err := NewVerifier(o)
 			if err != nil {
 				t.Fatal(err)

@@ -60,6 +60,13 @@ func (e *ThrottledError) Unwrap() []error {
 type Credential struct {
 	ID     string
 	Secret []byte
+	// LastStep is the step of the last code accepted for the credential
+	// (Result.Step), when the caller keeps it with the credential; zero
+	// when unknown. Codes of this step and earlier are refused whatever
+	// the store holds, so that a store that lost its data (an evicted key,
+	// a failover to a replica that missed the last writes) cannot accept
+	// them again. A caller that keeps it stores it before granting access.
+	LastStep int64
 }
 
 // Result describes an accepted code.
@@ -136,10 +143,12 @@ type outcome struct {
 
 // update runs check against the credential's state and writes the result
 // with compare-and-swap, retrying when another verifier wrote in between.
-func (v *Verifier) update(ctx context.Context, id string, op string, check func(st state, nowStep int64) outcome) (Result, error) {
+// Every write renews the state's time to live.
+func (v *Verifier) update(ctx context.Context, cred Credential, op string, check func(st state, nowStep int64) outcome) (Result, error) {
+	id := cred.ID
 	key := stateKey(id)
 	for range 32 {
-		raw, ver, err := v.c.store.Get(ctx, key)
+		raw, ver, now, err := readNow(ctx, v.c.store, v.c.clock, v.c.now, key)
 		if err != nil {
 			return Result{}, fmt.Errorf("totp: reading state: %w", err)
 		}
@@ -147,10 +156,14 @@ func (v *Verifier) update(ctx context.Context, id string, op string, check func(
 		if err != nil {
 			return Result{}, err
 		}
-		now := v.c.now()
 		nowStep, err := v.step(now)
 		if err != nil {
 			return Result{}, err
+		}
+		if raw == nil && op != opActivate {
+			if st, err = v.freshState(ctx, cred, now); err != nil {
+				return Result{}, err
+			}
 		}
 		if st.lockedUntil != 0 && now.UnixNano() < st.lockedUntil {
 			until := time.Unix(0, st.lockedUntil)
@@ -162,10 +175,10 @@ func (v *Verifier) update(ctx context.Context, id string, op string, check func(
 		var fail error
 		switch {
 		case o.ok:
-			st.minStep, st.drift, st.failures, st.lockedUntil = o.step+1, o.drift, 0, 0
+			st.minStep, st.lastStep, st.drift, st.failures, st.lockedUntil = o.step+1, o.step, o.drift, 0, 0
 			res = Result{Key: keys.IDTOTPApp, Step: o.step, Drift: o.step - nowStep}
 		case o.replay:
-			v.c.log.LogAttrs(ctx, slog.LevelWarn, "totp: replayed code refused", slog.String("credential", id), slog.String("op", op))
+			v.c.log.LogAttrs(ctx, slog.LevelDebug, "totp: replayed code refused", slog.String("credential", id), slog.String("op", op))
 			return Result{}, ErrReplayed
 		default:
 			st.failures++
@@ -177,7 +190,7 @@ func (v *Verifier) update(ctx context.Context, id string, op string, check func(
 				fail = &ThrottledError{Wait: d, Until: until, Failures: int(st.failures), Err: ErrInvalidCode}
 			}
 		}
-		swapped, err := v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), 0)
+		swapped, err := v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), v.c.stateTTL)
 		if err != nil {
 			return Result{}, fmt.Errorf("totp: writing state: %w", err)
 		}
@@ -185,11 +198,7 @@ func (v *Verifier) update(ctx context.Context, id string, op string, check func(
 			continue
 		}
 		if fail != nil {
-			lvl := slog.LevelDebug
-			if errors.Is(fail, ErrThrottled) {
-				lvl = slog.LevelWarn
-			}
-			v.c.log.LogAttrs(ctx, lvl, "totp: code refused", slog.String("credential", id), slog.String("op", op),
+			v.c.log.LogAttrs(ctx, slog.LevelDebug, "totp: code refused", slog.String("credential", id), slog.String("op", op),
 				slog.Int("failures", int(st.failures)), slog.Bool("locked", st.lockedUntil != 0))
 			return Result{}, fail
 		}
@@ -198,6 +207,43 @@ func (v *Verifier) update(ctx context.Context, id string, op string, check func(
 		return res, nil
 	}
 	return Result{}, ErrContention
+}
+
+// Operations, as logged.
+const (
+	opVerify   = "verify"
+	opResync   = "resync"
+	opActivate = "activate"
+)
+
+// freshState is the state of a credential the store holds nothing for:
+// never verified, expired after StateTTL, forgotten, or lost with the
+// store's data. The store cannot tell these apart, so the state is made
+// safe for a loss. The steps that may have been accepted before stay
+// refused: up to cred.LastStep when the caller keeps it, otherwise up to
+// the store's epoch (the time its verifiers first found it without one:
+// new or emptied) plus the largest drift and the window ahead. And until
+// MaxLockDelay after the epoch, one wrong code locks the credential, as a
+// lock lost with the store might still hold.
+func (v *Verifier) freshState(ctx context.Context, cred Credential, now time.Time) (state, error) {
+	epoch, lost, err := storeEpoch(ctx, v.c.store, now)
+	if err != nil {
+		return state{}, err
+	}
+	var st state
+	if !lost {
+		st.minStep = max(cred.LastStep+1, 0)
+		return st, nil
+	}
+	if cred.LastStep > 0 {
+		st.minStep = cred.LastStep + 1
+	} else if es, err := v.step(epoch); err == nil {
+		st.minStep = es + v.c.maxDrift + v.c.ahead + 1
+	}
+	if now.Before(epoch.Add(v.c.maxLockDelay)) {
+		st.failures = uint32(max(v.c.maxFailures-1, 0))
+	}
+	return st, nil
 }
 
 func (v *Verifier) lockDelay(failures int) time.Duration {
@@ -235,6 +281,10 @@ func (v *Verifier) checkCredential(c Credential) error {
 // (ErrThrottled) while locked, and with Err ErrInvalidCode for the failure
 // that locks; ErrCredential; ErrContention; store errors.
 func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Result, error) {
+	return v.verify(ctx, cred, code, opVerify)
+}
+
+func (v *Verifier) verify(ctx context.Context, cred Credential, code, op string) (Result, error) {
 	want, err := ParseCode(code, v.c.digits)
 	if err != nil {
 		return Result{}, err
@@ -247,7 +297,7 @@ func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Re
 	var lastCenter int64 = -1
 	var step int64
 	var found bool
-	return v.update(ctx, cred.ID, "verify", func(st state, nowStep int64) outcome {
+	return v.update(ctx, cred, op, func(st state, nowStep int64) outcome {
 		center := nowStep + st.drift
 		if center != lastCenter { // recomputed only if the drift changed under us
 			lastCenter = center
@@ -256,7 +306,7 @@ func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Re
 		switch {
 		case !found:
 			return outcome{}
-		case step < st.minStep:
+		case step < st.minStep || step <= cred.LastStep:
 			return outcome{replay: true}
 		}
 		return outcome{ok: true, step: step, drift: v.clampDrift(step - nowStep)}
@@ -284,7 +334,7 @@ func (v *Verifier) Resync(ctx context.Context, cred Credential, first, second st
 	g := newGenerator(cred.Secret, v.c.alg, v.c.digits)
 	defer g.release()
 	r := max(v.c.maxDrift, v.c.behind, v.c.ahead)
-	return v.update(ctx, cred.ID, "resync", func(st state, nowStep int64) outcome {
+	return v.update(ctx, cred, opResync, func(st state, nowStep int64) outcome {
 		var found int
 		var step int64
 		prev := g.at(uint64(max(nowStep-r, 0)))
@@ -299,7 +349,7 @@ func (v *Verifier) Resync(ctx context.Context, cred Credential, first, second st
 		switch {
 		case found == 0:
 			return outcome{}
-		case step-1 < st.minStep:
+		case step-1 < st.minStep || step-1 <= cred.LastStep:
 			return outcome{replay: true}
 		}
 		return outcome{ok: true, step: step, drift: v.clampDrift(step - nowStep)}

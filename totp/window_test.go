@@ -41,6 +41,8 @@ func TestAsymmetricWindowAndPeriod(t *testing.T) {
 		ok     bool
 	}{{1, false}, {-3, false}, {-2, true}, {-1, true}, {0, true}} {
 		t.Run(fmt.Sprint(tc.offset), func(t *testing.T) {
+			o := o
+			o.Store = settled(now)
 			v, err := NewVerifier(o)
 			if err != nil {
 				t.Fatal(err)

@@ -203,7 +203,10 @@ var belgianPolicies = func() map[string]belgianPolicy {
 	return m
 }()
 
-// ClassifyBelgian classifies c by its certificate policy OIDs.
+// ClassifyBelgian classifies c by its certificate policy OIDs alone. Any
+// CA can write these OIDs: Validator.Validate reports the classification
+// (Result.Belgian) only when the path ends at a pinned Belgian root
+// through its Citizen CA or Foreigner CA.
 func ClassifyBelgian(c *x509.Certificate) BelgianKind {
 	var oids []string
 	for _, o := range c.PolicyIdentifiers {

@@ -11,6 +11,8 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+
+	"github.com/csam-go/csam/internal/boundedfile"
 )
 
 // ParseCertificates reads certificates from PEM (every CERTIFICATE block)
@@ -99,9 +101,15 @@ func derLen(b []byte) int {
 	return 2 + k + l
 }
 
+// MaxCertificateFileSize bounds each file LoadCertificates reads (PEM
+// bundles of roots included); its size is checked before reading.
+const MaxCertificateFileSize = 4 << 20
+
 // LoadCertificates reads the certificates of the given files and folders
 // (a folder's regular files, non-recursively, in name order; files that
-// hold no certificate are skipped in folders but fail when named). The
+// hold no certificate are skipped in folders but fail when named). Only
+// regular files of at most MaxCertificateFileSize bytes are read: a named
+// FIFO, device (/dev/zero) or larger file fails before any read. The
 // errors wrap ErrBadInput.
 func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
@@ -138,9 +146,9 @@ func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 }
 
 func loadFile(p string) ([]*x509.Certificate, error) {
-	b, err := os.ReadFile(p)
+	b, err := boundedfile.ReadFile(p, MaxCertificateFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
 	cs, err := ParseCertificates(b)
 	if err != nil {
@@ -149,15 +157,12 @@ func loadFile(p string) ([]*x509.Certificate, error) {
 	return cs, nil
 }
 
-// maxCertificateFile bounds a certificate file LoadCertificatesFS reads.
-const maxCertificateFile = 1 << 20
-
 // LoadCertificatesFS reads the certificates of the given files and folders
 // of fsys (names as fs.FS takes them, "." for its root), as
 // LoadCertificates does on disk: a folder's regular files,
 // non-recursively, in name order; files that hold no certificate are
-// skipped in folders but fail when named. A file over 1 MiB is refused.
-// The errors wrap ErrBadInput.
+// skipped in folders but fail when named. A file over
+// MaxCertificateFileSize bytes is refused. The errors wrap ErrBadInput.
 func LoadCertificatesFS(fsys fs.FS, names ...string) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
 	for _, n := range names {
@@ -195,20 +200,20 @@ func LoadCertificatesFS(fsys fs.FS, names ...string) ([]*x509.Certificate, error
 }
 
 func loadFSFile(fsys fs.FS, name string, st fs.FileInfo) ([]*x509.Certificate, error) {
-	if st.Size() > maxCertificateFile {
-		return nil, fmt.Errorf("%w: %s: %d bytes, over %d", ErrBadInput, name, st.Size(), maxCertificateFile)
+	if st.Size() > MaxCertificateFileSize {
+		return nil, fmt.Errorf("%w: %s: %d bytes, over %d", ErrBadInput, name, st.Size(), MaxCertificateFileSize)
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxCertificateFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, MaxCertificateFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 	}
-	if len(b) > maxCertificateFile {
-		return nil, fmt.Errorf("%w: %s: over %d bytes", ErrBadInput, name, maxCertificateFile)
+	if len(b) > MaxCertificateFileSize {
+		return nil, fmt.Errorf("%w: %s: over %d bytes", ErrBadInput, name, MaxCertificateFileSize)
 	}
 	cs, err := ParseCertificates(b)
 	if err != nil {

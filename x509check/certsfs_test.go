@@ -27,7 +27,7 @@ func TestLoadCertificatesFS(t *testing.T) {
 		"roots/notes.txt":   {Data: []byte("not a certificate")},
 		"roots/sub/ca3.pem": {Data: read("belgium-pki", "belgiumrca3.pem")},
 		"card/ca.tlv":       {Data: read("eid-specimen", "alice", "Alice_CACertificate.tlv")},
-		"big.pem":           {Data: bytes.Repeat([]byte{'A'}, 1<<20+1)},
+		"big.pem":           {Data: bytes.Repeat([]byte{'A'}, x509check.MaxCertificateFileSize+1)},
 		"both.pem":          {Data: append(read("belgium-pki", "belgiumrca2.pem"), read("belgium-pki", "citizenca-202002.pem")...)},
 		"empty/.keep":       {Data: nil},
 	}
@@ -44,7 +44,7 @@ func TestLoadCertificatesFS(t *testing.T) {
 		{"a folder without certificates", []string{"empty"}, nil, nil},
 		{"missing", []string{"nothing.pem"}, nil, x509check.ErrBadInput},
 		{"a named file that is no certificate", []string{"roots/notes.txt"}, nil, x509check.ErrBadInput},
-		{"over 1 MiB", []string{"big.pem"}, nil, x509check.ErrBadInput},
+		{"over MaxCertificateFileSize", []string{"big.pem"}, nil, x509check.ErrBadInput},
 		{"invalid name", []string{"../roots"}, nil, x509check.ErrBadInput},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,19 +21,26 @@ type CRLOptions struct {
 	CRLs [][]byte
 	// Offline forbids fetching: only CRLs are used.
 	Offline bool
-	// HTTP fetches CRLs; nil means http.DefaultClient.
+	// HTTP fetches CRLs; nil means a client that does not follow
+	// redirects (the rule for OCSP too).
 	HTTP Doer
 	// MaxBytes bounds a download; zero means crl.DefaultMaxBytes (10 MiB).
 	MaxBytes int64
-	// Timeout bounds a download; zero means crl.DefaultTimeout (15 s).
+	// Timeout bounds a download; zero means crl.DefaultTimeout (10 s, the
+	// same as Options.RequestTimeout for OCSP).
 	Timeout time.Duration
 	// ClockSkew and MaxAge as in crl.VerifyOptions (zero: 5 minutes and
 	// 24 hours).
 	ClockSkew time.Duration
 	MaxAge    time.Duration
-	// CacheEntries bounds the CRLs kept (until their nextUpdate); zero
-	// means crl.DefaultCacheEntries.
+	// CacheEntries bounds the CRLs kept (until their nextUpdate, at most
+	// crl.DefaultCacheLifetime); zero means crl.DefaultCacheEntries. Only
+	// CRLs that verified are cached.
 	CacheEntries int
+	// AllowSHA1 accepts CRLs signed with SHA-1; zero (false) refuses them
+	// with ErrBadSignature (Options.AllowSHA1Signatures sets it for the
+	// validator's default checker).
+	AllowSHA1 bool
 }
 
 // NewCRLChecker returns the CRL checker of package x509check/crl: CRLs
@@ -95,7 +102,17 @@ func mapCRLError(err error) error {
 	return err
 }
 
+// CheckCRL decides from every CRL it can consult: the provided complete
+// CRLs of the issuer, else those at the certificate's distribution points.
+// Only CRLs that verify against issuer count (and only those are cached).
+// Of these, a revocation for a reason other than certificateHold wins
+// whatever the CRL's age (RFC 5280 section 5.3.1: only a hold can be
+// lifted); otherwise the most recent CRL decides (highest cRLNumber, then
+// latest thisUpdate), so an older CRL given or served first never masks a
+// newer one. The most recent provided delta CRL of the issuer is applied.
 func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
+	vo := crl.VerifyOptions{CurrentTime: at, ClockSkew: c.opts.ClockSkew, MaxAge: c.opts.MaxAge, AllowSHA1: c.opts.AllowSHA1}
+	verify := func(x *crl.CRL) error { return x.Verify(issuer, vo) }
 	type cand struct {
 		x   *crl.CRL
 		url string
@@ -104,7 +121,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 	var cands []cand
 	for _, b := range c.bases {
 		if bytes.Equal(b.RawIssuer, issuer.RawSubject) {
-			cands = append(cands, cand{x: b, url: "provided"})
+			cands = append(cands, cand{x: b, url: "provided", err: verify(b)})
 		}
 	}
 	if len(cands) == 0 && !c.opts.Offline {
@@ -112,7 +129,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 				continue
 			}
-			x, err := c.cache.Load(ctx, u)
+			x, err := c.cache.Load(ctx, u, verify)
 			cands = append(cands, cand{x: x, url: u, err: err})
 		}
 	}
@@ -125,9 +142,15 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 		err := fmt.Errorf("%w: %s", ErrNoSource, why)
 		return StatusUndetermined, []Source{{Kind: "crl", Subject: subject, Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
 	}
-	vo := crl.VerifyOptions{CurrentTime: at, ClockSkew: c.opts.ClockSkew, MaxAge: c.opts.MaxAge}
+	var delta *crl.CRL
+	for _, d := range c.deltas {
+		if bytes.Equal(d.RawIssuer, issuer.RawSubject) && d.Verify(issuer, vo) == nil && newer(d, delta) {
+			delta = d
+		}
+	}
 	var srcs []Source
 	var last error
+	best, bestX := -1, (*crl.CRL)(nil)
 	for _, k := range cands {
 		src := Source{Kind: "crl", URL: k.url, Subject: subject, Status: StatusUndetermined}
 		fail := func(err error) {
@@ -135,24 +158,18 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 			src.Err, src.Error = last, last.Error()
 			srcs = append(srcs, src)
 		}
+		if k.x != nil {
+			src.ThisUpdate, src.NextUpdate = k.x.ThisUpdate, k.x.NextUpdate
+		}
 		if k.err != nil {
 			fail(k.err)
 			continue
 		}
-		src.ThisUpdate, src.NextUpdate = k.x.ThisUpdate, k.x.NextUpdate
-		if err := k.x.Verify(issuer, vo); err != nil {
-			fail(err)
-			continue
-		}
-		var delta *crl.CRL
-		for _, d := range c.deltas {
-			if bytes.Equal(d.RawIssuer, issuer.RawSubject) && d.Verify(issuer, vo) == nil {
-				delta = d
-			}
-		}
 		res, err := k.x.CheckWithDelta(cert, delta)
+		applied := delta != nil
 		if err != nil && delta != nil {
 			res, err = k.x.Check(cert)
+			applied = false
 		}
 		if err != nil {
 			fail(err)
@@ -172,18 +189,67 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 				src.Status = StatusSuspended
 			}
 			if res.Entry.RevocationTime.After(at) {
-				src.Status = StatusGood
-				src.Note = "revoked after the validation time"
+				if compromised(res.Entry, at) {
+					src.Note = "key compromise: revoked from its invalidity date (from the start when none is given), before the revocation date"
+				} else {
+					src.Status = StatusGood
+					src.Note = "revoked after the validation time"
+				}
 			}
 		default:
 			fail(fmt.Errorf("%w: the CRL does not cover every revocation reason", ErrNoSource))
 			continue
 		}
-		if delta != nil {
+		if applied {
 			src.Note = strings.TrimPrefix(src.Note+"; delta CRL applied", "; ")
 		}
 		srcs = append(srcs, src)
-		return src.Status, srcs, nil
+		i := len(srcs) - 1
+		switch {
+		case best < 0:
+			best, bestX = i, k.x
+		case srcs[best].Status == StatusRevoked:
+			// A revocation stands.
+		case src.Status == StatusRevoked || newer(k.x, bestX):
+			best, bestX = i, k.x
+		}
 	}
-	return StatusUndetermined, srcs, last
+	if best < 0 {
+		return StatusUndetermined, srcs, last
+	}
+	// The deciding source first (Result.Sources reads in that order).
+	srcs[0], srcs[best] = srcs[best], srcs[0]
+	return srcs[0].Status, srcs, nil
+}
+
+// newer reports whether a is more recent than b (nil): higher cRLNumber,
+// then later thisUpdate.
+func newer(a, b *crl.CRL) bool {
+	if b == nil {
+		return true
+	}
+	if a.Number != nil && b.Number != nil {
+		if c := a.Number.Cmp(b.Number); c != 0 {
+			return c > 0
+		}
+	}
+	return a.ThisUpdate.After(b.ThisUpdate)
+}
+
+// compromised reports whether e is a revocation for a key compromise
+// (keyCompromise, cACompromise, aACompromise) that applies at at although
+// its revocation date is later. RFC 5280 section 5.3.2: the invalidity
+// date is when the key is known or suspected to have been compromised,
+// usually before the revocation date; the revocation date is only when
+// the CA acted. A compromised key cannot be relied on from that date: the
+// entry applies from its invalidity date, and from the start when it
+// gives none (nothing bounds when the key leaked). Other reasons
+// (superseded, cessationOfOperation, affiliationChanged, unspecified)
+// apply from the revocation date.
+func compromised(e crl.Entry, at time.Time) bool {
+	switch e.Reason {
+	case crl.ReasonKeyCompromise, crl.ReasonCACompromise, crl.ReasonAACompromise:
+		return e.InvalidityDate.IsZero() || !e.InvalidityDate.After(at)
+	}
+	return false
 }

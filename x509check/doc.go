@@ -30,7 +30,30 @@
 // their public key (BelgianRootPins), and a self-signed certificate given
 // as a Belgian root is trusted only when it matches a pin.
 // ClassifyBelgian recognises the eID certificate policies of every root
-// generation.
+// generation; Validate reports that classification only for a path that
+// ends at a pinned Belgian root through its Citizen CA or Foreigner CA.
+//
+// Rules this package applies (each refuses what it must, see the Options
+// and functions named):
+//   - extended key usage per intended usage, on every certificate of the
+//     path: authentication accepts clientAuth, signature emailProtection
+//     or a document-signing EKU, both anyExtendedKeyUsage or no extension
+//     (UsageAuthentication, UsageSignature, StrictExtKeyUsage);
+//   - revocation: the newest answer of each source decides (OCSP by
+//     thisUpdate, CRLs by cRLNumber), and a revocation other than a hold
+//     stands whatever its age; a key compromise listed with a later
+//     revocation date applies from its invalidity date, or from the start
+//     without one (RFC 5280 section 5.3.2);
+//   - SHA-1 signatures on the path, on OCSP responses and on CRLs are
+//     refused unless AllowSHA1Signatures;
+//   - OCSP and CRL fetches follow no redirect, each bounded by
+//     RequestTimeout (10 s); a validation is bounded by ValidationTimeout
+//     (three RequestTimeouts), the path's certificates checked concurrently;
+//   - only CRLs that verified are cached, for at most an hour;
+//   - with a trusted list, a certificate is trusted only while a CA/QC
+//     service was granted at its issuance and is at the validation time
+//     (ETSI TS 119 615; the reasoning at x509check/tl.Result);
+//   - nothing is logged unless Options.Logger is set.
 //
 // Trusted lists plug in from package x509check/tl (tl.Source), and the
 // certificate pretty-printer is package x509check/certtext: neither is

@@ -205,6 +205,7 @@ type ocspCheck struct {
 	nonce        []byte
 	at           time.Time
 	skew, maxAge time.Duration
+	allowSHA1    bool // accept SHA-1 signatures (Options.AllowSHA1Signatures)
 }
 
 // checkOCSPResponse parses der and applies every check of RFC 6960 (with
@@ -253,6 +254,9 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 	alg := signatureAlgorithm(basic.SigAlg)
 	if alg == x509.UnknownSignatureAlgorithm {
 		return nil, fmt.Errorf("%w: unsupported signature algorithm %v", ErrBadSignature, basic.SigAlg.Algorithm)
+	}
+	if (alg == x509.SHA1WithRSA || alg == x509.ECDSAWithSHA1 || alg == x509.DSAWithSHA1) && !ck.allowSHA1 {
+		return nil, fmt.Errorf("%w: OCSP response signed with %v: SHA-1 refused (AllowSHA1Signatures)", ErrBadSignature, alg)
 	}
 	if err := signer.CheckSignature(alg, basic.TBS.FullBytes, basic.Signature.RightAlign()); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
@@ -417,6 +421,10 @@ func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Cer
 		}
 		if ck.at.Before(c.NotBefore) || ck.at.After(c.NotAfter) {
 			why = "delegated responder certificate not valid at the validation time"
+			continue
+		}
+		if len(c.UnhandledCriticalExtensions) > 0 {
+			why = fmt.Sprintf("delegated responder certificate carries an unknown critical extension %v", c.UnhandledCriticalExtensions[0])
 			continue
 		}
 		return c, nil

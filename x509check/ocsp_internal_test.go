@@ -44,6 +44,7 @@ type respSpec struct {
 	nameHash   []byte      // override the issuer name hash
 	hash       crypto.Hash // CertID hash (SHA-1 by default)
 	corruptSig bool
+	sha1Sig    bool // sign with ecdsa-with-SHA1 instead of SHA-256
 }
 
 // buildResponse encodes spec about cert issued by issuer, in answer to the
@@ -132,8 +133,12 @@ func buildResponse(t testing.TB, spec respSpec, cert, issuer *x509.Certificate, 
 			t.Fatal(err)
 		}
 	}
-	digest := hashBytes(crypto.SHA256, tbs)
-	sig, err := spec.signer.Key.Sign(rand.Reader, digest, crypto.SHA256)
+	sigHash, sigOID := crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	if spec.sha1Sig {
+		sigHash, sigOID = crypto.SHA1, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
+	}
+	digest := hashBytes(sigHash, tbs)
+	sig, err := spec.signer.Key.Sign(rand.Reader, digest, sigHash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +154,7 @@ func buildResponse(t testing.TB, spec respSpec, cert, issuer *x509.Certificate, 
 		SigAlg    pkix.AlgorithmIdentifier
 		Signature asn1.BitString
 		Certs     []asn1.RawValue `asn1:"explicit,tag:0,optional"`
-	}{asn1.RawValue{FullBytes: tbs}, pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}},
+	}{asn1.RawValue{FullBytes: tbs}, pkix.AlgorithmIdentifier{Algorithm: sigOID},
 		asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}, certs})
 	if err != nil {
 		t.Fatal(err)

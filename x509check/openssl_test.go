@@ -29,10 +29,11 @@ func TestOpenSSLResponder(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
 	p.StartOCSP(t, 5)
 	base := x509check.Options{
-		Roots:         certPool(p.Root.Cert),
-		Intermediates: certPool(p.CA.Cert),
-		Revocation:    x509check.OCSPOnly,
-		OCSPGetLimit:  -1, // openssl ocsp answers POST only
+		Roots:            certPool(p.Root.Cert),
+		ExtraBelgianPins: []string{p.RootPin()},
+		Intermediates:    certPool(p.CA.Cert),
+		Revocation:       x509check.OCSPOnly,
+		OCSPGetLimit:     -1, // openssl ocsp answers POST only
 	}
 	tests := []struct {
 		name    string
@@ -182,7 +183,10 @@ func checkPresentedKey(t *testing.T, res *x509check.Result, pk levels.PresentedK
 		{Application: "Dimona", Channel: levels.ChannelFTP, Roles: am, Key: pk},
 		{Application: "Belcotax-on-web", Roles: am, Key: pk},
 	} {
-		d := levels.Decide(req)
+		d, err := levels.Decide(req)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Over (S)FTP (art. 3.4) the key must work on the channel and the
 		// certificate be qualified (art. 7); on the portal art. 11 keeps
 		// the eID signature certificate off.

@@ -19,10 +19,20 @@ const (
 	// UsageAny accepts any key usage.
 	UsageAny Usage = iota
 	// UsageAuthentication requires the digitalSignature key usage bit
-	// (the eID authentication certificate).
+	// (the eID authentication certificate) and clientAuth on the path:
+	// every certificate of the path that carries an extended key usage
+	// extension must list id-kp-clientAuth or anyExtendedKeyUsage (one
+	// without the extension allows every usage, RFC 5280 section
+	// 4.2.1.12). This is the usage for TLS client authentication; with
+	// StrictExtKeyUsage the leaf must carry the extension too.
 	UsageAuthentication
 	// UsageSignature requires the nonRepudiation (contentCommitment) key
-	// usage bit (the eID signature certificate).
+	// usage bit (the eID signature certificate) and, on the path, extended
+	// key usages that allow signing documents: absent,
+	// anyExtendedKeyUsage, emailProtection, id-kp-documentSigning (RFC
+	// 9336), Microsoft Document Signing or Adobe Authentic Documents
+	// Trust. codeSigning, serverAuth, timeStamping or OCSPSigning alone
+	// are refused.
 	UsageSignature
 )
 
@@ -145,6 +155,15 @@ type Options struct {
 	// intermediates.
 	BelgianRoots []*x509.Certificate
 
+	// ExtraBelgianPins are SPKI SHA-256 pins (hexadecimal, as SPKIPin
+	// gives them) of further roots whose paths may be classified as
+	// Belgian eID (a test or acceptance PKI). A certificate is reported
+	// as a Belgian eID (Result.Belgian, key types eid and eid-signature)
+	// only when its path ends at a root pinned by BelgianRootPins or here,
+	// through a CA named "Citizen CA" or "Foreigner CA". Production
+	// leaves it empty.
+	ExtraBelgianPins []string
+
 	// Intermediates are untrusted certificates that may complete a path.
 	// Certificates passed to Validate besides the leaf are added too.
 	Intermediates []*x509.Certificate
@@ -153,8 +172,15 @@ type Options struct {
 	// validation.
 	CurrentTime time.Time
 
-	// Usage is the intended usage; zero is UsageAny.
+	// Usage is the intended usage; zero is UsageAny (no key usage or
+	// extended key usage check).
 	Usage Usage
+	// StrictExtKeyUsage, with UsageAuthentication or UsageSignature,
+	// requires the leaf to carry an extended key usage extension allowing
+	// the usage (a TLS client-auth deployment may want clientAuth stated,
+	// not implied by its absence). Zero (false) accepts a leaf without
+	// the extension, as Belgian eID leaf certificates are.
+	StrictExtKeyUsage bool
 
 	// Revocation is the revocation policy; zero is OCSPFirst.
 	Revocation RevocationPolicy
@@ -195,9 +221,18 @@ type Options struct {
 	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
 	// does not follow redirects.
 	HTTP Doer
-	// RequestTimeout bounds each request (through its context). Zero means
-	// 10 seconds.
+	// RequestTimeout bounds each request, OCSP and CRL alike (through its
+	// context; it is also the default CRL checker's download bound). Zero
+	// means 10 seconds.
 	RequestTimeout time.Duration
+	// ValidationTimeout bounds a whole Validate call (on top of the
+	// caller's deadline): a revocation source still pending then counts as
+	// not answering (ErrTimeout). The certificates of the path are checked
+	// concurrently, so a path whose sources never answer costs about two
+	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
+	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
+	// responder): 30 seconds by default; negative means none.
+	ValidationTimeout time.Duration
 	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
 	MaxResponseSize int64
 	// CacheSize bounds the number of cached OCSP responses and chains.
@@ -212,6 +247,16 @@ type Options struct {
 	// certificate's own QCStatements and policies.
 	Qualification QualificationSource
 
+	// Accepted is art. 7's published list of certification authorities and
+	// accepted certificate types (see AcceptedList). With a list, a
+	// certificate of an accepted type is Result.Accepted, and a qualified
+	// certificate from an authority on neither list is Result.Unlisted (art.
+	// 7's request procedure). Nil means no list: qualified certificates are
+	// taken from any trusted authority and no other type is accepted. Belgian
+	// eID certificates under the Belgian eID roots are recognised either way
+	// (Result.EID).
+	Accepted *AcceptedList
+
 	// AllowSHA1Signatures accepts, on the certificate path, signatures made
 	// with SHA-1 and RSA (sha1WithRSAEncryption), which crypto/x509 refuses:
 	// Belgian eID cards and CAs of the Root CA2 era (certificates issued up
@@ -222,14 +267,21 @@ type Options struct {
 	// ErrUntrusted. The path is then built and checked by this package
 	// (issuer name and key identifiers, signatures, validity, CA basic
 	// constraints with path length, keyCertSign, no unhandled critical
-	// extension, no name constraints) from Roots and BelgianRoots, with
-	// Intermediates and the extra certificates given to Validate. It
-	// concerns the certificate path only: the signatures of
-	// OCSP responses and CRLs are checked with crypto/x509's
-	// CheckSignature, which accepts SHA-1 with RSA either way.
+	// extension, no name constraints but directoryName ones, which are
+	// enforced, and certificate policies with requireExplicitPolicy and
+	// inhibitAnyPolicy as on the main path; no policy mappings), at most
+	// 100 signature checks per search as crypto/x509 does, from Roots and
+	// BelgianRoots, with Intermediates and the extra certificates given to
+	// Validate. It also accepts SHA-1 signatures on OCSP responses and
+	// CRLs, which are refused (ErrBadSignature) by default (a delegated
+	// OCSP responder certificate signed with SHA-1 is refused either way,
+	// by crypto/x509).
 	AllowSHA1Signatures bool
 
-	// Logger receives diagnostics. Nil means slog.Default().
+	// Logger receives diagnostics (a soft-failed revocation check, a path
+	// accepted with SHA-1 signatures). Nil means silence: nothing is
+	// logged unless the caller gives a logger (a hostile peer must not
+	// control the volume of the process's default log).
 	Logger *slog.Logger
 }
 
@@ -255,6 +307,13 @@ func (o *Options) timeout() time.Duration {
 		return 10 * time.Second
 	}
 	return o.RequestTimeout
+}
+
+func (o *Options) validationTimeout() time.Duration {
+	if o.ValidationTimeout == 0 {
+		return 3 * o.timeout()
+	}
+	return o.ValidationTimeout
 }
 
 func (o *Options) maxResponse() int64 {
@@ -287,7 +346,9 @@ func (o *Options) now() time.Time {
 
 func (o *Options) logger() *slog.Logger {
 	if o.Logger == nil {
-		return slog.Default()
+		return discard
 	}
 	return o.Logger
 }
+
+var discard = slog.New(slog.DiscardHandler)

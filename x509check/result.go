@@ -119,11 +119,19 @@ type Qualified struct {
 }
 
 // TrustedListDecision is a trusted list's verdict on a certificate at its
-// issuance and at the validation time (ETSI TS 119 615). Package
-// x509check/tl fills it; this package only carries it.
+// issuance and at the validation time, and the decision drawn from both
+// (ETSI TS 119 615; the rule: x509check/tl.Result). Package x509check/tl
+// fills it; this package only carries it.
 type TrustedListDecision struct {
 	AtIssuance   TrustedListVerdict `json:"at_issuance"`
 	AtValidation TrustedListVerdict `json:"at_validation"`
+	// Trusted: a CA/QC service of the list identifying an issuer of the
+	// path was granted at issuance and is granted at the validation time.
+	Trusted bool `json:"trusted"`
+	// Qualified: Trusted, and qualified at issuance.
+	Qualified bool `json:"qualified"`
+	// Reason explains Trusted and Qualified in one sentence.
+	Reason string `json:"reason"`
 }
 
 // TrustedListVerdict is a trusted list's verdict at one time, and what
@@ -183,6 +191,22 @@ type Result struct {
 	Qualified *Qualified
 	// Belgian is the Belgian eID classification of the leaf.
 	Belgian BelgianKind
+	// EID: the leaf is a Belgian eID identity or signature certificate on
+	// a path to a Belgian eID root (by pin) or to an authority that
+	// Options.Accepted lists for eID certificates: art. 7 admits the eID
+	// card as such, qualified or not.
+	EID bool
+	// Accepted: the leaf is of a type on Options.Accepted's list of
+	// accepted certificates (art. 7).
+	Accepted bool
+	// Authority names the authority of Options.Accepted closest to the leaf
+	// on its path; empty when none or without a list.
+	Authority string
+	// Unlisted: with Options.Accepted, a qualified certificate whose path
+	// reaches no authority listed for qualified certificates (and of no
+	// accepted type): art. 7 lets its holder ask for the authority to be
+	// added; until then it cannot be used.
+	Unlisted bool
 	// KeyType is the keys.ID the certificate stands for ("eid",
 	// "eid-signature", "x509-qualified"), empty when it is no key.
 	KeyType keys.ID
@@ -211,6 +235,9 @@ func (r *Result) CertificateStatus() levels.CertificateStatus {
 	cs := levels.CertificateStatus{
 		Valid:     r.Valid,
 		Qualified: r.Qualified != nil && r.Qualified.Qualified,
+		Accepted:  r.Accepted,
+		EID:       r.EID,
+		Unlisted:  r.Unlisted,
 		Revoked:   r.Revocation == StatusRevoked || r.Revocation == StatusSuspended,
 	}
 	for _, err := range r.Errors {
@@ -225,7 +252,9 @@ func (r *Result) CertificateStatus() levels.CertificateStatus {
 // decision. It starts from the built-in key type's keys.KeyType.Presented
 // (identifier, channels, art. 11 marker), keeps the level of this result
 // (None when the certificate is not valid), marks the key as
-// certificate-based (UsesCertificate) and adds the certificate status.
+// certificate-based (UsesCertificate) and adds the certificate status. Its
+// state is active: a certificate's lifecycle is its validity, expiry and
+// revocation, which the certificate status carries (art. 7).
 func (r *Result) PresentedKey() levels.PresentedKey {
 	var pk levels.PresentedKey
 	if k, ok := builtinKeys[r.KeyType]; ok {
@@ -237,6 +266,7 @@ func (r *Result) PresentedKey() levels.PresentedKey {
 	pk.EIDSignature = pk.EIDSignature || r.KeyType == keys.IDEIDSignature
 	pk.UsesCertificate = true
 	pk.Certificate = &cs
+	pk.State = levels.KeyActive
 	return pk
 }
 

@@ -13,27 +13,51 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
 // revocation checks every certificate of res.Chain but the anchor and
-// fills res.Revocation, res.Sources and, on failure, res.Errors.
+// fills res.Revocation, res.Sources and, on failure, res.Errors. The
+// certificates are checked concurrently (each one's sources in the
+// policy's order), so that a path costs the time of its slowest
+// certificate, not the sum; the results are then read in path order.
 func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 	if v.opts.Revocation == NoRevocation {
 		res.Revocation = StatusNotChecked
 		return
 	}
-	worst := StatusNotChecked
-	for i := 0; i+1 < len(res.Chain); i++ {
+	type outcome struct {
+		st   Status
+		srcs []Source
+		err  error
+		none bool // a CA naming no source, and no CRL given: not consulted
+	}
+	outs := make([]outcome, max(len(res.Chain)-1, 0))
+	var wg sync.WaitGroup
+	for i := range outs {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 {
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 && len(stapled(ctx)) == 0 {
+			outs[i].none = true
+			continue
+		}
+		wg.Go(func() {
+			o := &outs[i]
+			o.st, o.srcs, o.err = v.checkOne(ctx, cert, issuer, at, i == 0)
+		})
+	}
+	wg.Wait()
+	worst := StatusNotChecked
+	for i, o := range outs {
+		cert := res.Chain[i]
+		if o.none {
 			// A CA certificate that names no revocation source, and no CRL
 			// was given: nothing can be consulted.
 			res.Sources = append(res.Sources, Source{Kind: "none", Subject: v.names.of(cert),
 				Status: StatusUndetermined, Err: errNoCASource, Error: errNoCASource.Error()})
 			continue
 		}
-		st, srcs, err := v.checkOne(ctx, cert, issuer, at, i == 0)
+		st, srcs, err := o.st, o.srcs, o.err
 		res.Sources = append(res.Sources, srcs...)
 		if i > 0 && st == StatusUndetermined && onlyNoSource(srcs) &&
 			len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 {
@@ -149,21 +173,32 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
 		return StatusUndetermined, []Source{src}, err
 	}
-	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge()}
+	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge(),
+		allowSHA1: v.opts.AllowSHA1Signatures}
 
-	// Responses given in the options come first.
+	// Responses stapled to this call, then those given in the options,
+	// come first: of those that pass every check, the freshest decides
+	// (see freshest), whatever their order.
 	var provErr error
-	for _, der := range v.opts.OCSPResponses {
+	var best *ocspAnswer
+	staples := stapled(ctx)
+	for i, der := range append(staples[:len(staples):len(staples)], v.opts.OCSPResponses...) {
 		a, err := checkOCSPResponse(der, ck)
 		if errors.Is(err, ErrCertIDMismatch) {
 			continue
 		}
 		src.URL = "provided"
+		if i < len(staples) {
+			src.URL = "stapled"
+		}
 		if err != nil {
 			provErr = err
 			continue
 		}
-		return v.answerSource(ctx, src, a, issuer, at)
+		best = freshest(best, a)
+	}
+	if best != nil {
+		return v.answerSource(ctx, src, best, issuer, at)
 	}
 	if provErr != nil && v.opts.Offline {
 		return fail(provErr)
@@ -225,6 +260,35 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 	return v.answerSource(ctx, src, val.(*ocspAnswer), issuer, at)
 }
 
+// freshest returns the answer to use of two about one certificate (a may
+// be nil): a revocation other than certificateHold stands whatever its
+// age (only a hold can be lifted, RFC 5280 section 5.3.1); otherwise the
+// later thisUpdate (then producedAt) wins, and on a tie the more severe
+// status. An older "good" never masks a newer "revoked".
+func freshest(a, b *ocspAnswer) *ocspAnswer {
+	switch {
+	case a == nil:
+		return b
+	case a.status == StatusRevoked:
+		return a
+	case b.status == StatusRevoked:
+		return b
+	case !a.thisUpdate.Equal(b.thisUpdate):
+		if b.thisUpdate.After(a.thisUpdate) {
+			return b
+		}
+		return a
+	case !a.producedAt.Equal(b.producedAt):
+		if b.producedAt.After(a.producedAt) {
+			return b
+		}
+		return a
+	case b.status.severity() > a.status.severity():
+		return b
+	}
+	return a
+}
+
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
@@ -267,13 +331,11 @@ const responderNote = "revocation of the delegated OCSP responder (no id-pkix-oc
 // for the OCSP source, the CRL sources consulted (marked with
 // responderNote) and an error wrapping ErrBadResponder when the responder
 // is revoked or suspended, or, unless SoftFail, when its status cannot be
-// determined. A responder naming no CRL distribution point is accepted
-// with a note: nothing says how to check it.
+// determined. A responder naming no CRL distribution point is checked
+// against the CRLs given to the CRL checker, and accepted with a note when
+// none is of its issuer: nothing says where to look.
 func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certificate, at time.Time) (string, []Source, error) {
 	subject := SubjectString(resp)
-	if len(resp.CRLDistributionPoints) == 0 {
-		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point: its revocation was not checked", nil, nil
-	}
 	var (
 		st   = StatusUndetermined
 		srcs []Source
@@ -282,7 +344,12 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 	if v.opts.CRL == nil {
 		err = fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
 	} else {
+		// Asked even when the responder names no distribution point: the
+		// checker also uses the CRLs given to it (certcheck -crl).
 		st, srcs, err = v.opts.CRL.CheckCRL(ctx, resp, issuer, at)
+	}
+	if len(resp.CRLDistributionPoints) == 0 && errors.Is(err, ErrNoSource) {
+		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point and no CRL of its issuer was given: its revocation was not checked", nil, nil
 	}
 	for i := range srcs {
 		srcs[i].Note = responderNote

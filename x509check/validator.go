@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ type Validator struct {
 	intermediates []*x509.Certificate
 	http          Doer
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
+	accepted      acceptedIndex
 
 	chains *boundedCache[[32]byte, []*x509.Certificate]
 	leaves *boundedCache[[32]byte, *leafFacts]
@@ -44,7 +46,7 @@ type Validator struct {
 // errors wrap ErrBadInput (a nil root) or ErrPinMismatch (a self-signed
 // certificate among the Belgian roots that matches no pin).
 func NewValidator(opts Options) (*Validator, error) {
-	v := &Validator{opts: opts, http: opts.HTTP}
+	v := &Validator{opts: opts, http: opts.HTTP, accepted: opts.Accepted.index()}
 	if v.http == nil {
 		v.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -69,7 +71,8 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
-			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.RequestTimeout})
+			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.timeout(),
+			AllowSHA1: opts.AllowSHA1Signatures})
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +98,8 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // Validate checks cert at the configured time: a path to a trust anchor
 // (extra certificates may serve as intermediates), the validity periods,
 // the key usage for the intended usage, revocation per the policy for
-// every certificate of the path but the anchor, and the qualified status.
+// every certificate of the path but the anchor (concurrently, within
+// Options.ValidationTimeout), and the qualified status.
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
@@ -103,10 +107,27 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
 // ErrRevocationUnavailable with the causes per source, ErrNoTrust).
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
+	return v.ValidateAt(ctx, time.Time{}, cert, extra...)
+}
+
+// ValidateAt is Validate at the time at instead of the configured one
+// (zero: the configured one), with the same caches: package sign checks a
+// signer's certificate at the signing time with it. Revocation sources
+// must then be current at at (an OCSP response produced after at is
+// reported as ErrFutureResponse), so a check at a past time usually runs
+// with the NoRevocation policy, revocation being checked apart.
+func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
 	}
-	at := v.opts.now()
+	if d := v.opts.validationTimeout(); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	if at.IsZero() {
+		at = v.opts.now()
+	}
 	key := sha256.Sum256(cert.Raw)
 	lf, ok := v.leaves.get(key)
 	if !ok {
@@ -116,8 +137,7 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		}
 		v.leaves.put(key, lf)
 	}
-	res := &Result{At: at, Belgian: lf.kind}
-	res.KeyType = keyTypeOf(cert, res.Belgian)
+	res := &Result{At: at}
 
 	chain, err := v.chain(key, cert, extra, at)
 	if err != nil {
@@ -127,7 +147,11 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		}
 	}
 	res.Chain = chain
+	res.Belgian = v.belgianKind(lf.kind, chain)
+	res.KeyType = keyTypeOf(cert, res.Belgian)
 	if err := checkUsage(cert, v.opts.Usage, res.Belgian); err != nil {
+		res.Errors = append(res.Errors, err)
+	} else if err := checkExtKeyUsage(cert, chain, v.opts.Usage, v.opts.StrictExtKeyUsage); err != nil {
 		res.Errors = append(res.Errors, err)
 	}
 	if len(res.Errors) == 0 {
@@ -143,7 +167,8 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		res.Errors = append(res.Errors, err)
 	}
 	res.Qualified = q
-	if res.KeyType == "" && q != nil && q.Qualified {
+	art7(res, chain, v.accepted, v.opts.Accepted != nil)
+	if res.KeyType == "" && (q != nil && q.Qualified || res.Accepted) {
 		res.KeyType = keys.IDQualifiedCertificate
 	}
 	res.Valid = len(res.Errors) == 0
@@ -156,6 +181,58 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 		return res, errors.Join(res.Errors...)
 	}
 	return res, nil
+}
+
+// Subject common names of the Belgian eID CAs that issue citizen and
+// foreigner certificates (card content specification: the Citizen CA or
+// Foreigner CA certificate, file 503A).
+const (
+	belgianCitizenCA   = "Citizen CA"
+	belgianForeignerCA = "Foreigner CA"
+)
+
+// belgianKind keeps the policy classification k of a leaf only when its
+// path proves it: the path ends at a Belgian eID root (its key matches a
+// pin of BelgianRoots or Options.ExtraBelgianPins) and, for citizen and
+// foreigner certificates, the leaf's issuer is that root's Citizen CA or
+// Foreigner CA (the names the card specification gives), for the RRN
+// certificate the root itself. Any other CA can write a Belgian policy
+// OID into what it issues: that alone makes nothing a Belgian eID.
+func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate) BelgianKind {
+	if k.Type == NotBelgian || len(chain) < 2 || !v.belgianAnchor(chain[len(chain)-1]) {
+		return BelgianKind{}
+	}
+	switch k.Type {
+	case CitizenAuthentication, CitizenSignature:
+		if len(chain) == 3 && chain[1].Subject.CommonName == belgianCitizenCA {
+			return k
+		}
+	case ForeignerAuthentication, ForeignerSignature:
+		if len(chain) == 3 && chain[1].Subject.CommonName == belgianForeignerCA {
+			return k
+		}
+	case RRN:
+		if len(chain) == 2 {
+			return k
+		}
+	}
+	return BelgianKind{}
+}
+
+// belgianAnchor reports whether c's key is pinned as a Belgian eID root.
+func (v *Validator) belgianAnchor(c *x509.Certificate) bool {
+	pin := SPKIPin(c)
+	for _, r := range BelgianRootPins() {
+		if r.SPKISHA256 == pin {
+			return true
+		}
+	}
+	for _, p := range v.opts.ExtraBelgianPins {
+		if strings.EqualFold(strings.TrimSpace(p), pin) {
+			return true
+		}
+	}
+	return false
 }
 
 // builtinKeys are the built-in key types of package keys, by ID.
@@ -222,17 +299,29 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 	}
 	chains, err := cert.Verify(vo)
 	if err == nil {
-		c := chains[0]
-		v.chains.put(key, c)
-		return c, nil
+		// crypto/x509 leaves non-critical directoryName constraints
+		// unchecked: the first path that passes them.
+		for _, c := range chains {
+			if err = pathChecks(c, false); err == nil {
+				v.chains.put(key, c)
+				return c, nil
+			}
+		}
+		return nil, err
 	}
 	var ua x509.UnknownAuthorityError
 	if v.opts.AllowSHA1Signatures && errors.As(err, &ua) {
-		if c, err2 := v.sha1Path(cert, extra, at); c != nil {
+		c, err2 := v.sha1Path(cert, extra, at)
+		if c != nil {
 			if err2 == nil {
 				v.chains.put(key, c)
 			}
 			return c, err2
+		}
+		if err2 != nil {
+			// The search ran out of signature checks, or its only paths
+			// failed the path checks.
+			return nil, err2
 		}
 	}
 	var inv x509.CertificateInvalidError

@@ -5,12 +5,15 @@
 //	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain
 //	  -roots PATH            trusted roots, file or folder (repeatable)
 //	  -belgian-roots         trust the Belgian eID roots that ship with x509check (Root CA2 to CA6)
+//	  -belgian-pin HEX       SPKI SHA-256 of a further root counted as Belgian eID (test PKIs; repeatable)
 //	  -intermediates PATH    (repeatable)
 //	  -crl PATH              CRL to use instead of fetching, PEM or DER (repeatable)
 //	  -ocsp-response PATH    OCSP response to use instead of fetching, DER or base64 (repeatable)
 //	  -offline               never fetch over the network
 //	  -at TIME               validation time, RFC 3339 (default now)
-//	  -usage auth|sign|any
+//	  -usage auth|sign|any   auth: digitalSignature, EKU clientAuth (or none) on the path;
+//	                         sign: nonRepudiation, EKU emailProtection or document signing (or none)
+//	  -strict-eku            the leaf must state the EKU (TLS client authentication)
 //	  -revocation ocsp-first|crl-first|ocsp|crl|none
 //	  -soft-fail
 //	  -allow-sha1            accept SHA-1 RSA signatures on the path (old eID cards; insecure)
@@ -20,7 +23,13 @@
 //	  -json
 //	  -v                     with the text output, the certificate's full text
 //
-// Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.
+// Every file is size-checked before it is read, and only regular files are
+// read (a FIFO or a device such as /dev/zero is refused at once): a
+// certificate file or -roots/-intermediates/-tl-signer file at most 4 MiB,
+// a -crl 10 MiB, an -ocsp-response 1 MiB, a -trusted-list 32 MiB.
+//
+// Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input
+// (oversize or not a regular file included).
 package main
 
 import (
@@ -37,8 +46,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -81,15 +92,17 @@ type OutputError struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("certcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var roots, inters, crls, resps multi
+	var roots, inters, crls, resps, pins multi
 	fs.Var(&roots, "roots", "trusted roots, file or folder (repeatable)")
+	fs.Var(&pins, "belgian-pin", "SPKI SHA-256 pin (hex) of a further root whose paths may be Belgian eID (test PKIs; repeatable)")
 	fs.Var(&inters, "intermediates", "intermediate certificates, file or folder (repeatable)")
 	fs.Var(&crls, "crl", "CRL to use instead of fetching, PEM or DER (repeatable)")
 	fs.Var(&resps, "ocsp-response", "OCSP response to use instead of fetching, DER or base64 (repeatable)")
 	belgian := fs.Bool("belgian-roots", false, "trust the Belgian eID roots that ship with x509check (Root CA2, CA3, CA4, CA6), checked against their pins")
 	offline := fs.Bool("offline", false, "never fetch over the network")
 	at := fs.String("at", "", "validation time, RFC 3339 (default now)")
-	usage := fs.String("usage", "any", "intended usage: auth, sign or any")
+	usage := fs.String("usage", "any", "intended usage: auth (digitalSignature; EKU clientAuth or none on the path), sign (nonRepudiation; EKU emailProtection, a document-signing EKU or none) or any")
+	strictEKU := fs.Bool("strict-eku", false, "with -usage auth or sign, require the leaf to state an allowing extended key usage")
 	revocation := fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
 	soft := fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
 	sha1 := fs.Bool("allow-sha1", false, "accept SHA-1 RSA signatures on the certificate path (Root CA2-era eID cards; SHA-1 is broken: use for old cards only)")
@@ -142,7 +155,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *belgian {
 		o.BelgianRoots = x509check.BelgianRoots()
 	}
-	o.Offline, o.SoftFail, o.AllowSHA1Signatures = *offline, *soft, *sha1
+	o.ExtraBelgianPins = pins
+	o.Offline, o.SoftFail, o.AllowSHA1Signatures, o.StrictExtKeyUsage = *offline, *soft, *sha1, *strictEKU
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)
 		if err != nil {
@@ -150,11 +164,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.OCSPResponses = append(o.OCSPResponses, b)
 	}
-	copts := x509check.CRLOptions{Offline: *offline}
+	copts := x509check.CRLOptions{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range crls {
-		b, err := os.ReadFile(p)
+		b, err := boundedfile.ReadFile(p, crl.DefaultMaxBytes)
 		if err != nil {
-			return bad("%v", err)
+			return bad("-crl: %v", err)
 		}
 		copts.CRLs = append(copts.CRLs, b)
 	}
@@ -168,7 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		(&tl.Source{List: list}).Apply(&o)
 	}
-	raw, err := os.ReadFile(fs.Arg(0))
+	raw, err := boundedfile.ReadFile(fs.Arg(0), x509check.MaxCertificateFileSize)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -302,9 +316,12 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 	}
 }
 
+// maxOCSPResponseFile bounds an -ocsp-response file (base64 included).
+const maxOCSPResponseFile = 1 << 20
+
 // readOCSPResponse reads a DER or base64 OCSP response.
 func readOCSPResponse(p string) ([]byte, error) {
-	b, err := os.ReadFile(p)
+	b, err := boundedfile.ReadFile(p, maxOCSPResponseFile)
 	if err != nil {
 		return nil, err
 	}

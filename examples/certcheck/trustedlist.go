@@ -6,10 +6,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 )
@@ -21,7 +21,7 @@ func loadTrustedList(listPath, signerPath string, at time.Time, allowExpired boo
 	if signerPath == "" {
 		return nil, fmt.Errorf("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
 	}
-	data, err := os.ReadFile(listPath)
+	data, err := boundedfile.ReadFile(listPath, tl.DefaultMaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +68,7 @@ func printQualification(w io.Writer, r *x509check.TrustedListDecision) {
 		}
 		fmt.Fprintf(w, "  reason: %s\n", x.q.Reason)
 	}
+	fmt.Fprintf(w, "trusted-list decision: trusted %v, qualified %v (%s)\n", r.Trusted, r.Qualified, r.Reason)
 }
 
 func lastSegment(uri string) string {

@@ -35,10 +35,10 @@ func TestTrustedListFlag(t *testing.T) {
 	dir := t.TempDir()
 	quals := []testtl.Qual{{Qualifiers: []string{tl.QualifierQCQSCDAsInCert}, Policies: [][]string{{testpki.PolicyCitizenSign.String()}}}}
 	asi := []string{tl.ASIRootCAQC, tl.ASIForESignatures}
-	spec := testtl.List{Seq: 7, Issued: now.Add(-time.Hour), NextUpdate: now.Add(30 * 24 * time.Hour),
+	spec := testtl.List{Seq: 7, Issued: now.Add(-2 * time.Hour), NextUpdate: now.Add(30 * 24 * time.Hour),
 		Providers: []testtl.Provider{{Name: "Test eID TSP", Services: []testtl.Service{{
 			Cert:    p.Root.Cert,
-			Current: testtl.Instance{Status: tl.StatusWithdrawn, Start: now.Add(-3 * time.Hour), ASI: asi, Quals: quals},
+			Current: testtl.Instance{Status: tl.StatusWithdrawn, Start: now.Add(-90 * time.Minute), ASI: asi, Quals: quals},
 			History: []testtl.Instance{{Status: tl.StatusGranted, Start: now.Add(-10 * 24 * time.Hour), ASI: asi, Quals: quals}},
 		}}}}}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -59,9 +59,17 @@ func TestTrustedListFlag(t *testing.T) {
 	base := []string{"-trusted-list", listPath, "-tl-signer", signerPath, "-intermediates", p.CA.CertPath,
 		"-revocation", "none", "-at", now.Format(time.RFC3339)}
 	args := func(extra ...string) []string { return append(append([]string{}, base...), extra...) }
+	beforeWithdrawal := now.Add(-100 * time.Minute).Format(time.RFC3339)
 
-	// Issued while granted: valid, qualified at issuance, not at validation.
+	// Issued while granted, validated after the withdrawal: not valid, the
+	// service no longer vouches for it (it used to be valid and qualified).
 	code, out, errs := runCLI(t, args("-json", "-usage", "sign", before.CertPath)...)
+	if m := decode(t, out); code != 1 || firstCode(m) != "untrusted" || !strings.Contains(out, "not granted at the validation time") {
+		t.Fatalf("issued while granted, validated after the withdrawal: exit %d\n%s%s", code, out, errs)
+	}
+
+	// Validated before the withdrawal: valid, qualified at both dates.
+	code, out, errs = runCLI(t, args("-json", "-usage", "sign", "-at", beforeWithdrawal, before.CertPath)...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
@@ -74,7 +82,7 @@ func TestTrustedListFlag(t *testing.T) {
 	if iss["label"] != "QC for eSig with QSCD" || iss["service"] != "Belgium Test Root CA6" || iss["status"] != tl.StatusGranted {
 		t.Errorf("at issuance: %v", iss)
 	}
-	if val["label"] != "not qualified" || val["status"] != tl.StatusWithdrawn {
+	if val["label"] != "QC for eSig with QSCD" || val["status"] != tl.StatusGranted || q["trusted"] != true {
 		t.Errorf("at validation: %v", val)
 	}
 	if qd := m["qualified"].(map[string]any); qd["qualified"] != true || qd["source"] != "trusted-list" {
@@ -85,9 +93,9 @@ func TestTrustedListFlag(t *testing.T) {
 	}
 
 	// Text output.
-	code, out, _ = runCLI(t, args("-usage", "sign", before.CertPath)...)
+	code, out, _ = runCLI(t, args("-usage", "sign", "-at", beforeWithdrawal, before.CertPath)...)
 	for _, want := range []string{"VALID at", "trusted list: BE sequence 7", "qualification at issuance (", "): QC for eSig with QSCD",
-		"service: Belgium Test Root CA6 (Test eID TSP), granted since", "qualifiers: QCQSCDStatusAsInCert", "qualification at validation (", "): not qualified"} {
+		"service: Belgium Test Root CA6 (Test eID TSP), granted since", "qualifiers: QCQSCDStatusAsInCert", "qualification at validation ("} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}

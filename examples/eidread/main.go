@@ -14,12 +14,16 @@
 //
 // -verify makes the exit status reflect the integrity checks (photo hash,
 // identity and address signatures, basic key and INTERNAL AUTHENTICATE on
-// applet 1.8, RRN certificate and card root against the roots of -roots)
-// and validates the authentication and signing certificates with x509check
-// (-offline: without fetching OCSP or CRLs).
+// applet 1.8, RRN certificate and card root against the roots of -roots,
+// the card's certificate chain) and validates the authentication and
+// signing certificates with x509check (-offline: without fetching OCSP or
+// CRLs). Each check that could not run is named on standard error. A
+// partial dump (only identity and address, as other tools save them) reads
+// without -verify; the files it lacks are named on standard error.
 //
-// -json prints one object: identity, address, card, integrity, and
-// certificates by role (authentication, signing, ca, root, rrn: file,
+// -json prints one object: identity, address, card, checks (one object per
+// integrity check: name, status "passed", "failed" or "skipped", detail),
+// absent (the files a dump lacks), and certificates by role (authentication, signing, ca, root, rrn: file,
 // subject, serial, validity; with -verify a validation with status "valid",
 // "invalid" or "skipped", the chain and the errors).
 //
@@ -44,6 +48,8 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/internal/checkreport"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -136,6 +142,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "eidread:", err)
 		return exitNoCard
 	}
+	if len(c.Absent) > 0 {
+		var names []string
+		for _, id := range c.Absent {
+			names = append(names, fmt.Sprintf("%s (%s)", id, id.Name()))
+		}
+		fmt.Fprintf(stderr, "eidread: partial dump, without %s\n", strings.Join(names, ", "))
+	}
 	if cfg.writeDump != "" {
 		if err := eid.WriteDump(ctx, src, cfg.writeDump); err != nil {
 			fmt.Fprintln(stderr, "eidread:", err)
@@ -143,7 +156,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if cfg.photo != "" {
-		if err := os.WriteFile(cfg.photo, c.Photo, 0o644); err != nil {
+		if c.Photo == nil {
+			fmt.Fprintln(stderr, "eidread: -photo: the dump has no photo")
+			return exitNoCard
+		}
+		if err := os.WriteFile(cfg.photo, c.Photo, 0o600); err != nil {
 			fmt.Fprintln(stderr, "eidread:", err)
 			return exitUsage
 		}
@@ -163,6 +180,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printText(stdout, c, in)
 	}
 	if cfg.verify {
+		for _, ch := range in.Checks() {
+			if ch.Status == eid.CheckSkipped {
+				fmt.Fprintf(stderr, "eidread: check not run: %s: %v\n", ch.Name, ch.Err)
+			}
+		}
 		if !in.OK() {
 			fmt.Fprintln(stderr, "eidread: integrity check failed:", strings.ReplaceAll(in.Err().Error(), "\n", "; "))
 			return exitIntegrity
@@ -265,11 +287,14 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 	return out
 }
 
-// loadRoots reads PEM certificates.
+// maxRootsFile bounds -roots: a PEM bundle of hundreds of roots.
+const maxRootsFile = 4 << 20
+
+// loadRoots reads PEM certificates from a regular file.
 func loadRoots(path string) ([]*x509.Certificate, error) {
-	b, err := os.ReadFile(path)
+	b, err := fileinput.Read(path, maxRootsFile, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-roots: %w", err)
 	}
 	var out []*x509.Certificate
 	for {
@@ -295,10 +320,14 @@ func loadRoots(path string) ([]*x509.Certificate, error) {
 
 // jsonOut is the -json object.
 type jsonOut struct {
-	Identity  jsonIdentity  `json:"identity"`
-	Address   jsonAddress   `json:"address"`
-	Card      jsonCard      `json:"card"`
-	Integrity jsonIntegrity `json:"integrity"`
+	Identity jsonIdentity `json:"identity"`
+	Address  jsonAddress  `json:"address"`
+	Card     jsonCard     `json:"card"`
+	// Checks are the integrity checks, one object each (shape of package
+	// internal/checkreport, shared with certcheck).
+	Checks []checkreport.Check `json:"checks"`
+	// Absent lists the files a dump does not have ("4032", ...).
+	Absent []string `json:"absent,omitempty"`
 	// Certificates are the card's certificates by role
 	// ("authentication", "signing", "ca", "root", "rrn"); absent ones are
 	// left out.
@@ -356,13 +385,6 @@ type jsonCard struct {
 	Serial        string `json:"serial"`
 }
 
-type jsonIntegrity struct {
-	Photo             bool  `json:"photo"`
-	IdentitySignature bool  `json:"identity_signature"`
-	AddressSignature  bool  `json:"address_signature"`
-	BasicKey          *bool `json:"basic_key,omitempty"`
-}
-
 // certificateJSON describes cert, read from file.
 func certificateJSON(file eid.FileID, cert *x509.Certificate) jsonCertificate {
 	return jsonCertificate{
@@ -412,11 +434,10 @@ func toJSON(c *eid.Contents, in *eid.Integrity, vals []validation) jsonOut {
 			DeliveryMunicipality: id.DeliveryMunicipality,
 		},
 		Address: jsonAddress{Street: c.Address.Street, Zip: c.Address.Zip, Municipality: c.Address.Municipality},
-		Integrity: jsonIntegrity{
-			Photo:             in.Photo.OK(),
-			IdentitySignature: in.IdentitySignature.OK(),
-			AddressSignature:  in.AddressSignature.OK(),
-		},
+		Checks:  reportChecks(in),
+	}
+	for _, id := range c.Absent {
+		out.Absent = append(out.Absent, id.String())
 	}
 	if c.CardData != nil {
 		out.Card = jsonCard{AppletVersion: c.CardData.AppletVersionString(), Serial: c.CardData.SerialString()}
@@ -452,11 +473,26 @@ func toJSON(c *eid.Contents, in *eid.Integrity, vals []validation) jsonOut {
 		}
 		out.Certificates[cc.role] = jc
 	}
-	if in.BasicKey.Status != eid.CheckSkipped {
-		// The basic key is intact when its hash matches and, on a card, the
-		// card answered a fresh challenge with it.
-		ok := in.BasicKey.OK() && in.InternalAuthenticate.Status != eid.CheckFailed
-		out.Integrity.BasicKey = &ok
+	return out
+}
+
+// reportChecks turns the integrity checks into the shared report shape.
+func reportChecks(in *eid.Integrity) []checkreport.Check {
+	var out []checkreport.Check
+	for _, ch := range in.Checks() {
+		rc := checkreport.Check{Name: ch.Name, Detail: ch.Detail}
+		switch ch.Status {
+		case eid.CheckPassed:
+			rc.Status = checkreport.Passed
+		case eid.CheckFailed:
+			rc.Status = checkreport.Failed
+		default:
+			rc.Status = checkreport.Skipped
+		}
+		if ch.Err != nil {
+			rc.Detail = ch.Err.Error()
+		}
+		out = append(out, rc)
 	}
 	return out
 }

@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/checkreport"
 	"github.com/csam-go/csam/internal/testenv"
 )
 
@@ -68,9 +70,42 @@ func TestJSONFromDump(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var got map[string]map[string]any
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &top); err != nil {
 		t.Fatal(err)
+	}
+	got := map[string]map[string]any{}
+	for k, v := range top {
+		if k == "checks" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(v, &m); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		got[k] = m
+	}
+	var checks []checkreport.Check
+	if err := json.Unmarshal(top["checks"], &checks); err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]checkreport.Status{}
+	for _, c := range checks {
+		status[c.Name] = c.Status
+		if c.Status != checkreport.Passed && c.Detail == "" {
+			t.Errorf("check %s %s without a reason", c.Name, c.Status)
+		}
+	}
+	for name, want := range map[string]checkreport.Status{
+		"photo": checkreport.Passed, "identity signature": checkreport.Passed, "address signature": checkreport.Passed,
+		"basic key": checkreport.Skipped, "internal authenticate": checkreport.Skipped, "certificates": checkreport.Passed,
+	} {
+		if status[name] != want {
+			t.Errorf("check %s: %s, want %s", name, status[name], want)
+		}
+	}
+	if len(checks) != 8 {
+		t.Errorf("%d checks, want 8: %v", len(checks), checks)
 	}
 	want := map[string]map[string]any{
 		"identity": {
@@ -80,9 +115,8 @@ func TestJSONFromDump(t *testing.T) {
 			"sex": "F", "document_type": "eID", "special_status": "none", "validity_begin": "2009-07-23",
 			"validity_end": "2014-07-23", "delivery_municipality": "Antwerpen",
 		},
-		"address":   {"street": "Meirplaats 1 bus 1", "zip": "2000", "municipality": "Antwerpen"},
-		"card":      {"applet_version": "", "serial": ""},
-		"integrity": {"photo": true, "identity_signature": true, "address_signature": true},
+		"address": {"street": "Meirplaats 1 bus 1", "zip": "2000", "municipality": "Antwerpen"},
+		"card":    {"applet_version": "", "serial": ""},
 	}
 	// The certificates by role, from the specimen's files (common names and
 	// serials as openssl x509 prints them); no validation without -verify.
@@ -119,8 +153,8 @@ func TestJSONFromDump(t *testing.T) {
 			}
 		}
 	}
-	if len(got) != 5 {
-		t.Errorf("top-level keys: %v", got)
+	if len(top) != 5 {
+		t.Errorf("top-level keys: %v", top)
 	}
 	b, err := os.ReadFile(photo)
 	want4035, _ := os.ReadFile(filepath.Join(dir, "4035"))
@@ -216,7 +250,7 @@ func TestVirtualCardDump(t *testing.T) {
 			}
 			var got struct {
 				Card         map[string]string
-				Integrity    map[string]bool
+				Checks       []checkreport.Check
 				Identity     map[string]string
 				Certificates map[string]jsonCertificate
 			}
@@ -242,12 +276,17 @@ func TestVirtualCardDump(t *testing.T) {
 			if got.Card["applet_version"] != tc.version || len(got.Card["serial"]) != 32 {
 				t.Errorf("card %v", got.Card)
 			}
-			bk, has := got.Integrity["basic_key"]
-			if has != tc.basicKey || (has && !bk) {
-				t.Errorf("integrity %v", got.Integrity)
-			}
-			if !got.Integrity["photo"] || !got.Integrity["identity_signature"] || !got.Integrity["address_signature"] {
-				t.Errorf("integrity %v", got.Integrity)
+			for _, c := range got.Checks {
+				want := checkreport.Passed
+				if !tc.basicKey && (c.Name == "basic key" || c.Name == "internal authenticate") {
+					want = checkreport.Skipped
+				}
+				if c.Name == "internal authenticate" && tc.basicKey {
+					want = checkreport.Skipped // a dump cannot answer the challenge
+				}
+				if c.Status != want {
+					t.Errorf("check %+v, want %s", c, want)
+				}
 			}
 			if len(got.Identity["national_number"]) != 11 {
 				t.Errorf("identity %v", got.Identity)
@@ -269,5 +308,87 @@ func TestVirtualCardDump(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A FIFO with no writer and an endless device given to -roots: exit status
+// 2 within a second, through the built program.
+func TestRootsFileNotRegular(t *testing.T) {
+	bin := testenv.Program(t)
+	dump := t.TempDir()
+	for _, p := range []string{testenv.FIFO(t), "/dev/zero"} {
+		out := testenv.RunProgram(t, bin, 2, time.Second, "-dump", dump, "-verify", "-roots", p)
+		if !strings.Contains(out, "not a regular file") {
+			t.Errorf("-roots %s: %q", p, out)
+		}
+	}
+}
+
+// A partial dump reads without -verify and says which files it lacks;
+// with -verify it fails and names each check that could not run. A dump
+// without its card certificates fails -verify; a dump of empty files is
+// refused.
+func TestPartialDumps(t *testing.T) {
+	full, root := vcardDump(t, vcard.Applet18)
+	roots := pemFile(t, root.Raw)
+	only := t.TempDir()
+	for _, id := range []string{"4031", "4033"} {
+		b, err := os.ReadFile(filepath.Join(full, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(only, id), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	noCerts := t.TempDir()
+	ents, _ := os.ReadDir(full)
+	for _, e := range ents {
+		switch e.Name() {
+		case "5038", "5039", "503A":
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(full, e.Name()))
+		if err := os.WriteFile(filepath.Join(noCerts, e.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	empty := t.TempDir()
+	for _, id := range eid.DumpFiles {
+		if err := os.WriteFile(filepath.Join(empty, id.String()), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr []string
+	}{
+		{"whole dump verified", []string{"-dump", full, "-verify", "-offline", "-roots", roots}, 0, nil},
+		{"identity and address only", []string{"-dump", only}, 0, []string{"partial dump, without 4032 (identity signature)", "4034 (address signature)", "4035 (photo)", "503C (RRN certificate)"}},
+		{"identity and address only, -verify", []string{"-dump", only, "-verify", "-offline", "-roots", roots}, 1, []string{"partial dump", "check not run: internal authenticate", "identity signature: eid: integrity check failed: no RRN certificate"}},
+		{"without card certificates, -verify", []string{"-dump", noCerts, "-verify", "-offline", "-roots", roots}, 1, []string{"without 5038 (authentication certificate), 5039 (signing certificate), 503A (CA certificate)", "certificates: eid: integrity check failed: no CA certificate"}},
+		{"empty files", []string{"-dump", empty}, 3, []string{"empty file"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runEidread(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tc.code, stderr)
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if tc.code == 0 && !strings.Contains(out, "Name:") {
+				t.Errorf("no identity printed:\n%s", out)
+			}
+		})
+	}
+	code, out, _ := runEidread(t, "-dump", only, "-json")
+	var got struct{ Absent []string }
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got.Absent) != len(eid.DumpFiles)-2 {
+		t.Errorf("-json of a partial dump: exit %d, %v, absent %v", code, err, got.Absent)
 	}
 }

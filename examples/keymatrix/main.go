@@ -25,6 +25,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,6 +35,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
 )
@@ -51,6 +53,9 @@ func main() {
 
 // run is the program: it parses args, reads stdin and writes the results,
 // and returns the exit status.
+// maxKeysFile bounds -keys.
+const maxKeysFile = 1 << 20
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("keymatrix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -96,13 +101,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	reg := keys.NewRegistry()
 	var loaded []keys.KeyType
 	if *keysFile != "" {
-		f, err := os.Open(*keysFile)
+		// A definition file is small; a FIFO or a device is refused.
+		b, err := fileinput.Read(*keysFile, maxKeysFile, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "keymatrix: %v\n", err)
+			fmt.Fprintf(stderr, "keymatrix: -keys: %v\n", err)
 			return exitUsage
 		}
-		loaded, err = reg.LoadJSON(f)
-		f.Close()
+		loaded, err = reg.LoadJSON(bytes.NewReader(b))
 		if err != nil {
 			fmt.Fprintf(stderr, "keymatrix: %s: %v\n", *keysFile, err)
 			return exitUsage
@@ -241,7 +246,11 @@ func decideRequest(reg *keys.Registry, stdin io.Reader, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "keymatrix: bad request: %v\n", err)
 		return exitUsage
 	}
-	d := levels.Decide(req)
+	d, err := levels.Decide(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "keymatrix: bad request: %v\n", err)
+		return exitUsage
+	}
 	if explain {
 		err = writeExplanation(stdout, d)
 	} else {

@@ -9,6 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/keys"
 )
 
 func runArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -178,7 +182,7 @@ func TestKeysJSON(t *testing.T) {
 			}
 		}
 	}
-	if !found || len(rows) != 10 {
+	if !found || len(rows) != len(keys.Builtins())+2 {
 		t.Errorf("%d rows, hardware-token found %v", len(rows), found)
 	}
 }
@@ -284,5 +288,17 @@ func TestDecideExplain(t *testing.T) {
 	code, out, _ := runArgs(t, `{"application": "Rina", "roles": ["main-access-manager"], "key_type": "eid-signature"}`, "-decide", "-explain")
 	if code != 1 || !strings.HasPrefix(out, "DENIED  Rina [1.cd.column3/10]\n") || !strings.Contains(out, "deny  art. 11") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// A FIFO with no writer and an endless device given to -keys: exit status 2
+// within a second, through the built program.
+func TestKeysFileNotRegular(t *testing.T) {
+	bin := testenv.Program(t)
+	for _, p := range []string{testenv.FIFO(t), "/dev/zero"} {
+		out := testenv.RunProgram(t, bin, 2, time.Second, "-keys", p)
+		if !strings.Contains(out, "not a regular file") {
+			t.Errorf("-keys %s: %q", p, out)
+		}
 	}
 }

@@ -2,12 +2,14 @@
 // package totp.
 //
 //	totp enroll -issuer I -account A [-qr FILE.png]   print a new secret and its otpauth URI
-//	totp code -secret S [-at TIME] [-digits N] [-algorithm A] [-period P]
-//	totp verify -secret S [-at TIME] [...] CODE        exit 0 valid, 1 not valid, 2 bad input
+//	totp code (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P]
+//	totp verify (-secret S | -secret-file FILE) [-at TIME] [...] CODE   exit 0 valid, 1 not valid, 2 bad input
 //	totp demo                                          enroll, verify, and refuse a replay
 //
 // TIME is Unix seconds (1111111109 or @1111111109) or RFC 3339; the default
-// is now. The secret is base32, as authenticator apps show it.
+// is now. The secret is base32, as authenticator apps show it; -secret-file
+// reads it from a file ("-": standard input), which keeps it out of the
+// process list. -window is at most totp.MaxWindow steps.
 package main
 
 import (
@@ -16,21 +18,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/totp"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// stdin is the standard input -secret-file - reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
 const usage = `usage:
   totp enroll -issuer I -account A [-qr FILE.png] [-digits N] [-algorithm A] [-period P]
-  totp code -secret S [-at TIME] [-digits N] [-algorithm A] [-period P]
-  totp verify -secret S [-at TIME] [-digits N] [-algorithm A] [-period P] [-window W] CODE
+  totp code (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P]
+  totp verify (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P] [-window W] CODE
   totp demo
 TIME is Unix seconds (1111111109, @1111111109) or RFC 3339; default now.
 verify exits 0 when the code is valid, 1 when not, 2 on bad input.
@@ -161,9 +166,25 @@ func enroll(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func secretFlag(s string) ([]byte, error) {
-	if s == "" {
-		return nil, errors.New("-secret is required")
+// maxSecretFile bounds -secret-file: a base32 secret of 64 bytes or more
+// is about a hundred characters.
+const maxSecretFile = 4096
+
+func secretFlag(s, file string) ([]byte, error) {
+	switch {
+	case s != "" && file != "":
+		return nil, errors.New("-secret and -secret-file exclude each other")
+	case file != "":
+		b, err := fileinput.Read(file, maxSecretFile, stdin)
+		if err != nil {
+			return nil, fmt.Errorf("-secret-file: %w", err)
+		}
+		s = strings.TrimSpace(string(b))
+		if s == "" {
+			return nil, errors.New("-secret-file: empty")
+		}
+	case s == "":
+		return nil, errors.New("-secret or -secret-file is required")
 	}
 	return totp.ParseSecret(s)
 }
@@ -172,7 +193,8 @@ func genCode(args []string, stdout io.Writer) error {
 	fs := newFlags("code")
 	var c common
 	c.register(fs)
-	secret := fs.String("secret", "", "base32 secret (required)")
+	secret := fs.String("secret", "", "base32 secret")
+	secretFile := fs.String("secret-file", "", "file holding the base32 secret (-: standard input)")
 	at := fs.String("at", "", "time (Unix seconds or RFC 3339); default now")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -180,7 +202,7 @@ func genCode(args []string, stdout io.Writer) error {
 	if fs.NArg() != 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	key, err := secretFlag(*secret)
+	key, err := secretFlag(*secret, *secretFile)
 	if err != nil {
 		return err
 	}
@@ -204,16 +226,17 @@ func verify(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("verify")
 	var c common
 	c.register(fs)
-	secret := fs.String("secret", "", "base32 secret (required)")
+	secret := fs.String("secret", "", "base32 secret")
+	secretFile := fs.String("secret-file", "", "file holding the base32 secret (-: standard input)")
 	at := fs.String("at", "", "time (Unix seconds or RFC 3339); default now")
-	window := fs.Int("window", 1, "steps accepted on either side")
+	window := fs.Int("window", 1, fmt.Sprintf("steps accepted on either side, at most %d", totp.MaxWindow))
 	if err := fs.Parse(args); err != nil {
 		return exitUsage, err
 	}
 	if fs.NArg() != 1 {
 		return exitUsage, errors.New("want exactly one CODE argument after the flags")
 	}
-	key, err := secretFlag(*secret)
+	key, err := secretFlag(*secret, *secretFile)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -233,7 +256,12 @@ func verify(args []string, stdout io.Writer) (int, error) {
 		o.Behind, o.Ahead = -1, -1
 	}
 	o.Now = func() time.Time { return t }
-	o.Logger = slog.New(slog.DiscardHandler)
+	// A check on its own: a store of this check only, holding nothing
+	// used before.
+	o.Store = totp.NewMemoryStore()
+	if err := totp.MarkNewStore(context.Background(), o.Store, t); err != nil {
+		return exitUsage, err
+	}
 	v, err := totp.NewVerifier(o)
 	if err != nil {
 		return exitUsage, err
@@ -255,7 +283,7 @@ func verify(args []string, stdout io.Writer) (int, error) {
 // demo runs the life of a credential in one process, with the memory store.
 func demo(stdout io.Writer) error {
 	ctx := context.Background()
-	v, err := totp.NewVerifier(totp.Options{Logger: slog.New(slog.DiscardHandler)})
+	v, err := totp.NewVerifier(totp.Options{})
 	if err != nil {
 		return err
 	}

@@ -2,15 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/totp"
@@ -60,7 +63,11 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"wrong", []string{"-secret", rfcSecret, "-at", "59", "-digits", "8", "94287083"}, 1, "invalid"},
 		{"not base32", []string{"-secret", "GEZDGNBVGY3TQOJ1GEZDGNBVGY3TQOJQ", "94287082"}, 2, "not base32"},
 		{"too short", []string{"-secret", "GEZDGNBVGY3TQOJQ", "287082"}, 2, "secret too short: 80 bits"},
-		{"no secret", []string{"287082"}, 2, "-secret is required"},
+		{"no secret", []string{"287082"}, 2, "-secret or -secret-file is required"},
+		{"both secrets", []string{"-secret", rfcSecret, "-secret-file", "-", "287082"}, 2, "exclude each other"},
+		{"huge window", []string{"-secret", rfcSecret, "-window", "1000000000", "287082"}, 2, "Behind 1000000000 exceeds 10"},
+		{"window 11", []string{"-secret", rfcSecret, "-window", "11", "287082"}, 2, "exceeds 10"},
+		{"window 10", []string{"-secret", rfcSecret, "-at", "59", "-digits", "8", "-window", "10", "94287082"}, 0, "valid: step 1"},
 		{"malformed code", []string{"-secret", rfcSecret, "2870x2"}, 2, "malformed code"},
 		{"wrong length", []string{"-secret", rfcSecret, "-digits", "8", "287082"}, 2, "want 8 digits"},
 		{"no code", []string{"-secret", rfcSecret}, 2, "exactly one CODE"},
@@ -179,5 +186,46 @@ func TestBinaryAgainstOathtool(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != want {
 			t.Errorf("%v: %v, want exit %d", args, err, want)
 		}
+	}
+}
+
+func TestSecretFromStdin(t *testing.T) {
+	defer func(r io.Reader) { stdin = r }(stdin)
+	stdin = strings.NewReader(rfcSecret + "\n")
+	code, out, errOut := runCmd("code", "-secret-file", "-", "-at", "59", "-digits", "8")
+	if code != 0 || strings.TrimSpace(out) != "94287082" {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+// Hostile inputs through the built program: a FIFO with no writer and an
+// endless device as the secret file, an enormous window. Each is refused
+// with exit status 2 within a second.
+func TestHostileInputs(t *testing.T) {
+	bin := testenv.Program(t)
+	fifo := testenv.FIFO(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"fifo", []string{"verify", "-secret-file", fifo, "123456"}, "not a regular file"},
+		{"dev zero", []string{"code", "-secret-file", "/dev/zero"}, "not a regular file"},
+		{"window", []string{"verify", "-secret", rfcSecret, "-window", "1000000000", "123456"}, "exceeds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			start := time.Now()
+			out, err := exec.CommandContext(ctx, bin, tc.args...).CombinedOutput()
+			took := time.Since(start)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), tc.msg) {
+				t.Fatalf("%v: %q; want exit status 2 and %q", err, out, tc.msg)
+			}
+			if took > time.Second {
+				t.Errorf("took %v, want under a second", took)
+			}
+		})
 	}
 }

@@ -7,10 +7,16 @@
 //
 //	vcard [-profile 1.7|1.8] [-rekeyed] [-seed S] [-pin 1234] [-addr 127.0.0.1:35963] [-export DIR]
 //	vcard -dump DIR [-addr ...]
+//	vcard -profile piv [-pin 123456] [-addr ...] [-export DIR]
 //
 // -dump serves a card dump folder (files named by their four-hex-digit file
 // identifier) instead of a generated card; -export writes the generated
-// card's test PKI (certificates and keys as PEM) to DIR. When the card is
+// card's test PKI (certificates and keys as PEM) to DIR. -profile piv serves
+// a virtual PIV token instead (package piv/vtoken: a YubiKey 5 as PIV
+// programs see it, with a P-256 key and a certificate in slot 9a; PIN
+// default 123456, PUK 12345678, the default management key); -export then
+// writes its attestation root and the CA of the slot 9a certificate
+// (attestation-root.pem, issuer.pem and their .key files). When the card is
 // removed by pcscd or vpcd goes away, vcard reconnects until interrupted.
 package main
 
@@ -41,7 +47,7 @@ func main() {
 func run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vcard", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	profile := fs.String("profile", "1.8", "applet profile: 1.7 (RSA-2048) or 1.8 (EC P-384)")
+	profile := fs.String("profile", "1.8", "applet profile: 1.7 (RSA-2048) or 1.8 (EC P-384), or piv for a virtual PIV token")
 	dump := fs.String("dump", "", "serve this card dump folder instead of a generated card")
 	pin := fs.String("pin", vcard.DefaultPIN, "cardholder PIN (4 to 12 digits)")
 	seed := fs.String("seed", "", "seed for a reproducible card (default: random)")
@@ -64,6 +70,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if *profile == "piv" {
+		return runPIV(ctx, fs, log, stderr, pivFlags{pin: *pin, addr: *addr, export: *export, once: *once})
+	}
 
 	var card *vcard.Card
 	var err error

@@ -75,3 +75,35 @@ func TestExportAndNoVPCD(t *testing.T) {
 		t.Error("the PIN was logged")
 	}
 }
+
+func TestPIVProfile(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-profile", "piv", "-seed", "x"}, 2},
+		{[]string{"-profile", "piv", "-dump", "d"}, 2},
+		{[]string{"-profile", "piv", "-pin", "12"}, 2},
+		{[]string{"-profile", "piv", "-pin", "24681357", "-addr", closedAddr(t), "-once"}, 1},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stderr strings.Builder
+			if code := run(context.Background(), tc.args, &stderr); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, stderr.String())
+			}
+			if strings.Contains(stderr.String(), "24681357") {
+				t.Error("the PIN was logged")
+			}
+		})
+	}
+	dir := t.TempDir()
+	var stderr strings.Builder
+	if code := run(context.Background(), []string{"-profile", "piv", "-export", dir, "-addr", closedAddr(t), "-once"}, &stderr); code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
+	}
+	for _, f := range []string{"attestation-root.pem", "attestation-root.key", "issuer.pem", "issuer.key"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -12,9 +12,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -81,6 +83,14 @@ type Options struct {
 	Now      time.Time // certificates are valid from Now-1h for a year
 }
 
+// RootPin is the SPKI SHA-256 pin (hexadecimal) of Root, for
+// x509check.Options.ExtraBelgianPins and certcheck -belgian-pin: the test
+// root then counts as a Belgian eID root.
+func (p *PKI) RootPin() string {
+	h := sha256.Sum256(p.Root.Cert.RawSubjectPublicKeyInfo)
+	return hex.EncodeToString(h[:])
+}
+
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
 func FreePort(t testing.TB) int {
 	t.Helper()
@@ -116,7 +126,7 @@ func New(t testing.TB, o Options) *PKI {
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}, elliptic.P384())
 	p.CA = p.make(t, "ca", p.Root, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen Test CA", SerialNumber: "202601"},
+		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen CA", SerialNumber: "202601"},
 		NotBefore: nb.Add(-time.Hour), NotAfter: na.Add(5 * 365 * 24 * time.Hour),
 		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,

@@ -14,11 +14,18 @@ import (
 func ExampleNew() {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 	defer rdb.Close()
-	v, err := totp.NewVerifier(totp.Options{Store: redisstore.New(rdb, "myservice:totp:")})
+	store := redisstore.New(rdb, "myservice:totp:")
+	// At start-up: a Redis that evicts keys or persists nothing would lose
+	// used steps and locks (see the package documentation).
+	if err := store.Check(context.Background()); err != nil {
+		fmt.Println(err)
+	}
+	v, err := totp.NewVerifier(totp.Options{Store: store})
 	if err != nil {
 		panic(err)
 	}
-	cred := totp.Credential{ID: "user-42/app", Secret: []byte("secret of at least 16 bytes")}
+	// LastStep as kept with the credential since its last use.
+	cred := totp.Credential{ID: "user-42/app", Secret: []byte("secret of at least 16 bytes"), LastStep: 56_666_600}
 	res, err := v.Verify(context.Background(), cred, "123456")
 	fmt.Println(res, err)
 }

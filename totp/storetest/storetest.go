@@ -47,15 +47,31 @@ func (c *Clock) Add(d time.Duration) {
 // not collide with the other calls' (a fresh store or a fresh key prefix).
 // The concurrent tests give the same store to both replicas; RunShared
 // gives them stores of their own on one backend.
+//
+// Apart from StoreLoss, the tests run on stores settled at t0 (see Settle).
 func Run(t *testing.T, newStore func(t *testing.T) totp.Store) {
+	settled := func(t *testing.T) totp.Store { return Settle(t, newStore(t), t0) }
 	t.Run("Contract", func(t *testing.T) { testContract(t, newStore(t)) })
-	t.Run("Replay", func(t *testing.T) { testReplay(t, newStore(t)) })
-	t.Run("Throttling", func(t *testing.T) { testThrottling(t, newStore(t)) })
-	t.Run("Drift", func(t *testing.T) { testDrift(t, newStore(t)) })
-	t.Run("Resync", func(t *testing.T) { testResync(t, newStore(t)) })
-	t.Run("SMS", func(t *testing.T) { testSMS(t, newStore(t)) })
-	t.Run("SMSSendLimit", func(t *testing.T) { testSMSSendLimit(t, newStore(t)) })
+	t.Run("Replay", func(t *testing.T) { testReplay(t, settled(t)) })
+	t.Run("Throttling", func(t *testing.T) { testThrottling(t, settled(t)) })
+	t.Run("Drift", func(t *testing.T) { testDrift(t, settled(t)) })
+	t.Run("Resync", func(t *testing.T) { testResync(t, settled(t)) })
+	t.Run("SMS", func(t *testing.T) { testSMS(t, settled(t)) })
+	t.Run("SMSSendLimit", func(t *testing.T) { testSMSSendLimit(t, settled(t)) })
+	t.Run("StoreLoss", func(t *testing.T) { testStoreLoss(t, settled(t), newStore(t)) })
+	t.Run("Helpdesk", func(t *testing.T) { testHelpdesk(t, settled(t)) })
 	RunShared(t, func(t *testing.T) (a, b totp.Store) { s := newStore(t); return s, s })
+}
+
+// Settle returns s after totp.MarkNewStore: as a store in service without
+// a loss, whose verifiers take none of the precautions for a store that may
+// have lost its data.
+func Settle(t testing.TB, s totp.Store, at time.Time) totp.Store {
+	t.Helper()
+	if err := totp.MarkNewStore(context.Background(), s, at.Add(-24*time.Hour)); err != nil {
+		t.Fatalf("settling the store: %v", err)
+	}
+	return s
 }
 
 // RunShared runs the concurrent tests: two replicas, each on its own store
@@ -63,6 +79,7 @@ func Run(t *testing.T, newStore func(t *testing.T) totp.Store) {
 // the same key prefix), receive the same requests at the same moment from
 // many goroutines, released together.
 func RunShared(t *testing.T, newPair func(t *testing.T) (a, b totp.Store)) {
+	newPair = settledPair(newPair)
 	t.Run("ConcurrentReplicas", func(t *testing.T) { testConcurrent(t, newPair) })
 	t.Run("ConcurrentGuesses", func(t *testing.T) { testConcurrentGuesses(t, newPair) })
 	t.Run("SMSConcurrent", func(t *testing.T) { testSMSConcurrent(t, newPair) })
@@ -447,5 +464,136 @@ func testConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b totp.S
 		if _, err := replicas[round%2].Verify(ctx, cred, code(t, t0)); !errors.Is(err, totp.ErrThrottled) {
 			t.Fatalf("round %d: right code during the lock: %v, want ErrThrottled", round, err)
 		}
+	}
+}
+
+func settledPair(newPair func(t *testing.T) (a, b totp.Store)) func(t *testing.T) (a, b totp.Store) {
+	return func(t *testing.T) (a, b totp.Store) {
+		a, b = newPair(t)
+		Settle(t, a, t0)
+		return a, b
+	}
+}
+
+// testStoreLoss: lost is s after losing its data (a fresh store, as a Redis
+// restarted without persistence, or a memory store after a restart).
+func testStoreLoss(t *testing.T, s, lost totp.Store) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	before := verifier(t, s, clk, totp.Options{})
+	after := verifier(t, lost, clk, totp.Options{})
+	c := code(t, t0)
+
+	// A caller that does not keep LastStep.
+	alice := totp.Credential{ID: "alice", Secret: secret}
+	if _, err := before.Verify(ctx, alice, c); err != nil {
+		t.Fatalf("code before the loss: %v", err)
+	}
+	if _, err := after.Verify(ctx, alice, c); !errors.Is(err, totp.ErrReplayed) {
+		t.Fatalf("used code after the loss: %v, want ErrReplayed", err)
+	}
+	for _, d := range []time.Duration{-30 * time.Second, 30 * time.Second} {
+		if _, err := after.Verify(ctx, alice, code(t, t0.Add(d))); !errors.Is(err, totp.ErrReplayed) {
+			t.Fatalf("code at %v after the loss: %v, want ErrReplayed", d, err)
+		}
+	}
+
+	// A caller that keeps LastStep: the used code stays refused, the next
+	// one is accepted at once.
+	bob := totp.Credential{ID: "bob", Secret: secret}
+	res, err := before.Verify(ctx, bob, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.LastStep = res.Step
+	if _, err := after.Verify(ctx, bob, c); !errors.Is(err, totp.ErrReplayed) {
+		t.Fatalf("used code after the loss, LastStep kept: %v, want ErrReplayed", err)
+	}
+	clk.Add(30 * time.Second)
+	if _, err := after.Verify(ctx, bob, code(t, clk.Now())); err != nil {
+		t.Fatalf("next code after the loss, LastStep kept: %v", err)
+	}
+
+	// Without LastStep, the codes of the steps a lost drift may have
+	// reached stay refused too; the first wrong code locks.
+	clk.Add(5 * time.Minute)
+	if _, err := after.Verify(ctx, alice, code(t, clk.Now())); !errors.Is(err, totp.ErrReplayed) {
+		t.Fatalf("code 5.5 minutes after the loss: %v, want ErrReplayed", err)
+	}
+	if _, err := after.Verify(ctx, alice, otherCode(c)); !errors.Is(err, totp.ErrThrottled) || !errors.Is(err, totp.ErrInvalidCode) {
+		t.Fatalf("first wrong code after the loss: %v, want a lock", err)
+	}
+
+	// The SMS send count: one more code per number until the window ends.
+	out := &Outbox{}
+	sms := newSMS(t, lost, clk, out, totp.SMSOptions{MaxSends: 3})
+	if _, err := sms.Send(ctx, "login-loss", "+32470000099"); err != nil {
+		t.Fatalf("first send after the loss: %v", err)
+	}
+	if _, err := sms.Send(ctx, "login-loss", "+32470000099"); !errors.Is(err, totp.ErrSendLimit) {
+		t.Fatalf("second send after the loss: %v, want ErrSendLimit", err)
+	}
+
+	// Once the store's first hour (the longest lock) is over, and the
+	// window of the lost steps, a credential without state starts afresh.
+	clk.Add(2 * time.Hour)
+	carol := totp.Credential{ID: "carol", Secret: secret}
+	if _, err := after.Verify(ctx, carol, otherCode(code(t, clk.Now()))); !errors.Is(err, totp.ErrInvalidCode) || errors.Is(err, totp.ErrThrottled) {
+		t.Fatalf("wrong code two hours after the loss: %v, want ErrInvalidCode without a lock", err)
+	}
+	if _, err := after.Verify(ctx, carol, code(t, clk.Now())); err != nil {
+		t.Fatalf("code two hours after the loss: %v", err)
+	}
+}
+
+func testHelpdesk(t *testing.T, s totp.Store) {
+	ctx := context.Background()
+	clk := NewClock(t0)
+	v := verifier(t, s, clk, totp.Options{MaxFailures: 2})
+	cred := totp.Credential{ID: "helpdesk", Secret: secret}
+	if st, err := v.Status(ctx, cred.ID); err != nil || st.Known {
+		t.Fatalf("Status of an unknown credential = %+v, %v", st, err)
+	}
+	c := code(t, t0)
+	res, err := v.Verify(ctx, cred, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := v.Status(ctx, cred.ID)
+	if err != nil || !st.Known || st.LastStep != res.Step || !st.LastUsed.Equal(time.Unix(res.Step*30, 0)) || st.Failures != 0 || !st.LockedUntil.IsZero() {
+		t.Fatalf("Status after a use = %+v, %v; want step %d", st, err, res.Step)
+	}
+	_, _ = v.Verify(ctx, cred, otherCode(c))
+	_, err = v.Verify(ctx, cred, otherCode(c))
+	var te *totp.ThrottledError
+	if !errors.As(err, &te) {
+		t.Fatalf("second wrong code: %v, want a lock", err)
+	}
+	st, _ = v.Status(ctx, cred.ID)
+	if !st.LockedUntil.Equal(te.Until) || st.Failures != 2 {
+		t.Fatalf("Status while locked = %+v; want locked until %v, 2 failures", st, te.Until)
+	}
+	if err := v.Unlock(ctx, cred.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = v.Status(ctx, cred.ID)
+	if !st.LockedUntil.IsZero() || st.Failures != 0 || st.LastStep != res.Step {
+		t.Fatalf("Status after Unlock = %+v", st)
+	}
+	if _, err := v.Verify(ctx, cred, c); !errors.Is(err, totp.ErrReplayed) {
+		t.Fatalf("used code after Unlock: %v, want ErrReplayed", err)
+	}
+	clk.Add(30 * time.Second)
+	if _, err := v.Verify(ctx, cred, code(t, clk.Now())); err != nil {
+		t.Fatalf("next code after Unlock: %v", err)
+	}
+	if err := v.Forget(ctx, cred.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := v.Status(ctx, cred.ID); err != nil || st.Known {
+		t.Fatalf("Status after Forget = %+v, %v", st, err)
+	}
+	if err := v.Unlock(ctx, "nobody"); err != nil {
+		t.Fatalf("Unlock of an unknown credential: %v", err)
 	}
 }

@@ -3,14 +3,18 @@ package crl
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 )
 
-// DefaultCacheEntries is the default bound of a Cache.
-const DefaultCacheEntries = 64
+// Defaults of CacheOptions.
+const (
+	DefaultCacheEntries  = 64
+	DefaultCacheLifetime = time.Hour
+)
 
 // CacheOptions configure a Cache. The zero value is ready to use.
 type CacheOptions struct {
@@ -18,6 +22,10 @@ type CacheOptions struct {
 	// DefaultCacheEntries. When full, expired CRLs go first, then the one
 	// expiring soonest.
 	MaxEntries int
+	// MaxLifetime bounds how long a CRL stays cached after it was added,
+	// whatever its nextUpdate says (a CRL may claim to be good for a
+	// century); zero means DefaultCacheLifetime.
+	MaxLifetime time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Doer and Fetch are used by Load (see Fetch).
@@ -27,13 +35,14 @@ type CacheOptions struct {
 
 // Cache keeps parsed CRLs (with their Index) by URL until their
 // nextUpdate (a CRL without nextUpdate for DefaultMaxAge after its
-// thisUpdate). CRLs of the same version (issuer and cRLNumber, or the same
+// thisUpdate), and at most MaxLifetime after they were added. Load caches
+// only CRLs its verify function accepted. CRLs of the same version (issuer and cRLNumber, or the same
 // bytes) share one *CRL, so an index is built once per version. It is safe
 // for concurrent use; concurrent Loads of one URL make one download.
 type Cache struct {
 	opts      CacheOptions
 	mu        sync.Mutex
-	byURL     map[string]*CRL
+	byURL     map[string]cached
 	byVersion map[string]*CRL
 	group     singleflight.Group
 }
@@ -46,7 +55,16 @@ func NewCache(opts CacheOptions) *Cache {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Cache{opts: opts, byURL: map[string]*CRL{}, byVersion: map[string]*CRL{}}
+	if opts.MaxLifetime <= 0 {
+		opts.MaxLifetime = DefaultCacheLifetime
+	}
+	return &Cache{opts: opts, byURL: map[string]cached{}, byVersion: map[string]*CRL{}}
+}
+
+// cached is a CRL under one URL and when that entry expires.
+type cached struct {
+	c       *CRL
+	expires time.Time
 }
 
 // expiry is when a cached CRL stops being served.
@@ -77,15 +95,15 @@ func versionKey(c *CRL) string {
 func (ca *Cache) Get(url string) (*CRL, bool) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
-	c, ok := ca.byURL[url]
+	e, ok := ca.byURL[url]
 	if !ok {
 		return nil, false
 	}
-	if ca.opts.Now().After(expiry(c)) {
-		ca.remove(url, c)
+	if ca.opts.Now().After(e.expires) {
+		ca.remove(url, e.c)
 		return nil, false
 	}
-	return c, true
+	return e.c, true
 }
 
 // Len returns the number of URLs cached.
@@ -97,7 +115,7 @@ func (ca *Cache) Len() int {
 
 // Add caches c under url and returns the CRL now cached for it: an
 // already cached *CRL of the same version when there is one, else c.
-// An expired c is not cached.
+// An expired c is not cached. Add does not verify c: the caller must have.
 func (ca *Cache) Add(url string, c *CRL) *CRL {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
@@ -106,26 +124,30 @@ func (ca *Cache) Add(url string, c *CRL) *CRL {
 
 func (ca *Cache) add(url string, c *CRL) *CRL {
 	now := ca.opts.Now()
-	if now.After(expiry(c)) {
+	exp := expiry(c)
+	if now.After(exp) {
 		return c
+	}
+	if lim := now.Add(ca.opts.MaxLifetime); lim.Before(exp) {
+		exp = lim
 	}
 	if same, ok := ca.byVersion[versionKey(c)]; ok {
 		c = same
 	}
 	if old, ok := ca.byURL[url]; ok {
-		ca.remove(url, old)
+		ca.remove(url, old.c)
 	}
 	for len(ca.byURL) >= ca.opts.MaxEntries {
 		var victim string
-		var vc *CRL
+		var ve cached
 		for u, x := range ca.byURL {
-			if vc == nil || expiry(x).Before(expiry(vc)) {
-				victim, vc = u, x
+			if ve.c == nil || x.expires.Before(ve.expires) {
+				victim, ve = u, x
 			}
 		}
-		ca.remove(victim, vc)
+		ca.remove(victim, ve.c)
 	}
-	ca.byURL[url] = c
+	ca.byURL[url] = cached{c: c, expires: exp}
 	ca.byVersion[versionKey(c)] = c
 	return c
 }
@@ -134,7 +156,7 @@ func (ca *Cache) add(url string, c *CRL) *CRL {
 func (ca *Cache) remove(url string, c *CRL) {
 	delete(ca.byURL, url)
 	for _, x := range ca.byURL {
-		if x == c {
+		if x.c == c {
 			return
 		}
 	}
@@ -149,17 +171,32 @@ func (ca *Cache) lookupVersion(c *CRL) (*CRL, bool) {
 	return x, ok
 }
 
-// Load returns the cached CRL for url, or fetches (Fetch), parses and
-// caches it. A downloaded CRL of a version already cached reuses its
-// Index instead of building it again. Load does not verify the CRL: call
-// CRL.Verify. Errors are those of Fetch and Parse.
-func (ca *Cache) Load(ctx context.Context, url string) (*CRL, error) {
+// ErrNoVerify is returned by Load when given no verify function.
+var ErrNoVerify = errors.New("crl: Cache.Load needs a verify function")
+
+// Load returns the cached CRL for url, or fetches (Fetch) and parses it,
+// calls verify on it, and caches it only when verify accepts it: a CRL
+// that fails verification (forged, stale, of another issuer) is returned
+// with verify's error and never cached, so it cannot stay in place of the
+// real one, and a good cached CRL is never replaced by it. A downloaded
+// CRL of a version already cached reuses its Index instead of building it
+// again. verify is required (ErrNoVerify): it is typically CRL.Verify
+// against the certificate's issuer. Other errors are those of Fetch and
+// Parse.
+func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) (*CRL, error) {
+	if verify == nil {
+		return nil, ErrNoVerify
+	}
 	if c, ok := ca.Get(url); ok {
 		return c, nil
 	}
+	type loaded struct {
+		c   *CRL
+		err error // verify's
+	}
 	v, err, _ := ca.group.Do(url, func() (any, error) {
 		if c, ok := ca.Get(url); ok {
-			return c, nil
+			return loaded{c: c}, nil
 		}
 		data, err := Fetch(ctx, ca.opts.Doer, url, ca.opts.Fetch)
 		if err != nil {
@@ -174,10 +211,22 @@ func (ca *Cache) Load(ctx context.Context, url string) (*CRL, error) {
 		} else if c.Index, err = buildIndex(revoked); err != nil {
 			return nil, err
 		}
-		return ca.Add(url, c), nil
+		if err := verify(c); err != nil {
+			return loaded{c: c, err: err}, nil
+		}
+		return loaded{c: ca.Add(url, c)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*CRL), nil
+	// Coalesced callers may verify against another issuer: each checks
+	// with its own function.
+	l := v.(loaded)
+	if err := verify(l.c); err != nil {
+		return l.c, err
+	}
+	if l.err != nil {
+		return ca.Add(url, l.c), nil
+	}
+	return l.c, nil
 }

@@ -11,8 +11,18 @@ import (
 // Defaults of FetchOptions.
 const (
 	DefaultMaxBytes = 10 << 20 // 10 MiB
-	DefaultTimeout  = 15 * time.Second
+	// DefaultTimeout is the per-request bound, the same as x509check's
+	// for OCSP (Options.RequestTimeout).
+	DefaultTimeout = 10 * time.Second
 )
+
+// noRedirect is the client Fetch uses when given none: redirects are not
+// followed (a 3xx answer is a *FetchError), the rule x509check applies to
+// OCSP requests too: one request per source, to the address the
+// certificate names.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+	return http.ErrUseLastResponse
+}}
 
 // Doer sends HTTP requests; *http.Client is one.
 type Doer interface {
@@ -28,15 +38,15 @@ type FetchOptions struct {
 	Timeout time.Duration
 }
 
-// Fetch downloads the CRL at url with an HTTP GET through doer
-// (http.DefaultClient when nil) and returns its bytes, unparsed. Errors:
+// Fetch downloads the CRL at url with an HTTP GET through doer (when nil,
+// a client that does not follow redirects) and returns its bytes, unparsed. Errors:
 // *TooLargeError (ErrTooLarge) when the Content-Length or the body exceeds
 // MaxBytes, *FetchError (ErrFetch) for transport errors (wrapping them, so
 // errors.Is(err, context.DeadlineExceeded) works) and statuses other than
 // 200.
 func Fetch(ctx context.Context, doer Doer, url string, opts FetchOptions) ([]byte, error) {
 	if doer == nil {
-		doer = http.DefaultClient
+		doer = noRedirect
 	}
 	limit := opts.MaxBytes
 	if limit <= 0 {

@@ -117,7 +117,7 @@ func TestCache(t *testing.T) {
 		got := make([]*crl.CRL, 50)
 		for i := range got {
 			wg.Go(func() {
-				c, err := cache.Load(context.Background(), url)
+				c, err := cache.Load(context.Background(), url, verifyBy(ca))
 				if err != nil {
 					t.Error(err)
 				}
@@ -137,13 +137,13 @@ func TestCache(t *testing.T) {
 		}
 	})
 	t.Run("served from cache", func(t *testing.T) {
-		if _, err := cache.Load(context.Background(), url); err != nil || hits.Load() != 1 {
+		if _, err := cache.Load(context.Background(), url, verifyBy(ca)); err != nil || hits.Load() != 1 {
 			t.Errorf("%v, %d requests", err, hits.Load())
 		}
 	})
 	t.Run("same version under another URL shares the index", func(t *testing.T) {
-		a, _ := cache.Load(context.Background(), url)
-		b, err := cache.Load(context.Background(), srv.URL+"/mirror.crl")
+		a, _ := cache.Load(context.Background(), url, verifyBy(ca))
+		b, err := cache.Load(context.Background(), srv.URL+"/mirror.crl", verifyBy(ca))
 		if err != nil || a != b || hits.Load() != 2 {
 			t.Errorf("%v; shared %v; %d requests", err, a == b, hits.Load())
 		}
@@ -160,14 +160,14 @@ func TestCache(t *testing.T) {
 		clock = now
 		mu.Unlock()
 		// v2 is valid at now; v1 was dropped from the cache.
-		c, err := cache.Load(context.Background(), url)
+		c, err := cache.Load(context.Background(), url, verifyBy(ca))
 		if err != nil || c.Number.Int64() != 2 || c.Index.Len() != 2 {
 			t.Errorf("%v; number %v", err, c.Number)
 		}
 	})
 	t.Run("bounded", func(t *testing.T) {
 		for i := range 5 {
-			if _, err := cache.Load(context.Background(), fmt.Sprintf("%s/%d.crl", srv.URL, i)); err != nil {
+			if _, err := cache.Load(context.Background(), fmt.Sprintf("%s/%d.crl", srv.URL, i), verifyBy(ca)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -177,7 +177,7 @@ func TestCache(t *testing.T) {
 	})
 	t.Run("fetch errors are not cached", func(t *testing.T) {
 		bad := crl.NewCache(crl.CacheOptions{Doer: srv.Client()})
-		_, err := bad.Load(context.Background(), "http://127.0.0.1:1/none.crl")
+		_, err := bad.Load(context.Background(), "http://127.0.0.1:1/none.crl", verifyBy(ca))
 		if !errors.Is(err, crl.ErrFetch) || !strings.HasPrefix(err.Error(), "crl: ") {
 			t.Errorf("error %v", err)
 		}
@@ -185,4 +185,9 @@ func TestCache(t *testing.T) {
 			t.Error("failure cached")
 		}
 	})
+}
+
+// verifyBy verifies a CRL against ca at the Go-made CRLs' time.
+func verifyBy(ca *goCA) func(*crl.CRL) error {
+	return func(c *crl.CRL) error { return c.Verify(ca.cert, crl.VerifyOptions{CurrentTime: now}) }
 }

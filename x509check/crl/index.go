@@ -81,6 +81,10 @@ const (
 	flagIssuer
 )
 
+// maxEntriesPerSerial bounds the entries of one serial number (one per
+// certificate issuer of an indirect CRL).
+const maxEntriesPerSerial = 64
+
 // maxIssuers bounds the distinct certificateIssuer names of an indirect CRL.
 const maxIssuers = 1 << 16
 
@@ -103,9 +107,10 @@ type Index struct {
 // Len returns the number of entries.
 func (ix *Index) Len() int { return ix.n }
 
-// Lookup returns the entry of serial, if it is listed; of a serial listed
-// more than once, the first entry in CRL order. In an indirect CRL the same
-// serial may be listed for several certificate issuers: use LookupIssuer
+// Lookup returns the entry of serial, if it is listed. A serial is listed
+// at most once per certificate issuer (BuildIndex refuses a repeat); in an
+// indirect CRL the same serial may be listed for several certificate
+// issuers (the first in CRL order is returned): use LookupIssuer
 // there.
 func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
 	if serial == nil {
@@ -512,6 +517,32 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 		if curIssuer >= 0 {
 			flags |= flagIssuer
 		}
+		// A serial listed again for the same certificate issuer makes the
+		// CRL ambiguous (which entry holds?) and, all in one probe chain,
+		// made indexing quadratic: refused, as are more than
+		// maxEntriesPerSerial entries for one serial across issuers.
+		h := maphash.Bytes(ix.seed, serial)
+		j := h & mask
+		var cur []byte
+		if curIssuer >= 0 {
+			cur = ix.issuers[curIssuer]
+		}
+		for same := 0; ix.table[j] != 0; j = (j + 1) & mask {
+			slot := ix.table[j]
+			if uint32(slot>>32) != uint32(h>>32) {
+				continue
+			}
+			o := int(uint32(slot)) - 1
+			if !bytes.Equal(ix.arena[o+1:o+1+int(ix.arena[o])], serial) {
+				continue
+			}
+			if bytes.Equal(ix.issuerAt(o), cur) {
+				return nil, malformed("entry %d: serial number %x listed twice", i, []byte(serial))
+			}
+			if same++; same >= maxEntriesPerSerial {
+				return nil, malformed("entry %d: serial number %x listed for more than %d certificate issuers", i, []byte(serial), maxEntriesPerSerial)
+			}
+		}
 		off := len(ix.arena)
 		if uint64(off) >= 1<<32-1 {
 			return nil, malformed("CRL too large to index")
@@ -527,11 +558,6 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 			a = binary.LittleEndian.AppendUint16(a, uint16(curIssuer))
 		}
 		ix.arena = a
-		h := maphash.Bytes(ix.seed, serial)
-		j := h & mask
-		for ix.table[j] != 0 {
-			j = (j + 1) & mask
-		}
 		ix.table[j] = uint64(off+1) | (h>>32)<<32
 	}
 	return ix, nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -229,7 +230,22 @@ func TestOpenSSLCRL(t *testing.T) {
 	ca.run("ca", "-config", "openssl.cnf", "-revoke", supFile, "-crl_reason", "superseded")
 	newerPath := ca.gencrl("newer.crl")
 	deltaPath := filepath.Join(ca.dir, "delta.crl")
-	ca.run("crl", "-in", basePath, "-gendelta", newerPath, "-key", "ca.key", "-out", deltaPath)
+	ca.run("crl", "-in", basePath, "-gendelta", newerPath, "-key", "ca.key", "-sha256", "-out", deltaPath)
+	// openssl signs a delta with SHA-1 unless told otherwise: refused by
+	// default, accepted with AllowSHA1.
+	sha1Path := filepath.Join(ca.dir, "delta-sha1.crl")
+	ca.run("crl", "-in", basePath, "-gendelta", newerPath, "-key", "ca.key", "-out", sha1Path)
+	if b, err := os.ReadFile(sha1Path); err != nil {
+		t.Fatal(err)
+	} else if c, err := crl.Parse(b); err != nil {
+		t.Fatal(err)
+	} else if !crl.IsSHA1(c.SignatureAlgorithm) {
+		t.Fatalf("openssl signed the delta with %v, not SHA-1", c.SignatureAlgorithm)
+	} else if err := c.Verify(ca.cert, crl.VerifyOptions{}); !errors.Is(err, crl.ErrBadSignature) || !strings.Contains(err.Error(), "SHA-1") {
+		t.Fatalf("SHA-1 delta: %v, want ErrBadSignature (SHA-1 refused)", err)
+	} else if err := c.Verify(ca.cert, crl.VerifyOptions{AllowSHA1: true}); err != nil {
+		t.Fatalf("SHA-1 delta with AllowSHA1: %v", err)
+	}
 	// A DER copy: Parse takes both forms.
 	ca.run("crl", "-in", basePath, "-outform", "DER", "-out", "base.der")
 

@@ -26,6 +26,17 @@ type VerifyOptions struct {
 	// MaxAge bounds the age of a CRL without nextUpdate; zero means
 	// DefaultMaxAge.
 	MaxAge time.Duration
+	// AllowSHA1 accepts CRLs signed with SHA-1 (sha1WithRSAEncryption,
+	// ecdsa-with-SHA1), which crypto/x509's CheckSignature still verifies
+	// but which chosen-prefix collisions make forgeable. Zero (false)
+	// refuses them with ErrBadSignature, as x509check refuses SHA-1 on
+	// the certificate path by default.
+	AllowSHA1 bool
+}
+
+// IsSHA1 reports a signature algorithm that hashes with SHA-1.
+func IsSHA1(a x509.SignatureAlgorithm) bool {
+	return a == x509.SHA1WithRSA || a == x509.ECDSAWithSHA1 || a == x509.DSAWithSHA1
 }
 
 // Verify checks that the CRL was issued and signed by issuer and is usable
@@ -35,7 +46,8 @@ type VerifyOptions struct {
 //     any): ErrIssuerMismatch;
 //   - issuer is a CA and, when it has a key usage extension, asserts
 //     cRLSign: ErrNotCRLSigner;
-//   - the signature verifies with issuer's key: ErrBadSignature;
+//   - the signature verifies with issuer's key, and is not made with
+//     SHA-1 unless AllowSHA1: ErrBadSignature;
 //   - no unknown critical extension on the CRL or any entry:
 //     *ExtensionError (ErrUnknownCriticalExtension);
 //   - thisUpdate ≤ now + skew and now ≤ nextUpdate + skew (without
@@ -59,6 +71,9 @@ func (c *CRL) Verify(issuer *x509.Certificate, opts VerifyOptions) error {
 	}
 	if issuer.KeyUsage != 0 && issuer.KeyUsage&x509.KeyUsageCRLSign == 0 {
 		return fmt.Errorf("crl: issuer %q lacks the cRLSign key usage: %w", issuer.Subject, ErrNotCRLSigner)
+	}
+	if IsSHA1(c.SignatureAlgorithm) && !opts.AllowSHA1 {
+		return fmt.Errorf("%w: CRL signed with %v: SHA-1 refused (AllowSHA1)", ErrBadSignature, c.SignatureAlgorithm)
 	}
 	if err := issuer.CheckSignature(c.SignatureAlgorithm, c.RawTBS, c.Signature); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadSignature, err)

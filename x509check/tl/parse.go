@@ -34,6 +34,9 @@ func Parse(data []byte) (*List, error) {
 	if len(data) > DefaultMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), DefaultMaxSize)
 	}
+	if err := checkDepth(data); err != nil {
+		return nil, err
+	}
 	return decode(data)
 }
 

@@ -93,10 +93,49 @@ func (q Qualification) MarshalJSON() ([]byte, error) {
 func (q Qualification) String() string { return q.Label() + ": " + q.Reason }
 
 // Result is a certificate's qualification at its issuance and at the
-// validation time.
+// validation time, and the decision drawn from both.
+//
+// The rule (ETSI TS 119 615, which checks the trust service's status at
+// the certificate's issuance and at the date-time of validation): the
+// certificate is trusted only when a CA/QC service identifying an issuer
+// of its path was granted both when the certificate was issued and at the
+// validation time, and qualified only when it was qualified at issuance
+// and that service is still granted at the validation time. The issuance
+// time comes from the certificate (its NotBefore, a date the CA itself
+// writes) and so cannot decide alone. A withdrawn service ends trust and
+// qualification for validations at a time after the withdrawal, for
+// certificates issued before it too: withdrawal means the supervisory body
+// no longer vouches for the service (TS 119 612 clause 5.5.4: it ceased, or
+// its qualified status was withdrawn, possibly for a compromise), so
+// nothing it certified can be relied on for a new validation. What was
+// done while the service was granted stays provable: validate at that time
+// (a signature time proven by a time-stamp or an archive) and the service
+// is granted at both dates.
 type Result struct {
 	AtIssuance   Qualification `json:"at_issuance"`
 	AtValidation Qualification `json:"at_validation"`
+	// Trusted: a CA/QC service of the list identifying an issuer of the
+	// path was granted at issuance and is granted at the validation time.
+	Trusted bool `json:"trusted"`
+	// Qualified: Trusted, and qualified at issuance.
+	Qualified bool `json:"qualified"`
+	// Reason explains Trusted and Qualified in one sentence.
+	Reason string `json:"reason"`
+}
+
+// decideResult fills Trusted, Qualified and Reason from the two
+// qualifications (see Result).
+func (r *Result) decideResult() {
+	iss, val := r.AtIssuance, r.AtValidation
+	switch {
+	case !GrantedStatus(iss.Status):
+		r.Reason = "no CA/QC service of the list was granted at the certificate's issuance: " + iss.Reason
+	case !GrantedStatus(val.Status):
+		r.Reason = "the CA/QC service granted at issuance is not granted at the validation time: " + val.Reason
+	default:
+		r.Trusted, r.Qualified = true, iss.Qualified
+		r.Reason = "granted at issuance and at validation; " + iss.Label() + " at issuance"
+	}
 }
 
 // CAServices returns the CA/QC services whose status counts as granted at
@@ -179,6 +218,9 @@ func (l *List) AllTrustAnchors() []*x509.Certificate {
 // to another type do not apply. Disagreeing services give a conflict,
 // which is not qualified.
 //
+// Result.Trusted and Result.Qualified combine both times (see Result):
+// use them, not AtIssuance alone.
+//
 // The error (wrapping ErrChain) is for an empty or broken chain only; a
 // certificate outside the list is simply not qualified.
 func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error) {
@@ -199,10 +241,12 @@ func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error)
 	leaf := chain[0]
 	ci := readCertQC(leaf)
 	cands := l.candidates(chain[1:])
-	return &Result{
+	r := &Result{
 		AtIssuance:   qualifyAt(leaf, ci, cands, leaf.NotBefore.UTC()),
 		AtValidation: qualifyAt(leaf, ci, cands, at.UTC()),
-	}, nil
+	}
+	r.decideResult()
+	return r, nil
 }
 
 // candidates returns the CA/QC services matching the closest issuer that

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,9 +90,17 @@ func TestQualifyStatusOverTime(t *testing.T) {
 	if !reflect.DeepEqual(q.Qualifiers, []string{tl.QualifierQCQSCDAsInCert}) {
 		t.Errorf("before, qualifiers %v", q.Qualifiers)
 	}
-	// At validation time the service is withdrawn: not qualified any more.
+	// At validation time the service is withdrawn: not qualified any more,
+	// and the decision is neither trusted nor qualified (issue 17, item 1:
+	// granted at issuance is not enough).
 	if q := rb.AtValidation; q.Qualified || q.Status != tl.StatusWithdrawn {
 		t.Errorf("before, at validation: %s", q)
+	}
+	if rb.Trusted || rb.Qualified || !strings.Contains(rb.Reason, "not granted at the validation time") {
+		t.Errorf("before, decision: trusted %v qualified %v (%s)", rb.Trusted, rb.Qualified, rb.Reason)
+	}
+	if ra.Trusted || ra.Qualified {
+		t.Errorf("after, decision: trusted %v qualified %v (%s)", ra.Trusted, ra.Qualified, ra.Reason)
 	}
 	// Issued after the withdrawal: not qualified, at either time.
 	if q := ra.AtIssuance; q.Qualified || q.Status != tl.StatusWithdrawn || q.Label() != "not qualified" {
@@ -105,8 +114,8 @@ func TestQualifyStatusOverTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.AtIssuance.Qualified || !r.AtValidation.Qualified {
-		t.Errorf("validated in 2022: %s / %s", r.AtIssuance, r.AtValidation)
+	if !r.AtIssuance.Qualified || !r.AtValidation.Qualified || !r.Trusted || !r.Qualified {
+		t.Errorf("validated in 2022: %s / %s, trusted %v qualified %v", r.AtIssuance, r.AtValidation, r.Trusted, r.Qualified)
 	}
 }
 

@@ -17,14 +17,17 @@ import (
 // a list into package x509check: Apply adds the certificates of its CA/QC
 // services to the roots and makes it the QualificationSource. A
 // certificate is then trusted only when a CA/QC service identifying an
-// issuer of its path was granted at its issuance (its NotBefore), and
-// qualified when the list said so at its issuance; the list's verdict at
-// the validation time (a service withdrawn since, a QSCD status changed)
-// is reported beside it, in Qualified.TrustedList.
+// issuer of its path was granted at its issuance (its NotBefore) and is
+// still granted at the validation time, and qualified when, besides, the
+// list said so at its issuance (the rule and its reasoning: Result). The
+// decision, with the verdicts at issuance and at validation, is reported
+// in Qualified.TrustedList.
 //
-// To take trust from other roots and only the qualification from the
-// list, set Options.Qualification to a Source with AllowUnlisted instead
-// of calling Apply.
+// To take trust from other roots and the qualification from the list, set
+// Options.Qualification to a Source with AllowUnlisted instead of calling
+// Apply: a path no service of the list identifies is then valid and not
+// qualified, and a path the list identifies is still judged by it (a
+// service withdrawn since the certificate's issuance makes it untrusted).
 type Source struct {
 	// List is the list, as Verify returned it.
 	List *List
@@ -51,8 +54,8 @@ func (t *Source) Apply(opts *x509check.Options) {
 // it returns has Source "trusted-list" and TrustedList set to the decision
 // at issuance and at validation. Its error wraps x509check.ErrUntrusted
 // when the path is not anchored in a CA/QC service granted at the
-// certificate's issuance (unless AllowUnlisted and no service of the list
-// identifies an issuer of the path).
+// certificate's issuance and at the validation time (unless AllowUnlisted
+// and no service of the list identifies an issuer of the path).
 func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at time.Time) (*x509check.Qualified, error) {
 	if len(chain) == 0 {
 		return nil, nil
@@ -69,23 +72,23 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 		Policies:    own.Policies,
 		Legislation: own.Legislation,
 		TrustedList: r.Decision(),
-		Qualified:   iss.Qualified,
-		SSCD:        iss.Qualified && iss.QSCD,
+		Qualified:   r.Qualified,
+		SSCD:        r.Qualified && iss.QSCD,
 	}
 	if iss.Service == "" && t.AllowUnlisted {
 		q.Detail = "not qualified: the trusted list does not know the issuer"
 		return q, nil
 	}
-	if typ := qualifiedTypes[iss.Type]; typ != "" && iss.Qualified {
+	if typ := qualifiedTypes[iss.Type]; typ != "" && r.Qualified {
 		q.Types = []string{typ}
 	}
 	q.Detail = fmt.Sprintf("%s at issuance (%s); %s at validation", iss.Label(), iss.Reason, val.Label())
 	if !val.Qualified && iss.Qualified {
 		q.Detail += " (" + val.Reason + ")"
 	}
-	if !GrantedStatus(iss.Status) {
-		return q, fmt.Errorf("%w: no CA/QC service of the trusted list was granted at the certificate's issuance %s: %s",
-			x509check.ErrUntrusted, chain[0].NotBefore.UTC().Format(time.RFC3339), iss.Reason)
+	if !r.Trusted {
+		return q, fmt.Errorf("%w: trusted list (issued %s, validated %s): %s", x509check.ErrUntrusted,
+			chain[0].NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339), r.Reason)
 	}
 	return q, nil
 }
@@ -96,7 +99,8 @@ var qualifiedTypes = map[QCType]string{TypeESig: "esign", TypeESeal: "eseal", Ty
 // Decision returns r as package x509check reports it in
 // Qualified.TrustedList.
 func (r *Result) Decision() *x509check.TrustedListDecision {
-	return &x509check.TrustedListDecision{AtIssuance: r.AtIssuance.verdict(), AtValidation: r.AtValidation.verdict()}
+	return &x509check.TrustedListDecision{AtIssuance: r.AtIssuance.verdict(), AtValidation: r.AtValidation.verdict(),
+		Trusted: r.Trusted, Qualified: r.Qualified, Reason: r.Reason}
 }
 
 func (q Qualification) verdict() x509check.TrustedListVerdict {

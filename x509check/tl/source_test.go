@@ -22,12 +22,12 @@ import (
 
 // TestTrustedListSource publishes the test PKI's root in a trusted list
 // that the test signs, with a CA/QC service granted 10 days ago and
-// withdrawn 3 hours ago, and validates signature certificates issued
+// withdrawn 90 minutes ago, and validates signature certificates issued
 // before and after the withdrawal.
 func TestTrustedListSource(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Second)
 	p := testpki.New(t, testpki.Options{Now: now})
-	granted, withdrawn := now.Add(-10*24*time.Hour), now.Add(-3*time.Hour)
+	granted, withdrawn := now.Add(-10*24*time.Hour), now.Add(-90*time.Minute)
 	signPolicy := testpki.PolicyCitizenSign.String()
 	quals := []testtl.Qual{
 		{Qualifiers: []string{tl.QualifierQCQSCDAsInCert}, Policies: [][]string{{signPolicy}}},
@@ -67,12 +67,31 @@ func TestTrustedListSource(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Issued while granted, validated after the withdrawal: the service
+	// no longer vouches for it (issue 17, item 1: it used to come out
+	// valid and qualified from the status at its NotBefore alone).
 	res, err := v.Validate(context.Background(), before.Cert)
+	if !errors.Is(err, x509check.ErrUntrusted) || res.Valid || !strings.Contains(err.Error(), "not granted at the validation time") {
+		t.Fatalf("issued while granted, validated after the withdrawal: valid %v, %v", res.Valid, err)
+	}
+	if q := res.Qualified; q == nil || q.Qualified || q.TrustedList == nil || q.TrustedList.Trusted ||
+		q.TrustedList.AtIssuance.Status != tl.StatusGranted || q.TrustedList.AtValidation.Status != tl.StatusWithdrawn {
+		t.Fatalf("issued while granted, validated after the withdrawal: %+v", q)
+	}
+
+	// The same certificate validated at a time before the withdrawal (a
+	// signature time proven so): granted at both dates, qualified.
+	opts.CurrentTime = withdrawn.Add(-10 * time.Minute)
+	vb, err := x509check.NewValidator(opts)
 	if err != nil {
-		t.Fatalf("issued while granted: %v", err)
+		t.Fatal(err)
+	}
+	res, err = vb.Validate(context.Background(), before.Cert)
+	if err != nil {
+		t.Fatalf("issued while granted, validated before the withdrawal: %v", err)
 	}
 	q := res.Qualified
-	if q == nil || !q.Qualified || !q.SSCD || q.Source != "trusted-list" || q.TrustedList == nil {
+	if q == nil || !q.Qualified || !q.SSCD || q.Source != "trusted-list" || q.TrustedList == nil || !q.TrustedList.Trusted {
 		t.Fatalf("issued while granted: %+v", q)
 	}
 	iss, val := q.TrustedList.AtIssuance, q.TrustedList.AtValidation
@@ -80,13 +99,14 @@ func TestTrustedListSource(t *testing.T) {
 		len(iss.Qualifiers) != 1 || iss.Qualifiers[0] != tl.QualifierQCQSCDAsInCert {
 		t.Errorf("at issuance: %s (%+v)", iss, iss)
 	}
-	if val.Qualified || val.Status != tl.StatusWithdrawn {
+	if !val.Qualified || val.Status != tl.StatusGranted {
 		t.Errorf("at validation: %s", val)
 	}
 	js, err := json.Marshal(q)
 	if err != nil || !strings.Contains(string(js), `"label":"QC for eSig with QSCD"`) || !strings.Contains(string(js), `"trusted_list"`) {
 		t.Errorf("JSON %s (%v)", js, err)
 	}
+	opts.CurrentTime = now
 
 	// Issued after the withdrawal: not qualified, and not trusted.
 	res, err = v.Validate(context.Background(), p.Sign.Cert)
@@ -95,6 +115,23 @@ func TestTrustedListSource(t *testing.T) {
 	}
 	if q := res.Qualified; q == nil || q.Qualified || q.TrustedList == nil || q.TrustedList.AtIssuance.Status != tl.StatusWithdrawn {
 		t.Errorf("issued after withdrawal: %+v", q)
+	}
+
+	// Trust from other roots, qualification from the list (AllowUnlisted,
+	// without Apply): a path the list identifies is still judged by it,
+	// so after the withdrawal the certificate is untrusted, and before it
+	// qualified.
+	for _, tc := range []struct {
+		at        time.Time
+		qualified bool
+	}{{now, false}, {withdrawn.Add(-10 * time.Minute), true}} {
+		qo := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation,
+			CurrentTime: tc.at, Qualification: &tl.Source{List: list, AllowUnlisted: true}}
+		res, err := x509check.Validate(context.Background(), before.Cert, qo)
+		if res.Qualified == nil || res.Qualified.Qualified != tc.qualified || res.Valid != tc.qualified ||
+			(tc.qualified != (err == nil)) || (err != nil && !errors.Is(err, x509check.ErrUntrusted)) {
+			t.Errorf("qualification from the list at %s: %v, %+v; want qualified and valid %v", tc.at, err, res.Qualified, tc.qualified)
+		}
 	}
 
 	// A path the list does not know fails, unless allowed; allowed, it is

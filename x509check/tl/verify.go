@@ -210,9 +210,25 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 // the tree code recurses.
 const maxDepth = 128
 
-// checkDepth refuses documents nested deeper than maxDepth, before a tree
-// is built.
+// bytesPerTag and minTags bound the markup of a document: at most one
+// "<" (an element's start or end tag, a comment, a processing instruction,
+// a CDATA section) per bytesPerTag bytes, plus minTags. A tree costs a few
+// hundred bytes per node and there are at most two nodes per "<", so a
+// document of empty elements (<a/>, 4 bytes each) would otherwise cost a
+// hundred times its size before any digest is checked. Real lists have
+// about one "<" per 70 bytes (the Belgian list: 72).
+const (
+	bytesPerTag = 16
+	minTags     = 4096
+)
+
+// checkDepth refuses, before a tree is built, documents with more markup
+// than bytesPerTag allows (counted at memory speed) and documents nested
+// deeper than maxDepth (in one streaming pass).
 func checkDepth(data []byte) error {
+	if n, max := bytes.Count(data, []byte("<")), len(data)/bytesPerTag+minTags; n > max {
+		return malformed("", fmt.Sprintf("%d tags in %d bytes: more than one per %d bytes (bound %d)", n, len(data), bytesPerTag, max), nil)
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	depth := 0
 	for {

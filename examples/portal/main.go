@@ -1,0 +1,235 @@
+// Command portal is a reference HTTPS service built on csam: people log in
+// with their eID or a qualified certificate over mutual TLS (validated with
+// x509check, OCSP included), or with username and password (art. 5) and a
+// TOTP or SMS code, and the service decides, per application of the
+// règlement's annexes, whether they may use it (levels.Decide).
+//
+//	portal -addr 127.0.0.1:8443 -config portal.json -tls-cert server.pem -tls-key server.key \
+//	       -client-roots roots.pem [-belgian-roots DIR] [-accepted accepted.json] [-redis HOST:PORT]
+//
+// Endpoints:
+//
+//	POST /login                 {"user","password","totp"|"sms","new_password"} → session token
+//	POST /login/sms             {"user","password"} → an SMS code (the demo gateway writes it to -sms-outbox)
+//	GET  /applications          what this login may use (JSON, or HTML with ?format=html)
+//	POST /access/{application}  the decision: 200 allowed, 403 denied, 400 bad request, 401 no or bad key
+//	GET  /matrix                the key-type × application matrix, coloured (HTML)
+//	GET  /healthz
+//
+// A certificate login needs no session: each request carries the
+// certificate. Errors are JSON {"error": {"code", "message"}} with a stable
+// code. Logs are JSON lines (log/slog) on standard error, without
+// passwords, codes, tokens or secrets. SIGINT and SIGTERM shut the server
+// down gracefully.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/csam-go/csam/tlsauth"
+	"github.com/csam-go/csam/totp"
+	"github.com/csam-go/csam/totp/redisstore"
+	"github.com/csam-go/csam/x509check"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, nil))
+}
+
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// run parses args, starts the server and serves until ctx ends. ready, when
+// not nil, receives the listening address.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, ready chan<- string) int {
+	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		addr       = fs.String("addr", "127.0.0.1:8443", "listen address")
+		configPath = fs.String("config", "", "configuration file (users, enterprises, roles, designations, mandates)")
+		version    = fs.Bool("version", false, "print the version and exit")
+		hashPw     = fs.Bool("hash-password", false, "read a password on standard input and print its hash for the configuration")
+		certFile   = fs.String("tls-cert", "", "server certificate (PEM)")
+		keyFile    = fs.String("tls-key", "", "server private key (PEM)")
+		accepted   = fs.String("accepted", "", "art. 7 list of authorities and accepted certificates (JSON)")
+		revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl, none")
+		redisAddr  = fs.String("redis", "", "Redis address for TOTP and SMS state (default: in memory)")
+		outbox     = fs.String("sms-outbox", "", "file the demo SMS gateway appends messages to (default: standard output)")
+		roots      listFlag
+		broots     listFlag
+		inters     listFlag
+	)
+	fs.Var(&roots, "client-roots", "trust anchors for client certificates (file or folder; repeatable)")
+	fs.Var(&broots, "belgian-roots", "Belgian eID roots, checked against their pins (file or folder; repeatable)")
+	fs.Var(&inters, "intermediates", "intermediate CA certificates (file or folder; repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *version {
+		fmt.Fprintln(stdout, "portal", moduleVersion())
+		return exitOK
+	}
+	if *hashPw {
+		b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+		if err != nil {
+			fmt.Fprintln(stderr, "portal:", err)
+			return exitError
+		}
+		h, err := hashPassword(strings.TrimRight(string(b), "\r\n"))
+		if err != nil {
+			fmt.Fprintln(stderr, "portal:", err)
+			return exitError
+		}
+		fmt.Fprintln(stdout, h)
+		return exitOK
+	}
+	if *configPath == "" || *certFile == "" || *keyFile == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "portal: -config, -tls-cert and -tls-key are required")
+		fs.Usage()
+		return exitUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	pol, err := x509check.ParseRevocationPolicy(*revocation)
+	if err != nil {
+		fmt.Fprintln(stderr, "portal:", err)
+		return exitUsage
+	}
+	vopts := x509check.Options{Usage: x509check.UsageAuthentication, Revocation: pol, Logger: logger}
+	for _, l := range []struct {
+		flag  string
+		paths []string
+		dst   *[]*x509.Certificate
+	}{{"-client-roots", roots, &vopts.Roots}, {"-belgian-roots", broots, &vopts.BelgianRoots}, {"-intermediates", inters, &vopts.Intermediates}} {
+		if len(l.paths) == 0 {
+			continue
+		}
+		if *l.dst, err = x509check.LoadCertificates(l.paths...); err != nil {
+			fmt.Fprintf(stderr, "portal: %s: %v\n", l.flag, err)
+			return exitUsage
+		}
+	}
+	if *accepted != "" {
+		if vopts.Accepted, err = x509check.LoadAcceptedList(*accepted); err != nil {
+			fmt.Fprintln(stderr, "portal:", err)
+			return exitUsage
+		}
+	}
+	validator, err := x509check.NewValidator(vopts)
+	if err != nil {
+		fmt.Fprintln(stderr, "portal:", err)
+		return exitUsage
+	}
+	var store totp.Store
+	if *redisAddr != "" {
+		rdb := redis.NewClient(&redis.Options{Addr: *redisAddr})
+		defer rdb.Close()
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			fmt.Fprintln(stderr, "portal: redis:", err)
+			return exitError
+		}
+		store = redisstore.New(rdb, "portal:")
+	}
+	smsOut := stdout
+	if *outbox != "" {
+		f, err := os.OpenFile(*outbox, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			fmt.Fprintln(stderr, "portal:", err)
+			return exitError
+		}
+		defer f.Close()
+		smsOut = f
+	}
+	s, err := newServer(cfg, serverOptions{Logger: logger, Store: store, SMSOutbox: smsOut})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "portal:", err)
+		return exitUsage
+	}
+	srv := &http.Server{
+		Handler:           s.routes(),
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+	}
+	if err := tlsauth.Server(srv, tlsauth.Options{Validator: validator, Optional: true, DeferFailures: true}); err != nil {
+		fmt.Fprintln(stderr, "portal:", err)
+		return exitError
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "portal:", err)
+		return exitError
+	}
+	logger.Info("portal listening", "addr", ln.Addr().String(), "version", moduleVersion())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ServeTLS(ln, "", "") }()
+	select {
+	case err := <-errc:
+		logger.Error("portal stopped", "err", err)
+		return exitError
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown", "err", err)
+		return exitError
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("serve", "err", err)
+		return exitError
+	}
+	logger.Info("portal stopped")
+	return exitOK
+}
+
+// moduleVersion is the module's version from the build information.
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

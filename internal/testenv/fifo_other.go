@@ -1,0 +1,14 @@
+//go:build !unix
+
+package testenv
+
+import (
+	"testing"
+)
+
+// FIFO skips the test (fails in strict mode): named pipes need a Unix.
+func FIFO(t testing.TB) string {
+	t.Helper()
+	Missing(t, "named pipes need a Unix system")
+	return ""
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csam-go/csam/eid/pcsc"
+	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/testpki"
+)
+
+const (
+	vpcdAddr   = "127.0.0.1:35963"
+	readerName = "Virtual PCD 00 00"
+)
+
+// insert attaches a virtual card to the vpcd reader of pcscd and waits
+// until pcscd sees it; the cleanup takes it out.
+func insert(t *testing.T, vc *vcard.Card) {
+	t.Helper()
+	testenv.PCSC(t)
+	testenv.LockVPCD(t)
+	pc, err := pcsc.Establish()
+	if errors.Is(err, pcsc.ErrNoCgo) {
+		testenv.Missing(t, "built without cgo: no PC/SC")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Release() })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- vc.ServeVPCD(ctx, vpcdAddr) }()
+	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
+	defer wcancel()
+	if _, err := pc.WaitForCard(wctx, readerName); err != nil {
+		cancel()
+		t.Fatalf("the virtual card did not appear in %q: %v", readerName, err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("vpcd client: %v", err)
+		}
+		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer rcancel()
+		if err := pc.WaitForRemoval(rctx, readerName); err != nil {
+			t.Errorf("waiting for the removal: %v", err)
+		}
+	})
+}
+
+// startOCSP runs `openssl ocsp` for the card's Citizen CA (signing its
+// answers itself) with the signature certificate recorded as valid.
+func startOCSP(t *testing.T, pki *vcard.PKI) string {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	dir := t.TempDir()
+	kd, err := x509.MarshalPKCS8PrivateKey(pki.CAKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := write(t, dir, "ca.pem", pemCert(pki.CA.Raw))
+	key := write(t, dir, "ca.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd}))
+	serial := fmt.Sprintf("%X", pki.Sign.SerialNumber)
+	if len(serial)%2 == 1 {
+		serial = "0" + serial
+	}
+	index := write(t, dir, "index.txt", []byte(fmt.Sprintf("V\t%s\t\t%s\tunknown\t/CN=%s\n",
+		pki.Sign.NotAfter.UTC().Format("060102150405Z"), serial, pki.Sign.Subject.CommonName)))
+	port := strconv.Itoa(testpki.FreePort(t))
+	logf, err := os.Create(filepath.Join(dir, "ocsp.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(openssl, "ocsp", "-index", index, "-port", port, "-rsigner", ca, "-rkey", key, "-CA", ca, "-nmin", "5", "-ignore_err")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); logf.Close() })
+	for range 100 {
+		if b, _ := os.ReadFile(logf.Name()); strings.Contains(string(b), "waiting for OCSP client connections") {
+			return "http://127.0.0.1:" + port
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b, _ := os.ReadFile(logf.Name())
+	t.Fatalf("openssl ocsp did not start: %s", b)
+	return ""
+}
+
+// TestCardSigns: the virtual eID card (applet 1.7, RSA, and 1.8, EC
+// P-384) signs through pcscd and vpcd with its signature key; its
+// authentication key is refused; the signature verifies, the signature
+// certificate checked over OCSP with a real responder of the card's CA.
+func TestCardSigns(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		profile vcard.Profile
+	}{{"1.7", vcard.Applet17}, {"1.8", vcard.Applet18}} {
+		t.Run(tc.name, func(t *testing.T) { cardSigns(t, tc.profile) })
+	}
+}
+
+func cardSigns(t *testing.T, profile vcard.Profile) {
+	vc, err := vcard.New(vcard.Options{Profile: profile, Seed: []byte("signmsg tests")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(t, vc)
+	pki := vc.PKI()
+	dir := t.TempDir()
+	root, ca := write(t, dir, "root.pem", pemCert(pki.Root.Raw)), write(t, dir, "ca.pem", pemCert(pki.CA.Raw))
+	msg := write(t, dir, "declaration.xml", declaration)
+	t.Setenv("EID_PIN", vcard.DefaultPIN)
+
+	code, sig, errs := runCLI(t, "sign", "-card", "-reader", readerName, "-chain", ca, msg)
+	if code != exitValid {
+		t.Fatalf("card sign: exit %d: %s", code, errs)
+	}
+	tries := vc.PINTriesLeft()
+	code, _, errs = runCLI(t, "sign", "-card", "-reader", readerName, "-card-key", "auth", msg)
+	if code != exitNotValid || !strings.Contains(errs, "authentication-key") {
+		t.Fatalf("authentication key: exit %d: %s", code, errs)
+	}
+	if vc.PINTriesLeft() != tries {
+		t.Fatal("the PIN was presented for a refused signature")
+	}
+
+	url := startOCSP(t, pki)
+	sigPath := write(t, dir, "declaration.p7s", []byte(sig))
+	code, out, errs := runCLI(t, "verify", "-roots", root, "-intermediates", ca, "-revocation", "ocsp", "-ocsp-server", url, "-json", sigPath)
+	var res struct {
+		Valid      bool   `json:"valid"`
+		Verdict    string `json:"verdict"`
+		Revocation string `json:"revocation"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s %s", err, out, errs)
+	}
+	if code != exitValid || !res.Valid || res.Verdict != "qualified" || res.Revocation != "good" {
+		t.Fatalf("verify: exit %d %s %s", code, out, errs)
+	}
+}

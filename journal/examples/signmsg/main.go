@@ -1,0 +1,35 @@
+// Command signmsg signs and verifies the signed messages of art. 8 of the
+// règlement (package sign) and keeps the journal of accepted messages
+// (package journal):
+//
+//	signmsg sign [-card [-reader NAME] [-card-key sign|auth] | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE
+//	signmsg verify -roots FILE|-trusted-list FILE -tl-signer FILE [-intermediates FILE] [-content MESSAGE] [-at TIME] [-offline] [-revocation POLICY] [-json] SIGNATURE
+//	signmsg submit -journal DIR|mysql:DSN [verify flags] [-application NAME] [-decision TEXT] SIGNATURE
+//	signmsg prove -journal DIR|mysql:DSN [-journal-vkey FILE] [-offline] RECEIPT
+//	signmsg audit -journal DIR|mysql:DSN [-journal-vkey FILE]
+//
+// sign writes the CMS signature (DER) to standard output. verify prints the
+// verdict as text or JSON; submit verifies, appends the message to the
+// journal and prints the receipt (JSON); prove checks a receipt offline,
+// then that the journal's latest checkpoint extends the receipt's and still
+// holds the entry;
+// audit checks the whole journal and names the first bad entry. The
+// validation flags mean what they mean for examples/certcheck.
+//
+// Exit status: 0 valid (signed, recorded, receipt or journal correct), 1 not
+// valid, 2 bad input or usage. The card's PIN is read from $EID_PIN, else
+// from standard input.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,533 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/csam-go/csam/journal"
+	"github.com/csam-go/csam/sign"
+	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
+)
+
+// Exit statuses.
+const (
+	exitValid    = 0
+	exitNotValid = 1
+	exitBadInput = 2
+)
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
+
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (c *cli) bad(format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "signmsg: "+format+"\n", a...)
+	return exitBadInput
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: signmsg sign|verify|submit|prove|audit [flags] ARG (signmsg CMD -h for the flags)")
+		return exitBadInput
+	}
+	switch args[0] {
+	case "sign":
+		return c.sign(ctx, args[1:])
+	case "verify":
+		return c.verify(ctx, args[1:], false)
+	case "submit":
+		return c.verify(ctx, args[1:], true)
+	case "prove":
+		return c.prove(ctx, args[1:])
+	case "audit":
+		return c.audit(ctx, args[1:])
+	}
+	return c.bad("unknown command %q", args[0])
+}
+
+func (c *cli) flags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("signmsg "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(c.stderr, "usage: signmsg "+name+" "+usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (c *cli) sign(ctx context.Context, args []string) int {
+	fs := c.flags("sign", "[-card | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE")
+	card := fs.Bool("card", false, "sign with the Belgian eID card in a PC/SC reader")
+	reader := fs.String("reader", "", "PC/SC reader of the card (default: the first with a card)")
+	cardKey := fs.String("card-key", "sign", "card key: sign (the signature key) or auth (refused: art. 7)")
+	keyPath := fs.String("key", "", "private key file (PEM, PKCS #8, PKCS #1 or SEC 1)")
+	certPath := fs.String("cert", "", "the key's certificate")
+	chain := fs.String("chain", "", "intermediate certificates to include")
+	detached := fs.Bool("detached", false, "leave the message out of the signature")
+	tsa := fs.String("tsa", "", "RFC 3161 time-stamping authority URL (CAdES-T)")
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if fs.NArg() != 1 || *card == (*keyPath != "") {
+		fs.Usage()
+		return exitBadInput
+	}
+	msg, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	var o sign.Options
+	o.Detached = *detached
+	if *chain != "" {
+		if o.Chain, err = x509check.LoadCertificates(*chain); err != nil {
+			return c.bad("%v", err)
+		}
+	}
+	if *tsa != "" {
+		o.Timestamper = &sign.TSAClient{URL: *tsa}
+	}
+	var signer crypto.Signer
+	if *card {
+		s, release, err := openCardKey(ctx, *reader, *cardKey, c.pin)
+		if err != nil {
+			return c.bad("%v", err)
+		}
+		defer release()
+		signer = s
+	} else {
+		if *certPath == "" {
+			return c.bad("-key needs -cert")
+		}
+		if signer, o.Certificate, err = loadKeyPair(*keyPath, *certPath); err != nil {
+			return c.bad("%v", err)
+		}
+	}
+	sig, err := sign.Sign(ctx, msg, signer, o)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "signmsg: not signed (%s): %v\n", sign.Code(err), err)
+		if errors.Is(err, sign.ErrAuthenticationKey) || errors.Is(err, sign.ErrKeyMismatch) {
+			return exitNotValid
+		}
+		return exitBadInput
+	}
+	if _, err := c.stdout.Write(sig); err != nil {
+		return c.bad("%v", err)
+	}
+	return exitValid
+}
+
+// pin reads the card PIN from $EID_PIN or a line of standard input.
+func (c *cli) pin() ([]byte, error) {
+	if p := os.Getenv("EID_PIN"); p != "" {
+		return []byte(p), nil
+	}
+	fmt.Fprint(c.stderr, "eID PIN: ")
+	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return nil, fmt.Errorf("no PIN: %w", err)
+	}
+	return []byte(strings.TrimSpace(line)), nil
+}
+
+// verifyFlags are the validation flags shared by verify and submit.
+type verifyFlags struct {
+	roots, inters, crls, resps, tsaRoots multi
+	offline, soft, trustClaimed, asJSON  *bool
+	at, revocation, content, ocspServer  *string
+	tlPath, tlSigner                     *string
+	tlExpired                            *bool
+}
+
+func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
+	f := &verifyFlags{}
+	fs.Var(&f.roots, "roots", "trusted roots, file or folder (repeatable)")
+	fs.Var(&f.inters, "intermediates", "intermediate certificates, file or folder (repeatable)")
+	fs.Var(&f.crls, "crl", "CRL to use instead of fetching, PEM or DER (repeatable)")
+	fs.Var(&f.resps, "ocsp-response", "OCSP response (DER) to use instead of fetching (repeatable)")
+	fs.Var(&f.tsaRoots, "tsa-roots", "trusted roots of time-stamping authorities (repeatable)")
+	f.offline = fs.Bool("offline", false, "never fetch over the network")
+	f.soft = fs.Bool("soft-fail", false, "accept a certificate whose revocation status cannot be determined")
+	f.trustClaimed = fs.Bool("trust-claimed-time", false, "take the signing-time attribute as proven when there is no timestamp")
+	f.asJSON = fs.Bool("json", false, "print one JSON object")
+	f.at = fs.String("at", "", "verification time, RFC 3339 (default now)")
+	f.revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl or none")
+	f.content = fs.String("content", "", "the signed message, for a detached signature")
+	f.ocspServer = fs.String("ocsp-server", "", "OCSP responder to ask instead of the certificate's address")
+	f.tlPath = fs.String("trusted-list", "", "ETSI TS 119 612 trusted list (XML): source of trust, qualification and QTST services")
+	f.tlSigner = fs.String("tl-signer", "", "the trusted list's signer certificate(s), PEM or DER, pinned")
+	f.tlExpired = fs.Bool("tl-allow-expired", false, "accept a trusted list past its next update")
+	return f
+}
+
+func (f *verifyFlags) options() (sign.VerifyOptions, error) {
+	var o sign.VerifyOptions
+	if len(f.roots) == 0 && *f.tlPath == "" {
+		return o, errors.New("-roots or -trusted-list is required (trust is never taken from the signature)")
+	}
+	v := &o.Validation
+	var err error
+	if v.Revocation, err = x509check.ParseRevocationPolicy(*f.revocation); err != nil {
+		return o, err
+	}
+	if *f.at != "" {
+		if v.CurrentTime, err = time.Parse(time.RFC3339, *f.at); err != nil {
+			return o, fmt.Errorf("-at: %v", err)
+		}
+	}
+	v.Offline, v.SoftFail, v.OCSPServer = *f.offline, *f.soft, *f.ocspServer
+	for _, p := range f.resps {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return o, err
+		}
+		v.OCSPResponses = append(v.OCSPResponses, b)
+	}
+	copts := x509check.CRLOptions{Offline: *f.offline}
+	for _, p := range f.crls {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return o, err
+		}
+		copts.CRLs = append(copts.CRLs, b)
+	}
+	if v.CRL, err = x509check.NewCRLChecker(copts); err != nil {
+		return o, err
+	}
+	if len(f.tsaRoots) > 0 {
+		if o.TSARoots, err = x509check.LoadCertificates(f.tsaRoots...); err != nil {
+			return o, err
+		}
+	}
+	o.TrustClaimedTime = *f.trustClaimed
+	if *f.tlPath != "" {
+		if o.TrustedList, err = loadTrustedList(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
+			return o, err
+		}
+	}
+	return o, applyTrust(v, f.roots, f.inters, o.TrustedList)
+}
+
+// loadTrustedList verifies the list in listPath against the signer
+// certificates in signerPath at the verification time at (zero: now).
+func loadTrustedList(listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
+	if signerPath == "" {
+		return nil, errors.New("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
+	}
+	data, err := os.ReadFile(listPath)
+	if err != nil {
+		return nil, err
+	}
+	signers, err := x509check.LoadCertificates(signerPath)
+	if err != nil {
+		return nil, err
+	}
+	l, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at, AllowExpired: allowExpired})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", listPath, err)
+	}
+	return l, nil
+}
+
+// output is the JSON output of verify (and the verdict part of submit).
+type output struct {
+	*sign.Result
+	Errors  []outputError    `json:"errors"`
+	Receipt *journal.Receipt `json:"receipt,omitempty"`
+	Chain   []string         `json:"chain,omitempty"`
+}
+
+type outputError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (c *cli) verify(ctx context.Context, args []string, submit bool) int {
+	name, usage := "verify", "-roots FILE [flags] SIGNATURE"
+	if submit {
+		name, usage = "submit", "-journal DIR|mysql:DSN -roots FILE [flags] SIGNATURE"
+	}
+	fs := c.flags(name, usage)
+	vf := addVerifyFlags(fs)
+	var jf *journalFlags
+	var app, decision *string
+	if submit {
+		jf = addJournalFlags(fs)
+		app = fs.String("application", "dimona", "the application the message concerns")
+		decision = fs.String("decision", "accepted", "the decision taken on the message")
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitBadInput
+	}
+	o, err := vf.options()
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	sig, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	var content []byte
+	if *vf.content != "" {
+		if content, err = os.ReadFile(*vf.content); err != nil {
+			return c.bad("%v", err)
+		}
+	}
+	v, err := sign.NewVerifier(o)
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	res, verr := v.Verify(ctx, sig, content)
+	out := output{Result: res, Errors: []outputError{}}
+	if res.Certificate != nil {
+		out.Chain = res.Certificate.Subjects()
+	}
+	for _, e := range res.Errors {
+		out.Errors = append(out.Errors, outputError{Code: sign.Code(e), Message: e.Error()})
+	}
+	code := exitValid
+	switch {
+	case verr != nil && errors.Is(verr, sign.ErrMalformed):
+		code = exitBadInput
+	case verr != nil:
+		code = exitNotValid
+	}
+	if submit && code == exitValid {
+		r, err := jf.append(ctx, journal.NewEntry(sig, res, *app, *decision, time.Now()))
+		if err != nil {
+			return c.bad("%v", err)
+		}
+		out.Receipt = r
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return c.bad("%v", err)
+		}
+		fmt.Fprintf(c.stderr, "signmsg: %s signature by %s recorded as entry %d\n", res.Verdict, res.SignerSubject, r.Index)
+		return exitValid
+	}
+	if *vf.asJSON || submit {
+		w := c.stdout
+		if submit {
+			w = c.stderr
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return c.bad("%v", err)
+		}
+		return code
+	}
+	printText(c.stdout, out)
+	return code
+}
+
+func printText(w io.Writer, out output) {
+	r := out.Result
+	if r.Valid {
+		fmt.Fprintf(w, "valid: %s signature\n", r.Verdict)
+	} else {
+		fmt.Fprintln(w, "NOT VALID")
+	}
+	if r.SignerSubject != "" {
+		fmt.Fprintf(w, "signer: %s\n", r.SignerSubject)
+	}
+	if !r.SigningTime.IsZero() {
+		fmt.Fprintf(w, "signing time: %s (%s)\n", r.SigningTime.UTC().Format(time.RFC3339), r.TimeSource)
+	}
+	if r.Timestamp != nil {
+		q := ""
+		if r.Timestamp.Qualified {
+			q = ", qualified (" + r.Timestamp.Service + ")"
+		}
+		fmt.Fprintf(w, "timestamp: %s by %s%s\n", r.Timestamp.Time.UTC().Format(time.RFC3339), r.Timestamp.TSA, q)
+	}
+	for i, s := range out.Chain {
+		fmt.Fprintf(w, "  %s%s\n", strings.Repeat("  ", i), s)
+	}
+	fmt.Fprintf(w, "revocation: %s\n", r.Revocation)
+	for _, why := range r.Reasons {
+		fmt.Fprintf(w, "- %s\n", why)
+	}
+	for _, e := range out.Errors {
+		fmt.Fprintf(w, "error [%s]: %s\n", e.Code, e.Message)
+	}
+}
+
+// journalFlags locate the journal and its checkpoint keys.
+type journalFlags struct {
+	location, key, vkey *string
+}
+
+func addJournalFlags(fs *flag.FlagSet) *journalFlags {
+	return &journalFlags{
+		location: fs.String("journal", "", "the journal: a folder, or mysql:DSN"),
+		key:      fs.String("journal-key", "", "checkpoint signing key file (default: DIR/journal.key, made if missing)"),
+		vkey:     fs.String("journal-vkey", "", "checkpoint verifier key file (default: DIR/journal.vkey)"),
+	}
+}
+
+func (jf *journalFlags) paths() (loc, key, vkey string, err error) {
+	loc, key, vkey = *jf.location, *jf.key, *jf.vkey
+	if loc == "" {
+		return "", "", "", errors.New("-journal is required")
+	}
+	folder := !strings.HasPrefix(loc, "mysql:")
+	if key == "" && folder {
+		key = filepath.Join(loc, "journal.key")
+	}
+	if vkey == "" && folder {
+		vkey = filepath.Join(loc, "journal.vkey")
+	}
+	if vkey == "" {
+		return "", "", "", errors.New("-journal-vkey is required with a MySQL journal")
+	}
+	return loc, key, vkey, nil
+}
+
+// append opens the journal (making its keys on first use), appends e and
+// closes it.
+func (jf *journalFlags) append(ctx context.Context, e journal.Entry) (*journal.Receipt, error) {
+	loc, keyPath, vkeyPath, err := jf.paths()
+	if err != nil {
+		return nil, err
+	}
+	if keyPath == "" {
+		return nil, errors.New("-journal-key is required with a MySQL journal")
+	}
+	skey, err := os.ReadFile(keyPath)
+	if errors.Is(err, os.ErrNotExist) {
+		s, v, gerr := journal.GenerateKey("csam.example/journal")
+		if gerr != nil {
+			return nil, gerr
+		}
+		if err := os.MkdirAll(filepath.Dir(keyPath), 0o750); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(keyPath, []byte(s+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(vkeyPath, []byte(v+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+		skey, err = []byte(s), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	j, err := journal.Open(ctx, loc, journal.Options{Key: strings.TrimSpace(string(skey))})
+	if err != nil {
+		return nil, err
+	}
+	r, err := j.Append(ctx, e)
+	if cerr := j.Close(ctx); err == nil {
+		err = cerr
+	}
+	return r, err
+}
+
+func (jf *journalFlags) verifierKey() (string, error) {
+	_, _, vkeyPath, err := jf.paths()
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(vkeyPath)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (c *cli) prove(ctx context.Context, args []string) int {
+	fs := c.flags("prove", "-journal DIR|mysql:DSN [-journal-vkey FILE] [-offline] RECEIPT")
+	jf := addJournalFlags(fs)
+	offline := fs.Bool("offline", false, "check the receipt alone, not against the journal's latest checkpoint")
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitBadInput
+	}
+	vkey, err := jf.verifierKey()
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	b, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	r, err := journal.ParseReceipt(b)
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	cp, e, err := journal.VerifyReceipt(r, vkey)
+	if err != nil {
+		fmt.Fprintf(c.stdout, "receipt NOT VALID: %v\n", err)
+		return exitNotValid
+	}
+	fmt.Fprintf(c.stdout, "receipt valid: entry %d of %s (checkpoint of %d entries)\n%s: %s, %s signature by %s, %s\n",
+		r.Index, cp.Origin, cp.Size, e.Type, e.Digest, e.Verdict, e.Signer, e.Decision)
+	if *offline {
+		return exitValid
+	}
+	latest, err := journal.CheckReceipt(ctx, *jf.location, vkey, r)
+	if err != nil {
+		fmt.Fprintf(c.stdout, "journal NOT CONSISTENT with the receipt: %v\n", err)
+		return exitNotValid
+	}
+	fmt.Fprintf(c.stdout, "the journal's latest checkpoint (%d entries) extends the receipt's, and still holds the entry\n", latest.Size)
+	return exitValid
+}
+
+func (c *cli) audit(ctx context.Context, args []string) int {
+	fs := c.flags("audit", "-journal DIR|mysql:DSN [-journal-vkey FILE]")
+	jf := addJournalFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitBadInput
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return exitBadInput
+	}
+	vkey, err := jf.verifierKey()
+	if err != nil {
+		return c.bad("%v", err)
+	}
+	rep, err := journal.AuditLog(ctx, *jf.location, vkey)
+	var te *journal.TamperedError
+	switch {
+	case errors.As(err, &te):
+		fmt.Fprintf(c.stdout, "journal NOT INTACT: first bad entry %d: %s\n", te.Index, te.Reason)
+		return exitNotValid
+	case errors.Is(err, journal.ErrTampered):
+		fmt.Fprintf(c.stdout, "journal NOT INTACT: %v\n", err)
+		return exitNotValid
+	case err != nil:
+		return c.bad("%v", err)
+	}
+	fmt.Fprintf(c.stdout, "journal intact: %d entries (%d messages, %d rectifications), root %x\n",
+		rep.Size, rep.Messages, rep.Rectifications, rep.Root)
+	return exitValid
+}

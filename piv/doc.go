@@ -1,0 +1,36 @@
+// Package piv uses PIV tokens (NIST SP 800-73 cards and YubiKeys) as
+// digital keys, through github.com/go-piv/piv-go: it opens a token by
+// reader name or the first PIV token present, reads the certificates of
+// slots 9a, 9c, 9d, 9e and the retired slots 82 to 95, gives slot keys as
+// crypto.Signer (RSA 2048, P-256, P-384, Ed25519 where the token has them)
+// with the PIN asked through a callback, and enrols a slot: key generated
+// on the token under the management key with PIN and touch policies,
+// attested, a certificate signing request signed by the token key, and the
+// certificate a CA returns installed.
+//
+// VerifyAttestation checks a YubiKey PIV attestation: the slot attestation
+// certificate is signed by the device attestation certificate (slot F9),
+// which chains to a configured attestation root (YubicoRoots: Yubico's
+// public PIV attestation roots, shipped with the package). It yields the
+// device serial, firmware version, form factor, the PIN and touch policies
+// and the slot, and Attestation.CheckCertificate refuses a certificate
+// whose public key is not the attested one. Attestation is the proof that
+// a key was generated on the token and cannot leave it.
+//
+// # cgo
+//
+// PC/SC needs cgo: piv-go binds libpcsclite on Linux (pkg-config and the
+// libpcsclite development files), and so does the probe of readers here.
+// This package keeps cgo to its PC/SC part (the files built with the cgo
+// tag); built with CGO_ENABLED=0 it still compiles, attestation
+// verification and the other pure functions work, and everything that
+// needs a token (Readers, Open) returns ErrNoCgo.
+//
+// Errors are typed: *Error values unwrap to the sentinels of this package
+// (ErrNoToken, ErrBusy, ErrRemoved, ErrNotFound, ...), a wrong PIN or PUK is a
+// *PINError with the tries left, and attestation failures unwrap to
+// ErrWrongDevice, ErrUntrustedRoot, ErrExpired, ErrWrongSlot or
+// ErrKeyMismatch. Nothing here retries a PIN by itself.
+//
+// This package is not an official product of NIST or Yubico.
+package piv

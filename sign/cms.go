@@ -1,0 +1,456 @@
+package sign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"math/big"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Object identifiers (RFC 5652, RFC 5035, RFC 3161, RFC 5754, RFC 5758).
+var (
+	oidData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	oidSignedData    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidTSTInfo       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidSigningCert   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
+	oidSigningCertV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidTimeStampAttr = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+
+	oidSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidSHA384 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
+	oidSHA512 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+
+	oidRSA          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidRSASHA256    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	oidRSASHA384    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
+	oidRSASHA512    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+	oidECPublicKey  = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidECDSASHA256  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	oidECDSASHA384  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	oidECDSASHA512  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	oidEd25519      = asn1.ObjectIdentifier{1, 3, 101, 112}
+	oidRSAPSS       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidMGF1         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+	tagSignedAttrs  = cbasn1.Tag(0).ContextSpecific().Constructed()
+	tagUnsignedAtts = cbasn1.Tag(1).ContextSpecific().Constructed()
+)
+
+var hashOIDs = []struct {
+	oid  asn1.ObjectIdentifier
+	hash crypto.Hash
+}{
+	{oidSHA256, crypto.SHA256}, {oidSHA384, crypto.SHA384}, {oidSHA512, crypto.SHA512}, {oidSHA1, crypto.SHA1},
+}
+
+func hashOf(oid asn1.ObjectIdentifier) crypto.Hash {
+	for _, h := range hashOIDs {
+		if h.oid.Equal(oid) {
+			return h.hash
+		}
+	}
+	return 0
+}
+
+func oidOfHash(h crypto.Hash) asn1.ObjectIdentifier {
+	for _, e := range hashOIDs {
+		if e.hash == h {
+			return e.oid
+		}
+	}
+	return nil
+}
+
+// attribute is one CMS attribute: its type and the DER of each value.
+type attribute struct {
+	typ    asn1.ObjectIdentifier
+	values [][]byte
+}
+
+// signerInfo is a parsed CMS SignerInfo (RFC 5652 section 5.3).
+type signerInfo struct {
+	version int
+	// issuer (raw Name) and serial, or subjectKeyID (version 3).
+	issuer       []byte
+	serial       *big.Int
+	subjectKeyID []byte
+	digestAlg    asn1.ObjectIdentifier
+	// signedAttrs is the DER of the [0] IMPLICIT SET OF Attribute, as
+	// received; nil without signed attributes.
+	signedAttrs []byte
+	signed      []attribute
+	sigAlg      asn1.ObjectIdentifier
+	sigParams   []byte // the signature algorithm's parameters (DER), if any
+	signature   []byte
+	unsigned    []attribute
+}
+
+// signedData is a parsed CMS ContentInfo holding SignedData (RFC 5652
+// section 5.1) with exactly one signer.
+type signedData struct {
+	version      int
+	digestAlgs   []asn1.ObjectIdentifier
+	contentType  asn1.ObjectIdentifier
+	content      []byte
+	hasContent   bool
+	certificates [][]byte
+	signer       signerInfo
+}
+
+// parseSignedData parses a DER ContentInfo of type SignedData. It reads
+// certificates as raw elements (other certificate choices are skipped)
+// and ignores CRLs. It requires exactly one SignerInfo.
+func parseSignedData(der []byte) (*signedData, error) {
+	in := cryptobyte.String(der)
+	var ci, sdb cryptobyte.String
+	var ct asn1.ObjectIdentifier
+	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !in.Empty() {
+		return nil, errorf(ErrMalformed, "not a DER ContentInfo")
+	}
+	if !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(oidSignedData) {
+		return nil, errorf(ErrMalformed, "content type is not SignedData")
+	}
+	var expl cryptobyte.String
+	if !ci.ReadASN1(&expl, cbasn1.Tag(0).ContextSpecific().Constructed()) || !ci.Empty() ||
+		!expl.ReadASN1(&sdb, cbasn1.SEQUENCE) || !expl.Empty() {
+		return nil, errorf(ErrMalformed, "SignedData content")
+	}
+	sd := &signedData{}
+	var algs cryptobyte.String
+	if !sdb.ReadASN1Integer(&sd.version) || !sdb.ReadASN1(&algs, cbasn1.SET) {
+		return nil, errorf(ErrMalformed, "SignedData version or digest algorithms")
+	}
+	for !algs.Empty() {
+		oid, err := readAlgorithm(&algs)
+		if err != nil {
+			return nil, err
+		}
+		sd.digestAlgs = append(sd.digestAlgs, oid)
+	}
+	var eci cryptobyte.String
+	if !sdb.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1ObjectIdentifier(&sd.contentType) {
+		return nil, errorf(ErrMalformed, "encapsulated content info")
+	}
+	var econt cryptobyte.String
+	var present bool
+	if !eci.ReadOptionalASN1(&econt, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) || !eci.Empty() {
+		return nil, errorf(ErrMalformed, "encapsulated content")
+	}
+	if present {
+		var oct cryptobyte.String
+		if !econt.ReadASN1(&oct, cbasn1.OCTET_STRING) || !econt.Empty() {
+			return nil, errorf(ErrMalformed, "encapsulated content is not a DER OCTET STRING")
+		}
+		sd.content, sd.hasContent = []byte(oct), true
+	}
+	var certs cryptobyte.String
+	if !sdb.ReadOptionalASN1(&certs, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "certificates")
+	}
+	for !certs.Empty() {
+		var el cryptobyte.String
+		var tag cbasn1.Tag
+		if !certs.ReadAnyASN1Element(&el, &tag) {
+			return nil, errorf(ErrMalformed, "certificate")
+		}
+		if tag == cbasn1.SEQUENCE {
+			sd.certificates = append(sd.certificates, []byte(el))
+		}
+	}
+	var skip cryptobyte.String
+	if !sdb.ReadOptionalASN1(&skip, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "crls")
+	}
+	var sis cryptobyte.String
+	if !sdb.ReadASN1(&sis, cbasn1.SET) || !sdb.Empty() {
+		return nil, errorf(ErrMalformed, "signer infos")
+	}
+	var si cryptobyte.String
+	if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
+		return nil, errorf(ErrMalformed, "no signer info")
+	}
+	if !sis.Empty() {
+		return nil, errorf(ErrMalformed, "more than one signer")
+	}
+	var err error
+	if sd.signer, err = parseSignerInfo(si); err != nil {
+		return nil, err
+	}
+	return sd, nil
+}
+
+func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, error) {
+	var alg cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return nil, errorf(ErrMalformed, "algorithm identifier")
+	}
+	// Parameters (NULL or absent for the algorithms this package knows)
+	// are not interpreted.
+	return oid, nil
+}
+
+// readAlgorithmParams reads an AlgorithmIdentifier with the DER of its
+// parameters (nil when absent).
+func readAlgorithmParams(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, error) {
+	var alg cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return nil, nil, errorf(ErrMalformed, "algorithm identifier")
+	}
+	var params []byte
+	if !alg.Empty() {
+		var el cryptobyte.String
+		var tag cbasn1.Tag
+		if !alg.ReadAnyASN1Element(&el, &tag) || !alg.Empty() {
+			return nil, nil, errorf(ErrMalformed, "algorithm parameters")
+		}
+		params = []byte(el)
+	}
+	return oid, params, nil
+}
+
+// pssOptions reads RSASSA-PSS-params (RFC 4055): the hash, MGF1 with the
+// same hash (what crypto/rsa verifies), the salt length, the trailer 1.
+func pssOptions(params []byte) (*rsa.PSSOptions, error) {
+	s := cryptobyte.String(params)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS parameters")
+	}
+	h, mgfHash, salt := crypto.SHA1, crypto.SHA1, int64(20)
+	var el cryptobyte.String
+	var present bool
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS hash")
+	}
+	if present {
+		oid, err := readAlgorithm(&el)
+		if err != nil {
+			return nil, err
+		}
+		h = hashOf(oid)
+	}
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS mask generation")
+	}
+	if present {
+		var mgf cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !mgf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(oidMGF1) {
+			return nil, errorf(ErrUnsupported, "RSASSA-PSS mask generation other than MGF1")
+		}
+		ho, err := readAlgorithm(&mgf)
+		if err != nil {
+			return nil, err
+		}
+		mgfHash = hashOf(ho)
+	}
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(2).ContextSpecific().Constructed()) ||
+		(present && !el.ReadASN1Int64WithTag(&salt, cbasn1.INTEGER)) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS salt length")
+	}
+	var trailer int64 = 1
+	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(3).ContextSpecific().Constructed()) ||
+		(present && !el.ReadASN1Int64WithTag(&trailer, cbasn1.INTEGER)) {
+		return nil, errorf(ErrMalformed, "RSASSA-PSS trailer")
+	}
+	if h == 0 || h == crypto.SHA1 || h != mgfHash || trailer != 1 || salt < 0 || salt > 1024 {
+		return nil, errorf(ErrUnsupported, "RSASSA-PSS with hash %v, MGF1 hash %v, trailer %d", h, mgfHash, trailer)
+	}
+	return &rsa.PSSOptions{Hash: h, SaltLength: int(salt)}, nil
+}
+
+func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
+	var s signerInfo
+	if !si.ReadASN1Integer(&s.version) {
+		return s, errorf(ErrMalformed, "signer version")
+	}
+	if si.PeekASN1Tag(cbasn1.SEQUENCE) {
+		var ias cryptobyte.String
+		var issuer cryptobyte.String
+		s.serial = new(big.Int)
+		if !si.ReadASN1(&ias, cbasn1.SEQUENCE) || !ias.ReadASN1Element(&issuer, cbasn1.SEQUENCE) ||
+			!ias.ReadASN1Integer(s.serial) || !ias.Empty() {
+			return s, errorf(ErrMalformed, "issuerAndSerialNumber")
+		}
+		s.issuer = []byte(issuer)
+	} else {
+		var ski cryptobyte.String
+		if !si.ReadASN1(&ski, cbasn1.Tag(0).ContextSpecific()) {
+			return s, errorf(ErrMalformed, "signer identifier")
+		}
+		s.subjectKeyID = []byte(ski)
+	}
+	var err error
+	if s.digestAlg, err = readAlgorithm(&si); err != nil {
+		return s, err
+	}
+	if si.PeekASN1Tag(tagSignedAttrs) {
+		var el cryptobyte.String
+		if !si.ReadASN1Element(&el, tagSignedAttrs) {
+			return s, errorf(ErrMalformed, "signed attributes")
+		}
+		s.signedAttrs = []byte(el)
+		if s.signed, err = parseAttributes(el, tagSignedAttrs); err != nil {
+			return s, err
+		}
+	}
+	if s.sigAlg, s.sigParams, err = readAlgorithmParams(&si); err != nil {
+		return s, err
+	}
+	var sig cryptobyte.String
+	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
+		return s, errorf(ErrMalformed, "signature value")
+	}
+	s.signature = []byte(sig)
+	if si.PeekASN1Tag(tagUnsignedAtts) {
+		var el cryptobyte.String
+		if !si.ReadASN1Element(&el, tagUnsignedAtts) {
+			return s, errorf(ErrMalformed, "unsigned attributes")
+		}
+		if s.unsigned, err = parseAttributes(el, tagUnsignedAtts); err != nil {
+			return s, err
+		}
+	}
+	if !si.Empty() {
+		return s, errorf(ErrMalformed, "trailing data in signer info")
+	}
+	return s, nil
+}
+
+func parseAttributes(el cryptobyte.String, tag cbasn1.Tag) ([]attribute, error) {
+	var set cryptobyte.String
+	if !el.ReadASN1(&set, tag) {
+		return nil, errorf(ErrMalformed, "attributes")
+	}
+	var out []attribute
+	for !set.Empty() {
+		var a, vals cryptobyte.String
+		var at attribute
+		if !set.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&at.typ) ||
+			!a.ReadASN1(&vals, cbasn1.SET) || !a.Empty() {
+			return nil, errorf(ErrMalformed, "attribute")
+		}
+		for !vals.Empty() {
+			var v cryptobyte.String
+			var t cbasn1.Tag
+			if !vals.ReadAnyASN1Element(&v, &t) {
+				return nil, errorf(ErrMalformed, "attribute value of %v", at.typ)
+			}
+			at.values = append(at.values, []byte(v))
+		}
+		out = append(out, at)
+	}
+	return out, nil
+}
+
+// single returns the one value of the attribute of type oid; ok is false
+// when it is absent. An attribute present twice or with several values
+// is an ErrAttribute.
+func single(attrs []attribute, oid asn1.ObjectIdentifier) (val []byte, ok bool, err error) {
+	for _, a := range attrs {
+		if !a.typ.Equal(oid) {
+			continue
+		}
+		if ok || len(a.values) != 1 {
+			return nil, false, errorf(ErrAttribute, "attribute %v must appear once with one value", oid)
+		}
+		val, ok = a.values[0], true
+	}
+	return val, ok, nil
+}
+
+// signedAttrsDER returns the DER that the signature covers: the signed
+// attributes with the SET OF tag instead of [0] IMPLICIT (RFC 5652 5.4).
+func (s *signerInfo) signedAttrsDER() []byte {
+	b := bytes.Clone(s.signedAttrs)
+	b[0] = 0x31
+	return b
+}
+
+// matches reports whether the signer identifier designates c.
+func (s *signerInfo) matches(c *x509.Certificate) bool {
+	if s.subjectKeyID != nil {
+		return len(c.SubjectKeyId) > 0 && bytes.Equal(c.SubjectKeyId, s.subjectKeyID)
+	}
+	return bytes.Equal(c.RawIssuer, s.issuer) && c.SerialNumber.Cmp(s.serial) == 0
+}
+
+// parseTime reads a UTCTime or GeneralizedTime (with optional fractional
+// seconds, which RFC 3161 genTime allows).
+func parseTime(der []byte) (time.Time, error) {
+	s := cryptobyte.String(der)
+	var t time.Time
+	switch {
+	case s.PeekASN1Tag(cbasn1.UTCTime):
+		if !s.ReadASN1UTCTime(&t) || !s.Empty() {
+			return t, errorf(ErrAttribute, "bad UTCTime")
+		}
+		return t, nil
+	case s.PeekASN1Tag(cbasn1.GeneralizedTime):
+		var raw cryptobyte.String
+		if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) || !s.Empty() {
+			return t, errorf(ErrAttribute, "bad GeneralizedTime")
+		}
+		t, err := time.Parse("20060102150405Z0700", string(raw))
+		if err != nil || len(raw) < 15 || raw[len(raw)-1] != 'Z' {
+			return t, errorf(ErrAttribute, "bad GeneralizedTime %q", string(raw))
+		}
+		return t, nil
+	}
+	return t, errorf(ErrAttribute, "not a time")
+}
+
+// Encoding helpers.
+
+func addAlgorithm(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, null bool) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oid)
+		if null {
+			b.AddASN1NULL()
+		}
+	})
+}
+
+func addAttribute(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, values ...[]byte) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oid)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+			for _, v := range sortedDER(values) {
+				b.AddBytes(v)
+			}
+		})
+	})
+}
+
+// sortedDER sorts encodings as DER requires for SET OF (X.690 11.6).
+func sortedDER(els [][]byte) [][]byte {
+	out := make([][]byte, len(els))
+	copy(out, els)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && bytes.Compare(out[j-1], out[j]) > 0; j-- {
+			out[j-1], out[j] = out[j], out[j-1]
+		}
+	}
+	return out
+}
+
+func der(f func(b *cryptobyte.Builder)) ([]byte, error) {
+	var b cryptobyte.Builder
+	f(&b)
+	out, err := b.Bytes()
+	if err != nil {
+		return nil, errorf(ErrMalformed, "encoding: %v", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,113 @@
+package x509check_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
+)
+
+const pinA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+func TestParseAcceptedList(t *testing.T) {
+	ok := `{"format": "csam-accepted-certificates/1", "authorities": [
+		{"name": "A", "spki_sha256": "` + strings.ToUpper(pinA) + `", "accepted": [{"name": "t", "policy": "1.2.3"}]}]}`
+	l, err := x509check.ParseAcceptedList(strings.NewReader(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Authorities[0].SPKISHA256 != pinA {
+		t.Fatalf("pin not normalised to lower case: %q", l.Authorities[0].SPKISHA256)
+	}
+	bad := map[string]string{
+		"not JSON":        `{`,
+		"wrong format":    `{"format": "x", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "qualified": true}]}`,
+		"no authorities":  `{"format": "csam-accepted-certificates/1", "authorities": []}`,
+		"unknown field":   `{"format": "csam-accepted-certificates/1", "extra": 1, "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "qualified": true}]}`,
+		"short pin":       `{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "abcd", "qualified": true}]}`,
+		"no name":         `{"format": "csam-accepted-certificates/1", "authorities": [{"spki_sha256": "` + pinA + `", "qualified": true}]}`,
+		"accepts nothing": `{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `"}]}`,
+		"pin twice": `{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "qualified": true},
+			{"name": "B", "spki_sha256": "` + pinA + `", "eid": true}]}`,
+		"bad policy":    `{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "accepted": [{"name": "t", "policy": "1..2"}]}]}`,
+		"trailing data": ok + ` {}`,
+		"too large":     ok + strings.Repeat(" ", 1<<20),
+	}
+	for name, in := range bad {
+		t.Run(name, func(t *testing.T) {
+			_, err := x509check.ParseAcceptedList(strings.NewReader(in))
+			if !errors.Is(err, x509check.ErrBadInput) {
+				t.Fatalf("ParseAcceptedList = %v, want ErrBadInput", err)
+			}
+		})
+	}
+}
+
+// The example list in testdata is real: every authority it names is a
+// Belgian eID root of testdata/realdata or a granted qualified CA service of
+// the real Belgian trusted list, by public key.
+func TestAcceptedListExample(t *testing.T) {
+	l, err := x509check.LoadAcceptedList(testenv.ModuleRoot() + "/testdata/accepted/accepted-certificates.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pins := map[string]string{}
+	for _, f := range []string{"belgiumrca2.pem", "belgiumrca3.pem", "belgiumrca4.pem", "belgiumrca6.pem"} {
+		c := realCert(t, "belgium-pki", f)
+		pins[x509check.SPKIPin(c)] = c.Subject.CommonName
+	}
+	b, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := tl.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list.Services() {
+		if !strings.HasSuffix(s.At(list.IssueDate).Type, "/CA/QC") || !s.At(list.IssueDate).Granted() {
+			continue
+		}
+		for _, id := range s.Identities() {
+			for _, c := range id.Certificates {
+				pins[x509check.SPKIPin(c)] = c.Subject.CommonName
+			}
+		}
+	}
+	for _, a := range l.Authorities {
+		cn, ok := pins[a.SPKISHA256]
+		if !ok {
+			t.Errorf("%s: pin %s is neither a Belgian root nor a granted qualified CA of the trusted list", a.Name, a.SPKISHA256)
+			continue
+		}
+		if !strings.EqualFold(cn, a.Name) {
+			t.Errorf("%s: the certificate with that key is %q", a.Name, cn)
+		}
+	}
+}
+
+func FuzzParseAcceptedList(f *testing.F) {
+	f.Add([]byte(`{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "accepted": [{"name": "t", "policy": "1.2.3"}]}]}`))
+	f.Add([]byte(`{"format": "csam-accepted-certificates/1", "authorities": [{"name": "A", "spki_sha256": "` + pinA + `", "eid": true}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := x509check.ParseAcceptedList(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, x509check.ErrBadInput) {
+				t.Fatalf("error %v does not wrap ErrBadInput", err)
+			}
+			return
+		}
+		if len(l.Authorities) == 0 {
+			t.Fatal("a list without authorities parsed")
+		}
+		if _, err := x509check.NewValidator(x509check.Options{Accepted: l}); err != nil {
+			t.Fatalf("a parsed list is refused by NewValidator: %v", err)
+		}
+	})
+}
