@@ -219,7 +219,9 @@ func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate) Belgia
 	return BelgianKind{}
 }
 
-// belgianAnchor reports whether c's key is pinned as a Belgian eID root.
+// belgianAnchor reports whether c's key is pinned as a Belgian eID root
+// (BelgianRootPins, Options.ExtraBelgianPins, or an eid authority of
+// Options.Accepted).
 func (v *Validator) belgianAnchor(c *x509.Certificate) bool {
 	pin := SPKIPin(c)
 	for _, r := range BelgianRootPins() {
@@ -231,6 +233,11 @@ func (v *Validator) belgianAnchor(c *x509.Certificate) bool {
 		if strings.EqualFold(strings.TrimSpace(p), pin) {
 			return true
 		}
+	}
+	// An authority of the accepted list marked eid (a test or specimen
+	// hierarchy, as Authority.EID says).
+	if a, ok := v.accepted[pin]; ok && a.EID {
+		return true
 	}
 	return false
 }

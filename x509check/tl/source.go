@@ -25,17 +25,18 @@ import (
 //
 // To take trust from other roots and the qualification from the list, set
 // Options.Qualification to a Source with AllowUnlisted instead of calling
-// Apply: a path no service of the list identifies is then valid and not
-// qualified, and a path the list identifies is still judged by it (a
-// service withdrawn since the certificate's issuance makes it untrusted).
+// Apply: a path no service of the list identifies then keeps the
+// certificate's own qualified status, and a path the list identifies is
+// judged by it (a service withdrawn since the certificate's issuance makes
+// it untrusted).
 type Source struct {
 	// List is the list, as Verify returned it.
 	List *List
 	// AllowUnlisted accepts paths that no service of the list identifies
-	// (anchored in other roots): such certificates are valid and not
-	// qualified (the list decides qualification, and it covers no issuer
-	// of theirs). Zero (false): such paths fail with
-	// x509check.ErrUntrusted.
+	// (anchored in other roots, such as the Belgian eID roots): such
+	// certificates keep their own qualified status (what their
+	// QCStatements say, Source "certificate"). Zero (false): such paths
+	// fail with x509check.ErrUntrusted.
 	AllowUnlisted bool
 }
 
@@ -76,8 +77,8 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 		SSCD:        r.Qualified && iss.QSCD,
 	}
 	if iss.Service == "" && t.AllowUnlisted {
-		q.Detail = "not qualified: the trusted list does not know the issuer"
-		return q, nil
+		own.Detail += " (the trusted list does not know the issuer)"
+		return own, nil
 	}
 	if typ := qualifiedTypes[iss.Type]; typ != "" && r.Qualified {
 		q.Types = []string{typ}
