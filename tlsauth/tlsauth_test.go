@@ -79,7 +79,7 @@ func TestServer(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
 	p.StartOCSP(t, 10)
 	v, err := x509check.NewValidator(x509check.Options{Roots: []*x509.Certificate{p.Root.Cert}, Revocation: x509check.OCSPOnly,
-		Usage: x509check.UsageAuthentication})
+		Usage: x509check.UsageAuthentication, ExtraBelgianPins: []string{x509check.SPKIPin(p.Root.Cert)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,8 @@ func TestStaples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := x509check.NewValidator(x509check.Options{Roots: []*x509.Certificate{p.Root.Cert}, Revocation: x509check.OCSPOnly, Offline: true})
+	v, err := x509check.NewValidator(x509check.Options{Roots: []*x509.Certificate{p.Root.Cert}, Revocation: x509check.OCSPOnly, Offline: true,
+		ExtraBelgianPins: []string{x509check.SPKIPin(p.Root.Cert)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func newPKI(p Profile, seed []byte, o *Options, holder *Holder, notBefore time.T
 	}
 	ca := &x509.Certificate{
 		SerialNumber: serial("ca"),
-		Subject: pkix.Name{Country: []string{"BE"}, CommonName: "Citizen CA Test",
+		Subject: pkix.Name{Country: []string{"BE"}, CommonName: "Citizen CA",
 			SerialNumber: notBefore.Format("200601")},
 		NotBefore:             notBefore,
 		NotAfter:              notAfterCA,

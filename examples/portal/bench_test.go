@@ -18,7 +18,7 @@ import (
 // Report: ns/op (1e9/ns = decisions/s) and allocs/op per request, client
 // and server in this process.
 func BenchmarkPortalAccess(b *testing.B) {
-	pt := startPortalTB(b)
+	pt := startPortalTB(b, "-new-totp-store")
 	c := pt.client(pt.pki.Auth)
 	req := func() {
 		resp, err := c.Post(pt.url+"/access/Rina", "application/json", nil)
@@ -44,7 +44,7 @@ func BenchmarkPortalAccess(b *testing.B) {
 // Decide) with x509.Certificate.Verify alone on the same path: read the
 // ratio of the two ns/op.
 func BenchmarkChainCost(b *testing.B) {
-	pt := startPortalTB(b)
+	pt := startPortalTB(b, "-new-totp-store")
 	p := pt.pki
 	v, err := x509check.NewValidator(x509check.Options{Roots: []*x509.Certificate{p.Root.Cert}, Usage: x509check.UsageAuthentication,
 		Revocation: x509check.OCSPOnly})

@@ -81,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		accepted   = fs.String("accepted", "", "art. 7 list of authorities and accepted certificates (JSON)")
 		revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl, none")
 		redisAddr  = fs.String("redis", "", "Redis address for TOTP and SMS state (default: in memory)")
+		newStore   = fs.Bool("new-totp-store", false, "declare the TOTP and SMS store new (a first deployment, nothing used before): codes are accepted from the first step on, without the precautions taken for a store that may have lost its data")
 		outbox     = fs.String("sms-outbox", "", "file the demo SMS gateway appends messages to (default: standard output)")
 		roots      listFlag
 		broots     listFlag
@@ -160,6 +161,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitError
 		}
 		store = redisstore.New(rdb, "portal:")
+	} else {
+		store = totp.NewMemoryStore()
+	}
+	if *newStore {
+		if err := totp.MarkNewStore(ctx, store, time.Now()); err != nil {
+			fmt.Fprintln(stderr, "portal: -new-totp-store:", err)
+			return exitError
+		}
 	}
 	smsOut := stdout
 	if *outbox != "" {

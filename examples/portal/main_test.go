@@ -35,7 +35,9 @@ type portal struct {
 	outbox string
 }
 
-func startPortal(t *testing.T) *portal { return startPortalTB(t) }
+// startPortal starts the portal on a TOTP store declared new, as on its
+// first deployment.
+func startPortal(t *testing.T) *portal { return startPortalTB(t, "-new-totp-store") }
 
 func x509PoolOf(cs ...*x509.Certificate) *x509.CertPool {
 	p := x509.NewCertPool()
@@ -49,7 +51,7 @@ func x509VerifyOptions(roots, inter *x509.CertPool) x509.VerifyOptions {
 	return x509.VerifyOptions{Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}
 }
 
-func startPortalTB(t testing.TB) *portal {
+func startPortalTB(t testing.TB, extra ...string) *portal {
 	t.Helper()
 	p := testpki.New(t, testpki.Options{})
 	p.StartOCSP(t, 10)
@@ -72,6 +74,7 @@ func startPortalTB(t testing.TB) *portal {
 	args := []string{"-addr", "127.0.0.1:0", "-config", filepath.Join(testenv.ModuleRoot(), "testdata", "portal", "portal.json"),
 		"-tls-cert", srv.CertPath, "-tls-key", srv.KeyPath, "-client-roots", p.Root.CertPath,
 		"-intermediates", p.CA.CertPath, "-accepted", acc, "-sms-outbox", pt.outbox}
+	args = append(args, extra...)
 	var logw io.Writer = syncWriter{pt.stderr}
 	if _, bench := t.(*testing.B); bench {
 		logw = io.Discard // one log line per request would dominate
@@ -299,6 +302,20 @@ func (pt *portal) checkLogs(t *testing.T) {
 		if !json.Valid([]byte(l)) {
 			t.Errorf("log line is not JSON: %s", l)
 		}
+	}
+}
+
+// TestPortalRestartedStore starts the portal on a memory store not declared
+// new, as after a restart: the store may have lost the steps used before,
+// so a code of the current step is refused as possibly replayed.
+func TestPortalRestartedStore(t *testing.T) {
+	pt := startPortalTB(t)
+	c := pt.client(nil)
+	secret, _ := totp.ParseSecret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+	code, _ := totp.GenerateCode(secret, time.Now(), totp.Options{})
+	login := `{"user": "alice", "password": "Alice-Portal-2025!", "totp": "` + code + `"}`
+	if a := do(t, c, "POST", pt.url+"/login", login); a.status != 401 || a.code() != "replayed" {
+		t.Fatalf("login on a store that may have lost its data: %d %s", a.status, a.raw)
 	}
 }
 

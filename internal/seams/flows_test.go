@@ -128,12 +128,17 @@ func TestTOTPFlow(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1_750_000_000, 0)
 	clock := func() time.Time { return now }
-	v, err := totp.NewVerifier(totp.Options{Now: clock})
+	// A store deployed now: nothing was used before, so the first step counts.
+	store := totp.NewMemoryStore()
+	if err := totp.MarkNewStore(ctx, store, now); err != nil {
+		t.Fatal(err)
+	}
+	v, err := totp.NewVerifier(totp.Options{Now: clock, Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sent string
-	sms, err := totp.NewSMS(totp.SMSOptions{Now: clock, Sender: totp.SenderFunc(func(_ context.Context, _, code string) error {
+	sms, err := totp.NewSMS(totp.SMSOptions{Now: clock, Store: store, Sender: totp.SenderFunc(func(_ context.Context, _, code string) error {
 		sent = code
 		return nil
 	})})
