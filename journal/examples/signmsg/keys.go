@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/pcsc"
+	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -97,4 +100,39 @@ func openCardKey(ctx context.Context, reader, role string, pin func() ([]byte, e
 	}
 	pc.Release()
 	return nil, nil, fmt.Errorf("no card in any of %d readers", len(readers))
+}
+
+// openPIVKey opens the PIV token in reader (or the first reader holding
+// one) and returns the key of slot (hexadecimal key reference) with the
+// certificate the token holds for it; release closes the token.
+func openPIVKey(ctx context.Context, reader, slot string, pin func() ([]byte, error)) (crypto.Signer, *x509.Certificate, func(), error) {
+	ref, err := strconv.ParseUint(slot, 16, 8)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("-slot %q: a key reference in hexadecimal (9a, 9c, 9d, 9e, 82-95)", slot)
+	}
+	s := piv.Slot(ref)
+	if !slices.Contains(piv.Slots, s) && !slices.Contains(piv.RetiredSlots, s) {
+		return nil, nil, nil, fmt.Errorf("-slot %q: not a PIV key slot (9a, 9c, 9d, 9e, 82-95)", slot)
+	}
+	tok, err := piv.Open(ctx, piv.Options{Reader: reader, PIN: func(context.Context, piv.Slot) (string, error) {
+		p, err := pin()
+		return string(p), err
+	}})
+	if err != nil {
+		if errors.Is(err, piv.ErrNoCgo) {
+			err = fmt.Errorf("%w: rebuild with CGO_ENABLED=1", err)
+		}
+		return nil, nil, nil, err
+	}
+	cert, err := tok.Certificate(s)
+	if err != nil {
+		tok.Close()
+		return nil, nil, nil, err
+	}
+	signer, err := tok.Signer(ctx, s)
+	if err != nil {
+		tok.Close()
+		return nil, nil, nil, err
+	}
+	return signer, cert, func() { tok.Close() }, nil
 }

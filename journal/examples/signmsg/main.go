@@ -2,7 +2,7 @@
 // règlement (package sign) and keeps the journal of accepted messages
 // (package journal):
 //
-//	signmsg sign [-card [-reader NAME] [-card-key sign|auth] | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE
+//	signmsg sign [-card [-reader NAME] [-card-key sign|auth] | -piv [-reader NAME] [-slot 9c] | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE
 //	signmsg verify -roots FILE|-trusted-list FILE -tl-signer FILE [-intermediates FILE] [-content MESSAGE] [-at TIME] [-offline] [-revocation POLICY] [-json] SIGNATURE
 //	signmsg submit -journal DIR|mysql:DSN [verify flags] [-application NAME] [-decision TEXT] SIGNATURE
 //	signmsg prove -journal DIR|mysql:DSN [-journal-vkey FILE] [-offline] RECEIPT
@@ -17,8 +17,8 @@
 // validation flags mean what they mean for examples/certcheck.
 //
 // Exit status: 0 valid (signed, recorded, receipt or journal correct), 1 not
-// valid, 2 bad input or usage. The card's PIN is read from $EID_PIN, else
-// from standard input.
+// valid, 2 bad input or usage. The eID card's PIN is read from $EID_PIN, a
+// PIV token's from $PIV_PIN, else from standard input.
 package main
 
 import (

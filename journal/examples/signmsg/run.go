@@ -74,9 +74,11 @@ func (c *cli) flags(name, usage string) *flag.FlagSet {
 }
 
 func (c *cli) sign(ctx context.Context, args []string) int {
-	fs := c.flags("sign", "[-card | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE")
+	fs := c.flags("sign", "[-card | -piv [-slot 9c] | -key FILE -cert FILE] [-chain FILE] [-detached] [-tsa URL] MESSAGE")
 	card := fs.Bool("card", false, "sign with the Belgian eID card in a PC/SC reader")
-	reader := fs.String("reader", "", "PC/SC reader of the card (default: the first with a card)")
+	pivToken := fs.Bool("piv", false, "sign with a PIV token (YubiKey or compatible) in a PC/SC reader")
+	slot := fs.String("slot", "9c", "PIV key slot: 9a, 9c (digital signature), 9d, 9e, or a retired slot 82-95")
+	reader := fs.String("reader", "", "PC/SC reader of the card or token (default: the first with one)")
 	cardKey := fs.String("card-key", "sign", "card key: sign (the signature key) or auth (refused: art. 7)")
 	keyPath := fs.String("key", "", "private key file (PEM, PKCS #8, PKCS #1 or SEC 1)")
 	certPath := fs.String("cert", "", "the key's certificate")
@@ -86,7 +88,13 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return exitBadInput
 	}
-	if fs.NArg() != 1 || *card == (*keyPath != "") {
+	sources := 0
+	for _, set := range []bool{*card, *pivToken, *keyPath != ""} {
+		if set {
+			sources++
+		}
+	}
+	if fs.NArg() != 1 || sources != 1 {
 		fs.Usage()
 		return exitBadInput
 	}
@@ -106,12 +114,19 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 	}
 	var signer crypto.Signer
 	if *card {
-		s, release, err := openCardKey(ctx, *reader, *cardKey, c.pin)
+		s, release, err := openCardKey(ctx, *reader, *cardKey, func() ([]byte, error) { return c.pin("EID_PIN", "eID PIN") })
 		if err != nil {
 			return c.bad("%v", err)
 		}
 		defer release()
 		signer = s
+	} else if *pivToken {
+		s, cert, release, err := openPIVKey(ctx, *reader, *slot, func() ([]byte, error) { return c.pin("PIV_PIN", "PIV PIN") })
+		if err != nil {
+			return c.bad("%v", err)
+		}
+		defer release()
+		signer, o.Certificate = s, cert
 	} else {
 		if *certPath == "" {
 			return c.bad("-key needs -cert")
@@ -134,12 +149,13 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 	return exitValid
 }
 
-// pin reads the card PIN from $EID_PIN or a line of standard input.
-func (c *cli) pin() ([]byte, error) {
-	if p := os.Getenv("EID_PIN"); p != "" {
+// pin reads a PIN from the environment variable env or, when it is
+// empty, a line of standard input after prompt.
+func (c *cli) pin(env, prompt string) ([]byte, error) {
+	if p := os.Getenv(env); p != "" {
 		return []byte(p), nil
 	}
-	fmt.Fprint(c.stderr, "eID PIN: ")
+	fmt.Fprint(c.stderr, prompt+": ")
 	line, err := bufio.NewReader(c.stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return nil, fmt.Errorf("no PIN: %w", err)
