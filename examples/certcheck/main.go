@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/boundedfile"
+	"github.com/csam-go/csam/internal/checkreport"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
 	"github.com/csam-go/csam/x509check/crl"
@@ -64,7 +65,10 @@ func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 // Output is the JSON object certcheck prints with -json.
 type Output struct {
-	Valid      bool                  `json:"valid"`
+	Valid bool `json:"valid"`
+	// Checks are the checks behind Valid, one object each, in the shape
+	// eidread reports its own: path, usage, revocation.
+	Checks     []checkreport.Check   `json:"checks"`
 	Revocation string                `json:"revocation"`
 	Errors     []OutputError         `json:"errors"`
 	Chain      []string              `json:"chain"`
@@ -200,6 +204,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Valid: res.Valid, Revocation: res.Revocation.String(), Errors: []OutputError{},
 		Chain: res.Subjects(), Qualified: res.Qualified, KeyType: string(res.KeyType),
 		Level: res.Level.String(), Belgian: res.Belgian, Sources: res.Sources, At: res.At.UTC(),
+		Checks: reportChecks(res, *usage),
 	}
 	if list != nil {
 		out.TrustedList = describeList(list)
@@ -263,6 +268,14 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 	fmt.Fprintln(w, "chain:")
 	for i, s := range o.Chain {
 		fmt.Fprintf(w, "  %d. %s\n", i, s)
+	}
+	fmt.Fprintln(w, "checks:")
+	for _, c := range o.Checks {
+		fmt.Fprintf(w, "  %s: %s", c.Name, c.Status)
+		if c.Detail != "" {
+			fmt.Fprintf(w, " (%s)", c.Detail)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
 	said := map[string]bool{}

@@ -85,21 +85,22 @@ func TestCertcheck(t *testing.T) {
 		keyType    string
 		level      string
 		code       string
+		checks     string // statuses of the path, usage and revocation checks
 	}{
-		{"auth good over OCSP", cat(roots, inter, []string{"-json", "-usage", "auth", p.Auth.CertPath}), 0, "good", "eid", "column3", ""},
-		{"chain in CERT", cat(roots, []string{"-json", "-usage", "auth", chainFile}), 0, "good", "eid", "column3", ""},
-		{"sign good", cat(roots, inter, []string{"-json", "-usage", "sign", p.Sign.CertPath}), 0, "good", "eid-signature", "column3", ""},
-		{"revoked", cat(roots, inter, []string{"-json", p.Revoked.CertPath}), 1, "revoked", "eid", "none", "revoked"},
-		{"wrong usage", cat(roots, inter, []string{"-json", "-usage", "sign", p.Auth.CertPath}), 1, "not-checked", "eid", "none", "wrong-usage"},
-		{"offline DER response", cat(roots, inter, []string{"-json", "-offline", "-ocsp-response", respDER, p.Auth.CertPath}), 0, "good", "eid", "column3", ""},
-		{"offline base64 response", cat(roots, inter, []string{"-json", "-offline", "-revocation", "ocsp", "-ocsp-response", respB64, p.Auth.CertPath}), 0, "good", "eid", "column3", ""},
-		{"offline without response", cat(roots, inter, []string{"-json", "-offline", "-revocation", "ocsp", p.Auth.CertPath}), 1, "undetermined", "eid", "none", "revocation-unavailable"},
-		{"offline soft fail", cat(roots, inter, []string{"-json", "-offline", "-soft-fail", "-revocation", "ocsp", p.Auth.CertPath}), 0, "undetermined", "eid", "column3", ""},
-		{"crl on hold", cat(roots, inter, []string{"-json", "-offline", "-revocation", "crl", "-crl", crl, p.Held.CertPath}), 1, "suspended", "eid-signature", "none", "suspended"},
-		{"crl good", cat(roots, inter, []string{"-json", "-offline", "-revocation", "crl-first", "-crl", crl, p.Sign.CertPath}), 0, "good", "eid-signature", "column3", ""},
-		{"untrusted", cat([]string{"-roots", p.CA.CertPath + "x"}, []string{"-json", p.Auth.CertPath}), 2, "", "", "", ""},
-		{"wrong root", cat([]string{"-roots", p.Other.CertPath}, inter, []string{"-json", "-revocation", "none", p.Auth.CertPath}), 1, "not-checked", "", "none", "untrusted"},
-		{"expired at", cat(roots, inter, []string{"-json", "-revocation", "none", "-at", "2099-01-01T00:00:00Z", p.Auth.CertPath}), 1, "not-checked", "eid", "none", "expired"},
+		{"auth good over OCSP", cat(roots, inter, []string{"-json", "-usage", "auth", p.Auth.CertPath}), 0, "good", "eid", "column3", "", "passed passed passed"},
+		{"chain in CERT", cat(roots, []string{"-json", "-usage", "auth", chainFile}), 0, "good", "eid", "column3", "", "passed passed passed"},
+		{"sign good", cat(roots, inter, []string{"-json", "-usage", "sign", p.Sign.CertPath}), 0, "good", "eid-signature", "column3", "", "passed passed passed"},
+		{"revoked", cat(roots, inter, []string{"-json", p.Revoked.CertPath}), 1, "revoked", "eid", "none", "revoked", "passed passed failed"},
+		{"wrong usage", cat(roots, inter, []string{"-json", "-usage", "sign", p.Auth.CertPath}), 1, "not-checked", "eid", "none", "wrong-usage", "passed failed skipped"},
+		{"offline DER response", cat(roots, inter, []string{"-json", "-offline", "-ocsp-response", respDER, p.Auth.CertPath}), 0, "good", "eid", "column3", "", "passed passed passed"},
+		{"offline base64 response", cat(roots, inter, []string{"-json", "-offline", "-revocation", "ocsp", "-ocsp-response", respB64, p.Auth.CertPath}), 0, "good", "eid", "column3", "", "passed passed passed"},
+		{"offline without response", cat(roots, inter, []string{"-json", "-offline", "-revocation", "ocsp", p.Auth.CertPath}), 1, "undetermined", "eid", "none", "revocation-unavailable", "passed passed failed"},
+		{"offline soft fail", cat(roots, inter, []string{"-json", "-offline", "-soft-fail", "-revocation", "ocsp", p.Auth.CertPath}), 0, "undetermined", "eid", "column3", "", "passed passed skipped"},
+		{"crl on hold", cat(roots, inter, []string{"-json", "-offline", "-revocation", "crl", "-crl", crl, p.Held.CertPath}), 1, "suspended", "eid-signature", "none", "suspended", "passed passed failed"},
+		{"crl good", cat(roots, inter, []string{"-json", "-offline", "-revocation", "crl-first", "-crl", crl, p.Sign.CertPath}), 0, "good", "eid-signature", "column3", "", "passed passed passed"},
+		{"untrusted", cat([]string{"-roots", p.CA.CertPath + "x"}, []string{"-json", p.Auth.CertPath}), 2, "", "", "", "", ""},
+		{"wrong root", cat([]string{"-roots", p.Other.CertPath}, inter, []string{"-json", "-revocation", "none", p.Auth.CertPath}), 1, "not-checked", "", "none", "untrusted", "failed skipped skipped"},
+		{"expired at", cat(roots, inter, []string{"-json", "-revocation", "none", "-at", "2099-01-01T00:00:00Z", p.Auth.CertPath}), 1, "not-checked", "eid", "none", "expired", "failed passed skipped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +114,13 @@ func TestCertcheck(t *testing.T) {
 			m := decode(t, out)
 			if m["valid"] != (tt.exit == 0) || m["revocation"] != tt.revocation || m["key_type"] != tt.keyType || m["level"] != tt.level {
 				t.Fatalf("got valid=%v revocation=%v key_type=%v level=%v\n%s", m["valid"], m["revocation"], m["key_type"], m["level"], out)
+			}
+			var statuses []string
+			for _, c := range m["checks"].([]any) {
+				statuses = append(statuses, c.(map[string]any)["status"].(string))
+			}
+			if got := strings.Join(statuses, " "); got != tt.checks {
+				t.Fatalf("checks = %q, want %q\n%s", got, tt.checks, out)
 			}
 			if got := firstCode(m); got != tt.code {
 				t.Fatalf("first error code = %q, want %q\n%s", got, tt.code, out)
