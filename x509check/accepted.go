@@ -195,26 +195,16 @@ func (l *AcceptedList) index() acceptedIndex {
 	return m
 }
 
-// belgianEIDPins are the Belgian eID roots' pins: a Belgian eID
-// certificate on a path to one of them is the eID card of art. 7.
-var belgianEIDPins = map[string]bool{
-	PinBelgiumRootCA2: true, PinBelgiumRootCA3: true, PinBelgiumRootCA4: true, PinBelgiumRootCA6: true,
-}
-
 // art7 sets res.EID, res.Accepted, res.Authority and res.Unlisted for a
-// verified chain (leaf first), from the Belgian root pins and the accepted
-// list idx (nil: no list).
+// verified chain (leaf first), from its Belgian classification and the
+// accepted list idx (nil: no list).
 func art7(res *Result, chain []*x509.Certificate, idx acceptedIndex, hasList bool) {
 	if len(chain) == 0 {
 		return
 	}
 	var auths []*Authority
-	eidRoot := false
 	for _, c := range chain[1:] {
 		pin := SPKIPin(c)
-		if belgianEIDPins[pin] {
-			eidRoot = true
-		}
 		if a, ok := idx[pin]; ok {
 			auths = append(auths, a)
 		}
@@ -226,9 +216,6 @@ func art7(res *Result, chain []*x509.Certificate, idx acceptedIndex, hasList boo
 	}
 	listedQualified := false
 	for _, a := range auths {
-		if belgian && a.EID {
-			eidRoot = true
-		}
 		if a.Qualified {
 			listedQualified = true
 		}
@@ -238,7 +225,10 @@ func art7(res *Result, chain []*x509.Certificate, idx acceptedIndex, hasList boo
 			}
 		}
 	}
-	res.EID = belgian && eidRoot
+	// res.Belgian is set only for a path that ends at a Belgian eID root
+	// (built-in pins, Options.ExtraBelgianPins, or an eid authority of the
+	// accepted list) through the Citizen or Foreigner CA: see belgianKind.
+	res.EID = belgian
 	res.Unlisted = hasList && qualified && !res.EID && !listedQualified && !res.Accepted
 }
 

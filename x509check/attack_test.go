@@ -142,6 +142,11 @@ func TestBelgianPolicyFromOtherCA(t *testing.T) {
 			if res.Belgian.Type != tt.want || res.KeyType != wantKey || res.Level != wantLevel {
 				t.Fatalf("belgian %v key %q level %v; want %v %q %v", res.Belgian.Type, res.KeyType, res.Level, tt.want, wantKey, wantLevel)
 			}
+			// The eID of art. 7 is the same fact: a root pinned with
+			// ExtraBelgianPins counts as the built-in pins do.
+			if res.EID != (tt.want != x509check.NotBelgian) {
+				t.Fatalf("EID = %v for belgian %v", res.EID, res.Belgian.Type)
+			}
 		})
 	}
 }

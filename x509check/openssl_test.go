@@ -190,10 +190,12 @@ func checkPresentedKey(t *testing.T, res *x509check.Result, pk levels.PresentedK
 		// Over (S)FTP (art. 3.4) the key must work on the channel and the
 		// certificate be qualified (art. 7); on the portal art. 11 keeps
 		// the eID signature certificate off.
-		// Art. 7 asks a valid, qualified certificate either way.
-		want := res.Valid && pk.Certificate.Qualified && res.KeyType != keys.IDEIDSignature
+		// Art. 7 asks a valid certificate, qualified or of the eID card,
+		// either way.
+		art7 := res.Valid && (pk.Certificate.Qualified || res.EID)
+		want := art7 && res.KeyType != keys.IDEIDSignature
 		if req.Channel == levels.ChannelFTP {
-			want = res.Valid && pk.Certificate.Qualified && slices.Contains(pk.Channels, levels.ChannelFTP)
+			want = art7 && slices.Contains(pk.Channels, levels.ChannelFTP)
 		}
 		if d.Allowed != want {
 			t.Fatalf("Decide(%s over %v) allowed = %v, want %v: %+v", req.Application, req.Channel, d.Allowed, want, d.Reasons)
