@@ -387,7 +387,8 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 	if why == nil {
 		why = ErrRevocationUnknown
 	}
-	if !errors.Is(why, ErrRevocationUnknown) && !errors.Is(why, ErrRevocationExpired) {
+	if !errors.Is(why, ErrRevocationUnknown) {
+		// Stale information too leaves the status undetermined.
 		why = fmt.Errorf("%w: %w", ErrRevocationUnknown, why)
 	}
 	return &InvalidError{Err: why, Depth: i, Subject: cert.Subject(), Detail: "no CRL covers every reason"}

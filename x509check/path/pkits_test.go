@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -149,6 +150,25 @@ func verifyPKITS(t testing.TB, c pkitsCase) (*path.Result, error) {
 	return v.Verify(context.Background(), readCert(t, c.Cert))
 }
 
+// pkitsErrorClass maps the index's error classes to sentinel errors
+// (err itself for a path validation error other than revocation).
+func pkitsErrorClass(class string, err error) error {
+	switch class {
+	case "RevokedError":
+		return path.ErrRevoked
+	case "InsufficientRevinfoError":
+		return path.ErrRevocationUnknown
+	case "StaleRevinfoError":
+		return path.ErrRevocationExpired
+	}
+	if errors.Is(err, path.ErrRevoked) || errors.Is(err, path.ErrRevocationUnknown) {
+		return errNotThisClass
+	}
+	return err
+}
+
+var errNotThisClass = errors.New("not a path validation error")
+
 // TestPKITS runs every case of NIST PKITS through the library and asserts
 // its expected result; the DSA cases are known failures.
 func TestPKITS(t *testing.T) {
@@ -166,6 +186,10 @@ func TestPKITS(t *testing.T) {
 			}
 			if !ok {
 				t.Errorf("got error %v, want error: %v", err, c.Error != nil)
+				return
+			}
+			if c.Error != nil && !errors.Is(err, pkitsErrorClass(c.Error.Class, err)) {
+				t.Errorf("got %v, want a %s", err, c.Error.Class)
 				return
 			}
 			pass++
