@@ -4,69 +4,28 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/csam-go/csam/internal/pkits"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check/path"
 )
 
-// pkitsCase is one case of the suite's JSON index.
-type pkitsCase struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	Cert       string   `json:"cert"`
-	OtherCerts []string `json:"other_certs"`
-	CRLs       []string `json:"crls"`
-	Error      *struct {
-		Class string `json:"class"`
-	} `json:"error"`
-	Params struct {
-		Policies             []string `json:"user_initial_policy_set"`
-		ExplicitPolicy       bool     `json:"initial_explicit_policy"`
-		InhibitPolicyMapping bool     `json:"initial_policy_mapping_inhibit"`
-		InhibitAnyPolicy     bool     `json:"initial_any_policy_inhibit"`
-	} `json:"params"`
-}
+type pkitsCase = pkits.Case
 
-// Section returns "4.1" … "4.16".
-func (c pkitsCase) Section() string {
-	var a, b int
-	fmt.Sscanf(c.ID[:3], "%1d%2d", &a, &b)
-	return fmt.Sprintf("%d.%d", a, b)
-}
-
-// Label is the case's subtest name: 4.1.1_valid_signatures_test1.
-func (c pkitsCase) Label() string {
-	var n int
-	fmt.Sscanf(c.ID[3:], "%d", &n)
-	return fmt.Sprintf("%s.%d_%s", c.Section(), n, c.Name)
-}
-
-// pkitsValidationTime is inside every PKITS certificate's and CRL's
-// validity, but for the cases about expired ones.
-var pkitsValidationTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// pkitsKnownFailures are the DSA cases: this package verifies no DSA
-// signature (see ErrUnsupportedAlgorithm).
-var pkitsKnownFailures = map[string]bool{"40104": true, "40105": true}
+var pkitsValidationTime = pkits.Time
 
 func pkitsDir() string { return filepath.Join(testenv.ModuleRoot(), "testdata", "pkits") }
 
 func loadPKITS(t testing.TB) []pkitsCase {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(pkitsDir(), "pkits.json"))
+	cases, err := pkits.Load(pkitsDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []pkitsCase
-	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatal(err)
 	}
 	return cases
@@ -129,8 +88,8 @@ func readCRL(t testing.TB, name string) *path.CRL {
 
 // verifyPKITS runs one case through the library.
 func verifyPKITS(t testing.TB, c pkitsCase) (*path.Result, error) {
-	crls := path.CRLs{readCRL(t, "TrustAnchorRootCRL.crl")}
-	for _, n := range c.CRLs {
+	var crls path.CRLs
+	for _, n := range c.CRLFiles() {
 		crls = append(crls, readCRL(t, n))
 	}
 	var inter []*path.Certificate
@@ -138,7 +97,7 @@ func verifyPKITS(t testing.TB, c pkitsCase) (*path.Result, error) {
 		inter = append(inter, readCert(t, n))
 	}
 	v := path.New(path.Options{
-		Roots:                []*path.Certificate{readCert(t, "TrustAnchorRootCertificate.crt")},
+		Roots:                []*path.Certificate{readCert(t, pkits.Anchor)},
 		Intermediates:        inter,
 		CurrentTime:          pkitsValidationTime,
 		Policies:             c.Params.Policies,
@@ -178,9 +137,9 @@ func TestPKITS(t *testing.T) {
 		t.Run(c.Label(), func(t *testing.T) {
 			_, err := verifyPKITS(t, c)
 			ok := (err == nil) == (c.Error == nil)
-			if pkitsKnownFailures[c.ID] {
+			if c.DSA() {
 				if ok {
-					t.Errorf("known failure passes now: remove it from pkitsKnownFailures")
+					t.Errorf("a DSA case passes now: update the known failures")
 				}
 				return
 			}
@@ -195,8 +154,8 @@ func TestPKITS(t *testing.T) {
 			pass++
 		})
 	}
-	want := len(cases) - len(pkitsKnownFailures)
-	t.Logf("PKITS through the library: %d/%d cases pass (%d DSA cases known to fail)", pass, want, len(pkitsKnownFailures))
+	want := len(cases) - 2
+	t.Logf("PKITS through the library: %d/%d cases pass (the 2 DSA cases known to fail)", pass, want)
 	if pass != want {
 		t.Errorf("PKITS: %d/%d", pass, want)
 	}
