@@ -63,6 +63,7 @@ type Certificate struct {
 }
 
 type algorithm struct {
+	raw    []byte // the AlgorithmIdentifier's encoding
 	oid    asn1.ObjectIdentifier
 	params []byte // full TLV of the parameters, nil when absent
 }
@@ -192,8 +193,12 @@ func FromX509(c *x509.Certificate) (*Certificate, error) {
 
 func readAlgorithm(s *cryptobyte.String) (algorithm, error) {
 	var a algorithm
-	var seq cryptobyte.String
-	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1ObjectIdentifier(&a.oid) {
+	var raw, seq cryptobyte.String
+	if !s.ReadASN1Element(&raw, cbasn1.SEQUENCE) {
+		return a, malformed("algorithm identifier")
+	}
+	a.raw = raw
+	if !raw.ReadASN1(&seq, cbasn1.SEQUENCE) || !seq.ReadASN1ObjectIdentifier(&a.oid) {
 		return a, malformed("algorithm identifier")
 	}
 	if !seq.Empty() {

@@ -294,13 +294,17 @@ func (l *CRL) parseEntries(s cryptobyte.String) error {
 // reasons mask gathered over several CRLs until every reason is
 // covered), indirect CRLs and their certificate issuer entries, CRLs
 // signed by another key of the certificate's issuer (whose own path is
-// validated to the same trust anchor), and delta CRLs.
+// validated to the same trust anchor), and delta CRLs. A certificate
+// listed with a revocation date after the validation time counts as
+// revoked only for a key or CA compromise (validation at a past time).
 type CRLs []*CRL
 
 const allReasons = 0x1fe // keyCompromise (1) … aACompromise (8)
 
 // CRL reason codes this package treats apart.
 const (
+	reasonKeyCompromise = 1
+	reasonCACompromise  = 2
 	reasonRemoveFromCRL = 8
 )
 
@@ -373,6 +377,10 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 			if status != nil && status.critical != "" {
 				why = fmt.Errorf("%w: CRL entry with unhandled critical extension %s", ErrRevocationUnknown, status.critical)
 				continue
+			}
+			if status != nil && status.at.After(at) && status.reason != reasonKeyCompromise && status.reason != reasonCACompromise {
+				// Revoked after the validation time, not for a compromise.
+				status = nil
 			}
 			if status != nil && status.reason != reasonRemoveFromCRL {
 				return &InvalidError{Err: &RevokedError{Subject: cert.Subject(), Serial: cert.Serial, At: status.at, Reason: status.reason},

@@ -35,6 +35,8 @@ type InvalidError struct {
 	Depth   int
 	Subject string
 	Detail  string
+	// Cert is the certificate that failed (nil when no path was found).
+	Cert *Certificate
 }
 
 func (e *InvalidError) Error() string {

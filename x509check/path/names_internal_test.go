@@ -1,8 +1,12 @@
 package path
 
 import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"net"
 	"testing"
+
+	"github.com/csam-go/csam/x509check/internal/rdn"
 )
 
 func TestMatchName(t *testing.T) {
@@ -69,4 +73,32 @@ func TestPolicyGraphMapping(t *testing.T) {
 	if !g.empty() {
 		t.Error("an inhibited mapping left its policy in the graph")
 	}
+}
+
+// FuzzNameConstraints: the name constraints reader and the name
+// comparisons never panic on arbitrary extension values and subjects.
+func FuzzNameConstraints(f *testing.F) {
+	dn, _ := asn1.Marshal(pkix.Name{Country: []string{"BE"}, Organization: []string{"Good"}}.ToRDNSequence())
+	sub, _ := asn1.Marshal(pkix.Name{Country: []string{"BE"}, Organization: []string{"Good"}, CommonName: "x"}.ToRDNSequence())
+	tree, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dn})
+	seq, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: tree})
+	perm, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: seq})
+	excl, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: seq})
+	for _, body := range [][]byte{perm, excl, append(perm, excl...), nil} {
+		v, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: body})
+		f.Add(v, sub)
+		f.Add(v, dn)
+	}
+	f.Fuzz(func(t *testing.T, ext, subject []byte) {
+		nc, err := readNameConstraints(ext)
+		if err != nil {
+			return
+		}
+		name, err := rdn.Parse(subject)
+		if err != nil {
+			return
+		}
+		c := &Certificate{subject: name, san: []generalName{{tag: gnRFC822, value: []byte("a@b")}, {tag: gnURI, value: subject}}}
+		_ = checkNames(c, []*nameConstraints{nc}, true)
+	})
 }

@@ -54,7 +54,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 	case alg.oid.Equal(oidSHA224RSA):
 		h, kind = crypto.SHA224, "rsa"
 	case alg.oid.Equal(oidECDSASHA1):
-		h, kind = crypto.SHA1, "ecdsa"
+		return fmt.Errorf("%w: ECDSA with SHA-1", ErrUnsupportedAlgorithm)
 	case alg.oid.Equal(oidECDSA256):
 		h, kind = crypto.SHA256, "ecdsa"
 	case alg.oid.Equal(oidECDSA384):
@@ -90,7 +90,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 		return fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg.oid)
 	}
 	if h == crypto.SHA1 && !allowSHA1 {
-		return fmt.Errorf("%w: SHA-1 (%s) not allowed", ErrUnsupportedAlgorithm, alg.oid)
+		return fmt.Errorf("%w: SHA-1 (SHA1-RSA) not allowed", ErrUnsupportedAlgorithm)
 	}
 	d := h.New()
 	d.Write(signed)

@@ -59,7 +59,8 @@ type Options struct {
 	// certificate match nothing.
 	InhibitAnyPolicy bool
 
-	// AllowSHA1 accepts RSA and ECDSA signatures with SHA-1.
+	// AllowSHA1 accepts sha1WithRSAEncryption signatures (ECDSA with
+	// SHA-1 stays refused).
 	AllowSHA1 bool
 	// Revocation, when set, checks every certificate of a path but the
 	// anchor; nil checks none.
@@ -277,7 +278,7 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 	n := len(chain) - 1
 	fail := func(i int, err error, detail string, args ...any) error {
 		c := chain[n-i]
-		return &InvalidError{Err: err, Depth: n - i, Subject: c.Subject(), Detail: fmt.Sprintf(detail, args...)}
+		return &InvalidError{Err: err, Depth: n - i, Subject: c.Subject(), Detail: fmt.Sprintf(detail, args...), Cert: c}
 	}
 	o := &v.opts
 	explicit, mapping, inhibitAny := n+1, n+1, n+1
