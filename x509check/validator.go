@@ -188,7 +188,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		res.Errors = append(res.Errors, err)
 	}
 	if len(res.Errors) == 0 {
-		v.revocation(ctx, res, at)
+		v.revocation(ctx, res, at, pr.pchain)
 	} else {
 		res.Revocation = StatusNotChecked
 	}
@@ -339,7 +339,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 	ctx := context.Background()
 	res, err := v.engine.VerifyAt(ctx, at, leaf, ex...)
 	if err == nil {
-		pr := &pathResult{chain: toX509(res.Chain), policies: res.Policies}
+		pr := &pathResult{chain: toX509(res.Chain), pchain: res.Chain, policies: res.Policies}
 		if pr.chain == nil {
 			return nil, fmt.Errorf("%w: a certificate of the path cannot be read", ErrUntrusted)
 		}
@@ -372,6 +372,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 // pathResult is a validated path and its valid policy set.
 type pathResult struct {
 	chain    []*x509.Certificate
+	pchain   []*path.Certificate
 	policies []string
 }
 

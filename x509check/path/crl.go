@@ -54,6 +54,7 @@ type crlEntry struct {
 	issuerKey string // the certificate issuer (indirect CRLs), else the CRL issuer
 	reason    int
 	at        time.Time
+	invalid   time.Time // invalidityDate, zero when absent
 	critical  string
 }
 
@@ -267,6 +268,10 @@ func (l *CRL) parseEntries(s cryptobyte.String) error {
 						return badCRL("reason code")
 					}
 					en.reason = r
+				case x.oid.Equal(oidInvalidity):
+					if !v.ReadASN1GeneralizedTime(&en.invalid) {
+						return badCRL("invalidity date")
+					}
 				case x.oid.Equal(oidCertIssuer):
 					names, err := readGeneralNames(v)
 					if err != nil {
@@ -296,16 +301,20 @@ func (l *CRL) parseEntries(s cryptobyte.String) error {
 // signed by another key of the certificate's issuer (whose own path is
 // validated to the same trust anchor), and delta CRLs. A certificate
 // listed with a revocation date after the validation time counts as
-// revoked only for a key or CA compromise (validation at a past time).
+// revoked only for a key or CA compromise, from its invalidity date
+// (from the start without one): validation at a past time. Of several
+// CRLs in scope, a revocation any of them lists stands, a hold only from
+// the newest.
 type CRLs []*CRL
 
 const allReasons = 0x1fe // keyCompromise (1) … aACompromise (8)
 
 // CRL reason codes this package treats apart.
 const (
-	reasonKeyCompromise = 1
-	reasonCACompromise  = 2
-	reasonRemoveFromCRL = 8
+	reasonKeyCompromise   = 1
+	reasonCACompromise    = 2
+	reasonCertificateHold = 6
+	reasonRemoveFromCRL   = 8
 )
 
 type crlCtxKey struct{}
@@ -343,13 +352,13 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 	if len(dps) == 0 {
 		dps = []distributionPoint{{}}
 	}
+	// Newest first: a hold lifted by a later CRL is not reported.
+	crls := slices.Clone(s)
+	slices.SortStableFunc(crls, func(a, b *CRL) int { return b.ThisUpdate.Compare(a.ThisUpdate) })
 	mask := uint16(0)
 	var why error
 	for _, dp := range dps {
-		for _, l := range s {
-			if mask == allReasons {
-				break
-			}
+		for _, l := range crls {
 			if l.baseNumber != nil {
 				continue
 			}
@@ -358,9 +367,9 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 				why = err
 				continue
 			}
-			if interim&^mask == 0 {
-				continue
-			}
+			// A CRL adding no reason is still read: a revocation it
+			// lists stands (but a hold only from the newest CRL).
+			adds := interim&^mask != 0
 			signer, err := s.signer(ctx, v, cc, l, chain, i, at)
 			if err != nil {
 				why = err
@@ -378,8 +387,10 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 				why = fmt.Errorf("%w: CRL entry with unhandled critical extension %s", ErrRevocationUnknown, status.critical)
 				continue
 			}
-			if status != nil && status.at.After(at) && status.reason != reasonKeyCompromise && status.reason != reasonCACompromise {
-				// Revoked after the validation time, not for a compromise.
+			if status != nil && !status.revokedAt(at) {
+				status = nil
+			}
+			if status != nil && status.reason == reasonCertificateHold && !adds {
 				status = nil
 			}
 			if status != nil && status.reason != reasonRemoveFromCRL {
@@ -552,12 +563,29 @@ func (s CRLs) signer(ctx context.Context, v *Verifier, cc *crlCtx, l *CRL, chain
 			why = fmt.Errorf("%w: CRL signer under another trust anchor", ErrRevocationUnknown)
 			continue
 		}
+		if v.opts.Revocation == nil {
+			// A verifier without revocation checking (the caller checks
+			// revocation itself): the signer's path is checked here.
+			if err := s.pathRevocation(nctx, v, res.Chain, at); err != nil {
+				why = fmt.Errorf("%w: CRL signer: %w", ErrRevocationUnknown, err)
+				continue
+			}
+		}
 		return c, nil
 	}
 	return nil, why
 }
 
 const crlSign = 1 << 6
+
+func (s CRLs) pathRevocation(ctx context.Context, v *Verifier, chain []*Certificate, at time.Time) error {
+	for j := 0; j+1 < len(chain); j++ {
+		if err := s.CheckRevocation(ctx, v, chain, j, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // delta returns a current delta CRL for the complete CRL l, signed by
 // signer, with the same scope.
@@ -583,6 +611,19 @@ func (s CRLs) delta(l *CRL, signer *Certificate, at time.Time, sha1 bool) *CRL {
 	return nil
 }
 
+// revokedAt reports whether the entry applies at time at: revoked by
+// then, or for a key or CA compromise from its invalidity date (from the
+// start without one).
+func (e *crlEntry) revokedAt(at time.Time) bool {
+	if !at.Before(e.at) {
+		return true
+	}
+	if e.reason == reasonKeyCompromise || e.reason == reasonCACompromise {
+		return e.invalid.IsZero() || !at.Before(e.invalid)
+	}
+	return false
+}
+
 func (l *CRL) lookup(c *Certificate) *crlEntry {
 	for k := range l.entries {
 		e := &l.entries[k]
@@ -591,4 +632,22 @@ func (l *CRL) lookup(c *Certificate) *crlEntry {
 		}
 	}
 	return nil
+}
+
+// Relevant reports whether one of the CRLs may speak of c: one from c's
+// issuer or from a CRL issuer named by c's distribution points.
+func (s CRLs) Relevant(c *Certificate) bool {
+	for _, l := range s {
+		if l.issuerKey == c.issuerKey {
+			return true
+		}
+		for _, dp := range c.crlDPs {
+			for _, g := range dp.crlIssuer {
+				if g.tag == gnDirectory && g.dn.Key() == l.issuerKey {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
