@@ -100,3 +100,30 @@ func (c *Certificate) ToX509() (*x509.Certificate, error) {
 	}
 	return c.x509Lenient()
 }
+
+// CheckSignatureFrom reports whether parent issued c: parent is a CA
+// allowed to sign certificates (basic constraints, key usage) and its key
+// verifies c's signature under this package's rules (SHA-1 with RSA only
+// when allowSHA1). It is crypto/x509's Certificate.CheckSignatureFrom for
+// the certificates of a path validated with Options.AllowSHA1: a
+// delegated OCSP responder's, or a path checked again by a trusted list.
+func CheckSignatureFrom(c, parent *x509.Certificate, allowSHA1 bool) error {
+	cp, err := FromX509(c)
+	if err != nil {
+		return err
+	}
+	pp, err := FromX509(parent)
+	if err != nil {
+		return err
+	}
+	if pp.version == 3 && (!pp.hasBC || !pp.isCA) {
+		return ErrNotCA
+	}
+	if pp.hasKU && pp.keyUsage&keyCertSign == 0 {
+		return ErrKeyUsage
+	}
+	if pp.publicKeyErr != nil {
+		return fmt.Errorf("%w: %v", ErrUnsupportedAlgorithm, pp.publicKeyErr)
+	}
+	return checkSignature(cp.sigAlg, cp.rawTBS, cp.signature, pp.publicKey, allowSHA1)
+}

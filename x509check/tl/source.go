@@ -38,6 +38,10 @@ type Source struct {
 	// QCStatements say, Source "certificate"). Zero (false): such paths
 	// fail with x509check.ErrUntrusted.
 	AllowUnlisted bool
+	// AllowSHA1 accepts SHA-1 with RSA signatures on the path, as the
+	// validator's x509check.Options.AllowSHA1Signatures does on its side
+	// (Apply sets it from there). Zero (false): such a path is refused.
+	AllowSHA1 bool
 }
 
 // Roots returns the certificates of every CA/QC service that was granted
@@ -45,8 +49,10 @@ type Source struct {
 // granted at the certificate's issuance is checked after).
 func (t *Source) Roots() []*x509.Certificate { return t.List.AllTrustAnchors() }
 
-// Apply adds the list's anchors to opts.Roots and sets opts.Qualification.
+// Apply adds the list's anchors to opts.Roots and sets opts.Qualification
+// (and AllowSHA1 when opts.AllowSHA1Signatures is set: apply after it).
 func (t *Source) Apply(opts *x509check.Options) {
+	t.AllowSHA1 = t.AllowSHA1 || opts.AllowSHA1Signatures
 	opts.Roots = append(append([]*x509.Certificate(nil), opts.Roots...), t.Roots()...)
 	opts.Qualification = t
 }
@@ -61,7 +67,7 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 	if len(chain) == 0 {
 		return nil, nil
 	}
-	r, err := t.List.Qualify(chain, at)
+	r, err := t.List.qualify(chain, at, t.AllowSHA1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", x509check.ErrUntrusted, err)
 	}
