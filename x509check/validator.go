@@ -196,6 +196,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	if lf.qual != nil && chain != nil {
 		c := *lf.qual
 		q = &c
+		qualifiedByPolicy(q, cert, res.Policies, res.Belgian)
 	} else if q, err = v.qualification(ctx, chain, at); err != nil {
 		res.Errors = append(res.Errors, err)
 	}
