@@ -230,6 +230,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if out.Sources == nil {
 		out.Sources = []x509check.Source{}
 	}
+	if out.Policies == nil {
+		out.Policies = []string{}
+	}
 	for _, e := range res.Errors {
 		out.Errors = append(out.Errors, OutputError{Code: x509check.Code(e), Message: e.Error()})
 	}

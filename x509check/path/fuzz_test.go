@@ -30,6 +30,9 @@ func FuzzParseCertificate(f *testing.F) {
 			return
 		}
 		_ = c.Subject()
+		if x, err := c.ToX509(); err == nil && string(x.Raw) != string(b) {
+			t.Fatal("crypto/x509 form with another encoding")
+		}
 		v := path.New(path.Options{Roots: []*path.Certificate{c}, Intermediates: []*path.Certificate{c}})
 		_, _ = v.Verify(t.Context(), c)
 	})
