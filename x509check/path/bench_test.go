@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -180,4 +181,29 @@ func BenchmarkCrossSigned10(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSearchBounded: forty CA certificates sharing one name and one key
+// (each verifies every other's signature) and no way to the anchor: the
+// search stops at its bounds instead of trying every ordering.
+func TestSearchBounded(t *testing.T) {
+	root := benchIssue(t, "Unrelated Root", true, nil, nil, nil)
+	loopKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	var loop []*path.Certificate
+	var first *benchCert
+	for range 40 {
+		c := benchIssue(t, "Loop CA", true, loopKey, nil, nil)
+		if first == nil {
+			first = c
+		}
+		loop = append(loop, c.p)
+	}
+	leaf := benchIssue(t, "Loop Leaf", false, nil, first, nil)
+	start := time.Now()
+	_, err := path.New(path.Options{Roots: []*path.Certificate{root.p}, Intermediates: loop, CurrentTime: benchNow}).
+		Verify(context.Background(), leaf.p)
+	if !errors.Is(err, path.ErrWorkLimit) {
+		t.Fatalf("err = %v, want ErrWorkLimit", err)
+	}
+	t.Logf("refused in %s", time.Since(start))
 }
