@@ -13,6 +13,7 @@ import (
 	"sort"
 
 	"github.com/csam-go/csam/internal/boundedfile"
+	pathval "github.com/csam-go/csam/x509check/path"
 )
 
 // ParseCertificates reads certificates from PEM (every CERTIFICATE block)
@@ -32,7 +33,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 			if b.Type != "CERTIFICATE" && b.Type != "TRUSTED CERTIFICATE" {
 				continue
 			}
-			c, err := x509.ParseCertificate(b.Bytes)
+			c, err := parseCertificate(b.Bytes)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 			}
@@ -45,7 +46,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	}
 	var out []*x509.Certificate
 	for _, der := range splitDER(data) {
-		c, err := x509.ParseCertificate(der)
+		c, err := parseCertificate(der)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 		}
@@ -55,6 +56,23 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("%w: no certificate found", ErrBadInput)
 	}
 	return out, nil
+}
+
+// parseCertificate parses with crypto/x509, and reads what it refuses but
+// RFC 5280 path validation judges (a negative serial number, a CRL
+// distribution point named relative to its CRL issuer) with
+// x509check/path; crypto/x509's error is returned when neither reads it.
+func parseCertificate(der []byte) (*x509.Certificate, error) {
+	c, err := x509.ParseCertificate(der)
+	if err == nil {
+		return c, nil
+	}
+	if p, err2 := pathval.ParseCertificate(der); err2 == nil {
+		if x, err2 := p.ToX509(); err2 == nil {
+			return x, nil
+		}
+	}
+	return nil, err
 }
 
 // splitDER cuts data into DER SEQUENCEs, skipping zero padding between

@@ -33,6 +33,17 @@
 // generation; Validate reports that classification only for a path that
 // ends at a pinned Belgian root through its Citizen CA or Foreigner CA.
 //
+// Paths are built and validated by package x509check/path, RFC 5280
+// section 6 (every candidate issuer, bounded; name chaining as section 7.1
+// compares names; name constraints of every form; certificate policies
+// with Options.Policy, the valid policy set in Result.Policies), not by
+// crypto/x509's Verify. CRLs given to the validator (CRLOptions.CRLs) are
+// also judged with the whole path as section 6.3 says (indirect CRLs,
+// cRLIssuer, a CRL signed by another key of the CA). A certificate
+// crypto/x509 refuses for what RFC 5280 allows (a negative serial number,
+// a CRL distribution point named relative to its CRL issuer) is read all
+// the same (ParseCertificates).
+//
 // Rules this package applies (each refuses what it must, see the Options
 // and functions named):
 //   - extended key usage per intended usage, on every certificate of the
@@ -44,8 +55,14 @@
 //     stands whatever its age; a key compromise listed with a later
 //     revocation date applies from its invalidity date, or from the start
 //     without one (RFC 5280 section 5.3.2);
-//   - SHA-1 signatures on the path, on OCSP responses and on CRLs are
-//     refused unless AllowSHA1Signatures;
+//   - SHA-1 signatures on the path, on a delegated OCSP responder's
+//     certificate, on OCSP responses and on CRLs are refused unless
+//     AllowSHA1Signatures (which tl.Source applies to its own check of the
+//     path too);
+//   - a qualified certificate is recognized by its QCStatements, by an EN
+//     319 411-2 policy (QCP-n, QCP-n-qscd, QCP-l, QCP-l-qscd) the path is
+//     valid for, or as a Belgian eID signature certificate on a path
+//     proven Belgian;
 //   - OCSP and CRL fetches follow no redirect, each bounded by
 //     RequestTimeout (10 s); a validation is bounded by ValidationTimeout
 //     (three RequestTimeouts), the path's certificates checked concurrently;

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	pathval "github.com/csam-go/csam/x509check/path"
 )
 
 var (
@@ -405,7 +407,7 @@ func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Cer
 			why = "delegated responder not issued by the certificate's issuer"
 			continue
 		}
-		if err := c.CheckSignatureFrom(ck.issuer); err != nil {
+		if err := pathval.CheckSignatureFrom(c, ck.issuer, ck.allowSHA1); err != nil {
 			why = "delegated responder certificate not signed by the issuer: " + err.Error()
 			continue
 		}

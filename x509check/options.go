@@ -257,6 +257,10 @@ type Options struct {
 	// (Result.EID).
 	Accepted *AcceptedList
 
+	// Policy holds the initial certificate policy inputs of RFC 5280
+	// section 6.1.1; the zero value accepts any policy (or none).
+	Policy PolicyOptions
+
 	// AllowSHA1Signatures accepts, on the certificate path, signatures made
 	// with SHA-1 and RSA (sha1WithRSAEncryption), which crypto/x509 refuses:
 	// Belgian eID cards and CAs of the Root CA2 era (certificates issued up
@@ -283,6 +287,24 @@ type Options struct {
 	// logged unless the caller gives a logger (a hostile peer must not
 	// control the volume of the process's default log).
 	Logger *slog.Logger
+}
+
+// PolicyOptions are the initial policy inputs of path validation (RFC 5280
+// section 6.1.1 c, e, f, g). The zero value accepts any policy, and paths
+// that assert none (unless a CA certificate requires an explicit policy).
+type PolicyOptions struct {
+	// Set is the user-initial-policy-set, dotted OIDs ("0.4.0.194112.1.2");
+	// empty means anyPolicy.
+	Set []string
+	// Explicit (initial-explicit-policy) requires the path to be valid
+	// for at least one policy of Set.
+	Explicit bool
+	// InhibitMapping (initial-policy-mapping-inhibit) refuses policy
+	// mappings.
+	InhibitMapping bool
+	// InhibitAny (initial-any-policy-inhibit): anyPolicy in a certificate
+	// matches no policy.
+	InhibitAny bool
 }
 
 func (o *Options) skew() time.Duration {

@@ -3,6 +3,7 @@ package x509check
 import (
 	"context"
 	"crypto/x509"
+	"slices"
 	"time"
 
 	"github.com/csam-go/csam/x509check/qc"
@@ -52,3 +53,45 @@ func CertificateQualification(c *x509.Certificate) *Qualified {
 	}
 	return q
 }
+
+// qualifiedByPolicy recognizes a qualified certificate by its policy when
+// its QCStatements do not say so: an EN 319 411-2 policy (QCP-n,
+// QCP-n-qscd, QCP-l, QCP-l-qscd) the leaf asserts and the path is valid
+// for (valid is the path's valid policy set, Result.Policies), or a
+// Belgian eID signature certificate on a path proven Belgian (the card
+// is a QSCD; its policy is the Belgian eID signature policy).
+func qualifiedByPolicy(q *Qualified, leaf *x509.Certificate, valid []string, belgian BelgianKind) {
+	if q.Qualified {
+		return
+	}
+	if belgian.Type.Signature() {
+		q.Qualified, q.SSCD, q.Types = true, true, []string{qc.TypeESign.String()}
+		q.Detail = "Belgian eID signature certificate: qualified by its policy, key on the card (a QSCD)"
+		return
+	}
+	st, err := qc.FromCertificate(leaf)
+	if err != nil {
+		return
+	}
+	for _, p := range st.Policies {
+		var typ qc.Type
+		switch p {
+		case qc.PolicyQCPn, qc.PolicyQCPnQSCD:
+			typ = qc.TypeESign
+		case qc.PolicyQCPl, qc.PolicyQCPlQSCD:
+			typ = qc.TypeESeal
+		default:
+			continue
+		}
+		oid := p.OID().String()
+		if !slices.Contains(valid, oid) && !slices.Contains(valid, anyPolicyOID) {
+			continue
+		}
+		q.Qualified, q.SSCD, q.Types = true, p.QSCD(), []string{typ.String()}
+		q.Detail = "qualified by policy " + p.String() + ", valid on the path"
+		return
+	}
+}
+
+// anyPolicyOID is anyPolicy in a valid policy set.
+const anyPolicyOID = "2.5.29.32.0"

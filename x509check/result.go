@@ -105,7 +105,7 @@ type Qualified struct {
 	// Types are the QcType values: "esign", "eseal", "web".
 	Types []string `json:"qc_types,omitempty"`
 	// Policies are the EN 319 411-2 policy names found (QCP-n-qscd, ...).
-	Policies []string `json:"policies,omitempty"`
+	Policies []string
 	// Legislation lists QcCClegislation country codes.
 	Legislation []string `json:"legislation,omitempty"`
 	// Source says who decided: "certificate" or "trusted-list".
@@ -180,6 +180,11 @@ type Result struct {
 	// Chain is the verified path, leaf first, ending with the trust
 	// anchor; nil when no path verified.
 	Chain []*x509.Certificate
+	// Policies is the valid policy set of the path (RFC 5280 section
+	// 6.1.5 g, within Options.Policy.Set), dotted OIDs; "2.5.29.32.0"
+	// (anyPolicy) when the path is valid for any policy. Empty when the
+	// path asserts no policy or none is valid.
+	Policies []string
 	// Revocation is the worst revocation status over the chain.
 	Revocation Status
 	// RevokedAt and Reason describe a revoked or suspended certificate.

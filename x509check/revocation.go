@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	pathval "github.com/csam-go/csam/x509check/path"
 )
 
 // revocation checks every certificate of res.Chain but the anchor and
@@ -22,7 +24,7 @@ import (
 // certificates are checked concurrently (each one's sources in the
 // policy's order), so that a path costs the time of its slowest
 // certificate, not the sum; the results are then read in path order.
-func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
+func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, pchain []*pathval.Certificate) {
 	if v.opts.Revocation == NoRevocation {
 		res.Revocation = StatusNotChecked
 		return
@@ -43,6 +45,10 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time) {
 		}
 		wg.Go(func() {
 			o := &outs[i]
+			ctx := ctx
+			if len(pchain) == len(res.Chain) {
+				ctx = context.WithValue(ctx, pathPosKey{}, pathPos{chain: pchain, i: i})
+			}
 			o.st, o.srcs, o.err = v.checkOne(ctx, cert, issuer, at, i == 0)
 		})
 	}
@@ -109,6 +115,15 @@ func onlyNoSource(srcs []Source) bool {
 	return true
 }
 
+// pathPosKey carries, to a path-aware CRL checker, the path of the
+// certificate whose revocation is checked and its position.
+type pathPosKey struct{}
+
+type pathPos struct {
+	chain []*pathval.Certificate
+	i     int
+}
+
 type sourceFunc func(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error)
 
 // checkOne consults the sources of the policy in order until one decides.
@@ -150,7 +165,18 @@ func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate
 		err := fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
 		return StatusUndetermined, []Source{{Kind: "crl", Subject: SubjectString(cert), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
 	}
-	st, srcs, err := v.opts.CRL.CheckCRL(ctx, cert, issuer, at)
+	var st Status
+	var srcs []Source
+	var err error
+	decided := false
+	if pc, ok := v.opts.CRL.(pathCRLChecker); ok {
+		if pos, ok := ctx.Value(pathPosKey{}).(pathPos); ok && pos.chain[pos.i].Raw != nil && bytes.Equal(pos.chain[pos.i].Raw, cert.Raw) {
+			st, srcs, err, decided = pc.checkPath(ctx, v.engine, pos.chain, pos.i, at)
+		}
+	}
+	if !decided {
+		st, srcs, err = v.opts.CRL.CheckCRL(ctx, cert, issuer, at)
+	}
 	for i := range srcs {
 		if srcs[i].Err != nil && srcs[i].Error == "" {
 			srcs[i].Error = srcs[i].Err.Error()

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/csam-go/csam/x509check/path"
+
 	"github.com/csam-go/csam/keys"
 )
 
@@ -29,7 +31,9 @@ type Validator struct {
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
 	accepted      acceptedIndex
 
-	chains *boundedCache[[32]byte, []*x509.Certificate]
+	engine *path.Verifier
+
+	chains *boundedCache[[32]byte, *pathResult]
 	leaves *boundedCache[[32]byte, *leafFacts]
 	names  subjectCache
 	ocsp   *boundedCache[string, *ocspAnswer]
@@ -40,6 +44,31 @@ type Validator struct {
 	// ocspRequests counts OCSP requests sent (for tests and metrics).
 	mu           sync.Mutex
 	ocspRequests int
+}
+
+// newEngine returns the path engine of a validator.
+func newEngine(opts Options, roots, inter []*x509.Certificate) (*path.Verifier, error) {
+	po := path.Options{
+		Policies:             opts.Policy.Set,
+		ExplicitPolicy:       opts.Policy.Explicit,
+		InhibitPolicyMapping: opts.Policy.InhibitMapping,
+		InhibitAnyPolicy:     opts.Policy.InhibitAny,
+		AllowSHA1:            opts.AllowSHA1Signatures,
+	}
+	for _, c := range roots {
+		p, err := path.FromX509(c)
+		if err != nil {
+			return nil, fmt.Errorf("%w: root %q: %v", ErrBadInput, SubjectString(c), err)
+		}
+		po.Roots = append(po.Roots, p)
+	}
+	for _, c := range inter {
+		// An intermediate this package cannot read cannot complete a path.
+		if p, err := path.FromX509(c); err == nil {
+			po.Intermediates = append(po.Intermediates, p)
+		}
+	}
+	return path.New(po), nil
 }
 
 // NewValidator takes the trust anchors and intermediates of opts. Its
@@ -69,6 +98,9 @@ func NewValidator(opts Options) (*Validator, error) {
 			v.intermediates = append(v.intermediates, c)
 		}
 	}
+	if v.engine, err = newEngine(opts, v.rootCerts, v.intermediates); err != nil {
+		return nil, err
+	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
 			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.timeout(),
@@ -79,7 +111,7 @@ func NewValidator(opts Options) (*Validator, error) {
 		v.opts.CRL, v.defaultCRL = c, true
 	}
 	n := opts.cacheSize()
-	v.chains = newBoundedCache[[32]byte, []*x509.Certificate](n)
+	v.chains = newBoundedCache[[32]byte, *pathResult](n)
 	v.leaves = newBoundedCache[[32]byte, *leafFacts](n)
 	v.names = subjectCache{max: n, m: map[string]string{}}
 	v.ocsp = newBoundedCache[string, *ocspAnswer](n)
@@ -139,14 +171,15 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	}
 	res := &Result{At: at}
 
-	chain, err := v.chain(key, cert, extra, at)
+	pr, err := v.chain(key, cert, extra, at)
 	if err != nil {
 		res.Errors = append(res.Errors, err)
-		if chain == nil {
+		if pr == nil {
 			return res, errors.Join(res.Errors...)
 		}
 	}
-	res.Chain = chain
+	chain := pr.chain
+	res.Chain, res.Policies = chain, pr.policies
 	res.Belgian = v.belgianKind(lf.kind, chain)
 	res.KeyType = keyTypeOf(cert, res.Belgian)
 	if err := checkUsage(cert, v.opts.Usage, res.Belgian); err != nil {
@@ -155,7 +188,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		res.Errors = append(res.Errors, err)
 	}
 	if len(res.Errors) == 0 {
-		v.revocation(ctx, res, at)
+		v.revocation(ctx, res, at, pr.pchain)
 	} else {
 		res.Revocation = StatusNotChecked
 	}
@@ -163,6 +196,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	if lf.qual != nil && chain != nil {
 		c := *lf.qual
 		q = &c
+		qualifiedByPolicy(q, cert, res.Policies, res.Belgian)
 	} else if q, err = v.qualification(ctx, chain, at); err != nil {
 		res.Errors = append(res.Errors, err)
 	}
@@ -266,11 +300,11 @@ func keyTypeOf(_ *x509.Certificate, k BelgianKind) keys.ID {
 // chain returns a verified path, from the cache when a cached path is
 // still within every validity period at at. On a validity error it returns
 // the path found at a time inside the leaf's validity with the error.
-func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
 	if len(v.rootCerts) == 0 {
 		return nil, ErrNoTrust
 	}
-	if c, ok := v.chains.get(key); ok && withinValidity(c, at) {
+	if c, ok := v.chains.get(key); ok && withinValidity(c.chain, at) {
 		return c, nil
 	}
 	fk := sha256.New()
@@ -281,72 +315,91 @@ func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Ce
 	c, err, _ := v.chainFlight.Do(string(fk.Sum(nil)), func() (any, error) {
 		return v.verify(cert, extra, at)
 	})
-	if c == nil {
+	pr, _ := c.(*pathResult)
+	if pr == nil {
 		return nil, err
 	}
-	return c.([]*x509.Certificate), err
+	return pr, err
 }
 
-// verify builds and verifies a path; concurrent calls for one certificate
-// are coalesced by chain.
-func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+// verify builds and validates a path with the RFC 5280 engine of
+// x509check/path; concurrent calls for one certificate are coalesced by
+// chain.
+func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
 	key := sha256.Sum256(cert.Raw)
-	inter := x509.NewCertPool()
-	for _, c := range v.intermediates {
-		inter.AddCert(c)
+	leaf, err := path.FromX509(cert)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUntrusted, err)
 	}
+	var ex []*path.Certificate
 	for _, c := range extra {
-		inter.AddCert(c)
+		if p, err := path.FromX509(c); err == nil {
+			ex = append(ex, p)
+		}
 	}
-	vo := x509.VerifyOptions{
-		Roots:         v.roots,
-		Intermediates: inter,
-		CurrentTime:   at,
-		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	}
-	chains, err := cert.Verify(vo)
+	ctx := context.Background()
+	res, err := v.engine.VerifyAt(ctx, at, leaf, ex...)
 	if err == nil {
-		// crypto/x509 leaves non-critical directoryName constraints
-		// unchecked: the first path that passes them.
-		for _, c := range chains {
-			if err = pathChecks(c, false); err == nil {
-				v.chains.put(key, c)
-				return c, nil
-			}
+		pr := &pathResult{chain: toX509(res.Chain), pchain: res.Chain, policies: res.Policies}
+		if pr.chain == nil {
+			return nil, fmt.Errorf("%w: a certificate of the path cannot be read", ErrUntrusted)
 		}
-		return nil, err
+		if usesSHA1(res.Chain) {
+			v.opts.logger().Warn("x509check: certificate path accepted with SHA-1 signatures (AllowSHA1Signatures)",
+				"subject", SubjectString(cert))
+		}
+		v.chains.put(key, pr)
+		return pr, nil
 	}
-	var ua x509.UnknownAuthorityError
-	if v.opts.AllowSHA1Signatures && errors.As(err, &ua) {
-		c, err2 := v.sha1Path(cert, extra, at)
-		if c != nil {
-			if err2 == nil {
-				v.chains.put(key, c)
-			}
-			return c, err2
+	var inv *path.InvalidError
+	if errors.As(err, &inv) && inv.Cert != nil && (errors.Is(err, path.ErrExpired) || errors.Is(err, path.ErrNotYetValid)) {
+		// Find the path at a time inside the leaf's validity, to report
+		// it.
+		var pr *pathResult
+		mid := cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)
+		if r, err2 := v.engine.VerifyAt(ctx, mid, leaf, ex...); err2 == nil {
+			pr = &pathResult{chain: toX509(r.Chain), policies: r.Policies}
 		}
-		if err2 != nil {
-			// The search ran out of signature checks, or its only paths
-			// failed the path checks.
-			return nil, err2
+		if errors.Is(err, path.ErrNotYetValid) {
+			return pr, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
+				inv.Subject, inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+		}
+		return pr, fmt.Errorf("%w: %q valid until %s, validation time %s", ErrExpired,
+			inv.Subject, inv.Cert.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
+	}
+	return nil, fmt.Errorf("%w: %w", ErrUntrusted, err)
+}
+
+// pathResult is a validated path and its valid policy set.
+type pathResult struct {
+	chain    []*x509.Certificate
+	pchain   []*path.Certificate
+	policies []string
+}
+
+// toX509 returns the crypto/x509 forms of a path, nil if one is
+// unreadable.
+func toX509(chain []*path.Certificate) []*x509.Certificate {
+	out := make([]*x509.Certificate, len(chain))
+	for i, c := range chain {
+		x, err := c.ToX509()
+		if err != nil {
+			return nil
+		}
+		out[i] = x
+	}
+	return out
+}
+
+// usesSHA1 reports whether a certificate of the path is signed with
+// SHA-1.
+func usesSHA1(chain []*path.Certificate) bool {
+	for _, c := range chain[:len(chain)-1] {
+		if c.X509 != nil && c.X509.SignatureAlgorithm == x509.SHA1WithRSA {
+			return true
 		}
 	}
-	var inv x509.CertificateInvalidError
-	if errors.As(err, &inv) && inv.Reason == x509.Expired {
-		// Find the path at a time inside the leaf's validity, to report it.
-		vo.CurrentTime = cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)
-		var c []*x509.Certificate
-		if chains, err2 := cert.Verify(vo); err2 == nil {
-			c = chains[0]
-		}
-		if at.Before(inv.Cert.NotBefore) {
-			return c, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
-				SubjectString(inv.Cert), inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
-		}
-		return c, fmt.Errorf("%w: %q valid until %s, validation time %s", ErrExpired,
-			SubjectString(inv.Cert), inv.Cert.NotAfter.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
-	}
-	return nil, fmt.Errorf("%w: %v", ErrUntrusted, err)
+	return false
 }
 
 func withinValidity(chain []*x509.Certificate, at time.Time) bool {

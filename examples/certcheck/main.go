@@ -20,6 +20,10 @@
 //	  -trusted-list FILE      ETSI TS 119 612 trusted list as the source of trust and qualification
 //	  -tl-signer PEM          the list's signer certificate(s), pinned (required with -trusted-list)
 //	  -tl-allow-expired       accept a list past its next update
+//	  -policy OID            an acceptable certificate policy (repeatable; default: any)
+//	  -explicit-policy       the path must be valid for a policy of -policy
+//	  -inhibit-policy-mapping  refuse policy mappings
+//	  -inhibit-any-policy    anyPolicy in a certificate matches no policy
 //	  -json
 //	  -v                     with the text output, the certificate's full text
 //
@@ -70,6 +74,7 @@ type Output struct {
 	// eidread reports its own: path, usage, revocation.
 	Checks     []checkreport.Check   `json:"checks"`
 	Revocation string                `json:"revocation"`
+	Policies   []string              `json:"policies"`
 	Errors     []OutputError         `json:"errors"`
 	Chain      []string              `json:"chain"`
 	Qualified  *x509check.Qualified  `json:"qualified"`
@@ -115,6 +120,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tlPath := fs.String("trusted-list", "", "ETSI TS 119 612 trusted list (XML) as the source of trust and qualification")
 	tlSigner := fs.String("tl-signer", "", "the trusted list's signer certificate(s), PEM or DER, pinned")
 	tlExpired := fs.Bool("tl-allow-expired", false, "accept a trusted list past its next update")
+	var policies multi
+	fs.Var(&policies, "policy", "an acceptable certificate policy, dotted OID (repeatable; the initial policy set of RFC 5280; default any)")
+	explicitPolicy := fs.Bool("explicit-policy", false, "require the path to be valid for a policy of -policy (initial-explicit-policy)")
+	inhibitMapping := fs.Bool("inhibit-policy-mapping", false, "refuse policy mappings (initial-policy-mapping-inhibit)")
+	inhibitAny := fs.Bool("inhibit-any-policy", false, "anyPolicy in a certificate matches no policy (initial-any-policy-inhibit)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: certcheck [flags] CERT")
 		fs.PrintDefaults()
@@ -160,6 +170,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.BelgianRoots = x509check.BelgianRoots()
 	}
 	o.ExtraBelgianPins = pins
+	for _, p := range policies {
+		if _, err := x509.ParseOID(p); err != nil {
+			return bad("-policy %q: %v", p, err)
+		}
+	}
+	o.Policy = x509check.PolicyOptions{Set: policies, Explicit: *explicitPolicy,
+		InhibitMapping: *inhibitMapping, InhibitAny: *inhibitAny}
 	o.Offline, o.SoftFail, o.AllowSHA1Signatures, o.StrictExtKeyUsage = *offline, *soft, *sha1, *strictEKU
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)
@@ -201,7 +218,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	res, _ := v.Validate(ctx, certs[0], certs[1:]...)
 
 	out := Output{
-		Valid: res.Valid, Revocation: res.Revocation.String(), Errors: []OutputError{},
+		Valid: res.Valid, Revocation: res.Revocation.String(), Policies: res.Policies, Errors: []OutputError{},
 		Chain: res.Subjects(), Qualified: res.Qualified, KeyType: string(res.KeyType),
 		Level: res.Level.String(), Belgian: res.Belgian, Sources: res.Sources, At: res.At.UTC(),
 		Checks: reportChecks(res, *usage),
@@ -217,6 +234,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if out.Sources == nil {
 		out.Sources = []x509check.Source{}
+	}
+	if out.Policies == nil {
+		out.Policies = []string{}
 	}
 	for _, e := range res.Errors {
 		out.Errors = append(out.Errors, OutputError{Code: x509check.Code(e), Message: e.Error()})
@@ -276,6 +296,9 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 			fmt.Fprintf(w, " (%s)", c.Detail)
 		}
 		fmt.Fprintln(w)
+	}
+	if len(o.Policies) > 0 {
+		fmt.Fprintf(w, "valid policies: %s\n", strings.Join(o.Policies, ", "))
 	}
 	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
 	said := map[string]bool{}

@@ -26,6 +26,6 @@
 // reported in x509check.Qualified.TrustedList.
 //
 // Errors are typed: *ParseError (ErrMalformed), *SignatureError
-// (ErrSignature), *TimeError (ErrExpired, ErrNotYetValid), ErrTooLarge,
+// (ErrSignature), *TimeError (ErrExpired), ErrTooLarge,
 // ErrNoSigner and ErrChain; messages start with "tl: ".
 package tl

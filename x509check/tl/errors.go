@@ -25,6 +25,10 @@ var (
 	ErrExpired = errors.New("tl: trusted list past its next update")
 	// ErrNotYetValid reports a list issued after the validation time (a
 	// *TimeError wraps it).
+	//
+	// Deprecated: Verify judges a time before the list's issue date from
+	// its services' history (ETSI TS 119 615 historical validation) and no
+	// longer returns it.
 	ErrNotYetValid = errors.New("tl: trusted list issued after the validation time")
 )
 

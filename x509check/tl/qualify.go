@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/csam-go/csam/x509check/path"
 )
 
 // QCType is the purpose of a qualified certificate.
@@ -224,6 +226,12 @@ func (l *List) AllTrustAnchors() []*x509.Certificate {
 // The error (wrapping ErrChain) is for an empty or broken chain only; a
 // certificate outside the list is simply not qualified.
 func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error) {
+	return l.qualify(chain, at, false)
+}
+
+// qualify is Qualify; allowSHA1 accepts SHA-1 with RSA signatures on the
+// chain (a path the validator accepted with AllowSHA1Signatures).
+func (l *List) qualify(chain []*x509.Certificate, at time.Time, allowSHA1 bool) (*Result, error) {
 	if len(chain) == 0 || chain[0] == nil {
 		return nil, fmt.Errorf("%w: empty chain", ErrChain)
 	}
@@ -231,7 +239,7 @@ func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error)
 		if chain[i+1] == nil {
 			return nil, fmt.Errorf("%w: nil certificate at %d", ErrChain, i+1)
 		}
-		if err := chain[i].CheckSignatureFrom(chain[i+1]); err != nil {
+		if err := path.CheckSignatureFrom(chain[i], chain[i+1], allowSHA1); err != nil {
 			return nil, fmt.Errorf("%w: certificate %d is not signed by certificate %d: %v", ErrChain, i, i+1, err)
 		}
 	}

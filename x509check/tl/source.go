@@ -38,6 +38,10 @@ type Source struct {
 	// QCStatements say, Source "certificate"). Zero (false): such paths
 	// fail with x509check.ErrUntrusted.
 	AllowUnlisted bool
+	// AllowSHA1 accepts SHA-1 with RSA signatures on the path, as the
+	// validator's x509check.Options.AllowSHA1Signatures does on its side
+	// (Apply sets it from there). Zero (false): such a path is refused.
+	AllowSHA1 bool
 }
 
 // Roots returns the certificates of every CA/QC service that was granted
@@ -45,8 +49,10 @@ type Source struct {
 // granted at the certificate's issuance is checked after).
 func (t *Source) Roots() []*x509.Certificate { return t.List.AllTrustAnchors() }
 
-// Apply adds the list's anchors to opts.Roots and sets opts.Qualification.
+// Apply adds the list's anchors to opts.Roots and sets opts.Qualification
+// (and AllowSHA1 when opts.AllowSHA1Signatures is set: apply after it).
 func (t *Source) Apply(opts *x509check.Options) {
+	t.AllowSHA1 = t.AllowSHA1 || opts.AllowSHA1Signatures
 	opts.Roots = append(append([]*x509.Certificate(nil), opts.Roots...), t.Roots()...)
 	opts.Qualification = t
 }
@@ -61,7 +67,10 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 	if len(chain) == 0 {
 		return nil, nil
 	}
-	r, err := t.List.Qualify(chain, at)
+	if len(chain) == 1 {
+		return t.anchor(chain[0], at)
+	}
+	r, err := t.List.qualify(chain, at, t.AllowSHA1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", x509check.ErrUntrusted, err)
 	}
@@ -92,6 +101,38 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 			chain[0].NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339), r.Reason)
 	}
 	return q, nil
+}
+
+// anchor judges a certificate validated as its own path: a trust anchor,
+// as a root given to the validator is. The digital identity of a CA/QC
+// service granted at the validation time is trusted (it is a CA, not a
+// qualified certificate); one whose service is not granted then is
+// refused, and a root the list does not know keeps its own status with
+// AllowUnlisted.
+func (t *Source) anchor(c *x509.Certificate, at time.Time) (*x509check.Qualified, error) {
+	listed := ""
+	for _, s := range t.List.Services() {
+		for _, id := range s.Identities() {
+			if !id.Matches(c) {
+				continue
+			}
+			listed = s.Name.String()
+			if in := s.At(at); in != nil && in.Type == SvcTypeCAQC && in.Granted() {
+				return &x509check.Qualified{Source: "trusted-list",
+					Detail: fmt.Sprintf("digital identity of the CA/QC service %q, granted at the validation time: a trust anchor", listed)}, nil
+			}
+		}
+	}
+	if listed == "" && t.AllowUnlisted {
+		own := x509check.CertificateQualification(c)
+		own.Detail += " (the trusted list does not know the certificate)"
+		return own, nil
+	}
+	q := &x509check.Qualified{Source: "trusted-list", Detail: "not a CA/QC service granted at the validation time"}
+	if listed != "" {
+		q.Detail = fmt.Sprintf("the CA/QC service %q is not granted at the validation time", listed)
+	}
+	return q, fmt.Errorf("%w: trusted list (validated %s): %s", x509check.ErrUntrusted, at.UTC().Format(time.RFC3339), q.Detail)
 }
 
 // qualifiedTypes maps a QCType to the names x509check.Qualified.Types uses.

@@ -27,12 +27,13 @@ type VerifyOptions struct {
 	// list's signature (for a national list, those its pointer in the EU
 	// list of lists names). Required.
 	Signers []*x509.Certificate
-	// Time is the validation time; zero means time.Now(). The list must be
-	// current at it (issued at or before it, next update after it) unless
-	// AllowExpired is set.
+	// Time is the validation time; zero means time.Now(). The list's next
+	// update must be after it unless AllowExpired is set. A list issued
+	// after Time is accepted: its services' history says what held at
+	// Time (ETSI TS 119 615 historical validation).
 	Time time.Time
 	// AllowExpired accepts a list past its next update, or a closed one
-	// (zero: refuse). A list issued after Time is refused either way.
+	// (zero: refuse).
 	AllowExpired bool
 	// MaxSize bounds the input in bytes; zero means DefaultMaxSize.
 	MaxSize int
@@ -44,8 +45,7 @@ type VerifyOptions struct {
 // parsed, so content outside the signed root cannot be injected.
 //
 // Errors: ErrTooLarge, ErrNoSigner, *ParseError (ErrMalformed),
-// *SignatureError (ErrSignature), *TimeError (ErrExpired,
-// ErrNotYetValid).
+// *SignatureError (ErrSignature), *TimeError (ErrExpired).
 //
 // The signature must be a ds:Signature child of the TrustServiceStatusList
 // root; its SignedInfo must reference the root (URI "" or "#Id") with the
@@ -82,9 +82,9 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 		return nil, err
 	}
 	te := &TimeError{Time: at, IssueDate: l.IssueDate, NextUpdate: l.NextUpdate}
-	if at.Before(l.IssueDate) {
-		return nil, te
-	}
+	// A time before the issue date is judged from the services' history
+	// (ETSI TS 119 615 historical validation): the list stands for the
+	// past too.
 	if !opts.AllowExpired && (l.NextUpdate.IsZero() || !at.Before(l.NextUpdate)) {
 		return nil, te
 	}
