@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,12 +25,22 @@ const aliceSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 // output; a failure or a non-zero exit fails t with the standard error.
 func command(t *testing.T, env []string, name string, args ...string) string {
 	t.Helper()
+	return commandIn(t, env, "", name, args...)
+}
+
+// commandIn is command with stdin as standard input, in a new session
+// without a controlling terminal, so that a program asking for a PIN on
+// the terminal reads stdin instead.
+func commandIn(t *testing.T, env []string, stdin, name string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	if env != nil {
 		cmd.Env = env
 	}
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte
@@ -45,10 +56,16 @@ func command(t *testing.T, env []string, name string, args ...string) string {
 // against the test root, and returns the HTTP status and the body.
 func (pt *portal) curl(t *testing.T, env []string, args ...string) answer {
 	t.Helper()
+	return pt.curlIn(t, env, "", args...)
+}
+
+// curlIn is curl with stdin as standard input.
+func (pt *portal) curlIn(t *testing.T, env []string, stdin string, args ...string) answer {
+	t.Helper()
 	bin := testenv.Tool(t, "curl")
 	base := []string{"--silent", "--show-error", "--noproxy", "*", "--max-time", "60",
 		"--cacert", pt.pki.Root.CertPath, "--write-out", "\n%{http_code}"}
-	out := command(t, env, bin, append(base, args...)...)
+	out := commandIn(t, env, stdin, bin, append(base, args...)...)
 	i := strings.LastIndexByte(out, '\n')
 	status, err := strconv.Atoi(strings.TrimSpace(out[i+1:]))
 	if i < 0 || err != nil {
