@@ -349,3 +349,14 @@ func TestPortalFlags(t *testing.T) {
 		t.Fatal("a manager without a role loaded")
 	}
 }
+
+// TestPortalOCSPServer checks that -ocsp-server replaces the certificate's
+// OCSP address: with a responder that does not answer, an OCSP-only
+// policy cannot tell the certificate's status.
+func TestPortalOCSPServer(t *testing.T) {
+	pt := startPortalTB(t, "-new-totp-store", "-revocation", "ocsp", "-ocsp-server", "http://127.0.0.1:1/")
+	a := do(t, pt.client(pt.pki.Auth), "POST", pt.url+"/access/Rina", "")
+	if a.status != http.StatusUnauthorized || a.code() != "certificate_revocation_unavailable" {
+		t.Fatalf("OCSP at a closed port: %d %s", a.status, a.raw)
+	}
+}
