@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -40,7 +39,7 @@ func commandIn(t *testing.T, env []string, stdin, name string, args ...string) s
 		cmd.Env = env
 	}
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	noTerminal(cmd)
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte
