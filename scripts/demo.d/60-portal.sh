@@ -22,22 +22,22 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$p
 	-addext "extendedKeyUsage=serverAuth" 2>/dev/null
 
 eid_card_in 1.7
-card_pki="$CSAM_DEMO_DIR/pki-1.7"
+portal_card_pki="$CSAM_DEMO_DIR/pki-1.7"
 
 # An OCSP responder of the card's Citizen CA, knowing the authentication
 # and the signature certificates as valid.
-ocsp_dir="$portal_dir/ocsp"
-mkdir -p "$ocsp_dir"
-: >"$ocsp_dir/index.txt"
-cat >"$ocsp_dir/ca.cnf" <<CNF
+portal_ocsp_dir="$portal_dir/ocsp"
+mkdir -p "$portal_ocsp_dir"
+: >"$portal_ocsp_dir/index.txt"
+cat >"$portal_ocsp_dir/ca.cnf" <<CNF
 [ ca ]
 default_ca = card
 [ card ]
-dir = $ocsp_dir
+dir = $portal_ocsp_dir
 database = \$dir/index.txt
 new_certs_dir = \$dir
-certificate = $card_pki/ca.pem
-private_key = $card_pki/ca.key
+certificate = $portal_card_pki/ca.pem
+private_key = $portal_card_pki/ca.key
 serial = \$dir/serial
 default_md = sha256
 policy = anything
@@ -45,33 +45,33 @@ unique_subject = no
 [ anything ]
 commonName = supplied
 CNF
-echo 01 >"$ocsp_dir/serial"
+echo 01 >"$portal_ocsp_dir/serial"
 for c in auth sign; do
-	openssl ca -batch -config "$ocsp_dir/ca.cnf" -valid "$card_pki/$c.pem" 2>/dev/null
+	openssl ca -batch -config "$portal_ocsp_dir/ca.cnf" -valid "$portal_card_pki/$c.pem" 2>/dev/null
 done
 portal_ocsp_port=$((${CSAM_OCSP_PORT:-18561} + 3))
-openssl ocsp -index "$ocsp_dir/index.txt" -port "$portal_ocsp_port" -rsigner "$card_pki/ca.pem" \
-	-rkey "$card_pki/ca.key" -CA "$card_pki/ca.pem" -nmin 5 -ignore_err >"$ocsp_dir/ocsp.log" 2>&1 &
+openssl ocsp -index "$portal_ocsp_dir/index.txt" -port "$portal_ocsp_port" -rsigner "$portal_card_pki/ca.pem" \
+	-rkey "$portal_card_pki/ca.key" -CA "$portal_card_pki/ca.pem" -nmin 5 -ignore_err >"$portal_ocsp_dir/ocsp.log" 2>&1 &
 CSAM_PIDS+=($!)
 for _ in $(seq 100); do
-	grep -qs "waiting for OCSP client connections" "$ocsp_dir/ocsp.log" && break
+	grep -qs "waiting for OCSP client connections" "$portal_ocsp_dir/ocsp.log" && break
 	sleep 0.1
 done
-grep -q "waiting for OCSP client connections" "$ocsp_dir/ocsp.log" || die "openssl ocsp did not start (see $ocsp_dir/ocsp.log)"
+grep -q "waiting for OCSP client connections" "$portal_ocsp_dir/ocsp.log" || die "openssl ocsp did not start (see $portal_ocsp_dir/ocsp.log)"
 
 # Art. 7's list: the card's root, pinned by the SHA-256 of its public key,
 # as an authority of eID certificates.
-root_pin=$(openssl x509 -in "$card_pki/root.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
+portal_root_pin=$(openssl x509 -in "$portal_card_pki/root.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
 	openssl dgst -sha256 -r | cut -d' ' -f1)
 cat >"$portal_dir/accepted.json" <<JSON
 {"format": "csam-accepted-certificates/1", "authorities": [
-  {"name": "virtual eID card root (demo)", "spki_sha256": "$root_pin", "eid": true}]}
+  {"name": "virtual eID card root (demo)", "spki_sha256": "$portal_root_pin", "eid": true}]}
 JSON
 
 log "portal: starting (OCSP at http://127.0.0.1:$portal_ocsp_port, TOTP store declared new)"
 "$portal_dir/portal" -addr 127.0.0.1:0 -config testdata/portal/portal.json \
 	-tls-cert "$portal_dir/server.pem" -tls-key "$portal_dir/server.key" \
-	-client-roots "$card_pki/root.pem" -intermediates "$card_pki/ca.pem" -accepted "$portal_dir/accepted.json" \
+	-client-roots "$portal_card_pki/root.pem" -intermediates "$portal_card_pki/ca.pem" -accepted "$portal_dir/accepted.json" \
 	-revocation ocsp -ocsp-server "http://127.0.0.1:$portal_ocsp_port" -new-totp-store \
 	-sms-outbox "$portal_dir/sms.txt" 2>"$portal_dir/portal.log" &
 portal_pid=$!
@@ -136,7 +136,7 @@ log "portal: a DmfA declaration over (S)FTP with the eID, 403 (art. 3.4)"
 OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 403 "${card_curl[@]}" --header "Content-Type: application/json" \
 	--data '{"channel": "ftp"}' "$portal_url/access/DmfA" | grep -oE '"allowed": *[^,]*'
 log "portal: the card's signature certificate for authentication, 401 (art. 7; OpenSC will not sign with that key without its PIN dialog, so curl takes the exported key)"
-portal_curl 401 --cert "$card_pki/sign.pem" --key "$card_pki/sign.key" --request POST "$portal_url/access/Rina" |
+portal_curl 401 --cert "$portal_card_pki/sign.pem" --key "$portal_card_pki/sign.key" --request POST "$portal_url/access/Rina" |
 	grep -oE '"code": *"[^"]*"'
 eid_card_out
 
