@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,33 +75,111 @@ func insertCard(t *testing.T, p vcard.Profile) (*vcard.Card, *pcsc.Context) {
 }
 
 // startCardPortal starts the portal with the virtual card's root as client
-// root, pinned in the accepted list as an eID authority (the card's CA is
-// given as intermediate). The card's certificates name no OCSP responder:
-// revocation is not checked.
-func startCardPortal(t *testing.T, vc *vcard.Card) *portal {
+// root, pinned in the accepted list as an eID authority, the card's CA as
+// intermediate, and OCSP (only) at a real `openssl ocsp` responder of the
+// card's CA: the card's certificates name no responder, -ocsp-server gives
+// it. The responder knows both certificates, the authentication one as
+// revoked (keyCompromise) when revoked is true.
+func startCardPortal(t *testing.T, vc *vcard.Card, revoked bool) *portal {
 	t.Helper()
 	dir := t.TempDir()
-	write := func(name string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+	if err := vc.PKI().Export(dir); err != nil {
+		t.Fatal(err)
+	}
+	a := clientAnchor{root: vc.PKI().Root, rootPath: filepath.Join(dir, "root.pem"), interPath: filepath.Join(dir, "ca.pem")}
+	url := startCardOCSP(t, dir, revoked)
+	return launchPortal(t, testpki.New(t, testpki.Options{}), a, "-new-totp-store", "-revocation", "ocsp", "-ocsp-server", url)
+}
+
+// startCardOCSP runs `openssl ocsp` for the card's CA exported in dir,
+// signing with the CA's key, and returns its URL; it stops when the test
+// ends.
+func startCardOCSP(t *testing.T, dir string, revoked bool) string {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	conf := fmt.Sprintf(`[ ca ]
+default_ca = card
+[ card ]
+dir = %s
+database = $dir/index.txt
+new_certs_dir = $dir
+certificate = $dir/ca.pem
+private_key = $dir/ca.key
+serial = $dir/serial
+default_md = sha256
+policy = anything
+unique_subject = no
+[ anything ]
+commonName = supplied
+`, dir)
+	for name, text := range map[string]string{"ca.cnf": conf, "index.txt": "", "serial": "01\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return p
 	}
-	a := clientAnchor{root: vc.PKI().Root, rootPath: write("card-root.pem", vc.PKI().Root.Raw), interPath: write("card-ca.pem", vc.PKI().CA.Raw)}
-	return launchPortal(t, testpki.New(t, testpki.Options{}), a, "-new-totp-store", "-revocation", "none")
+	ca := func(args ...string) {
+		command(t, nil, openssl, append([]string{"ca", "-batch", "-config", filepath.Join(dir, "ca.cnf")}, args...)...)
+	}
+	ca("-valid", filepath.Join(dir, "auth.pem"))
+	ca("-valid", filepath.Join(dir, "sign.pem"))
+	if revoked {
+		ca("-revoke", filepath.Join(dir, "auth.pem"), "-crl_reason", "keyCompromise")
+	}
+	port := testpki.FreePort(t)
+	cmd := exec.Command(openssl, "ocsp", "-index", filepath.Join(dir, "index.txt"), "-port", strconv.Itoa(port),
+		"-rsigner", filepath.Join(dir, "ca.pem"), "-rkey", filepath.Join(dir, "ca.key"), "-CA", filepath.Join(dir, "ca.pem"),
+		"-nmin", "5", "-ignore_err")
+	logb := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = syncWriter{logb}, syncWriter{logb}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+	})
+	// Wait for its message: a probe connection would hold the
+	// single-threaded responder.
+	deadline := time.After(2 * time.Minute)
+	for {
+		logMu <- struct{}{}
+		up := strings.Contains(logb.String(), "waiting for OCSP client connections")
+		<-logMu
+		if up {
+			return fmt.Sprintf("http://127.0.0.1:%d", port)
+		}
+		select {
+		case <-done:
+			t.Fatalf("openssl ocsp ended:\n%s", logb)
+		case <-deadline:
+			t.Fatalf("openssl ocsp did not start")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // TestGoClientWithCard logs in by mutual TLS with a Go client whose key is
 // the virtual eID card's, through the real PC/SC stack (package eid over
 // eid/pcsc, pcscd, the vpcd driver): the authentication key opens a
-// column 3 application (RSA on applet 1.7, EC P-384 on 1.8); the
-// signature certificate is refused for authentication (art. 7).
+// column 3 application (RSA on applet 1.7, EC P-384 on 1.8), its status
+// checked over OCSP; the signature certificate is refused for
+// authentication (art. 7); a card whose authentication certificate the
+// responder says revoked is refused.
 func TestGoClientWithCard(t *testing.T) {
-	for _, prof := range []vcard.Profile{vcard.Applet17, vcard.Applet18} {
-		t.Run(prof.String(), func(t *testing.T) {
+	for _, tc := range []struct {
+		prof    vcard.Profile
+		revoked bool
+	}{{vcard.Applet17, false}, {vcard.Applet18, false}, {vcard.Applet18, true}} {
+		name := tc.prof.String()
+		if tc.revoked {
+			name += " revoked"
+		}
+		t.Run(name, func(t *testing.T) {
+			prof := tc.prof
 			vc, pc := insertCard(t, prof)
-			pt := startCardPortal(t, vc)
+			pt := startCardPortal(t, vc, tc.revoked)
 			conn, err := pc.Connect(readerName)
 			if err != nil {
 				t.Fatal(err)
@@ -131,6 +213,12 @@ func TestGoClientWithCard(t *testing.T) {
 			}
 			authClient := client(eid.AuthenticationKey)
 			want := cardHolders[prof]
+			if tc.revoked {
+				if a := do(t, authClient, "POST", pt.url+"/access/Rina", ""); a.status != http.StatusUnauthorized || a.code() != "certificate_revoked" {
+					t.Fatalf("revoked card: %d %s, want 401 certificate_revoked", a.status, a.raw)
+				}
+				return
+			}
 			a := do(t, authClient, "POST", pt.url+"/access/Rina", "")
 			if a.status != http.StatusOK || a.body["allowed"] != true || a.body["user"] != want || a.body["key_type"] != "eid" {
 				t.Fatalf("card login, Rina: %d %s", a.status, a.raw)

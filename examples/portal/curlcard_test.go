@@ -83,7 +83,7 @@ func cardCurlArgs(id string) []string {
 func TestCurlWithCard(t *testing.T) {
 	env := pkcs11Env(t)
 	vc, _ := insertCard(t, vcard.Applet17)
-	pt := startCardPortal(t, vc)
+	pt := startCardPortal(t, vc, false)
 	card := cardCurlArgs("02")
 	a := pt.curl(t, env, append(card, pt.url+"/applications")...)
 	if a.status != 200 || a.body["user"] != "bart" || a.body["key_type"] != "eid" {
