@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -22,15 +23,9 @@ const aliceSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 // command runs name with args (a minute at most) and returns its standard
 // output; a failure or a non-zero exit fails t with the standard error.
+// It runs without a controlling terminal and with an empty standard input:
+// a program that would ask for a PIN on the terminal fails instead.
 func command(t *testing.T, env []string, name string, args ...string) string {
-	t.Helper()
-	return commandIn(t, env, "", name, args...)
-}
-
-// commandIn is command with stdin as standard input, in a new session
-// without a controlling terminal, so that a program asking for a PIN on
-// the terminal reads stdin instead.
-func commandIn(t *testing.T, env []string, stdin, name string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -38,12 +33,12 @@ func commandIn(t *testing.T, env []string, stdin, name string, args ...string) s
 	if env != nil {
 		cmd.Env = env
 	}
-	cmd.Stdin = strings.NewReader(stdin)
 	noTerminal(cmd)
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			stderr = ee.Stderr
 		}
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr)
@@ -55,19 +50,16 @@ func commandIn(t *testing.T, env []string, stdin, name string, args ...string) s
 // against the test root, and returns the HTTP status and the body.
 func (pt *portal) curl(t *testing.T, env []string, args ...string) answer {
 	t.Helper()
-	return pt.curlIn(t, env, "", args...)
-}
-
-// curlIn is curl with stdin as standard input.
-func (pt *portal) curlIn(t *testing.T, env []string, stdin string, args ...string) answer {
-	t.Helper()
 	bin := testenv.Tool(t, "curl")
 	base := []string{"--silent", "--show-error", "--noproxy", "*", "--max-time", "60",
 		"--cacert", pt.pki.Root.CertPath, "--write-out", "\n%{http_code}"}
-	out := commandIn(t, env, stdin, bin, append(base, args...)...)
+	out := command(t, env, bin, append(base, args...)...)
 	i := strings.LastIndexByte(out, '\n')
+	if i < 0 {
+		t.Fatalf("curl output without a status: %q", out)
+	}
 	status, err := strconv.Atoi(strings.TrimSpace(out[i+1:]))
-	if i < 0 || err != nil {
+	if err != nil {
 		t.Fatalf("curl output without a status: %q", out)
 	}
 	a := answer{status: status, raw: out[:i]}

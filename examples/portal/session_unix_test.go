@@ -8,5 +8,5 @@ import (
 )
 
 // noTerminal runs cmd in a new session, without a controlling terminal:
-// a program asking for a PIN on the terminal reads its standard input.
+// a program asking for a PIN cannot prompt the person running the tests.
 func noTerminal(cmd *exec.Cmd) { cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} }
