@@ -46,8 +46,8 @@ unique_subject = no
 commonName = supplied
 CNF
 echo 01 >"$portal_ocsp_dir/serial"
-for c in auth sign; do
-	openssl ca -batch -config "$portal_ocsp_dir/ca.cnf" -valid "$portal_card_pki/$c.pem" 2>/dev/null
+for portal_cert in auth sign; do
+	openssl ca -batch -config "$portal_ocsp_dir/ca.cnf" -valid "$portal_card_pki/$portal_cert.pem" 2>/dev/null
 done
 portal_ocsp_port=$((${CSAM_OCSP_PORT:-18561} + 3))
 openssl ocsp -index "$portal_ocsp_dir/index.txt" -port "$portal_ocsp_port" -rsigner "$portal_card_pki/ca.pem" \
@@ -88,10 +88,10 @@ portal_url="https://$portal_addr"
 # OpenSSL loads the pkcs11 engine on OpenSC's PKCS#11 module. The card
 # signs with RSA PKCS#1 v1.5 only (through OpenSC): TLS 1.2, and those
 # signature algorithms for the client certificate.
-pkcs11_module=$(ls /usr/lib/*/opensc-pkcs11.so 2>/dev/null | head -n1)
-pkcs11_engine=$(ls /usr/lib/*/engines-3/pkcs11.so 2>/dev/null | head -n1)
-[ -n "$pkcs11_module" ] || die "OpenSC's PKCS#11 module not found: install opensc-pkcs11"
-[ -n "$pkcs11_engine" ] || die "the OpenSSL pkcs11 engine not found: install libengine-pkcs11-openssl"
+portal_pkcs11_module=$(ls /usr/lib/*/opensc-pkcs11.so 2>/dev/null | head -n1 || true)
+portal_pkcs11_engine=$(ls /usr/lib/*/engines-3/pkcs11.so 2>/dev/null | head -n1 || true)
+[ -n "$portal_pkcs11_module" ] || die "OpenSC's PKCS#11 module not found: install opensc-pkcs11"
+[ -n "$portal_pkcs11_engine" ] || die "the OpenSSL pkcs11 engine not found: install libengine-pkcs11-openssl"
 cat >"$portal_dir/openssl.cnf" <<CNF
 openssl_conf = openssl_init
 [openssl_init]
@@ -105,8 +105,8 @@ ClientSignatureAlgorithms = RSA+SHA256:RSA+SHA384:RSA+SHA512
 pkcs11 = pkcs11_section
 [pkcs11_section]
 engine_id = pkcs11
-dynamic_path = $pkcs11_engine
-MODULE_PATH = $pkcs11_module
+dynamic_path = $portal_pkcs11_engine
+MODULE_PATH = $portal_pkcs11_module
 init = 0
 CNF
 
@@ -122,18 +122,18 @@ portal_curl() {
 	[ "$status" = "$want" ] || die "curl $*: HTTP status $status, want $want"
 }
 
-card_curl=(--tls-max 1.2 --engine pkcs11
+portal_card_curl=(--tls-max 1.2 --engine pkcs11
 	--key-type ENG --key "pkcs11:id=%02;type=private;pin-value=1234"
 	--cert-type ENG --cert "pkcs11:id=%02;type=cert")
 log "portal: curl logs in with the card's authentication key (OpenSC PKCS#11, pkcs11 engine); what may bart use?"
-OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 200 "${card_curl[@]}" "$portal_url/applications" |
+OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 200 "${portal_card_curl[@]}" "$portal_url/applications" |
 	grep -oE '"allowed": *true' | wc -l | sed 's/^/applications allowed: /'
 log "portal: the decision for Rina (column 3: the eID suffices, art. 7), 200"
-OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 200 "${card_curl[@]}" --request POST "$portal_url/access/Rina" |
+OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 200 "${portal_card_curl[@]}" --request POST "$portal_url/access/Rina" |
 	grep -oE '"(user|key_type|level|allowed)": *[^,]*' | tr '\n' ' '
 echo
 log "portal: a DmfA declaration over (S)FTP with the eID, 403 (art. 3.4)"
-OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 403 "${card_curl[@]}" --header "Content-Type: application/json" \
+OPENSSL_CONF="$portal_dir/openssl.cnf" portal_curl 403 "${portal_card_curl[@]}" --header "Content-Type: application/json" \
 	--data '{"channel": "ftp"}' "$portal_url/access/DmfA" | grep -oE '"allowed": *[^,]*'
 log "portal: the card's signature certificate for authentication, 401 (art. 7; OpenSC will not sign with that key without its PIN dialog, so curl takes the exported key)"
 portal_curl 401 --cert "$portal_card_pki/sign.pem" --key "$portal_card_pki/sign.key" --request POST "$portal_url/access/Rina" |
@@ -158,6 +158,6 @@ echo
 kill -TERM "$portal_pid"
 wait "$portal_pid" || die "the portal did not stop cleanly (see $portal_dir/portal.log)"
 log "portal: stopped; its log ($portal_dir/portal.log) holds no secret"
-for secret in "Alice-Portal-2025!" "$portal_token"; do
-	! grep -qF -- "$secret" "$portal_dir/portal.log" || die "portal log holds a secret"
+for portal_secret in "Alice-Portal-2025!" "$portal_token"; do
+	! grep -qF -- "$portal_secret" "$portal_dir/portal.log" || die "portal log holds a secret"
 done
