@@ -2,7 +2,7 @@
 # Source it from the repository root.
 
 # Debian packages the tests and the demo use.
-CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools mariadb-server oathtool xmlsec1 zbar-tools yubico-piv-tool"
+CSAM_DEB_PACKAGES="ca-certificates gcc pkg-config openssl pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools redis-server redis-tools mariadb-server oathtool xmlsec1 zbar-tools yubico-piv-tool curl libengine-pkcs11-openssl opensc-pkcs11 chromium"
 STATICCHECK_VERSION=v0.8.2
 # Nested modules (own go.mod), checked and tested beside the root module.
 CSAM_NESTED_MODULES="journal"

@@ -40,6 +40,7 @@ start_redis
 start_pcscd
 start_mariadb
 export CSAM_STRICT=1
+export CSAM_RUN_DIR # artefacts of the tests (the portal's screenshots)
 
 log "go test -race ./..."
 out="$CSAM_RUN_DIR/go-test.log"

@@ -6,6 +6,7 @@
 //
 //	portal -addr 127.0.0.1:8443 -config portal.json -tls-cert server.pem -tls-key server.key \
 //	       -client-roots roots.pem [-belgian-roots DIR] [-accepted accepted.json] [-redis HOST:PORT]
+//	       [-revocation ocsp-first] [-ocsp-server URL] [-new-totp-store]
 //
 // Endpoints:
 //
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		keyFile    = fs.String("tls-key", "", "server private key (PEM)")
 		accepted   = fs.String("accepted", "", "art. 7 list of authorities and accepted certificates (JSON)")
 		revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl, none")
+		ocspServer = fs.String("ocsp-server", "", "OCSP responder to ask instead of the client certificate's address")
 		redisAddr  = fs.String("redis", "", "Redis address for TOTP and SMS state (default: in memory)")
 		newStore   = fs.Bool("new-totp-store", false, "declare the TOTP and SMS store new (a first deployment, nothing used before): codes are accepted from the first step on, without the precautions taken for a store that may have lost its data")
 		outbox     = fs.String("sms-outbox", "", "file the demo SMS gateway appends messages to (default: standard output)")
@@ -127,7 +129,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "portal:", err)
 		return exitUsage
 	}
-	vopts := x509check.Options{Usage: x509check.UsageAuthentication, Revocation: pol, Logger: logger}
+	vopts := x509check.Options{Usage: x509check.UsageAuthentication, Revocation: pol, OCSPServer: *ocspServer, Logger: logger}
 	for _, l := range []struct {
 		flag  string
 		paths []string

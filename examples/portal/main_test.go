@@ -55,13 +55,28 @@ func startPortalTB(t testing.TB, extra ...string) *portal {
 	t.Helper()
 	p := testpki.New(t, testpki.Options{})
 	p.StartOCSP(t, 10)
+	return launchPortal(t, p, clientAnchor{root: p.Root.Cert, rootPath: p.Root.CertPath, interPath: p.CA.CertPath}, extra...)
+}
+
+// clientAnchor is the client root the portal trusts (pinned in its
+// accepted list as an eID and qualified authority) and the intermediates
+// it is given, as files.
+type clientAnchor struct {
+	root                *x509.Certificate
+	rootPath, interPath string
+}
+
+// launchPortal runs the command in process with a server certificate of
+// the test PKI p and the client anchor a.
+func launchPortal(t testing.TB, p *testpki.PKI, a clientAnchor, extra ...string) *portal {
+	t.Helper()
 	dir := t.TempDir()
 	srv := p.Issue(t, "portal-server", p.Root, &x509.Certificate{
 		Subject: pkix.Name{CommonName: "127.0.0.1"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
 	list := fmt.Sprintf(`{"format": %q, "authorities": [{"name": "test root", "spki_sha256": %q, "eid": true, "qualified": true}]}`,
-		x509check.AcceptedListFormat, x509check.SPKIPin(p.Root.Cert))
+		x509check.AcceptedListFormat, x509check.SPKIPin(a.root))
 	acc := filepath.Join(dir, "accepted.json")
 	if err := os.WriteFile(acc, []byte(list), 0o600); err != nil {
 		t.Fatal(err)
@@ -72,8 +87,8 @@ func startPortalTB(t testing.TB, extra ...string) *portal {
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
 	args := []string{"-addr", "127.0.0.1:0", "-config", filepath.Join(testenv.ModuleRoot(), "testdata", "portal", "portal.json"),
-		"-tls-cert", srv.CertPath, "-tls-key", srv.KeyPath, "-client-roots", p.Root.CertPath,
-		"-intermediates", p.CA.CertPath, "-accepted", acc, "-sms-outbox", pt.outbox}
+		"-tls-cert", srv.CertPath, "-tls-key", srv.KeyPath, "-client-roots", a.rootPath,
+		"-intermediates", a.interPath, "-accepted", acc, "-sms-outbox", pt.outbox}
 	args = append(args, extra...)
 	var logw io.Writer = syncWriter{pt.stderr}
 	if _, bench := t.(*testing.B); bench {
@@ -332,5 +347,16 @@ func TestPortalFlags(t *testing.T) {
 	}
 	if _, err := parseConfig([]byte(`{"users": [{"id": "a"}], "enterprises": [{"id": "e", "managers": [{"user": "a"}]}]}`)); err == nil {
 		t.Fatal("a manager without a role loaded")
+	}
+}
+
+// TestPortalOCSPServer checks that -ocsp-server replaces the certificate's
+// OCSP address: with a responder that does not answer, an OCSP-only
+// policy cannot tell the certificate's status.
+func TestPortalOCSPServer(t *testing.T) {
+	pt := startPortalTB(t, "-new-totp-store", "-revocation", "ocsp", "-ocsp-server", "http://127.0.0.1:1/")
+	a := do(t, pt.client(pt.pki.Auth), "POST", pt.url+"/access/Rina", "")
+	if a.status != http.StatusUnauthorized || a.code() != "certificate_revocation_unavailable" {
+		t.Fatalf("OCSP at a closed port: %d %s", a.status, a.raw)
 	}
 }
