@@ -7,6 +7,7 @@
 //	portal -addr 127.0.0.1:8443 -config portal.json -tls-cert server.pem -tls-key server.key \
 //	       -client-roots roots.pem [-belgian-roots DIR] [-accepted accepted.json] [-redis HOST:PORT]
 //	       [-revocation ocsp-first] [-ocsp-server URL] [-new-totp-store]
+//	       [-trusted-list TL.xml -tl-signer SIGNER.pem]
 //
 // Endpoints:
 //
@@ -44,10 +45,12 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/tlsauth"
 	"github.com/csam-go/csam/totp"
 	"github.com/csam-go/csam/totp/redisstore"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/tl"
 )
 
 func main() {
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		accepted   = fs.String("accepted", "", "art. 7 list of authorities and accepted certificates (JSON)")
 		revocation = fs.String("revocation", "ocsp-first", "revocation policy: ocsp-first, crl-first, ocsp, crl, none")
 		ocspServer = fs.String("ocsp-server", "", "OCSP responder to ask instead of the client certificate's address")
+		tlPath     = fs.String("trusted-list", "", "ETSI TS 119 612 trusted list: its granted CA/QC services are trust anchors and qualify what they issue (needs -tl-signer)")
+		tlSigner   = fs.String("tl-signer", "", "certificate of the trusted list's signer (pinned)")
 		redisAddr  = fs.String("redis", "", "Redis address for TOTP and SMS state (default: in memory)")
 		newStore   = fs.Bool("new-totp-store", false, "declare the TOTP and SMS store new (a first deployment, nothing used before): codes are accepted from the first step on, without the precautions taken for a store that may have lost its data")
 		outbox     = fs.String("sms-outbox", "", "file the demo SMS gateway appends messages to (default: standard output)")
@@ -142,6 +147,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "portal: %s: %v\n", l.flag, err)
 			return exitUsage
 		}
+	}
+	if *tlPath != "" {
+		list, err := loadTrustedList(*tlPath, *tlSigner, time.Now())
+		if err != nil {
+			fmt.Fprintln(stderr, "portal:", err)
+			return exitUsage
+		}
+		// Certificates of other roots (the Belgian eID roots) keep their
+		// own status: the list judges the paths it knows.
+		(&tl.Source{List: list, AllowUnlisted: true}).Apply(&vopts)
 	}
 	if *accepted != "" {
 		if vopts.Accepted, err = x509check.LoadAcceptedList(*accepted); err != nil {
@@ -243,4 +258,25 @@ func moduleVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// loadTrustedList reads the trusted list at path and verifies its
+// signature with the pinned signer certificate at signerPath.
+func loadTrustedList(path, signerPath string, at time.Time) (*tl.List, error) {
+	if signerPath == "" {
+		return nil, errors.New("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
+	}
+	data, err := boundedfile.ReadFile(path, tl.DefaultMaxSize)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-list: %w", err)
+	}
+	signers, err := x509check.LoadCertificates(signerPath)
+	if err != nil {
+		return nil, fmt.Errorf("-tl-signer: %w", err)
+	}
+	list, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return list, nil
 }
