@@ -10,6 +10,7 @@ import (
 	"iter"
 	"math/big"
 	"math/bits"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -127,9 +128,10 @@ const maxIssuers = 1 << 16
 // time, so that a lookup, of a listed serial or not, usually reads one or
 // two adjacent slots. It is safe for concurrent use.
 type Index struct {
-	table   []slot // home slots [0, size), then the overflow of the last runs
-	size    uint64 // number of home slots
-	seed    maphash.Seed
+	table   []slot       // home slots [0, size), then the overflow of the last runs
+	size    uint64       // number of home slots
+	seed    maphash.Seed // hashes serials longer than maxInline
+	keys    [4]uint64    // hash serials of at most maxInline bytes
 	n       int
 	extras  []extra // by order
 	issuers [][]byte
@@ -181,8 +183,28 @@ func (ix *Index) entryAt(i int) (Entry, bool) {
 
 // home returns the home slot of a serial.
 func (ix *Index) home(serial []byte) uint64 {
-	hi, _ := bits.Mul64(maphash.Bytes(ix.seed, serial), ix.size)
+	var h uint64
+	if len(serial) <= maxInline {
+		var k [maxInline]byte
+		copy(k[:], serial)
+		h = ix.hashInline(&k, len(serial))
+	} else {
+		h = maphash.Bytes(ix.seed, serial)
+	}
+	hi, _ := bits.Mul64(h, ix.size)
 	return hi
+}
+
+// hashInline hashes a serial of n <= maxInline bytes, zero padded in k:
+// two multiplications of its words mixed with the index's random keys,
+// cheaper than maphash on these short inputs.
+func (ix *Index) hashInline(k *[maxInline]byte, n int) uint64 {
+	a := binary.LittleEndian.Uint64(k[0:])
+	b := binary.LittleEndian.Uint64(k[8:])
+	c := uint64(binary.LittleEndian.Uint32(k[16:])) | uint64(n)<<32
+	hi, lo := bits.Mul64(a^ix.keys[0], b^ix.keys[1])
+	hi, lo = bits.Mul64(hi^lo^ix.keys[2], c^ix.keys[3])
+	return hi ^ lo
 }
 
 // find returns the slot of serial (the first one in CRL order whose
@@ -191,6 +213,32 @@ func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 	if ix == nil || ix.size == 0 || len(serial) == 0 {
 		return -1
 	}
+	if len(serial) > maxInline {
+		return ix.findLong(serial, crlIssuer, issuer, matchIssuer)
+	}
+	var k [maxInline]byte
+	copy(k[:], serial)
+	n := uint8(len(serial))
+	hi, _ := bits.Mul64(ix.hashInline(&k, len(serial)), ix.size)
+	t := ix.table
+	for i := hi; i < uint64(len(t)); i++ {
+		s := &t[i]
+		if s.n == 0 {
+			return -1
+		}
+		if s.n != n || s.serial != k {
+			continue
+		}
+		if matchIssuer && !ix.issuerMatches(s, crlIssuer, issuer) {
+			continue
+		}
+		return int(i)
+	}
+	return -1
+}
+
+// findLong is find for a serial longer than maxInline.
+func (ix *Index) findLong(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 	t := ix.table
 	for i := ix.home(serial); i < uint64(len(t)); i++ {
 		s := &t[i]
@@ -200,18 +248,21 @@ func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 		if !ix.serialIs(s, serial) {
 			continue
 		}
-		if matchIssuer {
-			eff := ix.issuerOf(s)
-			if eff == nil {
-				eff = crlIssuer
-			}
-			if !bytes.Equal(eff, issuer) {
-				continue
-			}
+		if matchIssuer && !ix.issuerMatches(s, crlIssuer, issuer) {
+			continue
 		}
 		return int(i)
 	}
 	return -1
+}
+
+// issuerMatches reports whether the certificate issuer of s is issuer.
+func (ix *Index) issuerMatches(s *slot, crlIssuer, issuer []byte) bool {
+	eff := ix.issuerOf(s)
+	if eff == nil {
+		eff = crlIssuer
+	}
+	return bytes.Equal(eff, issuer)
 }
 
 // serialIs reports whether s holds serial.
@@ -472,6 +523,9 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 		n++
 	}
 	ix := &Index{n: n, seed: maphash.MakeSeed()}
+	for i := range ix.keys {
+		ix.keys[i] = rand.Uint64()
+	}
 	if n == 0 {
 		return ix, nil
 	}
