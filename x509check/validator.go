@@ -109,6 +109,11 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // each wrapping a sentinel (ErrUntrusted, ErrExpired, ErrNotYetValid,
 // ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
 // ErrRevocationUnavailable with the causes per source, ErrNoTrust).
+//
+// A valid result is kept until the earliest expiry of what it rests on
+// (the path's validity periods, the revocation answers' next updates) and
+// later validations of the same certificate within that time return a
+// copy of it: its slices are shared, treat them as read-only.
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	return v.ValidateAt(ctx, time.Time{}, cert, extra...)
 }
