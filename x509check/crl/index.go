@@ -219,6 +219,7 @@ func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 	var k [maxInline]byte
 	copy(k[:], serial)
 	n := uint8(len(serial))
+	k0 := binary.LittleEndian.Uint64(k[:])
 	hi, _ := bits.Mul64(ix.hashInline(&k, len(serial)), ix.size)
 	t := ix.table
 	for i := hi; i < uint64(len(t)); i++ {
@@ -226,7 +227,8 @@ func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 		if s.n == 0 {
 			return -1
 		}
-		if s.n != n || s.serial != k {
+		// The first word tells most serials apart.
+		if s.n != n || binary.LittleEndian.Uint64(s.serial[:]) != k0 || s.serial != k {
 			continue
 		}
 		if matchIssuer && !ix.issuerMatches(s, crlIssuer, issuer) {
