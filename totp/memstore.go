@@ -3,6 +3,7 @@ package totp
 import (
 	"context"
 	"hash/maphash"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +42,11 @@ type memShard struct {
 	free    []uint32          // unused records
 	freeSp  []uint32          // unused spills
 	version uint64
-	cursor  int      // next record the sweep examines
-	_       [64]byte // keeps shards on separate cache lines
+	cursor  int // next record the sweep examines
+	// soonest is at most the earliest expiry of the records (MaxInt64:
+	// none expires); roundSoonest gathers it for the sweep's next round.
+	soonest, roundSoonest int64
+	_                     [64]byte // keeps shards on separate cache lines
 }
 
 // memRecord is a key and its value. It is 128 bytes: two cache lines.
@@ -102,7 +106,9 @@ func (r *memRecord) expired(now int64) bool { return r.expires != 0 && now >= r.
 func NewMemoryStore() *MemoryStore {
 	s := &MemoryStore{seed: maphash.MakeSeed(), now: time.Now}
 	for i := range s.shards {
-		s.shards[i].index = make(map[uint64]uint32)
+		sh := &s.shards[i]
+		sh.index = make(map[uint64]uint32)
+		sh.soonest, sh.roundSoonest = math.MaxInt64, math.MaxInt64
 	}
 	return s
 }
@@ -168,20 +174,37 @@ func (sh *memShard) lookup(key string, h uint64, now int64) int {
 	return i
 }
 
-// sweep examines the next memSweep records for expiry.
+// sweep examines the next memSweep records for expiry, unless no record
+// can have expired yet: the state of TOTP credentials, kept for months,
+// never makes a write read records of other keys.
 func (sh *memShard) sweep(now int64) {
+	if now < sh.soonest {
+		return
+	}
 	for range memSweep {
 		if sh.cursor >= len(sh.recs) {
-			sh.cursor = 0
-			if len(sh.recs) == 0 {
+			// A round is complete: every record then held was examined
+			// or written during it.
+			sh.cursor, sh.soonest, sh.roundSoonest = 0, sh.roundSoonest, math.MaxInt64
+			if len(sh.recs) == 0 || now < sh.soonest {
 				return
 			}
 		}
-		if r := &sh.recs[sh.cursor]; r.version != 0 && r.expired(now) {
-			sh.remove(sh.cursor)
+		if r := &sh.recs[sh.cursor]; r.version != 0 {
+			if r.expired(now) {
+				sh.remove(sh.cursor)
+			} else if r.expires != 0 {
+				sh.roundSoonest = min(sh.roundSoonest, r.expires)
+			}
 		}
 		sh.cursor++
 	}
+}
+
+// expiring notes that a record expires at t.
+func (sh *memShard) expiring(t int64) {
+	sh.soonest = min(sh.soonest, t)
+	sh.roundSoonest = min(sh.roundSoonest, t)
 }
 
 // Get implements Store.
@@ -237,6 +260,7 @@ func (s *MemoryStore) CompareAndSwap(_ context.Context, key string, version uint
 	r.expires = 0
 	if ttl > 0 {
 		r.expires = now.Add(ttl).UnixNano()
+		sh.expiring(r.expires)
 	}
 	sh.set(r, key, value)
 	sh.sweep(ns)
