@@ -608,14 +608,23 @@ func (ix *Index) checkRepeat(run []slot, s *slot, i int) error {
 
 // radixSortHigh sorts keys by their bits [32, 32+width) with a stable
 // least-significant-digit radix sort, and returns the sorted slice.
+//
+// Digits have at most 13 bits (8192 buckets, whose write positions stay in
+// the second-level cache): two passes sort up to 2^26 slots.
 func radixSortHigh(keys []uint64, width int) []uint64 {
-	const digit = 11
+	const maxDigit = 13
+	passes := (width + maxDigit - 1) / maxDigit
+	if passes == 0 {
+		return keys
+	}
+	digit := (width + passes - 1) / passes
+	mask := uint64(1)<<digit - 1
 	tmp := make([]uint64, len(keys))
-	var count [1 << digit]int
+	count := make([]int, 1<<digit)
 	for shift := 32; shift < 32+width; shift += digit {
-		clear(count[:])
+		clear(count)
 		for _, k := range keys {
-			count[(k>>shift)&(1<<digit-1)]++
+			count[(k>>shift)&mask]++
 		}
 		sum := 0
 		for d, c := range count {
@@ -623,7 +632,7 @@ func radixSortHigh(keys []uint64, width int) []uint64 {
 			sum += c
 		}
 		for _, k := range keys {
-			d := (k >> shift) & (1<<digit - 1)
+			d := (k >> shift) & mask
 			tmp[count[d]] = k
 			count[d]++
 		}

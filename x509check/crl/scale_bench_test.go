@@ -300,3 +300,38 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// BenchmarkIndexBuildFlat builds, alternately and each timed, the index of
+// a large CRL once and that of a CRL of 10k entries as many times as make
+// the same number of entries, so that both see the same machine load; it
+// reports the time per entry of each and their ratio (large/10k), which
+// should stay close to 1.
+func BenchmarkIndexBuildFlat(b *testing.B) {
+	small, _ := genCRL(b, 10_000)
+	for _, sz := range buildSizes[2:] {
+		b.Run(sz.name, func(b *testing.B) {
+			der, _ := genCRL(b, sz.n)
+			reps := sz.n / 10_000
+			var tl, ts time.Duration
+			for b.Loop() {
+				runtime.GC()
+				t0 := time.Now()
+				if ix, err := crl.BuildIndex(der); err != nil || ix.Len() != sz.n {
+					b.Fatal(err)
+				}
+				tl += time.Since(t0)
+				runtime.GC()
+				t0 = time.Now()
+				for range reps {
+					if ix, err := crl.BuildIndex(small); err != nil || ix.Len() != 10_000 {
+						b.Fatal(err)
+					}
+				}
+				ts += time.Since(t0)
+			}
+			b.ReportMetric(float64(tl.Nanoseconds())/float64(b.N)/float64(sz.n), "large-ns/entry")
+			b.ReportMetric(float64(ts.Nanoseconds())/float64(b.N)/float64(sz.n), "10k-ns/entry")
+			b.ReportMetric(float64(tl)/float64(ts), "ratio")
+		})
+	}
+}
