@@ -183,16 +183,18 @@ func (ix *Index) entryAt(i int) (Entry, bool) {
 
 // home returns the home slot of a serial.
 func (ix *Index) home(serial []byte) uint64 {
-	var h uint64
+	hi, _ := bits.Mul64(ix.hash(serial), ix.size)
+	return hi
+}
+
+// hash hashes a serial.
+func (ix *Index) hash(serial []byte) uint64 {
 	if len(serial) <= maxInline {
 		var k [maxInline]byte
 		copy(k[:], serial)
-		h = ix.hashInline(&k, len(serial))
-	} else {
-		h = maphash.Bytes(ix.seed, serial)
+		return ix.hashInline(&k, len(serial))
 	}
-	hi, _ := bits.Mul64(h, ix.size)
-	return hi
+	return maphash.Bytes(ix.seed, serial)
 }
 
 // hashInline hashes a serial of n <= maxInline bytes, zero padded in k:
@@ -509,25 +511,31 @@ func BuildIndex(data []byte) (*Index, error) {
 	return buildIndex(r.revoked)
 }
 
-// buildIndex indexes the entries of revokedCertificates in three sequential
-// passes: it parses the entries into slots in CRL order, each with its home
-// slot; sorts (home, position) pairs by home with a radix sort; and fills
-// the table in home order, so that every write to the table follows the
-// previous one. Entries of one home stay in CRL order, as a lookup expects.
+// buildIndex indexes the entries of revokedCertificates without a random
+// access to main memory: a first pass counts the entries of each bucket
+// (the high bits of a serial's hash, that is of its home slot: buckets of
+// consecutive home slots); a second parses the entries into slots, each
+// placed in its bucket (one pass of a radix sort, whose 4096 write streams
+// stay in cache); then the slots are inserted in the table bucket after
+// bucket, each bucket's part of the table small enough to stay in cache
+// while it fills. Entries of one bucket stay in CRL order, as a lookup
+// expects of entries of one serial.
 func buildIndex(revoked cryptobyte.String) (*Index, error) {
-	// First pass: count entries to size everything once.
+	ix := &Index{seed: maphash.MakeSeed()}
+	for i := range ix.keys {
+		ix.keys[i] = rand.Uint64()
+	}
+	start := make([]int, 1<<bucketBits+1) // bucket b starts at start[b]
 	n := 0
 	for s := revoked; !s.Empty(); {
 		var entry, serial cryptobyte.String
 		if !s.ReadASN1(&entry, casn1.SEQUENCE) || !entry.ReadASN1(&serial, casn1.INTEGER) {
 			return nil, malformed("bad revoked certificate entry %d", n)
 		}
+		start[ix.hash(serial)>>(64-bucketBits)+1]++
 		n++
 	}
-	ix := &Index{n: n, seed: maphash.MakeSeed()}
-	for i := range ix.keys {
-		ix.keys[i] = rand.Uint64()
-	}
+	ix.n = n
 	if n == 0 {
 		return ix, nil
 	}
@@ -535,13 +543,15 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 		return nil, malformed("too many entries")
 	}
 	ix.size = 2 * uint64(n)
-	recs := make([]slot, n)
-	keys := make([]uint64, n) // home<<32 | position in the CRL
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	sorted := make([]slot, n)
 	curIssuer := -1
 	for i := 0; !revoked.Empty(); i++ {
-		s := &recs[i]
+		var s slot
 		s.order = uint32(i)
-		x, err := ix.parseEntry(&revoked, i, s, &curIssuer)
+		x, err := ix.parseEntry(&revoked, i, &s, &curIssuer)
 		if err != nil {
 			return nil, err
 		}
@@ -549,24 +559,48 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 			x.order = s.order
 			ix.extras = append(ix.extras, x)
 		}
-		keys[i] = ix.home(ix.serialOfRaw(s, x))<<32 | uint64(i)
+		b := ix.hash(ix.serialOfRaw(&s, x)) >> (64 - bucketBits)
+		sorted[start[b]] = s
+		start[b]++
 	}
-	keys = radixSortHigh(keys, bits.Len64(ix.size))
 	ix.table = make([]slot, ix.size, ix.size+ix.size/64+16)
-	last := -1
-	for _, k := range keys {
-		home, i := int(k>>32), int(uint32(k))
-		p := max(home, last+1)
-		if err := ix.checkRepeat(ix.table[home:p], &recs[i], i); err != nil {
+	touched := 0 // the table is written up to there
+	for k := range sorted {
+		s := &sorted[k]
+		home := int(ix.homeOf(s))
+		if home >= touched {
+			// Enter a bucket's part of the table in address order (the
+			// first touch of fresh memory), before its random writes.
+			end := min(home+1<<12, len(ix.table))
+			clear(ix.table[touched:end])
+			touched = end
+		}
+		p := home
+		for p < len(ix.table) && ix.table[p].n != 0 {
+			p++
+		}
+		if err := ix.checkRepeat(ix.table[home:p], s, int(s.order)); err != nil {
 			return nil, err
 		}
 		if p == len(ix.table) {
 			ix.table = append(ix.table, slot{})
 		}
-		ix.table[p] = recs[i]
-		last = p
+		ix.table[p] = *s
 	}
 	return ix, nil
+}
+
+// bucketBits is the number of high bits of the home slot that pick an
+// entry's bucket while the index is built.
+const bucketBits = 12
+
+// homeOf returns the home slot of the entry of s.
+func (ix *Index) homeOf(s *slot) uint64 {
+	if s.n == longSerial {
+		return ix.home(ix.extraOf(s).serial)
+	}
+	hi, _ := bits.Mul64(ix.hashInline(&s.serial, int(s.n)), ix.size)
+	return hi
 }
 
 // serialOfRaw is serialOf for a slot under construction, whose extra is x.
@@ -604,41 +638,6 @@ func (ix *Index) checkRepeat(run []slot, s *slot, i int) error {
 		}
 	}
 	return nil
-}
-
-// radixSortHigh sorts keys by their bits [32, 32+width) with a stable
-// least-significant-digit radix sort, and returns the sorted slice.
-//
-// Digits have at most 13 bits (8192 buckets, whose write positions stay in
-// the second-level cache): two passes sort up to 2^26 slots.
-func radixSortHigh(keys []uint64, width int) []uint64 {
-	const maxDigit = 13
-	passes := (width + maxDigit - 1) / maxDigit
-	if passes == 0 {
-		return keys
-	}
-	digit := (width + passes - 1) / passes
-	mask := uint64(1)<<digit - 1
-	tmp := make([]uint64, len(keys))
-	count := make([]int, 1<<digit)
-	for shift := 32; shift < 32+width; shift += digit {
-		clear(count)
-		for _, k := range keys {
-			count[(k>>shift)&mask]++
-		}
-		sum := 0
-		for d, c := range count {
-			count[d] = sum
-			sum += c
-		}
-		for _, k := range keys {
-			d := (k >> shift) & mask
-			tmp[count[d]] = k
-			count[d]++
-		}
-		keys, tmp = tmp, keys
-	}
-	return keys
 }
 
 // parseEntry reads the next entry of revoked (the i-th) into s; it returns
