@@ -515,7 +515,7 @@ func BuildIndex(data []byte) (*Index, error) {
 // access to main memory: a first pass counts the entries of each bucket
 // (the high bits of a serial's hash, that is of its home slot: buckets of
 // consecutive home slots); a second parses the entries into slots, each
-// placed in its bucket (one pass of a radix sort, whose 4096 write streams
+// placed in its bucket (one pass of a radix sort, whose 1024 write streams
 // stay in cache); then the slots are inserted in the table bucket after
 // bucket, each bucket's part of the table small enough to stay in cache
 // while it fills. Entries of one bucket stay in CRL order, as a lookup
@@ -590,9 +590,11 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 	return ix, nil
 }
 
-// bucketBits is the number of high bits of the home slot that pick an
-// entry's bucket while the index is built.
-const bucketBits = 12
+// bucketBits is the number of high bits of a serial's hash (that is, of
+// its home slot) that pick its bucket while the index is built. Measured
+// at 1M and 10M entries, 2^10 buckets build faster than 2^12 or 2^14: the
+// writes of the scatter then stay within fewer cache lines and pages.
+const bucketBits = 10
 
 // homeOf returns the home slot of the entry of s.
 func (ix *Index) homeOf(s *slot) uint64 {
