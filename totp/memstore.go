@@ -35,9 +35,9 @@ const (
 type memShard struct {
 	mu sync.Mutex
 	// slots is an open-addressing table (linear probing, at most half
-	// full) of the records in use: the high 32 bits of a key's hash, then
-	// 1 + its record; 0 is empty. Keys of equal hashes are told apart by
-	// the key in the record.
+	// full) of the records in use: the high 32 bits of a key's hash (whose
+	// low bits pick the home slot), then 1 + its record; 0 is empty. Keys
+	// of equal hashes are told apart by the key in the record.
 	slots   []uint64
 	live    int         // records in use
 	recs    []memRecord // pointer-free: the collector does not scan them
@@ -126,7 +126,7 @@ func (sh *memShard) find(key string, h uint64) int {
 		return -1
 	}
 	mask := uint64(len(sh.slots) - 1)
-	for j := h & mask; ; j = (j + 1) & mask {
+	for j := h >> 32 & mask; ; j = (j + 1) & mask {
 		e := sh.slots[j]
 		if e == 0 {
 			return -1
@@ -144,7 +144,7 @@ func (sh *memShard) find(key string, h uint64) int {
 func (sh *memShard) remove(i int) {
 	r := &sh.recs[i]
 	mask := uint64(len(sh.slots) - 1)
-	j := r.hash & mask
+	j := r.hash >> 32 & mask
 	for uint32(sh.slots[j]) != uint32(i+1) {
 		j = (j + 1) & mask
 	}
@@ -162,7 +162,7 @@ func (sh *memShard) remove(i int) {
 			}
 			// The entry at k stays unless its home is cyclically
 			// outside (j, k]: then it moves to j.
-			home := sh.recs[uint32(e)-1].hash & mask
+			home := e >> 32 & mask
 			if j < k && j < home && home <= k || j > k && (j < home || home <= k) {
 				continue
 			}
@@ -187,29 +187,29 @@ func (sh *memShard) insert(h uint64) int {
 	if 2*(sh.live+1) > len(sh.slots) {
 		sh.grow()
 	}
-	sh.place(h, i)
+	sh.place(h>>32<<32 | uint64(i+1))
 	sh.live++
 	return i
 }
 
-// place puts record i, of hash h, in the first empty slot of its probe.
-func (sh *memShard) place(h uint64, i int) {
+// place puts the slot value e in the first empty slot of its probe, which
+// starts at its hash bits (e's high half) modulo the table's size.
+func (sh *memShard) place(e uint64) {
 	mask := uint64(len(sh.slots) - 1)
-	j := h & mask
+	j := e >> 32 & mask
 	for sh.slots[j] != 0 {
 		j = (j + 1) & mask
 	}
-	sh.slots[j] = h>>32<<32 | uint64(i+1)
+	sh.slots[j] = e
 }
 
-// grow doubles the table and places every record in use again.
+// grow doubles the table and places its slots again, reading no record.
 func (sh *memShard) grow() {
 	old := sh.slots
 	sh.slots = make([]uint64, max(2*len(old), 16))
 	for _, e := range old {
 		if e != 0 {
-			i := int(uint32(e)) - 1
-			sh.place(sh.recs[i].hash, i)
+			sh.place(e)
 		}
 	}
 }
