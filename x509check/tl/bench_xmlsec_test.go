@@ -1,0 +1,100 @@
+package tl_test
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/x509check/tl"
+)
+
+// scaledList returns the real list with its providers repeated until it is
+// about factor times its size, re-signed with the test signer (factor 1:
+// the real list and its own signer).
+func scaledList(t testing.TB, factor int) ([]byte, *x509.Certificate) {
+	t.Helper()
+	data, signer := realList(t)
+	if factor == 1 {
+		return data, signer
+	}
+	scaledOnce.Lock()
+	defer scaledOnce.Unlock()
+	if got, ok := scaledCache[factor]; ok {
+		return got, testSigner(t).cert
+	}
+	start := bytes.Index(data, []byte("<TrustServiceProvider>"))
+	end := bytes.Index(data, []byte("</TrustServiceProviderList>"))
+	sig := bytes.Index(data, []byte("<ds:Signature"))
+	sigEnd := bytes.Index(data, []byte("</ds:Signature>"))
+	if start < 0 || end < start || sig < end || sigEnd < sig {
+		t.Fatal("real list layout changed")
+	}
+	providers := data[start:end]
+	var b bytes.Buffer
+	b.Write(data[:end])
+	for b.Len()+len(data)-end < factor*len(data) {
+		b.Write(providers)
+	}
+	b.Write(data[end:sig])
+	b.Write(data[sigEnd+len("</ds:Signature>"):])
+	signed := testSigner(t).sign(t, b.String())
+	scaledCache[factor] = signed
+	return signed, testSigner(t).cert
+}
+
+var (
+	scaledOnce  sync.Mutex
+	scaledCache = map[int][]byte{}
+)
+
+// BenchmarkVerifyVsXMLSec verifies the real list and synthetic lists of 4
+// and 16 times its size with Verify and with xmlsec1 --verify run as a
+// process on the same file, side by side; Verify also reports the bytes
+// it allocates per input byte.
+func BenchmarkVerifyVsXMLSec(b *testing.B) {
+	bin := testenv.Tool(b, "xmlsec1")
+	for _, factor := range []int{1, 4, 16} {
+		data, signer := scaledList(b, factor)
+		opts := tl.VerifyOptions{Signers: []*x509.Certificate{signer}, Time: inRealValidity}
+		dir := b.TempDir()
+		list, certPEM := filepath.Join(dir, "list.xml"), filepath.Join(dir, "signer.pem")
+		if err := os.WriteFile(list, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(certPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: signer.Raw}), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("size=%dx/csam", factor), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tl.Verify(data, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			n := allocated(func() {
+				if _, err := tl.Verify(data, opts); err != nil {
+					b.Fatal(err)
+				}
+			})
+			b.ReportMetric(float64(n)/float64(len(data)), "allocB/inB")
+		})
+		b.Run(fmt.Sprintf("size=%dx/xmlsec1", factor), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				out, err := exec.Command(bin, "--verify", "--pubkey-cert-pem", certPEM, "--enabled-key-data", "key-name",
+					"--id-attr:Id", "TrustServiceStatusList", list).CombinedOutput()
+				if err != nil {
+					b.Fatalf("xmlsec1: %v\n%s", err, out)
+				}
+			}
+		})
+	}
+}
