@@ -1,13 +1,10 @@
 package tl
 
 import (
-	"bytes"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -34,29 +31,11 @@ func Parse(data []byte) (*List, error) {
 	if len(data) > DefaultMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), DefaultMaxSize)
 	}
-	if err := checkDepth(data); err != nil {
+	pass := listPass{model: &unmarshaler{}}
+	if err := pass.run(data, false); err != nil {
 		return nil, err
 	}
-	return decode(data)
-}
-
-// decode turns XML bytes into a List.
-func decode(data []byte) (*List, error) {
-	var raw xmlList
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	d.Entity = nil
-	if err := d.Decode(&raw); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, malformed("", "empty document", nil)
-		}
-		return nil, malformed("", "not well-formed XML", err)
-	}
-	if raw.XMLName.Space != nsTSL || raw.XMLName.Local != "TrustServiceStatusList" {
-		return nil, malformed("", fmt.Sprintf("root element is {%s}%s, want {%s}TrustServiceStatusList",
-			raw.XMLName.Space, raw.XMLName.Local, nsTSL), nil)
-	}
-	return raw.convert()
+	return pass.raw.convert()
 }
 
 type xmlNames struct {

@@ -1,0 +1,224 @@
+package tl
+
+import (
+	"encoding/xml"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// This file fills the xml* structs of parse.go from the scanner's tokens,
+// with the rules of encoding/xml for the tags they use ("ns a>b" paths,
+// ",attr", ",chardata", ",any", XMLName): the model is built in the same
+// pass that checks the signature's digest.
+
+type fieldKind uint8
+
+const (
+	fElem fieldKind = iota
+	fAttr
+	fChardata
+	fAny
+	fXMLName
+)
+
+type ufield struct {
+	index   int
+	kind    fieldKind
+	ns      string
+	name    string
+	parents []string
+}
+
+type utype struct {
+	fields   []ufield
+	chardata int // index in fields, -1 if none
+	any      int
+}
+
+var utypes sync.Map // reflect.Type -> *utype
+
+func typeOf(t reflect.Type) *utype {
+	if v, ok := utypes.Load(t); ok {
+		return v.(*utype)
+	}
+	ut := &utype{chardata: -1, any: -1}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Name == "XMLName" {
+			ut.fields = append(ut.fields, ufield{index: i, kind: fXMLName})
+			continue
+		}
+		tag, ok := f.Tag.Lookup("xml")
+		if !ok {
+			continue
+		}
+		uf := ufield{index: i}
+		name, flags, _ := strings.Cut(tag, ",")
+		if sp := strings.LastIndexByte(name, ' '); sp >= 0 {
+			uf.ns, name = name[:sp], name[sp+1:]
+		}
+		switch flags {
+		case "attr":
+			uf.kind, uf.name = fAttr, name
+		case "chardata":
+			uf.kind = fChardata
+			ut.chardata = len(ut.fields)
+		case "any":
+			uf.kind = fAny
+			ut.any = len(ut.fields)
+		default:
+			parts := strings.Split(name, ">")
+			uf.kind, uf.name, uf.parents = fElem, parts[len(parts)-1], parts[:len(parts)-1]
+		}
+		ut.fields = append(ut.fields, uf)
+	}
+	v, _ := utypes.LoadOrStore(t, ut)
+	return v.(*utype)
+}
+
+// uframe is an open element: a struct to fill, a string to fill, an
+// intermediate element of a field's path (parents), or one to skip.
+type uframe struct {
+	v       reflect.Value // struct or string; invalid: skip
+	t       *utype        // for a struct or a path
+	parents []string      // path frames only
+	path    bool
+	text    reflect.Value // string receiving the character data
+	data    []byte
+}
+
+// unmarshaler builds the value of the root element and its subtree.
+type unmarshaler struct {
+	frames []uframe
+	sorted []*xattr
+	root   reflect.Value // until the root element opens
+}
+
+func newUnmarshaler(root any) *unmarshaler {
+	return &unmarshaler{root: reflect.ValueOf(root).Elem()}
+}
+
+func (u *unmarshaler) push() *uframe {
+	if len(u.frames) < cap(u.frames) {
+		u.frames = u.frames[:len(u.frames)+1]
+		f := &u.frames[len(u.frames)-1]
+		*f = uframe{data: f.data[:0]}
+		return f
+	}
+	u.frames = append(u.frames, uframe{})
+	return &u.frames[len(u.frames)-1]
+}
+
+// start handles a start tag; the first call is the root element.
+func (u *unmarshaler) start(s *scanner) {
+	if u.root.IsValid() {
+		root := u.root
+		u.root = reflect.Value{}
+		u.open(s, root)
+		return
+	}
+	top := &u.frames[len(u.frames)-1]
+	if !top.v.IsValid() || top.t == nil {
+		u.push()
+		return
+	}
+	owner, ut, parents := top.v, top.t, top.parents
+	for i := range ut.fields {
+		f := &ut.fields[i]
+		if f.kind != fElem || len(f.parents) < len(parents) || f.ns != "" && f.ns != s.uri {
+			continue
+		}
+		if !slices.Equal(f.parents[:len(parents)], parents) {
+			continue
+		}
+		if len(f.parents) == len(parents) && f.name == s.local {
+			u.open(s, owner.Field(f.index))
+			return
+		}
+		if len(f.parents) > len(parents) && f.parents[len(parents)] == s.local {
+			pf := u.push()
+			pf.v, pf.t, pf.parents, pf.path = owner, ut, f.parents[:len(parents)+1], true
+			return
+		}
+	}
+	if !top.path && ut.any >= 0 {
+		u.open(s, owner.Field(ut.fields[ut.any].index))
+		return
+	}
+	u.push()
+}
+
+// open pushes a frame filling v from the element s is on.
+func (u *unmarshaler) open(s *scanner, v reflect.Value) {
+	for {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+			continue
+		case reflect.Slice:
+			n := v.Len()
+			v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+			v = v.Index(n)
+			continue
+		}
+		break
+	}
+	f := u.push()
+	switch v.Kind() {
+	case reflect.String:
+		f.v, f.text = v, v
+	case reflect.Struct:
+		ut := typeOf(v.Type())
+		f.v, f.t = v, ut
+		if ut.chardata >= 0 {
+			f.text = v.Field(ut.fields[ut.chardata].index)
+		}
+		u.attributes(s, v, ut)
+	}
+}
+
+// attributes sets v's attribute fields and XMLName. Attributes are taken
+// in canonical order (namespace URI, then local name), as they were when
+// the model was decoded from the canonical bytes.
+func (u *unmarshaler) attributes(s *scanner, v reflect.Value, ut *utype) {
+	u.sorted = u.sorted[:0]
+	for i := range s.attrs {
+		if !s.attrs[i].isNS {
+			u.sorted = append(u.sorted, &s.attrs[i])
+		}
+	}
+	sortAttrs(u.sorted)
+	for i := range ut.fields {
+		f := &ut.fields[i]
+		switch f.kind {
+		case fXMLName:
+			v.Field(f.index).Set(reflect.ValueOf(xml.Name{Space: s.uri, Local: s.local}))
+		case fAttr:
+			for _, a := range u.sorted {
+				if a.local == f.name && (f.ns == "" || f.ns == a.uri) {
+					v.Field(f.index).SetString(string(a.value))
+					break
+				}
+			}
+		}
+	}
+}
+
+func (u *unmarshaler) text(t []byte) {
+	if f := &u.frames[len(u.frames)-1]; f.text.IsValid() {
+		f.data = append(f.data, t...)
+	}
+}
+
+func (u *unmarshaler) end() {
+	f := &u.frames[len(u.frames)-1]
+	if f.text.IsValid() {
+		f.text.SetString(string(f.data))
+	}
+	u.frames = u.frames[:len(u.frames)-1]
+}
