@@ -39,7 +39,7 @@ type c14nWriter struct {
 type qnameStr struct{ prefix, local string }
 
 // c14nBuffer is how many canonical bytes are gathered before hashing.
-const c14nBuffer = 32 << 10
+const c14nBuffer = 8 << 10
 
 func newC14NWriter(p c14nParams, h hash.Hash) *c14nWriter {
 	w := &c14nWriter{params: p, h: h, buf: make([]byte, 0, c14nBuffer+512)}
@@ -170,6 +170,16 @@ func (w *c14nWriter) end() {
 }
 
 func (w *c14nWriter) text(t []byte) {
+	if w.h != nil && len(w.buf)+len(t) > cap(w.buf) {
+		// Hash what is gathered rather than grow the buffer.
+		w.h.Write(w.buf)
+		w.buf = w.buf[:0]
+		for len(t) > c14nBuffer {
+			w.buf = escapeText(w.buf, t[:c14nBuffer])
+			w.h.Write(w.buf)
+			w.buf, t = w.buf[:0], t[c14nBuffer:]
+		}
+	}
 	w.buf = escapeText(w.buf, t)
 	w.flush(false)
 }

@@ -1,6 +1,7 @@
 package tl
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/xml"
@@ -125,9 +126,9 @@ type xmlIdentity struct {
 }
 
 type xmlDigitalID struct {
-	Certificate string `xml:"http://uri.etsi.org/02231/v2# X509Certificate"`
-	SubjectName string `xml:"http://uri.etsi.org/02231/v2# X509SubjectName"`
-	SKI         string `xml:"http://uri.etsi.org/02231/v2# X509SKI"`
+	Certificate base64Text `xml:"http://uri.etsi.org/02231/v2# X509Certificate"`
+	SubjectName string     `xml:"http://uri.etsi.org/02231/v2# X509SubjectName"`
+	SKI         string     `xml:"http://uri.etsi.org/02231/v2# X509SKI"`
 }
 
 type xmlProviders struct {
@@ -551,12 +552,11 @@ func parseOID(path string, id xmlIdentifier) (string, error) {
 func (ri *xmlIdentity) convert(path string) (Identity, error) {
 	var id Identity
 	for i, d := range ri.IDs {
-		p := fmt.Sprintf("%s/DigitalId[%d]", path, i+1)
-		if c := compact(d.Certificate); c != "" {
-			der, err := base64.StdEncoding.DecodeString(c)
-			if err != nil {
-				return id, malformed(p+"/X509Certificate", "bad base64", err)
-			}
+		p := func() string { return fmt.Sprintf("%s/DigitalId[%d]", path, i+1) }
+		if d.Certificate.err != nil {
+			return id, malformed(p()+"/X509Certificate", "bad base64", d.Certificate.err)
+		}
+		if der := d.Certificate.data; len(der) > 0 {
 			cert, err := x509.ParseCertificate(der)
 			if err != nil {
 				// Lists hold certificates that crypto/x509 refuses (e.g.
@@ -572,12 +572,36 @@ func (ri *xmlIdentity) convert(path string) (Identity, error) {
 		if s := compact(d.SKI); s != "" {
 			ski, err := base64.StdEncoding.DecodeString(s)
 			if err != nil {
-				return id, malformed(p+"/X509SKI", "bad base64", err)
+				return id, malformed(p()+"/X509SKI", "bad base64", err)
 			}
 			id.SKIs = append(id.SKIs, ski)
 		}
 	}
 	return id, nil
+}
+
+// base64Text is the content of an element holding base64 text, decoded
+// without a string copy of the text.
+type base64Text struct {
+	data []byte
+	err  error
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler: it decodes text,
+// ignoring the white space XML may carry; a decoding error is kept for
+// convert to report with the element's path.
+func (b *base64Text) UnmarshalText(text []byte) error {
+	if bytes.ContainsAny(text, " \t") {
+		text = []byte(compact(string(text)))
+	}
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(dst, text)
+	if err != nil {
+		*b = base64Text{err: err}
+		return nil
+	}
+	*b = base64Text{data: dst[:n:n]}
+	return nil
 }
 
 // compact removes the white space that base64 text in XML may carry.

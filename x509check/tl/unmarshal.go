@@ -1,6 +1,7 @@
 package tl
 
 import (
+	"encoding"
 	"encoding/xml"
 	"reflect"
 	"slices"
@@ -86,6 +87,7 @@ type uframe struct {
 	parents []string      // path frames only
 	path    bool
 	text    reflect.Value // string receiving the character data
+	textU   encoding.TextUnmarshaler
 	data    []byte
 }
 
@@ -153,6 +155,13 @@ func (u *unmarshaler) start(s *scanner) {
 // open pushes a frame filling v from the element s is on.
 func (u *unmarshaler) open(s *scanner, v reflect.Value) {
 	for {
+		if v.CanAddr() {
+			if tu, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+				f := u.push()
+				f.textU = tu
+				return
+			}
+		}
 		switch v.Kind() {
 		case reflect.Pointer:
 			if v.IsNil() {
@@ -210,14 +219,18 @@ func (u *unmarshaler) attributes(s *scanner, v reflect.Value, ut *utype) {
 }
 
 func (u *unmarshaler) text(t []byte) {
-	if f := &u.frames[len(u.frames)-1]; f.text.IsValid() {
+	if f := &u.frames[len(u.frames)-1]; f.text.IsValid() || f.textU != nil {
 		f.data = append(f.data, t...)
 	}
 }
 
 func (u *unmarshaler) end() {
 	f := &u.frames[len(u.frames)-1]
-	if f.text.IsValid() {
+	switch {
+	case f.textU != nil:
+		// The types decoded here keep their errors for convert.
+		_ = f.textU.UnmarshalText(f.data)
+	case f.text.IsValid():
 		f.text.SetString(string(f.data))
 	}
 	u.frames = u.frames[:len(u.frames)-1]
