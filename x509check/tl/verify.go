@@ -42,8 +42,9 @@ type VerifyOptions struct {
 
 // Verify checks the enveloped XMLDSig signature of a trusted list against
 // the pinned signers and returns the list decoded from the signed content
-// alone: the canonical bytes the signature's digest covers are what is
-// parsed, so content outside the signed root cannot be injected.
+// alone: one streaming pass feeds the same tokens of the root element to
+// the digest and to the model, so content outside the signed root cannot
+// be injected.
 //
 // Errors: ErrTooLarge, ErrNoSigner, *ParseError (ErrMalformed),
 // *SignatureError (ErrSignature), *TimeError (ErrExpired,
