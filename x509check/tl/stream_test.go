@@ -110,6 +110,23 @@ func TestAttributeWhiteSpaceNormalized(t *testing.T) {
 	}
 }
 
+// TestUndeclaredDefaultIncluded: with "#default" in the exclusive form's
+// InclusiveNamespaces, an element that undeclares the default namespace
+// under an ancestor that rendered one carries xmlns="" (C14N 1.0 section
+// 4.7, which the exclusive form applies to the listed prefixes);
+// goxmldsig leaves it out, so the differential fuzz test skips such
+// documents for that form.
+func TestUndeclaredDefaultIncluded(t *testing.T) {
+	doc := []byte(`<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"><a xmlns:p="0"><p:b xmlns=""></p:b></a></TrustServiceStatusList>`)
+	got, err := canonicalStream(doc, c14nParams{exclusive: true, prefixes: "#default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"><a><p:b xmlns="" xmlns:p="0"></p:b></a></TrustServiceStatusList>`; string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
 // literalAttrSpace reports whether a tag of data may hold literal white
 // space in an attribute value (see TestAttributeWhiteSpaceNormalized).
 func literalAttrSpace(data []byte) bool {
@@ -146,6 +163,9 @@ func FuzzCanonical(f *testing.F) {
 			return
 		}
 		for _, p := range allC14N {
+			if p.prefixes != "" && bytes.Contains(data, []byte(`xmlns=""`)) {
+				continue // see TestUndeclaredDefaultIncluded
+			}
 			got, err := canonicalStream(data, p)
 			if err != nil {
 				continue
