@@ -159,7 +159,10 @@ func FuzzCanonical(f *testing.F) {
 	real, _ := realListBytes(f)
 	f.Add(real)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if literalAttrSpace(data) {
+		// goxmldsig orders an xml:* attribute among prefixed ones by
+		// prefix, where C14N orders by namespace URI (as this package and
+		// xmlsec1 do): such documents are left out.
+		if literalAttrSpace(data) || bytes.Contains(data, []byte("xml:")) {
 			return
 		}
 		for _, p := range allC14N {
