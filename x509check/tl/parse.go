@@ -264,23 +264,23 @@ func (raw *xmlList) convert() (*List, error) {
 		DistributionPoints:          s.DistributionPoints.convert(),
 	}
 	var err error
-	if l.Version, err = parseInt("SchemeInformation/TSLVersionIdentifier", s.Version, true); err != nil {
+	if l.Version, err = parseInt(xpath{seg: "SchemeInformation/TSLVersionIdentifier"}, s.Version, true); err != nil {
 		return nil, err
 	}
 	if l.Version != 5 {
 		return nil, malformed("SchemeInformation/TSLVersionIdentifier", fmt.Sprintf("version %d, want 5 (TS 119 612 v2)", l.Version), nil)
 	}
-	if l.SequenceNumber, err = parseInt("SchemeInformation/TSLSequenceNumber", s.Sequence, true); err != nil {
+	if l.SequenceNumber, err = parseInt(xpath{seg: "SchemeInformation/TSLSequenceNumber"}, s.Sequence, true); err != nil {
 		return nil, err
 	}
-	if l.HistoricalInformationPeriod, err = parseInt("SchemeInformation/HistoricalInformationPeriod", s.HistoricalPeriod, false); err != nil {
+	if l.HistoricalInformationPeriod, err = parseInt(xpath{seg: "SchemeInformation/HistoricalInformationPeriod"}, s.HistoricalPeriod, false); err != nil {
 		return nil, err
 	}
-	if l.IssueDate, err = parseTime("SchemeInformation/ListIssueDateTime", s.IssueDate, true); err != nil {
+	if l.IssueDate, err = parseTime(xpath{seg: "SchemeInformation/ListIssueDateTime"}, s.IssueDate, true); err != nil {
 		return nil, err
 	}
 	if s.NextUpdate != nil {
-		if l.NextUpdate, err = parseTime("SchemeInformation/NextUpdate/dateTime", s.NextUpdate.DateTime, false); err != nil {
+		if l.NextUpdate, err = parseTime(xpath{seg: "SchemeInformation/NextUpdate/dateTime"}, s.NextUpdate.DateTime, false); err != nil {
 			return nil, err
 		}
 		if !l.NextUpdate.IsZero() && !l.NextUpdate.After(l.IssueDate) {
@@ -289,10 +289,10 @@ func (raw *xmlList) convert() (*List, error) {
 	}
 	if s.Pointers != nil {
 		for i, p := range s.Pointers.Pointers {
-			path := fmt.Sprintf("SchemeInformation/PointersToOtherTSL/OtherTSLPointer[%d]", i+1)
+			path := xpath{seg: "SchemeInformation/PointersToOtherTSL/OtherTSLPointer", idx: i + 1}
 			ptr := Pointer{Location: strings.TrimSpace(p.Location)}
 			for j, id := range p.Identities {
-				ident, err := id.convert(fmt.Sprintf("%s/ServiceDigitalIdentities/ServiceDigitalIdentity[%d]", path, j+1))
+				ident, err := id.convert(xpath{parent: &path, seg: "/ServiceDigitalIdentities/ServiceDigitalIdentity", idx: j + 1})
 				if err != nil {
 					return nil, err
 				}
@@ -317,26 +317,26 @@ func (raw *xmlList) convert() (*List, error) {
 	}
 	if raw.Providers != nil {
 		for i, rp := range raw.Providers.Providers {
-			path := fmt.Sprintf("TrustServiceProviderList/TrustServiceProvider[%d]", i+1)
+			path := xpath{seg: "TrustServiceProviderList/TrustServiceProvider", idx: i + 1}
 			p := &Provider{
 				Name:            rp.Info.Name.convert(),
 				TradeName:       rp.Info.TradeName.convert(),
 				InformationURIs: rp.Info.InfoURI.convert(),
 			}
 			if len(p.Name) == 0 {
-				return nil, malformed(path+"/TSPInformation/TSPName", "missing", nil)
+				return nil, malformed(path.String()+"/TSPInformation/TSPName", "missing", nil)
 			}
 			for j, rs := range rp.Services {
-				spath := fmt.Sprintf("%s/TSPServices/TSPService[%d]", path, j+1)
+				spath := xpath{parent: &path, seg: "/TSPServices/TSPService", idx: j + 1}
 				if rs.Info == nil {
-					return nil, malformed(spath+"/ServiceInformation", "missing", nil)
+					return nil, malformed(spath.String()+"/ServiceInformation", "missing", nil)
 				}
 				svc := &Service{Provider: p}
-				if svc.ServiceInstance, err = rs.Info.convert(spath + "/ServiceInformation"); err != nil {
+				if svc.ServiceInstance, err = rs.Info.convert(xpath{parent: &spath, seg: "/ServiceInformation"}); err != nil {
 					return nil, err
 				}
 				for k := range rs.History {
-					h, err := rs.History[k].convert(fmt.Sprintf("%s/ServiceHistory/ServiceHistoryInstance[%d]", spath, k+1))
+					h, err := rs.History[k].convert(xpath{parent: &spath, seg: "/ServiceHistory/ServiceHistoryInstance", idx: k + 1})
 					if err != nil {
 						return nil, err
 					}
@@ -350,29 +350,29 @@ func (raw *xmlList) convert() (*List, error) {
 	return l, nil
 }
 
-func (ri *xmlInstance) convert(path string) (ServiceInstance, error) {
+func (ri *xmlInstance) convert(path xpath) (ServiceInstance, error) {
 	si := ServiceInstance{
 		Type:   strings.TrimSpace(ri.Type),
 		Name:   ri.Name.convert(),
 		Status: strings.TrimSpace(ri.Status),
 	}
 	if si.Type == "" {
-		return si, malformed(path+"/ServiceTypeIdentifier", "missing", nil)
+		return si, malformed(path.String()+"/ServiceTypeIdentifier", "missing", nil)
 	}
 	if si.Status == "" {
-		return si, malformed(path+"/ServiceStatus", "missing", nil)
+		return si, malformed(path.String()+"/ServiceStatus", "missing", nil)
 	}
 	var err error
-	if si.Start, err = parseTime(path+"/StatusStartingTime", ri.Start, true); err != nil {
+	if si.Start, err = parseTime(xpath{parent: &path, seg: "/StatusStartingTime"}, ri.Start, true); err != nil {
 		return si, err
 	}
 	if ri.Identity != nil {
-		if si.Identity, err = ri.Identity.convert(path + "/ServiceDigitalIdentity"); err != nil {
+		if si.Identity, err = ri.Identity.convert(xpath{parent: &path, seg: "/ServiceDigitalIdentity"}); err != nil {
 			return si, err
 		}
 	}
 	for i, e := range ri.Extensions {
-		epath := fmt.Sprintf("%s/ServiceInformationExtensions/Extension[%d]", path, i+1)
+		epath := xpath{parent: &path, seg: "/ServiceInformationExtensions/Extension", idx: i + 1}
 		if err := e.convert(epath, &si.Extensions); err != nil {
 			return si, err
 		}
@@ -380,7 +380,7 @@ func (ri *xmlInstance) convert(path string) (ServiceInstance, error) {
 	return si, nil
 }
 
-func (e *xmlExtension) convert(path string, out *Extensions) error {
+func (e *xmlExtension) convert(path xpath, out *Extensions) error {
 	known := false
 	if e.ASI != nil {
 		known = true
@@ -389,22 +389,22 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	if e.Qualifications != nil {
 		known = true
 		for i, q := range e.Qualifications.Elements {
-			qpath := fmt.Sprintf("%s/Qualifications/QualificationElement[%d]", path, i+1)
+			qpath := xpath{parent: &path, seg: "/Qualifications/QualificationElement", idx: i + 1}
 			var qe QualificationElement
 			for _, ql := range q.Qualifiers {
 				u := strings.TrimSpace(ql.URI)
 				if u == "" {
-					return malformed(qpath+"/Qualifiers/Qualifier", "empty uri", nil)
+					return malformed(qpath.String()+"/Qualifiers/Qualifier", "empty uri", nil)
 				}
 				qe.Qualifiers = append(qe.Qualifiers, u)
 			}
 			if len(qe.Qualifiers) == 0 {
-				return malformed(qpath+"/Qualifiers", "no qualifier", nil)
+				return malformed(qpath.String()+"/Qualifiers", "no qualifier", nil)
 			}
 			if q.Criteria == nil {
-				return malformed(qpath+"/CriteriaList", "missing", nil)
+				return malformed(qpath.String()+"/CriteriaList", "missing", nil)
 			}
-			c, err := q.Criteria.convert(qpath+"/CriteriaList", 0)
+			c, err := q.Criteria.convert(xpath{parent: &qpath, seg: "/CriteriaList"}, 0)
 			if err != nil {
 				return err
 			}
@@ -423,7 +423,7 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	}
 	if e.ExpiredCerts != nil {
 		known = true
-		t, err := parseTime(path+"/ExpiredCertsRevocationInfo", *e.ExpiredCerts, true)
+		t, err := parseTime(xpath{parent: &path, seg: "/ExpiredCertsRevocationInfo"}, *e.ExpiredCerts, true)
 		if err != nil {
 			return err
 		}
@@ -439,9 +439,9 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	return nil
 }
 
-func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
+func (c *xmlCriteria) convert(path xpath, depth int) (CriteriaList, error) {
 	if depth > maxCriteriaDepth {
-		return CriteriaList{}, malformed(path, "criteria lists nested too deep", nil)
+		return CriteriaList{}, malformed(path.String(), "criteria lists nested too deep", nil)
 	}
 	out := CriteriaList{Assert: strings.TrimSpace(c.Assert), Description: strings.TrimSpace(c.Description)}
 	switch out.Assert {
@@ -449,18 +449,18 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 	case "":
 		out.Assert = AssertAll // the schema's default
 	default:
-		return out, malformed(path+"/@assert", fmt.Sprintf("unknown value %q", out.Assert), nil)
+		return out, malformed(path.String()+"/@assert", fmt.Sprintf("unknown value %q", out.Assert), nil)
 	}
 	for i, ku := range c.KeyUsages {
 		crit := KeyUsageCriterion{}
 		for _, b := range ku.Bits {
 			name := strings.TrimSpace(b.Name)
 			if _, ok := keyUsageBits[name]; !ok {
-				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]", path, i+1), fmt.Sprintf("unknown key usage bit %q", name), nil)
+				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]", path.String(), i+1), fmt.Sprintf("unknown key usage bit %q", name), nil)
 			}
 			v, err := strconv.ParseBool(strings.TrimSpace(b.Value))
 			if err != nil {
-				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]/KeyUsageBit", path, i+1), "not a boolean", err)
+				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]/KeyUsageBit", path.String(), i+1), "not a boolean", err)
 			}
 			crit[name] = v
 		}
@@ -469,19 +469,19 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 	for i, ps := range c.PolicySets {
 		var set []string
 		for _, id := range ps.Policies {
-			oid, err := parseOID(fmt.Sprintf("%s/PolicySet[%d]/PolicyIdentifier/Identifier", path, i+1), id.ID)
+			oid, err := parseOID(xpath{parent: &path, seg: "/PolicySet", idx: i + 1, tail: "/PolicyIdentifier/Identifier"}, id.ID)
 			if err != nil {
 				return out, err
 			}
 			set = append(set, oid)
 		}
 		if len(set) == 0 {
-			return out, malformed(fmt.Sprintf("%s/PolicySet[%d]", path, i+1), "no policy identifier", nil)
+			return out, malformed(fmt.Sprintf("%s/PolicySet[%d]", path.String(), i+1), "no policy identifier", nil)
 		}
 		out.PolicySets = append(out.PolicySets, set)
 	}
 	for i := range c.Lists {
-		sub, err := c.Lists[i].convert(fmt.Sprintf("%s/CriteriaList[%d]", path, i+1), depth+1)
+		sub, err := c.Lists[i].convert(xpath{parent: &path, seg: "/CriteriaList", idx: i + 1}, depth+1)
 		if err != nil {
 			return out, err
 		}
@@ -491,7 +491,7 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 		for i, e := range c.Other.EKUs {
 			var set []string
 			for _, id := range e.IDs {
-				oid, err := parseOID(fmt.Sprintf("%s/otherCriteriaList/ExtendedKeyUsage[%d]", path, i+1), id.ID)
+				oid, err := parseOID(xpath{parent: &path, seg: "/otherCriteriaList/ExtendedKeyUsage", idx: i + 1}, id.ID)
 				if err != nil {
 					return out, err
 				}
@@ -502,7 +502,7 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 		for i, e := range c.Other.DNAttrs {
 			var set []string
 			for _, id := range e.IDs {
-				oid, err := parseOID(fmt.Sprintf("%s/otherCriteriaList/CertSubjectDNAttribute[%d]", path, i+1), id.ID)
+				oid, err := parseOID(xpath{parent: &path, seg: "/otherCriteriaList/CertSubjectDNAttribute", idx: i + 1}, id.ID)
 				if err != nil {
 					return out, err
 				}
@@ -529,30 +529,30 @@ var keyUsageBits = map[string]x509.KeyUsage{
 }
 
 // parseOID accepts a dotted OID or "urn:oid:" form, returning dotted.
-func parseOID(path string, id xmlIdentifier) (string, error) {
+func parseOID(path xpath, id xmlIdentifier) (string, error) {
 	v := strings.TrimSpace(id.Value)
 	if rest, ok := strings.CutPrefix(strings.ToLower(v), "urn:oid:"); ok {
 		v = rest
 	}
 	if v == "" {
-		return "", malformed(path, "empty object identifier", nil)
+		return "", malformed(path.String(), "empty object identifier", nil)
 	}
 	arcs := strings.Split(v, ".")
 	if len(arcs) < 2 {
-		return "", malformed(path, fmt.Sprintf("%q is not an object identifier", v), nil)
+		return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
 	}
 	for _, a := range arcs {
 		if a == "" || strings.Trim(a, "0123456789") != "" || len(a) > 1 && a[0] == '0' {
-			return "", malformed(path, fmt.Sprintf("%q is not an object identifier", v), nil)
+			return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
 		}
 	}
 	return v, nil
 }
 
-func (ri *xmlIdentity) convert(path string) (Identity, error) {
+func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
 	var id Identity
 	for i, d := range ri.IDs {
-		p := func() string { return fmt.Sprintf("%s/DigitalId[%d]", path, i+1) }
+		p := func() string { return fmt.Sprintf("%s/DigitalId[%d]", path.String(), i+1) }
 		if d.Certificate.err != nil {
 			return id, malformed(p()+"/X509Certificate", "bad base64", d.Certificate.err)
 		}
@@ -578,6 +578,35 @@ func (ri *xmlIdentity) convert(path string) (Identity, error) {
 		}
 	}
 	return id, nil
+}
+
+// xpath is the path of an element, for error messages: built only when
+// one is returned, so that decoding a list does not format a path per
+// element.
+type xpath struct {
+	parent *xpath
+	seg    string // appended to the parent's path
+	idx    int    // if not zero, "[idx]" follows seg
+	tail   string // appended after the index
+}
+
+func (p xpath) String() string {
+	var b strings.Builder
+	p.write(&b)
+	return b.String()
+}
+
+func (p xpath) write(b *strings.Builder) {
+	if p.parent != nil {
+		p.parent.write(b)
+	}
+	b.WriteString(p.seg)
+	if p.idx != 0 {
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(p.idx))
+		b.WriteByte(']')
+	}
+	b.WriteString(p.tail)
 }
 
 // base64Text is the content of an element holding base64 text, decoded
@@ -619,27 +648,27 @@ func compact(s string) string {
 
 func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\r' || r == '\t' }
 
-func parseInt(path, s string, required bool) (int, error) {
+func parseInt(path xpath, s string, required bool) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return 0, malformed(path, "missing", nil)
+			return 0, malformed(path.String(), "missing", nil)
 		}
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return 0, malformed(path, fmt.Sprintf("%q is not a non-negative integer", s), nil)
+		return 0, malformed(path.String(), fmt.Sprintf("%q is not a non-negative integer", s), nil)
 	}
 	return n, nil
 }
 
 // parseTime parses an xsd:dateTime; one without a zone is taken as UTC.
-func parseTime(path, s string, required bool) (time.Time, error) {
+func parseTime(path xpath, s string, required bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return time.Time{}, malformed(path, "missing", nil)
+			return time.Time{}, malformed(path.String(), "missing", nil)
 		}
 		return time.Time{}, nil
 	}
@@ -648,5 +677,5 @@ func parseTime(path, s string, required bool) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, malformed(path, fmt.Sprintf("%q is not an xsd:dateTime", s), nil)
+	return time.Time{}, malformed(path.String(), fmt.Sprintf("%q is not an xsd:dateTime", s), nil)
 }

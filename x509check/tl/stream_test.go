@@ -191,3 +191,26 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// TestErrorPaths checks the element paths of decoding errors, which are
+// built only when an error is returned.
+func TestErrorPaths(t *testing.T) {
+	head := `<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" xmlns:ecc="http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/#" xmlns:xades="http://uri.etsi.org/01903/v1.3.2#"><SchemeInformation><TSLVersionIdentifier>5</TSLVersionIdentifier><TSLSequenceNumber>1</TSLSequenceNumber><ListIssueDateTime>2020-01-01T00:00:00Z</ListIssueDateTime></SchemeInformation><TrustServiceProviderList>`
+	tail := `</TrustServiceProviderList></TrustServiceStatusList>`
+	svc := func(ext string) string {
+		return `<TrustServiceProvider><TSPInformation><TSPName><Name>P</Name></TSPName></TSPInformation><TSPServices><TSPService><ServiceInformation><ServiceTypeIdentifier>t</ServiceTypeIdentifier><ServiceStatus>s</ServiceStatus><StatusStartingTime>2020-01-01T00:00:00Z</StatusStartingTime></ServiceInformation></TSPService><TSPService><ServiceInformation><ServiceTypeIdentifier>t</ServiceTypeIdentifier><ServiceStatus>s</ServiceStatus><StatusStartingTime>2020-01-01T00:00:00Z</StatusStartingTime><ServiceInformationExtensions>` + ext + `</ServiceInformationExtensions></ServiceInformation></TSPService></TSPServices></TrustServiceProvider>`
+	}
+	for _, tc := range []struct{ body, want string }{
+		{`<TrustServiceProvider><TSPInformation/></TrustServiceProvider>`, "TrustServiceProviderList/TrustServiceProvider[1]/TSPInformation/TSPName"},
+		{svc(`<Extension><ExpiredCertsRevocationInfo>x</ExpiredCertsRevocationInfo></Extension>`),
+			"TrustServiceProviderList/TrustServiceProvider[1]/TSPServices/TSPService[2]/ServiceInformation/ServiceInformationExtensions/Extension[1]/ExpiredCertsRevocationInfo"},
+		{svc(`<Extension/><Extension><ecc:Qualifications><ecc:QualificationElement><ecc:Qualifiers><ecc:Qualifier uri="q"/></ecc:Qualifiers><ecc:CriteriaList><ecc:PolicySet><ecc:PolicyIdentifier><xades:Identifier>1.2</xades:Identifier></ecc:PolicyIdentifier></ecc:PolicySet><ecc:PolicySet><ecc:PolicyIdentifier><xades:Identifier>x</xades:Identifier></ecc:PolicyIdentifier></ecc:PolicySet></ecc:CriteriaList></ecc:QualificationElement></ecc:Qualifications></Extension>`),
+			"TrustServiceProviderList/TrustServiceProvider[1]/TSPServices/TSPService[2]/ServiceInformation/ServiceInformationExtensions/Extension[2]/Qualifications/QualificationElement[1]/CriteriaList/PolicySet[2]/PolicyIdentifier/Identifier"},
+	} {
+		_, err := Parse([]byte(head + tc.body + tail))
+		pe, ok := err.(*ParseError)
+		if !ok || pe.Path != tc.want {
+			t.Errorf("err = %v\nwant path %s", err, tc.want)
+		}
+	}
+}
