@@ -108,9 +108,9 @@ type xmlPointer struct {
 }
 
 type xmlOtherTSL struct {
-	Identities []xmlIdentity `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentities>ServiceDigitalIdentity"`
-	Location   string        `xml:"http://uri.etsi.org/02231/v2# TSLLocation"`
-	Info       []xmlOther    `xml:"http://uri.etsi.org/02231/v2# AdditionalInformation>OtherInformation"`
+	Identities []*xmlIdentity `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentities>ServiceDigitalIdentity"`
+	Location   string         `xml:"http://uri.etsi.org/02231/v2# TSLLocation"`
+	Info       []xmlOther     `xml:"http://uri.etsi.org/02231/v2# AdditionalInformation>OtherInformation"`
 }
 
 type xmlOther struct {
@@ -122,7 +122,7 @@ type xmlOther struct {
 }
 
 type xmlIdentity struct {
-	IDs []xmlDigitalID `xml:"http://uri.etsi.org/02231/v2# DigitalId"`
+	IDs []*xmlDigitalID `xml:"http://uri.etsi.org/02231/v2# DigitalId"`
 }
 
 type xmlDigitalID struct {
@@ -132,12 +132,12 @@ type xmlDigitalID struct {
 }
 
 type xmlProviders struct {
-	Providers []xmlProvider `xml:"http://uri.etsi.org/02231/v2# TrustServiceProvider"`
+	Providers []*xmlProvider `xml:"http://uri.etsi.org/02231/v2# TrustServiceProvider"`
 }
 
 type xmlProvider struct {
-	Info     xmlTSPInfo   `xml:"http://uri.etsi.org/02231/v2# TSPInformation"`
-	Services []xmlService `xml:"http://uri.etsi.org/02231/v2# TSPServices>TSPService"`
+	Info     xmlTSPInfo    `xml:"http://uri.etsi.org/02231/v2# TSPInformation"`
+	Services []*xmlService `xml:"http://uri.etsi.org/02231/v2# TSPServices>TSPService"`
 }
 
 type xmlTSPInfo struct {
@@ -147,17 +147,17 @@ type xmlTSPInfo struct {
 }
 
 type xmlService struct {
-	Info    *xmlInstance  `xml:"http://uri.etsi.org/02231/v2# ServiceInformation"`
-	History []xmlInstance `xml:"http://uri.etsi.org/02231/v2# ServiceHistory>ServiceHistoryInstance"`
+	Info    *xmlInstance   `xml:"http://uri.etsi.org/02231/v2# ServiceInformation"`
+	History []*xmlInstance `xml:"http://uri.etsi.org/02231/v2# ServiceHistory>ServiceHistoryInstance"`
 }
 
 type xmlInstance struct {
-	Type       string         `xml:"http://uri.etsi.org/02231/v2# ServiceTypeIdentifier"`
-	Name       *xmlNames      `xml:"http://uri.etsi.org/02231/v2# ServiceName"`
-	Identity   *xmlIdentity   `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentity"`
-	Status     string         `xml:"http://uri.etsi.org/02231/v2# ServiceStatus"`
-	Start      string         `xml:"http://uri.etsi.org/02231/v2# StatusStartingTime"`
-	Extensions []xmlExtension `xml:"http://uri.etsi.org/02231/v2# ServiceInformationExtensions>Extension"`
+	Type       string          `xml:"http://uri.etsi.org/02231/v2# ServiceTypeIdentifier"`
+	Name       *xmlNames       `xml:"http://uri.etsi.org/02231/v2# ServiceName"`
+	Identity   *xmlIdentity    `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentity"`
+	Status     string          `xml:"http://uri.etsi.org/02231/v2# ServiceStatus"`
+	Start      string          `xml:"http://uri.etsi.org/02231/v2# StatusStartingTime"`
+	Extensions []*xmlExtension `xml:"http://uri.etsi.org/02231/v2# ServiceInformationExtensions>Extension"`
 }
 
 type xmlExtension struct {
@@ -185,7 +185,7 @@ type xmlTakenOverBy struct {
 }
 
 type xmlQualifications struct {
-	Elements []xmlQualElement `xml:"http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/# QualificationElement"`
+	Elements []*xmlQualElement `xml:"http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/# QualificationElement"`
 }
 
 type xmlQualElement struct {

@@ -170,9 +170,15 @@ func (u *unmarshaler) open(s *scanner, v reflect.Value) {
 			v = v.Elem()
 			continue
 		case reflect.Slice:
+			// Grow and SetLen rather than Append, which allocates a slice
+			// header per call.
 			n := v.Len()
-			v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem())))
+			if n == v.Cap() {
+				v.Grow(1)
+			}
+			v.SetLen(n + 1)
 			v = v.Index(n)
+			v.SetZero()
 			continue
 		}
 		break
