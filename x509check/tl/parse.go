@@ -54,7 +54,7 @@ func (n *xmlNames) convert() Names {
 	}
 	var out Names
 	for _, v := range n.Names {
-		out = append(out, Name{Lang: v.Lang, Value: strings.TrimSpace(v.Value)})
+		out = appendCap(out, len(n.Names), Name{Lang: v.Lang, Value: strings.TrimSpace(v.Value)})
 	}
 	return out
 }
@@ -69,7 +69,7 @@ func (u *xmlURIs) convert() []string {
 	}
 	var out []string
 	for _, v := range u.URIs {
-		out = append(out, strings.TrimSpace(v))
+		out = appendCap(out, len(u.URIs), strings.TrimSpace(v))
 	}
 	return out
 }
@@ -296,7 +296,7 @@ func (raw *xmlList) convert() (*List, error) {
 				if err != nil {
 					return nil, err
 				}
-				ptr.Identities = append(ptr.Identities, ident)
+				ptr.Identities = appendCap(ptr.Identities, len(p.Identities), ident)
 			}
 			for _, o := range p.Info {
 				switch {
@@ -312,7 +312,7 @@ func (raw *xmlList) convert() (*List, error) {
 					ptr.CommunityRules = o.CommunityRules.convert()
 				}
 			}
-			l.Pointers = append(l.Pointers, ptr)
+			l.Pointers = appendCap(l.Pointers, len(s.Pointers.Pointers), ptr)
 		}
 	}
 	if raw.Providers != nil {
@@ -340,11 +340,11 @@ func (raw *xmlList) convert() (*List, error) {
 					if err != nil {
 						return nil, err
 					}
-					svc.History = append(svc.History, h)
+					svc.History = appendCap(svc.History, len(rs.History), h)
 				}
-				p.Services = append(p.Services, svc)
+				p.Services = appendCap(p.Services, len(rp.Services), svc)
 			}
-			l.Providers = append(l.Providers, p)
+			l.Providers = appendCap(l.Providers, len(raw.Providers.Providers), p)
 		}
 	}
 	return l, nil
@@ -396,7 +396,7 @@ func (e *xmlExtension) convert(path xpath, out *Extensions) error {
 				if u == "" {
 					return malformed(qpath.String()+"/Qualifiers/Qualifier", "empty uri", nil)
 				}
-				qe.Qualifiers = append(qe.Qualifiers, u)
+				qe.Qualifiers = appendCap(qe.Qualifiers, len(q.Qualifiers), u)
 			}
 			if len(qe.Qualifiers) == 0 {
 				return malformed(qpath.String()+"/Qualifiers", "no qualifier", nil)
@@ -409,7 +409,7 @@ func (e *xmlExtension) convert(path xpath, out *Extensions) error {
 				return err
 			}
 			qe.Criteria = c
-			out.Qualifications = append(out.Qualifications, qe)
+			out.Qualifications = appendCap(out.Qualifications, len(e.Qualifications.Elements), qe)
 		}
 	}
 	if e.TakenOverBy != nil {
@@ -537,16 +537,26 @@ func parseOID(path xpath, id xmlIdentifier) (string, error) {
 	if v == "" {
 		return "", malformed(path.String(), "empty object identifier", nil)
 	}
-	arcs := strings.Split(v, ".")
-	if len(arcs) < 2 {
-		return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
-	}
-	for _, a := range arcs {
+	arcs := 0
+	for a := range strings.SplitSeq(v, ".") {
+		arcs++
 		if a == "" || strings.Trim(a, "0123456789") != "" || len(a) > 1 && a[0] == '0' {
 			return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
 		}
 	}
+	if arcs < 2 {
+		return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
+	}
 	return v, nil
+}
+
+// appendCap appends v to s, giving a nil s the capacity n (the number of
+// raw elements it is made from) rather than growing it step by step.
+func appendCap[T any](s []T, n int, v T) []T {
+	if s == nil {
+		s = make([]T, 0, n)
+	}
+	return append(s, v)
 }
 
 func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
@@ -563,7 +573,7 @@ func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
 				// negative serial numbers); they cannot match anything.
 				id.Unparsed++
 			} else {
-				id.Certificates = append(id.Certificates, cert)
+				id.Certificates = appendCap(id.Certificates, len(ri.IDs), cert)
 			}
 		}
 		if n := strings.TrimSpace(d.SubjectName); n != "" {
