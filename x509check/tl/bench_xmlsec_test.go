@@ -17,8 +17,8 @@ import (
 	"github.com/csam-go/csam/x509check/tl"
 )
 
-// scaledList returns the real list with its providers repeated until it is
-// about factor times its size, re-signed with the test signer (factor 1:
+// scaledList returns the real list with its providers repeated (names
+// numbered) until it is about factor times its size, re-signed with the test signer (factor 1:
 // the real list and its own signer).
 func scaledList(t testing.TB, factor int) ([]byte, *x509.Certificate) {
 	t.Helper()
@@ -41,8 +41,10 @@ func scaledList(t testing.TB, factor int) ([]byte, *x509.Certificate) {
 	providers := data[start:end]
 	var b bytes.Buffer
 	b.Write(data[:end])
-	for b.Len()+len(data)-end < factor*len(data) {
-		b.Write(providers)
+	for k := 1; b.Len()+len(data)-end < factor*len(data); k++ {
+		// Each copy's names differ, as a real list's would (the
+		// certificates repeat, but nothing deduplicates them).
+		b.Write(bytes.ReplaceAll(providers, []byte("</Name>"), fmt.Appendf(nil, " (%d)</Name>", k)))
 	}
 	b.Write(data[end:sig])
 	b.Write(data[sigEnd+len("</ds:Signature>"):])

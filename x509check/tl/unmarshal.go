@@ -96,6 +96,34 @@ type unmarshaler struct {
 	frames []uframe
 	sorted []*xattr
 	root   reflect.Value // until the root element opens
+	// strings holds the short values seen (URIs of types, statuses,
+	// qualifiers repeat from service to service), so that each is
+	// allocated once.
+	strings map[string]string
+}
+
+// Bounds of the values interned: a value longer than maxInterned, or any
+// value once maxInternedValues are held, gets its own string.
+const (
+	maxInterned       = 256
+	maxInternedValues = 4096
+)
+
+func (u *unmarshaler) intern(b []byte) string {
+	if len(b) > maxInterned {
+		return string(b)
+	}
+	if s, ok := u.strings[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if u.strings == nil {
+		u.strings = make(map[string]string, 64)
+	}
+	if len(u.strings) < maxInternedValues {
+		u.strings[s] = s
+	}
+	return s
 }
 
 func newUnmarshaler(root any) *unmarshaler {
@@ -237,7 +265,7 @@ func (u *unmarshaler) end() {
 		// The types decoded here keep their errors for convert.
 		_ = f.textU.UnmarshalText(f.data)
 	case f.text.IsValid():
-		f.text.SetString(string(f.data))
+		f.text.SetString(u.intern(f.data))
 	}
 	u.frames = u.frames[:len(u.frames)-1]
 }
