@@ -91,7 +91,7 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 }
 
 // checkSignerTime requires one pinned signer to be valid at the list's
-// issue date. (Which one signed is known only to verifySignature; a pinned
+// issue date. (Which one signed is known only to checkSignature; a pinned
 // set normally holds certificates of one operator.)
 func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 	for _, c := range signers {
@@ -223,11 +223,11 @@ const maxDepth = 128
 
 // bytesPerTag and minTags bound the markup of a document: at most one
 // "<" (an element's start or end tag, a comment, a processing instruction,
-// a CDATA section) per bytesPerTag bytes, plus minTags. A tree costs a few
-// hundred bytes per node and there are at most two nodes per "<", so a
-// document of empty elements (<a/>, 4 bytes each) would otherwise cost a
-// hundred times its size before any digest is checked. Real lists have
-// about one "<" per 70 bytes (the Belgian list: 72).
+// a CDATA section) per bytesPerTag bytes, plus minTags. The model costs
+// tens of bytes per element and the signature's tree a few hundred per
+// node, so a document of empty elements (<a/>, 4 bytes each) would
+// otherwise cost many times its size before any digest is checked. Real
+// lists have about one "<" per 70 bytes (the Belgian list: 72).
 const (
 	bytesPerTag = 16
 	minTags     = 4096
