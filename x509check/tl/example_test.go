@@ -2,8 +2,8 @@ package tl_test
 
 import (
 	"context"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"time"
 
