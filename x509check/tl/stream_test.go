@@ -3,6 +3,9 @@ package tl
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -212,5 +215,28 @@ func TestErrorPaths(t *testing.T) {
 		if !ok || pe.Path != tc.want {
 			t.Errorf("err = %v\nwant path %s", err, tc.want)
 		}
+	}
+}
+
+// TestHostileMarkup checks that markup built to make the tokenizer's
+// linear checks quadratic is refused at the bounds, before that work.
+func TestHostileMarkup(t *testing.T) {
+	var attrs, decls bytes.Buffer
+	for i := range 100000 {
+		fmt.Fprintf(&attrs, ` a%d=""`, i)
+		fmt.Fprintf(&decls, ` xmlns:p%d="urn:%d"`, i, i)
+	}
+	root := `<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#"`
+	for _, tc := range []struct{ name, doc string }{
+		{"attributes", root + attrs.String() + `/>`},
+		{"namespaces", root + decls.String() + `>` + strings.Repeat(`<a b="c"/>`, 100000) + `</TrustServiceStatusList>`},
+		{"nested namespaces", root + `>` + strings.Repeat(`<a xmlns:p="urn:p">`, 100) + strings.Repeat(`</a>`, 100) + `</TrustServiceStatusList>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.doc))
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("err = %v, want ErrMalformed", err)
+			}
+		})
 	}
 }

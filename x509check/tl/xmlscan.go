@@ -66,6 +66,15 @@ type scanner struct {
 	scratch              []byte
 }
 
+// maxAttrs and maxNamespaces bound the attributes of an element and the
+// namespace declarations in scope (a trusted list has at most about ten of
+// each), so that the checks and lookups that are linear in them stay
+// cheap on hostile input.
+const (
+	maxAttrs      = 64
+	maxNamespaces = 64
+)
+
 func newScanner(data []byte) *scanner {
 	s := &scanner{data: data, names: make(map[string]string, 64)}
 	s.ns = append(s.ns, nsBinding{"xml", xmlNS})
@@ -483,6 +492,9 @@ func (s *scanner) startTag() (tokKind, error) {
 		if !ws {
 			return tokEOF, s.errf("no white space before an attribute")
 		}
+		if len(s.attrs) == maxAttrs {
+			return tokEOF, s.errf("more than %d attributes on an element", maxAttrs)
+		}
 		if err := s.attribute(); err != nil {
 			return tokEOF, err
 		}
@@ -513,6 +525,9 @@ func (s *scanner) startTag() (tokKind, error) {
 			a.uri = uri
 			s.ns = append(s.ns, nsBinding{p, uri})
 		}
+	}
+	if len(s.ns) > maxNamespaces {
+		return tokEOF, s.errf("more than %d namespace declarations in scope", maxNamespaces)
 	}
 	for i := range s.attrs {
 		a := &s.attrs[i]
