@@ -2,6 +2,9 @@ package tl
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -10,6 +13,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/csam-go/csam/internal/testtl"
 )
 
 // realListBytes reads the real Belgian list and its KeyInfo signer.
@@ -239,4 +245,41 @@ func TestHostileMarkup(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzVerifyDifferential: whatever the streaming Verify accepts, the tree
+// implementation accepted too, with the same list (the streaming pass may
+// refuse more: it is a stricter XML reader).
+func FuzzVerifyDifferential(f *testing.F) {
+	scalar := sha256.Sum256([]byte("csam tl differential signer"))
+	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), scalar[:])
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := testtl.NewSigner(f, testtl.RawECDSA{PrivateKey: key})
+	issued := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := testtl.List{Seq: 1, Issued: issued, NextUpdate: issued.AddDate(0, 6, 0), Providers: []testtl.Provider{{Name: "TSP", Services: []testtl.Service{{
+		Cert: s.Cert, Current: testtl.Instance{Status: StatusGranted, Start: issued, ASI: []string{ASIForESignatures},
+			Quals: []testtl.Qual{{Qualifiers: []string{QualifierQCWithQSCD}, Policies: [][]string{{"1.2.3"}}}}}}}}}}
+	f.Add(s.Sign(f, l.XML()))
+	real, _ := realListBytes(f)
+	f.Add(real)
+	realSigner, err := SignerFromKeyInfo(real)
+	if err != nil {
+		f.Fatal(err)
+	}
+	signers := []*x509.Certificate{s.Cert, realSigner}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := verifyList(data, signers)
+		if err != nil {
+			return
+		}
+		want, err := verifyOld(data, signers)
+		if err != nil {
+			t.Fatalf("the streaming Verify accepts what the tree implementation refused: %v", err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatal("the streaming Verify decodes differently")
+		}
+	})
 }
