@@ -80,12 +80,8 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 	if err := checkSignerTime(opts.Signers, l.IssueDate); err != nil {
 		return nil, err
 	}
-	te := &TimeError{Time: at, IssueDate: l.IssueDate, NextUpdate: l.NextUpdate}
-	if at.Before(l.IssueDate) {
-		return nil, te
-	}
-	if !opts.AllowExpired && (l.NextUpdate.IsZero() || !at.Before(l.NextUpdate)) {
-		return nil, te
+	if at.Before(l.IssueDate) || !opts.AllowExpired && (l.NextUpdate.IsZero() || !at.Before(l.NextUpdate)) {
+		return nil, &TimeError{Time: at, IssueDate: l.IssueDate, NextUpdate: l.NextUpdate}
 	}
 	return l, nil
 }
