@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -42,15 +43,43 @@ func scaledList(t testing.TB, factor int) ([]byte, *x509.Certificate) {
 	var b bytes.Buffer
 	b.Write(data[:end])
 	for k := 1; b.Len()+len(data)-end < factor*len(data); k++ {
-		// Each copy's names differ, as a real list's would (the
-		// certificates repeat, but nothing deduplicates them).
-		b.Write(bytes.ReplaceAll(providers, []byte("</Name>"), fmt.Appendf(nil, " (%d)</Name>", k)))
+		// Each copy's names and certificates differ, as a real list's
+		// would (Verify shares equal certificates of a list).
+		b.Write(uniqueCopy(providers, k))
 	}
 	b.Write(data[end:sig])
 	b.Write(data[sigEnd+len("</ds:Signature>"):])
 	signed := testSigner(t).sign(t, b.String())
 	scaledCache[factor] = signed
 	return signed, testSigner(t).cert
+}
+
+// uniqueCopy returns providers with the names numbered k and, in every
+// certificate, one base64 digit of the signature changed by k (1 to 63):
+// the certificates still parse (nothing checks their signature here) and
+// differ from those of the other copies.
+func uniqueCopy(providers []byte, k int) []byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	out := bytes.ReplaceAll(providers, []byte("</Name>"), fmt.Appendf(nil, " (%d)</Name>", k))
+	open, closing := []byte("<X509Certificate>"), []byte("</X509Certificate>")
+	for i := 0; ; {
+		j := bytes.Index(out[i:], open)
+		if j < 0 {
+			return out
+		}
+		start := i + j + len(open)
+		end := start + bytes.Index(out[start:], closing)
+		// The eighth base64 digit from the end, past padding and white space.
+		pos, seen := end, 0
+		for seen < 8 {
+			pos--
+			if c := out[pos]; c != '=' && c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+				seen++
+			}
+		}
+		out[pos] = alphabet[(strings.IndexByte(alphabet, out[pos])+k)%64]
+		i = end
+	}
 }
 
 var (

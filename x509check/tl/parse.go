@@ -566,8 +566,8 @@ func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
 		if d.Certificate.err != nil {
 			return id, malformed(p()+"/X509Certificate", "bad base64", d.Certificate.err)
 		}
-		if der := d.Certificate.data; len(der) > 0 {
-			cert, err := x509.ParseCertificate(der)
+		if d.Certificate.der != nil && len(d.Certificate.der.data) > 0 {
+			cert, err := d.Certificate.der.certificate()
 			if err != nil {
 				// Lists hold certificates that crypto/x509 refuses (e.g.
 				// negative serial numbers); they cannot match anything.
@@ -619,11 +619,29 @@ func (p xpath) write(b *strings.Builder) {
 	b.WriteString(p.tail)
 }
 
-// base64Text is the content of an element holding base64 text, decoded
-// without a string copy of the text.
+// base64Text is the content of an element holding a base64 certificate,
+// decoded without a string copy of the text. Equal certificates in a list
+// (a service's history repeats its certificate) share one der, decoded
+// and parsed once.
 type base64Text struct {
-	data []byte
-	err  error
+	der *der
+	err error
+}
+
+// der is a decoded certificate, parsed on first use.
+type der struct {
+	data   []byte
+	cert   *x509.Certificate
+	err    error
+	parsed bool
+}
+
+func (d *der) certificate() (*x509.Certificate, error) {
+	if !d.parsed {
+		d.cert, d.err = x509.ParseCertificate(d.data)
+		d.parsed = true
+	}
+	return d.cert, d.err
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler: it decodes text,
@@ -639,7 +657,7 @@ func (b *base64Text) UnmarshalText(text []byte) error {
 		*b = base64Text{err: err}
 		return nil
 	}
-	*b = base64Text{data: dst[:n:n]}
+	*b = base64Text{der: &der{data: dst[:n:n]}}
 	return nil
 }
 

@@ -1,7 +1,10 @@
 package tl
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding"
+	"encoding/base64"
 	"encoding/xml"
 	"reflect"
 	"slices"
@@ -100,6 +103,44 @@ type unmarshaler struct {
 	// qualifiers repeat from service to service), so that each is
 	// allocated once.
 	strings map[string]string
+	// ders holds the certificates decoded so far, by their SHA-256.
+	ders    map[[sha256.Size]byte]*der
+	scratch []byte
+}
+
+// maxDERs bounds the certificates held for sharing.
+const maxDERs = 4096
+
+// base64 decodes text (white space removed in place) into b, sharing the
+// der of an equal certificate decoded before.
+func (u *unmarshaler) base64(b *base64Text, text []byte) {
+	n := 0
+	for _, c := range text {
+		if !isWS(c) {
+			text[n] = c
+			n++
+		}
+	}
+	text = text[:n]
+	u.scratch = slices.Grow(u.scratch[:0], base64.StdEncoding.DecodedLen(len(text)))[:base64.StdEncoding.DecodedLen(len(text))]
+	m, err := base64.StdEncoding.Decode(u.scratch, text)
+	if err != nil {
+		*b = base64Text{err: err}
+		return
+	}
+	sum := sha256.Sum256(u.scratch[:m])
+	if d, ok := u.ders[sum]; ok {
+		*b = base64Text{der: d}
+		return
+	}
+	d := &der{data: bytes.Clone(u.scratch[:m])}
+	if u.ders == nil {
+		u.ders = make(map[[sha256.Size]byte]*der)
+	}
+	if len(u.ders) < maxDERs {
+		u.ders[sum] = d
+	}
+	*b = base64Text{der: d}
 }
 
 // Bounds of the values interned: a value longer than maxInterned, or any
@@ -260,7 +301,9 @@ func (u *unmarshaler) text(t []byte) {
 
 func (u *unmarshaler) end() {
 	f := &u.frames[len(u.frames)-1]
-	switch {
+	switch b, ok := f.textU.(*base64Text); {
+	case ok:
+		u.base64(b, f.data)
 	case f.textU != nil:
 		// The types decoded here keep their errors for convert.
 		_ = f.textU.UnmarshalText(f.data)
