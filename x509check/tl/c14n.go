@@ -205,10 +205,16 @@ func (w *c14nWriter) pi(target string, data []byte) {
 	w.flush(false)
 }
 
+// textEscapes marks the bytes escapeText replaces.
+var textEscapes = [256]bool{'&': true, '<': true, '>': true, '\r': true}
+
 // escapeText appends t escaped as C14N text: &amp; &lt; &gt; &#xD;.
 func escapeText(b, t []byte) []byte {
 	last := 0
 	for i, c := range t {
+		if !textEscapes[c] {
+			continue
+		}
 		var rep string
 		switch c {
 		case '&':
@@ -217,10 +223,8 @@ func escapeText(b, t []byte) []byte {
 			rep = "&lt;"
 		case '>':
 			rep = "&gt;"
-		case '\r':
-			rep = "&#xD;"
 		default:
-			continue
+			rep = "&#xD;"
 		}
 		b = append(b, t[last:i]...)
 		b = append(b, rep...)
