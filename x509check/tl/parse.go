@@ -32,7 +32,7 @@ func Parse(data []byte) (*List, error) {
 	if len(data) > DefaultMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), DefaultMaxSize)
 	}
-	pass := listPass{model: &unmarshaler{}}
+	pass := listPass{decode: true}
 	if err := pass.run(data, false); err != nil {
 		return nil, err
 	}

@@ -12,12 +12,13 @@ import (
 // ds:Signature children) to the canonicalizer and to the model, and keeps
 // the signature, the one small subtree needed as a tree.
 type listPass struct {
-	c14n  *c14nWriter    // nil: no canonical form
-	model *unmarshaler   // nil: no model
-	raw   xmlList        // the model, when model is set
-	root  *etree.Element // the root with its attributes and the signature only
-	sig   *etree.Element // the first ds:Signature child of the root
-	sigs  int            // how many ds:Signature children the root has
+	c14n   *c14nWriter // nil: no canonical form
+	decode bool        // build raw
+	raw    xmlList     // the model, when decode is set
+	model  *unmarshaler
+	root   *etree.Element // the root with its attributes and the signature only
+	sig    *etree.Element // the first ds:Signature child of the root
+	sigs   int            // how many ds:Signature children the root has
 }
 
 // checkMarkup refuses documents with more markup than bytesPerTag allows,
@@ -37,7 +38,7 @@ func (p *listPass) run(data []byte, keepSig bool) error {
 	if err := s.start(); err != nil {
 		return err
 	}
-	if p.model != nil {
+	if p.decode {
 		p.model = newUnmarshaler(&p.raw)
 	}
 	inSig := false

@@ -104,7 +104,7 @@ func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 // the list decoded from the signed content.
 func verifyList(data []byte, signers []*x509.Certificate) (*List, error) {
 	guess := c14nParams{exclusive: true}
-	pass := listPass{c14n: newC14NWriter(guess, sha256.New()), model: &unmarshaler{}}
+	pass := listPass{c14n: newC14NWriter(guess, sha256.New()), decode: true}
 	if err := pass.run(data, true); err != nil {
 		return nil, err
 	}

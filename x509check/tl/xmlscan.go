@@ -53,7 +53,6 @@ type scanner struct {
 	data []byte
 	pos  int
 
-	kind                 tokKind
 	prefix, local, uri   string
 	target               string
 	text                 []byte
@@ -222,7 +221,6 @@ func (s *scanner) next() (tokKind, error) {
 			if !s.rootSeen {
 				return tokEOF, s.errf("no root element")
 			}
-			s.kind = tokEOF
 			return tokEOF, nil
 		}
 		if s.data[s.pos] != '<' {
@@ -283,7 +281,6 @@ func (s *scanner) charData() (tokKind, error) {
 		}
 		s.text = s.scratch
 	}
-	s.kind = tokText
 	return tokText, nil
 }
 
@@ -392,7 +389,6 @@ func (s *scanner) comment() (tokKind, error) {
 		s.text = s.scratch
 	}
 	s.pos = end + 3
-	s.kind = tokComment
 	return tokComment, nil
 }
 
@@ -425,7 +421,6 @@ func (s *scanner) cdata() (tokKind, error) {
 		s.text = s.scratch
 	}
 	s.pos = start + end + 3
-	s.kind = tokText
 	return tokText, nil
 }
 
@@ -459,7 +454,6 @@ func (s *scanner) pi() (tokKind, error) {
 		s.text = s.scratch
 	}
 	s.pos += end + 2
-	s.kind = tokPI
 	return tokPI, nil
 }
 
@@ -566,7 +560,6 @@ func (s *scanner) startTag() (tokKind, error) {
 	}
 	s.open = append(s.open, openElem{qname: qname, nsMark: nsMark})
 	s.pendingEnd = selfClosing
-	s.kind = tokStart
 	return tokStart, nil
 }
 
@@ -653,6 +646,5 @@ func (s *scanner) closeElem() (tokKind, error) {
 	if len(s.open) == 0 {
 		s.rootClosed = true
 	}
-	s.kind = tokEnd
 	return tokEnd, nil
 }
