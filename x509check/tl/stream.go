@@ -21,6 +21,11 @@ type listPass struct {
 	sigs   int            // how many ds:Signature children the root has
 }
 
+// maxSignatureElements bounds the elements of a ds:Signature, the one
+// subtree kept as a tree (a few hundred bytes per element): a list's
+// signature has about fifty.
+const maxSignatureElements = 4096
+
 // checkMarkup refuses documents with more markup than bytesPerTag allows,
 // counted at memory speed before anything is built.
 func checkMarkup(data []byte) error {
@@ -41,7 +46,7 @@ func (p *listPass) run(data []byte, keepSig bool) error {
 	if p.decode {
 		p.model = newUnmarshaler(&p.raw)
 	}
-	inSig := false
+	inSig, sigElements := false, 0
 	var cur *etree.Element
 	for {
 		kind, err := s.next()
@@ -77,6 +82,9 @@ func (p *listPass) run(data []byte, keepSig bool) error {
 				}
 				continue
 			case inSig:
+				if sigElements++; sigElements > maxSignatureElements {
+					return malformed("", fmt.Sprintf("more than %d elements in a ds:Signature", maxSignatureElements), nil)
+				}
 				if cur != nil {
 					el := newEtreeElement(s)
 					cur.AddChild(el)

@@ -269,6 +269,7 @@ func TestHostileMarkup(t *testing.T) {
 	for _, tc := range []struct{ name, doc string }{
 		{"attributes", root + attrs.String() + `/>`},
 		{"namespaces", root + decls.String() + `>` + strings.Repeat(`<a b="c"/>`, 100000) + `</TrustServiceStatusList>`},
+		{"signature", root + `><Signature xmlns="http://www.w3.org/2000/09/xmldsig#">` + strings.Repeat(`<a>            </a>`, 5000) + `</Signature></TrustServiceStatusList>`},
 		{"nested namespaces", root + `>` + strings.Repeat(`<a xmlns:p="urn:p">`, 100) + strings.Repeat(`</a>`, 100) + `</TrustServiceStatusList>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
