@@ -33,6 +33,7 @@ type ufield struct {
 	ns      string
 	name    string
 	parents []string
+	elem    *utype // the struct an element field holds, if any
 }
 
 type utype struct {
@@ -41,13 +42,25 @@ type utype struct {
 	any      int
 }
 
-var utypes sync.Map // reflect.Type -> *utype
+var (
+	utypesMu sync.Mutex
+	utypes   = map[reflect.Type]*utype{}
+)
 
+// typeOf returns the fields of struct type t, with those of the structs
+// its element fields hold, built once.
 func typeOf(t reflect.Type) *utype {
-	if v, ok := utypes.Load(t); ok {
-		return v.(*utype)
+	utypesMu.Lock()
+	defer utypesMu.Unlock()
+	return buildType(t)
+}
+
+func buildType(t reflect.Type) *utype {
+	if ut, ok := utypes[t]; ok {
+		return ut
 	}
 	ut := &utype{chardata: -1, any: -1}
+	utypes[t] = ut // before the fields: types may hold themselves
 	for i := range t.NumField() {
 		f := t.Field(i)
 		if f.Name == "XMLName" {
@@ -76,11 +89,21 @@ func typeOf(t reflect.Type) *utype {
 			parts := strings.Split(name, ">")
 			uf.kind, uf.name, uf.parents = fElem, parts[len(parts)-1], parts[:len(parts)-1]
 		}
+		if uf.kind == fElem || uf.kind == fAny {
+			et := f.Type
+			for et.Kind() == reflect.Pointer || et.Kind() == reflect.Slice {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct && !reflect.PointerTo(et).Implements(textUnmarshaler) {
+				uf.elem = buildType(et)
+			}
+		}
 		ut.fields = append(ut.fields, uf)
 	}
-	v, _ := utypes.LoadOrStore(t, ut)
-	return v.(*utype)
+	return ut
 }
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // uframe is an open element: a struct to fill, a string to fill, an
 // intermediate element of a field's path (parents), or one to skip.
@@ -114,14 +137,17 @@ const maxDERs = 4096
 // base64 decodes text (white space removed in place) into b, sharing the
 // der of an equal certificate decoded before.
 func (u *unmarshaler) base64(b *base64Text, text []byte) {
-	n := 0
-	for _, c := range text {
-		if !isWS(c) {
-			text[n] = c
-			n++
+	// The decoder skips line ends itself.
+	if bytes.ContainsAny(text, " \t") {
+		n := 0
+		for _, c := range text {
+			if !isWS(c) {
+				text[n] = c
+				n++
+			}
 		}
+		text = text[:n]
 	}
-	text = text[:n]
 	u.scratch = slices.Grow(u.scratch[:0], base64.StdEncoding.DecodedLen(len(text)))[:base64.StdEncoding.DecodedLen(len(text))]
 	m, err := base64.StdEncoding.Decode(u.scratch, text)
 	if err != nil {
@@ -187,7 +213,7 @@ func (u *unmarshaler) start(s *scanner) {
 	if u.root.IsValid() {
 		root := u.root
 		u.root = reflect.Value{}
-		u.open(s, root)
+		u.open(s, root, typeOf(root.Type()))
 		return
 	}
 	top := &u.frames[len(u.frames)-1]
@@ -205,7 +231,7 @@ func (u *unmarshaler) start(s *scanner) {
 			continue
 		}
 		if len(f.parents) == len(parents) && f.name == s.local {
-			u.open(s, owner.Field(f.index))
+			u.open(s, owner.Field(f.index), f.elem)
 			return
 		}
 		if len(f.parents) > len(parents) && f.parents[len(parents)] == s.local {
@@ -215,14 +241,14 @@ func (u *unmarshaler) start(s *scanner) {
 		}
 	}
 	if !top.path && ut.any >= 0 {
-		u.open(s, owner.Field(ut.fields[ut.any].index))
+		u.open(s, owner.Field(ut.fields[ut.any].index), ut.fields[ut.any].elem)
 		return
 	}
 	u.push()
 }
 
 // open pushes a frame filling v from the element s is on.
-func (u *unmarshaler) open(s *scanner, v reflect.Value) {
+func (u *unmarshaler) open(s *scanner, v reflect.Value, ut *utype) {
 	for {
 		if v.CanAddr() {
 			if tu, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
@@ -257,7 +283,9 @@ func (u *unmarshaler) open(s *scanner, v reflect.Value) {
 	case reflect.String:
 		f.v, f.text = v, v
 	case reflect.Struct:
-		ut := typeOf(v.Type())
+		if ut == nil {
+			ut = typeOf(v.Type())
+		}
 		f.v, f.t = v, ut
 		if ut.chardata >= 0 {
 			f.text = v.Field(ut.fields[ut.chardata].index)
