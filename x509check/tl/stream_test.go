@@ -9,19 +9,19 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testtl"
 )
 
 // realListBytes reads the real Belgian list and its KeyInfo signer.
 func realListBytes(t testing.TB) ([]byte, *x509.Certificate) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "realdata", "trusted-lists", "tl-be-seq47.xml"))
+	data, err := os.ReadFile(testenv.RealData(t, "trusted-lists", "tl-be-seq47.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
