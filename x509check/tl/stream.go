@@ -19,6 +19,11 @@ type listPass struct {
 	root   *etree.Element // the root with its attributes and the signature only
 	sig    *etree.Element // the first ds:Signature child of the root
 	sigs   int            // how many ds:Signature children the root has
+
+	keepSig     bool           // build root and sig
+	inSig       bool           // in a ds:Signature child of the root
+	sigElements int            // elements seen in signatures
+	cur         *etree.Element // the open element of sig
 }
 
 // maxSignatureElements bounds the elements of a ds:Signature, the one
@@ -35,6 +40,7 @@ func checkMarkup(data []byte) error {
 	return nil
 }
 
+// run makes the pass over data; keepSig keeps the signature as a tree.
 func (p *listPass) run(data []byte, keepSig bool) error {
 	if err := checkMarkup(data); err != nil {
 		return err
@@ -46,8 +52,7 @@ func (p *listPass) run(data []byte, keepSig bool) error {
 	if p.decode {
 		p.model = newUnmarshaler(&p.raw)
 	}
-	inSig, sigElements := false, 0
-	var cur *etree.Element
+	p.keepSig = keepSig
 	for {
 		kind, err := s.next()
 		if err != nil {
@@ -60,93 +65,107 @@ func (p *listPass) run(data []byte, keepSig bool) error {
 			}
 			return nil
 		case tokStart:
-			d := s.depth()
-			if d > maxDepth {
-				return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
-			}
-			switch {
-			case d == 1:
-				if s.uri != nsTSL || s.local != "TrustServiceStatusList" {
-					return malformed("", fmt.Sprintf("root element is {%s}%s, want {%s}TrustServiceStatusList", s.uri, s.local, nsTSL), nil)
-				}
-				if keepSig {
-					p.root = newEtreeElement(s)
-				}
-			case d == 2 && s.local == "Signature" && s.uri == nsDSig:
-				inSig = true
-				p.sigs++
-				if keepSig && p.sigs == 1 {
-					p.sig = newEtreeElement(s)
-					p.root.AddChild(p.sig)
-					cur = p.sig
-				}
-				continue
-			case inSig:
-				if sigElements++; sigElements > maxSignatureElements {
-					return malformed("", fmt.Sprintf("more than %d elements in a ds:Signature", maxSignatureElements), nil)
-				}
-				if cur != nil {
-					el := newEtreeElement(s)
-					cur.AddChild(el)
-					cur = el
-				}
-				continue
-			}
-			if p.c14n != nil {
-				p.c14n.start(s)
-			}
-			if p.model != nil {
-				p.model.start(s)
-			}
+			err = p.start(s)
 		case tokEnd:
-			if inSig {
-				if s.depth() == 1 {
-					inSig, cur = false, nil
-				} else if cur != nil {
-					cur = cur.Parent()
-				}
-				continue
-			}
-			if p.c14n != nil {
-				p.c14n.end()
-			}
-			if p.model != nil {
-				p.model.end()
-			}
+			p.end(s)
 		case tokText:
-			if inSig {
-				if cur != nil {
-					cur.CreateText(string(s.text))
-				}
-				continue
-			}
-			if p.c14n != nil {
-				p.c14n.text(s.text)
-			}
-			if p.model != nil {
-				p.model.text(s.text)
-			}
-		case tokComment:
-			switch {
-			case s.depth() == 0:
-			case inSig:
-				if cur != nil {
-					cur.CreateComment(string(s.text))
-				}
-			case p.c14n != nil:
-				p.c14n.comment(s.text)
-			}
-		case tokPI:
-			switch {
-			case s.depth() == 0:
-			case inSig:
-				if cur != nil {
-					cur.CreateProcInst(s.target, string(s.text))
-				}
-			case p.c14n != nil:
-				p.c14n.pi(s.target, s.text)
-			}
+			p.text(s)
+		case tokComment, tokPI:
+			p.other(s, kind)
 		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (p *listPass) start(s *scanner) error {
+	d := s.depth()
+	switch {
+	case d > maxDepth:
+		return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
+	case d == 1:
+		if s.uri != nsTSL || s.local != "TrustServiceStatusList" {
+			return malformed("", fmt.Sprintf("root element is {%s}%s, want {%s}TrustServiceStatusList", s.uri, s.local, nsTSL), nil)
+		}
+		if p.keepSig {
+			p.root = newEtreeElement(s)
+		}
+	case d == 2 && s.local == "Signature" && s.uri == nsDSig:
+		p.inSig = true
+		p.sigs++
+		if p.keepSig && p.sigs == 1 {
+			p.sig = newEtreeElement(s)
+			p.root.AddChild(p.sig)
+			p.cur = p.sig
+		}
+		return nil
+	case p.inSig:
+		if p.sigElements++; p.sigElements > maxSignatureElements {
+			return malformed("", fmt.Sprintf("more than %d elements in a ds:Signature", maxSignatureElements), nil)
+		}
+		if p.cur != nil {
+			el := newEtreeElement(s)
+			p.cur.AddChild(el)
+			p.cur = el
+		}
+		return nil
+	}
+	if p.c14n != nil {
+		p.c14n.start(s)
+	}
+	if p.model != nil {
+		p.model.start(s)
+	}
+	return nil
+}
+
+func (p *listPass) end(s *scanner) {
+	if p.inSig {
+		if s.depth() == 1 {
+			p.inSig, p.cur = false, nil
+		} else if p.cur != nil {
+			p.cur = p.cur.Parent()
+		}
+		return
+	}
+	if p.c14n != nil {
+		p.c14n.end()
+	}
+	if p.model != nil {
+		p.model.end()
+	}
+}
+
+func (p *listPass) text(s *scanner) {
+	if p.inSig {
+		if p.cur != nil {
+			p.cur.CreateText(string(s.text))
+		}
+		return
+	}
+	if p.c14n != nil {
+		p.c14n.text(s.text)
+	}
+	if p.model != nil {
+		p.model.text(s.text)
+	}
+}
+
+// other handles comments and processing instructions: outside the root
+// they are not part of the signed content.
+func (p *listPass) other(s *scanner, kind tokKind) {
+	switch {
+	case s.depth() == 0:
+	case p.inSig && p.cur != nil && kind == tokComment:
+		p.cur.CreateComment(string(s.text))
+	case p.inSig && p.cur != nil:
+		p.cur.CreateProcInst(s.target, string(s.text))
+	case p.inSig:
+	case p.c14n != nil && kind == tokComment:
+		p.c14n.comment(s.text)
+	case p.c14n != nil:
+		p.c14n.pi(s.target, s.text)
 	}
 }
 
