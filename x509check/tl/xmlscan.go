@@ -470,80 +470,16 @@ func (s *scanner) startTag() (tokKind, error) {
 	if err != nil {
 		return tokEOF, err
 	}
-	s.attrs = s.attrs[:0]
-	s.scratch = s.scratch[:0]
 	nsMark := len(s.ns)
-	for {
-		ws := s.pos < len(s.data) && isWS(s.data[s.pos])
-		s.skipWS()
-		if s.pos >= len(s.data) {
-			return tokEOF, s.errf("unterminated start tag")
-		}
-		c := s.data[s.pos]
-		if c == '>' || c == '/' {
-			break
-		}
-		if !ws {
-			return tokEOF, s.errf("no white space before an attribute")
-		}
-		if len(s.attrs) == maxAttrs {
-			return tokEOF, s.errf("more than %d attributes on an element", maxAttrs)
-		}
-		if err := s.attribute(); err != nil {
-			return tokEOF, err
-		}
+	selfClosing, err := s.readAttributes()
+	if err != nil {
+		return tokEOF, err
 	}
-	selfClosing := s.data[s.pos] == '/'
-	if selfClosing {
-		if s.pos+1 >= len(s.data) || s.data[s.pos+1] != '>' {
-			return tokEOF, s.errf("bad empty-element tag")
-		}
-		s.pos += 2
-	} else {
-		s.pos++
+	if err := s.declareNamespaces(); err != nil {
+		return tokEOF, err
 	}
-	// Namespace declarations first, then resolve names.
-	for i := range s.attrs {
-		a := &s.attrs[i]
-		if a.prefix == "xmlns" || a.prefix == "" && a.local == "xmlns" {
-			a.isNS = true
-			p := a.local
-			if a.prefix == "" {
-				p = ""
-			}
-			uri := s.intern(a.value)
-			if err := checkNSDecl(p, uri); err != nil {
-				s.pos--
-				return tokEOF, s.errf("%v", err)
-			}
-			a.uri = uri
-			s.ns = append(s.ns, nsBinding{p, uri})
-		}
-	}
-	if len(s.ns) > maxNamespaces {
-		return tokEOF, s.errf("more than %d namespace declarations in scope", maxNamespaces)
-	}
-	for i := range s.attrs {
-		a := &s.attrs[i]
-		if a.isNS {
-			continue
-		}
-		if a.prefix != "" {
-			uri, ok := s.lookup(a.prefix)
-			if !ok || uri == "" {
-				return tokEOF, s.errf("unbound prefix %q", a.prefix)
-			}
-			a.uri = uri
-		}
-	}
-	for i := range s.attrs {
-		for j := i + 1; j < len(s.attrs); j++ {
-			a, b := &s.attrs[i], &s.attrs[j]
-			if a.prefix == b.prefix && a.local == b.local ||
-				!a.isNS && !b.isNS && a.local == b.local && a.uri == b.uri && (a.prefix != "") == (b.prefix != "") {
-				return tokEOF, s.errf("duplicate attribute %q", b.local)
-			}
-		}
+	if err := s.resolveAttributes(); err != nil {
+		return tokEOF, err
 	}
 	s.prefix = s.intern(prefix)
 	s.local = s.intern(local)
@@ -561,6 +497,92 @@ func (s *scanner) startTag() (tokKind, error) {
 	s.open = append(s.open, openElem{qname: qname, nsMark: nsMark})
 	s.pendingEnd = selfClosing
 	return tokStart, nil
+}
+
+// readAttributes reads the attributes of a start tag and its end ("/>"
+// or ">").
+func (s *scanner) readAttributes() (selfClosing bool, err error) {
+	s.attrs = s.attrs[:0]
+	for {
+		ws := s.pos < len(s.data) && isWS(s.data[s.pos])
+		s.skipWS()
+		if s.pos >= len(s.data) {
+			return false, s.errf("unterminated start tag")
+		}
+		c := s.data[s.pos]
+		if c == '>' || c == '/' {
+			break
+		}
+		if !ws {
+			return false, s.errf("no white space before an attribute")
+		}
+		if len(s.attrs) == maxAttrs {
+			return false, s.errf("more than %d attributes on an element", maxAttrs)
+		}
+		if err := s.attribute(); err != nil {
+			return false, err
+		}
+	}
+	if s.data[s.pos] == '>' {
+		s.pos++
+		return false, nil
+	}
+	if s.pos+1 >= len(s.data) || s.data[s.pos+1] != '>' {
+		return false, s.errf("bad empty-element tag")
+	}
+	s.pos += 2
+	return true, nil
+}
+
+// declareNamespaces puts the tag's namespace declarations in scope.
+func (s *scanner) declareNamespaces() error {
+	for i := range s.attrs {
+		a := &s.attrs[i]
+		if a.prefix != "xmlns" && (a.prefix != "" || a.local != "xmlns") {
+			continue
+		}
+		a.isNS = true
+		p := a.local
+		if a.prefix == "" {
+			p = ""
+		}
+		uri := s.intern(a.value)
+		if err := checkNSDecl(p, uri); err != nil {
+			return s.errf("%v", err)
+		}
+		a.uri = uri
+		s.ns = append(s.ns, nsBinding{p, uri})
+	}
+	if len(s.ns) > maxNamespaces {
+		return s.errf("more than %d namespace declarations in scope", maxNamespaces)
+	}
+	return nil
+}
+
+// resolveAttributes gives prefixed attributes their namespace and refuses
+// duplicates, by name or by namespace and local name.
+func (s *scanner) resolveAttributes() error {
+	for i := range s.attrs {
+		a := &s.attrs[i]
+		if a.isNS || a.prefix == "" {
+			continue
+		}
+		uri, ok := s.lookup(a.prefix)
+		if !ok || uri == "" {
+			return s.errf("unbound prefix %q", a.prefix)
+		}
+		a.uri = uri
+	}
+	for i := range s.attrs {
+		for j := i + 1; j < len(s.attrs); j++ {
+			a, b := &s.attrs[i], &s.attrs[j]
+			if a.prefix == b.prefix && a.local == b.local ||
+				!a.isNS && !b.isNS && a.local == b.local && a.uri == b.uri && (a.prefix != "") == (b.prefix != "") {
+				return s.errf("duplicate attribute %q", b.local)
+			}
+		}
+	}
+	return nil
 }
 
 // checkNSDecl applies the Namespaces in XML constraints on a declaration.
