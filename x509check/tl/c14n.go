@@ -90,8 +90,27 @@ func (w *c14nWriter) consider(s *scanner, prefix string) {
 }
 
 func (w *c14nWriter) start(s *scanner) {
-	w.nsTmp = w.nsTmp[:0]
+	w.selectNamespaces(s)
 	w.attrTmp = w.attrTmp[:0]
+	for i := range s.attrs {
+		if !s.attrs[i].isNS {
+			w.attrTmp = append(w.attrTmp, &s.attrs[i])
+		}
+	}
+	sortAttrs(w.attrTmp)
+	w.marks = append(w.marks, len(w.rendered))
+	w.rendered = append(w.rendered, w.nsTmp...)
+	w.names = append(w.names, qnameStr{s.prefix, s.local})
+	w.writeStart(s)
+}
+
+// selectNamespaces sets nsTmp to the namespace declarations the element
+// renders, in order: for the exclusive form, those of the prefixes it
+// uses (and of the InclusiveNamespaces prefixes) not rendered in effect
+// above; for the inclusive form, its own declarations that change what is
+// in effect.
+func (w *c14nWriter) selectNamespaces(s *scanner) {
+	w.nsTmp = w.nsTmp[:0]
 	if w.params.exclusive {
 		w.consider(s, s.prefix)
 		for i := range s.attrs {
@@ -115,17 +134,12 @@ func (w *c14nWriter) start(s *scanner) {
 			}
 		}
 	}
-	for i := range s.attrs {
-		if !s.attrs[i].isNS {
-			w.attrTmp = append(w.attrTmp, &s.attrs[i])
-		}
-	}
 	slices.SortFunc(w.nsTmp, func(a, b nsBinding) int { return strings.Compare(a.prefix, b.prefix) })
-	sortAttrs(w.attrTmp)
-	w.marks = append(w.marks, len(w.rendered))
-	w.rendered = append(w.rendered, w.nsTmp...)
-	w.names = append(w.names, qnameStr{s.prefix, s.local})
+}
 
+// writeStart writes the start tag with the selected declarations and the
+// sorted attributes.
+func (w *c14nWriter) writeStart(s *scanner) {
 	b := append(w.buf, '<')
 	b = appendQName(b, s.prefix, s.local)
 	for _, n := range w.nsTmp {
