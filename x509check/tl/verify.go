@@ -58,6 +58,11 @@ type VerifyOptions struct {
 // without comments) and C14N 1.1. Digests: SHA-256/384/512. Signatures:
 // RSA PKCS #1 v1.5 and ECDSA with those digests. SHA-1 is refused. The
 // signer certificate must be valid at the list's issue date.
+//
+// The XML reader is strict (a *ParseError otherwise): UTF-8 only, no
+// document type declaration, namespace prefixes bound, at most 128 levels
+// of elements, 64 attributes per element, 64 namespace declarations in
+// scope and 4096 elements in the signature.
 func Verify(data []byte, opts VerifyOptions) (*List, error) {
 	max := opts.MaxSize
 	if max <= 0 {
