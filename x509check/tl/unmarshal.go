@@ -34,6 +34,7 @@ type ufield struct {
 	name    string
 	parents []string
 	elem    *utype // the struct an element field holds, if any
+	text    bool   // the field holds an encoding.TextUnmarshaler
 }
 
 type utype struct {
@@ -94,7 +95,10 @@ func buildType(t reflect.Type) *utype {
 			for et.Kind() == reflect.Pointer || et.Kind() == reflect.Slice {
 				et = et.Elem()
 			}
-			if et.Kind() == reflect.Struct && !reflect.PointerTo(et).Implements(textUnmarshaler) {
+			switch {
+			case reflect.PointerTo(et).Implements(textUnmarshaler):
+				uf.text = true
+			case et.Kind() == reflect.Struct:
 				uf.elem = buildType(et)
 			}
 		}
@@ -213,7 +217,7 @@ func (u *unmarshaler) start(s *scanner) {
 	if u.root.IsValid() {
 		root := u.root
 		u.root = reflect.Value{}
-		u.open(s, root, typeOf(root.Type()))
+		u.open(s, root, typeOf(root.Type()), false)
 		return
 	}
 	top := &u.frames[len(u.frames)-1]
@@ -231,7 +235,7 @@ func (u *unmarshaler) start(s *scanner) {
 			continue
 		}
 		if len(f.parents) == len(parents) && f.name == s.local {
-			u.open(s, owner.Field(f.index), f.elem)
+			u.open(s, owner.Field(f.index), f.elem, f.text)
 			return
 		}
 		if len(f.parents) > len(parents) && f.parents[len(parents)] == s.local {
@@ -241,22 +245,15 @@ func (u *unmarshaler) start(s *scanner) {
 		}
 	}
 	if !top.path && ut.any >= 0 {
-		u.open(s, owner.Field(ut.fields[ut.any].index), ut.fields[ut.any].elem)
+		u.open(s, owner.Field(ut.fields[ut.any].index), ut.fields[ut.any].elem, ut.fields[ut.any].text)
 		return
 	}
 	u.push()
 }
 
 // open pushes a frame filling v from the element s is on.
-func (u *unmarshaler) open(s *scanner, v reflect.Value, ut *utype) {
+func (u *unmarshaler) open(s *scanner, v reflect.Value, ut *utype, text bool) {
 	for {
-		if v.CanAddr() {
-			if tu, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
-				f := u.push()
-				f.textU = tu
-				return
-			}
-		}
 		switch v.Kind() {
 		case reflect.Pointer:
 			if v.IsNil() {
@@ -279,10 +276,12 @@ func (u *unmarshaler) open(s *scanner, v reflect.Value, ut *utype) {
 		break
 	}
 	f := u.push()
-	switch v.Kind() {
-	case reflect.String:
+	switch {
+	case text:
+		f.textU = v.Addr().Interface().(encoding.TextUnmarshaler)
+	case v.Kind() == reflect.String:
 		f.v, f.text = v, v
-	case reflect.Struct:
+	case v.Kind() == reflect.Struct:
 		if ut == nil {
 			ut = typeOf(v.Type())
 		}
