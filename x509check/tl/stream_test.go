@@ -317,3 +317,29 @@ func FuzzVerifyDifferential(f *testing.F) {
 		}
 	})
 }
+
+// TestControlChar checks the word-at-a-time search for control characters
+// against a byte loop, at every position and with neighbours of every kind.
+func TestControlChar(t *testing.T) {
+	slow := func(b []byte) int {
+		for i, c := range b {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return i
+			}
+		}
+		return -1
+	}
+	for _, fill := range []byte{'a', '\n', 0xc3, 0x1f + 1, '\t'} {
+		for _, bad := range []byte{0, 1, 0x08, 0x0b, 0x1f, '\n', 0x20, 0x7f, 0x80} {
+			for n := 0; n < 20; n++ {
+				for at := 0; at < n; at++ {
+					b := bytes.Repeat([]byte{fill}, n)
+					b[at] = bad
+					if got, want := controlChar(b), slow(b); got != want {
+						t.Fatalf("fill %#x bad %#x at %d of %d: got %d, want %d", fill, bad, at, n, got, want)
+					}
+				}
+			}
+		}
+	}
+}

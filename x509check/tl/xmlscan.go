@@ -2,6 +2,7 @@ package tl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -104,16 +105,39 @@ func checkChars(data []byte) error {
 	if !utf8.Valid(data) {
 		return malformed("", "not well-formed XML: not UTF-8", nil)
 	}
-	for i, c := range data {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return malformed("", fmt.Sprintf("not well-formed XML: byte %d: control character %#x", i, c), nil)
-		}
+	if i := controlChar(data); i >= 0 {
+		return malformed("", fmt.Sprintf("not well-formed XML: byte %d: control character %#x", i, data[i]), nil)
 	}
 	// U+FFFE and U+FFFF are not XML characters.
 	if bytes.Contains(data, []byte{0xef, 0xbf, 0xbe}) || bytes.Contains(data, []byte{0xef, 0xbf, 0xbf}) {
 		return malformed("", "not well-formed XML: non-character U+FFFE or U+FFFF", nil)
 	}
 	return nil
+}
+
+// controlChar returns the index of the first byte below 0x20 other than
+// tab, line feed and carriage return, or -1. Eight bytes at a time: a word
+// with no byte below 0x20 is passed over whole.
+func controlChar(data []byte) int {
+	const highs, space = 0x8080808080808080, 0x2020202020202020
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		if (w-space)&^w&highs == 0 {
+			continue
+		}
+		for j, c := range data[i : i+8] {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return i + j
+			}
+		}
+	}
+	for j, c := range data[i:] {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return i + j
+		}
+	}
+	return -1
 }
 
 // start checks the characters and reads the XML declaration, if any.
