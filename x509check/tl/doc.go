@@ -7,8 +7,9 @@
 // Verify is the entry point for a list to rely on: it checks the size
 // bound, the signature (with the signer the caller pins, e.g. from the EU
 // list of lists) and the list's validity period at the validation time,
-// and decodes only the bytes the signature covers. Parse decodes a list
-// without any check, for inspection.
+// and decodes only the content the signature covers, in one streaming
+// pass. VerifyOptions.Cache keeps verified lists by the hash of their
+// bytes. Parse decodes a list without any check, for inspection.
 //
 // A List gives the scheme information, the providers and their services
 // with status history, digital identities and information extensions

@@ -3,6 +3,7 @@ package tl_test
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"time"
 
@@ -61,4 +62,23 @@ func ExampleSource() {
 	// Output:
 	// at issuance: QC for eSig with QSCD by Test Root CA
 	// at validation: not qualified
+}
+
+// Keep verified lists in a cache shared by the callers that load them:
+// the same bytes with the same pinned signers are verified once, and the
+// list's validity is checked at every call.
+func ExampleCache() {
+	f := exampleFixture()
+	cache := &tl.Cache{} // the zero value holds up to DefaultCacheSize lists
+	opts := tl.VerifyOptions{Signers: []*x509.Certificate{f.signer}, Time: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), Cache: cache}
+	first, _ := tl.Verify(f.signedList, opts)
+	again, _ := tl.Verify(f.signedList, opts)
+	fmt.Println("same list:", first == again)
+
+	opts.Time = time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC) // after the next update
+	_, err := tl.Verify(f.signedList, opts)
+	fmt.Println(errors.Is(err, tl.ErrExpired))
+	// Output:
+	// same list: true
+	// true
 }

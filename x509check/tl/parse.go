@@ -5,9 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -34,29 +32,11 @@ func Parse(data []byte) (*List, error) {
 	if len(data) > DefaultMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), DefaultMaxSize)
 	}
-	if err := checkDepth(data); err != nil {
+	pass := listPass{decode: true}
+	if err := pass.run(data, false); err != nil {
 		return nil, err
 	}
-	return decode(data)
-}
-
-// decode turns XML bytes into a List.
-func decode(data []byte) (*List, error) {
-	var raw xmlList
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
-	d.Entity = nil
-	if err := d.Decode(&raw); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, malformed("", "empty document", nil)
-		}
-		return nil, malformed("", "not well-formed XML", err)
-	}
-	if raw.XMLName.Space != nsTSL || raw.XMLName.Local != "TrustServiceStatusList" {
-		return nil, malformed("", fmt.Sprintf("root element is {%s}%s, want {%s}TrustServiceStatusList",
-			raw.XMLName.Space, raw.XMLName.Local, nsTSL), nil)
-	}
-	return raw.convert()
+	return pass.raw.convert()
 }
 
 type xmlNames struct {
@@ -74,7 +54,7 @@ func (n *xmlNames) convert() Names {
 	}
 	var out Names
 	for _, v := range n.Names {
-		out = append(out, Name{Lang: v.Lang, Value: strings.TrimSpace(v.Value)})
+		out = appendCap(out, len(n.Names), Name{Lang: v.Lang, Value: strings.TrimSpace(v.Value)})
 	}
 	return out
 }
@@ -89,7 +69,7 @@ func (u *xmlURIs) convert() []string {
 	}
 	var out []string
 	for _, v := range u.URIs {
-		out = append(out, strings.TrimSpace(v))
+		out = appendCap(out, len(u.URIs), strings.TrimSpace(v))
 	}
 	return out
 }
@@ -128,9 +108,9 @@ type xmlPointer struct {
 }
 
 type xmlOtherTSL struct {
-	Identities []xmlIdentity `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentities>ServiceDigitalIdentity"`
-	Location   string        `xml:"http://uri.etsi.org/02231/v2# TSLLocation"`
-	Info       []xmlOther    `xml:"http://uri.etsi.org/02231/v2# AdditionalInformation>OtherInformation"`
+	Identities []*xmlIdentity `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentities>ServiceDigitalIdentity"`
+	Location   string         `xml:"http://uri.etsi.org/02231/v2# TSLLocation"`
+	Info       []xmlOther     `xml:"http://uri.etsi.org/02231/v2# AdditionalInformation>OtherInformation"`
 }
 
 type xmlOther struct {
@@ -142,22 +122,22 @@ type xmlOther struct {
 }
 
 type xmlIdentity struct {
-	IDs []xmlDigitalID `xml:"http://uri.etsi.org/02231/v2# DigitalId"`
+	IDs []*xmlDigitalID `xml:"http://uri.etsi.org/02231/v2# DigitalId"`
 }
 
 type xmlDigitalID struct {
-	Certificate string `xml:"http://uri.etsi.org/02231/v2# X509Certificate"`
-	SubjectName string `xml:"http://uri.etsi.org/02231/v2# X509SubjectName"`
-	SKI         string `xml:"http://uri.etsi.org/02231/v2# X509SKI"`
+	Certificate base64Text `xml:"http://uri.etsi.org/02231/v2# X509Certificate"`
+	SubjectName string     `xml:"http://uri.etsi.org/02231/v2# X509SubjectName"`
+	SKI         string     `xml:"http://uri.etsi.org/02231/v2# X509SKI"`
 }
 
 type xmlProviders struct {
-	Providers []xmlProvider `xml:"http://uri.etsi.org/02231/v2# TrustServiceProvider"`
+	Providers []*xmlProvider `xml:"http://uri.etsi.org/02231/v2# TrustServiceProvider"`
 }
 
 type xmlProvider struct {
-	Info     xmlTSPInfo   `xml:"http://uri.etsi.org/02231/v2# TSPInformation"`
-	Services []xmlService `xml:"http://uri.etsi.org/02231/v2# TSPServices>TSPService"`
+	Info     xmlTSPInfo    `xml:"http://uri.etsi.org/02231/v2# TSPInformation"`
+	Services []*xmlService `xml:"http://uri.etsi.org/02231/v2# TSPServices>TSPService"`
 }
 
 type xmlTSPInfo struct {
@@ -167,17 +147,17 @@ type xmlTSPInfo struct {
 }
 
 type xmlService struct {
-	Info    *xmlInstance  `xml:"http://uri.etsi.org/02231/v2# ServiceInformation"`
-	History []xmlInstance `xml:"http://uri.etsi.org/02231/v2# ServiceHistory>ServiceHistoryInstance"`
+	Info    *xmlInstance   `xml:"http://uri.etsi.org/02231/v2# ServiceInformation"`
+	History []*xmlInstance `xml:"http://uri.etsi.org/02231/v2# ServiceHistory>ServiceHistoryInstance"`
 }
 
 type xmlInstance struct {
-	Type       string         `xml:"http://uri.etsi.org/02231/v2# ServiceTypeIdentifier"`
-	Name       *xmlNames      `xml:"http://uri.etsi.org/02231/v2# ServiceName"`
-	Identity   *xmlIdentity   `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentity"`
-	Status     string         `xml:"http://uri.etsi.org/02231/v2# ServiceStatus"`
-	Start      string         `xml:"http://uri.etsi.org/02231/v2# StatusStartingTime"`
-	Extensions []xmlExtension `xml:"http://uri.etsi.org/02231/v2# ServiceInformationExtensions>Extension"`
+	Type       string          `xml:"http://uri.etsi.org/02231/v2# ServiceTypeIdentifier"`
+	Name       *xmlNames       `xml:"http://uri.etsi.org/02231/v2# ServiceName"`
+	Identity   *xmlIdentity    `xml:"http://uri.etsi.org/02231/v2# ServiceDigitalIdentity"`
+	Status     string          `xml:"http://uri.etsi.org/02231/v2# ServiceStatus"`
+	Start      string          `xml:"http://uri.etsi.org/02231/v2# StatusStartingTime"`
+	Extensions []*xmlExtension `xml:"http://uri.etsi.org/02231/v2# ServiceInformationExtensions>Extension"`
 }
 
 type xmlExtension struct {
@@ -205,7 +185,7 @@ type xmlTakenOverBy struct {
 }
 
 type xmlQualifications struct {
-	Elements []xmlQualElement `xml:"http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/# QualificationElement"`
+	Elements []*xmlQualElement `xml:"http://uri.etsi.org/TrstSvc/SvcInfoExt/eSigDir-1999-93-EC-TrustedList/# QualificationElement"`
 }
 
 type xmlQualElement struct {
@@ -284,23 +264,23 @@ func (raw *xmlList) convert() (*List, error) {
 		DistributionPoints:          s.DistributionPoints.convert(),
 	}
 	var err error
-	if l.Version, err = parseInt("SchemeInformation/TSLVersionIdentifier", s.Version, true); err != nil {
+	if l.Version, err = parseInt(xpath{seg: "SchemeInformation/TSLVersionIdentifier"}, s.Version, true); err != nil {
 		return nil, err
 	}
 	if l.Version != 5 {
 		return nil, malformed("SchemeInformation/TSLVersionIdentifier", fmt.Sprintf("version %d, want 5 (TS 119 612 v2)", l.Version), nil)
 	}
-	if l.SequenceNumber, err = parseInt("SchemeInformation/TSLSequenceNumber", s.Sequence, true); err != nil {
+	if l.SequenceNumber, err = parseInt(xpath{seg: "SchemeInformation/TSLSequenceNumber"}, s.Sequence, true); err != nil {
 		return nil, err
 	}
-	if l.HistoricalInformationPeriod, err = parseInt("SchemeInformation/HistoricalInformationPeriod", s.HistoricalPeriod, false); err != nil {
+	if l.HistoricalInformationPeriod, err = parseInt(xpath{seg: "SchemeInformation/HistoricalInformationPeriod"}, s.HistoricalPeriod, false); err != nil {
 		return nil, err
 	}
-	if l.IssueDate, err = parseTime("SchemeInformation/ListIssueDateTime", s.IssueDate, true); err != nil {
+	if l.IssueDate, err = parseTime(xpath{seg: "SchemeInformation/ListIssueDateTime"}, s.IssueDate, true); err != nil {
 		return nil, err
 	}
 	if s.NextUpdate != nil {
-		if l.NextUpdate, err = parseTime("SchemeInformation/NextUpdate/dateTime", s.NextUpdate.DateTime, false); err != nil {
+		if l.NextUpdate, err = parseTime(xpath{seg: "SchemeInformation/NextUpdate/dateTime"}, s.NextUpdate.DateTime, false); err != nil {
 			return nil, err
 		}
 		if !l.NextUpdate.IsZero() && !l.NextUpdate.After(l.IssueDate) {
@@ -309,14 +289,14 @@ func (raw *xmlList) convert() (*List, error) {
 	}
 	if s.Pointers != nil {
 		for i, p := range s.Pointers.Pointers {
-			path := fmt.Sprintf("SchemeInformation/PointersToOtherTSL/OtherTSLPointer[%d]", i+1)
+			path := xpath{seg: "SchemeInformation/PointersToOtherTSL/OtherTSLPointer", idx: i + 1}
 			ptr := Pointer{Location: strings.TrimSpace(p.Location)}
 			for j, id := range p.Identities {
-				ident, err := id.convert(fmt.Sprintf("%s/ServiceDigitalIdentities/ServiceDigitalIdentity[%d]", path, j+1))
+				ident, err := id.convert(xpath{parent: &path, seg: "/ServiceDigitalIdentities/ServiceDigitalIdentity", idx: j + 1})
 				if err != nil {
 					return nil, err
 				}
-				ptr.Identities = append(ptr.Identities, ident)
+				ptr.Identities = appendCap(ptr.Identities, len(p.Identities), ident)
 			}
 			for _, o := range p.Info {
 				switch {
@@ -332,67 +312,67 @@ func (raw *xmlList) convert() (*List, error) {
 					ptr.CommunityRules = o.CommunityRules.convert()
 				}
 			}
-			l.Pointers = append(l.Pointers, ptr)
+			l.Pointers = appendCap(l.Pointers, len(s.Pointers.Pointers), ptr)
 		}
 	}
 	if raw.Providers != nil {
 		for i, rp := range raw.Providers.Providers {
-			path := fmt.Sprintf("TrustServiceProviderList/TrustServiceProvider[%d]", i+1)
+			path := xpath{seg: "TrustServiceProviderList/TrustServiceProvider", idx: i + 1}
 			p := &Provider{
 				Name:            rp.Info.Name.convert(),
 				TradeName:       rp.Info.TradeName.convert(),
 				InformationURIs: rp.Info.InfoURI.convert(),
 			}
 			if len(p.Name) == 0 {
-				return nil, malformed(path+"/TSPInformation/TSPName", "missing", nil)
+				return nil, malformed(path.String()+"/TSPInformation/TSPName", "missing", nil)
 			}
 			for j, rs := range rp.Services {
-				spath := fmt.Sprintf("%s/TSPServices/TSPService[%d]", path, j+1)
+				spath := xpath{parent: &path, seg: "/TSPServices/TSPService", idx: j + 1}
 				if rs.Info == nil {
-					return nil, malformed(spath+"/ServiceInformation", "missing", nil)
+					return nil, malformed(spath.String()+"/ServiceInformation", "missing", nil)
 				}
 				svc := &Service{Provider: p}
-				if svc.ServiceInstance, err = rs.Info.convert(spath + "/ServiceInformation"); err != nil {
+				if svc.ServiceInstance, err = rs.Info.convert(xpath{parent: &spath, seg: "/ServiceInformation"}); err != nil {
 					return nil, err
 				}
 				for k := range rs.History {
-					h, err := rs.History[k].convert(fmt.Sprintf("%s/ServiceHistory/ServiceHistoryInstance[%d]", spath, k+1))
+					h, err := rs.History[k].convert(xpath{parent: &spath, seg: "/ServiceHistory/ServiceHistoryInstance", idx: k + 1})
 					if err != nil {
 						return nil, err
 					}
-					svc.History = append(svc.History, h)
+					svc.History = appendCap(svc.History, len(rs.History), h)
 				}
-				p.Services = append(p.Services, svc)
+				p.Services = appendCap(p.Services, len(rp.Services), svc)
 			}
-			l.Providers = append(l.Providers, p)
+			l.Providers = appendCap(l.Providers, len(raw.Providers.Providers), p)
 		}
 	}
 	return l, nil
 }
 
-func (ri *xmlInstance) convert(path string) (ServiceInstance, error) {
+func (ri *xmlInstance) convert(path xpath) (ServiceInstance, error) {
 	si := ServiceInstance{
 		Type:   strings.TrimSpace(ri.Type),
 		Name:   ri.Name.convert(),
 		Status: strings.TrimSpace(ri.Status),
 	}
 	if si.Type == "" {
-		return si, malformed(path+"/ServiceTypeIdentifier", "missing", nil)
+		return si, malformed(path.String()+"/ServiceTypeIdentifier", "missing", nil)
 	}
 	if si.Status == "" {
-		return si, malformed(path+"/ServiceStatus", "missing", nil)
+		return si, malformed(path.String()+"/ServiceStatus", "missing", nil)
 	}
 	var err error
-	if si.Start, err = parseTime(path+"/StatusStartingTime", ri.Start, true); err != nil {
+	if si.Start, err = parseTime(xpath{parent: &path, seg: "/StatusStartingTime"}, ri.Start, true); err != nil {
 		return si, err
 	}
 	if ri.Identity != nil {
-		if si.Identity, err = ri.Identity.convert(path + "/ServiceDigitalIdentity"); err != nil {
+		if si.Identity, err = ri.Identity.convert(xpath{parent: &path, seg: "/ServiceDigitalIdentity"}); err != nil {
 			return si, err
 		}
 	}
 	for i, e := range ri.Extensions {
-		epath := fmt.Sprintf("%s/ServiceInformationExtensions/Extension[%d]", path, i+1)
+		epath := xpath{parent: &path, seg: "/ServiceInformationExtensions/Extension", idx: i + 1}
 		if err := e.convert(epath, &si.Extensions); err != nil {
 			return si, err
 		}
@@ -400,7 +380,7 @@ func (ri *xmlInstance) convert(path string) (ServiceInstance, error) {
 	return si, nil
 }
 
-func (e *xmlExtension) convert(path string, out *Extensions) error {
+func (e *xmlExtension) convert(path xpath, out *Extensions) error {
 	known := false
 	if e.ASI != nil {
 		known = true
@@ -409,27 +389,27 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	if e.Qualifications != nil {
 		known = true
 		for i, q := range e.Qualifications.Elements {
-			qpath := fmt.Sprintf("%s/Qualifications/QualificationElement[%d]", path, i+1)
+			qpath := xpath{parent: &path, seg: "/Qualifications/QualificationElement", idx: i + 1}
 			var qe QualificationElement
 			for _, ql := range q.Qualifiers {
 				u := strings.TrimSpace(ql.URI)
 				if u == "" {
-					return malformed(qpath+"/Qualifiers/Qualifier", "empty uri", nil)
+					return malformed(qpath.String()+"/Qualifiers/Qualifier", "empty uri", nil)
 				}
-				qe.Qualifiers = append(qe.Qualifiers, u)
+				qe.Qualifiers = appendCap(qe.Qualifiers, len(q.Qualifiers), u)
 			}
 			if len(qe.Qualifiers) == 0 {
-				return malformed(qpath+"/Qualifiers", "no qualifier", nil)
+				return malformed(qpath.String()+"/Qualifiers", "no qualifier", nil)
 			}
 			if q.Criteria == nil {
-				return malformed(qpath+"/CriteriaList", "missing", nil)
+				return malformed(qpath.String()+"/CriteriaList", "missing", nil)
 			}
-			c, err := q.Criteria.convert(qpath+"/CriteriaList", 0)
+			c, err := q.Criteria.convert(xpath{parent: &qpath, seg: "/CriteriaList"}, 0)
 			if err != nil {
 				return err
 			}
 			qe.Criteria = c
-			out.Qualifications = append(out.Qualifications, qe)
+			out.Qualifications = appendCap(out.Qualifications, len(e.Qualifications.Elements), qe)
 		}
 	}
 	if e.TakenOverBy != nil {
@@ -443,7 +423,7 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	}
 	if e.ExpiredCerts != nil {
 		known = true
-		t, err := parseTime(path+"/ExpiredCertsRevocationInfo", *e.ExpiredCerts, true)
+		t, err := parseTime(xpath{parent: &path, seg: "/ExpiredCertsRevocationInfo"}, *e.ExpiredCerts, true)
 		if err != nil {
 			return err
 		}
@@ -459,9 +439,9 @@ func (e *xmlExtension) convert(path string, out *Extensions) error {
 	return nil
 }
 
-func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
+func (c *xmlCriteria) convert(path xpath, depth int) (CriteriaList, error) {
 	if depth > maxCriteriaDepth {
-		return CriteriaList{}, malformed(path, "criteria lists nested too deep", nil)
+		return CriteriaList{}, malformed(path.String(), "criteria lists nested too deep", nil)
 	}
 	out := CriteriaList{Assert: strings.TrimSpace(c.Assert), Description: strings.TrimSpace(c.Description)}
 	switch out.Assert {
@@ -469,18 +449,18 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 	case "":
 		out.Assert = AssertAll // the schema's default
 	default:
-		return out, malformed(path+"/@assert", fmt.Sprintf("unknown value %q", out.Assert), nil)
+		return out, malformed(path.String()+"/@assert", fmt.Sprintf("unknown value %q", out.Assert), nil)
 	}
 	for i, ku := range c.KeyUsages {
 		crit := KeyUsageCriterion{}
 		for _, b := range ku.Bits {
 			name := strings.TrimSpace(b.Name)
 			if _, ok := keyUsageBits[name]; !ok {
-				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]", path, i+1), fmt.Sprintf("unknown key usage bit %q", name), nil)
+				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]", path.String(), i+1), fmt.Sprintf("unknown key usage bit %q", name), nil)
 			}
 			v, err := strconv.ParseBool(strings.TrimSpace(b.Value))
 			if err != nil {
-				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]/KeyUsageBit", path, i+1), "not a boolean", err)
+				return out, malformed(fmt.Sprintf("%s/KeyUsage[%d]/KeyUsageBit", path.String(), i+1), "not a boolean", err)
 			}
 			crit[name] = v
 		}
@@ -489,19 +469,19 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 	for i, ps := range c.PolicySets {
 		var set []string
 		for _, id := range ps.Policies {
-			oid, err := parseOID(fmt.Sprintf("%s/PolicySet[%d]/PolicyIdentifier/Identifier", path, i+1), id.ID)
+			oid, err := parseOID(xpath{parent: &path, seg: "/PolicySet", idx: i + 1, tail: "/PolicyIdentifier/Identifier"}, id.ID)
 			if err != nil {
 				return out, err
 			}
 			set = append(set, oid)
 		}
 		if len(set) == 0 {
-			return out, malformed(fmt.Sprintf("%s/PolicySet[%d]", path, i+1), "no policy identifier", nil)
+			return out, malformed(fmt.Sprintf("%s/PolicySet[%d]", path.String(), i+1), "no policy identifier", nil)
 		}
 		out.PolicySets = append(out.PolicySets, set)
 	}
 	for i := range c.Lists {
-		sub, err := c.Lists[i].convert(fmt.Sprintf("%s/CriteriaList[%d]", path, i+1), depth+1)
+		sub, err := c.Lists[i].convert(xpath{parent: &path, seg: "/CriteriaList", idx: i + 1}, depth+1)
 		if err != nil {
 			return out, err
 		}
@@ -511,7 +491,7 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 		for i, e := range c.Other.EKUs {
 			var set []string
 			for _, id := range e.IDs {
-				oid, err := parseOID(fmt.Sprintf("%s/otherCriteriaList/ExtendedKeyUsage[%d]", path, i+1), id.ID)
+				oid, err := parseOID(xpath{parent: &path, seg: "/otherCriteriaList/ExtendedKeyUsage", idx: i + 1}, id.ID)
 				if err != nil {
 					return out, err
 				}
@@ -522,7 +502,7 @@ func (c *xmlCriteria) convert(path string, depth int) (CriteriaList, error) {
 		for i, e := range c.Other.DNAttrs {
 			var set []string
 			for _, id := range e.IDs {
-				oid, err := parseOID(fmt.Sprintf("%s/otherCriteriaList/CertSubjectDNAttribute[%d]", path, i+1), id.ID)
+				oid, err := parseOID(xpath{parent: &path, seg: "/otherCriteriaList/CertSubjectDNAttribute", idx: i + 1}, id.ID)
 				if err != nil {
 					return out, err
 				}
@@ -549,42 +529,51 @@ var keyUsageBits = map[string]x509.KeyUsage{
 }
 
 // parseOID accepts a dotted OID or "urn:oid:" form, returning dotted.
-func parseOID(path string, id xmlIdentifier) (string, error) {
+func parseOID(path xpath, id xmlIdentifier) (string, error) {
 	v := strings.TrimSpace(id.Value)
 	if rest, ok := strings.CutPrefix(strings.ToLower(v), "urn:oid:"); ok {
 		v = rest
 	}
 	if v == "" {
-		return "", malformed(path, "empty object identifier", nil)
+		return "", malformed(path.String(), "empty object identifier", nil)
 	}
-	arcs := strings.Split(v, ".")
-	if len(arcs) < 2 {
-		return "", malformed(path, fmt.Sprintf("%q is not an object identifier", v), nil)
-	}
-	for _, a := range arcs {
+	arcs := 0
+	for a := range strings.SplitSeq(v, ".") {
+		arcs++
 		if a == "" || strings.Trim(a, "0123456789") != "" || len(a) > 1 && a[0] == '0' {
-			return "", malformed(path, fmt.Sprintf("%q is not an object identifier", v), nil)
+			return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
 		}
+	}
+	if arcs < 2 {
+		return "", malformed(path.String(), fmt.Sprintf("%q is not an object identifier", v), nil)
 	}
 	return v, nil
 }
 
-func (ri *xmlIdentity) convert(path string) (Identity, error) {
+// appendCap appends v to s, giving a nil s the capacity n (the number of
+// raw elements it is made from) rather than growing it step by step.
+func appendCap[T any](s []T, n int, v T) []T {
+	if s == nil {
+		s = make([]T, 0, n)
+	}
+	return append(s, v)
+}
+
+func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
 	var id Identity
 	for i, d := range ri.IDs {
-		p := fmt.Sprintf("%s/DigitalId[%d]", path, i+1)
-		if c := compact(d.Certificate); c != "" {
-			der, err := base64.StdEncoding.DecodeString(c)
-			if err != nil {
-				return id, malformed(p+"/X509Certificate", "bad base64", err)
-			}
-			cert, err := x509.ParseCertificate(der)
+		p := func() string { return fmt.Sprintf("%s/DigitalId[%d]", path.String(), i+1) }
+		if d.Certificate.err != nil {
+			return id, malformed(p()+"/X509Certificate", "bad base64", d.Certificate.err)
+		}
+		if d.Certificate.der != nil && len(d.Certificate.der.data) > 0 {
+			cert, err := d.Certificate.der.certificate()
 			if err != nil {
 				// Lists hold certificates that crypto/x509 refuses (e.g.
 				// negative serial numbers); they cannot match anything.
 				id.Unparsed++
 			} else {
-				id.Certificates = append(id.Certificates, cert)
+				id.Certificates = appendCap(id.Certificates, len(ri.IDs), cert)
 			}
 		}
 		if n := strings.TrimSpace(d.SubjectName); n != "" {
@@ -593,12 +582,83 @@ func (ri *xmlIdentity) convert(path string) (Identity, error) {
 		if s := compact(d.SKI); s != "" {
 			ski, err := base64.StdEncoding.DecodeString(s)
 			if err != nil {
-				return id, malformed(p+"/X509SKI", "bad base64", err)
+				return id, malformed(p()+"/X509SKI", "bad base64", err)
 			}
 			id.SKIs = append(id.SKIs, ski)
 		}
 	}
 	return id, nil
+}
+
+// xpath is the path of an element, for error messages: built only when
+// one is returned, so that decoding a list does not format a path per
+// element.
+type xpath struct {
+	parent *xpath
+	seg    string // appended to the parent's path
+	idx    int    // if not zero, "[idx]" follows seg
+	tail   string // appended after the index
+}
+
+func (p xpath) String() string {
+	var b strings.Builder
+	p.write(&b)
+	return b.String()
+}
+
+func (p xpath) write(b *strings.Builder) {
+	if p.parent != nil {
+		p.parent.write(b)
+	}
+	b.WriteString(p.seg)
+	if p.idx != 0 {
+		b.WriteByte('[')
+		b.WriteString(strconv.Itoa(p.idx))
+		b.WriteByte(']')
+	}
+	b.WriteString(p.tail)
+}
+
+// base64Text is the content of an element holding a base64 certificate,
+// decoded without a string copy of the text. Equal certificates in a list
+// (a service's history repeats its certificate) share one der, decoded
+// and parsed once.
+type base64Text struct {
+	der *der
+	err error
+}
+
+// der is a decoded certificate, parsed on first use.
+type der struct {
+	data   []byte
+	cert   *x509.Certificate
+	err    error
+	parsed bool
+}
+
+func (d *der) certificate() (*x509.Certificate, error) {
+	if !d.parsed {
+		d.cert, d.err = x509.ParseCertificate(d.data)
+		d.parsed = true
+	}
+	return d.cert, d.err
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler: it decodes text,
+// ignoring the white space XML may carry; a decoding error is kept for
+// convert to report with the element's path.
+func (b *base64Text) UnmarshalText(text []byte) error {
+	if bytes.ContainsAny(text, " \t") {
+		text = []byte(compact(string(text)))
+	}
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(text)))
+	n, err := base64.StdEncoding.Decode(dst, text)
+	if err != nil {
+		*b = base64Text{err: err}
+		return nil
+	}
+	*b = base64Text{der: &der{data: dst[:n:n]}}
+	return nil
 }
 
 // compact removes the white space that base64 text in XML may carry.
@@ -616,27 +676,27 @@ func compact(s string) string {
 
 func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\r' || r == '\t' }
 
-func parseInt(path, s string, required bool) (int, error) {
+func parseInt(path xpath, s string, required bool) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return 0, malformed(path, "missing", nil)
+			return 0, malformed(path.String(), "missing", nil)
 		}
 		return 0, nil
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 {
-		return 0, malformed(path, fmt.Sprintf("%q is not a non-negative integer", s), nil)
+		return 0, malformed(path.String(), fmt.Sprintf("%q is not a non-negative integer", s), nil)
 	}
 	return n, nil
 }
 
 // parseTime parses an xsd:dateTime; one without a zone is taken as UTC.
-func parseTime(path, s string, required bool) (time.Time, error) {
+func parseTime(path xpath, s string, required bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return time.Time{}, malformed(path, "missing", nil)
+			return time.Time{}, malformed(path.String(), "missing", nil)
 		}
 		return time.Time{}, nil
 	}
@@ -645,5 +705,5 @@ func parseTime(path, s string, required bool) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, malformed(path, fmt.Sprintf("%q is not an xsd:dateTime", s), nil)
+	return time.Time{}, malformed(path.String(), fmt.Sprintf("%q is not an xsd:dateTime", s), nil)
 }

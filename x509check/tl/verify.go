@@ -1,18 +1,15 @@
 package tl
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
-	_ "crypto/sha256" // digests named in signatures
+	"crypto/sha256"
 	_ "crypto/sha512"
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"math/big"
 	"strings"
 	"time"
@@ -37,12 +34,18 @@ type VerifyOptions struct {
 	AllowExpired bool
 	// MaxSize bounds the input in bytes; zero means DefaultMaxSize.
 	MaxSize int
+	// Cache, if set, remembers the lists verified with it, so that
+	// verifying the same bytes with the same signers again costs a
+	// SHA-256 of the input (the times are checked at every call). Lists
+	// from a cache are shared between callers: do not modify them.
+	Cache *Cache
 }
 
 // Verify checks the enveloped XMLDSig signature of a trusted list against
 // the pinned signers and returns the list decoded from the signed content
-// alone: the canonical bytes the signature's digest covers are what is
-// parsed, so content outside the signed root cannot be injected.
+// alone: one streaming pass feeds the same tokens of the root element to
+// the digest and to the model, so content outside the signed root cannot
+// be injected.
 //
 // Errors: ErrTooLarge, ErrNoSigner, *ParseError (ErrMalformed),
 // *SignatureError (ErrSignature), *TimeError (ErrExpired).
@@ -55,6 +58,11 @@ type VerifyOptions struct {
 // without comments) and C14N 1.1. Digests: SHA-256/384/512. Signatures:
 // RSA PKCS #1 v1.5 and ECDSA with those digests. SHA-1 is refused. The
 // signer certificate must be valid at the list's issue date.
+//
+// The XML reader is strict (a *ParseError otherwise): UTF-8 only, no
+// document type declaration, namespace prefixes bound, at most 128 levels
+// of elements, 64 attributes per element, 64 namespace declarations in
+// scope and 4096 elements in the signature.
 func Verify(data []byte, opts VerifyOptions) (*List, error) {
 	max := opts.MaxSize
 	if max <= 0 {
@@ -66,11 +74,7 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 	if len(opts.Signers) == 0 {
 		return nil, ErrNoSigner
 	}
-	signed, err := verifySignature(data, opts.Signers)
-	if err != nil {
-		return nil, err
-	}
-	l, err := decode(signed)
+	l, err := opts.Cache.verify(data, opts.Signers)
 	if err != nil {
 		return nil, err
 	}
@@ -81,18 +85,17 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 	if err := checkSignerTime(opts.Signers, l.IssueDate); err != nil {
 		return nil, err
 	}
-	te := &TimeError{Time: at, IssueDate: l.IssueDate, NextUpdate: l.NextUpdate}
 	// A time before the issue date is judged from the services' history
 	// (ETSI TS 119 615 historical validation): the list stands for the
 	// past too.
 	if !opts.AllowExpired && (l.NextUpdate.IsZero() || !at.Before(l.NextUpdate)) {
-		return nil, te
+		return nil, &TimeError{Time: at, IssueDate: l.IssueDate, NextUpdate: l.NextUpdate}
 	}
 	return l, nil
 }
 
 // checkSignerTime requires one pinned signer to be valid at the list's
-// issue date. (Which one signed is known only to verifySignature; a pinned
+// issue date. (Which one signed is known only to checkSignature; a pinned
 // set normally holds certificates of one operator.)
 func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 	for _, c := range signers {
@@ -103,42 +106,57 @@ func checkSignerTime(signers []*x509.Certificate, issued time.Time) error {
 	return sigErr(nil, "no pinned signer certificate is valid at the list's issue date %s", issued.Format(time.RFC3339))
 }
 
-// verifySignature returns the canonical bytes of the signed root (without
-// its signature) after checking the signature over them.
-func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
-	if err := checkDepth(data); err != nil {
+// verifyList checks the signature of data with one pass over it (and a
+// second one when the reference to the root asks for a canonicalization
+// or digest other than the usual exclusive C14N and SHA-256) and returns
+// the list decoded from the signed content.
+func verifyList(data []byte, signers []*x509.Certificate) (*List, error) {
+	guess := c14nParams{exclusive: true}
+	pass := listPass{c14n: newC14NWriter(guess, sha256.New()), decode: true}
+	if err := pass.run(data, true); err != nil {
 		return nil, err
 	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, malformed("", "not well-formed XML", err)
+	ref, err := checkSignature(&pass, signers)
+	if err != nil {
+		return nil, err
 	}
-	for _, tok := range doc.Child {
-		if _, ok := tok.(*etree.Directive); ok {
-			return nil, malformed("", "document type declarations are not allowed", nil)
+	ts, err := readTransforms(ref)
+	if err != nil {
+		return nil, err
+	}
+	if !ts.enveloped {
+		return nil, sigErr(nil, "the Reference to the list lacks the enveloped-signature transform")
+	}
+	hash, want, err := referenceDigest(ref)
+	if err != nil {
+		return nil, err
+	}
+	got := pass.c14n.h.Sum(nil)
+	if ts.params != guess || hash != crypto.SHA256 {
+		again := listPass{c14n: newC14NWriter(ts.params, hash.New())}
+		if err := again.run(data, false); err != nil {
+			return nil, err
 		}
+		got = again.c14n.h.Sum(nil)
 	}
-	root := doc.Root()
-	if root == nil {
-		return nil, malformed("", "no root element", nil)
+	if subtle.ConstantTimeCompare(got, want) != 1 {
+		uri, _ := attr(ref, "URI")
+		return nil, sigErr(nil, "digest of Reference %q does not match: the content changed after signing", uri)
 	}
-	if root.NamespaceURI() != nsTSL || root.Tag != "TrustServiceStatusList" {
-		return nil, malformed("", fmt.Sprintf("root element is {%s}%s, want {%s}TrustServiceStatusList", root.NamespaceURI(), root.Tag, nsTSL), nil)
-	}
+	return pass.raw.convert()
+}
 
-	// The enveloped signature: exactly one ds:Signature child of the root.
-	var sigEl *etree.Element
-	for _, c := range root.ChildElements() {
-		if c.Tag == "Signature" && c.NamespaceURI() == nsDSig {
-			if sigEl != nil {
-				return nil, sigErr(nil, "more than one ds:Signature in the list")
-			}
-			sigEl = c
-		}
-	}
-	if sigEl == nil {
+// checkSignature checks the signature pass kept against the signers and
+// every reference inside the signature, and returns the verified
+// reference to the root.
+func checkSignature(pass *listPass, signers []*x509.Certificate) (*etree.Element, error) {
+	switch {
+	case pass.sigs == 0:
 		return nil, sigErr(nil, "the list carries no ds:Signature")
+	case pass.sigs > 1:
+		return nil, sigErr(nil, "more than one ds:Signature in the list")
 	}
+	root, sigEl := pass.root, pass.sig
 	signedInfo, err := oneChild(sigEl, "SignedInfo")
 	if err != nil {
 		return nil, err
@@ -157,7 +175,7 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	canon, err := canonicalizer(c14nEl.SelectAttrValue("Algorithm", ""), "")
+	canon, _, err := canonicalizer(c14nEl.SelectAttrValue("Algorithm", ""), "")
 	if err != nil {
 		return nil, err
 	}
@@ -183,73 +201,41 @@ func verifySignature(data []byte, signers []*x509.Certificate) ([]byte, error) {
 		return nil, sigErr(nil, "SignedInfo has no Reference")
 	}
 	rootID := root.SelectAttrValue("Id", "")
-	var content []byte
+	var rootRef *etree.Element
 	for _, ref := range refs {
 		uri, hasURI := attr(ref, "URI")
 		if hasURI && (uri == "" || rootID != "" && uri == "#"+rootID) {
-			if content != nil {
+			if rootRef != nil {
 				return nil, sigErr(nil, "more than one Reference to the list")
 			}
-			content, err = digestRoot(ref, root, sigEl)
-			if err != nil {
-				return nil, err
-			}
+			rootRef = ref
 			continue
 		}
 		if err := digestInSignature(ref, uri, sigEl); err != nil {
 			return nil, err
 		}
 	}
-	if content == nil {
+	if rootRef == nil {
 		return nil, sigErr(nil, "no Reference covers the list's root element (Id %q)", rootID)
 	}
-	return content, nil
+	return rootRef, nil
 }
 
 // maxDepth bounds element nesting: trusted lists nest about 15 deep, and
-// the tree code recurses.
+// the signature's tree code recurses.
 const maxDepth = 128
 
 // bytesPerTag and minTags bound the markup of a document: at most one
 // "<" (an element's start or end tag, a comment, a processing instruction,
-// a CDATA section) per bytesPerTag bytes, plus minTags. A tree costs a few
-// hundred bytes per node and there are at most two nodes per "<", so a
-// document of empty elements (<a/>, 4 bytes each) would otherwise cost a
-// hundred times its size before any digest is checked. Real lists have
-// about one "<" per 70 bytes (the Belgian list: 72).
+// a CDATA section) per bytesPerTag bytes, plus minTags. The model costs
+// tens of bytes per element and the signature's tree a few hundred per
+// node, so a document of empty elements (<a/>, 4 bytes each) would
+// otherwise cost many times its size before any digest is checked. Real
+// lists have about one "<" per 70 bytes (the Belgian list: 72).
 const (
 	bytesPerTag = 16
 	minTags     = 4096
 )
-
-// checkDepth refuses, before a tree is built, documents with more markup
-// than bytesPerTag allows (counted at memory speed) and documents nested
-// deeper than maxDepth (in one streaming pass).
-func checkDepth(data []byte) error {
-	if n, max := bytes.Count(data, []byte("<")), len(data)/bytesPerTag+minTags; n > max {
-		return malformed("", fmt.Sprintf("%d tags in %d bytes: more than one per %d bytes (bound %d)", n, len(data), bytesPerTag, max), nil)
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return malformed("", "not well-formed XML", err)
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth > maxDepth {
-				return malformed("", fmt.Sprintf("elements nested deeper than %d", maxDepth), nil)
-			}
-		case xml.EndElement:
-			depth--
-		}
-	}
-}
 
 func attr(el *etree.Element, key string) (string, bool) {
 	for _, a := range el.Attr {
@@ -305,23 +291,24 @@ func detach(el *etree.Element) *etree.Element {
 	return cp
 }
 
-// canonicalizer maps a C14N algorithm URI to its implementation.
-func canonicalizer(alg, prefixList string) (dsig.Canonicalizer, error) {
+// canonicalizer maps a C14N algorithm URI to its implementation on trees
+// and to the parameters of the streaming canonicalizer.
+func canonicalizer(alg, prefixList string) (dsig.Canonicalizer, c14nParams, error) {
 	switch dsig.AlgorithmID(alg) {
 	case dsig.CanonicalXML10ExclusiveAlgorithmId:
-		return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList), nil
+		return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList), c14nParams{exclusive: true, prefixes: prefixList}, nil
 	case dsig.CanonicalXML10ExclusiveWithCommentsAlgorithmId:
-		return dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixList), nil
+		return dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixList), c14nParams{exclusive: true, comments: true, prefixes: prefixList}, nil
 	case dsig.CanonicalXML10RecAlgorithmId:
-		return dsig.MakeC14N10RecCanonicalizer(), nil
+		return dsig.MakeC14N10RecCanonicalizer(), c14nParams{}, nil
 	case dsig.CanonicalXML10WithCommentsAlgorithmId:
-		return dsig.MakeC14N10WithCommentsCanonicalizer(), nil
+		return dsig.MakeC14N10WithCommentsCanonicalizer(), c14nParams{comments: true}, nil
 	case dsig.CanonicalXML11AlgorithmId:
-		return dsig.MakeC14N11Canonicalizer(), nil
+		return dsig.MakeC14N11Canonicalizer(), c14nParams{}, nil
 	case dsig.CanonicalXML11WithCommentsAlgorithmId:
-		return dsig.MakeC14N11WithCommentsCanonicalizer(), nil
+		return dsig.MakeC14N11WithCommentsCanonicalizer(), c14nParams{comments: true}, nil
 	}
-	return nil, sigErr(nil, "unsupported canonicalization %q", alg)
+	return nil, c14nParams{}, sigErr(nil, "unsupported canonicalization %q", alg)
 }
 
 var digestAlgs = map[string]crypto.Hash{
@@ -378,6 +365,7 @@ func checkSignatureValue(method string, signedInfo, sig []byte, signers []*x509.
 type transformSpec struct {
 	enveloped bool
 	canon     dsig.Canonicalizer
+	params    c14nParams
 }
 
 func readTransforms(ref *etree.Element) (transformSpec, error) {
@@ -404,11 +392,11 @@ func readTransforms(ref *etree.Element) (transformSpec, error) {
 				prefixes = c.SelectAttrValue("PrefixList", "")
 			}
 		}
-		c, err := canonicalizer(alg, prefixes)
+		c, params, err := canonicalizer(alg, prefixes)
 		if err != nil {
 			return ts, err
 		}
-		ts.canon = c
+		ts.canon, ts.params = c, params
 	}
 	if ts.canon == nil {
 		// XMLDSig: a node-set result is converted with inclusive C14N 1.0.
@@ -417,23 +405,33 @@ func readTransforms(ref *etree.Element) (transformSpec, error) {
 	return ts, nil
 }
 
-func checkDigest(ref *etree.Element, content []byte) error {
+// referenceDigest returns a reference's digest algorithm and value.
+func referenceDigest(ref *etree.Element) (crypto.Hash, []byte, error) {
 	dm, err := oneChild(ref, "DigestMethod")
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	alg := dm.SelectAttrValue("Algorithm", "")
 	hash, ok := digestAlgs[alg]
 	if !ok {
-		return sigErr(nil, "unsupported digest method %q", alg)
+		return 0, nil, sigErr(nil, "unsupported digest method %q", alg)
 	}
 	dv, err := oneChild(ref, "DigestValue")
 	if err != nil {
-		return err
+		return 0, nil, err
 	}
 	want, err := base64.StdEncoding.DecodeString(compact(dv.Text()))
 	if err != nil {
-		return sigErr(err, "DigestValue is not base64")
+		return 0, nil, sigErr(err, "DigestValue is not base64")
+	}
+	return hash, want, nil
+}
+
+// checkDigest checks a reference's digest over content.
+func checkDigest(ref *etree.Element, content []byte) error {
+	hash, want, err := referenceDigest(ref)
+	if err != nil {
+		return err
 	}
 	h := hash.New()
 	h.Write(content)
@@ -442,36 +440,6 @@ func checkDigest(ref *etree.Element, content []byte) error {
 		return sigErr(nil, "digest of Reference %q does not match: the content changed after signing", uri)
 	}
 	return nil
-}
-
-// digestRoot checks the reference to the root and returns the canonical
-// bytes it covers: the root without its signature.
-func digestRoot(ref, root, sigEl *etree.Element) ([]byte, error) {
-	ts, err := readTransforms(ref)
-	if err != nil {
-		return nil, err
-	}
-	if !ts.enveloped {
-		return nil, sigErr(nil, "the Reference to the list lacks the enveloped-signature transform")
-	}
-	idx := sigEl.Index()
-	cp := root.Copy()
-	if idx < 0 || idx >= len(cp.Child) {
-		return nil, sigErr(nil, "signature not found in the copy")
-	}
-	removed, ok := cp.Child[idx].(*etree.Element)
-	if !ok || removed.Tag != "Signature" {
-		return nil, sigErr(nil, "signature not found in the copy")
-	}
-	cp.RemoveChildAt(idx)
-	content, err := ts.canon.Canonicalize(cp)
-	if err != nil {
-		return nil, sigErr(err, "canonicalizing the list")
-	}
-	if err := checkDigest(ref, content); err != nil {
-		return nil, err
-	}
-	return content, nil
 }
 
 // digestInSignature checks a reference to an element inside the signature
