@@ -26,9 +26,11 @@ const (
 	stateTag, stateLen     = 'U', stateLenV1 + 8
 )
 
-func (s state) encode() []byte {
-	b := make([]byte, 1, stateLen)
-	b[0] = stateTag
+func (s state) encode() []byte { return s.appendTo(make([]byte, 0, stateLen)) }
+
+// appendTo appends the encoded state to b.
+func (s state) appendTo(b []byte) []byte {
+	b = append(b, stateTag)
 	b = binary.BigEndian.AppendUint64(b, uint64(s.minStep))
 	b = binary.BigEndian.AppendUint64(b, uint64(s.drift))
 	b = binary.BigEndian.AppendUint32(b, s.failures)

@@ -147,8 +147,19 @@ type outcome struct {
 func (v *Verifier) update(ctx context.Context, cred Credential, op string, check func(st state, nowStep int64) outcome) (Result, error) {
 	id := cred.ID
 	key := stateKey(id)
+	mem, _ := v.c.store.(*MemoryStore)
+	var rbuf, wbuf [stateLen]byte // the state, read and written without allocating in the memory store
 	for range 32 {
-		raw, ver, now, err := readNow(ctx, v.c.store, v.c.clock, v.c.now, key)
+		var raw []byte
+		var ver uint64
+		var now time.Time
+		var err error
+		if mem != nil && v.c.clock == nil {
+			raw, ver = mem.get(key, rbuf[:])
+			now = v.c.now()
+		} else {
+			raw, ver, now, err = readNow(ctx, v.c.store, v.c.clock, v.c.now, key)
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("totp: reading state: %w", err)
 		}
@@ -190,7 +201,12 @@ func (v *Verifier) update(ctx context.Context, cred Credential, op string, check
 				fail = &ThrottledError{Wait: d, Until: until, Failures: int(st.failures), Err: ErrInvalidCode}
 			}
 		}
-		swapped, err := v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), v.c.stateTTL)
+		var swapped bool
+		if mem != nil {
+			swapped, err = mem.CompareAndSwap(ctx, key, ver, st.appendTo(wbuf[:0]), v.c.stateTTL)
+		} else {
+			swapped, err = v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), v.c.stateTTL)
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("totp: writing state: %w", err)
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -185,12 +184,23 @@ func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate
 	return st, srcs, err
 }
 
-// ocspCacheKey identifies a certificate by its issuer's key and its serial.
+// ocspCacheKey identifies a certificate by its issuer's key and name and
+// its serial: the SHA-256 of the issuer's key, that of its name, then the
+// serial's bytes (with its sign), built in one allocation.
 func ocspCacheKey(cert, issuer *x509.Certificate) string {
-	h := sha256.New()
-	h.Write(issuer.RawSubjectPublicKeyInfo)
-	h.Write(issuer.RawSubject)
-	return hex.EncodeToString(h.Sum(nil)) + "/" + cert.SerialNumber.Text(16)
+	var buf [2*sha256.Size + 1 + 32]byte
+	k := buf[:0]
+	spki := sha256.Sum256(issuer.RawSubjectPublicKeyInfo)
+	name := sha256.Sum256(issuer.RawSubject)
+	k = append(append(k, spki[:]...), name[:]...)
+	k = append(k, byte(cert.SerialNumber.Sign()+1))
+	if n := (cert.SerialNumber.BitLen() + 7) / 8; n <= len(buf)-len(k) {
+		k = k[:len(k)+n]
+		cert.SerialNumber.FillBytes(k[len(k)-n:])
+	} else {
+		k = append(k, cert.SerialNumber.Bytes()...)
+	}
+	return string(k)
 }
 
 func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {

@@ -37,7 +37,9 @@ type Validator struct {
 	leaves *boundedCache[[32]byte, *leafFacts]
 	names  subjectCache
 	ocsp   *boundedCache[string, *ocspAnswer]
-	flight singleflight.Group
+	// results keeps valid results until their inputs expire (resultcache.go).
+	results *boundedCache[[32]byte, *cachedResult]
+	flight  singleflight.Group
 	// chainFlight coalesces concurrent path verifications of one leaf.
 	chainFlight singleflight.Group
 
@@ -115,6 +117,7 @@ func NewValidator(opts Options) (*Validator, error) {
 	v.leaves = newBoundedCache[[32]byte, *leafFacts](n)
 	v.names = subjectCache{max: n, m: map[string]string{}}
 	v.ocsp = newBoundedCache[string, *ocspAnswer](n)
+	v.results = newBoundedCache[[32]byte, *cachedResult](n)
 	return v, nil
 }
 
@@ -138,6 +141,11 @@ func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra .
 // each wrapping a sentinel (ErrUntrusted, ErrExpired, ErrNotYetValid,
 // ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
 // ErrRevocationUnavailable with the causes per source, ErrNoTrust).
+//
+// A valid result is kept until the earliest expiry of what it rests on
+// (the path's validity periods, the revocation answers' next updates) and
+// later validations of the same certificate within that time return a
+// copy of it: its slices are shared, treat them as read-only.
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	return v.ValidateAt(ctx, time.Time{}, cert, extra...)
 }
@@ -152,15 +160,18 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
 	}
+	if at.IsZero() {
+		at = v.opts.now()
+	}
+	key := sha256.Sum256(cert.Raw)
+	if res, ok := v.cachedResult(ctx, key, at, extra); ok {
+		return res, nil
+	}
 	if d := v.opts.validationTimeout(); d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	if at.IsZero() {
-		at = v.opts.now()
-	}
-	key := sha256.Sum256(cert.Raw)
 	lf, ok := v.leaves.get(key)
 	if !ok {
 		lf = &leafFacts{kind: ClassifyBelgian(cert)}
@@ -214,6 +225,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	if !res.Valid {
 		return res, errors.Join(res.Errors...)
 	}
+	v.cacheResult(ctx, key, at, extra, res)
 	return res, nil
 }
 

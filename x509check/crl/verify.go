@@ -194,17 +194,20 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 	// Entries are matched on serial and certificate issuer even in a CRL
 	// that is not indirect: an entry naming another issuer
 	// (certificateIssuer) is never about cert.
-	lookup := func(x *CRL) (Entry, bool) {
-		return x.Index.LookupIssuer(cert.SerialNumber, x.RawIssuer, cert.RawIssuer)
-	}
+	// The serial is converted once; only a listed serial's entry is decoded.
+	var buf [40]byte
+	serial := serialBytes(cert.SerialNumber, buf[:0])
 	e, found := Entry{}, false
 	if delta != nil {
-		if e, found = lookup(delta); found {
+		if i := delta.Index.find(serial, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
+			e, found = delta.Index.entryAt(i)
 			res.FromDelta = true
 		}
 	}
 	if !found {
-		e, found = lookup(c)
+		if i := c.Index.find(serial, c.RawIssuer, cert.RawIssuer, true); i >= 0 {
+			e, found = c.Index.entryAt(i)
+		}
 	}
 	switch {
 	case found && e.Reason == ReasonRemoveFromCRL:
@@ -333,9 +336,16 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	if idp == nil {
 		idp = &IssuingDistributionPoint{}
 	}
-	dps, err := certDistPoints(cert)
-	if err != nil {
-		return 0, err
+	// The certificate's distribution points matter only to an indirect CRL
+	// or one whose Issuing Distribution Point names its distribution point:
+	// they are read then only (crypto/x509 has already refused a
+	// certificate whose extension is unreadable).
+	var dps []distPoint
+	if idp.IndirectCRL || idp.FullName != nil || idp.RelativeName != nil {
+		var err error
+		if dps, err = certDistPoints(cert); err != nil {
+			return 0, err
+		}
 	}
 	covered := AllReasons
 	if idp.OnlySomeReasons != 0 {
