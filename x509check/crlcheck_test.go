@@ -15,6 +15,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // TestCRLChecker checks the test PKI against CRLs from `openssl ca
@@ -96,7 +97,7 @@ func TestCRLChecker(t *testing.T) {
 	chk, _ = x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true})
 	res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
-		Revocation: x509check.CRLFirst, CRL: chk, OCSPGetLimit: -1,
+		Revocation: x509check.CRLFirst, CRL: chk, OCSP: ocsp.NewChecker(ocsp.Options{GetLimit: -1}),
 	})
 	if err != nil || res.Revocation != x509check.StatusGood || len(res.Sources) < 2 ||
 		res.Sources[0].Kind != "crl" || res.Sources[1].Kind != "ocsp" || res.Sources[1].Status != x509check.StatusGood {

@@ -5,8 +5,10 @@
 // or signature.
 //
 // A Validator holds Options (every zero value a documented default), the
-// trust anchors, and caches: verified paths, OCSP answers until their
-// nextUpdate, and CRLs with their serial index (package x509check/crl).
+// trust anchors, and caches: verified paths and results. Revocation sources
+// plug in as one-method interfaces: an [OCSPChecker] (package
+// x509check/ocsp, whose Checker caches answers until their nextUpdate) and
+// a [CRLChecker] (package x509check/crl, CRLs with their serial index).
 // Concurrent validations of one certificate share one path verification
 // and one OCSP request.
 //

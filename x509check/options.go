@@ -2,13 +2,14 @@ package x509check
 
 import (
 	"context"
-	"crypto"
 	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // Usage is what the certificate is about to be used for.
@@ -131,6 +132,16 @@ type CRLChecker interface {
 	CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error)
 }
 
+// OCSPChecker answers OCSP queries about one certificate (q.Cert, issued
+// by q.Issuer, already validated) with a response that passed every check
+// of RFC 6960; an error means no decision (the next source, or the
+// soft/hard-fail policy, applies). The validator checks the revocation of
+// a delegated responder without id-pkix-ocsp-nocheck itself (by CRL).
+// *ocsp.Checker implements it and is used by default.
+type OCSPChecker interface {
+	Check(ctx context.Context, q ocsp.Query) (*ocsp.Response, error)
+}
+
 // QualificationSource decides whether a validated certificate is
 // qualified. The default reads the certificate's QCStatements and
 // policies; a trusted-list source (x509check/tl) can override it.
@@ -198,24 +209,8 @@ type Options struct {
 	// nextUpdate. Zero means 24 hours.
 	MaxAge time.Duration
 
-	// OCSPHash is the hash of the OCSP CertID: crypto.SHA1 (the zero value
-	// means SHA-1, what responders support widely) or crypto.SHA256.
-	OCSPHash crypto.Hash
-	// Nonce, when true, sends a random 32-octet nonce and requires the
-	// response to echo it. Zero: no nonce (responses can be cached by
-	// the responder and by this validator).
-	Nonce bool
-	// OCSPGetLimit is the largest base64 encoded request sent with GET
-	// (RFC 6960 appendix A); larger requests use POST. Zero means 255;
-	// negative means always POST.
-	OCSPGetLimit int
-	// OCSPResponses are DER OCSP responses to use before fetching (for
-	// offline checks). They pass every check a fetched response does.
-	OCSPResponses [][]byte
-	// OCSPServer, when set, replaces the leaf certificate's OCSP address.
-	OCSPServer string
-	// Offline forbids every network fetch: only OCSPResponses and the CRL
-	// checker's provided CRLs are used.
+	// Offline forbids every network fetch of the default OCSP and CRL
+	// checkers: only stapled responses (WithOCSPResponses) are used.
 	Offline bool
 
 	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
@@ -233,12 +228,17 @@ type Options struct {
 	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
 	// responder): 30 seconds by default; negative means none.
 	ValidationTimeout time.Duration
-	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
-	MaxResponseSize int64
-	// CacheSize bounds the number of cached OCSP responses and chains.
+	// CacheSize bounds the number of cached chains and results (and OCSP
+	// answers of the default OCSP checker).
 	// Zero means 4096; negative disables caching.
 	CacheSize int
 
+	// OCSP answers OCSP queries. Nil means an ocsp.Checker with this
+	// validator's HTTP, Offline, RequestTimeout, ClockSkew, MaxAge,
+	// CacheSize and AllowSHA1Signatures. Give one built with ocsp.NewChecker
+	// for provided responses, a nonce, a responder address replacing the
+	// leaf's, or another CertID hash; its own options then apply.
+	OCSP OCSPChecker
 	// CRL checks CRLs. Nil means NewCRLChecker with this validator's HTTP,
 	// Offline, ClockSkew and MaxAge (CRLs fetched from the certificates'
 	// distribution points).
@@ -307,16 +307,6 @@ type PolicyOptions struct {
 	InhibitAny bool
 }
 
-func (o *Options) skew() time.Duration {
-	switch {
-	case o.ClockSkew < 0:
-		return 0
-	case o.ClockSkew == 0:
-		return 5 * time.Minute
-	}
-	return o.ClockSkew
-}
-
 func (o *Options) maxAge() time.Duration {
 	if o.MaxAge <= 0 {
 		return 24 * time.Hour
@@ -336,20 +326,6 @@ func (o *Options) validationTimeout() time.Duration {
 		return 3 * o.timeout()
 	}
 	return o.ValidationTimeout
-}
-
-func (o *Options) maxResponse() int64 {
-	if o.MaxResponseSize <= 0 {
-		return 64 << 10
-	}
-	return o.MaxResponseSize
-}
-
-func (o *Options) getLimit() int {
-	if o.OCSPGetLimit == 0 {
-		return 255
-	}
-	return o.OCSPGetLimit
 }
 
 func (o *Options) cacheSize() int {

@@ -89,6 +89,8 @@ type Source struct {
 	Err error `json:"-"`
 	// Error is Err's message, for JSON.
 	Error string `json:"error,omitempty"`
+
+	nonce bool // an OCSP answer to a nonce: not for the result cache
 }
 
 // Qualified is the qualified status of a certificate (ETSI EN 319 412-5,

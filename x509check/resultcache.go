@@ -20,9 +20,10 @@ type cachedResult struct {
 // gives intermediates or stapled OCSP responses of its own (other inputs
 // than the cached ones), nor when a trusted list decides the qualified
 // status (its decision depends on the validation time and the list's
-// freshness), nor with OCSP nonces (each validation asks afresh).
+// freshness). A result resting on an OCSP answer to a nonce is not kept
+// (each validation asks afresh).
 func (v *Validator) resultCacheable(ctx context.Context, extra []*x509.Certificate) bool {
-	return v.results != nil && len(extra) == 0 && v.opts.Qualification == nil && !v.opts.Nonce &&
+	return v.results != nil && len(extra) == 0 && v.opts.Qualification == nil &&
 		len(stapled(ctx)) == 0
 }
 
@@ -72,7 +73,7 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 		switch {
 		case s.Kind != "ocsp" && s.Kind != "crl":
 			// Not consulted ("none"): nothing that expires.
-		case s.Err != nil || s.Status != StatusGood:
+		case s.Err != nil || s.Status != StatusGood || s.nonce:
 			return time.Time{}, false
 		case !s.NextUpdate.IsZero():
 			until = minTime(until, s.NextUpdate)
