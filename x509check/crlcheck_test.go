@@ -64,7 +64,7 @@ func TestCRLChecker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), tt.cert.Cert, x509check.Options{
+			res, err := validate(context.Background(), tt.cert.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, CurrentTime: tt.at,
 			})
@@ -95,7 +95,7 @@ func TestCRLChecker(t *testing.T) {
 	// CRL first, falling back to OCSP when no CRL decides.
 	p.StartOCSP(t, 5)
 	chk, _ = x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true})
-	res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+	res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 		Revocation: x509check.CRLFirst, CRL: chk, OCSP: ocsp.NewChecker(ocsp.Options{GetLimit: -1}),
 	})
@@ -136,7 +136,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+			res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk,
 			})
@@ -189,7 +189,7 @@ func TestCANamingSourcesOffline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), leaf.Cert, x509check.Options{
+			res, err := validate(context.Background(), leaf.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(ca.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, SoftFail: soft,
 			})

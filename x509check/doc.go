@@ -12,7 +12,7 @@
 // Concurrent validations of one certificate share one path verification
 // and one OCSP request.
 //
-// Validate returns a Result (the chain, the revocation status with every
+// [Validator.Validate] returns a Result (the chain, the revocation status with every
 // source consulted, the qualified status, the Belgian eID classification,
 // the keys.ID and levels.Level the certificate stands for) and, when the
 // certificate is not valid, an error joining every failed check. Each wraps

@@ -133,11 +133,16 @@ func ExampleBelgianRoots() {
 		fmt.Println(err)
 		return
 	}
-	res, err := x509check.Validate(context.Background(), certs[0], x509check.Options{
+	v, err := x509check.NewValidator(x509check.Options{
 		BelgianRoots: x509check.BelgianRoots(), // pin-checked
 		CurrentTime:  time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
 		Revocation:   x509check.NoRevocation,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := v.Validate(context.Background(), certs[0])
 	if err != nil {
 		fmt.Println(err)
 		return

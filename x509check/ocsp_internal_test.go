@@ -459,7 +459,7 @@ func TestOCSPResponderGood(t *testing.T) {
 				tt.opts(&o, &oo)
 			}
 			o.OCSP = ocsp.NewChecker(oo)
-			res, err := Validate(context.Background(), p.Auth.Cert, o)
+			res, err := validate(context.Background(), p.Auth.Cert, o)
 			if res.Revocation != tt.want {
 				t.Fatalf("revocation = %v (%v), want %v", res.Revocation, err, tt.want)
 			}

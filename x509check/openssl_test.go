@@ -62,7 +62,7 @@ func TestOpenSSLResponder(t *testing.T) {
 			o.Usage = tt.usage
 			// openssl ocsp answers POST only.
 			o.OCSP = ocsp.NewChecker(ocsp.Options{GetLimit: -1, Hash: tt.hash, Nonce: tt.nonce})
-			res, err := x509check.Validate(context.Background(), tt.cert.Cert, o)
+			res, err := validate(context.Background(), tt.cert.Cert, o)
 			if tt.want == nil && (err != nil || !res.Valid) {
 				t.Fatalf("err = %v", err)
 			}

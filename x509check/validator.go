@@ -122,15 +122,6 @@ func NewValidator(opts Options) (*Validator, error) {
 	return v, nil
 }
 
-// Validate validates cert with opts: see Validator.Validate.
-func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra ...*x509.Certificate) (*Result, error) {
-	v, err := NewValidator(opts)
-	if err != nil {
-		return nil, err
-	}
-	return v.Validate(ctx, cert, extra...)
-}
-
 // Validate checks cert at the configured time: a path to a trust anchor
 // (extra certificates may serve as intermediates), the validity periods,
 // the key usage for the intended usage, revocation per the policy for
