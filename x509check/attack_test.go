@@ -391,7 +391,7 @@ func TestValidationTimeBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
-				RequestTimeout: tt.request, ValidationTimeout: tt.entire, CurrentTime: attackNow})
+				Tuning: x509check.Tuning{RequestTimeout: tt.request, ValidationTimeout: tt.entire}, CurrentTime: attackNow})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -66,7 +66,8 @@
 //     valid for, or as a Belgian eID signature certificate on a path
 //     proven Belgian;
 //   - OCSP and CRL fetches follow no redirect, each bounded by
-//     RequestTimeout (10 s); a validation is bounded by ValidationTimeout
+//     Tuning.RequestTimeout (10 s); a validation is bounded by
+//     Tuning.ValidationTimeout
 //     (three RequestTimeouts), the path's certificates checked concurrently;
 //   - only CRLs that verified are cached, for at most an hour;
 //   - with a trusted list, a certificate is trusted only while a CA/QC

@@ -126,7 +126,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 		// 1,000 validations waiting for it fail with ErrTimeout. What is
 		// tested here is coalescing, not speed: the go test timeout bounds
 		// the test.
-		RequestTimeout: time.Hour,
+		Tuning: x509check.Tuning{RequestTimeout: time.Hour},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -105,19 +105,6 @@ func ParseRevocationPolicy(s string) (RevocationPolicy, error) {
 	return 0, fmt.Errorf("x509check: unknown revocation policy %q (want ocsp-first, crl-first, ocsp, crl or none)", s)
 }
 
-// UnknownPolicy says what an OCSP "unknown" answer means.
-// The zero value is UnknownFails.
-type UnknownPolicy uint8
-
-const (
-	// UnknownFails makes "unknown" a failure: the certificate is not valid
-	// (even with SoftFail, since the responder did answer).
-	UnknownFails UnknownPolicy = iota
-	// UnknownTryNext treats "unknown" as no answer: the next source is
-	// consulted, and SoftFail applies when none decides.
-	UnknownTryNext
-)
-
 // Doer sends HTTP requests; *http.Client implements it.
 type Doer interface {
 	Do(*http.Request) (*http.Response, error)
@@ -197,45 +184,18 @@ type Options struct {
 	Revocation RevocationPolicy
 	// SoftFail accepts a certificate whose revocation status cannot be
 	// determined (no source answered). Zero (false) is hard fail. It never
-	// accepts a revoked, suspended or (with UnknownFails) unknown answer.
+	// accepts a revoked or suspended answer, nor an unknown one (unless
+	// Tuning.UnknownTryNext).
 	SoftFail bool
-	// Unknown says what an OCSP "unknown" answer means; zero: it fails.
-	Unknown UnknownPolicy
-	// ClockSkew is the tolerance applied to thisUpdate (not in the future)
-	// and nextUpdate (not in the past). Zero means 5 minutes; negative
-	// means none.
-	ClockSkew time.Duration
-	// MaxAge bounds the age (since thisUpdate) of an OCSP response without
-	// nextUpdate. Zero means 24 hours.
-	MaxAge time.Duration
-
 	// Offline forbids every network fetch of the default OCSP and CRL
 	// checkers: only stapled responses (WithOCSPResponses) are used.
 	Offline bool
-
-	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
-	// does not follow redirects.
+	// HTTP sends the default checkers' OCSP and CRL requests. Nil means an
+	// http.Client that does not follow redirects.
 	HTTP Doer
-	// RequestTimeout bounds each request, OCSP and CRL alike (through its
-	// context; it is also the default CRL checker's download bound). Zero
-	// means 10 seconds.
-	RequestTimeout time.Duration
-	// ValidationTimeout bounds a whole Validate call (on top of the
-	// caller's deadline): a revocation source still pending then counts as
-	// not answering (ErrTimeout). The certificates of the path are checked
-	// concurrently, so a path whose sources never answer costs about two
-	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
-	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
-	// responder): 30 seconds by default; negative means none.
-	ValidationTimeout time.Duration
-	// CacheSize bounds the number of cached chains and results (and OCSP
-	// answers of the default OCSP checker).
-	// Zero means 4096; negative disables caching.
-	CacheSize int
 
 	// OCSP answers OCSP queries. Nil means an ocsp.Checker with this
-	// validator's HTTP, Offline, RequestTimeout, ClockSkew, MaxAge,
-	// CacheSize and AllowSHA1Signatures. Give one built with ocsp.NewChecker
+	// validator's HTTP, Offline, Tuning and AllowSHA1Signatures. Give one built with ocsp.NewChecker
 	// for provided responses, a nonce, a responder address replacing the
 	// leaf's, or another CertID hash; its own options then apply.
 	OCSP OCSPChecker
@@ -282,11 +242,48 @@ type Options struct {
 	// by crypto/x509).
 	AllowSHA1Signatures bool
 
+	// Tuning holds the bounds and tolerances rarely changed; its zero
+	// value is the documented defaults.
+	Tuning Tuning
+
 	// Logger receives diagnostics (a soft-failed revocation check, a path
 	// accepted with SHA-1 signatures). Nil means silence: nothing is
 	// logged unless the caller gives a logger (a hostile peer must not
 	// control the volume of the process's default log).
 	Logger *slog.Logger
+}
+
+// Tuning are the validator's rarely changed bounds and tolerances. Every
+// zero value is a documented default.
+type Tuning struct {
+	// ClockSkew is the tolerance applied to thisUpdate (not in the future)
+	// and nextUpdate (not in the past) of OCSP responses and CRLs. Zero
+	// means 5 minutes; negative means none.
+	ClockSkew time.Duration
+	// MaxAge bounds the age (since thisUpdate) of an OCSP response or CRL
+	// without nextUpdate. Zero means 24 hours.
+	MaxAge time.Duration
+	// RequestTimeout bounds each request of the default checkers, OCSP and
+	// CRL alike (through its context; it is also the default CRL checker's
+	// download bound). Zero means 10 seconds.
+	RequestTimeout time.Duration
+	// ValidationTimeout bounds a whole Validate call (on top of the
+	// caller's deadline): a revocation source still pending then counts as
+	// not answering (ErrTimeout). The certificates of the path are checked
+	// concurrently, so a path whose sources never answer costs about two
+	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
+	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
+	// responder): 30 seconds by default; negative means none.
+	ValidationTimeout time.Duration
+	// CacheSize bounds the number of cached chains and results (and OCSP
+	// answers of the default OCSP checker). Zero means 4096; negative
+	// disables caching.
+	CacheSize int
+	// UnknownTryNext treats an OCSP "unknown" answer as no answer: the
+	// next source is consulted, and SoftFail applies when none decides.
+	// Zero (false): "unknown" is a failure (even with SoftFail, since the
+	// responder did answer).
+	UnknownTryNext bool
 }
 
 // PolicyOptions are the initial policy inputs of path validation (RFC 5280
@@ -308,31 +305,31 @@ type PolicyOptions struct {
 }
 
 func (o *Options) maxAge() time.Duration {
-	if o.MaxAge <= 0 {
+	if o.Tuning.MaxAge <= 0 {
 		return 24 * time.Hour
 	}
-	return o.MaxAge
+	return o.Tuning.MaxAge
 }
 
 func (o *Options) timeout() time.Duration {
-	if o.RequestTimeout <= 0 {
+	if o.Tuning.RequestTimeout <= 0 {
 		return 10 * time.Second
 	}
-	return o.RequestTimeout
+	return o.Tuning.RequestTimeout
 }
 
 func (o *Options) validationTimeout() time.Duration {
-	if o.ValidationTimeout == 0 {
+	if o.Tuning.ValidationTimeout == 0 {
 		return 3 * o.timeout()
 	}
-	return o.ValidationTimeout
+	return o.Tuning.ValidationTimeout
 }
 
 func (o *Options) cacheSize() int {
-	if o.CacheSize == 0 {
+	if o.Tuning.CacheSize == 0 {
 		return 4096
 	}
-	return o.CacheSize
+	return o.Tuning.CacheSize
 }
 
 func (o *Options) now() time.Time {

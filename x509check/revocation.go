@@ -142,7 +142,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 			errs = append(errs, err)
 			continue
 		}
-		if st == StatusUnknown && v.opts.Unknown == UnknownTryNext {
+		if st == StatusUnknown && v.opts.Tuning.UnknownTryNext {
 			errs = append(errs, fmt.Errorf("%w: %q", ErrUnknown, SubjectString(cert)))
 			continue
 		}

@@ -101,7 +101,7 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
-			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.timeout(),
+			ClockSkew: opts.Tuning.ClockSkew, MaxAge: opts.Tuning.MaxAge, Timeout: opts.timeout(),
 			AllowSHA1: opts.AllowSHA1Signatures})
 		if err != nil {
 			return nil, err
@@ -110,8 +110,8 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	if v.opts.OCSP == nil {
 		v.opts.OCSP = ocsp.NewChecker(ocsp.Options{HTTP: v.http, Offline: opts.Offline,
-			Timeout: opts.timeout(), ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge,
-			CacheSize: opts.CacheSize, AllowSHA1: opts.AllowSHA1Signatures})
+			Timeout: opts.timeout(), ClockSkew: opts.Tuning.ClockSkew, MaxAge: opts.Tuning.MaxAge,
+			CacheSize: opts.Tuning.CacheSize, AllowSHA1: opts.AllowSHA1Signatures})
 		v.defaultOCSP = true
 	}
 	n := opts.cacheSize()
