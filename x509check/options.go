@@ -5,10 +5,10 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -105,10 +105,9 @@ func ParseRevocationPolicy(s string) (RevocationPolicy, error) {
 	return 0, fmt.Errorf("x509check: unknown revocation policy %q (want ocsp-first, crl-first, ocsp, crl or none)", s)
 }
 
-// Doer sends HTTP requests; *http.Client implements it.
-type Doer interface {
-	Do(*http.Request) (*http.Response, error)
-}
+// Doer sends HTTP requests; *http.Client implements it. It is crl.Doer
+// and ocsp.Doer: one interface for every fetch.
+type Doer = crl.Doer
 
 // CRLChecker checks one certificate against the CRLs of its issuer. The
 // validator calls it with the issuer already validated. It returns the

@@ -18,12 +18,13 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/csam-go/csam/x509check/crl"
 )
 
-// Doer sends HTTP requests; *http.Client implements it.
-type Doer interface {
-	Do(*http.Request) (*http.Response, error)
-}
+// Doer sends HTTP requests; *http.Client implements it. It is crl.Doer
+// (and x509check.Doer).
+type Doer = crl.Doer
 
 // Options configure a Checker. Every zero value is a documented default.
 type Options struct {
