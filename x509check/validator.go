@@ -126,7 +126,7 @@ func NewValidator(opts Options) (*Validator, error) {
 // (extra certificates may serve as intermediates), the validity periods,
 // the key usage for the intended usage, revocation per the policy for
 // every certificate of the path but the anchor (concurrently, within
-// Options.ValidationTimeout), and the qualified status.
+// Options.Tuning.ValidationTimeout), and the qualified status.
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
