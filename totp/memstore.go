@@ -4,7 +4,6 @@ import (
 	"context"
 	"hash/maphash"
 	"math"
-	"strings"
 	"sync"
 	"time"
 )
@@ -14,10 +13,10 @@ import (
 //
 // Keys are spread over 64 shards, each with its own lock, so that
 // concurrent verifiers of different credentials rarely wait on each other.
-// A shard indexes its keys by a 64-bit hash (the key itself settles
-// collisions) and keeps short keys and values inline in fixed-size records,
-// so that a read or a write of a credential's state allocates nothing in
-// the store. Expired keys are removed when they are read, and each write
+// A shard indexes its keys by a 64-bit hash in an open-addressing table of
+// its own (the key itself settles collisions) and keeps short keys and
+// values inline in fixed-size records, so that a read or a write of a
+// credential's state allocates nothing in the store. Expired keys are removed when they are read, and each write
 // examines a few records of its shard for expiry, so that no write ever
 // scans the whole store.
 type MemoryStore struct {
@@ -34,13 +33,17 @@ const (
 )
 
 type memShard struct {
-	mu      sync.Mutex
-	index   map[uint64]uint32 // key hash → record
-	clashes map[string]uint32 // keys whose hash another key of the shard holds in index
-	recs    []memRecord       // pointer-free: the collector does not scan them
-	spills  [][]byte          // keys and values too long for a record
-	free    []uint32          // unused records
-	freeSp  []uint32          // unused spills
+	mu sync.Mutex
+	// slots is an open-addressing table (linear probing, at most half
+	// full) of the records in use: the high 32 bits of a key's hash (whose
+	// low bits pick the home slot), then 1 + its record; 0 is empty. Keys
+	// of equal hashes are told apart by the key in the record.
+	slots   []uint64
+	live    int         // records in use
+	recs    []memRecord // pointer-free: the collector does not scan them
+	spills  [][]byte    // keys and values too long for a record
+	free    []uint32    // unused records
+	freeSp  []uint32    // unused spills
 	version uint64
 	cursor  int // next record the sweep examines
 	// soonest is at most the earliest expiry of the records (MaxInt64:
@@ -107,7 +110,6 @@ func NewMemoryStore() *MemoryStore {
 	s := &MemoryStore{seed: maphash.MakeSeed(), now: time.Now}
 	for i := range s.shards {
 		sh := &s.shards[i]
-		sh.index = make(map[uint64]uint32)
 		sh.soonest, sh.roundSoonest = math.MaxInt64, math.MaxInt64
 	}
 	return s
@@ -120,30 +122,59 @@ func (s *MemoryStore) shard(key string) (*memShard, uint64) {
 
 // find returns the record of key, or -1.
 func (sh *memShard) find(key string, h uint64) int {
-	if i, ok := sh.index[h]; ok && string(sh.key(&sh.recs[i])) == key {
-		return int(i)
+	if len(sh.slots) == 0 {
+		return -1
 	}
-	if len(sh.clashes) > 0 {
-		if i, ok := sh.clashes[key]; ok {
-			return int(i)
+	mask := uint64(len(sh.slots) - 1)
+	for j := h >> 32 & mask; ; j = (j + 1) & mask {
+		e := sh.slots[j]
+		if e == 0 {
+			return -1
+		}
+		if e>>32 == h>>32 {
+			if i := int(uint32(e)) - 1; string(sh.key(&sh.recs[i])) == key {
+				return i
+			}
 		}
 	}
-	return -1
 }
 
+// remove frees record i and its slot, shifting back the slots after it
+// that their probe reached past it (deletion without tombstones).
 func (sh *memShard) remove(i int) {
 	r := &sh.recs[i]
-	if j, ok := sh.index[r.hash]; ok && int(j) == i {
-		delete(sh.index, r.hash)
-	} else {
-		delete(sh.clashes, string(sh.key(r)))
+	mask := uint64(len(sh.slots) - 1)
+	j := r.hash >> 32 & mask
+	for uint32(sh.slots[j]) != uint32(i+1) {
+		j = (j + 1) & mask
 	}
-	sh.unspill(r)
-	*r = memRecord{}
-	sh.free = append(sh.free, uint32(i))
+	for k := j; ; {
+		sh.slots[j] = 0
+		for {
+			k = (k + 1) & mask
+			e := sh.slots[k]
+			if e == 0 {
+				sh.unspill(r)
+				*r = memRecord{}
+				sh.free = append(sh.free, uint32(i))
+				sh.live--
+				return
+			}
+			// The entry at k stays unless its home is cyclically
+			// outside (j, k]: then it moves to j.
+			home := e >> 32 & mask
+			if j < k && j < home && home <= k || j > k && (j < home || home <= k) {
+				continue
+			}
+			sh.slots[j] = e
+			j = k
+			break
+		}
+	}
 }
 
-func (sh *memShard) insert(key string, h uint64) int {
+// insert takes a record for a new key of hash h and returns it.
+func (sh *memShard) insert(h uint64) int {
 	var i int
 	if n := len(sh.free); n > 0 {
 		i = int(sh.free[n-1])
@@ -152,16 +183,35 @@ func (sh *memShard) insert(key string, h uint64) int {
 		i = len(sh.recs)
 		sh.recs = append(sh.recs, memRecord{})
 	}
-	if _, taken := sh.index[h]; taken {
-		if sh.clashes == nil {
-			sh.clashes = make(map[string]uint32)
-		}
-		sh.clashes[strings.Clone(key)] = uint32(i)
-	} else {
-		sh.index[h] = uint32(i)
-	}
 	sh.recs[i].hash = h
+	if 2*(sh.live+1) > len(sh.slots) {
+		sh.grow()
+	}
+	sh.place(h>>32<<32 | uint64(i+1))
+	sh.live++
 	return i
+}
+
+// place puts the slot value e in the first empty slot of its probe, which
+// starts at its hash bits (e's high half) modulo the table's size.
+func (sh *memShard) place(e uint64) {
+	mask := uint64(len(sh.slots) - 1)
+	j := e >> 32 & mask
+	for sh.slots[j] != 0 {
+		j = (j + 1) & mask
+	}
+	sh.slots[j] = e
+}
+
+// grow doubles the table and places its slots again, reading no record.
+func (sh *memShard) grow() {
+	old := sh.slots
+	sh.slots = make([]uint64, max(2*len(old), 16))
+	for _, e := range old {
+		if e != 0 {
+			sh.place(e)
+		}
+	}
 }
 
 // lookup returns the live record of key, or -1, removing it if expired.
@@ -252,7 +302,7 @@ func (s *MemoryStore) CompareAndSwap(_ context.Context, key string, version uint
 		return true, nil
 	}
 	if i < 0 {
-		i = sh.insert(key, h)
+		i = sh.insert(h)
 	}
 	r := &sh.recs[i]
 	sh.version++
@@ -274,7 +324,7 @@ func (s *MemoryStore) Len() int {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.Lock()
-		n += len(sh.recs) - len(sh.free)
+		n += sh.live
 		sh.mu.Unlock()
 	}
 	return n

@@ -3,6 +3,7 @@ package totp
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -11,10 +12,10 @@ import (
 // whichever of them is removed first.
 func TestMemoryStoreClashes(t *testing.T) {
 	for _, first := range []int{0, 1} {
-		sh := &memShard{index: map[uint64]uint32{}}
+		sh := &memShard{}
 		keys := []string{"totp:a", "totp:b"}
 		for i, k := range keys {
-			r := &sh.recs[sh.insert(k, 42)]
+			r := &sh.recs[sh.insert(42)]
 			r.version = uint64(i + 1)
 			sh.set(r, k, []byte{byte(i)})
 		}
@@ -30,6 +31,43 @@ func TestMemoryStoreClashes(t *testing.T) {
 		other := keys[1-first]
 		if j := sh.find(other, 42); j < 0 || sh.value(&sh.recs[j])[0] != byte(1-first) {
 			t.Errorf("find(%q) = %d after removing %q", other, j, keys[first])
+		}
+	}
+}
+
+// TestMemoryStoreTable inserts and removes keys at random, many of them
+// sharing a home slot or a whole hash, and checks after each change that
+// every key is found where it should be and no removed key is.
+func TestMemoryStoreTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	sh := &memShard{}
+	const n = 300
+	hash := func(k int) uint64 { return uint64(k%7)<<32 | uint64(k%5)*3 }
+	held := map[int]int{} // key → record
+	for step := range 20_000 {
+		k := rng.IntN(n)
+		key := fmt.Sprintf("k%d", k)
+		if i, ok := held[k]; ok {
+			sh.remove(i)
+			delete(held, k)
+		} else {
+			i := sh.insert(hash(k))
+			r := &sh.recs[i]
+			r.version = 1
+			sh.set(r, key, nil)
+			held[k] = i
+		}
+		if step%97 != 0 {
+			continue
+		}
+		for k := range n {
+			i, ok := held[k]
+			if got := sh.find(fmt.Sprintf("k%d", k), hash(k)); ok && got != i || !ok && got >= 0 {
+				t.Fatalf("step %d: find(k%d) = %d, want %d (held %v)", step, k, got, i, ok)
+			}
+		}
+		if sh.live != len(held) {
+			t.Fatalf("step %d: %d live records, want %d", step, sh.live, len(held))
 		}
 	}
 }

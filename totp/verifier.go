@@ -146,16 +146,25 @@ type outcome struct {
 // Every write renews the state's time to live.
 func (v *Verifier) update(ctx context.Context, cred Credential, op string, check func(st state, nowStep int64) outcome) (Result, error) {
 	id := cred.ID
-	key := stateKey(id)
+	// With the memory store, the key is built where it does not escape (on
+	// the stack for short identifiers) and the state read and written in
+	// buffers of this frame: a verification allocates nothing there.
 	mem, _ := v.c.store.(*MemoryStore)
+	if v.c.clock != nil {
+		mem = nil
+	}
+	var key string
+	if mem == nil {
+		key = stateKey(id)
+	}
 	var rbuf, wbuf [stateLen]byte // the state, read and written without allocating in the memory store
 	for range 32 {
 		var raw []byte
 		var ver uint64
 		var now time.Time
 		var err error
-		if mem != nil && v.c.clock == nil {
-			raw, ver = mem.get(key, rbuf[:])
+		if mem != nil {
+			raw, ver = mem.get(stateKey(id), rbuf[:])
 			now = v.c.now()
 		} else {
 			raw, ver, now, err = readNow(ctx, v.c.store, v.c.clock, v.c.now, key)
@@ -203,7 +212,7 @@ func (v *Verifier) update(ctx context.Context, cred Credential, op string, check
 		}
 		var swapped bool
 		if mem != nil {
-			swapped, err = mem.CompareAndSwap(ctx, key, ver, st.appendTo(wbuf[:0]), v.c.stateTTL)
+			swapped, err = mem.CompareAndSwap(ctx, stateKey(id), ver, st.appendTo(wbuf[:0]), v.c.stateTTL)
 		} else {
 			swapped, err = v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), v.c.stateTTL)
 		}
