@@ -33,7 +33,8 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 	var wg sync.WaitGroup
 	for i := range outs {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && v.defaultOCSP && len(stapled(ctx)) == 0 {
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 &&
+			len(stapled(ctx)) == 0 && v.ocspSilent(ctx, cert, issuer, at) {
 			outs[i].none = true
 			continue
 		}
@@ -96,6 +97,18 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 		}
 	}
 	res.Revocation = worst
+}
+
+// ocspSilent reports whether the OCSP checker has nothing to say about a
+// CA certificate that names no revocation source: the default checker
+// never has (it holds no responses); one of the caller's, which may hold
+// responses, is asked, unless the policy consults no OCSP.
+func (v *Validator) ocspSilent(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) bool {
+	if v.defaultOCSP || v.opts.Revocation == CRLOnly {
+		return true
+	}
+	_, err := v.opts.OCSP.Check(ctx, ocsp.Query{Cert: cert, Issuer: issuer, At: at})
+	return errors.Is(err, ErrNoSource)
 }
 
 var errNoCASource = fmt.Errorf("%w: CA certificate names no OCSP address or CRL distribution point", ErrNoSource)

@@ -124,7 +124,8 @@ func (c *Checker) timeout() time.Duration {
 	return c.opts.Timeout
 }
 
-// Check returns the checked answer about q.Cert. Its errors wrap those of
+// Check returns the checked answer about q.Cert; it may be shared with
+// other callers (a cached answer): treat it as read-only. Its errors wrap those of
 // ParseResponse, and ErrNoSource (offline and nothing provided, or no
 // address), ErrFetch, ErrTimeout or ErrResponseTooLarge; with an error, the
 // Response, when not nil, only names the Source that failed.
@@ -166,17 +167,10 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 	if provErr != nil && c.opts.Offline {
 		return nil, provSrc, provErr
 	}
-	key := cacheKey(q.Cert, q.Issuer)
-	if a, ok := c.cache.get(key); ok {
-		if ck.at.Before(a.expires) && !ck.at.Before(a.ThisUpdate.Add(-ck.skew)) {
-			r := *a
-			r.Source = "cache:" + a.Source
-			return &r, "", nil
-		}
-		c.cache.del(key)
-	}
+	// Only answers fetched from a responder are cached: offline, or
+	// without an address, there is nothing else to look for.
 	if c.opts.Offline {
-		return nil, "", fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource)
+		return nil, "", errOffline
 	}
 	server := ""
 	if q.Leaf {
@@ -186,7 +180,14 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 		server = q.Cert.OCSPServer[0]
 	}
 	if server == "" {
-		return nil, "", fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource)
+		return nil, "", errNoAddress
+	}
+	key := cacheKey(q.Cert, q.Issuer)
+	if a, ok := c.cache.get(key); ok {
+		if ck.at.Before(a.expires) && !ck.at.Before(a.ThisUpdate.Add(-ck.skew)) {
+			return a, "", nil
+		}
+		c.cache.del(key)
 	}
 	// The request runs detached from any one caller's cancellation (it is
 	// bounded by Timeout), so that a caller giving up does not fail the
@@ -206,7 +207,9 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 			// An answer to a nonce is still cached: it was fresh when checked.
 			a.expires = minTime(a.expires, time.Now().Add(ck.maxAge))
 		}
-		c.cache.put(key, a)
+		cached := *a
+		cached.Source = "cache:" + server
+		c.cache.put(key, &cached)
 		return a, nil
 	})
 	select {
@@ -214,12 +217,16 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 		if r.Err != nil {
 			return nil, server, r.Err
 		}
-		a := *r.Val.(*Response)
-		return &a, "", nil
+		return r.Val.(*Response), "", nil
 	case <-ctx.Done():
 		return nil, server, fmt.Errorf("%w: %s: %w", ErrTimeout, server, ctx.Err())
 	}
 }
+
+var (
+	errOffline   = fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource)
+	errNoAddress = fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource)
+)
 
 // freshest returns the answer to use of two about one certificate (a may
 // be nil): a revocation other than certificateHold stands whatever its
