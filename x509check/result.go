@@ -64,8 +64,10 @@ func (s Status) severity() int {
 type Source struct {
 	// Kind is "ocsp" or "crl".
 	Kind string `json:"kind"`
-	// URL is the address fetched, or "provided" for a response or CRL given
-	// in Options, or "cache:" followed by the address for a cached answer.
+	// URL is the address fetched, "provided" for a response or CRL given
+	// to the checker (ocsp.Options.Responses, CRLOptions.CRLs), "stapled"
+	// for a response given with the call (WithOCSPResponses), or "cache:"
+	// followed by the address for a cached answer.
 	URL string `json:"url"`
 	// Subject is the certificate the source was asked about.
 	Subject string `json:"subject"`
