@@ -9,9 +9,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -176,16 +178,29 @@ func FuzzParseResponse(f *testing.F) {
 	})
 }
 
-func Example() {
-	ctx := context.Background()
-	var leaf, issuer *x509.Certificate // the certificate and its validated issuer
-	c := ocsp.NewChecker(ocsp.Options{Nonce: true})
-	if leaf == nil {
+// A responder that answered tryLater: the error carries the status and
+// matches x509check's sentinel.
+func ExampleParseResponse() {
+	pemBytes, err := os.ReadFile("../../testdata/realdata/belgium-pki/citizenca-202002.pem")
+	if err != nil {
+		fmt.Println(err)
 		return
 	}
-	r, err := c.Check(ctx, ocsp.Query{Cert: leaf, Issuer: issuer, Leaf: true})
+	certs, err := x509check.ParseCertificates(pemBytes)
 	if err != nil {
-		return // errors.Is(err, ocsp.ErrTimeout), ...
+		fmt.Println(err)
+		return
 	}
-	_ = r.Status // ocsp.Good, ocsp.Revoked, ocsp.Suspended, ocsp.Unknown
+	var root *x509.Certificate // the Citizen CA's issuer, Belgium Root CA6
+	for _, r := range x509check.BelgianRoots() {
+		if r.Subject.CommonName == "Belgium Root CA6" {
+			root = r
+		}
+	}
+	tryLater := []byte{0x30, 0x03, 0x0a, 0x01, 0x03}
+	_, err = ocsp.ParseResponse(tryLater, certs[0], root, ocsp.VerifyOptions{})
+	var rse *ocsp.ResponderStatusError
+	fmt.Println(errors.As(err, &rse), rse.Status, x509check.Code(err), errors.Is(err, x509check.ErrResponderStatus))
+	// Output:
+	// true 3 responder-status true
 }
