@@ -57,11 +57,11 @@ func TestOCSPFreshestAndSHA1(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), Offline: true,
-				Revocation: OCSPOnly, OCSPResponses: tt.resps, AllowSHA1Signatures: tt.sha1})
+				Revocation: OCSPOnly, AllowSHA1Signatures: tt.sha1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := v.Validate(context.Background(), p.Auth.Cert)
+			res, err := v.Validate(WithOCSPResponses(context.Background(), tt.resps...), p.Auth.Cert)
 			if res.Revocation != tt.want || (tt.err == nil) != (err == nil) || (tt.err != nil && !errors.Is(err, tt.err)) {
 				t.Fatalf("revocation %v, err %v; want %v, %v", res.Revocation, err, tt.want, tt.err)
 			}
@@ -119,11 +119,11 @@ func TestDelegatedResponderAttacks(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), Offline: true,
-				Revocation: OCSPOnly, OCSPResponses: [][]byte{tt.resp}, CRL: chk})
+				Revocation: OCSPOnly, CRL: chk})
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := v.Validate(context.Background(), p.Auth.Cert)
+			res, err := v.Validate(WithOCSPResponses(context.Background(), tt.resp), p.Auth.Cert)
 			if res.Valid || !errors.Is(err, ErrBadResponder) || !strings.Contains(err.Error(), tt.detail) {
 				t.Fatalf("valid %v, err %v; want ErrBadResponder (%s)", res.Valid, err, tt.detail)
 			}

@@ -131,7 +131,7 @@ func TestBelgianPolicyFromOtherCA(t *testing.T) {
 			if tt.inter != nil {
 				extra = append(extra, tt.inter)
 			}
-			res, err := x509check.Validate(t.Context(), tt.leaf, o, extra...)
+			res, err := validate(t.Context(), tt.leaf, o, extra...)
 			if err != nil {
 				t.Fatalf("Validate: %v", err)
 			}
@@ -195,7 +195,7 @@ func TestExtendedKeyUsage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
 				Usage: tt.usage, StrictExtKeyUsage: tt.strict, CurrentTime: attackNow}
-			res, err := x509check.Validate(t.Context(), tt.leaf, o, tt.inter.cert)
+			res, err := validate(t.Context(), tt.leaf, o, tt.inter.cert)
 			if tt.ok {
 				if err != nil || !res.Valid {
 					t.Fatalf("refused: %v", err)
@@ -221,7 +221,7 @@ func TestSilentByDefault(t *testing.T) {
 		c.OCSPServer = []string{"http://127.0.0.1:1/"}
 	}), root).cert
 	o := x509check.Options{Roots: certPool(root.cert), SoftFail: true, Offline: true, CurrentTime: attackNow}
-	res, err := x509check.Validate(t.Context(), leaf, o)
+	res, err := validate(t.Context(), leaf, o)
 	if err != nil || !res.Valid {
 		t.Fatalf("soft fail: %v", err)
 	}
@@ -230,7 +230,7 @@ func TestSilentByDefault(t *testing.T) {
 	}
 	// With a logger, the soft failure is reported.
 	o.Logger = slog.New(slog.NewTextHandler(&buf, nil))
-	if _, err := x509check.Validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
+	if _, err := validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
 		t.Fatalf("with a logger: %v\n%s", err, buf.String())
 	}
 }
@@ -303,7 +303,7 @@ func TestCRLFreshestAndKeyCompromise(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
+			res, err := validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, CurrentTime: attackNow}, ca.cert)
 			if res.Revocation != tt.want || res.Valid != (tt.want == x509check.StatusGood) {
 				t.Fatalf("revocation %v valid %v (%v); want %v", res.Revocation, res.Valid, err, tt.want)
@@ -391,7 +391,7 @@ func TestValidationTimeBounded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
-				RequestTimeout: tt.request, ValidationTimeout: tt.entire, CurrentTime: attackNow})
+				Tuning: x509check.Tuning{RequestTimeout: tt.request, ValidationTimeout: tt.entire}, CurrentTime: attackNow})
 			if err != nil {
 				t.Fatal(err)
 			}

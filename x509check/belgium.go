@@ -80,9 +80,9 @@ func SPKIPin(c *x509.Certificate) string {
 	return hex.EncodeToString(h[:])
 }
 
-// MatchBelgianRoot returns the Belgian root whose pin c's public key
+// matchBelgianRoot returns the Belgian root whose pin c's public key
 // matches, and whether one does. Only self-signed certificates match.
-func MatchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
+func matchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
 	pin := SPKIPin(c)
 	for _, r := range BelgianRootPins() {
 		if r.SPKISHA256 == pin {
@@ -106,7 +106,7 @@ func MatchBelgianRoot(c *x509.Certificate) (BelgianRoot, bool) {
 // still has to chain to a pinned root.
 func splitBelgianRoots(certs []*x509.Certificate) (roots, cas []*x509.Certificate, err error) {
 	for _, c := range certs {
-		if _, ok := MatchBelgianRoot(c); ok {
+		if _, ok := matchBelgianRoot(c); ok {
 			roots = append(roots, c)
 			continue
 		}

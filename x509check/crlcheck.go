@@ -28,7 +28,7 @@ type CRLOptions struct {
 	// MaxBytes bounds a download; zero means crl.DefaultMaxBytes (10 MiB).
 	MaxBytes int64
 	// Timeout bounds a download; zero means crl.DefaultTimeout (10 s, the
-	// same as Options.RequestTimeout for OCSP).
+	// same as Options.Tuning.RequestTimeout for OCSP).
 	Timeout time.Duration
 	// ClockSkew and MaxAge as in crl.VerifyOptions (zero: 5 minutes and
 	// 24 hours).

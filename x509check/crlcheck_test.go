@@ -15,6 +15,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // TestCRLChecker checks the test PKI against CRLs from `openssl ca
@@ -63,7 +64,7 @@ func TestCRLChecker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), tt.cert.Cert, x509check.Options{
+			res, err := validate(context.Background(), tt.cert.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, CurrentTime: tt.at,
 			})
@@ -94,9 +95,9 @@ func TestCRLChecker(t *testing.T) {
 	// CRL first, falling back to OCSP when no CRL decides.
 	p.StartOCSP(t, 5)
 	chk, _ = x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true})
-	res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+	res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
-		Revocation: x509check.CRLFirst, CRL: chk, OCSPGetLimit: -1,
+		Revocation: x509check.CRLFirst, CRL: chk, OCSP: ocsp.NewChecker(ocsp.Options{GetLimit: -1}),
 	})
 	if err != nil || res.Revocation != x509check.StatusGood || len(res.Sources) < 2 ||
 		res.Sources[0].Kind != "crl" || res.Sources[1].Kind != "ocsp" || res.Sources[1].Status != x509check.StatusGood {
@@ -135,7 +136,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), p.Auth.Cert, x509check.Options{
+			res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk,
 			})
@@ -188,7 +189,7 @@ func TestCANamingSourcesOffline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := x509check.Validate(context.Background(), leaf.Cert, x509check.Options{
+			res, err := validate(context.Background(), leaf.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(ca.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, SoftFail: soft,
 			})

@@ -5,12 +5,14 @@
 // or signature.
 //
 // A Validator holds Options (every zero value a documented default), the
-// trust anchors, and caches: verified paths, OCSP answers until their
-// nextUpdate, and CRLs with their serial index (package x509check/crl).
+// trust anchors, and caches: verified paths and results. Revocation sources
+// plug in as one-method interfaces: an [OCSPChecker] (package
+// x509check/ocsp, whose Checker caches answers until their nextUpdate) and
+// a [CRLChecker] (package x509check/crl, CRLs with their serial index).
 // Concurrent validations of one certificate share one path verification
 // and one OCSP request.
 //
-// Validate returns a Result (the chain, the revocation status with every
+// [Validator.Validate] returns a Result (the chain, the revocation status with every
 // source consulted, the qualified status, the Belgian eID classification,
 // the keys.ID and levels.Level the certificate stands for) and, when the
 // certificate is not valid, an error joining every failed check. Each wraps
@@ -64,7 +66,8 @@
 //     valid for, or as a Belgian eID signature certificate on a path
 //     proven Belgian;
 //   - OCSP and CRL fetches follow no redirect, each bounded by
-//     RequestTimeout (10 s); a validation is bounded by ValidationTimeout
+//     Tuning.RequestTimeout (10 s); a validation is bounded by
+//     Tuning.ValidationTimeout
 //     (three RequestTimeouts), the path's certificates checked concurrently;
 //   - only CRLs that verified are cached, for at most an hour;
 //   - with a trusted list, a certificate is trusted only while a CA/QC

@@ -3,6 +3,8 @@ package x509check
 import (
 	"errors"
 	"fmt"
+	"github.com/csam-go/csam/x509check/internal/errs"
+	"github.com/csam-go/csam/x509check/ocsp"
 	"time"
 )
 
@@ -13,16 +15,14 @@ import (
 //
 //	var e *x509check.Error
 //	if errors.As(err, &e) { fmt.Println(e.Code) } // "revoked"
-type Error struct {
-	// Code is a short stable identifier ("untrusted", "revoked", ...), used
-	// in the JSON output of examples/certcheck.
-	Code string
-	msg  string
-}
+//
+// Code is a short stable identifier ("untrusted", "revoked", ...), used in
+// the JSON output of examples/certcheck. The revocation sentinels are the
+// values package x509check/ocsp returns (ErrStaleResponse is
+// ocsp.ErrStaleResponse), as fs.ErrNotExist is os.ErrNotExist.
+type Error = errs.Error
 
-func (e *Error) Error() string { return e.msg }
-
-func newError(code, msg string) *Error { return &Error{Code: code, msg: "x509check: " + msg} }
+func newError(code, msg string) *Error { return errs.New(code, msg) }
 
 // Sentinel errors. Validation failures wrap the first group; revocation
 // sources (OCSP, CRL) fail with the second, and when a revocation policy
@@ -37,23 +37,23 @@ var (
 	ErrSuspended   = newError("suspended", "certificate suspended (on hold)")
 	ErrUnknown     = newError("unknown", "revocation status unknown to the responder")
 	ErrNoTrust     = newError("no-trust-anchors", "no trust anchors configured")
-	ErrBadInput    = newError("bad-input", "unreadable certificate input")
+	ErrBadInput    = errs.BadInput
 	ErrPinMismatch = newError("pin-mismatch", "root certificate does not match a Belgian root pin")
 
 	ErrRevocationUnavailable = newError("revocation-unavailable", "revocation status unavailable")
-	ErrBadResponder          = newError("bad-responder", "revocation information (OCSP response or CRL) not signed by an authorized signer")
-	ErrBadSignature          = newError("bad-signature", "revocation information (OCSP response or CRL) signature invalid or refused")
-	ErrStaleResponse         = newError("stale-response", "revocation information is stale")
-	ErrFutureResponse        = newError("future-response", "revocation information is from the future")
-	ErrNonceMismatch         = newError("nonce-mismatch", "ocsp response does not echo the request nonce")
-	ErrCriticalExtension     = newError("critical-extension", "unrecognized critical extension in revocation information")
-	ErrResponderStatus       = newError("responder-status", "ocsp responder did not answer successfully")
-	ErrMalformedResponse     = newError("malformed-response", "malformed revocation information (OCSP response or CRL)")
-	ErrCertIDMismatch        = newError("certid-mismatch", "ocsp response is not about the certificate asked for")
-	ErrResponseTooLarge      = newError("response-too-large", "revocation response larger than allowed")
-	ErrTimeout               = newError("timeout", "revocation source did not answer in time")
-	ErrFetch                 = newError("fetch", "revocation source unreachable")
-	ErrNoSource              = newError("no-source", "no revocation source to consult")
+	ErrBadResponder          = errs.BadResponder
+	ErrBadSignature          = errs.BadSignature
+	ErrStaleResponse         = errs.StaleResponse
+	ErrFutureResponse        = errs.FutureResponse
+	ErrNonceMismatch         = errs.NonceMismatch
+	ErrCriticalExtension     = errs.CriticalExtension
+	ErrResponderStatus       = errs.ResponderStatus
+	ErrMalformedResponse     = errs.MalformedResponse
+	ErrCertIDMismatch        = errs.CertIDMismatch
+	ErrResponseTooLarge      = errs.ResponseTooLarge
+	ErrTimeout               = errs.Timeout
+	ErrFetch                 = errs.Fetch
+	ErrNoSource              = errs.NoSource
 )
 
 // Code returns the code of the first *Error err wraps, or "error".
@@ -94,26 +94,8 @@ func (e *RevokedError) Unwrap() error {
 }
 
 // ResponderStatusError reports an OCSP responseStatus other than
-// successful (malformedRequest, internalError, tryLater, sigRequired,
-// unauthorized). It matches ErrResponderStatus.
-type ResponderStatusError struct {
-	Status int // the OCSPResponseStatus value
-}
-
-var responderStatusNames = map[int]string{
-	1: "malformedRequest", 2: "internalError", 3: "tryLater", 5: "sigRequired", 6: "unauthorized",
-}
-
-func (e *ResponderStatusError) Error() string {
-	n, ok := responderStatusNames[e.Status]
-	if !ok {
-		n = fmt.Sprintf("status %d", e.Status)
-	}
-	return "x509check: ocsp responder answered " + n
-}
-
-// Unwrap returns ErrResponderStatus.
-func (e *ResponderStatusError) Unwrap() error { return ErrResponderStatus }
+// successful; it matches ErrResponderStatus (see ocsp.ResponderStatusError).
+type ResponderStatusError = ocsp.ResponderStatusError
 
 // Reason is a CRL reason code (RFC 5280 section 5.3.1).
 type Reason int

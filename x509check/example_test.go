@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // Validate an eID-like authentication certificate against a root, for
@@ -133,7 +134,7 @@ func ExampleBelgianRoots() {
 		fmt.Println(err)
 		return
 	}
-	res, err := x509check.Validate(context.Background(), certs[0], x509check.Options{
+	v, err := x509check.NewValidator(x509check.Options{
 		BelgianRoots: x509check.BelgianRoots(), // pin-checked
 		CurrentTime:  time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
 		Revocation:   x509check.NoRevocation,
@@ -142,7 +143,44 @@ func ExampleBelgianRoots() {
 		fmt.Println(err)
 		return
 	}
+	res, err := v.Validate(context.Background(), certs[0])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(res.Valid, res.Chain[0].Subject.CommonName, "under", res.Chain[1].Subject.CommonName)
 	// Output:
 	// true Citizen CA under Belgium Root CA6
+}
+
+// An OCSP checker of the caller's: responses obtained beforehand (a
+// stapling cache, an archive), a nonce when fetching, the responder's
+// address in place of the leaf's. Here offline with none: the revocation
+// status cannot be determined, which fails the certificate (hard fail).
+func ExampleOptions_ocsp() {
+	pemBytes, err := os.ReadFile("../testdata/realdata/belgium-pki/citizenca-202002.pem")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	certs, err := x509check.ParseCertificates(pemBytes)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var saved [][]byte // DER responses kept from earlier fetches
+	v, err := x509check.NewValidator(x509check.Options{
+		BelgianRoots: x509check.BelgianRoots(),
+		CurrentTime:  time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		Offline:      true,
+		OCSP:         ocsp.NewChecker(ocsp.Options{Responses: saved, Nonce: true, Offline: true}),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := v.Validate(context.Background(), certs[0])
+	fmt.Println(res.Valid, res.Revocation, x509check.Code(err), errors.Is(err, ocsp.ErrNoSource))
+	// Output:
+	// false undetermined revocation-unavailable true
 }

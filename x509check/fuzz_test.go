@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // goPKI makes a CA, a leaf and a delegated responder in Go only.
@@ -62,20 +63,20 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 	f.Add([]byte{0x30, 0x03, 0x0a, 0x01, 0x00})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, der []byte) {
-		a, err := checkOCSPResponse(der, ocspCheck{cert: leaf.Cert, issuer: ca.Cert, nonce: nonce,
-			at: now, skew: time.Minute, maxAge: time.Hour})
+		a, err := ocsp.ParseResponse(der, leaf.Cert, ca.Cert, ocsp.VerifyOptions{Nonce: nonce,
+			CurrentTime: now, ClockSkew: time.Minute, MaxAge: time.Hour})
 		if err != nil {
 			if Code(err) == "error" {
 				t.Fatalf("error without a sentinel: %v", err)
 			}
 			return
 		}
-		switch a.status {
-		case StatusGood, StatusRevoked, StatusSuspended, StatusUnknown:
+		switch a.Status {
+		case ocsp.Good, ocsp.Revoked, ocsp.Suspended, ocsp.Unknown:
 		default:
-			t.Fatalf("accepted with status %v", a.status)
+			t.Fatalf("accepted with status %v", a.Status)
 		}
-		if a.thisUpdate.After(now.Add(time.Minute)) {
+		if a.ThisUpdate.After(now.Add(time.Minute)) {
 			t.Fatalf("accepted a future response")
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // respSpec describes an OCSP response for the test responder to build.
@@ -223,7 +224,7 @@ func TestOCSPResponderCases(t *testing.T) {
 	tests := []struct {
 		name    string
 		spec    func() respSpec
-		opts    func(*Options)
+		opts    func(*Options, *ocsp.Options)
 		handler http.HandlerFunc // overrides spec
 		want    error
 	}{
@@ -323,18 +324,18 @@ func TestOCSPResponderCases(t *testing.T) {
 		{name: "HTTP 500", want: ErrFetch, handler: func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "down", http.StatusInternalServerError)
 		}},
-		{name: "slow", want: ErrTimeout, opts: func(o *Options) { o.RequestTimeout = 100 * time.Millisecond },
+		{name: "slow", want: ErrTimeout, opts: func(_ *Options, oo *ocsp.Options) { oo.Timeout = 100 * time.Millisecond },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				select {
 				case <-r.Context().Done():
 				case <-time.After(5 * time.Second):
 				}
 			}},
-		{name: "oversize", want: ErrResponseTooLarge, opts: func(o *Options) { o.MaxResponseSize = 1024 },
+		{name: "oversize", want: ErrResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Write(make([]byte, 64<<10))
 			}},
-		{name: "oversize without length", want: ErrResponseTooLarge, opts: func(o *Options) { o.MaxResponseSize = 1024 },
+		{name: "oversize without length", want: ErrResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				for range 64 {
 					w.Write(make([]byte, 1024))
@@ -358,11 +359,12 @@ func TestOCSPResponderCases(t *testing.T) {
 			}
 			srv := httptest.NewServer(h)
 			defer srv.Close()
-			o := Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), OCSPServer: srv.URL,
-				Nonce: true, Revocation: OCSPOnly, Usage: UsageAuthentication}
+			o := Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), Revocation: OCSPOnly, Usage: UsageAuthentication}
+			oo := ocsp.Options{Server: srv.URL, Nonce: true}
 			if tt.opts != nil {
-				tt.opts(&o)
+				tt.opts(&o, &oo)
 			}
+			o.OCSP = ocsp.NewChecker(oo)
 			v, err := NewValidator(o)
 			if err != nil {
 				t.Fatal(err)
@@ -407,7 +409,7 @@ func TestOCSPResponderGood(t *testing.T) {
 	tests := []struct {
 		name   string
 		spec   respSpec
-		opts   func(*Options)
+		opts   func(*Options, *ocsp.Options)
 		want   Status
 		method string
 		ahead  time.Duration // thisUpdate this far after now
@@ -416,10 +418,10 @@ func TestOCSPResponderGood(t *testing.T) {
 		{name: "delegated by key, nonce, GET", method: http.MethodGet, want: StatusGood,
 			spec: respSpec{status: StatusGood, signer: p.Responder, embed: []*x509.Certificate{p.Responder.Cert}, ridByKey: true, echoNonce: true}},
 		{name: "CA itself by name, POST", method: http.MethodPost, want: StatusGood,
-			opts: func(o *Options) { o.OCSPGetLimit = -1; o.Nonce = false },
+			opts: func(_ *Options, oo *ocsp.Options) { oo.GetLimit = -1; oo.Nonce = false },
 			spec: respSpec{status: StatusGood, signer: p.CA}},
 		{name: "SHA-256 CertID", method: http.MethodGet, want: StatusGood,
-			opts: func(o *Options) { o.OCSPHash = crypto.SHA256 },
+			opts: func(_ *Options, oo *ocsp.Options) { oo.Hash = crypto.SHA256 },
 			spec: respSpec{status: StatusGood, signer: p.CA, hash: crypto.SHA256, echoNonce: true}},
 		{name: "revoked", method: http.MethodGet, want: StatusRevoked,
 			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
@@ -451,12 +453,13 @@ func TestOCSPResponderGood(t *testing.T) {
 				w.Write(buildResponse(t, s, p.Auth.Cert, p.CA.Cert, n))
 			}))
 			defer srv.Close()
-			o := Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), OCSPServer: srv.URL,
-				Nonce: true, Revocation: OCSPOnly}
+			o := Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), Revocation: OCSPOnly}
+			oo := ocsp.Options{Server: srv.URL, Nonce: true}
 			if tt.opts != nil {
-				tt.opts(&o)
+				tt.opts(&o, &oo)
 			}
-			res, err := Validate(context.Background(), p.Auth.Cert, o)
+			o.OCSP = ocsp.NewChecker(oo)
+			res, err := validate(context.Background(), p.Auth.Cert, o)
 			if res.Revocation != tt.want {
 				t.Fatalf("revocation = %v (%v), want %v", res.Revocation, err, tt.want)
 			}
@@ -500,8 +503,9 @@ func TestOCSPCallerCancellation(t *testing.T) {
 		w.Write(buildResponse(t, s, p.Auth.Cert, p.CA.Cert, nil))
 	}))
 	defer srv.Close()
+	oc := ocsp.NewChecker(ocsp.Options{Server: srv.URL})
 	v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert),
-		OCSPServer: srv.URL, Revocation: OCSPOnly})
+		OCSP: oc, Revocation: OCSPOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -516,7 +520,7 @@ func TestOCSPCallerCancellation(t *testing.T) {
 	if err != nil || res.Revocation != StatusGood {
 		t.Fatalf("second validation: %v", err)
 	}
-	if hits.Load() != 1 || v.OCSPRequests() != 1 {
-		t.Fatalf("requests = %d/%d, want 1", hits.Load(), v.OCSPRequests())
+	if hits.Load() != 1 || oc.Requests() != 1 {
+		t.Fatalf("requests = %d/%d, want 1", hits.Load(), oc.Requests())
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // certPool lists cs as Options.Roots and Options.Intermediates take them.
@@ -33,7 +34,6 @@ func TestOpenSSLResponder(t *testing.T) {
 		ExtraBelgianPins: []string{p.RootPin()},
 		Intermediates:    certPool(p.CA.Cert),
 		Revocation:       x509check.OCSPOnly,
-		OCSPGetLimit:     -1, // openssl ocsp answers POST only
 	}
 	tests := []struct {
 		name    string
@@ -59,8 +59,10 @@ func TestOpenSSLResponder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := base
-			o.Usage, o.OCSPHash, o.Nonce = tt.usage, tt.hash, tt.nonce
-			res, err := x509check.Validate(context.Background(), tt.cert.Cert, o)
+			o.Usage = tt.usage
+			// openssl ocsp answers POST only.
+			o.OCSP = ocsp.NewChecker(ocsp.Options{GetLimit: -1, Hash: tt.hash, Nonce: tt.nonce})
+			res, err := validate(context.Background(), tt.cert.Cert, o)
 			if tt.want == nil && (err != nil || !res.Valid) {
 				t.Fatalf("err = %v", err)
 			}
@@ -113,9 +115,10 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
 	responder := p.StartOCSP(t, 5)
 	doer := &countingDoer{next: &http.Client{}}
+	oc := ocsp.NewChecker(ocsp.Options{GetLimit: -1, HTTP: doer, Timeout: time.Hour})
 	v, err := x509check.NewValidator(x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
-		Revocation: x509check.OCSPOnly, OCSPGetLimit: -1, HTTP: doer,
+		Revocation: x509check.OCSPOnly, OCSP: oc, HTTP: doer,
 		// The one request's goroutine shares two cores with 1,000
 		// validations (and, in CI, the race detector and other test
 		// binaries): on a loaded machine its answer can take longer than
@@ -123,7 +126,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 		// 1,000 validations waiting for it fail with ErrTimeout. What is
 		// tested here is coalescing, not speed: the go test timeout bounds
 		// the test.
-		RequestTimeout: time.Hour,
+		Tuning: x509check.Tuning{RequestTimeout: time.Hour},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -147,8 +150,8 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 	if bad.Load() != 0 {
 		t.Fatalf("%d validations failed, first: %v", bad.Load(), firstErr.Load())
 	}
-	if n := doer.n.Load(); n != 1 || v.OCSPRequests() != 1 {
-		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, v.OCSPRequests())
+	if n := doer.n.Load(); n != 1 || oc.Requests() != 1 {
+		t.Fatalf("OCSP requests sent = %d (validator counted %d), want exactly 1", n, oc.Requests())
 	}
 	// The responder logs a request line as it reads one.
 	deadline := time.Now().Add(5 * time.Second)

@@ -2,13 +2,14 @@ package x509check
 
 import (
 	"context"
-	"crypto"
 	"crypto/x509"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
+
+	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // Usage is what the certificate is about to be used for.
@@ -104,23 +105,9 @@ func ParseRevocationPolicy(s string) (RevocationPolicy, error) {
 	return 0, fmt.Errorf("x509check: unknown revocation policy %q (want ocsp-first, crl-first, ocsp, crl or none)", s)
 }
 
-// UnknownPolicy says what an OCSP "unknown" answer means.
-// The zero value is UnknownFails.
-type UnknownPolicy uint8
-
-const (
-	// UnknownFails makes "unknown" a failure: the certificate is not valid
-	// (even with SoftFail, since the responder did answer).
-	UnknownFails UnknownPolicy = iota
-	// UnknownTryNext treats "unknown" as no answer: the next source is
-	// consulted, and SoftFail applies when none decides.
-	UnknownTryNext
-)
-
-// Doer sends HTTP requests; *http.Client implements it.
-type Doer interface {
-	Do(*http.Request) (*http.Response, error)
-}
+// Doer sends HTTP requests; *http.Client implements it. It is crl.Doer
+// and ocsp.Doer: one interface for every fetch.
+type Doer = crl.Doer
 
 // CRLChecker checks one certificate against the CRLs of its issuer. The
 // validator calls it with the issuer already validated. It returns the
@@ -129,6 +116,16 @@ type Doer interface {
 // Package x509check/crl provides the implementation used by default.
 type CRLChecker interface {
 	CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (Status, []Source, error)
+}
+
+// OCSPChecker answers OCSP queries about one certificate (q.Cert, issued
+// by q.Issuer, already validated) with a response that passed every check
+// of RFC 6960; an error means no decision (the next source, or the
+// soft/hard-fail policy, applies). The validator checks the revocation of
+// a delegated responder without id-pkix-ocsp-nocheck itself (by CRL).
+// *ocsp.Checker implements it and is used by default.
+type OCSPChecker interface {
+	Check(ctx context.Context, q ocsp.Query) (*ocsp.Response, error)
 }
 
 // QualificationSource decides whether a validated certificate is
@@ -186,59 +183,21 @@ type Options struct {
 	Revocation RevocationPolicy
 	// SoftFail accepts a certificate whose revocation status cannot be
 	// determined (no source answered). Zero (false) is hard fail. It never
-	// accepts a revoked, suspended or (with UnknownFails) unknown answer.
+	// accepts a revoked or suspended answer, nor an unknown one (unless
+	// Tuning.UnknownTryNext).
 	SoftFail bool
-	// Unknown says what an OCSP "unknown" answer means; zero: it fails.
-	Unknown UnknownPolicy
-	// ClockSkew is the tolerance applied to thisUpdate (not in the future)
-	// and nextUpdate (not in the past). Zero means 5 minutes; negative
-	// means none.
-	ClockSkew time.Duration
-	// MaxAge bounds the age (since thisUpdate) of an OCSP response without
-	// nextUpdate. Zero means 24 hours.
-	MaxAge time.Duration
-
-	// OCSPHash is the hash of the OCSP CertID: crypto.SHA1 (the zero value
-	// means SHA-1, what responders support widely) or crypto.SHA256.
-	OCSPHash crypto.Hash
-	// Nonce, when true, sends a random 32-octet nonce and requires the
-	// response to echo it. Zero: no nonce (responses can be cached by
-	// the responder and by this validator).
-	Nonce bool
-	// OCSPGetLimit is the largest base64 encoded request sent with GET
-	// (RFC 6960 appendix A); larger requests use POST. Zero means 255;
-	// negative means always POST.
-	OCSPGetLimit int
-	// OCSPResponses are DER OCSP responses to use before fetching (for
-	// offline checks). They pass every check a fetched response does.
-	OCSPResponses [][]byte
-	// OCSPServer, when set, replaces the leaf certificate's OCSP address.
-	OCSPServer string
-	// Offline forbids every network fetch: only OCSPResponses and the CRL
-	// checker's provided CRLs are used.
+	// Offline forbids every network fetch of the default OCSP and CRL
+	// checkers: only stapled responses (WithOCSPResponses) are used.
 	Offline bool
-
-	// HTTP sends OCSP (and CRL) requests. Nil means an http.Client that
-	// does not follow redirects.
+	// HTTP sends the default checkers' OCSP and CRL requests. Nil means an
+	// http.Client that does not follow redirects.
 	HTTP Doer
-	// RequestTimeout bounds each request, OCSP and CRL alike (through its
-	// context; it is also the default CRL checker's download bound). Zero
-	// means 10 seconds.
-	RequestTimeout time.Duration
-	// ValidationTimeout bounds a whole Validate call (on top of the
-	// caller's deadline): a revocation source still pending then counts as
-	// not answering (ErrTimeout). The certificates of the path are checked
-	// concurrently, so a path whose sources never answer costs about two
-	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
-	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
-	// responder): 30 seconds by default; negative means none.
-	ValidationTimeout time.Duration
-	// MaxResponseSize bounds an OCSP response body. Zero means 64 KiB.
-	MaxResponseSize int64
-	// CacheSize bounds the number of cached OCSP responses and chains.
-	// Zero means 4096; negative disables caching.
-	CacheSize int
 
+	// OCSP answers OCSP queries. Nil means an ocsp.Checker with this
+	// validator's HTTP, Offline, Tuning and AllowSHA1Signatures. Give one built with ocsp.NewChecker
+	// for provided responses, a nonce, a responder address replacing the
+	// leaf's, or another CertID hash; its own options then apply.
+	OCSP OCSPChecker
 	// CRL checks CRLs. Nil means NewCRLChecker with this validator's HTTP,
 	// Offline, ClockSkew and MaxAge (CRLs fetched from the certificates'
 	// distribution points).
@@ -282,11 +241,48 @@ type Options struct {
 	// by crypto/x509).
 	AllowSHA1Signatures bool
 
+	// Tuning holds the bounds and tolerances rarely changed; its zero
+	// value is the documented defaults.
+	Tuning Tuning
+
 	// Logger receives diagnostics (a soft-failed revocation check, a path
 	// accepted with SHA-1 signatures). Nil means silence: nothing is
 	// logged unless the caller gives a logger (a hostile peer must not
 	// control the volume of the process's default log).
 	Logger *slog.Logger
+}
+
+// Tuning are the validator's rarely changed bounds and tolerances. Every
+// zero value is a documented default.
+type Tuning struct {
+	// ClockSkew is the tolerance applied to thisUpdate (not in the future)
+	// and nextUpdate (not in the past) of OCSP responses and CRLs. Zero
+	// means 5 minutes; negative means none.
+	ClockSkew time.Duration
+	// MaxAge bounds the age (since thisUpdate) of an OCSP response or CRL
+	// without nextUpdate. Zero means 24 hours.
+	MaxAge time.Duration
+	// RequestTimeout bounds each request of the default checkers, OCSP and
+	// CRL alike (through its context; it is also the default CRL checker's
+	// download bound). Zero means 10 seconds.
+	RequestTimeout time.Duration
+	// ValidationTimeout bounds a whole Validate call (on top of the
+	// caller's deadline): a revocation source still pending then counts as
+	// not answering (ErrTimeout). The certificates of the path are checked
+	// concurrently, so a path whose sources never answer costs about two
+	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
+	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP
+	// responder): 30 seconds by default; negative means none.
+	ValidationTimeout time.Duration
+	// CacheSize bounds the number of cached chains and results (and OCSP
+	// answers of the default OCSP checker). Zero means 4096; negative
+	// disables caching.
+	CacheSize int
+	// UnknownTryNext treats an OCSP "unknown" answer as no answer: the
+	// next source is consulted, and SoftFail applies when none decides.
+	// Zero (false): "unknown" is a failure (even with SoftFail, since the
+	// responder did answer).
+	UnknownTryNext bool
 }
 
 // PolicyOptions are the initial policy inputs of path validation (RFC 5280
@@ -307,56 +303,32 @@ type PolicyOptions struct {
 	InhibitAny bool
 }
 
-func (o *Options) skew() time.Duration {
-	switch {
-	case o.ClockSkew < 0:
-		return 0
-	case o.ClockSkew == 0:
-		return 5 * time.Minute
-	}
-	return o.ClockSkew
-}
-
 func (o *Options) maxAge() time.Duration {
-	if o.MaxAge <= 0 {
+	if o.Tuning.MaxAge <= 0 {
 		return 24 * time.Hour
 	}
-	return o.MaxAge
+	return o.Tuning.MaxAge
 }
 
 func (o *Options) timeout() time.Duration {
-	if o.RequestTimeout <= 0 {
+	if o.Tuning.RequestTimeout <= 0 {
 		return 10 * time.Second
 	}
-	return o.RequestTimeout
+	return o.Tuning.RequestTimeout
 }
 
 func (o *Options) validationTimeout() time.Duration {
-	if o.ValidationTimeout == 0 {
+	if o.Tuning.ValidationTimeout == 0 {
 		return 3 * o.timeout()
 	}
-	return o.ValidationTimeout
-}
-
-func (o *Options) maxResponse() int64 {
-	if o.MaxResponseSize <= 0 {
-		return 64 << 10
-	}
-	return o.MaxResponseSize
-}
-
-func (o *Options) getLimit() int {
-	if o.OCSPGetLimit == 0 {
-		return 255
-	}
-	return o.OCSPGetLimit
+	return o.Tuning.ValidationTimeout
 }
 
 func (o *Options) cacheSize() int {
-	if o.CacheSize == 0 {
+	if o.Tuning.CacheSize == 0 {
 		return 4096
 	}
-	return o.CacheSize
+	return o.Tuning.CacheSize
 }
 
 func (o *Options) now() time.Time {

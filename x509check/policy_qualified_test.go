@@ -44,7 +44,7 @@ func TestQualifiedByPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation, CurrentTime: attackNow,
 				ExtraBelgianPins: []string{x509check.SPKIPin(root.cert)}}
-			res, err := x509check.Validate(t.Context(), tt.leaf, o, tt.ca.cert)
+			res, err := validate(t.Context(), tt.leaf, o, tt.ca.cert)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // TestOCSPDelegatedResponderRevocation checks RFC 6960 section 4.2.2.2.1:
@@ -106,8 +107,8 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 			case serveHold:
 				crlDER = crlOf(t, resp.Cert.SerialNumber, int(ReasonCertificateHold))
 			}
-			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert), OCSPServer: srv.URL,
-				Nonce: true, Revocation: OCSPOnly, Usage: UsageAuthentication, SoftFail: tt.soft})
+			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert),
+				OCSP: ocsp.NewChecker(ocsp.Options{Server: srv.URL, Nonce: true}), Revocation: OCSPOnly, Usage: UsageAuthentication, SoftFail: tt.soft})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -64,8 +64,10 @@ func (s Status) severity() int {
 type Source struct {
 	// Kind is "ocsp" or "crl".
 	Kind string `json:"kind"`
-	// URL is the address fetched, or "provided" for a response or CRL given
-	// in Options, or "cache:" followed by the address for a cached answer.
+	// URL is the address fetched, "provided" for a response or CRL given
+	// to the checker (ocsp.Options.Responses, CRLOptions.CRLs), "stapled"
+	// for a response given with the call (WithOCSPResponses), or "cache:"
+	// followed by the address for a cached answer.
 	URL string `json:"url"`
 	// Subject is the certificate the source was asked about.
 	Subject string `json:"subject"`
@@ -89,6 +91,8 @@ type Source struct {
 	Err error `json:"-"`
 	// Error is Err's message, for JSON.
 	Error string `json:"error,omitempty"`
+
+	nonce bool // an OCSP answer to a nonce: not for the result cache
 }
 
 // Qualified is the qualified status of a certificate (ETSI EN 319 412-5,

@@ -3,6 +3,7 @@ package x509check
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"time"
 )
 
@@ -20,9 +21,10 @@ type cachedResult struct {
 // gives intermediates or stapled OCSP responses of its own (other inputs
 // than the cached ones), nor when a trusted list decides the qualified
 // status (its decision depends on the validation time and the list's
-// freshness), nor with OCSP nonces (each validation asks afresh).
+// freshness). A result resting on an OCSP answer to a nonce is not kept
+// (each validation asks afresh).
 func (v *Validator) resultCacheable(ctx context.Context, extra []*x509.Certificate) bool {
-	return v.results != nil && len(extra) == 0 && v.opts.Qualification == nil && !v.opts.Nonce &&
+	return v.results != nil && len(extra) == 0 && v.opts.Qualification == nil &&
 		len(stapled(ctx)) == 0
 }
 
@@ -68,11 +70,25 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 	for _, c := range res.Chain[1:] {
 		until = minTime(until, c.NotAfter)
 	}
+	// CA certificates that name no revocation source: a source that found
+	// nothing to consult about one is not an input that expires.
+	var silent map[string]bool
+	for _, c := range res.Chain[1 : len(res.Chain)-1] {
+		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
+			if silent == nil {
+				silent = map[string]bool{}
+			}
+			silent[v.names.of(c)] = true
+		}
+	}
 	for _, s := range res.Sources {
 		switch {
 		case s.Kind != "ocsp" && s.Kind != "crl":
 			// Not consulted ("none"): nothing that expires.
-		case s.Err != nil || s.Status != StatusGood:
+		case silent[s.Subject] && s.Status == StatusUndetermined && errors.Is(s.Err, ErrNoSource):
+			// Asked about a CA certificate naming no source (a checker
+			// of the caller's): nothing to consult, as "none".
+		case s.Err != nil || s.Status != StatusGood || s.nonce:
 			return time.Time{}, false
 		case !s.NextUpdate.IsZero():
 			until = minTime(until, s.NextUpdate)

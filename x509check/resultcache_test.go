@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	xocsp "golang.org/x/crypto/ocsp"
+
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // countingCRL is a CRLChecker that counts the checks it makes.
@@ -120,4 +123,45 @@ func (s *switchCRL) CheckCRL(ctx context.Context, cert, issuer *x509.Certificate
 		return (*c).CheckCRL(ctx, cert, issuer, at)
 	}
 	return x509check.StatusUndetermined, nil, errors.New("CRL unavailable")
+}
+
+// countingOCSP is an OCSPChecker that counts the queries it answers.
+type countingOCSP struct {
+	x509check.OCSPChecker
+	n atomic.Int32
+}
+
+func (c *countingOCSP) Check(ctx context.Context, q ocsp.Query) (*ocsp.Response, error) {
+	c.n.Add(1)
+	return c.OCSPChecker.Check(ctx, q)
+}
+
+// TestResultCacheCustomOCSP checks that a result is reused with an OCSP
+// checker of the caller's, when a CA of the path names no revocation
+// source: that CA, asked about and found to have nothing to consult, is no
+// input that expires.
+func TestResultCacheCustomOCSP(t *testing.T) {
+	root := issue(t, caTmpl("Custom OCSP Root"), nil)
+	ca := issue(t, caTmpl("Custom OCSP CA"), root) // names no OCSP address, no CRL
+	leaf := issue(t, leafTmpl("Custom OCSP leaf", x509.KeyUsageDigitalSignature), ca).cert
+	der, err := xocsp.CreateResponse(ca.cert, ca.cert, xocsp.Response{Status: xocsp.Good, SerialNumber: leaf.SerialNumber,
+		ThisUpdate: attackNow.Add(-time.Minute), NextUpdate: attackNow.Add(time.Hour)}, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := &countingOCSP{OCSPChecker: ocsp.NewChecker(ocsp.Options{Responses: [][]byte{der}, Offline: true})}
+	v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
+		Revocation: x509check.OCSPOnly, OCSP: oc, Offline: true, CurrentTime: attackNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		res, err := v.Validate(t.Context(), leaf)
+		if err != nil || res.Revocation != x509check.StatusGood {
+			t.Fatalf("validation %d: %v, revocation %v", i, err, res.Revocation)
+		}
+	}
+	if n := oc.n.Load(); n != 2 {
+		t.Fatalf("OCSP queries = %d, want 2 (the leaf and its CA, once)", n)
+	}
 }

@@ -3,18 +3,13 @@ package x509check
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/csam-go/csam/x509check/ocsp"
 	pathval "github.com/csam-go/csam/x509check/path"
 )
 
@@ -38,7 +33,8 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 	var wg sync.WaitGroup
 	for i := range outs {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
-		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 && len(v.opts.OCSPResponses) == 0 && len(stapled(ctx)) == 0 {
+		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 &&
+			len(stapled(ctx)) == 0 && v.ocspSilent(ctx, cert, issuer, at) {
 			outs[i].none = true
 			continue
 		}
@@ -103,6 +99,18 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 	res.Revocation = worst
 }
 
+// ocspSilent reports whether the OCSP checker has nothing to say about a
+// CA certificate that names no revocation source: the default checker
+// never has (it holds no responses); one of the caller's, which may hold
+// responses, is asked, unless the policy consults no OCSP.
+func (v *Validator) ocspSilent(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) bool {
+	if v.defaultOCSP || v.opts.Revocation == CRLOnly {
+		return true
+	}
+	_, err := v.opts.OCSP.Check(ctx, ocsp.Query{Cert: cert, Issuer: issuer, At: at})
+	return errors.Is(err, ErrNoSource)
+}
+
 var errNoCASource = fmt.Errorf("%w: CA certificate names no OCSP address or CRL distribution point", ErrNoSource)
 
 func onlyNoSource(srcs []Source) bool {
@@ -147,7 +155,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 			errs = append(errs, err)
 			continue
 		}
-		if st == StatusUnknown && v.opts.Unknown == UnknownTryNext {
+		if st == StatusUnknown && v.opts.Tuning.UnknownTryNext {
 			errs = append(errs, fmt.Errorf("%w: %q", ErrUnknown, SubjectString(cert)))
 			continue
 		}
@@ -184,145 +192,49 @@ func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate
 	return st, srcs, err
 }
 
-// ocspCacheKey identifies a certificate by its issuer's key and name and
-// its serial: the SHA-256 of the issuer's key, that of its name, then the
-// serial's bytes (with its sign), built in one allocation.
-func ocspCacheKey(cert, issuer *x509.Certificate) string {
-	var buf [2*sha256.Size + 1 + 32]byte
-	k := buf[:0]
-	spki := sha256.Sum256(issuer.RawSubjectPublicKeyInfo)
-	name := sha256.Sum256(issuer.RawSubject)
-	k = append(append(k, spki[:]...), name[:]...)
-	k = append(k, byte(cert.SerialNumber.Sign()+1))
-	if n := (cert.SerialNumber.BitLen() + 7) / 8; n <= len(buf)-len(k) {
-		k = k[:len(k)+n]
-		cert.SerialNumber.FillBytes(k[len(k)-n:])
-	} else {
-		k = append(k, cert.SerialNumber.Bytes()...)
-	}
-	return string(k)
-}
-
 func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, leaf bool) (Status, []Source, error) {
 	src := Source{Kind: "ocsp", Subject: v.names.of(cert)}
-	fail := func(err error) (Status, []Source, error) {
+	r, err := v.opts.OCSP.Check(ctx, ocsp.Query{Cert: cert, Issuer: issuer, At: at, Leaf: leaf, Stapled: stapled(ctx)})
+	if err != nil {
+		if r != nil {
+			src.URL = r.Source
+		}
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
 		return StatusUndetermined, []Source{src}, err
 	}
-	ck := ocspCheck{cert: cert, issuer: issuer, at: at, skew: v.opts.skew(), maxAge: v.opts.maxAge(),
-		allowSHA1: v.opts.AllowSHA1Signatures}
-
-	// Responses stapled to this call, then those given in the options,
-	// come first: of those that pass every check, the freshest decides
-	// (see freshest), whatever their order.
-	var provErr error
-	var best *ocspAnswer
-	staples := stapled(ctx)
-	for i, der := range append(staples[:len(staples):len(staples)], v.opts.OCSPResponses...) {
-		a, err := checkOCSPResponse(der, ck)
-		if errors.Is(err, ErrCertIDMismatch) {
-			continue
+	src.URL, src.nonce = r.Source, r.Nonce
+	var extra []Source
+	if r.Responder != nil {
+		src.Responder = v.names.of(r.Responder)
+		if !r.NoCheck {
+			note, srcs, err := v.checkResponder(ctx, r.Responder, issuer, at)
+			extra = srcs
+			if err != nil {
+				src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
+				return StatusUndetermined, append([]Source{src}, extra...), err
+			}
+			src.Note = note
 		}
-		src.URL = "provided"
-		if i < len(staples) {
-			src.URL = "stapled"
+	}
+	src.ProducedAt, src.ThisUpdate, src.NextUpdate = r.ProducedAt, r.ThisUpdate, r.NextUpdate
+	switch r.Status {
+	case ocsp.Good:
+		src.Status = StatusGood
+	case ocsp.Unknown:
+		src.Status = StatusUnknown
+	case ocsp.Revoked, ocsp.Suspended:
+		src.Status = StatusRevoked
+		if r.Status == ocsp.Suspended {
+			src.Status = StatusSuspended
 		}
-		if err != nil {
-			provErr = err
-			continue
-		}
-		best = freshest(best, a)
+		reason := Reason(r.Reason)
+		src.RevokedAt, src.Reason = r.RevokedAt, &reason
+	default:
+		err := fmt.Errorf("%w: status %v", ErrMalformedResponse, r.Status)
+		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
+		return StatusUndetermined, []Source{src}, err
 	}
-	if best != nil {
-		return v.answerSource(ctx, src, best, issuer, at)
-	}
-	if provErr != nil && v.opts.Offline {
-		return fail(provErr)
-	}
-
-	key := ocspCacheKey(cert, issuer)
-	if a, ok := v.ocsp.get(key); ok {
-		if at.Before(a.expires) && !at.Before(a.thisUpdate.Add(-ck.skew)) {
-			src.URL = "cache:" + a.url
-			return v.answerSource(ctx, src, a, issuer, at)
-		}
-		v.ocsp.del(key)
-	}
-	if v.opts.Offline {
-		return fail(fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource))
-	}
-	server := ""
-	if leaf {
-		server = v.opts.OCSPServer
-	}
-	if server == "" && len(cert.OCSPServer) > 0 {
-		server = cert.OCSPServer[0]
-	}
-	src.URL = server
-	if server == "" {
-		return fail(fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource))
-	}
-	// The request runs detached from any one caller's cancellation (it is
-	// bounded by RequestTimeout), so that a caller giving up does not fail
-	// the others waiting for the same answer.
-	fctx := context.WithoutCancel(ctx)
-	ch := v.flight.DoChan(key, func() (any, error) {
-		// Another flight may have just filled the cache.
-		if a, ok := v.ocsp.get(key); ok && at.Before(a.expires) {
-			return a, nil
-		}
-		a, err := v.fetchOCSP(fctx, server, ck)
-		if err != nil {
-			return nil, err
-		}
-		a.url = server
-		if v.opts.Nonce {
-			// An answer to a nonce is still cached: it was fresh when checked.
-			a.expires = minTime(a.expires, time.Now().Add(v.opts.maxAge()))
-		}
-		v.ocsp.put(key, a)
-		return a, nil
-	})
-	var val any
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return fail(r.Err)
-		}
-		val = r.Val
-	case <-ctx.Done():
-		return fail(fmt.Errorf("%w: %s: %w", ErrTimeout, server, ctx.Err()))
-	}
-	return v.answerSource(ctx, src, val.(*ocspAnswer), issuer, at)
-}
-
-// freshest returns the answer to use of two about one certificate (a may
-// be nil): a revocation other than certificateHold stands whatever its
-// age (only a hold can be lifted, RFC 5280 section 5.3.1); otherwise the
-// later thisUpdate (then producedAt) wins, and on a tie the more severe
-// status. An older "good" never masks a newer "revoked".
-func freshest(a, b *ocspAnswer) *ocspAnswer {
-	switch {
-	case a == nil:
-		return b
-	case a.status == StatusRevoked:
-		return a
-	case b.status == StatusRevoked:
-		return b
-	case !a.thisUpdate.Equal(b.thisUpdate):
-		if b.thisUpdate.After(a.thisUpdate) {
-			return b
-		}
-		return a
-	case !a.producedAt.Equal(b.producedAt):
-		if b.producedAt.After(a.producedAt) {
-			return b
-		}
-		return a
-	case b.status.severity() > a.status.severity():
-		return b
-	}
-	return a
+	return src.Status, append([]Source{src}, extra...), nil
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -330,30 +242,6 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// answerSource turns a checked OCSP answer into the result of checkOCSP,
-// after checking the revocation of a delegated responder that lacks
-// id-pkix-ocsp-nocheck (see checkResponder).
-func (v *Validator) answerSource(ctx context.Context, src Source, a *ocspAnswer, issuer *x509.Certificate, at time.Time) (Status, []Source, error) {
-	src.Responder = a.responder
-	var extra []Source
-	if a.delegate != nil {
-		note, srcs, err := v.checkResponder(ctx, a.delegate, issuer, at)
-		extra = srcs
-		if err != nil {
-			src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
-			return StatusUndetermined, append([]Source{src}, extra...), err
-		}
-		src.Note = note
-	}
-	src.Status = a.status
-	src.ProducedAt, src.ThisUpdate, src.NextUpdate = a.producedAt, a.thisUpdate, a.nextUpdate
-	if a.status == StatusRevoked || a.status == StatusSuspended {
-		r := a.reason
-		src.RevokedAt, src.Reason = a.revokedAt, &r
-	}
-	return a.status, append([]Source{src}, extra...), nil
 }
 
 // responderNote is the Source.Note of a CRL consulted about a delegated
@@ -408,60 +296,4 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 		return "delegated responder without id-pkix-ocsp-nocheck: its revocation is undetermined (accepted: soft fail)", srcs, nil
 	}
 	return "", srcs, fmt.Errorf("%w: delegated responder %q: revocation undetermined: %w", ErrBadResponder, subject, err)
-}
-
-// fetchOCSP sends one request (GET when its encoding is small, POST
-// otherwise), bounded in time and size, and checks the answer.
-func (v *Validator) fetchOCSP(ctx context.Context, server string, ck ocspCheck) (*ocspAnswer, error) {
-	req, err := newOCSPRequest(ck.cert, ck.issuer, v.opts.OCSPHash, v.opts.Nonce)
-	if err != nil {
-		return nil, err
-	}
-	ck.nonce = req.nonce
-	ctx, cancel := context.WithTimeout(ctx, v.opts.timeout())
-	defer cancel()
-	var hreq *http.Request
-	enc := base64.StdEncoding.EncodeToString(req.der)
-	if lim := v.opts.getLimit(); lim > 0 && len(enc) <= lim {
-		u := strings.TrimSuffix(server, "/") + "/" + url.PathEscape(enc)
-		hreq, err = http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	} else {
-		hreq, err = http.NewRequestWithContext(ctx, http.MethodPost, server, bytes.NewReader(req.der))
-		if hreq != nil {
-			hreq.Header.Set("Content-Type", "application/ocsp-request")
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
-	}
-	hreq.Header.Set("Accept", "application/ocsp-response")
-	v.mu.Lock()
-	v.ocspRequests++
-	v.mu.Unlock()
-	resp, err := v.http.Do(hreq)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, v.opts.timeout(), err)
-		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s: HTTP %d", ErrFetch, server, resp.StatusCode)
-	}
-	max := v.opts.maxResponse()
-	if resp.ContentLength > max {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrResponseTooLarge, resp.ContentLength, max)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, v.opts.timeout(), err)
-		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
-	}
-	if int64(len(body)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
-	}
-	return checkOCSPResponse(body, ck)
 }

@@ -76,11 +76,11 @@ func TestAllowSHA1DelegatedResponder(t *testing.T) {
 		signer: &testpki.Cert{Cert: resp, Key: respKey}, embed: []*x509.Certificate{resp}}, leaf, ca, nil)
 	for _, allow := range []bool{false, true} {
 		v, err := NewValidator(Options{Roots: pool(root), Intermediates: pool(ca), Offline: true,
-			Revocation: OCSPOnly, OCSPResponses: [][]byte{answer}, AllowSHA1Signatures: allow})
+			Revocation: OCSPOnly, AllowSHA1Signatures: allow})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := v.Validate(context.Background(), leaf)
+		res, err := v.Validate(WithOCSPResponses(context.Background(), answer), leaf)
 		if allow && (err != nil || res.Revocation != StatusGood) {
 			t.Errorf("AllowSHA1Signatures: revocation %v, %v; want good", res.Revocation, err)
 		}

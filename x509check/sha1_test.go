@@ -79,7 +79,7 @@ func TestAllowSHA1Signatures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.opts
 			o.Revocation, o.AllowSHA1Signatures = x509check.NoRevocation, tt.allow
-			res, err := x509check.Validate(t.Context(), tt.cert, o)
+			res, err := validate(t.Context(), tt.cert, o)
 			if tt.want != nil {
 				if !errors.Is(err, tt.want) || res.Valid {
 					t.Fatalf("err = %v, valid %v; want %v", err, res.Valid, tt.want)

@@ -6,8 +6,8 @@ type staplesKey struct{}
 
 // WithOCSPResponses returns a context carrying DER OCSP responses for the
 // validations made with it: responses stapled to one call (by a TLS peer,
-// in a signed document, ...), where Options.OCSPResponses are fixed for the
-// validator. They come first, pass every check a fetched response does,
+// in a signed document, ...), where ocsp.Options.Responses are fixed for a
+// checker. They come first, pass every check a fetched response does,
 // and are recorded with the source address "stapled". They are not cached
 // beyond the call.
 func WithOCSPResponses(ctx context.Context, ders ...[]byte) context.Context {

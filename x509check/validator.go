@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/csam-go/csam/x509check/ocsp"
 	"github.com/csam-go/csam/x509check/path"
 
 	"github.com/csam-go/csam/keys"
@@ -29,6 +30,7 @@ type Validator struct {
 	intermediates []*x509.Certificate
 	http          Doer
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
+	defaultOCSP   bool // opts.OCSP is the default checker, without given responses
 	accepted      acceptedIndex
 
 	engine *path.Verifier
@@ -36,16 +38,10 @@ type Validator struct {
 	chains *boundedCache[[32]byte, *pathResult]
 	leaves *boundedCache[[32]byte, *leafFacts]
 	names  subjectCache
-	ocsp   *boundedCache[string, *ocspAnswer]
 	// results keeps valid results until their inputs expire (resultcache.go).
 	results *boundedCache[[32]byte, *cachedResult]
-	flight  singleflight.Group
 	// chainFlight coalesces concurrent path verifications of one leaf.
 	chainFlight singleflight.Group
-
-	// ocspRequests counts OCSP requests sent (for tests and metrics).
-	mu           sync.Mutex
-	ocspRequests int
 }
 
 // newEngine returns the path engine of a validator.
@@ -105,36 +101,32 @@ func NewValidator(opts Options) (*Validator, error) {
 	}
 	if v.opts.CRL == nil {
 		c, err := NewCRLChecker(CRLOptions{HTTP: v.http, Offline: opts.Offline,
-			ClockSkew: opts.ClockSkew, MaxAge: opts.MaxAge, Timeout: opts.timeout(),
+			ClockSkew: opts.Tuning.ClockSkew, MaxAge: opts.Tuning.MaxAge, Timeout: opts.timeout(),
 			AllowSHA1: opts.AllowSHA1Signatures})
 		if err != nil {
 			return nil, err
 		}
 		v.opts.CRL, v.defaultCRL = c, true
 	}
+	if v.opts.OCSP == nil {
+		v.opts.OCSP = ocsp.NewChecker(ocsp.Options{HTTP: v.http, Offline: opts.Offline,
+			Timeout: opts.timeout(), ClockSkew: opts.Tuning.ClockSkew, MaxAge: opts.Tuning.MaxAge,
+			CacheSize: opts.Tuning.CacheSize, AllowSHA1: opts.AllowSHA1Signatures})
+		v.defaultOCSP = true
+	}
 	n := opts.cacheSize()
 	v.chains = newBoundedCache[[32]byte, *pathResult](n)
 	v.leaves = newBoundedCache[[32]byte, *leafFacts](n)
 	v.names = subjectCache{max: n, m: map[string]string{}}
-	v.ocsp = newBoundedCache[string, *ocspAnswer](n)
 	v.results = newBoundedCache[[32]byte, *cachedResult](n)
 	return v, nil
-}
-
-// Validate validates cert with opts: see Validator.Validate.
-func Validate(ctx context.Context, cert *x509.Certificate, opts Options, extra ...*x509.Certificate) (*Result, error) {
-	v, err := NewValidator(opts)
-	if err != nil {
-		return nil, err
-	}
-	return v.Validate(ctx, cert, extra...)
 }
 
 // Validate checks cert at the configured time: a path to a trust anchor
 // (extra certificates may serve as intermediates), the validity periods,
 // the key usage for the intended usage, revocation per the policy for
 // every certificate of the path but the anchor (concurrently, within
-// Options.ValidationTimeout), and the qualified status.
+// Options.Tuning.ValidationTimeout), and the qualified status.
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
@@ -445,13 +437,6 @@ func checkUsage(c *x509.Certificate, u Usage, k BelgianKind) error {
 	return nil
 }
 
-// OCSPRequests returns the number of OCSP requests the validator sent.
-func (v *Validator) OCSPRequests() int {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.ocspRequests
-}
-
 // boundedCache is a map with a size bound: when full, an arbitrary entry is
 // dropped. A negative or zero bound disables it.
 type boundedCache[K comparable, V any] struct {
@@ -484,12 +469,6 @@ func (c *boundedCache[K, V]) put(k K, v V) {
 		}
 	}
 	c.m[k] = v
-}
-
-func (c *boundedCache[K, V]) del(k K) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, k)
 }
 
 // leafFacts are what a leaf certificate says of itself, computed once.

@@ -55,6 +55,7 @@ import (
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/ocsp"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -178,13 +179,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.Policy = x509check.PolicyOptions{Set: policies, Explicit: *explicitPolicy,
 		InhibitMapping: *inhibitMapping, InhibitAny: *inhibitAny}
 	o.Offline, o.SoftFail, o.AllowSHA1Signatures, o.StrictExtKeyUsage = *offline, *soft, *sha1, *strictEKU
+	oopts := ocsp.Options{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range resps {
 		b, err := readOCSPResponse(p)
 		if err != nil {
 			return bad("%v", err)
 		}
-		o.OCSPResponses = append(o.OCSPResponses, b)
+		oopts.Responses = append(oopts.Responses, b)
 	}
+	o.OCSP = ocsp.NewChecker(oopts)
 	copts := x509check.CRLOptions{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range crls {
 		b, err := boundedfile.ReadFile(p, crl.DefaultMaxBytes)

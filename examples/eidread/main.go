@@ -258,7 +258,11 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 		if c.Certificates.CA != nil {
 			extra = append(extra, c.Certificates.CA)
 		}
-		res, err := x509check.Validate(ctx, cc.cert, opts, extra...)
+		var res *x509check.Result
+		val, err := x509check.NewValidator(opts)
+		if err == nil {
+			res, err = val.Validate(ctx, cc.cert, extra...)
+		}
 		switch {
 		case err != nil:
 			v.errors = []string{err.Error()}

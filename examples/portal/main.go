@@ -50,6 +50,7 @@ import (
 	"github.com/csam-go/csam/totp"
 	"github.com/csam-go/csam/totp/redisstore"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -134,7 +135,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "portal:", err)
 		return exitUsage
 	}
-	vopts := x509check.Options{Usage: x509check.UsageAuthentication, Revocation: pol, OCSPServer: *ocspServer, Logger: logger}
+	vopts := x509check.Options{Usage: x509check.UsageAuthentication, Revocation: pol, Logger: logger}
+	if *ocspServer != "" {
+		vopts.OCSP = ocsp.NewChecker(ocsp.Options{Server: *ocspServer})
+	}
 	for _, l := range []struct {
 		flag  string
 		paths []string

@@ -12,7 +12,7 @@ import (
 const (
 	DefaultMaxBytes = 10 << 20 // 10 MiB
 	// DefaultTimeout is the per-request bound, the same as x509check's
-	// for OCSP (Options.RequestTimeout).
+	// for OCSP (ocsp.DefaultTimeout, Options.Tuning.RequestTimeout).
 	DefaultTimeout = 10 * time.Second
 )
 

@@ -55,7 +55,12 @@ func ExampleSource() {
 
 	// The list withdrew the service after the certificate's issuance: the
 	// verdicts at issuance and at validation differ.
-	res, _ := x509check.Validate(context.Background(), f.chain[0], opts)
+	v, err := x509check.NewValidator(opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, _ := v.Validate(context.Background(), f.chain[0])
 	d := res.Qualified.TrustedList
 	fmt.Println("at issuance:", d.AtIssuance.Label, "by", d.AtIssuance.Service)
 	fmt.Println("at validation:", d.AtValidation.Label)

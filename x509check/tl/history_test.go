@@ -50,7 +50,7 @@ func TestHistoricalValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := x509check.Options{Intermediates: []*x509.Certificate{p.CA.Cert}, Revocation: x509check.NoRevocation, CurrentTime: past}
 			(&tl.Source{List: list(tt.since)}).Apply(&opts)
-			res, err := x509check.Validate(context.Background(), p.Sign.Cert, opts)
+			res, err := validate(context.Background(), p.Sign.Cert, opts)
 			if tt.ok && (err != nil || !res.Valid || res.Qualified == nil || !res.Qualified.Qualified) {
 				t.Fatalf("valid %v, %v, %+v", res.Valid, err, res.Qualified)
 			}

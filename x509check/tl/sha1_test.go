@@ -72,7 +72,7 @@ func TestTrustedListSHA1Path(t *testing.T) {
 		opts := x509check.Options{Intermediates: []*x509.Certificate{sub}, Revocation: x509check.NoRevocation,
 			CurrentTime: now, AllowSHA1Signatures: allow}
 		(&tl.Source{List: list}).Apply(&opts)
-		res, err := x509check.Validate(context.Background(), leaf, opts)
+		res, err := validate(context.Background(), leaf, opts)
 		if allow && (err != nil || !res.Valid || res.Qualified == nil || res.Qualified.Source != "trusted-list") {
 			t.Errorf("AllowSHA1Signatures: valid %v, %v, qualified %+v", res.Valid, err, res.Qualified)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/sign"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/ocsp"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -208,13 +209,17 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 			return o, fmt.Errorf("-at: %v", err)
 		}
 	}
-	v.Offline, v.SoftFail, v.OCSPServer = *f.offline, *f.soft, *f.ocspServer
+	v.Offline, v.SoftFail = *f.offline, *f.soft
+	oopts := ocsp.Options{Server: *f.ocspServer, Offline: *f.offline}
 	for _, p := range f.resps {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return o, err
 		}
-		v.OCSPResponses = append(v.OCSPResponses, b)
+		oopts.Responses = append(oopts.Responses, b)
+	}
+	if oopts.Server != "" || len(oopts.Responses) > 0 {
+		v.OCSP = ocsp.NewChecker(oopts)
 	}
 	copts := x509check.CRLOptions{Offline: *f.offline}
 	for _, p := range f.crls {

@@ -1,4 +1,4 @@
-package x509check
+package ocsp
 
 import (
 	"bytes"
@@ -8,11 +8,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
-	"golang.org/x/crypto/ocsp"
+	xocsp "golang.org/x/crypto/ocsp"
 
 	pathval "github.com/csam-go/csam/x509check/path"
 )
@@ -137,7 +139,7 @@ func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (
 		h = crypto.SHA1
 	}
 	if _, ok := hashOIDs[h]; !ok || !h.Available() {
-		return nil, fmt.Errorf("x509check: unsupported ocsp CertID hash %v", h)
+		return nil, fmt.Errorf("ocsp: unsupported CertID hash %v", h)
 	}
 	key, err := issuerKeyBits(issuer)
 	if err != nil {
@@ -151,9 +153,9 @@ func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (
 	}
 	if !nonce {
 		// Without extensions the encoding is the one x/crypto/ocsp makes.
-		r.der, err = ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: h})
+		r.der, err = xocsp.CreateRequest(cert, issuer, &xocsp.RequestOptions{Hash: h})
 		if err != nil {
-			return nil, fmt.Errorf("x509check: ocsp request: %v", err)
+			return nil, fmt.Errorf("ocsp: request: %v", err)
 		}
 		return r, nil
 	}
@@ -184,21 +186,91 @@ func (r *ocspRequest) certID() asnCertID {
 	}
 }
 
-// ocspAnswer is a checked OCSP answer about one certificate.
-type ocspAnswer struct {
-	status     Status
-	producedAt time.Time
-	thisUpdate time.Time
-	nextUpdate time.Time
-	revokedAt  time.Time
-	reason     Reason
-	url        string
-	responder  string // delegated responder subject, "" when the CA signed
-	// delegate is the delegated responder's certificate when it lacks
-	// id-pkix-ocsp-nocheck: its own revocation must be checked before the
-	// answer is used (RFC 6960 section 4.2.2.2.1).
-	delegate *x509.Certificate
-	expires  time.Time // when a cached copy must be dropped
+// Response is a checked OCSP answer about one certificate.
+type Response struct {
+	// Status is what the responder said.
+	Status Status
+	// ProducedAt, ThisUpdate and NextUpdate are the response's times
+	// (NextUpdate zero when absent).
+	ProducedAt, ThisUpdate, NextUpdate time.Time
+	// RevokedAt and Reason (an RFC 5280 reason code, 0 when absent) are
+	// set for Revoked and Suspended.
+	RevokedAt time.Time
+	Reason    int
+	// Source is where the response came from: "stapled", "provided", the
+	// responder's address, or "cache:" and the address.
+	Source string
+	// Responder is the delegated responder's certificate that signed the
+	// response, nil when the issuer signed it.
+	Responder *x509.Certificate
+	// NoCheck reports that Responder carries id-pkix-ocsp-nocheck. When it
+	// does not, RFC 6960 section 4.2.2.2.1 asks the caller to check the
+	// responder's own revocation (by CRL) before relying on the answer.
+	NoCheck bool
+	// Nonce reports that the response echoed the nonce of its request.
+	Nonce bool
+
+	expires time.Time // when a cached copy must be dropped
+}
+
+// VerifyOptions are what ParseResponse checks a response against. The
+// zero value checks at the current time, with no nonce, the default
+// clock skew and maximum age, refusing SHA-1 signatures.
+type VerifyOptions struct {
+	// CurrentTime is the validation time; zero means time.Now().
+	CurrentTime time.Time
+	// Nonce, when not nil, must be echoed by the response (RFC 8954).
+	Nonce []byte
+	// ClockSkew is the tolerance applied to thisUpdate, producedAt and
+	// nextUpdate. Zero means DefaultClockSkew; negative means none.
+	ClockSkew time.Duration
+	// MaxAge bounds the age of a response without nextUpdate. Zero means
+	// DefaultMaxAge.
+	MaxAge time.Duration
+	// AllowSHA1 accepts responses, and delegated responder certificates,
+	// signed with SHA-1.
+	AllowSHA1 bool
+}
+
+// Defaults of VerifyOptions and Options.
+const (
+	DefaultClockSkew       = 5 * time.Minute
+	DefaultMaxAge          = 24 * time.Hour
+	DefaultTimeout         = 10 * time.Second
+	DefaultMaxResponseSize = 64 << 10
+	DefaultGetLimit        = 255
+	DefaultCacheSize       = 4096
+)
+
+func (o VerifyOptions) check(cert, issuer *x509.Certificate) ocspCheck {
+	ck := ocspCheck{cert: cert, issuer: issuer, nonce: o.Nonce, at: o.CurrentTime,
+		skew: o.ClockSkew, maxAge: o.MaxAge, allowSHA1: o.AllowSHA1}
+	if ck.at.IsZero() {
+		ck.at = time.Now()
+	}
+	switch {
+	case ck.skew < 0:
+		ck.skew = 0
+	case ck.skew == 0:
+		ck.skew = DefaultClockSkew
+	}
+	if ck.maxAge <= 0 {
+		ck.maxAge = DefaultMaxAge
+	}
+	return ck
+}
+
+// ParseResponse parses a DER OCSP response about cert, issued by issuer,
+// and applies every check of RFC 6960 (with the nonce of RFC 8954): the
+// single response on the full CertID, the signer (the issuer, or a
+// delegated responder the issuer certified with id-kp-OCSPSigning, valid
+// at the validation time), the signature, critical extensions, the nonce
+// and freshness. Its errors wrap ErrMalformedResponse,
+// ErrResponderStatus (a *ResponderStatusError), ErrCertIDMismatch,
+// ErrBadResponder, ErrBadSignature, ErrCriticalExtension,
+// ErrNonceMismatch, ErrFutureResponse, ErrStaleResponse or ErrBadInput.
+func ParseResponse(der []byte, cert, issuer *x509.Certificate, opts VerifyOptions) (*Response, error) {
+	return checkResponse(der, opts.check(cert, issuer))
 }
 
 // ocspCheck holds what a response is checked against.
@@ -207,15 +279,11 @@ type ocspCheck struct {
 	nonce        []byte
 	at           time.Time
 	skew, maxAge time.Duration
-	allowSHA1    bool // accept SHA-1 signatures (Options.AllowSHA1Signatures)
+	allowSHA1    bool
 }
 
-// checkOCSPResponse parses der and applies every check of RFC 6960 (with
-// the nonce of RFC 8954). Its errors wrap ErrMalformedResponse,
-// ErrResponderStatus (a *ResponderStatusError), ErrCertIDMismatch,
-// ErrBadResponder, ErrBadSignature, ErrCriticalExtension,
-// ErrNonceMismatch, ErrFutureResponse or ErrStaleResponse.
-func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
+// checkResponse is ParseResponse with its options resolved.
+func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	var outer asnResponse
 	rest, err := asn1.Unmarshal(der, &outer)
 	if err != nil {
@@ -258,7 +326,7 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 		return nil, fmt.Errorf("%w: unsupported signature algorithm %v", ErrBadSignature, basic.SigAlg.Algorithm)
 	}
 	if (alg == x509.SHA1WithRSA || alg == x509.ECDSAWithSHA1 || alg == x509.DSAWithSHA1) && !ck.allowSHA1 {
-		return nil, fmt.Errorf("%w: OCSP response signed with %v: SHA-1 refused (AllowSHA1Signatures)", ErrBadSignature, alg)
+		return nil, fmt.Errorf("%w: OCSP response signed with %v: SHA-1 refused (AllowSHA1)", ErrBadSignature, alg)
 	}
 	if err := signer.CheckSignature(alg, basic.TBS.FullBytes, basic.Signature.RightAlign()); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
@@ -292,14 +360,12 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 		return nil, fmt.Errorf("%w: producedAt %s after %s", ErrFutureResponse,
 			rd.ProducedAt.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
 	}
-	a := &ocspAnswer{producedAt: rd.ProducedAt, thisUpdate: single.ThisUpdate, nextUpdate: single.NextUpdate}
+	a := &Response{ProducedAt: rd.ProducedAt, ThisUpdate: single.ThisUpdate, NextUpdate: single.NextUpdate,
+		Nonce: ck.nonce != nil}
 	if signer != ck.issuer {
-		a.responder = SubjectString(signer)
-		if !hasNoCheck(signer) {
-			// 5. Without id-pkix-ocsp-nocheck the responder's own status
-			// is checked by the caller (Validator.checkResponder).
-			a.delegate = signer
-		}
+		// 5. Without id-pkix-ocsp-nocheck the responder's own status is
+		// for the caller to check (NoCheck false).
+		a.Responder, a.NoCheck = signer, hasNoCheck(signer)
 	}
 	if !single.NextUpdate.IsZero() {
 		if single.NextUpdate.Before(single.ThisUpdate) {
@@ -320,15 +386,15 @@ func checkOCSPResponse(der []byte, ck ocspCheck) (*ocspAnswer, error) {
 
 	switch {
 	case bool(single.Good):
-		a.status = StatusGood
+		a.Status = Good
 	case bool(single.Unknown):
-		a.status = StatusUnknown
+		a.Status = Unknown
 	case !single.Revoked.Time.IsZero():
-		a.status = StatusRevoked
-		a.revokedAt = single.Revoked.Time
-		a.reason = Reason(single.Revoked.Reason)
-		if a.reason == ReasonCertificateHold {
-			a.status = StatusSuspended
+		a.Status = Revoked
+		a.RevokedAt = single.Revoked.Time
+		a.Reason = int(single.Revoked.Reason)
+		if a.Reason == reasonCertificateHold {
+			a.Status = Suspended
 		}
 	default:
 		return nil, fmt.Errorf("%w: no certStatus", ErrMalformedResponse)
@@ -359,7 +425,7 @@ func findSingle(rs []asnSingle, cert, issuer *x509.Certificate) (*asnSingle, err
 			return &rs[i], nil
 		}
 	}
-	return nil, fmt.Errorf("%w: serial %s", ErrCertIDMismatch, serialHex(cert))
+	return nil, fmt.Errorf("%w: serial %s", ErrCertIDMismatch, strings.ToUpper(hex.EncodeToString(cert.SerialNumber.Bytes())))
 }
 
 // responderMatches reports whether the ResponderID names c (byName [1] or
@@ -505,4 +571,16 @@ func signatureAlgorithm(ai pkix.AlgorithmIdentifier) x509.SignatureAlgorithm {
 		}
 	}
 	return x509.UnknownSignatureAlgorithm
+}
+
+// CreateRequest returns the DER OCSP request for cert issued by issuer,
+// with a CertID hashed with h (zero means SHA-1; SHA-256, SHA-384 and
+// SHA-512 are supported) and, when nonce is true, a random 32-octet nonce
+// (RFC 8954), returned for VerifyOptions.Nonce.
+func CreateRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (der, nonceValue []byte, err error) {
+	r, err := newOCSPRequest(cert, issuer, h, nonce)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.der, r.nonce, nil
 }
