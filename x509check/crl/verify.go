@@ -195,17 +195,17 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 	// that is not indirect: an entry naming another issuer
 	// (certificateIssuer) is never about cert.
 	// The serial is converted once; only a listed serial's entry is decoded.
-	var buf [40]byte
-	serial := serialBytes(cert.SerialNumber, buf[:0])
+	var key serialKey
+	key.set(cert.SerialNumber)
 	e, found := Entry{}, false
 	if delta != nil {
-		if i := delta.Index.find(serial, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
+		if i := delta.Index.findKey(&key, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
 			e, found = delta.Index.entryAt(i)
 			res.FromDelta = true
 		}
 	}
 	if !found {
-		if i := c.Index.find(serial, c.RawIssuer, cert.RawIssuer, true); i >= 0 {
+		if i := c.Index.findKey(&key, c.RawIssuer, cert.RawIssuer, true); i >= 0 {
 			e, found = c.Index.entryAt(i)
 		}
 	}
@@ -334,7 +334,12 @@ func anyEqual(a, b [][]byte) bool {
 func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	idp := c.IDP
 	if idp == nil {
-		idp = &IssuingDistributionPoint{}
+		// No Issuing Distribution Point: every reason, for the
+		// certificates of the CRL's issuer.
+		if !bytes.Equal(cert.RawIssuer, c.RawIssuer) {
+			return 0, c.issuerMismatch(cert)
+		}
+		return AllReasons, nil
 	}
 	// The certificate's distribution points matter only to an indirect CRL
 	// or one whose Issuing Distribution Point names its distribution point:
@@ -353,7 +358,7 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	}
 	if !bytes.Equal(cert.RawIssuer, c.RawIssuer) {
 		if !idp.IndirectCRL {
-			return 0, fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
+			return 0, c.issuerMismatch(cert)
 		}
 		// An indirect CRL covers cert only if a distribution point of cert
 		// names the CRL issuer as cRLIssuer.
@@ -398,4 +403,8 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 		}
 	}
 	return covered, nil
+}
+
+func (c *CRL) issuerMismatch(cert *x509.Certificate) error {
+	return fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
 }
