@@ -340,44 +340,56 @@ func b2i(b bool) int {
 
 // BenchmarkIndexBuildFlat builds, alternately and each timed, the index of
 // a large CRL once and that of a CRL of 10k entries as many times as make
-// the same number of entries, so that both see the same machine load; it
-// reports the time per entry of each and their ratio (large/10k), which
-// should stay close to 1: from the means, and from the fastest of the
-// iterations ("best-"), which a busy machine disturbs least.
+// the same number of entries, so that both see the same machine load
+// (which of the two goes first alternates); it reports the median time per
+// entry of each and the median of the iterations' ratios (large/10k),
+// which should stay close to 1, and the ratio of the fastest iterations
+// ("best-"), which a busy machine disturbs least.
 func BenchmarkIndexBuildFlat(b *testing.B) {
 	small, _ := genCRL(b, 10_000)
 	for _, sz := range buildSizes[2:] {
 		b.Run(sz.name, func(b *testing.B) {
 			der, _ := genCRL(b, sz.n)
 			reps := sz.n / 10_000
-			var tl, ts time.Duration
-			bestL, bestS := time.Duration(1<<62), time.Duration(1<<62)
-			for b.Loop() {
+			large := func() time.Duration {
 				runtime.GC()
 				t0 := time.Now()
 				if ix, err := crl.BuildIndex(der); err != nil || ix.Len() != sz.n {
 					b.Fatal(err)
 				}
-				d := time.Since(t0)
-				tl, bestL = tl+d, min(bestL, d)
+				return time.Since(t0)
+			}
+			smalls := func() time.Duration {
 				runtime.GC()
-				t0 = time.Now()
+				t0 := time.Now()
 				for range reps {
 					if ix, err := crl.BuildIndex(small); err != nil || ix.Len() != 10_000 {
 						b.Fatal(err)
 					}
 				}
-				d = time.Since(t0)
-				ts, bestS = ts+d, min(bestS, d)
+				return time.Since(t0)
 			}
-			perEntry := func(d time.Duration, iters int) float64 {
-				return float64(d.Nanoseconds()) / float64(iters) / float64(sz.n)
+			var tl, ts []time.Duration
+			for b.Loop() {
+				if len(tl)%2 == 0 {
+					tl = append(tl, large())
+					ts = append(ts, smalls())
+				} else {
+					ts = append(ts, smalls())
+					tl = append(tl, large())
+				}
 			}
-			b.ReportMetric(perEntry(tl, b.N), "large-ns/entry")
-			b.ReportMetric(perEntry(ts, b.N), "10k-ns/entry")
-			b.ReportMetric(float64(tl)/float64(ts), "ratio")
-			b.ReportMetric(perEntry(bestL, 1), "best-large-ns/entry")
-			b.ReportMetric(perEntry(bestS, 1), "best-10k-ns/entry")
+			ratios := make([]float64, len(tl))
+			for i := range tl {
+				ratios[i] = float64(tl[i]) / float64(ts[i])
+			}
+			bestL, bestS := slices.Min(tl), slices.Min(ts)
+			perEntry := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(sz.n) }
+			b.ReportMetric(perEntry(median(tl)), "large-ns/entry")
+			b.ReportMetric(perEntry(median(ts)), "10k-ns/entry")
+			b.ReportMetric(median(ratios), "ratio")
+			b.ReportMetric(perEntry(bestL), "best-large-ns/entry")
+			b.ReportMetric(perEntry(bestS), "best-10k-ns/entry")
 			b.ReportMetric(float64(bestL)/float64(bestS), "best-ratio")
 		})
 	}
