@@ -354,7 +354,14 @@ func (ix *Index) issuerOf(s *slot) []byte {
 
 // decode returns the entry of s.
 func (ix *Index) decode(s *slot) Entry {
-	e := Entry{Reason: ReasonAbsent, RevocationTime: time.Unix(s.revocation(), 0).UTC()}
+	var e Entry
+	ix.decodeTo(&e, s)
+	return e
+}
+
+// decodeTo sets *e to the entry of s.
+func (ix *Index) decodeTo(e *Entry, s *slot) {
+	*e = Entry{Reason: ReasonAbsent, RevocationTime: time.Unix(s.revocation(), 0).UTC()}
 	if s.reason != 0xff {
 		e.Reason = Reason(s.reason)
 	}
@@ -367,7 +374,6 @@ func (ix *Index) decode(s *slot) Entry {
 			e.CertificateIssuer = ix.issuers[x.issuer]
 		}
 	}
-	return e
 }
 
 // All iterates over the entries in CRL order, with the serial as DER

@@ -197,27 +197,29 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 	// The serial is converted once; only a listed serial's entry is decoded.
 	var key serialKey
 	key.set(cert.SerialNumber)
-	e, found := Entry{}, false
+	ix, i := c.Index, -1
 	if delta != nil {
-		if i := delta.Index.findKey(&key, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
-			e, found = delta.Index.entryAt(i)
-			res.FromDelta = true
+		if i = delta.Index.findKey(&key, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
+			ix, res.FromDelta = delta.Index, true
 		}
 	}
-	if !found {
-		if i := c.Index.findKey(&key, c.RawIssuer, cert.RawIssuer, true); i >= 0 {
-			e, found = c.Index.entryAt(i)
-		}
+	if i < 0 {
+		i = c.Index.findKey(&key, c.RawIssuer, cert.RawIssuer, true)
 	}
-	switch {
-	case found && e.Reason == ReasonRemoveFromCRL:
-		// Lifted hold: not listed any more.
-	case found && e.Reason == ReasonCertificateHold:
-		res.Status, res.Entry = StatusSuspended, e
-		return res, nil
-	case found:
-		res.Status, res.Entry = StatusRevoked, e
-		return res, nil
+	if i >= 0 {
+		e := &res.Entry
+		ix.decodeTo(e, &ix.table[i])
+		switch e.Reason {
+		case ReasonRemoveFromCRL:
+			// Lifted hold: not listed any more.
+			*e = Entry{Reason: ReasonAbsent}
+		case ReasonCertificateHold:
+			res.Status = StatusSuspended
+			return res, nil
+		default:
+			res.Status = StatusRevoked
+			return res, nil
+		}
 	}
 	if covered&AllReasons != AllReasons {
 		res.Status = StatusUndetermined
