@@ -212,17 +212,69 @@ func (ix *Index) hashInline(k *[maxInline]byte, n int) uint64 {
 // find returns the slot of serial (the first one in CRL order whose
 // certificate issuer is issuer, when matchIssuer), or -1.
 func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
-	if ix == nil || ix.size == 0 || len(serial) == 0 {
+	var key serialKey
+	key.setBytes(serial)
+	return ix.findKey(&key, crlIssuer, issuer, matchIssuer)
+}
+
+// serialKey is a serial as find looks it up: its DER INTEGER content
+// octets zero padded in k when at most maxInline bytes, in long otherwise.
+type serialKey struct {
+	k    [maxInline]byte
+	n    int
+	long []byte
+}
+
+func (key *serialKey) setBytes(serial []byte) {
+	key.n = len(serial)
+	if len(serial) > maxInline {
+		key.long = serial
+		return
+	}
+	copy(key.k[:], serial)
+}
+
+// set converts n, writing its words straight into the key when it is
+// non-negative and short (a lookup's cost is otherwise mostly this
+// conversion).
+func (key *serialKey) set(n *big.Int) {
+	words := n.Bits()
+	if n.Sign() < 0 || bits.UintSize != 64 || len(words) > 3 {
+		var buf [40]byte
+		key.setBytes(serialBytes(n, buf[:0]))
+		return
+	}
+	size := 1
+	if len(words) > 0 {
+		size = ((len(words)-1)*64+bits.Len64(uint64(words[len(words)-1])))/8 + 1
+	}
+	if size > maxInline {
+		var buf [40]byte
+		key.setBytes(serialBytes(n, buf[:0]))
+		return
+	}
+	// The words big-endian at the end of w, then the last size bytes:
+	// the bytes dropped are zeros, and the minimal form keeps one 0x00
+	// when the top bit is set.
+	var w [24]byte
+	for j, word := range words {
+		binary.BigEndian.PutUint64(w[len(w)-8*(j+1):], uint64(word))
+	}
+	key.n = size
+	copy(key.k[:], w[len(w)-size:])
+}
+
+// findKey is find for a converted serial.
+func (ix *Index) findKey(key *serialKey, crlIssuer, issuer []byte, matchIssuer bool) int {
+	if ix == nil || ix.size == 0 || key.n == 0 {
 		return -1
 	}
-	if len(serial) > maxInline {
-		return ix.findLong(serial, crlIssuer, issuer, matchIssuer)
+	if key.long != nil {
+		return ix.findLong(key.long, crlIssuer, issuer, matchIssuer)
 	}
-	var k [maxInline]byte
-	copy(k[:], serial)
-	n := uint8(len(serial))
-	k0 := binary.LittleEndian.Uint64(k[:])
-	hi, _ := bits.Mul64(ix.hashInline(&k, len(serial)), ix.size)
+	n := uint8(key.n)
+	k0 := binary.LittleEndian.Uint64(key.k[:])
+	hi, _ := bits.Mul64(ix.hashInline(&key.k, key.n), ix.size)
 	t := ix.table
 	for i := hi; i < uint64(len(t)); i++ {
 		s := &t[i]
@@ -230,7 +282,7 @@ func (ix *Index) find(serial, crlIssuer, issuer []byte, matchIssuer bool) int {
 			return -1
 		}
 		// The first word tells most serials apart.
-		if s.n != n || binary.LittleEndian.Uint64(s.serial[:]) != k0 || s.serial != k {
+		if s.n != n || binary.LittleEndian.Uint64(s.serial[:]) != k0 || s.serial != key.k {
 			continue
 		}
 		if matchIssuer && !ix.issuerMatches(s, crlIssuer, issuer) {
@@ -302,7 +354,14 @@ func (ix *Index) issuerOf(s *slot) []byte {
 
 // decode returns the entry of s.
 func (ix *Index) decode(s *slot) Entry {
-	e := Entry{Reason: ReasonAbsent, RevocationTime: time.Unix(s.revocation(), 0).UTC()}
+	var e Entry
+	ix.decodeTo(&e, s)
+	return e
+}
+
+// decodeTo sets *e to the entry of s.
+func (ix *Index) decodeTo(e *Entry, s *slot) {
+	*e = Entry{Reason: ReasonAbsent, RevocationTime: time.Unix(s.revocation(), 0).UTC()}
 	if s.reason != 0xff {
 		e.Reason = Reason(s.reason)
 	}
@@ -315,7 +374,6 @@ func (ix *Index) decode(s *slot) Entry {
 			e.CertificateIssuer = ix.issuers[x.issuer]
 		}
 	}
-	return e
 }
 
 // All iterates over the entries in CRL order, with the serial as DER

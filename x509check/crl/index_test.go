@@ -61,3 +61,27 @@ func TestLookupSerialForms(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexFindsEveryEntry builds indexes of generated CRLs of sizes
+// around the bucket count and larger, and looks up every listed serial
+// and as many unlisted ones: the build scatters the entries into buckets
+// and inserts them bucket after bucket, which must lose none.
+func TestIndexFindsEveryEntry(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 1023, 1024, 1025, 4099, 200_000} {
+		der, _ := genCRL(t, n)
+		ix, err := crl.BuildIndex(der)
+		if err != nil || ix.Len() != n {
+			t.Fatalf("%d entries: %v, Len %d", n, err, ix.Len())
+		}
+		for i := range n {
+			s := genSerial(i)
+			if _, ok := ix.LookupBytes(s[:]); !ok {
+				t.Fatalf("%d entries: serial %d (%x) not found", n, i, s)
+			}
+			u := genSerial(n + i)
+			if _, ok := ix.LookupBytes(u[:]); ok {
+				t.Fatalf("%d entries: unlisted serial %x found", n, u)
+			}
+		}
+	}
+}

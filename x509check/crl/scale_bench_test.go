@@ -8,9 +8,11 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
+	"math"
 	"math/big"
 	mrand "math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -196,7 +198,8 @@ func BenchmarkIndexVsParse(b *testing.B) {
 // so that lookups do not overlap, and its serial is spread over the whole
 // index (64 MB), far larger than the caches: each waits for main memory.
 // The certificate itself is warm, as in validation, which has just read
-// it. Reported: the time per lookup of each, and their ratio (Check/map).
+// it. Reported: the median time per lookup of each over the blocks, and
+// their ratio (Check/map) from the pairs of blocks (see below).
 // In "warm", the same 64 serials are looked up over and over: the cost of
 // the code, without waiting for memory.
 func BenchmarkCheckLatency(b *testing.B) {
@@ -239,16 +242,19 @@ func BenchmarkCheckLatency(b *testing.B) {
 func benchCheckLatency(b *testing.B, c *crl.CRL, m map[string]uint32, cert *x509.Certificate, serials [][16]byte) {
 	set := len(serials)
 	const block = 1024
-	var ours, theirs time.Duration
-	j, k, total := 0, 0, 0
-	for b.Loop() {
+	var ours, theirs []time.Duration
+	j, k := 0, 0
+	checks := func() time.Duration {
 		t0 := time.Now()
 		for range block {
 			cert.SerialNumber.SetBytes(serials[j][:])
 			res, _ := c.Check(cert)
 			j = (j*5 + 1 + int(res.Status)) & (set - 1)
 		}
-		t1 := time.Now()
+		return time.Since(t0)
+	}
+	lookups := func() time.Duration {
+		t0 := time.Now()
 		var key [16]byte
 		for range block {
 			cert.SerialNumber.SetBytes(serials[k][:])
@@ -256,13 +262,54 @@ func benchCheckLatency(b *testing.B, c *crl.CRL, m map[string]uint32, cert *x509
 			v, ok := m[string(key[:])]
 			k = (k*5 + 1 + int(v&1) + b2i(ok)) & (set - 1)
 		}
-		ours += t1.Sub(t0)
-		theirs += time.Since(t1)
-		total += block
+		return time.Since(t0)
 	}
-	b.ReportMetric(float64(ours.Nanoseconds())/float64(total), "check-ns/lookup")
-	b.ReportMetric(float64(theirs.Nanoseconds())/float64(total), "map-ns/lookup")
-	b.ReportMetric(float64(ours)/float64(theirs), "ratio")
+	for b.Loop() {
+		// Which goes first alternates, so that neither always follows
+		// the other's use of the caches.
+		if len(ours)%2 == 0 {
+			ours = append(ours, checks())
+			theirs = append(theirs, lookups())
+		} else {
+			theirs = append(theirs, lookups())
+			ours = append(ours, checks())
+		}
+	}
+	// Medians: a block slowed by another process (the machine may be
+	// loaded) moves neither figure. The block run second is slower than
+	// the one run first, whichever it is (by about 8 % cold): the ratio is
+	// the geometric mean of the median ratios of the pairs in each order,
+	// where that effect cancels.
+	var checkFirst, mapFirst []float64
+	for i := range ours {
+		r := float64(ours[i]) / float64(theirs[i])
+		if i%2 == 0 {
+			checkFirst = append(checkFirst, r)
+		} else {
+			mapFirst = append(mapFirst, r)
+		}
+	}
+	perLookup := func(d []time.Duration) float64 {
+		return float64(median(d).Nanoseconds()) / block
+	}
+	b.ReportMetric(perLookup(ours), "check-ns/lookup")
+	b.ReportMetric(perLookup(theirs), "map-ns/lookup")
+	if len(mapFirst) > 0 {
+		b.ReportMetric(math.Sqrt(median(checkFirst)*median(mapFirst)), "ratio")
+	}
+}
+
+// median returns the median of v (reordering it); zero if v is empty.
+func median[T ~int64 | ~float64](v []T) T {
+	if len(v) == 0 {
+		var zero T
+		return zero
+	}
+	slices.Sort(v)
+	if n := len(v); n%2 == 0 {
+		return v[n/2-1] + (v[n/2]-v[n/2-1])/2
+	}
+	return v[len(v)/2]
 }
 
 // realisticLeaf returns a certificate of issuer with the extensions of a
@@ -301,46 +348,64 @@ func b2i(b bool) int {
 	return 0
 }
 
-// BenchmarkIndexBuildFlat builds, alternately and each timed, the index of
-// a large CRL once and that of a CRL of 10k entries as many times as make
-// the same number of entries, so that both see the same machine load; it
-// reports the time per entry of each and their ratio (large/10k), which
-// should stay close to 1: from the means, and from the fastest of the
-// iterations ("best-"), which a busy machine disturbs least.
+// BenchmarkIndexBuildFlat builds, each timed, the index of a large CRL
+// once, between two halves of the builds of a CRL of 10k entries that make
+// the same number of entries (so that a load that rises or falls over the
+// iteration weighs on both alike); it reports the median time per entry
+// of each, the median of the iterations' ratios (large/10k) in wall-clock
+// time ("ratio") and in process CPU time ("cpu-ratio", which waiting for a
+// core on a busy machine does not inflate), which should stay close to 1,
+// and the ratio of the fastest iterations ("best-ratio").
 func BenchmarkIndexBuildFlat(b *testing.B) {
 	small, _ := genCRL(b, 10_000)
 	for _, sz := range buildSizes[2:] {
 		b.Run(sz.name, func(b *testing.B) {
 			der, _ := genCRL(b, sz.n)
 			reps := sz.n / 10_000
-			var tl, ts time.Duration
-			bestL, bestS := time.Duration(1<<62), time.Duration(1<<62)
-			for b.Loop() {
+			// timed returns the wall-clock and CPU time of f, after a GC.
+			timed := func(f func()) (wall, cpu time.Duration) {
 				runtime.GC()
+				c0, _ := cpuTime()
 				t0 := time.Now()
+				f()
+				wall = time.Since(t0)
+				c1, _ := cpuTime()
+				return wall, c1 - c0
+			}
+			large := func() {
 				if ix, err := crl.BuildIndex(der); err != nil || ix.Len() != sz.n {
 					b.Fatal(err)
 				}
-				d := time.Since(t0)
-				tl, bestL = tl+d, min(bestL, d)
-				runtime.GC()
-				t0 = time.Now()
-				for range reps {
-					if ix, err := crl.BuildIndex(small); err != nil || ix.Len() != 10_000 {
-						b.Fatal(err)
+			}
+			smalls := func(reps int) func() {
+				return func() {
+					for range reps {
+						if ix, err := crl.BuildIndex(small); err != nil || ix.Len() != 10_000 {
+							b.Fatal(err)
+						}
 					}
 				}
-				d = time.Since(t0)
-				ts, bestS = ts+d, min(bestS, d)
 			}
-			perEntry := func(d time.Duration, iters int) float64 {
-				return float64(d.Nanoseconds()) / float64(iters) / float64(sz.n)
+			var tl, ts []time.Duration
+			var ratios, cpuRatios []float64
+			for b.Loop() {
+				s1, c1 := timed(smalls(reps / 2))
+				l, cl := timed(large)
+				s2, c2 := timed(smalls(reps - reps/2))
+				tl, ts = append(tl, l), append(ts, s1+s2)
+				ratios = append(ratios, float64(l)/float64(s1+s2))
+				if c1+c2 > 0 {
+					cpuRatios = append(cpuRatios, float64(cl)/float64(c1+c2))
+				}
 			}
-			b.ReportMetric(perEntry(tl, b.N), "large-ns/entry")
-			b.ReportMetric(perEntry(ts, b.N), "10k-ns/entry")
-			b.ReportMetric(float64(tl)/float64(ts), "ratio")
-			b.ReportMetric(perEntry(bestL, 1), "best-large-ns/entry")
-			b.ReportMetric(perEntry(bestS, 1), "best-10k-ns/entry")
+			bestL, bestS := slices.Min(tl), slices.Min(ts)
+			perEntry := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(sz.n) }
+			b.ReportMetric(perEntry(median(tl)), "large-ns/entry")
+			b.ReportMetric(perEntry(median(ts)), "10k-ns/entry")
+			b.ReportMetric(median(ratios), "ratio")
+			if len(cpuRatios) > 0 {
+				b.ReportMetric(median(cpuRatios), "cpu-ratio")
+			}
 			b.ReportMetric(float64(bestL)/float64(bestS), "best-ratio")
 		})
 	}

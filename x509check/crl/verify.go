@@ -195,29 +195,31 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 	// that is not indirect: an entry naming another issuer
 	// (certificateIssuer) is never about cert.
 	// The serial is converted once; only a listed serial's entry is decoded.
-	var buf [40]byte
-	serial := serialBytes(cert.SerialNumber, buf[:0])
-	e, found := Entry{}, false
+	var key serialKey
+	key.set(cert.SerialNumber)
+	ix, i := c.Index, -1
 	if delta != nil {
-		if i := delta.Index.find(serial, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
-			e, found = delta.Index.entryAt(i)
-			res.FromDelta = true
+		if i = delta.Index.findKey(&key, delta.RawIssuer, cert.RawIssuer, true); i >= 0 {
+			ix, res.FromDelta = delta.Index, true
 		}
 	}
-	if !found {
-		if i := c.Index.find(serial, c.RawIssuer, cert.RawIssuer, true); i >= 0 {
-			e, found = c.Index.entryAt(i)
-		}
+	if i < 0 {
+		i = c.Index.findKey(&key, c.RawIssuer, cert.RawIssuer, true)
 	}
-	switch {
-	case found && e.Reason == ReasonRemoveFromCRL:
-		// Lifted hold: not listed any more.
-	case found && e.Reason == ReasonCertificateHold:
-		res.Status, res.Entry = StatusSuspended, e
-		return res, nil
-	case found:
-		res.Status, res.Entry = StatusRevoked, e
-		return res, nil
+	if i >= 0 {
+		e := &res.Entry
+		ix.decodeTo(e, &ix.table[i])
+		switch e.Reason {
+		case ReasonRemoveFromCRL:
+			// Lifted hold: not listed any more.
+			*e = Entry{Reason: ReasonAbsent}
+		case ReasonCertificateHold:
+			res.Status = StatusSuspended
+			return res, nil
+		default:
+			res.Status = StatusRevoked
+			return res, nil
+		}
 	}
 	if covered&AllReasons != AllReasons {
 		res.Status = StatusUndetermined
@@ -334,7 +336,12 @@ func anyEqual(a, b [][]byte) bool {
 func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	idp := c.IDP
 	if idp == nil {
-		idp = &IssuingDistributionPoint{}
+		// No Issuing Distribution Point: every reason, for the
+		// certificates of the CRL's issuer.
+		if !bytes.Equal(cert.RawIssuer, c.RawIssuer) {
+			return 0, c.issuerMismatch(cert)
+		}
+		return AllReasons, nil
 	}
 	// The certificate's distribution points matter only to an indirect CRL
 	// or one whose Issuing Distribution Point names its distribution point:
@@ -353,7 +360,7 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 	}
 	if !bytes.Equal(cert.RawIssuer, c.RawIssuer) {
 		if !idp.IndirectCRL {
-			return 0, fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
+			return 0, c.issuerMismatch(cert)
 		}
 		// An indirect CRL covers cert only if a distribution point of cert
 		// names the CRL issuer as cRLIssuer.
@@ -398,4 +405,8 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 		}
 	}
 	return covered, nil
+}
+
+func (c *CRL) issuerMismatch(cert *x509.Certificate) error {
+	return fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
 }

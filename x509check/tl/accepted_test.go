@@ -39,7 +39,7 @@ func TestAcceptedListExample(t *testing.T) {
 			continue
 		}
 		for _, id := range s.Identities() {
-			for _, c := range id.Certificates {
+			for _, c := range id.Certificates() {
 				pins[x509check.SPKIPin(c)] = c.Subject.CommonName
 			}
 		}

@@ -50,6 +50,15 @@ func FuzzParse(f *testing.F) {
 			// Exercise the model on what parsed.
 			for _, svc := range l.Services() {
 				_ = svc.At(testNow)
+				// A listed certificate carries its identity's key: the
+				// public key found in the DER without parsing agrees.
+				for _, id := range svc.Identities() {
+					for _, c := range id.Certificates() {
+						if !id.Matches(c) {
+							t.Fatalf("identity does not match its certificate %x", c.Raw)
+						}
+					}
+				}
 			}
 			_ = l.TrustAnchors(testNow)
 		}

@@ -184,7 +184,7 @@ func (l *List) PointerTo(territory string) *Pointer {
 func (p *Pointer) Signers() []*x509.Certificate {
 	var out []*x509.Certificate
 	for _, id := range p.Identities {
-		out = append(out, id.Certificates...)
+		out = append(out, id.Certificates()...)
 	}
 	return out
 }
@@ -204,26 +204,55 @@ type Provider struct {
 // Identity is a service digital identity: one public key, given as
 // certificates, a subject name and/or a subject key identifier.
 type Identity struct {
-	// Certificates are the X509Certificate values that parsed.
-	Certificates []*x509.Certificate
 	// SubjectNames are the X509SubjectName values.
 	SubjectNames []string
 	// SKIs are the X509SKI values (decoded).
 	SKIs [][]byte
-	// Unparsed counts X509Certificate values that crypto/x509 refused.
-	Unparsed int
+	// ders are the X509Certificate values, decoded; each is parsed on
+	// first use (Certificates, Unparsed, a Matches whose public key
+	// agrees), once for all the identities sharing it.
+	ders []*der
+}
+
+// Certificates returns the X509Certificate values that crypto/x509 parses
+// (lists hold certificates it refuses, e.g. with negative serial numbers:
+// Unparsed counts them). They are parsed on first use, and safe to use
+// concurrently.
+func (id *Identity) Certificates() []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, d := range id.ders {
+		if c, err := d.certificate(); err == nil {
+			out = appendCap(out, len(id.ders), c)
+		}
+	}
+	return out
+}
+
+// Unparsed counts the X509Certificate values that crypto/x509 refuses;
+// they cannot match anything.
+func (id *Identity) Unparsed() int {
+	n := 0
+	for _, d := range id.ders {
+		if _, err := d.certificate(); err != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Matches reports whether cert carries the identity's public key: a listed
 // certificate has the same SubjectPublicKeyInfo, or, when no certificate is
-// listed, a listed subject key identifier equals cert's.
+// listed, a listed subject key identifier equals cert's. Only a listed
+// certificate whose public key agrees is parsed.
 func (id *Identity) Matches(cert *x509.Certificate) bool {
-	for _, c := range id.Certificates {
-		if bytes.Equal(c.RawSubjectPublicKeyInfo, cert.RawSubjectPublicKeyInfo) {
-			return true
+	for _, d := range id.ders {
+		if d.spki != nil && bytes.Equal(d.spki, cert.RawSubjectPublicKeyInfo) {
+			if _, err := d.certificate(); err == nil {
+				return true
+			}
 		}
 	}
-	if len(id.Certificates) > 0 || len(cert.SubjectKeyId) == 0 {
+	if len(id.SKIs) == 0 || len(cert.SubjectKeyId) == 0 || len(id.Certificates()) > 0 {
 		return false
 	}
 	for _, ski := range id.SKIs {

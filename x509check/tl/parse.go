@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // XML namespaces of TS 119 612 lists.
@@ -567,14 +571,7 @@ func (ri *xmlIdentity) convert(path xpath) (Identity, error) {
 			return id, malformed(p()+"/X509Certificate", "bad base64", d.Certificate.err)
 		}
 		if d.Certificate.der != nil && len(d.Certificate.der.data) > 0 {
-			cert, err := d.Certificate.der.certificate()
-			if err != nil {
-				// Lists hold certificates that crypto/x509 refuses (e.g.
-				// negative serial numbers); they cannot match anything.
-				id.Unparsed++
-			} else {
-				id.Certificates = appendCap(id.Certificates, len(ri.IDs), cert)
-			}
+			id.ders = appendCap(id.ders, len(ri.IDs), d.Certificate.der)
 		}
 		if n := strings.TrimSpace(d.SubjectName); n != "" {
 			id.SubjectNames = append(id.SubjectNames, n)
@@ -628,20 +625,45 @@ type base64Text struct {
 	err error
 }
 
-// der is a decoded certificate, parsed on first use.
+// der is a decoded certificate, parsed on first use: a list holds many
+// more certificates than a qualification looks at.
 type der struct {
-	data   []byte
-	cert   *x509.Certificate
-	err    error
-	parsed bool
+	data []byte
+	spki []byte // the SubjectPublicKeyInfo within data; nil if data is not a certificate
+	once sync.Once
+	cert *x509.Certificate
+	err  error
+}
+
+func newDER(data []byte) *der {
+	return &der{data: data, spki: rawSPKI(data)}
 }
 
 func (d *der) certificate() (*x509.Certificate, error) {
-	if !d.parsed {
-		d.cert, d.err = x509.ParseCertificate(d.data)
-		d.parsed = true
-	}
+	d.once.Do(func() { d.cert, d.err = x509.ParseCertificate(d.data) })
 	return d.cert, d.err
+}
+
+// rawSPKI returns the SubjectPublicKeyInfo element of a DER certificate,
+// as x509.Certificate.RawSubjectPublicKeyInfo holds it, or nil.
+func rawSPKI(data []byte) []byte {
+	input := cryptobyte.String(data)
+	var cert, tbs cryptobyte.String
+	if !input.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.ReadASN1(&tbs, cbasn1.SEQUENCE) ||
+		!tbs.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		return nil
+	}
+	// serialNumber, signature, issuer, validity, subject
+	for _, tag := range []cbasn1.Tag{cbasn1.INTEGER, cbasn1.SEQUENCE, cbasn1.SEQUENCE, cbasn1.SEQUENCE, cbasn1.SEQUENCE} {
+		if !tbs.SkipASN1(tag) {
+			return nil
+		}
+	}
+	var spki cryptobyte.String
+	if !tbs.ReadASN1Element(&spki, cbasn1.SEQUENCE) {
+		return nil
+	}
+	return spki
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler: it decodes text,
@@ -657,7 +679,7 @@ func (b *base64Text) UnmarshalText(text []byte) error {
 		*b = base64Text{err: err}
 		return nil
 	}
-	*b = base64Text{der: &der{data: dst[:n:n]}}
+	*b = base64Text{der: newDER(dst[:n:n])}
 	return nil
 }
 

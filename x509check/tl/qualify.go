@@ -162,7 +162,7 @@ func (l *List) TrustAnchors(t time.Time) []*x509.Certificate {
 		// History instances often give only the subject and SKI: the
 		// certificates of every instance identify the same key.
 		for _, id := range s.Identities() {
-			for _, c := range id.Certificates {
+			for _, c := range id.Certificates() {
 				if !seen[string(c.Raw)] {
 					seen[string(c.Raw)] = true
 					out = append(out, c)
@@ -192,7 +192,7 @@ func (l *List) AllTrustAnchors() []*x509.Certificate {
 			continue
 		}
 		for _, id := range s.Identities() {
-			for _, c := range id.Certificates {
+			for _, c := range id.Certificates() {
 				if !seen[string(c.Raw)] {
 					seen[string(c.Raw)] = true
 					out = append(out, c)

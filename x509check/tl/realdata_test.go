@@ -80,8 +80,8 @@ func TestRealListVerifies(t *testing.T) {
 		t.Errorf("PointerTo(EU): %+v", eu)
 	}
 	for i, id := range p.Identities {
-		if len(id.Certificates) != 1 {
-			t.Errorf("pointer identity %d: %d certificates", i, len(id.Certificates))
+		if len(id.Certificates()) != 1 {
+			t.Errorf("pointer identity %d: %d certificates", i, len(id.Certificates()))
 		}
 	}
 

@@ -163,7 +163,7 @@ func (u *unmarshaler) base64(b *base64Text, text []byte) {
 		*b = base64Text{der: d}
 		return
 	}
-	d := &der{data: bytes.Clone(u.scratch[:m])}
+	d := newDER(bytes.Clone(u.scratch[:m]))
 	if u.ders == nil {
 		u.ders = make(map[[sha256.Size]byte]*der)
 	}
