@@ -239,7 +239,7 @@ func (l *Lifecycle) rotationDue(c *Credential) bool {
 }
 
 // ChangePassword records a password change: the new password must meet
-// the policy (else a *PasswordError listing every reason), the key must
+// the policy (else a *PasswordError listing every rule broken), the key must
 // have a password (ErrNoPassword) and be in StateMustChange or StateActive
 // (else a *TransitionError). The credential becomes active. The password is
 // checked, never stored nor logged.

@@ -101,7 +101,7 @@ func TestScenarios(t *testing.T) {
 		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) {
 			t.Fatalf("first Use = %v, want ErrMustChange", err)
 		}
-		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrPasswordTooShort) || c.State != keys.StateMustChange {
+		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrWeakPassword) || c.State != keys.StateMustChange {
 			t.Fatalf("weak password: %v, state %v", err, c.State)
 		}
 		if err := lc.ChangePassword(&c, goodPassword); err != nil {
