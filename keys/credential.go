@@ -204,7 +204,8 @@ func (l *Lifecycle) Issue(k KeyType) Credential {
 // active credential; ErrMustChange when the password must be changed
 // first (at first use, or because the rotation period has passed: the
 // credential then moves to StateMustChange); ErrDeactivated or ErrBlocked
-// otherwise.
+// for those states; an error wrapping [levels.ErrUnknownKeyState] for the
+// zero State or one out of range, which grants nothing.
 func (l *Lifecycle) Use(c *Credential) error {
 	switch c.State {
 	case StateActive:
@@ -220,7 +221,7 @@ func (l *Lifecycle) Use(c *Credential) error {
 	case StateBlocked:
 		return fmt.Errorf("%w: ask for a new key (art. 5 bis)", ErrBlocked)
 	}
-	return fmt.Errorf("keys: credential of %q has no valid state (%v)", string(c.KeyType), c.State)
+	return fmt.Errorf("keys: credential of %q: %w %v", string(c.KeyType), levels.ErrUnknownKeyState, c.State)
 }
 
 // RotationDue reports whether the password of an active credential is

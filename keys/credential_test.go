@@ -286,6 +286,11 @@ func TestCredentialPresented(t *testing.T) {
 			if got := errors.Is(err, levels.ErrUnknownKeyState); got != !tt.state.Valid() {
 				t.Fatalf("Decide with state %v: %v", tt.state, err)
 			}
+			// Nor does the lifecycle let such a credential be used.
+			lc := keys.NewLifecycle(keys.LifecycleOptions{})
+			if err := lc.Use(&c); errors.Is(err, levels.ErrUnknownKeyState) != !tt.state.Valid() {
+				t.Fatalf("Use with state %v: %v", tt.state, err)
+			}
 		})
 	}
 }
