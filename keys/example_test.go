@@ -108,12 +108,12 @@ func ExampleCheckPassword() {
 	fmt.Println(err)
 	var pe *keys.PasswordError
 	if errors.As(err, &pe) {
-		fmt.Println(errors.Is(err, keys.ErrWeakPassword), pe.Rules.Has(keys.RuleLength|keys.RuleSymbol), pe.Rules.Has(keys.RuleDigit))
+		fmt.Println(errors.Is(err, keys.ErrWeakPassword), pe.Rules&keys.RuleLength != 0, pe.Rules&keys.RuleSymbol != 0, pe.Rules&keys.RuleDigit != 0)
 	}
 	fmt.Println(keys.CheckPassword("Tr0ub4dor&3-horse!"))
 	// Output:
 	// keys: password rejected: fewer than 15 characters (has 10); no symbol (punctuation or other sign)
-	// true true false
+	// true true true false
 	// <nil>
 }
 

@@ -16,8 +16,9 @@ const MinPasswordLength = 15
 // errors.Is) when a password does not meet the rule of art. 5.
 var ErrWeakPassword = errors.New("keys: password does not meet the rule of art. 5")
 
-// PasswordRules is a set of the parts of the rule of art. 5; a
-// PasswordError holds the ones a password breaks.
+// PasswordRules is a set of the parts of the rule of art. 5, one bit each;
+// a PasswordError holds the ones a password breaks (test one with
+// pe.Rules&RuleDigit != 0).
 type PasswordRules uint8
 
 // The parts of the rule of art. 5.
@@ -46,9 +47,6 @@ var ruleNames = [...]string{
 	"invalid UTF-8 or control character",
 	"predictable sequence of 4 or more characters",
 }
-
-// Has reports whether every rule of r2 is in r.
-func (r PasswordRules) Has(r2 PasswordRules) bool { return r2 != 0 && r&r2 == r2 }
 
 // String lists the rules in r, separated by "; ".
 func (r PasswordRules) String() string {
@@ -79,7 +77,7 @@ type PasswordError struct {
 // Error lists every rule broken, never the password.
 func (e *PasswordError) Error() string {
 	rules := e.Rules.String()
-	if e.Rules.Has(RuleLength) {
+	if e.Rules&RuleLength != 0 {
 		rules = strings.Replace(rules, ruleNames[0], fmt.Sprintf("fewer than %d characters (has %d)", e.MinLength, e.Length), 1)
 	}
 	return "keys: password rejected: " + rules

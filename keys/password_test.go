@@ -75,7 +75,7 @@ func TestPasswordPolicyMinLength(t *testing.T) {
 		t.Run(tt.pw, func(t *testing.T) {
 			err := keys.PasswordPolicy{MinLength: tt.min}.Check(tt.pw)
 			var pe *keys.PasswordError
-			if got := errors.As(err, &pe) && pe.Rules.Has(keys.RuleLength); got != tt.fail {
+			if got := errors.As(err, &pe) && pe.Rules&keys.RuleLength != 0; got != tt.fail {
 				t.Fatalf("MinLength %d: Check = %v", tt.min, err)
 			}
 		})
@@ -95,9 +95,6 @@ func TestPasswordErrorMessages(t *testing.T) {
 	}
 	if got := (all | 0x80).String(); !strings.HasSuffix(got, "; rules(0x80)") {
 		t.Errorf("an unknown rule prints as %q", got)
-	}
-	if all.Has(0) || !all.Has(keys.RuleDigit|keys.RuleSymbol) || keys.RuleDigit.Has(keys.RuleDigit|keys.RuleSymbol) {
-		t.Error("Has is wrong")
 	}
 	const pw = "aaaa\x01"
 	err := keys.CheckPassword(pw)
