@@ -85,15 +85,21 @@ func Transition(s State, e Event) (State, bool) {
 
 // Errors of credential use and lifecycle.
 var (
-	// ErrForbiddenTransition matches every *TransitionError.
+	// ErrForbiddenTransition is returned, as a *TransitionError that
+	// matches it, when the lifecycle does not allow an event in the
+	// credential's state.
 	ErrForbiddenTransition = errors.New("keys: transition not allowed")
-	// ErrMustChange: the password must be changed before the key is used.
+	// ErrMustChange is returned when the password must be changed before
+	// the key is used.
 	ErrMustChange = errors.New("keys: password must be changed")
-	// ErrDeactivated: the key was lost or misused and is deactivated.
+	// ErrDeactivated is returned when the key was lost or misused and is
+	// deactivated.
 	ErrDeactivated = errors.New("keys: key deactivated")
-	// ErrBlocked: the key is blocked; a new one must be requested.
+	// ErrBlocked is returned when the key is blocked; a new one must be
+	// requested.
 	ErrBlocked = errors.New("keys: key blocked")
-	// ErrNoPassword: the key type has no password to change.
+	// ErrNoPassword is returned when the key type has no password to
+	// change.
 	ErrNoPassword = errors.New("keys: key type has no password")
 )
 
