@@ -30,7 +30,7 @@ const (
 // GET RESPONSE (00 C0 00 00 xx) until the data are complete, and 6Cxx
 // ("Le incorrect, xx available", READ BINARY and GET CARD DATA status
 // tables) resends the command once with Le = xx. It returns the data and
-// the final status word; an empty or one-byte response is ErrEmptyResponse.
+// the final status word; an empty or one-byte response is ErrBadResponse.
 // count is incremented for every APDU sent.
 func exchange(ctx context.Context, t Transport, apdu []byte, count *int) ([]byte, uint16, error) {
 	data, sw, err := transmit(ctx, t, apdu, count)
@@ -86,7 +86,7 @@ func transmit(ctx context.Context, t Transport, apdu []byte, count *int) ([]byte
 		return nil, 0, err
 	}
 	if len(resp) < 2 {
-		return nil, 0, ErrEmptyResponse
+		return nil, 0, fmt.Errorf("%w: %d bytes, no status word", ErrBadResponse, len(resp))
 	}
 	n := len(resp) - 2
 	return resp[:n:n], uint16(resp[n])<<8 | uint16(resp[n+1]), nil

@@ -247,45 +247,60 @@ func (s *scripted) Transmit(_ context.Context, apdu []byte) ([]byte, error) {
 
 // TestStatusWords maps every status word of the status tables of the
 // applet 1.8 reference manual (Tables 20, 23, 29, 32, 37, 40, 44, 48) to its
-// sentinel.
+// sentinel, for the four callers branch on, or to its meaning.
 func TestStatusWords(t *testing.T) {
 	cases := []struct {
-		sw   []byte
-		want error
+		sw      []byte
+		want    error  // sentinel matched, or nil
+		meaning string // StatusError.Meaning
 	}{
-		{[]byte{0x6A, 0x82}, eid.ErrFileNotFound},
-		{[]byte{0x69, 0x82}, eid.ErrSecurityStatus},
-		{[]byte{0x69, 0x83}, eid.ErrPINBlocked},
-		{[]byte{0x63, 0xC2}, eid.ErrWrongPIN},
-		{[]byte{0x69, 0x85}, eid.ErrConditionsOfUse},
-		{[]byte{0x69, 0x86}, eid.ErrConditionsOfUse},
-		{[]byte{0x67, 0x00}, eid.ErrWrongLength},
-		{[]byte{0x6A, 0x86}, eid.ErrWrongParameters},
-		{[]byte{0x6A, 0x87}, eid.ErrWrongParameters},
-		{[]byte{0x6B, 0x00}, eid.ErrWrongParameters},
-		{[]byte{0x6A, 0x80}, eid.ErrIncorrectData},
-		{[]byte{0x6A, 0x88}, eid.ErrReferenceNotFound},
-		{[]byte{0x64, 0x00}, eid.ErrCardFailure},
-		{[]byte{0x65, 0x81}, eid.ErrCardFailure},
-		{[]byte{0x6D, 0x00}, eid.ErrNotSupported},
-		{[]byte{0x6E, 0x00}, eid.ErrNotSupported},
-		{[]byte{0x68, 0x81}, eid.ErrNotSupported},
-		{[]byte{}, eid.ErrEmptyResponse},
-		{[]byte{0x90}, eid.ErrEmptyResponse},
+		{[]byte{0x6A, 0x82}, eid.ErrFileNotFound, "file not found"},
+		{[]byte{0x69, 0x82}, eid.ErrSecurityStatus, "security status not satisfied"},
+		{[]byte{0x69, 0x83}, eid.ErrPINBlocked, "PIN blocked"},
+		{[]byte{0x63, 0xC2}, eid.ErrWrongPIN, "wrong PIN"},
+		{[]byte{0x69, 0x85}, nil, "conditions of use not satisfied"},
+		{[]byte{0x69, 0x86}, nil, "conditions of use not satisfied"},
+		{[]byte{0x67, 0x00}, nil, "wrong length"},
+		{[]byte{0x6A, 0x86}, nil, "wrong parameters P1-P2"},
+		{[]byte{0x6A, 0x87}, nil, "wrong parameters P1-P2"},
+		{[]byte{0x6B, 0x00}, nil, "wrong parameters P1-P2"},
+		{[]byte{0x6A, 0x80}, nil, "incorrect data"},
+		{[]byte{0x6A, 0x88}, nil, "referenced data not found"},
+		{[]byte{0x64, 0x00}, nil, "card failure"},
+		{[]byte{0x65, 0x81}, nil, "card failure"},
+		{[]byte{0x6D, 0x00}, nil, "command not supported"},
+		{[]byte{0x6E, 0x00}, nil, "command not supported"},
+		{[]byte{0x68, 0x81}, nil, "command not supported"},
+		{[]byte{0x6F, 0x00}, nil, ""},
+		{[]byte{}, eid.ErrBadResponse, ""},
+		{[]byte{0x90}, eid.ErrBadResponse, ""},
 	}
+	sentinels := []error{eid.ErrFileNotFound, eid.ErrSecurityStatus, eid.ErrPINBlocked, eid.ErrWrongPIN,
+		eid.ErrBadResponse, eid.ErrMalformed, eid.ErrInvalidPIN, eid.ErrNoPIN, eid.ErrNotACard}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%X", tc.sw), func(t *testing.T) {
 			card := eid.New(&scripted{resp: [][]byte{tc.sw}}, nil)
 			_, err := card.CardData(context.Background())
-			if !errors.Is(err, tc.want) {
-				t.Errorf("err = %v, want %v", err, tc.want)
-			}
 			if err == nil || !strings.HasPrefix(err.Error(), "eid: ") {
-				t.Errorf("message %v", err)
+				t.Fatalf("message %v", err)
+			}
+			for _, s := range sentinels {
+				if got := errors.Is(err, s); got != (s == tc.want) {
+					t.Errorf("errors.Is(%v, %v) = %v", err, s, got)
+				}
+			}
+			if len(tc.sw) != 2 {
+				return
 			}
 			var se *eid.StatusError
-			if len(tc.sw) == 2 && (!errors.As(err, &se) || se.SW != uint16(tc.sw[0])<<8|uint16(tc.sw[1])) {
-				t.Errorf("not a StatusError: %v", err)
+			if !errors.As(err, &se) || se.SW != uint16(tc.sw[0])<<8|uint16(tc.sw[1]) {
+				t.Fatalf("not a StatusError: %v", err)
+			}
+			if se.Meaning() != tc.meaning {
+				t.Errorf("Meaning() = %q, want %q", se.Meaning(), tc.meaning)
+			}
+			if tc.meaning != "" && !strings.Contains(err.Error(), "("+tc.meaning+")") {
+				t.Errorf("message %q does not give the meaning", err)
 			}
 		})
 	}

@@ -16,7 +16,8 @@
 // path with the fallbacks real cards and readers need (P1=08 without and
 // with 3F00, then by file ID), reads each file once per session, and turns
 // status words into typed errors (*StatusError, *PINError) that match the
-// package's sentinels with errors.Is.
+// sentinels callers branch on (ErrFileNotFound, ErrSecurityStatus,
+// ErrWrongPIN, ErrPINBlocked) with errors.Is.
 //
 // A *Card and a *Dump (a folder with one file per card file, named by its
 // four-hex-digit ID) are both a Source: ReadContents parses either into

@@ -6,64 +6,47 @@ import (
 )
 
 // Sentinel errors, matched with errors.Is. Status words returned by the card
-// come as *StatusError, which matches the sentinel of its meaning; PIN
-// failures come as *PINError.
+// come as *StatusError, which matches ErrFileNotFound, ErrSecurityStatus,
+// ErrWrongPIN or ErrPINBlocked for those status words and carries the others
+// as data ([StatusError.Meaning]); PIN failures come as *PINError.
 var (
-	// ErrFileNotFound: the card answered 6A82 (file not found), or a dump
-	// folder has no file for the ID.
+	// ErrFileNotFound is returned when the card answers 6A82 (file not
+	// found), or a dump folder has no file for the ID.
 	ErrFileNotFound = errors.New("eid: file not found")
-	// ErrSecurityStatus: 6982, security status not satisfied (e.g. a PIN
-	// is needed before a signature).
+	// ErrSecurityStatus is returned when the card answers 6982, security
+	// status not satisfied (e.g. a PIN is needed before a signature).
 	ErrSecurityStatus = errors.New("eid: security status not satisfied")
-	// ErrPINBlocked: 6983, the PIN is blocked (retry counter at zero).
+	// ErrPINBlocked is returned when the card answers 6983: the PIN is
+	// blocked (retry counter at zero).
 	ErrPINBlocked = errors.New("eid: PIN blocked")
-	// ErrWrongPIN: 63Cx, PIN verification failed with x tries left.
+	// ErrWrongPIN is returned when the card answers 63Cx: PIN verification
+	// failed with x tries left ([PINError] carries them).
 	ErrWrongPIN = errors.New("eid: wrong PIN")
-	// ErrWrongLength: 6700, or 6Cxx that could not be resolved.
-	ErrWrongLength = errors.New("eid: wrong length")
-	// ErrConditionsOfUse: 6985, conditions of use not satisfied (file not
-	// activated, security environment not set, algorithm locked), or 6986,
-	// command not allowed (no current EF).
-	ErrConditionsOfUse = errors.New("eid: conditions of use not satisfied")
-	// ErrWrongParameters: 6A86 or 6B00 (wrong P1-P2; on READ BINARY an
-	// offset beyond the end of the file).
-	ErrWrongParameters = errors.New("eid: wrong parameters P1-P2")
-	// ErrIncorrectData: 6A80, incorrect data field (e.g. wrong PIN format).
-	ErrIncorrectData = errors.New("eid: incorrect data")
-	// ErrReferenceNotFound: 6A88, referenced key or PIN not found.
-	ErrReferenceNotFound = errors.New("eid: referenced data not found")
-	// ErrNotSupported: 6D00, 6E00 or 6881 (instruction or class not
-	// supported in the current state).
-	ErrNotSupported = errors.New("eid: command not supported")
-	// ErrCardFailure: 6400 (no precise diagnostic) or 6581 (EEPROM
-	// corrupted; the card then stays mute for a while), applet 1.8
-	// reference manual status tables (e.g. Table 23).
-	ErrCardFailure = errors.New("eid: card failure")
-	// ErrEmptyResponse: the transport returned fewer than two bytes. A
-	// reader was seen to return success with an empty response when the
-	// card went away; this package never takes that for data.
-	ErrEmptyResponse = errors.New("eid: empty response from the card")
-	// ErrBadResponse: the card's response broke the protocol (too many
-	// GET RESPONSE rounds, a file larger than READ BINARY can address, a
-	// response of the wrong length).
+	// ErrBadResponse is returned when the card's response breaks the
+	// protocol: fewer than two bytes (a reader was seen to return success
+	// with an empty response when the card went away; this package never
+	// takes that for data), too many GET RESPONSE rounds, a file larger than
+	// READ BINARY can address, a response of the wrong length.
 	ErrBadResponse = errors.New("eid: malformed response from the card")
-	// ErrMalformed: a file's content does not follow the card content
-	// specification (TLV, dates, national number, certificate).
+	// ErrMalformed is returned when a file's content does not follow the
+	// card content specification (TLV, dates, national number,
+	// certificate).
 	ErrMalformed = errors.New("eid: malformed card file")
-	// ErrInvalidPIN: the PIN given is not 4 to 12 decimal digits; nothing
-	// was sent to the card.
+	// ErrInvalidPIN is returned when the PIN given is not 4 to 12 decimal
+	// digits; nothing was sent to the card.
 	ErrInvalidPIN = errors.New("eid: PIN must be 4 to 12 digits")
-	// ErrNoPIN: a PIN was needed and no PIN prompt was configured, or the
-	// prompt returned no PIN.
+	// ErrNoPIN is returned when a PIN was needed and no PIN prompt was
+	// configured, or the prompt returned no PIN.
 	ErrNoPIN = errors.New("eid: PIN needed but none given")
-	// ErrNotACard: the operation needs a card (INTERNAL AUTHENTICATE, PIN,
-	// signing) and the source is a dump.
+	// ErrNotACard is returned when the operation needs a card (INTERNAL
+	// AUTHENTICATE, PIN, signing) and the source is a dump.
 	ErrNotACard = errors.New("eid: source is not a card")
 )
 
 // StatusError is a status word other than 9000 returned by the card for a
-// command. It matches with errors.Is the sentinel of its meaning
-// (ErrFileNotFound for 6A82, ErrSecurityStatus for 6982, …).
+// command. It matches with errors.Is ErrFileNotFound (6A82),
+// ErrSecurityStatus (6982), ErrPINBlocked (6983) or ErrWrongPIN (63Cx);
+// Meaning names the others.
 type StatusError struct {
 	Command string // command name, e.g. "SELECT", "READ BINARY"
 	SW      uint16 // SW1 SW2
@@ -72,14 +55,44 @@ type StatusError struct {
 // Error names the command, the status word and its meaning.
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("eid: %s: card returned %04X", e.Command, e.SW)
-	if s := e.sentinel(); s != nil {
-		msg += " (" + s.Error()[len("eid: "):] + ")"
+	if m := e.Meaning(); m != "" {
+		msg += " (" + m + ")"
 	}
 	return msg
 }
 
-// sentinel maps a status word to its sentinel error. Meanings from the
-// status-byte tables of the applet 1.7 and 1.8 reference manuals (§6).
+// Meaning describes the status word after the status-byte tables of the
+// applet 1.7 and 1.8 reference manuals (§6), e.g. "wrong length" for 6700;
+// it returns "" for a status word the manuals do not list.
+func (e *StatusError) Meaning() string {
+	if s := e.sentinel(); s != nil {
+		return s.Error()[len("eid: "):]
+	}
+	switch {
+	case e.SW == 0x6700 || e.SW>>8 == 0x6C:
+		return "wrong length"
+	case e.SW == 0x6985 || e.SW == 0x6986:
+		// File not activated, security environment not set, algorithm
+		// locked (6985); no current EF (6986).
+		return "conditions of use not satisfied"
+	case e.SW == 0x6400 || e.SW == 0x6581:
+		// No precise diagnostic (6400); EEPROM corrupted, the card then
+		// stays mute for a while (6581): applet 1.8 manual, e.g. Table 23.
+		return "card failure"
+	case e.SW == 0x6A86 || e.SW == 0x6B00 || e.SW == 0x6A87:
+		// On READ BINARY, 6B00 is an offset beyond the end of the file.
+		return "wrong parameters P1-P2"
+	case e.SW == 0x6A80:
+		return "incorrect data"
+	case e.SW == 0x6A88:
+		return "referenced data not found"
+	case e.SW == 0x6D00 || e.SW == 0x6E00 || e.SW == 0x6881:
+		return "command not supported"
+	}
+	return ""
+}
+
+// sentinel maps the status words callers branch on to their sentinel.
 func (e *StatusError) sentinel() error {
 	switch {
 	case e.SW == 0x6A82:
@@ -90,20 +103,6 @@ func (e *StatusError) sentinel() error {
 		return ErrPINBlocked
 	case e.SW&0xFFF0 == 0x63C0:
 		return ErrWrongPIN
-	case e.SW == 0x6700 || e.SW>>8 == 0x6C:
-		return ErrWrongLength
-	case e.SW == 0x6985 || e.SW == 0x6986:
-		return ErrConditionsOfUse
-	case e.SW == 0x6400 || e.SW == 0x6581:
-		return ErrCardFailure
-	case e.SW == 0x6A86 || e.SW == 0x6B00 || e.SW == 0x6A87:
-		return ErrWrongParameters
-	case e.SW == 0x6A80:
-		return ErrIncorrectData
-	case e.SW == 0x6A88:
-		return ErrReferenceNotFound
-	case e.SW == 0x6D00 || e.SW == 0x6E00 || e.SW == 0x6881:
-		return ErrNotSupported
 	}
 	return nil
 }

@@ -85,15 +85,21 @@ func Transition(s State, e Event) (State, bool) {
 
 // Errors of credential use and lifecycle.
 var (
-	// ErrForbiddenTransition matches every *TransitionError.
+	// ErrForbiddenTransition is returned, as a *TransitionError that
+	// matches it, when the lifecycle does not allow an event in the
+	// credential's state.
 	ErrForbiddenTransition = errors.New("keys: transition not allowed")
-	// ErrMustChange: the password must be changed before the key is used.
+	// ErrMustChange is returned when the password must be changed before
+	// the key is used.
 	ErrMustChange = errors.New("keys: password must be changed")
-	// ErrDeactivated: the key was lost or misused and is deactivated.
+	// ErrDeactivated is returned when the key was lost or misused and is
+	// deactivated.
 	ErrDeactivated = errors.New("keys: key deactivated")
-	// ErrBlocked: the key is blocked; a new one must be requested.
+	// ErrBlocked is returned when the key is blocked; a new one must be
+	// requested.
 	ErrBlocked = errors.New("keys: key blocked")
-	// ErrNoPassword: the key type has no password to change.
+	// ErrNoPassword is returned when the key type has no password to
+	// change.
 	ErrNoPassword = errors.New("keys: key type has no password")
 )
 
@@ -204,7 +210,8 @@ func (l *Lifecycle) Issue(k KeyType) Credential {
 // active credential; ErrMustChange when the password must be changed
 // first (at first use, or because the rotation period has passed: the
 // credential then moves to StateMustChange); ErrDeactivated or ErrBlocked
-// otherwise.
+// for those states; an error wrapping [levels.ErrUnknownKeyState] for the
+// zero State or one out of range, which grants nothing.
 func (l *Lifecycle) Use(c *Credential) error {
 	switch c.State {
 	case StateActive:
@@ -220,7 +227,7 @@ func (l *Lifecycle) Use(c *Credential) error {
 	case StateBlocked:
 		return fmt.Errorf("%w: ask for a new key (art. 5 bis)", ErrBlocked)
 	}
-	return fmt.Errorf("keys: credential of %q has no valid state (%v)", string(c.KeyType), c.State)
+	return fmt.Errorf("keys: credential of %q: %w %v", string(c.KeyType), levels.ErrUnknownKeyState, c.State)
 }
 
 // RotationDue reports whether the password of an active credential is
@@ -239,7 +246,7 @@ func (l *Lifecycle) rotationDue(c *Credential) bool {
 }
 
 // ChangePassword records a password change: the new password must meet
-// the policy (else a *PasswordError listing every reason), the key must
+// the policy (else a *PasswordError listing every rule broken), the key must
 // have a password (ErrNoPassword) and be in StateMustChange or StateActive
 // (else a *TransitionError). The credential becomes active. The password is
 // checked, never stored nor logged.

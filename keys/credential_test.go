@@ -101,7 +101,7 @@ func TestScenarios(t *testing.T) {
 		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) {
 			t.Fatalf("first Use = %v, want ErrMustChange", err)
 		}
-		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrPasswordTooShort) || c.State != keys.StateMustChange {
+		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrWeakPassword) || c.State != keys.StateMustChange {
 			t.Fatalf("weak password: %v, state %v", err, c.State)
 		}
 		if err := lc.ChangePassword(&c, goodPassword); err != nil {
@@ -285,6 +285,11 @@ func TestCredentialPresented(t *testing.T) {
 				Roles: levels.RolesOf(levels.RoleAccessManager), Key: p})
 			if got := errors.Is(err, levels.ErrUnknownKeyState); got != !tt.state.Valid() {
 				t.Fatalf("Decide with state %v: %v", tt.state, err)
+			}
+			// Nor does the lifecycle let such a credential be used.
+			lc := keys.NewLifecycle(keys.LifecycleOptions{})
+			if err := lc.Use(&c); errors.Is(err, levels.ErrUnknownKeyState) != !tt.state.Valid() {
+				t.Fatalf("Use with state %v: %v", tt.state, err)
 			}
 		})
 	}

@@ -243,3 +243,37 @@ func TestUnmarshalJSONStrict(t *testing.T) {
 		t.Fatalf("Unmarshal = %v, want ErrUnknownField", err)
 	}
 }
+
+// TestSharedSentinels checks that the errors keys shares with levels are
+// the same values: a definition error matches the levels name too.
+func TestSharedSentinels(t *testing.T) {
+	tests := []struct {
+		name string
+		json string
+		want error
+	}{
+		{"channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["fax"],"factors":["x"]}]`, levels.ErrUnknownChannel},
+		{"level", `[{"id":"k","names":{"en":"K"},"level":"column4","factors":["x"]}]`, levels.ErrUnknownLevel},
+		{"field", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x"],"colour":"red"}]`, levels.ErrUnknownField},
+		{"missing", `[{"id":"k","names":{"en":"K"},"level":"column2"}]`, levels.ErrMissingField},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := keys.DecodeDefinitions(strings.NewReader(tt.json))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("DecodeDefinitions = %v, want an error matching %v", err, tt.want)
+			}
+		})
+	}
+	pairs := [][2]error{
+		{keys.ErrUnknownChannel, levels.ErrUnknownChannel},
+		{keys.ErrUnknownLevel, levels.ErrUnknownLevel},
+		{keys.ErrUnknownField, levels.ErrUnknownField},
+		{keys.ErrMissingField, levels.ErrMissingField},
+	}
+	for _, p := range pairs {
+		if p[0] != p[1] {
+			t.Errorf("%v and %v are different values", p[0], p[1])
+		}
+	}
+}

@@ -9,33 +9,40 @@ import (
 )
 
 // Sentinel errors of key type definitions, wrapped in *DefinitionError and
-// matched with errors.Is.
+// matched with errors.Is. Those this package shares with package levels are
+// the same values ([levels.ErrUnknownField] and keys.ErrUnknownField are
+// one error), so errors.Is works with either name.
 var (
-	// ErrMalformedJSON: the definition file is not valid JSON, or a value
-	// has the wrong JSON type.
+	// ErrMalformedJSON is returned when the definition file is not valid
+	// JSON, or a value has the wrong JSON type.
 	ErrMalformedJSON = errors.New("keys: malformed JSON")
-	// ErrUnknownField: a definition has a field the format does not define.
-	ErrUnknownField = errors.New("keys: unknown field")
-	// ErrMissingField: a required field (id, names, level, factors) is absent.
-	ErrMissingField = errors.New("keys: missing field")
-	// ErrDuplicateID: the identifier is already registered, or appears twice
-	// in one file.
+	// ErrUnknownField is [levels.ErrUnknownField], returned when a
+	// definition has a field the format does not define.
+	ErrUnknownField = levels.ErrUnknownField
+	// ErrMissingField is [levels.ErrMissingField], returned when a required
+	// field (id, names, level, factors) is absent.
+	ErrMissingField = levels.ErrMissingField
+	// ErrDuplicateID is returned when the identifier is already
+	// registered, or appears twice in one file.
 	ErrDuplicateID = errors.New("keys: duplicate identifier")
-	// ErrUnknownLevel is levels.ErrUnknownLevel: the level is not none,
-	// column1, column2 or column3.
+	// ErrUnknownLevel is [levels.ErrUnknownLevel], returned when the level
+	// is not none, column1, column2 or column3.
 	ErrUnknownLevel = levels.ErrUnknownLevel
-	// ErrUnknownChannel: a channel is not portal, ftp or mqseries.
-	ErrUnknownChannel = errors.New("keys: unknown channel")
-	// ErrUnknownFAS: a FAS level is not one of 100, 200, 300, 350, 400, 450,
-	// 500 (or its ACR value).
+	// ErrUnknownChannel is [levels.ErrUnknownChannel], returned when a
+	// channel is not portal, ftp or mqseries.
+	ErrUnknownChannel = levels.ErrUnknownChannel
+	// ErrUnknownFAS is returned when a FAS level is not one of 100, 200,
+	// 300, 350, 400, 450, 500 (or its ACR value).
 	ErrUnknownFAS = errors.New("keys: unknown FAS level")
-	// ErrUnknownEIDAS: an eIDAS level is not low, substantial or high (or
-	// its URI).
+	// ErrUnknownEIDAS is returned when an eIDAS level is not low,
+	// substantial or high (or its URI).
 	ErrUnknownEIDAS = errors.New("keys: unknown eIDAS level")
-	// ErrInvalidValue: a value is well-typed but not acceptable (a malformed
-	// identifier, level none, an empty or repeated list element...).
+	// ErrInvalidValue is returned when a value is well-typed but not
+	// acceptable (a malformed identifier, level none, an empty or repeated
+	// list element...).
 	ErrInvalidValue = errors.New("keys: invalid value")
-	// ErrTooLarge: the definition file exceeds MaxDefinitionBytes.
+	// ErrTooLarge is returned when the definition file exceeds
+	// [MaxDefinitionBytes].
 	ErrTooLarge = errors.New("keys: definition file too large")
 )
 

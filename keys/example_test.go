@@ -106,11 +106,14 @@ func ExampleParseFASLevel() {
 func ExampleCheckPassword() {
 	err := keys.CheckPassword("summer2025")
 	fmt.Println(err)
-	fmt.Println(errors.Is(err, keys.ErrPasswordTooShort), errors.Is(err, keys.ErrPasswordNoSymbol), errors.Is(err, keys.ErrPasswordNoDigit))
+	var pe *keys.PasswordError
+	if errors.As(err, &pe) {
+		fmt.Println(errors.Is(err, keys.ErrWeakPassword), pe.Rules&keys.RuleLength != 0, pe.Rules&keys.RuleSymbol != 0, pe.Rules&keys.RuleDigit != 0)
+	}
 	fmt.Println(keys.CheckPassword("Tr0ub4dor&3-horse!"))
 	// Output:
 	// keys: password rejected: fewer than 15 characters (has 10); no symbol (punctuation or other sign)
-	// true true false
+	// true true true false
 	// <nil>
 }
 

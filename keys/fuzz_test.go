@@ -132,19 +132,22 @@ func FuzzCheckPassword(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pw string) {
 		err := keys.CheckPassword(pw)
 		short := utf8.RuneCountInString(pw) < keys.MinPasswordLength
-		if errors.Is(err, keys.ErrPasswordTooShort) != short {
-			t.Fatalf("CheckPassword(%q) = %v; %d runes", pw, err, utf8.RuneCountInString(pw))
-		}
 		if err == nil {
+			if short {
+				t.Fatalf("CheckPassword(%q) accepted %d runes", pw, utf8.RuneCountInString(pw))
+			}
 			return
 		}
 		var pe *keys.PasswordError
 		if !errors.As(err, &pe) || !errors.Is(err, keys.ErrWeakPassword) {
 			t.Fatalf("error %v is not a *PasswordError", err)
 		}
+		if (pe.Rules&keys.RuleLength != 0) != short {
+			t.Fatalf("CheckPassword(%q) = %v; %d runes", pw, err, utf8.RuneCountInString(pw))
+		}
 		// The message depends on the length and the reasons only, never on
 		// the password's characters.
-		same := &keys.PasswordError{Length: utf8.RuneCountInString(pw), MinLength: keys.MinPasswordLength, Reasons: pe.Reasons}
+		same := &keys.PasswordError{Length: utf8.RuneCountInString(pw), MinLength: keys.MinPasswordLength, Rules: pe.Rules}
 		if err.Error() != same.Error() {
 			t.Fatalf("message %q depends on the password", err)
 		}

@@ -12,53 +12,76 @@ import (
 // password ("composé de 15 signes").
 const MinPasswordLength = 15
 
-// ErrWeakPassword matches every *PasswordError with errors.Is.
+// ErrWeakPassword is returned (as a *PasswordError, which matches it with
+// errors.Is) when a password does not meet the rule of art. 5.
 var ErrWeakPassword = errors.New("keys: password does not meet the rule of art. 5")
 
-// reasonPrefix starts the message of each reason sentinel; a PasswordError
-// lists the reasons without it.
-const reasonPrefix = "keys: password: "
+// PasswordRules is a set of the parts of the rule of art. 5, one bit each;
+// a PasswordError holds the ones a password breaks (test one with
+// pe.Rules&RuleDigit != 0).
+type PasswordRules uint8
 
-// The reasons a password fails the rule of art. 5, found with errors.Is in
-// the error CheckPassword returns.
-var (
-	ErrPasswordTooShort    = errors.New(reasonPrefix + "fewer than 15 characters")
-	ErrPasswordNoLetter    = errors.New(reasonPrefix + "no letter")
-	ErrPasswordNoDigit     = errors.New(reasonPrefix + "no digit")
-	ErrPasswordNoSymbol    = errors.New(reasonPrefix + "no symbol (punctuation or other sign)")
-	ErrPasswordInvalidChar = errors.New(reasonPrefix + "invalid UTF-8 or control character")
-	// ErrPasswordPredictable: four or more identical characters in a row, or
-	// a run of four consecutive letters or digits ("abcd", "4321"), which art.
+// The parts of the rule of art. 5.
+const (
+	// RuleLength: at least the policy's MinLength characters (runes).
+	RuleLength PasswordRules = 1 << iota
+	// RuleLetter: at least one Unicode letter.
+	RuleLetter
+	// RuleDigit: at least one decimal digit.
+	RuleDigit
+	// RuleSymbol: at least one punctuation mark or symbol character.
+	RuleSymbol
+	// RuleValidChars: valid UTF-8 and no control character.
+	RuleValidChars
+	// RuleUnpredictable: no four identical characters in a row, and no
+	// run of four consecutive letters or digits ("abcd", "4321"), which art.
 	// 5 excludes by asking for an order "difficile à déceler".
-	ErrPasswordPredictable = errors.New(reasonPrefix + "predictable sequence of 4 or more characters")
+	RuleUnpredictable
 )
 
-// PasswordError lists every reason a password fails. It never holds the
-// password itself, so it can be logged.
+var ruleNames = [...]string{
+	"too short",
+	"no letter",
+	"no digit",
+	"no symbol (punctuation or other sign)",
+	"invalid UTF-8 or control character",
+	"predictable sequence of 4 or more characters",
+}
+
+// String lists the rules in r, separated by "; ".
+func (r PasswordRules) String() string {
+	var parts []string
+	for i, name := range ruleNames {
+		if r&(1<<i) != 0 {
+			parts = append(parts, name)
+		}
+	}
+	if rest := r &^ (1<<len(ruleNames) - 1); rest != 0 {
+		parts = append(parts, fmt.Sprintf("rules(%#x)", uint8(rest)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// PasswordError lists every rule a password breaks. It matches
+// [ErrWeakPassword]. It never holds the password itself, so it can be
+// logged.
 type PasswordError struct {
+	// Rules holds the rules the password breaks; never zero.
+	Rules PasswordRules
 	// Length is the password's length in characters (runes).
 	Length int
 	// MinLength is the length the policy asks for.
 	MinLength int
-	// Reasons holds one or more of the ErrPassword... sentinels.
-	Reasons []error
 }
 
-// Error lists every reason, never the password.
+// Error lists every rule broken, never the password.
 func (e *PasswordError) Error() string {
-	parts := make([]string, len(e.Reasons))
-	for i, r := range e.Reasons {
-		if errors.Is(r, ErrPasswordTooShort) {
-			parts[i] = fmt.Sprintf("fewer than %d characters (has %d)", e.MinLength, e.Length)
-		} else {
-			parts[i] = strings.TrimPrefix(r.Error(), reasonPrefix)
-		}
+	rules := e.Rules.String()
+	if e.Rules&RuleLength != 0 {
+		rules = strings.Replace(rules, ruleNames[0], fmt.Sprintf("fewer than %d characters (has %d)", e.MinLength, e.Length), 1)
 	}
-	return "keys: password rejected: " + strings.Join(parts, "; ")
+	return "keys: password rejected: " + rules
 }
-
-// Unwrap returns the reasons, so that errors.Is finds each of them.
-func (e *PasswordError) Unwrap() []error { return e.Reasons }
 
 // Is reports whether target is ErrWeakPassword.
 func (e *PasswordError) Is(target error) bool { return target == ErrWeakPassword }
@@ -71,19 +94,17 @@ type PasswordPolicy struct {
 	// MinPasswordLength means MinPasswordLength.
 	MinLength int
 	// AllowPredictable, when set, skips the check for runs of repeated or
-	// consecutive characters (ErrPasswordPredictable).
+	// consecutive characters (RuleUnpredictable).
 	AllowPredictable bool
 }
 
 // CheckPassword checks a password against the rule of art. 5 (the zero
-// PasswordPolicy). It returns nil or a *PasswordError listing every reason
-// the password fails.
+// PasswordPolicy). It returns nil or a *PasswordError listing every rule
+// the password breaks.
 func CheckPassword(password string) error { return PasswordPolicy{}.Check(password) }
 
 // Check returns nil when password meets the policy, or a *PasswordError
-// listing every reason it does not (ErrPasswordTooShort,
-// ErrPasswordNoLetter, ErrPasswordNoDigit, ErrPasswordNoSymbol,
-// ErrPasswordInvalidChar, ErrPasswordPredictable). Letters and digits are
+// whose Rules are every rule it breaks. Letters and digits are
 // Unicode letters and decimal digits; a symbol is a punctuation mark or a
 // symbol character. Spaces are allowed but count as none of them.
 func (p PasswordPolicy) Check(password string) error {
@@ -103,29 +124,29 @@ func (p PasswordPolicy) Check(password string) error {
 			symbol = true
 		}
 	}
-	var reasons []error
+	var broken PasswordRules
 	if n < minLen {
-		reasons = append(reasons, ErrPasswordTooShort)
+		broken |= RuleLength
 	}
 	if !letter {
-		reasons = append(reasons, ErrPasswordNoLetter)
+		broken |= RuleLetter
 	}
 	if !digit {
-		reasons = append(reasons, ErrPasswordNoDigit)
+		broken |= RuleDigit
 	}
 	if !symbol {
-		reasons = append(reasons, ErrPasswordNoSymbol)
+		broken |= RuleSymbol
 	}
 	if invalid || !utf8.ValidString(password) {
-		reasons = append(reasons, ErrPasswordInvalidChar)
+		broken |= RuleValidChars
 	}
 	if !p.AllowPredictable && predictable(password) {
-		reasons = append(reasons, ErrPasswordPredictable)
+		broken |= RuleUnpredictable
 	}
-	if len(reasons) == 0 {
+	if broken == 0 {
 		return nil
 	}
-	return &PasswordError{Length: n, MinLength: minLen, Reasons: reasons}
+	return &PasswordError{Rules: broken, Length: n, MinLength: minLen}
 }
 
 // predictable reports whether s holds 4 runes in a row that are equal, or

@@ -2,7 +2,6 @@ package keys_test
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 
@@ -11,35 +10,33 @@ import (
 
 func TestCheckPassword(t *testing.T) {
 	tests := []struct {
-		name    string
-		pw      string
-		reasons []error
+		name  string
+		pw    string
+		rules keys.PasswordRules
 	}{
-		{"good", "Tr0ub4dor&3-horse!", nil},
-		{"good accents", "Crème-brûlée#2025?", nil},
-		{"exactly 15", "kq7#Lm2!vR9@xT5", nil},
-		{"spaces allowed", "blue 7 moose ; wren", nil},
-		{"14 characters", "kq7#Lm2!vR9@xT", []error{keys.ErrPasswordTooShort}},
-		{"15 bytes but 14 runes", "élan7#kq2!vR9@", []error{keys.ErrPasswordTooShort}},
-		{"no digit", "correct-horse-battery!", []error{keys.ErrPasswordNoDigit}},
-		{"no letter", "2024-07-15 10:30:00", []error{keys.ErrPasswordNoLetter}},
-		{"no symbol", "CorrectHorse7Battery", []error{keys.ErrPasswordNoSymbol}},
-		{"space is no symbol", "Correct Horse 7 Battery", []error{keys.ErrPasswordNoSymbol}},
-		{"empty", "", []error{keys.ErrPasswordTooShort, keys.ErrPasswordNoLetter, keys.ErrPasswordNoDigit, keys.ErrPasswordNoSymbol}},
-		{"short letters only", "letmeinnow", []error{keys.ErrPasswordTooShort, keys.ErrPasswordNoDigit, keys.ErrPasswordNoSymbol}},
-		{"control character", "Tr0ub4dor&3-horse\x00", []error{keys.ErrPasswordInvalidChar}},
-		{"invalid UTF-8", "Tr0ub4dor&3-horse\xff", []error{keys.ErrPasswordInvalidChar}},
-		{"repeated", "Zx9!aaaa-Qw3#Rt", []error{keys.ErrPasswordPredictable}},
-		{"ascending digits", "Zx!Qw-1234-Rt#Ky", []error{keys.ErrPasswordPredictable}},
-		{"descending letters", "7!Zx-DCBA-9#Kyq", []error{keys.ErrPasswordPredictable}},
-		{"three in a row is fine", "Zx9!abc-Qw3#Rt8", nil},
+		{"good", "Tr0ub4dor&3-horse!", 0},
+		{"good accents", "Crème-brûlée#2025?", 0},
+		{"exactly 15", "kq7#Lm2!vR9@xT5", 0},
+		{"spaces allowed", "blue 7 moose ; wren", 0},
+		{"14 characters", "kq7#Lm2!vR9@xT", keys.RuleLength},
+		{"15 bytes but 14 runes", "élan7#kq2!vR9@", keys.RuleLength},
+		{"no digit", "correct-horse-battery!", keys.RuleDigit},
+		{"no letter", "2024-07-15 10:30:00", keys.RuleLetter},
+		{"no symbol", "CorrectHorse7Battery", keys.RuleSymbol},
+		{"space is no symbol", "Correct Horse 7 Battery", keys.RuleSymbol},
+		{"empty", "", keys.RuleLength | keys.RuleLetter | keys.RuleDigit | keys.RuleSymbol},
+		{"short letters only", "letmeinnow", keys.RuleLength | keys.RuleDigit | keys.RuleSymbol},
+		{"control character", "Tr0ub4dor&3-horse\x00", keys.RuleValidChars},
+		{"invalid UTF-8", "Tr0ub4dor&3-horse\xff", keys.RuleValidChars},
+		{"repeated", "Zx9!aaaa-Qw3#Rt", keys.RuleUnpredictable},
+		{"ascending digits", "Zx!Qw-1234-Rt#Ky", keys.RuleUnpredictable},
+		{"descending letters", "7!Zx-DCBA-9#Kyq", keys.RuleUnpredictable},
+		{"three in a row is fine", "Zx9!abc-Qw3#Rt8", 0},
 	}
-	all := []error{keys.ErrPasswordTooShort, keys.ErrPasswordNoLetter, keys.ErrPasswordNoDigit,
-		keys.ErrPasswordNoSymbol, keys.ErrPasswordInvalidChar, keys.ErrPasswordPredictable}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := keys.CheckPassword(tt.pw)
-			if tt.reasons == nil {
+			if tt.rules == 0 {
 				if err != nil {
 					t.Fatalf("CheckPassword rejected a good password: %v", err)
 				}
@@ -49,13 +46,8 @@ func TestCheckPassword(t *testing.T) {
 			if !errors.As(err, &pe) || !errors.Is(err, keys.ErrWeakPassword) {
 				t.Fatalf("CheckPassword = %v, want a *PasswordError", err)
 			}
-			if !slices.Equal(pe.Reasons, tt.reasons) {
-				t.Fatalf("reasons %v, want %v", pe.Reasons, tt.reasons)
-			}
-			for _, r := range all {
-				if got, want := errors.Is(err, r), slices.Contains(tt.reasons, r); got != want {
-					t.Errorf("errors.Is(err, %v) = %v, want %v", r, got, want)
-				}
+			if pe.Rules != tt.rules {
+				t.Fatalf("rules %q, want %q", pe.Rules, tt.rules)
 			}
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "keys: ") {
@@ -82,7 +74,8 @@ func TestPasswordPolicyMinLength(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.pw, func(t *testing.T) {
 			err := keys.PasswordPolicy{MinLength: tt.min}.Check(tt.pw)
-			if got := errors.Is(err, keys.ErrPasswordTooShort); got != tt.fail {
+			var pe *keys.PasswordError
+			if got := errors.As(err, &pe) && pe.Rules&keys.RuleLength != 0; got != tt.fail {
 				t.Fatalf("MinLength %d: Check = %v", tt.min, err)
 			}
 		})
@@ -92,16 +85,16 @@ func TestPasswordPolicyMinLength(t *testing.T) {
 	}
 }
 
-// TestPasswordErrorMessages checks that every reason names the package
-// when printed alone, and that a PasswordError lists them without repeating
-// it or quoting the password.
+// TestPasswordErrorMessages checks that a PasswordError names the package
+// once, lists the rules broken and never quotes the password, and that
+// PasswordRules prints every rule.
 func TestPasswordErrorMessages(t *testing.T) {
-	reasons := []error{keys.ErrPasswordTooShort, keys.ErrPasswordNoLetter, keys.ErrPasswordNoDigit,
-		keys.ErrPasswordNoSymbol, keys.ErrPasswordInvalidChar, keys.ErrPasswordPredictable}
-	for _, r := range reasons {
-		if !strings.HasPrefix(r.Error(), "keys: ") {
-			t.Errorf("reason %q does not start with keys: ", r)
-		}
+	all := keys.RuleLength | keys.RuleLetter | keys.RuleDigit | keys.RuleSymbol | keys.RuleValidChars | keys.RuleUnpredictable
+	if got := strings.Count(all.String(), "; "); got != 5 {
+		t.Errorf("all rules print as %q", all)
+	}
+	if got := (all | 0x80).String(); !strings.HasSuffix(got, "; rules(0x80)") {
+		t.Errorf("an unknown rule prints as %q", got)
 	}
 	const pw = "aaaa\x01"
 	err := keys.CheckPassword(pw)

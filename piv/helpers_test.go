@@ -8,66 +8,23 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/piv/vtoken"
 )
 
 const (
-	reader0 = "Virtual PCD 00 00"
-	addr0   = "127.0.0.1:35963"
-	reader1 = "Virtual PCD 00 01"
-	addr1   = "127.0.0.1:35964"
+	reader0 = vpcdtest.Reader0
+	reader1 = vpcdtest.Reader1
 )
-
-// readerState polls the readers until reader holds a PIV token (want true)
-// or no card (want false).
-func readerState(t testing.TB, reader string, want bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		infos, err := piv.Readers(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ri := range infos {
-			if ri.Reader == reader && (ri.PIV == want && (want || !ri.Card)) {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("reader %q: PIV token present=%v not reached: %+v", reader, want, infos)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// serve attaches tok to a vpcd reader (pcscd must run: testenv.PCSC, and
-// the caller holds testenv.LockVPCD) until the test ends.
-func serve(t testing.TB, tok *vtoken.Token, addr, reader string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- tok.ServeVPCD(ctx, addr) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("ServeVPCD: %v", err)
-		}
-		readerState(t, reader, false)
-	})
-	readerState(t, reader, true)
-}
 
 // setup locks the vpcd readers and serves a fresh token in reader 0.
 func setup(t *testing.T, o vtoken.Options) *vtoken.Token {
 	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
 	tok := newToken(t, o)
-	serve(t, tok, addr0, reader0)
+	vpcdtest.Insert(t, tok)
 	return tok
 }
 

@@ -21,6 +21,7 @@ import (
 	pivgo "github.com/go-piv/piv-go/v2/piv"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/piv/vtoken"
 )
@@ -201,10 +202,8 @@ func TestAPDUCounts(t *testing.T) {
 // yubico-piv-tool on a status and a signature through pcscd and vpcd,
 // reporting the APDUs per operation counted by the token.
 func BenchmarkTokenOps(b *testing.B) {
-	testenv.PCSC(b)
-	testenv.LockVPCD(b)
 	tok := newTokenB(b)
-	serve(b, tok, addr0, reader0)
+	vpcdtest.Insert(b, tok)
 	in := writeCert(b, tok.SlotCertificate(0x9a))
 	for _, bc := range []struct {
 		name string

@@ -12,13 +12,14 @@ import (
 
 	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/vpcdtest"
 	"github.com/ebfe/scard"
 )
 
 // TestSharingViolation: a card held exclusively by another program (here a
 // raw PC/SC connection in exclusive mode) gives ErrSharingViolation.
 func TestSharingViolation(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	card := newCard(t, vcard.Applet18)
 	attach(t, pc, card, vpcdAddr, readerName, vcard.VPCDOptions{})
 	sc, err := scard.EstablishContext()

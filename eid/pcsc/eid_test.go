@@ -20,13 +20,14 @@ import (
 	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 )
 
 // The PC/SC card is an eid.Transport.
 var _ eid.Transport = (*pcsc.Card)(nil)
 
 func TestEIDFullRead(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	for _, p := range []vcard.Profile{vcard.Applet17, vcard.Applet18} {
 		t.Run(p.String(), func(t *testing.T) {
 			vc := newCard(t, p)
@@ -76,7 +77,7 @@ func TestEIDFullRead(t *testing.T) {
 }
 
 func TestEIDRemovedMidRead(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	vc := newCard(t, vcard.Applet17)
 	attach(t, pc, vc, vpcdAddr, readerName, vcard.VPCDOptions{})
 	tr := connect(t, pc, readerName)
@@ -94,7 +95,7 @@ func TestEIDRemovedMidRead(t *testing.T) {
 }
 
 func TestEIDPIN(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	vc := newCard(t, vcard.Applet17)
 	attach(t, pc, vc, vpcdAddr, readerName, vcard.VPCDOptions{})
 	tr := connect(t, pc, readerName)
@@ -142,7 +143,7 @@ func TestEIDPIN(t *testing.T) {
 }
 
 func TestEIDSignEC(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	vc := newCard(t, vcard.Applet18)
 	attach(t, pc, vc, vpcdAddr, readerName, vcard.VPCDOptions{})
 	tr := connect(t, pc, readerName)
@@ -177,7 +178,7 @@ func certRaw(c *x509.Certificate) []byte {
 // RSA-1024 and SHA-1), mapped at run time to a dump folder, through pcscd:
 // package eid reads it and its signatures verify.
 func TestEIDSpecimenDump(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	src := testenv.RealData(t, "eid-specimen", "alice")
 	dir := t.TempDir()
 	for from, to := range map[string]string{

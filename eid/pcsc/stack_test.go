@@ -27,13 +27,14 @@ import (
 	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 )
 
 const (
-	vpcdAddr   = "127.0.0.1:35963"
-	readerName = "Virtual PCD 00 00"
-	otherAddr  = "127.0.0.1:35964"
-	otherName  = "Virtual PCD 00 01"
+	vpcdAddr   = vpcdtest.Addr0
+	readerName = vpcdtest.Reader0
+	otherAddr  = vpcdtest.Addr1
+	otherName  = vpcdtest.Reader1
 )
 
 var (
@@ -51,51 +52,13 @@ func newCard(t testing.TB, p vcard.Profile) *vcard.Card {
 	return c
 }
 
-func establish(t testing.TB) *pcsc.Context {
-	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
-	pc, err := pcsc.Establish()
-	if err != nil {
-		t.Fatalf("establish: %v", err)
-	}
-	t.Cleanup(func() { pc.Release() })
-	return pc
-}
-
-// attach puts card into the vpcd reader at addr and waits until pcscd sees
-// it; the cleanup takes it out and waits until pcscd saw that.
+// attach puts card, served with options o, into the vpcd reader at addr
+// (vpcdtest.Attach).
 func attach(t testing.TB, pc *pcsc.Context, card *vcard.Card, addr, reader string, o vcard.VPCDOptions) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- card.ServeVPCDWith(ctx, addr, o) }()
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
-	defer wcancel()
-	if _, err := pc.WaitForCard(wctx, reader); err != nil {
-		cancel()
-		t.Fatalf("waiting for the virtual card in %q: %v (vpcd client: %v)", reader, err, drain(done))
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("vpcd client: %v", err)
-		}
-		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer rcancel()
-		if err := pc.WaitForRemoval(rctx, reader); err != nil {
-			t.Errorf("waiting for removal: %v", err)
-		}
-	})
-}
-
-func drain(ch chan error) error {
-	select {
-	case err := <-ch:
-		return err
-	case <-time.After(time.Second):
-		return nil
-	}
+	vpcdtest.Attach(t, pc, vpcdtest.CardFunc(func(ctx context.Context, addr string) error {
+		return card.ServeVPCDWith(ctx, addr, o)
+	}), addr, reader)
 }
 
 func connect(t testing.TB, pc *pcsc.Context, reader string) *pcsc.Card {
@@ -210,7 +173,7 @@ func rawFullRead(ctx context.Context, c *pcsc.Card) (map[uint16][]byte, int, err
 }
 
 func TestReaders(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	readers, err := pc.Readers()
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +190,7 @@ func TestReaders(t *testing.T) {
 }
 
 func TestReadBothProfiles(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	for _, p := range []vcard.Profile{vcard.Applet17, vcard.Applet18} {
 		t.Run(p.String(), func(t *testing.T) {
 			card := newCard(t, p)
@@ -285,7 +248,7 @@ func pinBlock(t testing.TB, pin string) []byte {
 }
 
 func TestWrongPINToBlocked(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	card := newCard(t, vcard.Applet18)
 	attach(t, pc, card, vpcdAddr, readerName, vcard.VPCDOptions{})
 	c := connect(t, pc, readerName)
@@ -314,7 +277,7 @@ func TestWrongPINToBlocked(t *testing.T) {
 }
 
 func TestRemovedMidRead(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	for _, after := range []int{3, 9, 25} {
 		t.Run(fmt.Sprint("after ", after, " APDUs"), func(t *testing.T) {
 			card := newCard(t, vcard.Applet18)
@@ -356,7 +319,7 @@ func TestRemovedMidRead(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	t.Run("no card", func(t *testing.T) {
 		_, err := pc.Connect(otherName)
 		if !errors.Is(err, pcsc.ErrNoCard) {
@@ -443,7 +406,7 @@ func TestErrors(t *testing.T) {
 // must list the four certificates of EF(CDF) and read them byte for byte as
 // package eid reads them, and its PKCS#11 module must sign with the card.
 func TestOpenSC(t *testing.T) {
-	pc := establish(t)
+	pc := vpcdtest.Establish(t)
 	openscTool := testenv.Tool(t, "opensc-tool")
 	pkcs15Tool := testenv.Tool(t, "pkcs15-tool")
 	card := newCard(t, vcard.Applet17)
@@ -520,7 +483,7 @@ func TestOpenSC(t *testing.T) {
 // signatures and the five certificates through pcscd and vpcd, with and
 // without TCP_QUICKACK on the virtual card's socket.
 func BenchmarkFullRead(b *testing.B) {
-	pc := establish(b)
+	pc := vpcdtest.Establish(b)
 	for _, bc := range []struct {
 		name string
 		o    vcard.VPCDOptions
@@ -548,7 +511,7 @@ func BenchmarkFullRead(b *testing.B) {
 // BenchmarkEIDFullRead is a full read with package eid (card data,
 // identity, address, photo, the five certificates) through pcscd and vpcd.
 func BenchmarkEIDFullRead(b *testing.B) {
-	pc := establish(b)
+	pc := vpcdtest.Establish(b)
 	for _, p := range []vcard.Profile{vcard.Applet17, vcard.Applet18} {
 		b.Run(strings.ReplaceAll(p.String(), " ", "-"), func(b *testing.B) {
 			vc := newCard(b, p)

@@ -1,60 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/checkreport"
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 )
 
-const (
-	vpcdAddr   = "127.0.0.1:35963"
-	readerName = "Virtual PCD 00 00"
-)
-
-// insert attaches a virtual card to the vpcd reader and waits until pcscd
-// sees it; the cleanup takes it out and waits for the removal.
-func insert(t *testing.T, vc *vcard.Card) {
-	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
-	pc, err := pcsc.Establish()
-	if errors.Is(err, pcsc.ErrNoCgo) {
-		testenv.Missing(t, "built without cgo: no PC/SC")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Release() })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- vc.ServeVPCD(ctx, vpcdAddr) }()
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
-	defer wcancel()
-	if _, err := pc.WaitForCard(wctx, readerName); err != nil {
-		cancel()
-		t.Fatalf("the virtual card did not appear in %q: %v", readerName, err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("vpcd client: %v", err)
-		}
-		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer rcancel()
-		if err := pc.WaitForRemoval(rctx, readerName); err != nil {
-			t.Errorf("waiting for the removal: %v", err)
-		}
-	})
-}
+const readerName = vpcdtest.Reader0
 
 // TestReadThroughPCSC runs eidread on the virtual card in a pcscd reader
 // (vpcd driver), by name and as the first reader with a card.
@@ -69,7 +27,7 @@ func TestReadThroughPCSC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			insert(t, vc)
+			vpcdtest.Insert(t, vc)
 			roots := pemFile(t, vc.PKI().Root.Raw)
 			dump := t.TempDir()
 			code, out, stderr := runEidread(t, "-reader", readerName, "-json", "-verify", "-offline", "-roots", roots, "-write-dump", dump)

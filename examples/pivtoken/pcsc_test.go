@@ -21,51 +21,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 	"github.com/csam-go/csam/levels"
-	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/piv/vtoken"
 )
 
-const (
-	reader0 = "Virtual PCD 00 00"
-	addr0   = "127.0.0.1:35963"
-)
+const reader0 = vpcdtest.Reader0
 
 // serveToken attaches a fresh virtual token to reader 0 until the test
 // ends.
 func serveToken(t *testing.T, o vtoken.Options) *vtoken.Token {
 	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
 	tok, err := vtoken.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- tok.ServeVPCD(ctx, addr0) }()
-	wait := func(want bool) {
-		for deadline := time.Now().Add(10 * time.Second); ; {
-			infos, err := piv.Readers(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, ri := range infos {
-				if ri.Reader == reader0 && ri.PIV == want && (want || !ri.Card) {
-					return
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("reader state %v not reached", want)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	t.Cleanup(func() { cancel(); <-done; wait(false) })
-	wait(true)
+	vpcdtest.Insert(t, tok)
 	return tok
 }
 

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,52 +13,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/internal/vpcdtest"
 )
 
 const (
-	vpcdAddr   = "127.0.0.1:35963"
-	readerName = "Virtual PCD 00 00"
+	vpcdAddr   = vpcdtest.Addr0
+	readerName = vpcdtest.Reader0
 )
-
-// insert attaches a virtual card to the vpcd reader of pcscd and waits
-// until pcscd sees it; the cleanup takes it out.
-func insert(t *testing.T, vc *vcard.Card) {
-	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
-	pc, err := pcsc.Establish()
-	if errors.Is(err, pcsc.ErrNoCgo) {
-		testenv.Missing(t, "built without cgo: no PC/SC")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Release() })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- vc.ServeVPCD(ctx, vpcdAddr) }()
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
-	defer wcancel()
-	if _, err := pc.WaitForCard(wctx, readerName); err != nil {
-		cancel()
-		t.Fatalf("the virtual card did not appear in %q: %v", readerName, err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("vpcd client: %v", err)
-		}
-		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer rcancel()
-		if err := pc.WaitForRemoval(rctx, readerName); err != nil {
-			t.Errorf("waiting for the removal: %v", err)
-		}
-	})
-}
 
 // startOCSP runs `openssl ocsp` for the card's Citizen CA (signing its
 // answers itself) with the signature certificate recorded as valid.
@@ -120,7 +82,7 @@ func cardSigns(t *testing.T, profile vcard.Profile) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	insert(t, vc)
+	vpcdtest.Insert(t, vc)
 	pki := vc.PKI()
 	dir := t.TempDir()
 	root, ca := write(t, dir, "root.pem", pemCert(pki.Root.Raw)), write(t, dir, "ca.pem", pemCert(pki.CA.Raw))

@@ -10,49 +10,12 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/vpcdtest"
 	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/piv/vtoken"
 )
-
-// insertPIV attaches a virtual PIV token to the vpcd reader of pcscd and
-// waits until a PIV token is seen there; the cleanup takes it out.
-func insertPIV(t *testing.T, tok *vtoken.Token) {
-	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- tok.ServeVPCD(ctx, vpcdAddr) }()
-	waitPIV := func(want bool) {
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			infos, err := piv.Readers(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, ri := range infos {
-				if ri.Reader == readerName && ri.PIV == want {
-					return
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("reader %q: PIV token present=%v not reached: %+v", readerName, want, infos)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("vpcd client: %v", err)
-		}
-		waitPIV(false)
-	})
-	waitPIV(true)
-}
 
 // TestPIVSigns: a key generated on a PIV token in the digital signature
 // slot (9c) and certified by a CA signs through pcscd and vpcd; OpenSSL's
@@ -68,7 +31,7 @@ func TestPIVSigns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	insertPIV(t, tok)
+	vpcdtest.Insert(t, tok)
 	ctx := context.Background()
 	tk, err := piv.Open(ctx, piv.Options{Reader: readerName, PIN: func(context.Context, piv.Slot) (string, error) { return vtoken.DefaultPIN, nil }})
 	if err != nil {
