@@ -622,15 +622,20 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 		start[b]++
 	}
 	ix.table = make([]slot, ix.size, ix.size+ix.size/64+16)
-	touched := 0 // the table is written up to there
+	touched := 0 // the table is entered up to there
+	filled := 0  // no slot at or after this one holds an entry
 	for k := range sorted {
 		s := &sorted[k]
 		home := int(ix.homeOf(s))
 		if home >= touched {
 			// Enter a bucket's part of the table in address order (the
 			// first touch of fresh memory), before its random writes.
+			// A probe run that began before touched may already have
+			// filled slots past it, up to filled: those are kept.
 			end := min(home+1<<12, len(ix.table))
-			clear(ix.table[touched:end])
+			if from := max(touched, filled); from < end {
+				clear(ix.table[from:end])
+			}
 			touched = end
 		}
 		p := home
@@ -644,6 +649,7 @@ func buildIndex(revoked cryptobyte.String) (*Index, error) {
 			ix.table = append(ix.table, slot{})
 		}
 		ix.table[p] = *s
+		filled = max(filled, p+1)
 	}
 	return ix, nil
 }
