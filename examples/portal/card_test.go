@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -20,12 +19,11 @@ import (
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/internal/vpcdtest"
 )
 
-const (
-	vpcdAddr   = "127.0.0.1:35963"
-	readerName = "Virtual PCD 00 00"
-)
+// readerName is the vpcd reader the virtual card is inserted in.
+const readerName = vpcdtest.Reader0
 
 // cardHolders are the users of testdata/portal/portal.json whose national
 // numbers the virtual cards' profiles carry.
@@ -37,40 +35,11 @@ var cardHolders = map[vcard.Profile]string{vcard.Applet17: "bart", vcard.Applet1
 // context.
 func insertCard(t *testing.T, p vcard.Profile) (*vcard.Card, *pcsc.Context) {
 	t.Helper()
-	testenv.PCSC(t)
-	testenv.LockVPCD(t)
 	vc, err := vcard.New(vcard.Options{Profile: p, Seed: []byte("portal tests " + p.String())})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc, err := pcsc.Establish()
-	if errors.Is(err, pcsc.ErrNoCgo) {
-		testenv.Missing(t, "built without cgo: no PC/SC")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Release() })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- vc.ServeVPCD(ctx, vpcdAddr) }()
-	wctx, wcancel := context.WithTimeout(ctx, 15*time.Second)
-	defer wcancel()
-	if _, err := pc.WaitForCard(wctx, readerName); err != nil {
-		cancel()
-		t.Fatalf("the virtual card did not appear in %q: %v", readerName, err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("vpcd client: %v", err)
-		}
-		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer rcancel()
-		if err := pc.WaitForRemoval(rctx, readerName); err != nil {
-			t.Errorf("waiting for the removal: %v", err)
-		}
-	})
+	pc := vpcdtest.Insert(t, vc)
 	return vc, pc
 }
 
