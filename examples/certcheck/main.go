@@ -52,6 +52,7 @@ import (
 
 	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/internal/checkreport"
+	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
 	"github.com/csam-go/csam/x509check/crl"
@@ -201,7 +202,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var list *tl.List
 	if *tlPath != "" {
-		if list, err = loadTrustedList(*tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
+		if list, err = tlfile.Load(*tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
 			return bad("%v", err)
 		}
 		(&tl.Source{List: list}).Apply(&o)

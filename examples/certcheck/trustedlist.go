@@ -9,32 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 )
-
-// loadTrustedList verifies the list in listPath against the signer
-// certificates in signerPath (PEM or DER) at the validation time at (zero:
-// now).
-func loadTrustedList(listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
-	if signerPath == "" {
-		return nil, fmt.Errorf("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
-	}
-	data, err := boundedfile.ReadFile(listPath, tl.DefaultMaxSize)
-	if err != nil {
-		return nil, err
-	}
-	signers, err := x509check.LoadCertificates(signerPath)
-	if err != nil {
-		return nil, err
-	}
-	l, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at, AllowExpired: allowExpired})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", listPath, err)
-	}
-	return l, nil
-}
 
 // describeList is the one-line summary of the list in use.
 func describeList(l *tl.List) string {

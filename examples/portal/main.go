@@ -45,7 +45,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/csam-go/csam/internal/boundedfile"
+	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/tlsauth"
 	"github.com/csam-go/csam/totp"
 	"github.com/csam-go/csam/totp/redisstore"
@@ -153,7 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if *tlPath != "" {
-		list, err := loadTrustedList(*tlPath, *tlSigner, time.Now())
+		list, err := tlfile.Load(*tlPath, *tlSigner, time.Now(), false)
 		if err != nil {
 			fmt.Fprintln(stderr, "portal:", err)
 			return exitUsage
@@ -262,25 +262,4 @@ func moduleVersion() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
-}
-
-// loadTrustedList reads the trusted list at path and verifies its
-// signature with the pinned signer certificate at signerPath.
-func loadTrustedList(path, signerPath string, at time.Time) (*tl.List, error) {
-	if signerPath == "" {
-		return nil, errors.New("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
-	}
-	data, err := boundedfile.ReadFile(path, tl.DefaultMaxSize)
-	if err != nil {
-		return nil, fmt.Errorf("-trusted-list: %w", err)
-	}
-	signers, err := x509check.LoadCertificates(signerPath)
-	if err != nil {
-		return nil, fmt.Errorf("-tl-signer: %w", err)
-	}
-	list, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return list, nil
 }

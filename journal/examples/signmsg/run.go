@@ -14,11 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/sign"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/ocsp"
-	"github.com/csam-go/csam/x509check/tl"
 )
 
 // Exit statuses.
@@ -239,32 +239,11 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 	}
 	o.TrustClaimedTime = *f.trustClaimed
 	if *f.tlPath != "" {
-		if o.TrustedList, err = loadTrustedList(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
+		if o.TrustedList, err = tlfile.Load(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
 			return o, err
 		}
 	}
 	return o, applyTrust(v, f.roots, f.inters, o.TrustedList)
-}
-
-// loadTrustedList verifies the list in listPath against the signer
-// certificates in signerPath at the verification time at (zero: now).
-func loadTrustedList(listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
-	if signerPath == "" {
-		return nil, errors.New("-trusted-list needs -tl-signer (the list's signer certificate, pinned)")
-	}
-	data, err := os.ReadFile(listPath)
-	if err != nil {
-		return nil, err
-	}
-	signers, err := x509check.LoadCertificates(signerPath)
-	if err != nil {
-		return nil, err
-	}
-	l, err := tl.Verify(data, tl.VerifyOptions{Signers: signers, Time: at, AllowExpired: allowExpired})
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", listPath, err)
-	}
-	return l, nil
 }
 
 // output is the JSON output of verify (and the verdict part of submit).
