@@ -197,6 +197,9 @@ func (l List) XML() string {
 type Signer struct {
 	Cert *x509.Certificate
 	Key  crypto.Signer
+	// Canonicalizer canonicalizes SignedInfo and the reference to the
+	// list (nil: exclusive C14N without an inclusive prefix list).
+	Canonicalizer dsig.Canonicalizer
 }
 
 var serial atomic.Int64
@@ -256,7 +259,10 @@ func (s *Signer) Sign(t TB, xmlText string) []byte {
 		t.Fatal(err)
 	}
 	ctx.IdAttribute = "Id"
-	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	ctx.Canonicalizer = s.Canonicalizer
+	if ctx.Canonicalizer == nil {
+		ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	}
 	signed, err := ctx.SignEnveloped(doc.Root())
 	if err != nil {
 		t.Fatal(err)

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 
+	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -61,26 +61,7 @@ func TestCache(t *testing.T) {
 // (for SignedInfo and the reference to the list).
 func signWith(t *testing.T, s *listSigner, xmlText string, c dsig.Canonicalizer) []byte {
 	t.Helper()
-	doc := etree.NewDocument()
-	if err := doc.ReadFromString(xmlText); err != nil {
-		t.Fatal(err)
-	}
-	ctx, err := dsig.NewSigningContext(s.key, [][]byte{s.cert.Raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx.IdAttribute = "Id"
-	ctx.Canonicalizer = c
-	signed, err := ctx.SignEnveloped(doc.Root())
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc.SetRoot(signed)
-	out, err := doc.WriteToBytes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return (&testtl.Signer{Cert: s.cert, Key: s.key, Canonicalizer: c}).Sign(t, xmlText)
 }
 
 // TestCanonicalizationsInterop signs lists with each canonicalization
