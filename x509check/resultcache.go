@@ -35,7 +35,7 @@ func (v *Validator) cachedResult(ctx context.Context, key [32]byte, at time.Time
 	if !v.resultCacheable(ctx, extra) {
 		return nil, false
 	}
-	c, ok := v.results.get(key)
+	c, ok := v.results.Get(key)
 	if !ok || at.Before(c.from) || !at.Before(c.until) {
 		return nil, false
 	}
@@ -55,7 +55,7 @@ func (v *Validator) cacheResult(ctx context.Context, key [32]byte, at time.Time,
 		return
 	}
 	c := *res
-	v.results.put(key, &cachedResult{res: &c, from: at, until: until})
+	v.results.Put(key, &cachedResult{res: &c, from: at, until: until})
 }
 
 // resultExpiry returns the earliest end of validity of what res rests on;

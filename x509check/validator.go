@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/csam-go/csam/x509check/internal/bounded"
 	"github.com/csam-go/csam/x509check/ocsp"
 	"github.com/csam-go/csam/x509check/path"
 
@@ -35,11 +36,11 @@ type Validator struct {
 
 	engine *path.Verifier
 
-	chains *boundedCache[[32]byte, *pathResult]
-	leaves *boundedCache[[32]byte, *leafFacts]
+	chains *bounded.Cache[[32]byte, *pathResult]
+	leaves *bounded.Cache[[32]byte, *leafFacts]
 	names  subjectCache
 	// results keeps valid results until their inputs expire (resultcache.go).
-	results *boundedCache[[32]byte, *cachedResult]
+	results *bounded.Cache[[32]byte, *cachedResult]
 	// chainFlight coalesces concurrent path verifications of one leaf.
 	chainFlight singleflight.Group
 }
@@ -115,10 +116,10 @@ func NewValidator(opts Options) (*Validator, error) {
 		v.defaultOCSP = true
 	}
 	n := opts.cacheSize()
-	v.chains = newBoundedCache[[32]byte, *pathResult](n)
-	v.leaves = newBoundedCache[[32]byte, *leafFacts](n)
+	v.chains = bounded.New[[32]byte, *pathResult](n)
+	v.leaves = bounded.New[[32]byte, *leafFacts](n)
 	v.names = subjectCache{max: n, m: map[string]string{}}
-	v.results = newBoundedCache[[32]byte, *cachedResult](n)
+	v.results = bounded.New[[32]byte, *cachedResult](n)
 	return v, nil
 }
 
@@ -164,13 +165,13 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	lf, ok := v.leaves.get(key)
+	lf, ok := v.leaves.Get(key)
 	if !ok {
 		lf = &leafFacts{kind: ClassifyBelgian(cert)}
 		if v.opts.Qualification == nil {
 			lf.qual = CertificateQualification(cert)
 		}
-		v.leaves.put(key, lf)
+		v.leaves.Put(key, lf)
 	}
 	res := &Result{At: at}
 
@@ -308,7 +309,7 @@ func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Ce
 	if len(v.rootCerts) == 0 {
 		return nil, ErrNoTrust
 	}
-	if c, ok := v.chains.get(key); ok && withinValidity(c.chain, at) {
+	if c, ok := v.chains.Get(key); ok && withinValidity(c.chain, at) {
 		return c, nil
 	}
 	fk := sha256.New()
@@ -352,7 +353,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 			v.opts.logger().Warn("x509check: certificate path accepted with SHA-1 signatures (AllowSHA1Signatures)",
 				"subject", SubjectString(cert))
 		}
-		v.chains.put(key, pr)
+		v.chains.Put(key, pr)
 		return pr, nil
 	}
 	var inv *path.InvalidError
@@ -435,40 +436,6 @@ func checkUsage(c *x509.Certificate, u Usage, k BelgianKind) error {
 		}
 	}
 	return nil
-}
-
-// boundedCache is a map with a size bound: when full, an arbitrary entry is
-// dropped. A negative or zero bound disables it.
-type boundedCache[K comparable, V any] struct {
-	mu  sync.RWMutex
-	max int
-	m   map[K]V
-}
-
-func newBoundedCache[K comparable, V any](max int) *boundedCache[K, V] {
-	return &boundedCache[K, V]{max: max, m: map[K]V{}}
-}
-
-func (c *boundedCache[K, V]) get(k K) (V, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.m[k]
-	return v, ok
-}
-
-func (c *boundedCache[K, V]) put(k K, v V) {
-	if c.max <= 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
-		for old := range c.m {
-			delete(c.m, old)
-			break
-		}
-	}
-	c.m[k] = v
 }
 
 // leafFacts are what a leaf certificate says of itself, computed once.

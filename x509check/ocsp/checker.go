@@ -13,13 +13,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/bounded"
 )
 
 // Doer sends HTTP requests; *http.Client implements it. It is crl.Doer
@@ -89,7 +89,7 @@ type Query struct {
 type Checker struct {
 	opts     Options
 	http     Doer
-	cache    *cache
+	cache    *bounded.Cache[string, *Response]
 	flight   singleflight.Group
 	requests atomic.Int64
 }
@@ -106,7 +106,7 @@ func NewChecker(o Options) *Checker {
 	if n == 0 {
 		n = DefaultCacheSize
 	}
-	c.cache = &cache{max: n, m: map[string]*Response{}}
+	c.cache = bounded.New[string, *Response](n)
 	return c
 }
 
@@ -183,11 +183,11 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 		return nil, "", errNoAddress
 	}
 	key := cacheKey(q.Cert, q.Issuer)
-	if a, ok := c.cache.get(key); ok {
+	if a, ok := c.cache.Get(key); ok {
 		if ck.at.Before(a.expires) && !ck.at.Before(a.ThisUpdate.Add(-ck.skew)) {
 			return a, "", nil
 		}
-		c.cache.del(key)
+		c.cache.Delete(key)
 	}
 	// The request runs detached from any one caller's cancellation (it is
 	// bounded by Timeout), so that a caller giving up does not fail the
@@ -195,7 +195,7 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 	fctx := context.WithoutCancel(ctx)
 	ch := c.flight.DoChan(key, func() (any, error) {
 		// Another flight may have just filled the cache.
-		if a, ok := c.cache.get(key); ok && ck.at.Before(a.expires) {
+		if a, ok := c.cache.Get(key); ok && ck.at.Before(a.expires) {
 			return a, nil
 		}
 		a, err := c.fetch(fctx, server, ck)
@@ -209,7 +209,7 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 		}
 		cached := *a
 		cached.Source = "cache:" + server
-		c.cache.put(key, &cached)
+		c.cache.Put(key, &cached)
 		return a, nil
 	})
 	select {
@@ -342,40 +342,4 @@ func cacheKey(cert, issuer *x509.Certificate) string {
 		k = append(k, cert.SerialNumber.Bytes()...)
 	}
 	return string(k)
-}
-
-// cache is a map of answers with a size bound: when full, an arbitrary
-// entry is dropped. A negative bound disables it.
-type cache struct {
-	mu  sync.RWMutex
-	max int
-	m   map[string]*Response
-}
-
-func (c *cache) get(k string) (*Response, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.m[k]
-	return v, ok
-}
-
-func (c *cache) put(k string, v *Response) {
-	if c.max <= 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
-		for old := range c.m {
-			delete(c.m, old)
-			break
-		}
-	}
-	c.m[k] = v
-}
-
-func (c *cache) del(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, k)
 }
