@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/pcsc"
@@ -94,39 +89,8 @@ commonName = supplied
 	if revoked {
 		ca("-revoke", filepath.Join(dir, "auth.pem"), "-crl_reason", "keyCompromise")
 	}
-	port := testpki.FreePort(t)
-	cmd := exec.Command(openssl, "ocsp", "-index", filepath.Join(dir, "index.txt"), "-port", strconv.Itoa(port),
-		"-rsigner", filepath.Join(dir, "ca.pem"), "-rkey", filepath.Join(dir, "ca.key"), "-CA", filepath.Join(dir, "ca.pem"),
-		"-nmin", "5", "-ignore_err")
-	logb := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = syncWriter{logb}, syncWriter{logb}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-done
-	})
-	// Wait for its message: a probe connection would hold the
-	// single-threaded responder.
-	deadline := time.After(2 * time.Minute)
-	for {
-		logMu <- struct{}{}
-		up := strings.Contains(logb.String(), "waiting for OCSP client connections")
-		<-logMu
-		if up {
-			return fmt.Sprintf("http://127.0.0.1:%d", port)
-		}
-		select {
-		case <-done:
-			t.Fatalf("openssl ocsp ended:\n%s", logb)
-		case <-deadline:
-			t.Fatalf("openssl ocsp did not start")
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return testpki.RunOCSP(t, testpki.OCSPConfig{Index: filepath.Join(dir, "index.txt"), Signer: filepath.Join(dir, "ca.pem"),
+		SignerKey: filepath.Join(dir, "ca.key"), CA: filepath.Join(dir, "ca.pem"), Port: testpki.FreePort(t), NextUpdateMinutes: 5}).URL
 }
 
 // TestGoClientWithCard logs in by mutual TLS with a Go client whose key is

@@ -255,12 +255,35 @@ func (r *Responder) Requests() int {
 // ends.
 func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 	t.Helper()
+	port, err := strconv.Atoi(p.OCSPURL[len("http://127.0.0.1:"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return RunOCSP(t, OCSPConfig{Index: filepath.Join(p.Dir, "index.txt"), Signer: p.Responder.CertPath,
+		SignerKey: p.Responder.KeyPath, CA: p.CA.CertPath, Port: port, NextUpdateMinutes: nmin})
+}
+
+// OCSPConfig is what `openssl ocsp` is run with: the CA database (an
+// `openssl ca` index file), the signer's certificate and key files (the
+// CA's own, or a delegated responder's), the CA certificate file, the port
+// on 127.0.0.1, and the minutes from thisUpdate to nextUpdate (0 omits
+// nextUpdate).
+type OCSPConfig struct {
+	Index, Signer, SignerKey, CA string
+	Port                         int
+	NextUpdateMinutes            int
+}
+
+// RunOCSP runs `openssl ocsp` as c says, waits until it accepts
+// connections and stops it when the test ends.
+func RunOCSP(t testing.TB, c OCSPConfig) *Responder {
+	t.Helper()
 	openssl := testenv.Tool(t, "openssl")
-	port := p.OCSPURL[len("http://127.0.0.1:"):]
-	args := []string{"ocsp", "-index", filepath.Join(p.Dir, "index.txt"), "-port", port,
-		"-rsigner", p.Responder.CertPath, "-rkey", p.Responder.KeyPath, "-CA", p.CA.CertPath, "-ignore_err"}
-	if nmin > 0 {
-		args = append(args, "-nmin", strconv.Itoa(nmin))
+	port := strconv.Itoa(c.Port)
+	args := []string{"ocsp", "-index", c.Index, "-port", port,
+		"-rsigner", c.Signer, "-rkey", c.SignerKey, "-CA", c.CA, "-ignore_err"}
+	if c.NextUpdateMinutes > 0 {
+		args = append(args, "-nmin", strconv.Itoa(c.NextUpdateMinutes))
 	}
 	cmd := exec.Command(openssl, args...)
 	logb := &syncBuffer{}
@@ -287,7 +310,7 @@ func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return &Responder{URL: p.OCSPURL, cmd: cmd, log: logb}
+	return &Responder{URL: "http://127.0.0.1:" + port, cmd: cmd, log: logb}
 }
 
 // QCStatements returns a QCStatements extension with QcCompliance, QcType

@@ -5,16 +5,10 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/csam-go/csam/eid/vcard"
-	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/vpcdtest"
 )
@@ -28,7 +22,6 @@ const (
 // answers itself) with the signature certificate recorded as valid.
 func startOCSP(t *testing.T, pki *vcard.PKI) string {
 	t.Helper()
-	openssl := testenv.Tool(t, "openssl")
 	dir := t.TempDir()
 	kd, err := x509.MarshalPKCS8PrivateKey(pki.CAKey)
 	if err != nil {
@@ -42,26 +35,8 @@ func startOCSP(t *testing.T, pki *vcard.PKI) string {
 	}
 	index := write(t, dir, "index.txt", []byte(fmt.Sprintf("V\t%s\t\t%s\tunknown\t/CN=%s\n",
 		pki.Sign.NotAfter.UTC().Format("060102150405Z"), serial, pki.Sign.Subject.CommonName)))
-	port := strconv.Itoa(testpki.FreePort(t))
-	logf, err := os.Create(filepath.Join(dir, "ocsp.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(openssl, "ocsp", "-index", index, "-port", port, "-rsigner", ca, "-rkey", key, "-CA", ca, "-nmin", "5", "-ignore_err")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait(); logf.Close() })
-	for range 100 {
-		if b, _ := os.ReadFile(logf.Name()); strings.Contains(string(b), "waiting for OCSP client connections") {
-			return "http://127.0.0.1:" + port
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b, _ := os.ReadFile(logf.Name())
-	t.Fatalf("openssl ocsp did not start: %s", b)
-	return ""
+	return testpki.RunOCSP(t, testpki.OCSPConfig{Index: index, Signer: ca, SignerKey: key, CA: ca,
+		Port: testpki.FreePort(t), NextUpdateMinutes: 5}).URL
 }
 
 // TestCardSigns: the virtual eID card (applet 1.7, RSA, and 1.8, EC
