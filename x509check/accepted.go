@@ -196,17 +196,24 @@ func (l *AcceptedList) index() acceptedIndex {
 }
 
 // art7 sets res.EID, res.Accepted, res.Authority and res.Unlisted for a
-// verified chain (leaf first), from its Belgian classification and the
-// accepted list idx (nil: no list).
-func art7(res *Result, chain []*x509.Certificate, idx acceptedIndex, hasList bool) {
+// verified chain (leaf first) and the SPKI pins of its certificates, from
+// its Belgian classification and the accepted list idx (nil: no list).
+func art7(res *Result, chain []*x509.Certificate, pins []string, idx acceptedIndex, hasList bool) {
 	if len(chain) == 0 {
 		return
 	}
 	var auths []*Authority
-	for _, c := range chain[1:] {
-		pin := SPKIPin(c)
-		if a, ok := idx[pin]; ok {
-			auths = append(auths, a)
+	if len(idx) > 0 {
+		if len(pins) != len(chain) {
+			pins = make([]string, len(chain))
+			for i, c := range chain {
+				pins[i] = SPKIPin(c)
+			}
+		}
+		for _, pin := range pins[1:] {
+			if a, ok := idx[pin]; ok {
+				auths = append(auths, a)
+			}
 		}
 	}
 	belgian := res.Belgian.Type.Authentication() || res.Belgian.Type.Signature()

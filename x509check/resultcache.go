@@ -2,7 +2,6 @@ package x509check
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"time"
 )
@@ -16,23 +15,22 @@ type cachedResult struct {
 	from, until time.Time
 }
 
-// resultCacheable reports whether the validation of a certificate with
-// these inputs may use and fill the result cache: not when the caller
-// gives intermediates or stapled OCSP responses of its own (other inputs
-// than the cached ones), nor when a trusted list decides the qualified
-// status (its decision depends on the validation time and the list's
-// freshness). A result resting on an OCSP answer to a nonce is not kept
-// (each validation asks afresh).
-func (v *Validator) resultCacheable(ctx context.Context, extra []*x509.Certificate) bool {
-	return v.results != nil && len(extra) == 0 && v.opts.Qualification == nil &&
-		len(stapled(ctx)) == 0
+// resultCacheable reports whether a validation may use and fill the
+// result cache: not when the caller staples OCSP responses of its own
+// (other revocation inputs than the cached ones), nor when a trusted list
+// decides the qualified status (its decision depends on the validation
+// time and the list's freshness). Extra certificates offered by the
+// caller are part of the key (inputKey). A result resting on an OCSP
+// answer to a nonce is not kept (each validation asks afresh).
+func (v *Validator) resultCacheable(ctx context.Context) bool {
+	return v.results != nil && v.opts.Qualification == nil && len(stapled(ctx)) == 0
 }
 
-// cachedResult returns a copy of the cached result for the certificate of
-// hash key at the time at, if there is one. The copy shares its slices
-// with the cached result.
-func (v *Validator) cachedResult(ctx context.Context, key [32]byte, at time.Time, extra []*x509.Certificate) (*Result, bool) {
-	if !v.resultCacheable(ctx, extra) {
+// cachedResult returns a copy of the cached result for the inputs of key
+// (inputKey: the leaf and the extra certificates) at the time at, if there
+// is one. The copy shares its slices with the cached result.
+func (v *Validator) cachedResult(ctx context.Context, key [32]byte, at time.Time) (*Result, bool) {
+	if !v.resultCacheable(ctx) {
 		return nil, false
 	}
 	c, ok := v.results.Get(key)
@@ -45,9 +43,10 @@ func (v *Validator) cachedResult(ctx context.Context, key [32]byte, at time.Time
 }
 
 // cacheResult keeps res, the valid result of the validation at the time at
-// of the certificate of hash key, until the earliest expiry of its inputs.
-func (v *Validator) cacheResult(ctx context.Context, key [32]byte, at time.Time, extra []*x509.Certificate, res *Result) {
-	if !res.Valid || !v.resultCacheable(ctx, extra) {
+// of the inputs of key (inputKey), until the earliest expiry of its
+// inputs.
+func (v *Validator) cacheResult(ctx context.Context, key [32]byte, at time.Time, res *Result) {
+	if !res.Valid || !v.resultCacheable(ctx) {
 		return
 	}
 	until, ok := v.resultExpiry(res)

@@ -33,13 +33,20 @@ type Validator struct {
 	defaultCRL    bool // opts.CRL is the default checker, without given CRLs
 	defaultOCSP   bool // opts.OCSP is the default checker, without given responses
 	accepted      acceptedIndex
+	// belgianPins are the pins of the Belgian eID anchors: the built-in
+	// roots', Options.ExtraBelgianPins (normalised) and the eid
+	// authorities' of Options.Accepted.
+	belgianPins map[string]bool
 
 	engine *path.Verifier
 
+	// chains keeps verified paths by inputKey (the leaf and the extra
+	// certificates offered).
 	chains *bounded.Cache[[32]byte, *pathResult]
 	leaves *bounded.Cache[[32]byte, *leafFacts]
 	names  subjectCache
-	// results keeps valid results until their inputs expire (resultcache.go).
+	// results keeps valid results, by inputKey, until their inputs
+	// expire (resultcache.go).
 	results *bounded.Cache[[32]byte, *cachedResult]
 	// chainFlight coalesces concurrent path verifications of one leaf.
 	chainFlight singleflight.Group
@@ -75,6 +82,7 @@ func newEngine(opts Options, roots, inter []*x509.Certificate) (*path.Verifier, 
 // certificate among the Belgian roots that matches no pin).
 func NewValidator(opts Options) (*Validator, error) {
 	v := &Validator{opts: opts, http: opts.HTTP, accepted: opts.Accepted.index()}
+	v.belgianPins = belgianAnchorPins(opts.ExtraBelgianPins, v.accepted)
 	if v.http == nil {
 		v.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -157,7 +165,8 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		at = v.opts.now()
 	}
 	key := sha256.Sum256(cert.Raw)
-	if res, ok := v.cachedResult(ctx, key, at, extra); ok {
+	in := inputKey(key, extra)
+	if res, ok := v.cachedResult(ctx, in, at); ok {
 		return res, nil
 	}
 	if d := v.opts.validationTimeout(); d > 0 {
@@ -175,7 +184,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	}
 	res := &Result{At: at}
 
-	pr, err := v.chain(key, cert, extra, at)
+	pr, err := v.chain(in, cert, extra, at)
 	if err != nil {
 		res.Errors = append(res.Errors, err)
 		if pr == nil {
@@ -184,7 +193,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	}
 	chain := pr.chain
 	res.Chain, res.Policies = chain, pr.policies
-	res.Belgian = v.belgianKind(lf.kind, chain)
+	res.Belgian = v.belgianKind(lf.kind, chain, pr.pins)
 	res.KeyType = keyTypeOf(cert, res.Belgian)
 	if err := checkUsage(cert, v.opts.Usage, res.Belgian); err != nil {
 		res.Errors = append(res.Errors, err)
@@ -205,7 +214,7 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 		res.Errors = append(res.Errors, err)
 	}
 	res.Qualified = q
-	art7(res, chain, v.accepted, v.opts.Accepted != nil)
+	art7(res, chain, pr.pins, v.accepted, v.opts.Accepted != nil)
 	if res.KeyType == "" && (q != nil && q.Qualified || res.Accepted) {
 		res.KeyType = keys.IDQualifiedCertificate
 	}
@@ -218,8 +227,32 @@ func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Cer
 	if !res.Valid {
 		return res, errors.Join(res.Errors...)
 	}
-	v.cacheResult(ctx, key, at, extra, res)
+	v.cacheResult(ctx, in, at, res)
 	return res, nil
+}
+
+// inputKey is the cache key of the validation of the leaf of hash leaf
+// with the extra certificates offered, which may change the path found and
+// so the verdict: the leaf's hash alone without extra certificates, else
+// the SHA-256 of a zero byte (no DER starts with it), the leaf's hash and
+// each extra certificate's, in the order given (a nil one as zeros).
+func inputKey(leaf [32]byte, extra []*x509.Certificate) [32]byte {
+	if len(extra) == 0 {
+		return leaf
+	}
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write(leaf[:])
+	for _, e := range extra {
+		var s [32]byte
+		if e != nil {
+			s = sha256.Sum256(e.Raw)
+		}
+		h.Write(s[:])
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
 }
 
 // Subject common names of the Belgian eID CAs that issue citizen and
@@ -231,14 +264,15 @@ const (
 )
 
 // belgianKind keeps the policy classification k of a leaf only when its
-// path proves it: the path ends at a Belgian eID root (its key matches a
-// pin of BelgianRoots or Options.ExtraBelgianPins) and, for citizen and
-// foreigner certificates, the leaf's issuer is that root's Citizen CA or
-// Foreigner CA (the names the card specification gives), for the RRN
-// certificate the root itself. Any other CA can write a Belgian policy
+// path (pins: the SPKI pins of its certificates) proves it: the path ends
+// at a Belgian eID root (its key matches a pin of BelgianRoots,
+// Options.ExtraBelgianPins or an eid authority of Options.Accepted:
+// belgianAnchorPins) and, for citizen and foreigner certificates, the
+// leaf's issuer is that root's Citizen CA or Foreigner CA (the names the
+// card specification gives), for the RRN certificate the root itself. Any other CA can write a Belgian policy
 // OID into what it issues: that alone makes nothing a Belgian eID.
-func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate) BelgianKind {
-	if k.Type == NotBelgian || len(chain) < 2 || !v.belgianAnchor(chain[len(chain)-1]) {
+func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate, pins []string) BelgianKind {
+	if k.Type == NotBelgian || len(chain) < 2 || len(pins) != len(chain) || !v.belgianPins[pins[len(pins)-1]] {
 		return BelgianKind{}
 	}
 	switch k.Type {
@@ -258,27 +292,24 @@ func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate) Belgia
 	return BelgianKind{}
 }
 
-// belgianAnchor reports whether c's key is pinned as a Belgian eID root
-// (BelgianRootPins, Options.ExtraBelgianPins, or an eid authority of
-// Options.Accepted).
-func (v *Validator) belgianAnchor(c *x509.Certificate) bool {
-	pin := SPKIPin(c)
+// belgianAnchorPins returns the set of pins a Belgian eID anchor's key
+// matches: BelgianRootPins, the extra pins (compared in lower case, without
+// surrounding space), and the pins of the authorities of the accepted list
+// marked eid (a test or specimen hierarchy, as Authority.EID says).
+func belgianAnchorPins(extra []string, accepted acceptedIndex) map[string]bool {
+	m := map[string]bool{}
 	for _, r := range BelgianRootPins() {
-		if r.SPKISHA256 == pin {
-			return true
+		m[r.SPKISHA256] = true
+	}
+	for _, p := range extra {
+		m[strings.ToLower(strings.TrimSpace(p))] = true
+	}
+	for pin, a := range accepted {
+		if a.EID {
+			m[pin] = true
 		}
 	}
-	for _, p := range v.opts.ExtraBelgianPins {
-		if strings.EqualFold(strings.TrimSpace(p), pin) {
-			return true
-		}
-	}
-	// An authority of the accepted list marked eid (a test or specimen
-	// hierarchy, as Authority.EID says).
-	if a, ok := v.accepted[pin]; ok && a.EID {
-		return true
-	}
-	return false
+	return m
 }
 
 // builtinKeys are the built-in key types of package keys, by ID.
@@ -305,20 +336,15 @@ func keyTypeOf(_ *x509.Certificate, k BelgianKind) keys.ID {
 // chain returns a verified path, from the cache when a cached path is
 // still within every validity period at at. On a validity error it returns
 // the path found at a time inside the leaf's validity with the error.
-func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
+func (v *Validator) chain(in [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
 	if len(v.rootCerts) == 0 {
 		return nil, ErrNoTrust
 	}
-	if c, ok := v.chains.Get(key); ok && withinValidity(c.chain, at) {
+	if c, ok := v.chains.Get(in); ok && withinValidity(c.chain, at) {
 		return c, nil
 	}
-	fk := sha256.New()
-	fk.Write(cert.Raw)
-	for _, e := range extra {
-		fk.Write(e.Raw)
-	}
-	c, err, _ := v.chainFlight.Do(string(fk.Sum(nil)), func() (any, error) {
-		return v.verify(cert, extra, at)
+	c, err, _ := v.chainFlight.Do(string(in[:]), func() (any, error) {
+		return v.verify(in, cert, extra, at)
 	})
 	pr, _ := c.(*pathResult)
 	if pr == nil {
@@ -328,16 +354,18 @@ func (v *Validator) chain(key [32]byte, cert *x509.Certificate, extra []*x509.Ce
 }
 
 // verify builds and validates a path with the RFC 5280 engine of
-// x509check/path; concurrent calls for one certificate are coalesced by
-// chain.
-func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
-	key := sha256.Sum256(cert.Raw)
+// x509check/path and keeps it under in (inputKey); concurrent calls for one
+// certificate with the same extra certificates are coalesced by chain.
+func (v *Validator) verify(in [32]byte, cert *x509.Certificate, extra []*x509.Certificate, at time.Time) (*pathResult, error) {
 	leaf, err := path.FromX509(cert)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUntrusted, err)
 	}
 	var ex []*path.Certificate
 	for _, c := range extra {
+		if c == nil {
+			continue
+		}
 		if p, err := path.FromX509(c); err == nil {
 			ex = append(ex, p)
 		}
@@ -345,7 +373,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 	ctx := context.Background()
 	res, err := v.engine.VerifyAt(ctx, at, leaf, ex...)
 	if err == nil {
-		pr := &pathResult{chain: toX509(res.Chain), pchain: res.Chain, policies: res.Policies}
+		pr := newPathResult(res.Chain, res.Policies)
 		if pr.chain == nil {
 			return nil, fmt.Errorf("%w: a certificate of the path cannot be read", ErrUntrusted)
 		}
@@ -353,7 +381,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 			v.opts.logger().Warn("x509check: certificate path accepted with SHA-1 signatures (AllowSHA1Signatures)",
 				"subject", SubjectString(cert))
 		}
-		v.chains.Put(key, pr)
+		v.chains.Put(in, pr)
 		return pr, nil
 	}
 	var inv *path.InvalidError
@@ -363,7 +391,8 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		var pr *pathResult
 		mid := cert.NotBefore.Add(cert.NotAfter.Sub(cert.NotBefore) / 2)
 		if r, err2 := v.engine.VerifyAt(ctx, mid, leaf, ex...); err2 == nil {
-			pr = &pathResult{chain: toX509(r.Chain), policies: r.Policies}
+			pr = newPathResult(r.Chain, r.Policies)
+			pr.pchain = nil
 		}
 		if errors.Is(err, path.ErrNotYetValid) {
 			return pr, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
@@ -380,6 +409,23 @@ type pathResult struct {
 	chain    []*x509.Certificate
 	pchain   []*path.Certificate
 	policies []string
+	// pins are the SPKI pins (SPKIPin) of chain's certificates, computed
+	// once with the path, which the chains cache keeps: the Belgian
+	// anchor check and the art. 7 index read them on every validation.
+	pins []string
+}
+
+// newPathResult returns the pathResult of a path of the engine; its chain
+// is nil when a certificate of the path is unreadable.
+func newPathResult(pchain []*path.Certificate, policies []string) *pathResult {
+	pr := &pathResult{chain: toX509(pchain), pchain: pchain, policies: policies}
+	if pr.chain != nil {
+		pr.pins = make([]string, len(pr.chain))
+		for i, c := range pr.chain {
+			pr.pins[i] = SPKIPin(c)
+		}
+	}
+	return pr
 }
 
 // toX509 returns the crypto/x509 forms of a path, nil if one is
