@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +38,29 @@ func TestEmbeddedBelgianRootsChecksums(t *testing.T) {
 		sum := sha256.Sum256(b)
 		if got := hex.EncodeToString(sum[:]); want[e.Name()] == "" || got != want[e.Name()] {
 			t.Errorf("%s: SHA-256 %s, testdata/README.md says %q", e.Name(), got, want[e.Name()])
+		}
+	}
+}
+
+// TestBelgianAnchorPins checks the set of Belgian anchor pins a validator
+// computes once: the built-in roots, the extra pins in any case and with
+// surrounding space, the eid authorities of the accepted list only.
+func TestBelgianAnchorPins(t *testing.T) {
+	extra := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	eid := "1111111111111111111111111111111111111111111111111111111111111111"
+	notEID := "2222222222222222222222222222222222222222222222222222222222222222"
+	idx := acceptedIndex{eid: {Name: "Specimen", EID: true}, notEID: {Name: "QTSP", Qualified: true}}
+	pins := belgianAnchorPins([]string{"  " + strings.ToUpper(extra) + "\n"}, idx)
+	tests := []struct {
+		pin  string
+		want bool
+	}{
+		{PinBelgiumRootCA2, true}, {PinBelgiumRootCA3, true}, {PinBelgiumRootCA4, true}, {PinBelgiumRootCA6, true},
+		{extra, true}, {eid, true}, {notEID, false}, {strings.ToUpper(PinBelgiumRootCA4), false}, {"", false},
+	}
+	for _, tt := range tests {
+		if got := pins[tt.pin]; got != tt.want {
+			t.Errorf("pin %q: anchor %v, want %v", tt.pin, got, tt.want)
 		}
 	}
 }

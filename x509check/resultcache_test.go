@@ -2,8 +2,11 @@ package x509check_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
+	"math/big"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -164,4 +167,154 @@ func TestResultCacheCustomOCSP(t *testing.T) {
 	if n := oc.n.Load(); n != 2 {
 		t.Fatalf("OCSP queries = %d, want 2 (the leaf and its CA, once)", n)
 	}
+}
+
+// swapCRL is a CRLChecker whose checker can be replaced: the revocation
+// information published after a cache was filled.
+type swapCRL struct {
+	c atomic.Pointer[x509check.CRLChecker]
+	n atomic.Int32
+}
+
+func (s *swapCRL) CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (x509check.Status, []x509check.Source, error) {
+	s.n.Add(1)
+	return (*s.c.Load()).CheckCRL(ctx, cert, issuer, at)
+}
+
+func (s *swapCRL) set(t *testing.T, crls ...[]byte) {
+	t.Helper()
+	c, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: crls, Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.c.Store(&c)
+}
+
+// reissue signs tmpl with parent for the key of k (a CA certificate of
+// the same key as k's, from another issuer or with other dates).
+func reissue(t *testing.T, tmpl *x509.Certificate, k, parent *kc) *x509.Certificate {
+	t.Helper()
+	tmpl.SerialNumber = big.NewInt(0x7000 + int64(len(tmpl.Subject.CommonName)) + tmpl.NotBefore.Unix()%1000)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent.cert, &k.key.PublicKey, parent.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestResultCacheExtraCertificates checks that the caches of a validator
+// serve a validation with extra certificates (the chain a signature or a
+// TLS peer carries) only for the same leaf and the same extra
+// certificates, and never past the revocation information they rest on:
+// once warm, another chain for the same leaf (none, one from an untrusted
+// root, an expired one) and a revoked certificate get the verdict a cold
+// validator gives.
+func TestResultCacheExtraCertificates(t *testing.T) {
+	root := issue(t, caTmpl("Extra Root"), nil)
+	rogue := issue(t, caTmpl("Extra Rogue Root"), nil)
+	ca := issue(t, caTmpl("Extra CA"), root)
+	// The same CA name and key, certified by a root nobody trusts, and
+	// by the trusted root for a period that has ended.
+	caRogue := reissue(t, caTmpl("Extra CA"), ca, rogue)
+	caExpired := reissue(t, caTmpl("Extra CA", func(c *x509.Certificate) {
+		c.NotBefore, c.NotAfter = attackNow.Add(-72*time.Hour), attackNow.Add(-48*time.Hour)
+	}), ca, root)
+	leaf := issue(t, leafTmpl("Extra leaf", x509.KeyUsageDigitalSignature), ca).cert
+	other := issue(t, leafTmpl("Extra other leaf", x509.KeyUsageDigitalSignature), ca).cert
+	first := attackNow.Add(time.Hour)
+	crls := &swapCRL{}
+	crls.set(t, crlBy(t, ca, 2, first), crlBy(t, root, 3, first))
+	opts := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.CRLOnly, CRL: crls,
+		Offline: true, CurrentTime: attackNow}
+	warm, err := x509check.NewValidator(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	type step struct {
+		name    string
+		leaf    *x509.Certificate
+		extra   []*x509.Certificate
+		at      time.Time
+		publish bool // the CRL revoking both leaves is published before this step
+		want    error
+		cached  bool
+	}
+	steps := []step{
+		{name: "first", leaf: leaf, extra: []*x509.Certificate{ca.cert}, at: attackNow},
+		{name: "again", leaf: leaf, extra: []*x509.Certificate{ca.cert}, at: attackNow.Add(time.Minute), cached: true},
+		{name: "no chain", leaf: leaf, at: attackNow.Add(time.Minute), want: x509check.ErrUntrusted},
+		{name: "chain to an untrusted root", leaf: leaf, extra: []*x509.Certificate{caRogue}, at: attackNow.Add(time.Minute), want: x509check.ErrUntrusted},
+		{name: "expired chain", leaf: leaf, extra: []*x509.Certificate{caExpired}, at: attackNow.Add(time.Minute), want: x509check.ErrExpired},
+		{name: "both CA certificates", leaf: leaf, extra: []*x509.Certificate{caRogue, ca.cert}, at: attackNow.Add(time.Minute)},
+		{name: "within the first CRL, revocation published", leaf: leaf, extra: []*x509.Certificate{ca.cert}, at: attackNow.Add(2 * time.Minute),
+			publish: true, cached: true},
+		{name: "another leaf, revoked", leaf: other, extra: []*x509.Certificate{ca.cert}, at: attackNow.Add(2 * time.Minute), want: x509check.ErrRevoked},
+		{name: "after the first CRL's nextUpdate", leaf: leaf, extra: []*x509.Certificate{ca.cert}, at: first.Add(time.Minute), want: x509check.ErrRevoked},
+	}
+	for _, st := range steps {
+		if st.publish {
+			crls.set(t, crlBy(t, ca, 5, first.Add(24*time.Hour), revoked(leaf, attackNow, x509check.ReasonKeyCompromise),
+				revoked(other, attackNow, x509check.ReasonKeyCompromise)), crlBy(t, root, 6, first.Add(24*time.Hour)))
+		}
+		before := crls.n.Load()
+		res, err := warm.ValidateAt(ctx, st.at, st.leaf, st.extra...)
+		if !errors.Is(err, st.want) || (st.want == nil) != (err == nil) || res.Valid != (st.want == nil) {
+			t.Fatalf("%s: valid %v, err %v; want %v", st.name, res.Valid, err, st.want)
+		}
+		if cached := crls.n.Load() == before; st.want == nil && cached != st.cached {
+			t.Errorf("%s: from the cache %v, want %v", st.name, cached, st.cached)
+		}
+		if st.publish {
+			continue // the cached answer stands until the CRL it rests on expires
+		}
+		// A cold validator, with the revocation information of the
+		// moment, gives the same verdict.
+		cold, nerr := x509check.NewValidator(opts)
+		if nerr != nil {
+			t.Fatal(nerr)
+		}
+		cres, cerr := cold.ValidateAt(ctx, st.at, st.leaf, st.extra...)
+		if cres.Valid != res.Valid || errors.Is(cerr, st.want) != errors.Is(err, st.want) {
+			t.Errorf("%s: warm valid %v (%v), cold valid %v (%v)", st.name, res.Valid, err, cres.Valid, cerr)
+		}
+	}
+}
+
+// TestResultCacheExtraConcurrent validates one leaf with a chain to the
+// trusted root and with one to an untrusted root, concurrently: each
+// keeps its own verdict.
+func TestResultCacheExtraConcurrent(t *testing.T) {
+	root := issue(t, caTmpl("Concurrent Root"), nil)
+	rogue := issue(t, caTmpl("Concurrent Rogue Root"), nil)
+	ca := issue(t, caTmpl("Concurrent CA"), root)
+	caRogue := reissue(t, caTmpl("Concurrent CA"), ca, rogue)
+	leaf := issue(t, leafTmpl("Concurrent leaf", x509.KeyUsageDigitalSignature), ca).cert
+	v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
+		CurrentTime: attackNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for range 20 {
+				good := i%2 == 0
+				extra := caRogue
+				if good {
+					extra = ca.cert
+				}
+				res, err := v.Validate(t.Context(), leaf, extra)
+				if res.Valid != good || (err == nil) != good {
+					t.Errorf("chain to the trusted root %v: valid %v, err %v", good, res.Valid, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
