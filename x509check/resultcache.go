@@ -70,9 +70,10 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 		until = minTime(until, c.NotAfter)
 	}
 	// CA certificates that name no revocation source: a source that found
-	// nothing to consult about one is not an input that expires.
+	// nothing to consult about one is not an input that expires. (A path
+	// of one certificate, a trust anchor validated itself, has none.)
 	var silent map[string]bool
-	for _, c := range res.Chain[1 : len(res.Chain)-1] {
+	for _, c := range res.Chain[1:max(len(res.Chain)-1, 1)] {
 		if len(c.OCSPServer) == 0 && len(c.CRLDistributionPoints) == 0 {
 			if silent == nil {
 				silent = map[string]bool{}

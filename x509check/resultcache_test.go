@@ -318,3 +318,24 @@ func TestResultCacheExtraConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestResultCacheAnchorItself validates a trust anchor itself (a path of
+// one certificate), with and without extra certificates, twice each: the
+// result is valid and kept like any other.
+func TestResultCacheAnchorItself(t *testing.T) {
+	root := issue(t, caTmpl("Anchor Itself Root"), nil)
+	other := issue(t, caTmpl("Anchor Itself Other"), nil)
+	v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
+		CurrentTime: attackNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]*x509.Certificate{nil, {other.cert}} {
+		for i := range 2 {
+			res, err := v.Validate(t.Context(), root.cert, extra...)
+			if err != nil || !res.Valid || len(res.Chain) != 1 {
+				t.Fatalf("extra %d, validation %d: valid %v, path of %d, err %v", len(extra), i, res.Valid, len(res.Chain), err)
+			}
+		}
+	}
+}
