@@ -45,6 +45,44 @@ var (
 	tagUnsignedAtts = cbasn1.Tag(1).ContextSpecific().Constructed()
 )
 
+// knownOIDs are the object identifiers above, by the content octets of
+// their DER encoding: readOID returns them without allocating.
+var knownOIDs = func() map[string]asn1.ObjectIdentifier {
+	m := map[string]asn1.ObjectIdentifier{}
+	for _, o := range []asn1.ObjectIdentifier{oidData, oidSignedData, oidTSTInfo, oidContentType, oidMessageDigest,
+		oidSigningTime, oidSigningCert, oidSigningCertV2, oidTimeStampAttr, oidSHA1, oidSHA256, oidSHA384, oidSHA512,
+		oidRSA, oidRSASHA256, oidRSASHA384, oidRSASHA512, oidECPublicKey, oidECDSASHA256, oidECDSASHA384,
+		oidECDSASHA512, oidEd25519, oidRSAPSS, oidMGF1} {
+		der, err := asn1.Marshal(o)
+		if err != nil {
+			panic("sign: object identifier " + o.String() + ": " + err.Error())
+		}
+		s := cryptobyte.String(der)
+		var content cryptobyte.String
+		if !s.ReadASN1(&content, cbasn1.OBJECT_IDENTIFIER) {
+			panic("sign: object identifier " + o.String())
+		}
+		m[string(content)] = o
+	}
+	return m
+}()
+
+// readOID reads an OBJECT IDENTIFIER as cryptobyte's
+// ReadASN1ObjectIdentifier does; one of knownOIDs (whose encodings are the
+// valid ones) is returned as the package's variable, shared and not to be
+// modified, without allocating.
+func readOID(s *cryptobyte.String, out *asn1.ObjectIdentifier) bool {
+	in := *s
+	var content cryptobyte.String
+	if in.ReadASN1(&content, cbasn1.OBJECT_IDENTIFIER) {
+		if o, ok := knownOIDs[string(content)]; ok {
+			*s, *out = in, o
+			return true
+		}
+	}
+	return s.ReadASN1ObjectIdentifier(out)
+}
+
 var hashOIDs = []struct {
 	oid  asn1.ObjectIdentifier
 	hash crypto.Hash
@@ -116,7 +154,7 @@ func parseSignedData(der []byte) (*signedData, error) {
 	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !in.Empty() {
 		return nil, errorf(ErrMalformed, "not a DER ContentInfo")
 	}
-	if !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(oidSignedData) {
+	if !readOID(&ci, &ct) || !ct.Equal(oidSignedData) {
 		return nil, errorf(ErrMalformed, "content type is not SignedData")
 	}
 	var expl cryptobyte.String
@@ -137,7 +175,7 @@ func parseSignedData(der []byte) (*signedData, error) {
 		sd.digestAlgs = append(sd.digestAlgs, oid)
 	}
 	var eci cryptobyte.String
-	if !sdb.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1ObjectIdentifier(&sd.contentType) {
+	if !sdb.ReadASN1(&eci, cbasn1.SEQUENCE) || !readOID(&eci, &sd.contentType) {
 		return nil, errorf(ErrMalformed, "encapsulated content info")
 	}
 	var econt cryptobyte.String
@@ -191,7 +229,7 @@ func parseSignedData(der []byte) (*signedData, error) {
 func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, error) {
 	var alg cryptobyte.String
 	var oid asn1.ObjectIdentifier
-	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !readOID(&alg, &oid) {
 		return nil, errorf(ErrMalformed, "algorithm identifier")
 	}
 	// Parameters (NULL or absent for the algorithms this package knows)
@@ -204,7 +242,7 @@ func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, error) {
 func readAlgorithmParams(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, error) {
 	var alg cryptobyte.String
 	var oid asn1.ObjectIdentifier
-	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !readOID(&alg, &oid) {
 		return nil, nil, errorf(ErrMalformed, "algorithm identifier")
 	}
 	var params []byte
@@ -246,7 +284,7 @@ func pssOptions(params []byte) (*rsa.PSSOptions, error) {
 	if present {
 		var mgf cryptobyte.String
 		var oid asn1.ObjectIdentifier
-		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !mgf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(oidMGF1) {
+		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !readOID(&mgf, &oid) || !oid.Equal(oidMGF1) {
 			return nil, errorf(ErrUnsupported, "RSASSA-PSS mask generation other than MGF1")
 		}
 		ho, err := readAlgorithm(&mgf)
@@ -333,22 +371,27 @@ func parseAttributes(el cryptobyte.String, tag cbasn1.Tag) ([]attribute, error) 
 	if !el.ReadASN1(&set, tag) {
 		return nil, errorf(ErrMalformed, "attributes")
 	}
-	var out []attribute
+	// The attributes and their values in two arrays (CAdES-BES has four
+	// signed attributes of one value each).
+	out := make([]attribute, 0, 6)
+	all := make([][]byte, 0, 6)
 	for !set.Empty() {
 		var a, vals cryptobyte.String
 		var at attribute
-		if !set.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&at.typ) ||
+		if !set.ReadASN1(&a, cbasn1.SEQUENCE) || !readOID(&a, &at.typ) ||
 			!a.ReadASN1(&vals, cbasn1.SET) || !a.Empty() {
 			return nil, errorf(ErrMalformed, "attribute")
 		}
+		first := len(all)
 		for !vals.Empty() {
 			var v cryptobyte.String
 			var t cbasn1.Tag
 			if !vals.ReadAnyASN1Element(&v, &t) {
 				return nil, errorf(ErrMalformed, "attribute value of %v", at.typ)
 			}
-			at.values = append(at.values, []byte(v))
+			all = append(all, []byte(v))
 		}
+		at.values = all[first:len(all):len(all)]
 		out = append(out, at)
 	}
 	return out, nil

@@ -218,7 +218,7 @@ func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*T
 	if !sd.contentType.Equal(oidTSTInfo) || !sd.hasContent {
 		return nil, errorf(ErrTimestamp, "the token's content is not a TSTInfo")
 	}
-	ck, err := v.checkSignedData(sd, nil, nil)
+	ck, err := v.checkSignedData(sd, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTimestamp, err)
 	}

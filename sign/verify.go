@@ -70,9 +70,13 @@ type Verifier struct {
 	certs map[string]parsedCert // by DER
 }
 
+// parsedCert is a certificate and what Verify needs of it on every
+// signature, computed once.
 type parsedCert struct {
 	cert    *x509.Certificate
 	subject string
+	kind    x509check.BelgianKind // ClassifyBelgian
+	sha256  [32]byte              // of the DER, for signing-certificate-v2
 }
 
 // NewVerifier prepares the certificate validators. Its errors are
@@ -222,7 +226,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 			return fail(err)
 		}
 	}
-	ck, err := v.checkSignedData(sd, content, nil)
+	ck, err := v.checkSignedData(sd, content)
 	if ck != nil {
 		res.Signer, res.Certificates, res.Content, res.Hash, res.Digest = ck.signer, ck.certs, ck.content, ck.hash, ck.digest
 		res.ClaimedTime = ck.claimed
@@ -234,7 +238,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 	if !sd.contentType.Equal(oidData) {
 		return fail(errorf(ErrAttribute, "content type %v is not id-data", sd.contentType))
 	}
-	if k := x509check.ClassifyBelgian(ck.signer); k.Type.Authentication() {
+	if k := ck.parsed.kind; k.Type.Authentication() {
 		return fail(errorf(ErrAuthenticationKey, "signed with the %s certificate %q", k.Type, res.SignerSubject))
 	}
 	now := v.opts.Validation.CurrentTime
@@ -368,6 +372,7 @@ func hasType(types []string, t string) bool {
 type checked struct {
 	signer  *x509.Certificate
 	subject string
+	parsed  parsedCert // the signer's
 	certs   []*x509.Certificate
 	content []byte
 	hash    crypto.Hash
@@ -376,11 +381,9 @@ type checked struct {
 }
 
 // checkSignedData checks the signed attributes and the signature value of
-// sd's signer over content (nil: the enveloped content). extra are
-// certificates to look the signer up in besides sd's.
-func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509.Certificate) (*checked, error) {
+// sd's signer over content (nil: the enveloped content).
+func (v *Verifier) checkSignedData(sd *signedData, content []byte) (*checked, error) {
 	ck := &checked{}
-	var subjects []string
 	switch {
 	case sd.hasContent && content != nil && !bytes.Equal(content, sd.content):
 		return nil, errorf(ErrNoContent, "the content given is not the content the signature envelopes")
@@ -391,24 +394,16 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 	default:
 		ck.content = content
 	}
+	si := &sd.signer
+	ck.certs = make([]*x509.Certificate, 0, len(sd.certificates))
 	for _, raw := range sd.certificates {
 		pc, err := v.parseCert(raw)
 		if err != nil {
 			return nil, errorf(ErrMalformed, "certificate: %v", err)
 		}
 		ck.certs = append(ck.certs, pc.cert)
-		subjects = append(subjects, pc.subject)
-	}
-	si := &sd.signer
-	for i, c := range append(ck.certs, extra...) {
-		if si.matches(c) {
-			ck.signer = c
-			if i < len(subjects) {
-				ck.subject = subjects[i]
-			} else {
-				ck.subject = x509check.SubjectString(c)
-			}
-			break
+		if ck.signer == nil && si.matches(pc.cert) {
+			ck.signer, ck.subject, ck.parsed = pc.cert, pc.subject, pc
 		}
 	}
 	if ck.signer == nil {
@@ -447,7 +442,7 @@ func checkAttributes(si *signerInfo, contentType asn1.ObjectIdentifier, ck *chec
 		return err
 	}
 	var got asn1.ObjectIdentifier
-	if s := cryptobyte.String(ct); !ok || !s.ReadASN1ObjectIdentifier(&got) || !got.Equal(contentType) {
+	if s := cryptobyte.String(ct); !ok || !readOID(&s, &got) || !got.Equal(contentType) {
 		return errorf(ErrAttribute, "content-type attribute missing or not %v", contentType)
 	}
 	md, ok, err := single(si.signed, oidMessageDigest)
@@ -471,19 +466,21 @@ func checkAttributes(si *signerInfo, contentType asn1.ObjectIdentifier, ck *chec
 	if v2, ok, err := single(si.signed, oidSigningCertV2); err != nil {
 		return err
 	} else if ok {
-		return checkSigningCert(v2, ck.signer, true)
+		return checkSigningCert(v2, ck.parsed, true)
 	}
 	if v1, ok, err := single(si.signed, oidSigningCert); err != nil {
 		return err
 	} else if ok {
-		return checkSigningCert(v1, ck.signer, false)
+		return checkSigningCert(v1, ck.parsed, false)
 	}
 	return nil
 }
 
 // checkSigningCert checks that the first ESSCertID(v2) of a
-// SigningCertificate(V2) attribute designates cert (RFC 5035).
-func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
+// SigningCertificate(V2) attribute designates the certificate pc (RFC
+// 5035).
+func checkSigningCert(val []byte, pc parsedCert, v2 bool) error {
+	cert := pc.cert
 	s := cryptobyte.String(val)
 	var sc, ids, id cryptobyte.String
 	if !s.ReadASN1(&sc, cbasn1.SEQUENCE) || !sc.ReadASN1(&ids, cbasn1.SEQUENCE) || !ids.ReadASN1(&id, cbasn1.SEQUENCE) {
@@ -507,10 +504,13 @@ func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
 		return errorf(ErrAttribute, "malformed ESSCertID")
 	}
 	var got []byte
-	if h == crypto.SHA1 {
+	switch h {
+	case crypto.SHA256:
+		got = pc.sha256[:]
+	case crypto.SHA1:
 		s := sha1.Sum(cert.Raw)
 		got = s[:]
-	} else {
+	default:
 		d := h.New()
 		d.Write(cert.Raw)
 		got = d.Sum(nil)
@@ -596,7 +596,7 @@ func (v *Verifier) parseCert(raw []byte) (parsedCert, error) {
 	if err != nil {
 		return pc, err
 	}
-	pc = parsedCert{cert: c, subject: x509check.SubjectString(c)}
+	pc = parsedCert{cert: c, subject: x509check.SubjectString(c), kind: x509check.ClassifyBelgian(c), sha256: sha256.Sum256(raw)}
 	v.mu.Lock()
 	if len(v.certs) >= certCacheMax {
 		clear(v.certs)
