@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,9 +15,10 @@ import (
 )
 
 // BenchmarkVerifyDetached compares, in one run, Verifier.Verify of a
-// detached CAdES-BES signature (certificate path and OCSP answer, from
-// an openssl ocsp responder, in warm caches) with the raw ECDSA verification of its signature value. The
-// ratio metric is cms/raw; the target is at most 1.3.
+// detached CAdES-BES signature (certificate path and OCSP answer, from an
+// openssl ocsp responder, in warm caches) with the raw ECDSA verification
+// of its signature value. The ratio metric is cms/raw, the median ratio of
+// the two timed side by side; the target is at most 1.3.
 func BenchmarkVerifyDetached(b *testing.B) {
 	e := newEnv(b)
 	ctx := context.Background()
@@ -62,15 +64,34 @@ func BenchmarkVerifyDetached(b *testing.B) {
 		}
 	})
 	b.Run("ratio", func(b *testing.B) {
-		var tRaw, tSigned time.Duration
-		for b.Loop() {
+		// Each iteration times the two side by side, in alternating
+		// order. The metric cms/raw is the median of the iterations'
+		// ratios: an iteration takes about 0.2 ms, and on a shared machine
+		// the benchmark's thread is descheduled for milliseconds at a
+		// time, so that the ratio of the total times (cms/raw-sum, also
+		// reported) is decided by where a few such pauses land, the
+		// median is not.
+		timed := func(f func()) time.Duration {
 			t0 := time.Now()
-			rawVerify()
-			t1 := time.Now()
-			cmsVerify()
-			tSigned += time.Since(t1)
-			tRaw += t1.Sub(t0)
+			f()
+			return time.Since(t0)
 		}
-		b.ReportMetric(float64(tSigned)/float64(tRaw), "cms/raw")
+		var tRaw, tSigned time.Duration
+		ratios := make([]float64, 0, max(b.N, 1))
+		for i := 0; b.Loop(); i++ {
+			var r, c time.Duration
+			if i%2 == 0 {
+				r = timed(rawVerify)
+				c = timed(cmsVerify)
+			} else {
+				c = timed(cmsVerify)
+				r = timed(rawVerify)
+			}
+			tRaw, tSigned = tRaw+r, tSigned+c
+			ratios = append(ratios, float64(c)/float64(r))
+		}
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "cms/raw")
+		b.ReportMetric(float64(tSigned)/float64(tRaw), "cms/raw-sum")
 	})
 }

@@ -194,6 +194,9 @@ func parseSignedData(der []byte) (*signedData, error) {
 	if !sdb.ReadOptionalASN1(&certs, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		return nil, errorf(ErrMalformed, "certificates")
 	}
+	if present {
+		sd.certificates = make([][]byte, 0, 4)
+	}
 	for !certs.Empty() {
 		var el cryptobyte.String
 		var tag cbasn1.Tag

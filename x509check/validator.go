@@ -240,19 +240,16 @@ func inputKey(leaf [32]byte, extra []*x509.Certificate) [32]byte {
 	if len(extra) == 0 {
 		return leaf
 	}
-	h := sha256.New()
-	h.Write([]byte{0})
-	h.Write(leaf[:])
+	var buf [1 + 32*4]byte // on the stack for up to 3 extra certificates
+	b := append(append(buf[:0], 0), leaf[:]...)
 	for _, e := range extra {
 		var s [32]byte
 		if e != nil {
 			s = sha256.Sum256(e.Raw)
 		}
-		h.Write(s[:])
+		b = append(b, s[:]...)
 	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+	return sha256.Sum256(b)
 }
 
 // Subject common names of the Belgian eID CAs that issue citizen and
