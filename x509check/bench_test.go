@@ -24,8 +24,12 @@ import (
 //
 //   - warm-chain-checks: the path and the OCSP answer come from the
 //     validator's caches, and the checks on them (validity, usage,
-//     revocation status, qualification) run: the result cache is bypassed
-//     by giving the intermediate as an extra certificate;
+//     revocation status, qualification) run: the result cache is disabled
+//     (DisableResultCache, a hook of the tests);
+//
+//   - result-cache-hit-extra: the whole result comes from the result
+//     cache, the intermediate given as an extra certificate (as a signature
+//     carries it), which the cache key covers;
 //
 //   - result-cache-hit: the whole result comes from the result cache.
 //
@@ -77,12 +81,24 @@ func BenchmarkValidate(b *testing.B) {
 	b.Run("warm-chain-checks", func(b *testing.B) {
 		b.ReportAllocs()
 		v := newValidator(b)
+		x509check.DisableResultCache(v)
 		validate(b, v)
+		for b.Loop() {
+			validate(b, v)
+		}
+		if oc.Requests() != 1 {
+			b.Fatalf("warm validations sent %d OCSP requests", oc.Requests())
+		}
+	})
+	b.Run("result-cache-hit-extra", func(b *testing.B) {
+		b.ReportAllocs()
+		v := newValidator(b)
+		validate(b, v, p.CA.Cert)
 		for b.Loop() {
 			validate(b, v, p.CA.Cert)
 		}
 		if oc.Requests() != 1 {
-			b.Fatalf("warm validations sent %d OCSP requests", oc.Requests())
+			b.Fatalf("cached validations sent %d OCSP requests", oc.Requests())
 		}
 	})
 	b.Run("result-cache-hit", func(b *testing.B) {

@@ -30,7 +30,7 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 		none bool // a CA naming no source, and no CRL given: not consulted
 	}
 	outs := make([]outcome, max(len(res.Chain)-1, 0))
-	var wg sync.WaitGroup
+	var todo []int
 	for i := range outs {
 		cert, issuer := res.Chain[i], res.Chain[i+1]
 		if i > 0 && v.defaultCRL && len(cert.OCSPServer) == 0 && len(cert.CRLDistributionPoints) == 0 &&
@@ -38,14 +38,26 @@ func (v *Validator) revocation(ctx context.Context, res *Result, at time.Time, p
 			outs[i].none = true
 			continue
 		}
-		wg.Go(func() {
-			o := &outs[i]
-			ctx := ctx
-			if len(pchain) == len(res.Chain) {
-				ctx = context.WithValue(ctx, pathPosKey{}, pathPos{chain: pchain, i: i})
-			}
-			o.st, o.srcs, o.err = v.checkOne(ctx, cert, issuer, at, i == 0)
-		})
+		todo = append(todo, i)
+	}
+	check := func(i int) {
+		o := &outs[i]
+		ctx := ctx
+		if len(pchain) == len(res.Chain) {
+			ctx = context.WithValue(ctx, pathPosKey{}, pathPos{chain: pchain, i: i})
+		}
+		o.st, o.srcs, o.err = v.checkOne(ctx, res.Chain[i], res.Chain[i+1], at, i == 0)
+	}
+	// The last certificate on this goroutine, the others each on its own:
+	// as concurrent as one goroutine each, without the start (and the
+	// stack growth) of a goroutine when one certificate is to be checked.
+	var wg sync.WaitGroup
+	for k, i := range todo {
+		if k < len(todo)-1 {
+			wg.Go(func() { check(i) })
+		} else {
+			check(i)
+		}
 	}
 	wg.Wait()
 	worst := StatusNotChecked
