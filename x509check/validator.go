@@ -145,8 +145,10 @@ func NewValidator(opts Options) (*Validator, error) {
 //
 // A valid result is kept until the earliest expiry of what it rests on
 // (the path's validity periods, the revocation answers' next updates) and
-// later validations of the same certificate within that time return a
-// copy of it: its slices are shared, treat them as read-only.
+// later validations of the same certificate with the same extra
+// certificates (in the same order) within that time return a copy of it:
+// its slices are shared, treat them as read-only. Verified paths are kept
+// by the same key.
 func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	return v.ValidateAt(ctx, time.Time{}, cert, extra...)
 }
