@@ -48,7 +48,8 @@ type Validator struct {
 	// results keeps valid results, by inputKey, until their inputs
 	// expire (resultcache.go).
 	results *bounded.Cache[[32]byte, *cachedResult]
-	// chainFlight coalesces concurrent path verifications of one leaf.
+	// chainFlight coalesces concurrent path verifications of one leaf
+	// with the same extra certificates.
 	chainFlight singleflight.Group
 }
 
@@ -268,8 +269,9 @@ const (
 // Options.ExtraBelgianPins or an eid authority of Options.Accepted:
 // belgianAnchorPins) and, for citizen and foreigner certificates, the
 // leaf's issuer is that root's Citizen CA or Foreigner CA (the names the
-// card specification gives), for the RRN certificate the root itself. Any other CA can write a Belgian policy
-// OID into what it issues: that alone makes nothing a Belgian eID.
+// card specification gives), for the RRN certificate the root itself. Any
+// other CA can write a Belgian policy OID into what it issues: that alone
+// makes nothing a Belgian eID.
 func (v *Validator) belgianKind(k BelgianKind, chain []*x509.Certificate, pins []string) BelgianKind {
 	if k.Type == NotBelgian || len(chain) < 2 || len(pins) != len(chain) || !v.belgianPins[pins[len(pins)-1]] {
 		return BelgianKind{}
