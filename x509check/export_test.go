@@ -1,6 +1,12 @@
 package x509check
 
+import "time"
+
 // DisableResultCache makes v validate without its result cache (its path
 // and revocation caches stay), for the benchmark of the checks the cache
 // saves. Call it before v's first validation.
 func DisableResultCache(v *Validator) { v.results = nil }
+
+// SetClock sets the wall clock v's result cache bounds a result resting
+// on a fetched CRL with. Call it before v's first validation.
+func SetClock(v *Validator, now func() time.Time) { v.clock = now }

@@ -3,16 +3,25 @@ package x509check
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
+
+	"github.com/csam-go/csam/x509check/crl"
 )
 
 // cachedResult is a valid Result kept for the validations of the same
 // certificate at times in [from, until): from is the time it was computed
 // for, until the earliest end of what it rests on (the validity of every
 // certificate of its path, the next update of every revocation answer).
+// A result resting on a CRL fetched from a distribution point is kept
+// until refetch too: crl.DefaultCacheLifetime (wall clock) after it was
+// computed, the time the CRL cache keeps a CRL whatever its nextUpdate
+// says (days ahead, often), so that a CRL published meanwhile is read
+// within that time again, not at that nextUpdate.
 type cachedResult struct {
 	res         *Result
 	from, until time.Time
+	refetch     time.Time // zero: no fetched CRL
 }
 
 // resultCacheable reports whether a validation may use and fill the
@@ -34,7 +43,7 @@ func (v *Validator) cachedResult(ctx context.Context, key [32]byte, at time.Time
 		return nil, false
 	}
 	c, ok := v.results.Get(key)
-	if !ok || at.Before(c.from) || !at.Before(c.until) {
+	if !ok || at.Before(c.from) || !at.Before(c.until) || !c.refetch.IsZero() && !v.clock().Before(c.refetch) {
 		return nil, false
 	}
 	r := *c.res
@@ -54,7 +63,22 @@ func (v *Validator) cacheResult(ctx context.Context, key [32]byte, at time.Time,
 		return
 	}
 	c := *res
-	v.results.Put(key, &cachedResult{res: &c, from: at, until: until})
+	cr := &cachedResult{res: &c, from: at, until: until}
+	if fetchedCRL(res.Sources) {
+		cr.refetch = v.clock().Add(crl.DefaultCacheLifetime)
+	}
+	v.results.Put(key, cr)
+}
+
+// fetchedCRL reports whether a CRL fetched from a distribution point is
+// among the sources (not one given to the checker, "provided").
+func fetchedCRL(srcs []Source) bool {
+	for _, s := range srcs {
+		if s.Kind == "crl" && (strings.HasPrefix(s.URL, "http://") || strings.HasPrefix(s.URL, "https://")) {
+			return true
+		}
+	}
+	return false
 }
 
 // resultExpiry returns the earliest end of validity of what res rests on;

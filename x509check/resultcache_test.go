@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/big"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	xocsp "golang.org/x/crypto/ocsp"
 
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -181,9 +184,15 @@ func (s *swapCRL) CheckCRL(ctx context.Context, cert, issuer *x509.Certificate, 
 	return (*s.c.Load()).CheckCRL(ctx, cert, issuer, at)
 }
 
+// set installs an offline checker of the CRLs given.
 func (s *swapCRL) set(t *testing.T, crls ...[]byte) {
 	t.Helper()
-	c, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: crls, Offline: true})
+	s.setOptions(t, x509check.CRLOptions{CRLs: crls, Offline: true})
+}
+
+func (s *swapCRL) setOptions(t *testing.T, o x509check.CRLOptions) {
+	t.Helper()
+	c, err := x509check.NewCRLChecker(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,5 +346,66 @@ func TestResultCacheAnchorItself(t *testing.T) {
 				t.Fatalf("extra %d, validation %d: valid %v, path of %d, err %v", len(extra), i, res.Valid, len(res.Chain), err)
 			}
 		}
+	}
+}
+
+// TestResultCacheFetchedCRL checks that a result resting on a CRL fetched
+// from a distribution point, whose nextUpdate is a week ahead, is kept
+// for crl.DefaultCacheLifetime of the wall clock, as the CRL cache keeps
+// the CRL, not until that nextUpdate: a revocation published meanwhile is
+// then read, with or without extra certificates.
+func TestResultCacheFetchedCRL(t *testing.T) {
+	root := issue(t, caTmpl("Fetched Root"), nil)
+	ca := issue(t, caTmpl("Fetched CA"), root) // names no distribution point
+	var served atomic.Pointer[[]byte]
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		w.Write(*served.Load())
+	}))
+	t.Cleanup(srv.Close)
+	leaf := issue(t, leafTmpl("Fetched leaf", x509.KeyUsageDigitalSignature, func(c *x509.Certificate) {
+		c.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
+	}), ca).cert
+	week := attackNow.Add(7 * 24 * time.Hour)
+	good, bad := crlBy(t, ca, 2, week), crlBy(t, ca, 5, week, revoked(leaf, attackNow.Add(-time.Minute), x509check.ReasonKeyCompromise))
+	served.Store(&good)
+	// A new CRL checker, its cache empty, stands for the CRL cache once
+	// its lifetime has passed.
+	crls := &swapCRL{}
+	wall := time.Now()
+	var clock atomic.Int64
+	for _, extra := range [][]*x509.Certificate{nil, {ca.cert}} {
+		v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
+			Revocation: x509check.CRLOnly, CRL: crls, CurrentTime: attackNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x509check.SetClock(v, func() time.Time { return wall.Add(time.Duration(clock.Load())) })
+		clock.Store(0)
+		served.Store(&good)
+		crls.setOptions(t, x509check.CRLOptions{})
+		check := func(step string, want error, checked bool) {
+			t.Helper()
+			before := crls.n.Load()
+			res, err := v.Validate(t.Context(), leaf, extra...)
+			if !errors.Is(err, want) || (want == nil) != (err == nil) || res.Valid != (want == nil) {
+				t.Fatalf("extra %d, %s: valid %v, err %v; want %v", len(extra), step, res.Valid, err, want)
+			}
+			if got := crls.n.Load() != before; got != checked {
+				t.Fatalf("extra %d, %s: CRL consulted %v, want %v", len(extra), step, got, checked)
+			}
+		}
+		check("first", nil, true)
+		served.Store(&bad)
+		check("revocation published", nil, false)
+		clock.Store(int64(crl.DefaultCacheLifetime - time.Minute))
+		check("within the CRL cache's lifetime", nil, false)
+		clock.Store(int64(crl.DefaultCacheLifetime))
+		crls.setOptions(t, x509check.CRLOptions{})
+		check("once the CRL cache's lifetime has passed", x509check.ErrRevoked, true)
+	}
+	if n := fetches.Load(); n != 4 {
+		t.Errorf("%d CRL fetches, want 4", n)
 	}
 }

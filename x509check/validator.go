@@ -51,6 +51,9 @@ type Validator struct {
 	// chainFlight coalesces concurrent path verifications of one leaf
 	// with the same extra certificates.
 	chainFlight singleflight.Group
+	// clock is the wall clock of the result cache's bound for fetched
+	// CRLs (resultcache.go); tests set it.
+	clock func() time.Time
 }
 
 // newEngine returns the path engine of a validator.
@@ -82,7 +85,7 @@ func newEngine(opts Options, roots, inter []*x509.Certificate) (*path.Verifier, 
 // errors wrap ErrBadInput (a nil root) or ErrPinMismatch (a self-signed
 // certificate among the Belgian roots that matches no pin).
 func NewValidator(opts Options) (*Validator, error) {
-	v := &Validator{opts: opts, http: opts.HTTP, accepted: opts.Accepted.index()}
+	v := &Validator{opts: opts, http: opts.HTTP, accepted: opts.Accepted.index(), clock: time.Now}
 	v.belgianPins = belgianAnchorPins(opts.ExtraBelgianPins, v.accepted)
 	if v.http == nil {
 		v.http = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
