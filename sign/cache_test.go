@@ -58,3 +58,46 @@ func TestVerifyWarmCaches(t *testing.T) {
 		}
 	}
 }
+
+// TestTimestampWarmCache checks that a Verifier that has verified a TSA's
+// path still refuses a timestamp from another TSA of the same names (its
+// own root and keys, not among TSARoots), and keeps accepting the first.
+func TestTimestampWarmCache(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	trusted, other := e.startTSA(), newEnv(t).startTSA()
+	c := e.signCert("Stamped")
+	opts := sign.VerifyOptions{Validation: e.crlOptions(), TSARoots: []*x509.Certificate{trusted.Root.Cert}}
+	stamp := func(ts *tsa) []byte {
+		s, err := sign.Sign(ctx, msg, c.Key, sign.Options{Certificate: c.Cert, Chain: []*x509.Certificate{e.p.CA.Cert},
+			Detached: true, Timestamper: &sign.TSAClient{URL: ts.URL}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	warm := e.verifier(opts)
+	tests := []struct {
+		name string
+		sig  []byte
+		want error
+	}{
+		{"trusted TSA", stamp(trusted), nil},
+		{"trusted TSA again", stamp(trusted), nil},
+		{"TSA of the same names under another root", stamp(other), sign.ErrTimestamp},
+		{"trusted TSA after the other", stamp(trusted), nil},
+	}
+	for _, tt := range tests {
+		res, err := warm.Verify(ctx, tt.sig, msg)
+		if !errors.Is(err, tt.want) || (err == nil) != (tt.want == nil) || res.Valid != (tt.want == nil) {
+			t.Fatalf("%s: valid %v, err %v; want %v", tt.name, res.Valid, err, tt.want)
+		}
+		if tt.want == nil && (res.Timestamp == nil || res.TimeSource != sign.TimeFromTimestamp) {
+			t.Fatalf("%s: timestamp %+v, time source %s", tt.name, res.Timestamp, res.TimeSource)
+		}
+		cres, cerr := e.verifier(opts).Verify(ctx, tt.sig, msg)
+		if cres.Valid != res.Valid || errors.Is(cerr, tt.want) != errors.Is(err, tt.want) {
+			t.Errorf("%s: warm %v (%v), new verifier %v (%v)", tt.name, res.Valid, err, cres.Valid, cerr)
+		}
+	}
+}

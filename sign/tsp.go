@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
@@ -244,13 +245,7 @@ func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*T
 	}
 	trusted := ts.Qualified
 	if !trusted && v.tsaRoots != nil {
-		inter := x509.NewCertPool()
-		for _, c := range ck.certs {
-			inter.AddCert(c)
-		}
-		_, err := tsa.Verify(x509.VerifyOptions{Roots: v.tsaRoots, Intermediates: inter, CurrentTime: info.genTime,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
-		if err != nil {
+		if err := v.verifyTSA(tsa, ck.certs, info.genTime); err != nil {
 			return nil, errorf(ErrTimestamp, "TSA certificate %q: %v", ts.TSA, err)
 		}
 		trusted = true
@@ -259,6 +254,56 @@ func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*T
 		return nil, errorf(ErrTimestamp, "TSA %q is neither under a TSA root nor a QTST service of the trusted list", ts.TSA)
 	}
 	return ts, nil
+}
+
+// tsaPath is the period in which every certificate of a TSA path verified
+// under TSARoots is valid.
+type tsaPath struct{ from, until time.Time }
+
+// verifyTSA verifies a path from the TSA certificate to TSARoots, with the
+// token's certificates as intermediates, at the time at. A path verified
+// once is kept, by the SHA-256 of the TSA certificate and of the token's
+// certificates, with the period in which all its certificates are valid:
+// within it, the same certificates verify again (nothing else of the
+// verification depends on the time), so they are not verified again.
+func (v *Verifier) verifyTSA(tsa *x509.Certificate, certs []*x509.Certificate, at time.Time) error {
+	h := sha256.New()
+	for _, c := range append([]*x509.Certificate{tsa}, certs...) {
+		s := sha256.Sum256(c.Raw)
+		h.Write(s[:])
+	}
+	key := string(h.Sum(nil))
+	v.mu.Lock()
+	p, ok := v.tsaPaths[key]
+	v.mu.Unlock()
+	if ok && !at.Before(p.from) && !at.After(p.until) {
+		return nil
+	}
+	inter := x509.NewCertPool()
+	for _, c := range certs {
+		inter.AddCert(c)
+	}
+	chains, err := tsa.Verify(x509.VerifyOptions{Roots: v.tsaRoots, Intermediates: inter, CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
+		return err
+	}
+	p = tsaPath{from: chains[0][0].NotBefore, until: chains[0][0].NotAfter}
+	for _, c := range chains[0][1:] {
+		if c.NotBefore.After(p.from) {
+			p.from = c.NotBefore
+		}
+		if c.NotAfter.Before(p.until) {
+			p.until = c.NotAfter
+		}
+	}
+	v.mu.Lock()
+	if len(v.tsaPaths) >= certCacheMax {
+		clear(v.tsaPaths)
+	}
+	v.tsaPaths[key] = p
+	v.mu.Unlock()
+	return nil
 }
 
 // qtst reports whether a qualified time-stamping service of l, granted at

@@ -66,8 +66,9 @@ type Verifier struct {
 	current   *x509check.Validator // revocation per the options, at the verification time
 	tsaRoots  *x509.CertPool
 
-	mu    sync.Mutex
-	certs map[string]parsedCert // by DER
+	mu       sync.Mutex
+	certs    map[string]parsedCert // by DER
+	tsaPaths map[string]tsaPath    // verifyTSA
 }
 
 // parsedCert is a certificate and what Verify needs of it on every
@@ -94,7 +95,7 @@ func NewVerifier(o VerifyOptions) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{opts: o, atSigning: va, current: vc, certs: map[string]parsedCert{}}
+	v := &Verifier{opts: o, atSigning: va, current: vc, certs: map[string]parsedCert{}, tsaPaths: map[string]tsaPath{}}
 	if len(o.TSARoots) > 0 {
 		v.tsaRoots = x509.NewCertPool()
 		for _, c := range o.TSARoots {
