@@ -14,11 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/csam-go/csam/journal/internal/filestore"
 	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/mysql"
-	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
 	"k8s.io/klog/v2"
 )
@@ -62,6 +62,8 @@ type Journal struct {
 	vkey     string
 	cancel   context.CancelFunc
 	db       *sql.DB
+	store    *filestore.Store // POSIX storage
+	dir      string
 
 	// proofs builds inclusion proofs for one tree size at a time, keeping
 	// the tiles it read (concurrent receipts mostly share a checkpoint).
@@ -92,14 +94,26 @@ func VerifierKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(f[2], pub)
 }
 
-// OpenPOSIX opens (or creates) the journal kept in the folder dir.
+// OpenPOSIX opens (or creates) the journal kept in the folder dir (see
+// the package documentation for what it holds). One process at a time
+// opens a folder; AuditLog and CheckReceipt read it at any time.
 func OpenPOSIX(ctx context.Context, dir string, o Options) (*Journal, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	return open(ctx, o, 100*time.Millisecond, nil, func(ctx context.Context) (tessera.Driver, error) {
-		return posix.New(ctx, posix.Config{Path: dir})
+	store := filestore.New(dir, nil)
+	j, err := open(ctx, o, 100*time.Millisecond, nil, func(context.Context) (tessera.Driver, error) {
+		return store, nil
 	})
+	if err != nil {
+		store.Close()
+		if errors.Is(err, filestore.ErrCorrupt) {
+			err = fmt.Errorf("%w: %w", ErrTampered, err)
+		}
+		return nil, err
+	}
+	j.store, j.dir = store, dir
+	return j, nil
 }
 
 // OpenMySQL opens (or creates, with tessera's schema) the journal kept in
@@ -174,6 +188,9 @@ func open(ctx context.Context, o Options, minInterval time.Duration, db *sql.DB,
 	app, shutdown, reader, err := tessera.NewAppender(bg, d, opts)
 	if err != nil {
 		cancel()
+		if oe, ok := d.(interface{ OpenError() error }); ok && oe.OpenError() != nil {
+			err = oe.OpenError() // tessera keeps only its text
+		}
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	return &Journal{add: app.Add, shutdown: shutdown, reader: reader, verifier: verifier, vkey: vkey, cancel: cancel, db: db,
@@ -187,6 +204,11 @@ func (j *Journal) VerifierKey() string { return j.vkey }
 // then stops the journal.
 func (j *Journal) Close(ctx context.Context) error {
 	err := j.shutdown(ctx)
+	if j.store != nil {
+		if cerr := j.store.Close(); err == nil {
+			err = cerr
+		}
+	}
 	j.cancel()
 	if j.db != nil {
 		if cerr := j.db.Close(); err == nil {
