@@ -67,9 +67,14 @@ type Journal struct {
 
 	// proofs builds inclusion proofs for one tree size at a time, keeping
 	// the tiles it read (concurrent receipts mostly share a checkpoint).
-	proofsMu   sync.Mutex
-	proofs     *client.ProofBuilder
-	proofsSize uint64
+	proofsMu sync.Mutex
+	proofs   *proofBuilder
+
+	// lastCP is the checkpoint text verified last, and what it says
+	// (receipts of a batch share their checkpoint).
+	cpMu    sync.Mutex
+	lastRaw string
+	lastCP  *log.Checkpoint
 }
 
 // GenerateKey makes a checkpoint key pair for a log named name (its
@@ -312,9 +317,9 @@ func (j *Journal) Consistency(ctx context.Context, oldSize uint64) ([]byte, [][]
 }
 
 func (j *Journal) receipt(ctx context.Context, index uint64, data, cpRaw []byte) (*Receipt, error) {
-	cp, _, _, err := log.ParseCheckpoint(cpRaw, j.verifier.Name(), j.verifier)
+	cp, err := j.parseCheckpoint(cpRaw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: checkpoint: %v", ErrTampered, err)
+		return nil, err
 	}
 	p, err := j.inclusionProof(ctx, index, cp.Size)
 	if err != nil {
@@ -323,17 +328,29 @@ func (j *Journal) receipt(ctx context.Context, index uint64, data, cpRaw []byte)
 	return &Receipt{Index: index, Entry: data, Checkpoint: string(cpRaw), Proof: p}, nil
 }
 
+// parseCheckpoint verifies and parses a checkpoint of the journal,
+// remembering the last one.
+func (j *Journal) parseCheckpoint(raw []byte) (*log.Checkpoint, error) {
+	j.cpMu.Lock()
+	defer j.cpMu.Unlock()
+	if j.lastCP != nil && j.lastRaw == string(raw) {
+		return j.lastCP, nil
+	}
+	cp, _, _, err := log.ParseCheckpoint(raw, j.verifier.Name(), j.verifier)
+	if err != nil {
+		return nil, fmt.Errorf("%w: checkpoint: %v", ErrTampered, err)
+	}
+	j.lastRaw, j.lastCP = string(raw), cp
+	return cp, nil
+}
+
 func (j *Journal) inclusionProof(ctx context.Context, index, size uint64) ([][]byte, error) {
 	j.proofsMu.Lock()
 	defer j.proofsMu.Unlock()
-	if j.proofs == nil || j.proofsSize != size {
-		pb, err := client.NewProofBuilder(ctx, size, j.reader.ReadTile)
-		if err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
-		}
-		j.proofs, j.proofsSize = pb, size
+	if j.proofs == nil || j.proofs.size != size {
+		j.proofs = newProofBuilder(size, j.reader.ReadTile, j.proofs)
 	}
-	p, err := j.proofs.InclusionProof(ctx, index)
+	p, err := j.proofs.inclusion(ctx, index)
 	if err != nil {
 		j.proofs = nil
 		return nil, fmt.Errorf("journal: inclusion proof: %w", err)
