@@ -145,7 +145,7 @@ func (s *Store) catchUp(st *state, published uint64) error {
 			}
 		}
 	}
-	s.next = s.tree.size()
+	s.next.Store(s.tree.size())
 	return s.writeResources(s.tree.take())
 }
 

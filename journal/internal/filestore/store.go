@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/transparency-dev/tessera"
@@ -58,7 +59,7 @@ var ErrCorrupt = errors.New("filestore: store corrupt")
 // to the log failed.
 var ErrClosed = errors.New("filestore: store closed")
 
-// Store is a tessera driver for the folder Dir. It is used by one
+// Store is a tessera driver for a folder. It is used by one
 // tessera.NewAppender at a time, and one process (it locks the log).
 type Store struct {
 	dir string
@@ -70,7 +71,7 @@ type Store struct {
 	// mu serialises the batches, the recovery and Close.
 	mu     sync.Mutex
 	tree   *tree
-	next   uint64 // entries in the log
+	next   atomic.Uint64 // entries in the log
 	closed bool
 	failed error
 
@@ -152,7 +153,7 @@ func (s *Store) flushLocked(batch []*pending) error {
 	case s.failed != nil:
 		return s.failed
 	}
-	first := s.next
+	first := s.next.Load()
 	var buf []byte
 	for i, p := range batch {
 		buf = appendRecord(buf, first+uint64(i), p.e.Data())
@@ -164,7 +165,7 @@ func (s *Store) flushLocked(batch []*pending) error {
 		return s.fail(fmt.Errorf("filestore: syncing the log: %w", err))
 	}
 	s.logSize += int64(len(buf))
-	s.next += uint64(len(batch))
+	s.next.Add(uint64(len(batch)))
 	for i, p := range batch {
 		p.resolve(first+uint64(i), nil)
 	}
@@ -466,9 +467,7 @@ func (r reader) IntegratedSize(context.Context) (uint64, error) {
 }
 
 func (r reader) NextIndex(context.Context) (uint64, error) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	return r.s.next, nil
+	return r.s.next.Load(), nil
 }
 
 var _ io.Closer = (*Store)(nil)
