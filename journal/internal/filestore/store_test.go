@@ -2,6 +2,7 @@ package filestore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/csam-go/csam/journal/internal/filestore"
 	"github.com/transparency-dev/tessera"
+	"github.com/transparency-dev/tessera/api"
 	"golang.org/x/mod/sumdb/note"
 	"k8s.io/klog/v2"
 )
@@ -160,4 +162,85 @@ func TestMain(m *testing.M) {
 	klog.LogToStderr(false)
 	klog.SetOutput(io.Discard)
 	os.Exit(m.Run())
+}
+
+// failingFS fails the fdatasync of the log after the first ok ones.
+type failingFS struct {
+	filestore.FS
+	ok atomic.Int64
+}
+
+var errDisk = errors.New("disk on fire")
+
+func (f *failingFS) OpenFile(name string, flag int, perm fs.FileMode) (filestore.File, error) {
+	file, err := f.FS.OpenFile(name, flag, perm)
+	if err != nil || !strings.HasSuffix(filepath.ToSlash(name), filestore.LogFile) {
+		return file, err
+	}
+	return &failingFile{File: file, fs: f}, nil
+}
+
+type failingFile struct {
+	filestore.File
+	fs *failingFS
+}
+
+func (f *failingFile) Datasync() error {
+	if f.fs.ok.Add(-1) < 0 {
+		return errDisk
+	}
+	return f.File.Datasync()
+}
+
+// TestSyncFails: when the log's fdatasync fails, the batch's entries get
+// the error and the store refuses further entries; opened again, it holds
+// every entry acknowledged before, at its index.
+func TestSyncFails(t *testing.T) {
+	dir := t.TempDir()
+	f := &failingFS{FS: filestore.OS}
+	f.ok.Store(1 + 3) // the header, then three batches
+	s := filestore.New(dir, f)
+	a, done, _ := appender(t, s, 1)
+	ctx := context.Background()
+	var acked []string
+	for i := range 5 {
+		e := fmt.Sprintf("entry %d", i)
+		idx, err := a.Add(ctx, tessera.NewEntry([]byte(e)))()
+		switch {
+		case i < 3 && (err != nil || idx.Index != uint64(i)):
+			t.Fatalf("entry %d: %v at %d", i, err, idx.Index)
+		case i == 3 && !errors.Is(err, errDisk):
+			t.Fatalf("entry 3: %v, want the sync's error", err)
+		case i == 4 && !errors.Is(err, filestore.ErrClosed):
+			t.Fatalf("entry 4: %v, want ErrClosed", err)
+		case err == nil:
+			acked = append(acked, e)
+		}
+	}
+	done()
+	s = filestore.New(dir, nil)
+	a, done, r := appender(t, s, 1)
+	defer done()
+	idx, err := a.Add(ctx, tessera.NewEntry([]byte("after")))()
+	if err != nil || idx.Index < uint64(len(acked)) {
+		t.Fatalf("after reopening: %v at %d", err, idx.Index)
+	}
+	for deadline := time.Now().Add(10 * time.Second); checkpointSize(t, r) <= idx.Index; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint covering the entry")
+		}
+	}
+	b, err := r.ReadEntryBundle(ctx, 0, uint8(idx.Index+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var eb api.EntryBundle
+	if err := eb.UnmarshalText(b); err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range acked {
+		if string(eb.Entries[i]) != e {
+			t.Fatalf("entry %d is %q, want %q", i, eb.Entries[i], e)
+		}
+	}
 }
