@@ -3,6 +3,8 @@ package journal
 import (
 	"errors"
 	"fmt"
+
+	"github.com/csam-go/csam/journal/internal/filestore"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -22,6 +24,9 @@ var (
 	ErrTampered = errors.New("journal: log tampered with")
 	// ErrNotFound is returned for an index past the log's size.
 	ErrNotFound = errors.New("journal: no such entry")
+	// ErrLocked is returned by OpenPOSIX for a folder another process
+	// (or another Journal) has open.
+	ErrLocked = filestore.ErrLocked
 )
 
 // TamperedError names the first entry found bad by Audit.

@@ -139,7 +139,7 @@ func TestRecovery(t *testing.T) {
 		dir := copyDir(t, base)
 		j := open(t, dir, skey)
 		defer j.Close(ctx)
-		if _, err := journal.OpenPOSIX(ctx, dir, journal.Options{Key: skey}); !errors.Is(err, filestore.ErrLocked) {
+		if _, err := journal.OpenPOSIX(ctx, dir, journal.Options{Key: skey}); !errors.Is(err, journal.ErrLocked) {
 			t.Fatalf("second open: %v", err)
 		}
 	})

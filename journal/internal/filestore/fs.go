@@ -39,7 +39,7 @@ type File interface {
 }
 
 // ErrLocked is returned when another process has the store open.
-var ErrLocked = errors.New("filestore: the store is open in another process")
+var ErrLocked = errors.New("filestore: the folder is open in another process")
 
 // OS is the operating system's file system.
 var OS FS = osFS{}
