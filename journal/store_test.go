@@ -1,18 +1,22 @@
 package journal_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/journal/internal/filestore"
+	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera"
+	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/api/layout"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
@@ -106,6 +110,51 @@ func TestRecovery(t *testing.T) {
 			}
 		})
 	}
+	t.Run("partial files of earlier checkpoints damaged", func(t *testing.T) {
+		dir := copyDir(t, base)
+		j := open(t, dir, skey)
+		for i := 300; i < 305; i++ {
+			appendOne(t, j, i, uint64(i))
+		}
+		j.Close(ctx)
+		// A power loss: the state file is back at 300 (made so by
+		// removing it), the files written since are empty.
+		os.Remove(filepath.Join(dir, filestore.StateDir, "state"))
+		var partials []string
+		filepath.WalkDir(filepath.Join(dir, "tile"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(p, ".p/") {
+				partials = append(partials, p)
+				os.WriteFile(p, nil, 0o644)
+			}
+			return nil
+		})
+		if len(partials) < 5 {
+			t.Fatalf("%d partial files", len(partials))
+		}
+		open(t, dir, skey).Close(ctx)
+		entries := readLog(t, dir)
+		for _, p := range partials {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, _ := strconv.Atoi(filepath.Base(p))
+			switch rel, _ := filepath.Rel(dir, p); {
+			case strings.HasPrefix(rel, "tile/entries/"):
+				if first := 256 * (len(entries) / 256); !bytes.Equal(b, bundle(entries[first:first+w])) {
+					t.Errorf("%s not rebuilt", rel)
+				}
+			case strings.HasPrefix(rel, "tile/0/"):
+				var tile api.HashTile
+				if err := tile.UnmarshalText(b); err != nil || len(tile.Nodes) != w ||
+					!bytes.Equal(tile.Nodes[w-1], rfc6962.DefaultHasher.HashLeaf(entries[256+w-1])) {
+					t.Errorf("%s not rebuilt", rel)
+				}
+			case len(b) != 32*w:
+				t.Errorf("%s not rebuilt", rel)
+			}
+		}
+	})
 	t.Run("torn record kept aside", func(t *testing.T) {
 		dir := copyDir(t, base)
 		fi, err := os.Stat(logPath(dir))

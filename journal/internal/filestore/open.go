@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 
 	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/api/layout"
@@ -140,13 +141,43 @@ func (s *Store) catchUp(st *state, published uint64) error {
 			return err
 		}
 		if s.tree.size()%(16*layout.EntryBundleWidth) == 0 {
-			if err := s.writeResources(s.tree.take()); err != nil {
+			if err := s.rewrite(s.tree.take()); err != nil {
 				return err
 			}
 		}
 	}
 	s.next.Store(s.tree.size())
-	return s.writeResources(s.tree.take())
+	return s.rewrite(s.tree.take())
+}
+
+// rewrite writes resources rebuilt from the log, and the partial versions
+// of them found beside (written for the checkpoints published before and
+// left unsynced) that do not hold what they should.
+func (s *Store) rewrite(rs []resource) error {
+	if err := s.writeResources(rs); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		des, err := os.ReadDir(s.path(r.full + ".p"))
+		if err != nil {
+			continue // none
+		}
+		for _, de := range des {
+			w, err := strconv.Atoi(de.Name())
+			if err != nil || w <= 0 || w >= r.width {
+				continue
+			}
+			p := r.full + ".p/" + de.Name()
+			want := r.prefix(w)
+			if have, err := os.ReadFile(s.path(p)); err == nil && bytes.Equal(have, want) {
+				continue
+			}
+			if err := s.writeFile(p, want, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cutLog truncates the log at offset, keeping what it cuts in a file

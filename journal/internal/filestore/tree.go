@@ -100,10 +100,15 @@ func (t *tree) setNode(level, index uint64, hash []byte) error {
 	return nil
 }
 
-// resource is a tlog-tiles file to write: its path and contents.
+// resource is a tlog-tiles file to write: its path and contents; full is
+// the path of the resource when full, width the number of entries or
+// hashes it holds and prefix encodes the first w of them (the partial
+// resource of width w).
 type resource struct {
-	path string
-	data []byte
+	path, full string
+	data       []byte
+	width      int
+	prefix     func(w int) []byte
 }
 
 // take returns the entry bundles and tiles changed since the last take,
@@ -111,16 +116,30 @@ type resource struct {
 func (t *tree) take() []resource {
 	var rs []resource
 	for _, b := range t.dirtyBundles {
-		rs = append(rs, resource{layout.EntriesPath(b.index, uint8(b.n%layout.EntryBundleWidth)), append([]byte(nil), b.data...)})
+		data := append([]byte(nil), b.data...)
+		rs = append(rs, resource{path: layout.EntriesPath(b.index, uint8(b.n%layout.EntryBundleWidth)), full: layout.EntriesPath(b.index, 0),
+			data: data, width: b.n, prefix: func(w int) []byte { return data[:bundlePrefix(data, w)] }})
 		b.dirty = false
 	}
 	for _, e := range t.dirtyTiles {
-		data, _ := api.HashTile{Nodes: e.nodes}.MarshalText()
-		rs = append(rs, resource{layout.TilePath(e.level, e.index, uint8(len(e.nodes)%layout.TileWidth)), data})
+		nodes := e.nodes[:len(e.nodes):len(e.nodes)]
+		data, _ := api.HashTile{Nodes: nodes}.MarshalText()
+		rs = append(rs, resource{path: layout.TilePath(e.level, e.index, uint8(len(nodes)%layout.TileWidth)), full: layout.TilePath(e.level, e.index, 0),
+			data: data, width: len(nodes), prefix: func(w int) []byte { b, _ := api.HashTile{Nodes: nodes[:w]}.MarshalText(); return b }})
 		e.dirty = false
 	}
 	t.dirtyBundles, t.dirtyTiles = t.dirtyBundles[:0], t.dirtyTiles[:0]
 	return rs
+}
+
+// bundlePrefix returns the size of the first w entries of an encoded
+// entry bundle.
+func bundlePrefix(data []byte, w int) int {
+	off := 0
+	for range w {
+		off += 2 + int(binary.BigEndian.Uint16(data[off:]))
+	}
+	return off
 }
 
 // resumeTree rebuilds the tree of size from its compact range hashes and
