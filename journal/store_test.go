@@ -138,20 +138,25 @@ func TestRecovery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w, _ := strconv.Atoi(filepath.Base(p))
-			switch rel, _ := filepath.Rel(dir, p); {
-			case strings.HasPrefix(rel, "tile/entries/"):
-				if first := 256 * (len(entries) / 256); !bytes.Equal(b, bundle(entries[first:first+w])) {
+			rel, _ := filepath.Rel(dir, p)
+			f := strings.Split(filepath.ToSlash(rel), "/") // tile, level or entries, NNN.p, width
+			w, _ := strconv.Atoi(f[3])
+			n, _ := strconv.Atoi(strings.TrimSuffix(f[2], ".p"))
+			switch f[1] {
+			case "entries":
+				if !bytes.Equal(b, bundle(entries[256*n:256*n+w])) {
 					t.Errorf("%s not rebuilt", rel)
 				}
-			case strings.HasPrefix(rel, "tile/0/"):
+			case "0":
 				var tile api.HashTile
 				if err := tile.UnmarshalText(b); err != nil || len(tile.Nodes) != w ||
-					!bytes.Equal(tile.Nodes[w-1], rfc6962.DefaultHasher.HashLeaf(entries[256+w-1])) {
+					!bytes.Equal(tile.Nodes[w-1], rfc6962.DefaultHasher.HashLeaf(entries[256*n+w-1])) {
 					t.Errorf("%s not rebuilt", rel)
 				}
-			case len(b) != 32*w:
-				t.Errorf("%s not rebuilt", rel)
+			default:
+				if len(b) != 32*w {
+					t.Errorf("%s not rebuilt", rel)
+				}
 			}
 		}
 	})
