@@ -238,6 +238,9 @@ func TestConvertTessera(t *testing.T) {
 		t.Fatal(err)
 	}
 	cancel()
+	// A conversion cut short before: its log, never renamed into place.
+	os.Mkdir(filepath.Join(dir, filestore.StateDir), 0o755)
+	os.WriteFile(filepath.Join(dir, filepath.FromSlash(filestore.LogFile))+".new", []byte("csam-journal-log 1\nhalf"), 0o644)
 
 	j := open(t, dir, skey)
 	if _, raw, err := j.Checkpoint(context.Background()); err != nil || string(raw) != string(old) {

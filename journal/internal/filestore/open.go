@@ -24,14 +24,9 @@ func (s *Store) open(ctx context.Context, publish publishFunc) error {
 	if err := s.mkdirAll(s.path(StateDir), true); err != nil {
 		return err
 	}
-	created, err := s.openLog()
+	created, err := s.openLog(ctx)
 	if err != nil {
 		return err
-	}
-	if created {
-		if err := s.convertTessera(ctx); err != nil {
-			return err
-		}
 	}
 	st, err := s.readState()
 	if err != nil {
@@ -78,33 +73,30 @@ func encodeRoot(root []byte) string {
 	return "\n" + string(b[1:len(b)-1]) + "\n"
 }
 
-// openLog opens the log file, creating it with its header if missing, and
-// locks it.
-func (s *Store) openLog() (created bool, err error) {
+// openLog locks the store (its .journal folder), and opens the log file,
+// creating it (with the entries of a tessera POSIX folder, if that is what
+// the folder is) if missing.
+func (s *Store) openLog(ctx context.Context) (created bool, err error) {
+	lock, err := s.fs.OpenFile(s.path(StateDir), os.O_RDONLY, 0)
+	if err != nil {
+		return false, fmt.Errorf("filestore: %w", err)
+	}
+	s.lock = lock
+	if err := lock.Lock(); err != nil {
+		return false, err
+	}
 	name := s.path(LogFile)
-	f, err := s.fs.OpenFile(name, os.O_RDWR, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		f, err = s.fs.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
+		if err := s.createLog(ctx, name); err != nil {
+			return false, err
+		}
 		created = true
 	}
+	f, err := s.fs.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
 		return false, fmt.Errorf("filestore: %w", err)
 	}
 	s.log = f
-	if err := f.Lock(); err != nil {
-		return false, err
-	}
-	if created {
-		if _, err := f.Write([]byte(logHeader)); err != nil {
-			return false, fmt.Errorf("filestore: %w", err)
-		}
-		if err := f.Datasync(); err != nil {
-			return false, fmt.Errorf("filestore: %w", err)
-		}
-		if err := s.syncDir(s.path(StateDir)); err != nil {
-			return false, err
-		}
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		return false, fmt.Errorf("filestore: %w", err)
@@ -114,6 +106,33 @@ func (s *Store) openLog() (created bool, err error) {
 		return false, err
 	}
 	return created, nil
+}
+
+// createLog makes the log file: written aside, synced, then renamed into
+// place, so that a log exists only whole.
+func (s *Store) createLog(ctx context.Context, name string) error {
+	tmp := name + ".new"
+	f, err := s.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("filestore: %w", err)
+	}
+	_, err = f.Write([]byte(logHeader))
+	if err == nil {
+		err = s.convertTessera(ctx, f)
+	}
+	if err == nil {
+		err = f.Datasync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = s.fs.Rename(tmp, name)
+	}
+	if err != nil {
+		return fmt.Errorf("filestore: creating the log: %w", err)
+	}
+	return s.syncDir(s.path(StateDir))
 }
 
 // catchUp reads the log from the state's entry on, adds the entries to the
@@ -201,9 +220,9 @@ func (s *Store) cutLog(offset int64) error {
 }
 
 // convertTessera copies the entries of a folder written by tessera's
-// storage/posix driver into the new, empty log: the tiles and checkpoint
-// rebuilt from it are the same.
-func (s *Store) convertTessera(context.Context) error {
+// storage/posix driver into log, new: the tiles and checkpoint rebuilt
+// from it are the same.
+func (s *Store) convertTessera(ctx context.Context, log File) error {
 	b, err := os.ReadFile(s.path(tesseraState))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -220,6 +239,9 @@ func (s *Store) convertTessera(context.Context) error {
 	r := reader{s}
 	var buf []byte
 	for i := uint64(0); i < ts.Size; i += layout.EntryBundleWidth {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		bi := i / layout.EntryBundleWidth
 		raw, err := r.partialOrFull(layout.PartialTileSize(0, bi, ts.Size), func(p uint8) string { return layout.EntriesPath(bi, p) })
 		if err != nil {
@@ -237,15 +259,11 @@ func (s *Store) convertTessera(context.Context) error {
 			buf = appendRecord(buf, i+uint64(k), e)
 		}
 		if len(buf) >= 1<<20 || i+layout.EntryBundleWidth >= ts.Size {
-			if _, err := s.log.Write(buf); err != nil {
-				return fmt.Errorf("filestore: %w", err)
+			if _, err := log.Write(buf); err != nil {
+				return err
 			}
-			s.logSize += int64(len(buf))
 			buf = buf[:0]
 		}
-	}
-	if err := s.log.Datasync(); err != nil {
-		return fmt.Errorf("filestore: %w", err)
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ type Store struct {
 	dir string
 	fs  FS
 
+	lock    File // the .journal folder, locked
 	log     File
 	logSize int64
 
@@ -110,10 +111,7 @@ func (s *Store) Appender(ctx context.Context, opts *tessera.AppendOptions) (*tes
 	r := reader{s}
 	publish := opts.CheckpointPublisher(r, nil)
 	if err := s.open(ctx, publish); err != nil {
-		if s.log != nil {
-			s.log.Close()
-			s.log = nil
-		}
+		s.release()
 		s.openErr = err
 		return nil, nil, err
 	}
@@ -238,7 +236,21 @@ func (s *Store) Close() error {
 	if cerr := s.log.Close(); err == nil {
 		err = cerr
 	}
+	s.log = nil
+	s.release()
 	return err
+}
+
+// release closes the log and the lock.
+func (s *Store) release() {
+	if s.log != nil {
+		s.log.Close()
+		s.log = nil
+	}
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
 }
 
 // writeResources writes tlog-tiles files, each replaced atomically,
