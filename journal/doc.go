@@ -38,7 +38,7 @@
 // tlog-tiles files the state file does not vouch for, and publishes a
 // checkpoint for the whole log; it refuses (ErrTampered) a log that lost
 // entries its checkpoint commits to. One process opens a folder at a time
-// (the log is locked); AuditLog and CheckReceipt read it at any time, and
+// (ErrLocked otherwise); AuditLog and CheckReceipt read it at any time, and
 // the audit of a folder also checks the log against the entry bundles.
 // A folder written by tessera's own POSIX storage (earlier versions of this
 // package) is converted on its first opening: its entries are copied into a

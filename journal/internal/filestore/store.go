@@ -60,7 +60,8 @@ var ErrCorrupt = errors.New("filestore: store corrupt")
 var ErrClosed = errors.New("filestore: store closed")
 
 // Store is a tessera driver for a folder. It is used by one
-// tessera.NewAppender at a time, and one process (it locks the log).
+// tessera.NewAppender at a time, and one process (it locks the .journal
+// folder).
 type Store struct {
 	dir string
 	fs  FS
