@@ -41,7 +41,8 @@ type Options struct {
 	// log's origin. Required.
 	Key string
 	// BatchMaxSize and BatchMaxAge bound a batch of entries written
-	// together; zero means 1024 entries and 20 milliseconds.
+	// together (in a folder, made durable by one fdatasync); zero means
+	// 1024 entries and 20 milliseconds.
 	BatchMaxSize uint
 	BatchMaxAge  time.Duration
 	// CheckpointInterval is how often a new checkpoint is signed and

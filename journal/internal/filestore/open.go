@@ -36,6 +36,7 @@ func (s *Store) open(ctx context.Context, publish publishFunc) error {
 		// The files the state names durable are not there: rebuild all.
 		st, s.tree = &state{Offset: HeaderSize}, newTree()
 	}
+	s.saved = st.Size
 	if st.Offset > s.logSize {
 		return fmt.Errorf("%w: the log has %d bytes, its state names entry %d at offset %d", ErrCorrupt, s.logSize, st.Size, st.Offset)
 	}

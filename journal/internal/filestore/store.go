@@ -76,6 +76,7 @@ type Store struct {
 	next   atomic.Uint64 // entries in the log
 	closed bool
 	failed error
+	saved  uint64 // the tree size of the state file
 
 	q *queue
 
@@ -231,7 +232,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	var err error
-	if s.failed == nil {
+	if s.failed == nil && s.tree.size() != s.saved {
 		err = s.saveState()
 	}
 	if cerr := s.log.Close(); err == nil {
@@ -354,7 +355,11 @@ func (s *Store) saveState() error {
 	if err != nil {
 		return err
 	}
-	return s.writeFile(stateFile, b, true)
+	if err := s.writeFile(stateFile, b, true); err != nil {
+		return err
+	}
+	s.saved = s.tree.size()
+	return nil
 }
 
 func (s *Store) readState() (*state, error) {
