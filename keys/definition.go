@@ -20,12 +20,12 @@ const MaxDefinitionBytes = 1 << 20
 // definitions, see the package documentation) and returns its key types,
 // in file order, without registering them. Every definition is checked as
 // KeyType.Validate does; an identifier given twice in the file is
-// ErrDuplicateID.
+// [ErrDuplicateID].
 //
 // On error it returns no key types and an error that is, or joins, one
 // *DefinitionError per problem found, each with the definition's index, the
 // field and the line:column in the input. A malformed JSON document stops
-// at its first syntax error (ErrMalformedJSON).
+// at its first syntax error.
 func DecodeDefinitions(r io.Reader) ([]KeyType, error) {
 	data, err := readDefinitions(r)
 	if err != nil {
@@ -41,7 +41,7 @@ func readDefinitions(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("keys: reading definitions: %w", err)
 	}
 	if len(data) > MaxDefinitionBytes {
-		return nil, &DefinitionError{Index: -1, Err: fmt.Errorf("%w (more than %d bytes)", ErrTooLarge, MaxDefinitionBytes)}
+		return nil, &DefinitionError{Index: -1, Err: fmt.Errorf("%w (more than %d bytes)", errTooLarge, MaxDefinitionBytes)}
 	}
 	return data, nil
 }
@@ -93,7 +93,7 @@ func (k *KeyType) UnmarshalJSON(b []byte) error {
 	}
 	off := skipSpace(b, 0)
 	if off >= len(b) {
-		return &DefinitionError{Index: -1, Pos: p.at(0), Err: fmt.Errorf("%w: empty definition", ErrMalformedJSON)}
+		return &DefinitionError{Index: -1, Pos: p.at(0), Err: fmt.Errorf("%w: empty definition", errMalformedJSON)}
 	}
 	kt, _, probs := parseDefinition(b[off:], int64(off), -1)
 	if len(probs) > 0 {
@@ -150,16 +150,16 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 	}
 	for _, m := range members {
 		if _, known := definitionFields[m.key]; !known {
-			fail(m.key, m.keyOff, fmt.Errorf("%w %q (want id, names, level, fas, eidas, channels or factors)", ErrUnknownField, m.key))
+			fail(m.key, m.keyOff, fmt.Errorf("%w %q (want id, names, level, fas, eidas, channels or factors)", errUnknownField, m.key))
 			continue
 		}
 		if _, dup := fieldPos[m.key]; dup {
-			fail(m.key, m.keyOff, fmt.Errorf("%w: field %q given twice", ErrMalformedJSON, m.key))
+			fail(m.key, m.keyOff, fmt.Errorf("%w: field %q given twice", errMalformedJSON, m.key))
 			continue
 		}
 		fieldPos[m.key] = m.off
 		if string(m.raw) == "null" {
-			fail(m.key, m.off, fmt.Errorf("%w: null is not a value of %q", ErrMalformedJSON, m.key))
+			fail(m.key, m.off, fmt.Errorf("%w: null is not a value of %q", errMalformedJSON, m.key))
 			continue
 		}
 		switch m.key {
@@ -173,7 +173,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 		case "names":
 			ms, err := jsonObject(m.raw, m.off)
 			if err != nil {
-				fail("names", m.off, fmt.Errorf("%w: names must be an object of languages (fr, nl, en, de)", ErrMalformedJSON))
+				fail("names", m.off, fmt.Errorf("%w: names must be an object of languages (fr, nl, en, de)", errMalformedJSON))
 				continue
 			}
 			seenLang := map[string]bool{}
@@ -191,11 +191,11 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 				case "de":
 					dst = &kt.Names.DE
 				default:
-					fail(field, n.keyOff, fmt.Errorf("%w %q (languages are fr, nl, en and de)", ErrUnknownField, field))
+					fail(field, n.keyOff, fmt.Errorf("%w %q (languages are fr, nl, en and de)", errUnknownField, field))
 					continue
 				}
 				if seenLang[n.key] {
-					fail(field, n.keyOff, fmt.Errorf("%w: field %q given twice", ErrMalformedJSON, field))
+					fail(field, n.keyOff, fmt.Errorf("%w: field %q given twice", errMalformedJSON, field))
 					continue
 				}
 				seenLang[n.key] = true
@@ -204,7 +204,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 					continue
 				}
 				if strings.TrimSpace(s) == "" {
-					fail(field, n.off, fmt.Errorf("%w: empty name (omit the language instead)", ErrInvalidValue))
+					fail(field, n.off, fmt.Errorf("%w: empty name (omit the language instead)", errInvalidValue))
 					continue
 				}
 				*dst = s
@@ -240,7 +240,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 		case "channels":
 			els, err := jsonArray(m.raw, m.off)
 			if err != nil {
-				fail("channels", m.off, fmt.Errorf("%w: channels must be an array of strings", ErrMalformedJSON))
+				fail("channels", m.off, fmt.Errorf("%w: channels must be an array of strings", errMalformedJSON))
 				continue
 			}
 			kt.Channels = make([]levels.Channel, 0, len(els))
@@ -254,7 +254,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 				}
 				c, err := levels.ParseChannel(s)
 				if err != nil || strings.TrimSpace(s) == "" {
-					fail(field, el.off, fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, s))
+					fail(field, el.off, &levels.ParseError{Kind: "channel", Input: s})
 					continue
 				}
 				kt.Channels = append(kt.Channels, c)
@@ -262,7 +262,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 		case "factors":
 			els, err := jsonArray(m.raw, m.off)
 			if err != nil {
-				fail("factors", m.off, fmt.Errorf("%w: factors must be an array of strings", ErrMalformedJSON))
+				fail("factors", m.off, fmt.Errorf("%w: factors must be an array of strings", errMalformedJSON))
 				continue
 			}
 			for i, el := range els {
@@ -286,7 +286,7 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 	}
 	sort.Strings(missing)
 	for _, f := range missing {
-		fail(f, base, ErrMissingField)
+		fail(f, base, errMissingField)
 	}
 	// The checks of Validate, for the fields that decoded.
 	for _, p := range kt.problems() {
@@ -320,10 +320,10 @@ func topField(f string) string {
 // jsonString decodes a JSON string value.
 func jsonString(raw []byte, s *string) error {
 	if len(raw) == 0 || raw[0] != '"' {
-		return fmt.Errorf("%w: want a string, got %s", ErrMalformedJSON, jsonKind(raw))
+		return fmt.Errorf("%w: want a string, got %s", errMalformedJSON, jsonKind(raw))
 	}
 	if err := json.Unmarshal(raw, s); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
+		return fmt.Errorf("%w: %v", errMalformedJSON, err)
 	}
 	return nil
 }
@@ -367,7 +367,7 @@ func jsonArray(data []byte, base int64) ([]element, error) {
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
 		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + start},
-			Err: fmt.Errorf("%w: want an array of definitions, got %s", ErrMalformedJSON, jsonKind(data[start:]))}
+			Err: fmt.Errorf("%w: want an array of definitions, got %s", errMalformedJSON, jsonKind(data[start:]))}
 	}
 	var out []element
 	for dec.More() {
@@ -383,7 +383,7 @@ func jsonArray(data []byte, base int64) ([]element, error) {
 	}
 	if end := skipSpace(data, int(dec.InputOffset())); end < len(data) {
 		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + int64(end)},
-			Err: fmt.Errorf("%w: data after the end of the array", ErrMalformedJSON)}
+			Err: fmt.Errorf("%w: data after the end of the array", errMalformedJSON)}
 	}
 	return out, nil
 }
@@ -399,7 +399,7 @@ func jsonObject(data []byte, base int64) ([]element, error) {
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + start},
-			Err: fmt.Errorf("%w: a definition must be an object, got %s", ErrMalformedJSON, jsonKind(data[start:]))}
+			Err: fmt.Errorf("%w: a definition must be an object, got %s", errMalformedJSON, jsonKind(data[start:]))}
 	}
 	var out []element
 	for dec.More() {
@@ -423,7 +423,7 @@ func jsonObject(data []byte, base int64) ([]element, error) {
 }
 
 // checkSyntax reports the first syntax error of the JSON document data as
-// a *DefinitionError wrapping ErrMalformedJSON, at the offending byte (or at
+// a *DefinitionError wrapping errMalformedJSON, at the offending byte (or at
 // the end of the input when it is cut short).
 func checkSyntax(data []byte) error {
 	var raw json.RawMessage
@@ -433,7 +433,7 @@ func checkSyntax(data []byte) error {
 	}
 	var se *json.SyntaxError
 	if !errors.As(err, &se) {
-		return &DefinitionError{Index: -1, Err: fmt.Errorf("%w: %v", ErrMalformedJSON, err)}
+		return &DefinitionError{Index: -1, Err: fmt.Errorf("%w: %v", errMalformedJSON, err)}
 	}
 	off := se.Offset // bytes read, the offending one included
 	msg := strings.TrimPrefix(se.Error(), "json: ")
@@ -443,11 +443,11 @@ func checkSyntax(data []byte) error {
 	} else if off > 0 {
 		off--
 	}
-	return &DefinitionError{Index: -1, Pos: Position{Offset: off}, Err: fmt.Errorf("%w: %s", ErrMalformedJSON, msg)}
+	return &DefinitionError{Index: -1, Pos: Position{Offset: off}, Err: fmt.Errorf("%w: %s", errMalformedJSON, msg)}
 }
 
 // syntaxError turns a decoding error into a *DefinitionError wrapping
-// ErrMalformedJSON, at the syntax error's offset when it has one, else at
+// errMalformedJSON, at the syntax error's offset when it has one, else at
 // fallback.
 func syntaxError(err error, base, fallback int64) error {
 	off := fallback
@@ -460,7 +460,7 @@ func syntaxError(err error, base, fallback int64) error {
 		msg = "unexpected end of input"
 	}
 	msg = strings.TrimPrefix(msg, "json: ")
-	return &DefinitionError{Index: -1, Pos: Position{Offset: base + off}, Err: fmt.Errorf("%w: %s", ErrMalformedJSON, msg)}
+	return &DefinitionError{Index: -1, Pos: Position{Offset: base + off}, Err: fmt.Errorf("%w: %s", errMalformedJSON, msg)}
 }
 
 func skipSpace(data []byte, i int) int {
