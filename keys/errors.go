@@ -17,7 +17,6 @@ var ErrDuplicateID = errors.New("keys: duplicate identifier")
 // *levels.ParseError.
 var (
 	errMalformedJSON = errors.New("keys: malformed JSON")
-	errUnknownField  = errors.New("keys: unknown field")
 	errMissingField  = errors.New("keys: missing field")
 	errUnknownFAS    = errors.New("keys: unknown FAS level")
 	errUnknownEIDAS  = errors.New("keys: unknown eIDAS level")
