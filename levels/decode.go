@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
+
+	"github.com/csam-go/csam/internal/jsonwire"
 )
 
 // The causes of request errors callers need not tell apart: a
@@ -88,10 +91,12 @@ const maxRequest = 1 << 20
 // uses_certificate and eid_signature come from the key type, and an inline
 // value that contradicts it is an error). It checks every field: unknown
 // fields, applications (resolved to their catalog names), roles, levels,
-// portals, channels and key states are errors. Every error is a
-// [*RequestError] naming the field; its cause is a [*ParseError] for a bad
-// name and wraps [ErrUnknownApplication] for an application not in the
-// catalog. At most 1 MiB is read.
+// portals, channels and key states are errors, and so are a member name
+// that matches a field only without regard to case and a member given
+// twice. Every error is a [*RequestError] naming the field and its byte
+// offset; its cause is a [*ParseError] for a bad name and wraps
+// [ErrUnknownApplication] for an application not in the catalog. At most
+// 1 MiB is read.
 func DecodeRequest(r io.Reader, opts DecodeOptions) (Request, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxRequest+1))
 	if err != nil {
@@ -103,55 +108,37 @@ func DecodeRequest(r io.Reader, opts DecodeOptions) (Request, error) {
 	return decodeRequest(data, opts)
 }
 
+var requestType = reflect.TypeFor[wireRequest]()
+
 func decodeRequest(data []byte, opts DecodeOptions) (Request, error) {
+	idx, probs := jsonwire.Check(data, requestType, jsonwire.Options{AllowNull: true})
+	if len(probs) > 0 {
+		return Request{}, problemError(data, probs[0])
+	}
 	var w wireRequest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return Request{}, jsonError(err)
+	if err := json.Unmarshal(data, &w); err != nil { // the wire types have no methods that could refuse a value
+		return Request{}, &RequestError{Err: fmt.Errorf("%w: %s", errMalformedRequest, strings.TrimPrefix(err.Error(), "json: "))}
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Request{}, &RequestError{Offset: dec.InputOffset(), Err: fmt.Errorf("%w: data after the request object", errMalformedRequest)}
+	req, err := w.request(opts)
+	var re *RequestError
+	if errors.As(err, &re) && re.Offset == 0 {
+		re.Offset = idx[re.Field]
 	}
-	return w.request(opts)
+	return req, err
 }
 
-// jsonError maps an encoding/json error to a *RequestError.
-func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+// problemError returns the *RequestError of a problem jsonwire found.
+func problemError(data []byte, p jsonwire.Problem) error {
+	e := &RequestError{Field: p.Path, Offset: p.Offset, Err: fmt.Errorf("%w: %s", errMalformedRequest, p.Msg)}
 	switch {
-	case errors.Is(err, io.EOF):
-		return &RequestError{Err: fmt.Errorf("%w: empty input", errMalformedRequest)}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &RequestError{Err: fmt.Errorf("%w: unexpected end of input", errMalformedRequest)}
-	case errors.As(err, &syn):
-		return &RequestError{Offset: syn.Offset, Err: fmt.Errorf("%w: %s", errMalformedRequest, syn.Error())}
-	case errors.As(err, &typ):
-		f := typ.Field
-		if f == "" {
-			f = "(top level)"
-		}
-		return &RequestError{Field: f, Offset: typ.Offset, Err: fmt.Errorf("%w: JSON %s where %s is expected", errMalformedRequest, typ.Value, jsonKind(typ.Type.Kind().String()))}
+	case p.Kind == jsonwire.Syntax && len(bytes.TrimSpace(data)) == 0:
+		e.Err = fmt.Errorf("%w: empty input", errMalformedRequest)
+	case p.Kind == jsonwire.Unknown:
+		e.Err = errUnknownField
+	case p.Kind == jsonwire.Type && p.Path == "":
+		e.Field = "(top level)"
 	}
-	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &RequestError{Field: strings.Trim(f, `"`), Err: errUnknownField}
-	}
-	return &RequestError{Err: fmt.Errorf("%w: %s", errMalformedRequest, strings.TrimPrefix(err.Error(), "json: "))}
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "ptr", "struct", "map":
-		return "an object"
-	case "slice", "array":
-		return "an array"
-	case "bool":
-		return "a boolean"
-	case "string":
-		return "a string"
-	}
-	return k
+	return e
 }
 
 func fieldErr(field string, err error) error { return &RequestError{Field: field, Err: err} }

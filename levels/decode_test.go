@@ -143,6 +143,10 @@ func TestDecodeRequestErrors(t *testing.T) {
 		{"key type without a certificate said to use one", `{"application": "Belcotax-on-web", "key_type": "totp-app", "key": {"uses_certificate": true}}`, "key.uses_certificate", "conflicting fields"},
 		{"key type said to be the eID signature", `{"application": "eCUR", "key_type": "x509-qualified", "key": {"eid_signature": true}}`, "key.eid_signature", "conflicting fields"},
 		{"key type conflicting type", `{"application": "eCUR", "key_type": "totp-app", "key": {"type": "eid"}}`, "key.type", "conflicting fields"},
+		{"field name case", `{"Application": "eCUR"}`, "Application", "unknown field"},
+		{"field twice", `{"application": "eCUR", "roles": ["designated-user"], "roles": []}`, "roles", "given twice"},
+		{"nested unknown field", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "colour": 1}}`, "key.colour", "unknown field"},
+		{"wrong type in an array", `{"application": "eCUR", "roles": ["curator", 3]}`, "roles[1]", "malformed request"},
 		{"unknown enterprise role", `{"application": "eCUR", "enterprise": {"managers": [{"user": "a", "role": "owner"}]}}`, "enterprise.managers[0].role", kind("role")},
 	}
 	for _, tt := range tests {
@@ -169,6 +173,23 @@ func TestDecodeRequestErrors(t *testing.T) {
 	big := `{"application": "eCUR", "user": "` + strings.Repeat("a", 1<<20) + `"}`
 	if _, err := levels.DecodeRequest(strings.NewReader(big), levels.DecodeOptions{}); !isProblem(err, "malformed request") {
 		t.Errorf("oversized request: %v", err)
+	}
+}
+
+// TestDecodeRequestOffsets checks that an error names the byte offset of
+// the field at fault.
+func TestDecodeRequestOffsets(t *testing.T) {
+	for _, tt := range []struct{ in, at string }{
+		{`{"application": "eCUR", "roles": ["curator", "boss"]}`, `"boss"`},
+		{`{"application": "eCUR",` + "\n" + ` "rôle": "x"}`, `"rôle"`},
+		{`{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`, `"column4"`},
+		{`{"application": "eCUR", "roles": [] "x"}`, `"x"`},
+	} {
+		_, err := levels.DecodeRequest(strings.NewReader(tt.in), levels.DecodeOptions{ResolveKey: resolve})
+		var re *levels.RequestError
+		if !errors.As(err, &re) || re.Offset != int64(strings.Index(tt.in, tt.at)) {
+			t.Errorf("%s: error %v; want the offset of %s, %d", tt.in, err, tt.at, strings.Index(tt.in, tt.at))
+		}
 	}
 }
 
@@ -200,6 +221,9 @@ func FuzzDecodeRequest(f *testing.F) {
 			var re *levels.RequestError
 			if !errors.As(err, &re) {
 				t.Fatalf("error %v (%T) is not a *RequestError", err, err)
+			}
+			if re.Offset < 0 || re.Offset > int64(len(data)) {
+				t.Fatalf("error %v at offset %d of an input of %d bytes", err, re.Offset, len(data))
 			}
 			return
 		}

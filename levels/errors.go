@@ -58,7 +58,7 @@ func (e *ParseError) Error() string {
 // [ErrUnknownKeyState].
 type RequestError struct {
 	Field  string
-	Offset int64 // byte offset of a syntax error, or 0
+	Offset int64 // byte offset in the input of the field or of a syntax error; 0 when unknown
 	Err    error
 }
 
