@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,11 +60,6 @@ type wireDefinition struct {
 	Factors  []string        `json:"factors"`
 }
 
-var (
-	definitionType  = reflect.TypeFor[wireDefinition]()
-	definitionsType = reflect.TypeFor[[]wireDefinition]()
-)
-
 // source is a checked definition input: the offset of each value by path
 // ("[1].channels[0]"), and their line:column.
 type source struct {
@@ -116,13 +110,12 @@ func problemError(p jsonwire.Problem) error {
 }
 
 func decodeDefinitions(data []byte) ([]KeyType, *source, error) {
-	idx, probs := jsonwire.Check(data, definitionsType, jsonwire.Options{})
+	var ws []wireDefinition
+	idx, probs := jsonwire.Decode(data, &ws, jsonwire.Options{Index: true})
 	src := newSource(data, idx)
 	if len(probs) > 0 && probs[0].Path == "" {
 		return nil, nil, src.documentError(probs[0])
 	}
-	var ws []wireDefinition
-	_ = json.Unmarshal(data, &ws) // every type error is among probs
 	byDef := map[int][]jsonwire.Problem{}
 	for _, p := range probs {
 		i, _ := strconv.Atoi(p.Path[1:strings.IndexByte(p.Path, ']')])
@@ -158,13 +151,12 @@ func decodeDefinitions(data []byte) ([]KeyType, *source, error) {
 // Errors are *DefinitionError values (joined when several), with
 // positions relative to b.
 func (k *KeyType) UnmarshalJSON(b []byte) error {
-	idx, probs := jsonwire.Check(b, definitionType, jsonwire.Options{})
+	var w wireDefinition
+	idx, probs := jsonwire.Decode(b, &w, jsonwire.Options{Index: true})
 	src := newSource(b, idx)
 	if len(probs) > 0 && probs[0].Path == "" {
 		return src.documentError(probs[0])
 	}
-	var w wireDefinition
-	_ = json.Unmarshal(b, &w) // every type error is among probs
 	kt, errs := src.definition(&w, "", -1, probs)
 	if len(errs) > 0 {
 		return joinErrors(errs)

@@ -2,11 +2,9 @@ package levels
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 
 	"github.com/csam-go/csam/internal/jsonwire"
@@ -108,20 +106,15 @@ func DecodeRequest(r io.Reader, opts DecodeOptions) (Request, error) {
 	return decodeRequest(data, opts)
 }
 
-var requestType = reflect.TypeFor[wireRequest]()
-
 func decodeRequest(data []byte, opts DecodeOptions) (Request, error) {
-	idx, probs := jsonwire.Check(data, requestType, jsonwire.Options{AllowNull: true})
-	if len(probs) > 0 {
-		return Request{}, problemError(data, probs[0])
-	}
 	var w wireRequest
-	if err := json.Unmarshal(data, &w); err != nil { // the wire types have no methods that could refuse a value
-		return Request{}, &RequestError{Err: fmt.Errorf("%w: %s", errMalformedRequest, strings.TrimPrefix(err.Error(), "json: "))}
+	if _, probs := jsonwire.Decode(data, &w, jsonwire.Options{AllowNull: true}); len(probs) > 0 {
+		return Request{}, problemError(data, probs[0])
 	}
 	req, err := w.request(opts)
 	var re *RequestError
-	if errors.As(err, &re) && re.Offset == 0 {
+	if errors.As(err, &re) && re.Offset == 0 { // decode again for the offsets
+		idx, _ := jsonwire.Decode(data, new(wireRequest), jsonwire.Options{AllowNull: true, Index: true})
 		re.Offset = idx[re.Field]
 	}
 	return req, err

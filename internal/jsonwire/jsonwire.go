@@ -6,11 +6,12 @@
 // the last of two members with one name, stops at the first unknown field
 // (Decoder.DisallowUnknownFields), gives no array index in the path of a
 // type error and no position at all for the error of an UnmarshalText
-// method. Check walks the document with json.Decoder tokens, alongside the
-// wire type, and records the byte offset (json.Decoder.InputOffset) of
-// every value by path ("[1].names.en", "key.channels[0]"); when it finds
-// no problem, json.Unmarshal into the wire type cannot fail but for an
-// Unmarshaler or TextUnmarshaler of the type.
+// method. Decode lets json.Unmarshal decode the document and judge its
+// syntax, then walks the valid document alongside the wire type and can
+// record the byte offset of every value by path ("[1].names.en",
+// "key.channels[0]"). (The walk reads the bytes itself: json.Decoder.Token
+// decodes every token through a fresh scanner, and allocated five times
+// as much for a decision request.)
 package jsonwire
 
 import (
@@ -20,7 +21,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -52,188 +55,256 @@ type Problem struct {
 	Msg string
 }
 
-// Options tunes Check.
+// Options tunes Decode.
 type Options struct {
 	// AllowNull accepts null for any value, as encoding/json does.
 	AllowNull bool
+	// Index asks for the offset of every value.
+	Index bool
 }
 
 // Index maps the path of every value found in the document to its byte
 // offset.
 type Index map[string]int64
 
-// Check walks data against the type of a wire value t and returns the
-// offsets of the values it holds and the problems it has, in document
-// order. A document that is not JSON has a single Syntax problem and no
-// index.
-func Check(data []byte, t reflect.Type, opts Options) (Index, []Problem) {
-	if p, bad := syntax(data); bad {
-		return nil, []Problem{p}
+// Decode decodes data into v, a pointer to a wire value, with
+// json.Unmarshal, and checks data against the type of the wire value. It
+// returns the offsets of the values (when opts.Index is set) and the
+// problems, in document order; v is decoded as far as encoding/json goes
+// (it leaves the values of the wrong type unset). A document that is not
+// JSON has a single Syntax problem and no index. An error of an
+// Unmarshaler or TextUnmarshaler of the wire type, which the walk does
+// not see, is a Type problem of the document.
+func Decode(data []byte, v any, opts Options) (Index, []Problem) {
+	err := json.Unmarshal(data, v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return nil, []Problem{syntax(data, se)}
 	}
-	w := &walker{data: data, dec: json.NewDecoder(bytes.NewReader(data)), opts: opts, index: Index{}}
-	w.value(t, "")
+	w := &walker{data: data, opts: opts}
+	if opts.Index {
+		w.index = Index{}
+	}
+	w.value(schemaOf(reflect.TypeOf(v).Elem()))
+	var te *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &te) {
+		w.probs = append(w.probs, Problem{Kind: Type, Msg: strings.TrimPrefix(err.Error(), "json: ")})
+	}
 	return w.index, w.probs
 }
 
-// syntax reports the first syntax error of data, at the offending byte.
-func syntax(data []byte) (Problem, bool) {
-	var raw json.RawMessage
-	err := json.Unmarshal(data, &raw)
-	if err == nil {
-		return Problem{}, false
-	}
-	var se *json.SyntaxError
-	if !errors.As(err, &se) {
-		return Problem{Kind: Syntax, Msg: strings.TrimPrefix(err.Error(), "json: ")}, true
-	}
+// syntax returns the Syntax problem of se, at the offending byte.
+func syntax(data []byte, se *json.SyntaxError) Problem {
 	off, msg := se.Offset, strings.TrimPrefix(se.Error(), "json: ")
 	if off >= int64(len(data)) && strings.Contains(msg, "unexpected end") {
 		off, msg = int64(len(data)), "unexpected end of input"
 	} else if off > 0 {
 		off-- // Offset counts the bytes read, the offending one included
 	}
-	return Problem{Kind: Syntax, Offset: off, Msg: msg}, true
+	return Problem{Kind: Syntax, Offset: min(off, int64(len(data))), Msg: msg}
 }
 
+// walker reads a document that encoding/json found valid, so it meets no
+// syntax error.
 type walker struct {
 	data  []byte
-	dec   *json.Decoder
+	i     int // offset of the next byte to read
 	opts  Options
+	path  []byte // of the current value
 	index Index
 	probs []Problem
 }
 
-var (
-	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
-
-// value checks the next value of the document against type t.
-func (w *walker) value(t reflect.Type, path string) {
-	off := w.next()
-	w.index[path] = off
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// value checks the next value against schema n.
+func (w *walker) value(n *node) {
+	w.space()
+	off := int64(w.i)
+	if w.index != nil {
+		w.index[string(w.path)] = off
 	}
-	c := w.data[off]
-	switch {
-	case c == 'n':
+	c := w.data[w.i]
+	if c == 'n' {
 		w.skip()
 		if !w.opts.AllowNull {
-			w.add(Null, path, off, "null is not a value here")
+			w.add(Null, off, "null is not a value here")
 		}
-		return
-	case reflect.PointerTo(t).Implements(unmarshalerType):
-		w.skip() // the type decides what it accepts
-		return
-	case reflect.PointerTo(t).Implements(textUnmarshalerType):
-		w.scalar(path, off, c == '"', "a string")
 		return
 	}
-	switch t.Kind() {
-	case reflect.Struct:
-		w.object(path, off, fieldsOf(t))
-	case reflect.Map:
-		w.object(path, off, &fields{elem: t.Elem()})
-	case reflect.Slice, reflect.Array:
-		if c != '[' {
-			w.mismatch(path, off, "an array")
-			return
-		}
-		w.token()
-		for i := 0; w.dec.More(); i++ {
-			w.value(t.Elem(), fmt.Sprintf("%s[%d]", path, i))
-		}
-		w.token()
-	case reflect.String:
-		w.scalar(path, off, c == '"', "a string")
-	case reflect.Bool:
-		w.scalar(path, off, c == 't' || c == 'f', "a boolean")
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		w.scalar(path, off, c == '-' || (c >= '0' && c <= '9'), "a number")
-	default: // interface: anything
+	switch n.kind {
+	case kindObject:
+		w.object(off, n)
+	case kindArray:
+		w.array(off, n.elem)
+	case kindString:
+		w.scalar(off, c == '"', "a string")
+	case kindBool:
+		w.scalar(off, c == 't' || c == 'f', "a boolean")
+	case kindNumber:
+		w.scalar(off, c == '-' || (c >= '0' && c <= '9'), "a number")
+	default:
 		w.skip()
 	}
 }
 
-// object checks an object whose members are fs.
-func (w *walker) object(path string, off int64, fs *fields) {
-	if w.data[off] != '{' {
-		w.mismatch(path, off, "an object")
+// object checks an object: the members of a struct (n.fields), or of a
+// map whose values have schema n.elem.
+func (w *walker) object(off int64, n *node) {
+	if w.data[w.i] != '{' {
+		w.mismatch(off, "an object")
 		return
 	}
-	w.token()
-	seen := map[string]bool{}
-	for w.dec.More() {
-		keyOff := w.next()
-		key, _ := w.token().(string)
-		p := key
-		if path != "" {
-			p = path + "." + key
+	w.i++
+	var seen uint64        // struct fields met, by index (the first 64)
+	var seenNames []string // map keys and the fields past 64
+	for w.space(); w.data[w.i] != '}'; w.space() {
+		keyOff := int64(w.i)
+		key := w.key()
+		w.space()
+		w.i++ // ':'
+		depth := len(w.path)
+		if depth > 0 {
+			w.path = append(w.path, '.')
 		}
-		t, known := fs.byName[key]
-		if fs.elem != nil {
-			t, known = fs.elem, true
+		w.path = append(w.path, key...)
+		m, field := n.elem, -1
+		if n.elem == nil {
+			if f, ok := n.byName[string(key)]; ok {
+				m, field = n.fields[f], f
+			}
+		}
+		twice := false
+		switch {
+		case m == nil:
+			w.add(Unknown, keyOff, fmt.Sprintf("unknown field %q (want %s)", key, n.list))
+		case field >= 0 && field < 64:
+			twice = seen&(1<<field) != 0
+			seen |= 1 << field
+		default:
+			twice = slices.Contains(seenNames, string(key))
+			seenNames = append(seenNames, string(key))
 		}
 		switch {
-		case !known:
-			w.add(Unknown, p, keyOff, fmt.Sprintf("unknown field %q (want %s)", key, fs.list))
+		case m == nil:
 			w.skip()
-		case seen[key]:
-			w.add(Duplicate, p, keyOff, fmt.Sprintf("field %q given twice", key))
+		case twice:
+			w.add(Duplicate, keyOff, fmt.Sprintf("field %q given twice", key))
 			w.skip()
 		default:
-			seen[key] = true
-			w.value(t, p)
+			w.value(m)
+		}
+		w.path = w.path[:depth]
+		w.space()
+		if w.data[w.i] == ',' {
+			w.i++
 		}
 	}
-	w.token()
+	w.i++ // '}'
 }
 
-func (w *walker) scalar(path string, off int64, ok bool, want string) {
+// array checks an array whose elements have schema elem.
+func (w *walker) array(off int64, elem *node) {
+	if w.data[w.i] != '[' {
+		w.mismatch(off, "an array")
+		return
+	}
+	w.i++
+	for k := 0; ; k++ {
+		if w.space(); w.data[w.i] == ']' {
+			break
+		}
+		n := len(w.path)
+		w.path = append(w.path, '[')
+		w.path = strconv.AppendInt(w.path, int64(k), 10)
+		w.path = append(w.path, ']')
+		w.value(elem)
+		w.path = w.path[:n]
+		if w.space(); w.data[w.i] == ',' {
+			w.i++
+		}
+	}
+	w.i++ // ']'
+}
+
+func (w *walker) scalar(off int64, ok bool, want string) {
 	if !ok {
-		w.mismatch(path, off, want)
+		w.mismatch(off, want)
 		return
 	}
 	w.skip()
 }
 
-func (w *walker) mismatch(path string, off int64, want string) {
-	w.add(Type, path, off, fmt.Sprintf("want %s, got %s", want, kindOf(w.data[off])))
+func (w *walker) mismatch(off int64, want string) {
+	w.add(Type, off, fmt.Sprintf("want %s, got %s", want, kindOf(w.data[off])))
 	w.skip()
 }
 
-func (w *walker) add(k Kind, path string, off int64, msg string) {
-	w.probs = append(w.probs, Problem{Kind: k, Path: path, Offset: off, Msg: msg})
+func (w *walker) add(k Kind, off int64, msg string) {
+	w.probs = append(w.probs, Problem{Kind: k, Path: string(w.path), Offset: off, Msg: msg})
 }
 
-// next returns the offset of the next token: past white space and the ','
-// and ':' separators that json.Decoder leaves unread.
-func (w *walker) next() int64 {
-	i := int(w.dec.InputOffset())
-	for i < len(w.data) {
-		switch w.data[i] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			i++
+// space skips white space.
+func (w *walker) space() {
+	for w.i < len(w.data) {
+		switch w.data[w.i] {
+		case ' ', '\t', '\n', '\r':
+			w.i++
 		default:
-			return int64(i)
+			return
 		}
 	}
-	return int64(i)
 }
 
-// token reads one token; the document is valid JSON, so it cannot fail.
-func (w *walker) token() json.Token {
-	t, _ := w.dec.Token()
-	return t
+// key reads a member name; it aliases the input unless it has escapes.
+func (w *walker) key() []byte {
+	start := w.i
+	w.skipString()
+	raw := w.data[start+1 : w.i-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw
+	}
+	var s string
+	_ = json.Unmarshal(w.data[start:w.i], &s) // valid JSON
+	return []byte(s)
 }
 
 // skip reads the next value whole.
 func (w *walker) skip() {
-	var raw json.RawMessage
-	_ = w.dec.Decode(&raw)
+	w.space()
+	switch w.data[w.i] {
+	case '"':
+		w.skipString()
+	case '{', '[':
+		depth := 0
+		for {
+			switch w.data[w.i] {
+			case '"':
+				w.skipString()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			w.i++
+			if depth == 0 {
+				return
+			}
+		}
+	default: // number, true, false, null
+		for w.i < len(w.data) && !strings.ContainsRune(" \t\n\r,]}", rune(w.data[w.i])) {
+			w.i++
+		}
+	}
+}
+
+// skipString reads a string, quotes included.
+func (w *walker) skipString() {
+	for w.i++; w.data[w.i] != '"'; w.i++ {
+		if w.data[w.i] == '\\' {
+			w.i++
+		}
+	}
+	w.i++
 }
 
 func kindOf(c byte) string {
@@ -252,49 +323,101 @@ func kindOf(c byte) string {
 	return "a number"
 }
 
-// fields are the members of an object: a struct's by JSON name, or any
-// name with one type (a map).
-type fields struct {
-	byName map[string]reflect.Type
-	list   string // the names, for messages
-	elem   reflect.Type
+// Kinds of JSON values a schema node wants.
+const (
+	kindAny    = iota // anything: an interface, an Unmarshaler
+	kindObject        // a struct (fields) or a map (elem)
+	kindArray
+	kindString // a string, or a TextUnmarshaler
+	kindBool
+	kindNumber
+)
+
+// node is the schema of a wire type: the JSON value it wants.
+type node struct {
+	kind   uint8
+	elem   *node          // of an array, or of a map's values
+	byName map[string]int // a struct's members, by JSON name
+	fields []*node        // indexed by byName
+	list   string         // the names, for messages
 }
 
-var fieldCache sync.Map // reflect.Type → *fields
+var (
+	schemas             sync.Map // reflect.Type → *node
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
 
-// fieldsOf returns the members of struct type t, named as encoding/json
-// names them (the tag's name, else the Go name; "-" is no member).
-func fieldsOf(t reflect.Type) *fields {
-	if f, ok := fieldCache.Load(t); ok {
-		return f.(*fields)
+// schemaOf returns the schema of type t, built once.
+func schemaOf(t reflect.Type) *node {
+	if n, ok := schemas.Load(t); ok {
+		return n.(*node)
 	}
-	fs := &fields{byName: map[string]reflect.Type{}}
-	var names []string
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		switch name {
-		case "-":
-			continue
-		case "":
-			name = sf.Name
-		}
-		fs.byName[name] = sf.Type
-		names = append(names, name)
+	n := build(t, map[reflect.Type]*node{})
+	m, _ := schemas.LoadOrStore(t, n)
+	return m.(*node)
+}
+
+// build returns the schema of t; seen holds the nodes being built, for
+// recursive types.
+func build(t reflect.Type, seen map[reflect.Type]*node) *node {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	switch len(names) {
-	case 0:
-		fs.list = "no field"
-	case 1:
-		fs.list = names[0]
+	if n, ok := seen[t]; ok {
+		return n
+	}
+	n := &node{}
+	seen[t] = n
+	switch {
+	case reflect.PointerTo(t).Implements(unmarshalerType):
+		n.kind = kindAny // the type decides what it accepts
+	case reflect.PointerTo(t).Implements(textUnmarshalerType):
+		n.kind = kindString
 	default:
-		fs.list = strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+		switch t.Kind() {
+		case reflect.Struct:
+			n.kind = kindObject
+			n.byName = map[string]int{}
+			var names []string
+			for i := range t.NumField() {
+				sf := t.Field(i)
+				name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+				if !sf.IsExported() || name == "-" {
+					continue
+				}
+				if name == "" {
+					name = sf.Name
+				}
+				n.byName[name] = len(n.fields)
+				n.fields = append(n.fields, build(sf.Type, seen))
+				names = append(names, name)
+			}
+			n.list = "no field"
+			if k := len(names); k > 0 {
+				n.list = names[k-1]
+			}
+			if k := len(names); k > 1 {
+				n.list = strings.Join(names[:k-1], ", ") + " or " + names[k-1]
+			}
+		case reflect.Map:
+			n.kind, n.elem = kindObject, build(t.Elem(), seen)
+		case reflect.Slice, reflect.Array:
+			n.kind, n.elem = kindArray, build(t.Elem(), seen)
+			if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+				n.kind, n.elem = kindString, nil // base64
+			}
+		case reflect.String:
+			n.kind = kindString
+		case reflect.Bool:
+			n.kind = kindBool
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+			reflect.Float32, reflect.Float64:
+			n.kind = kindNumber
+		}
 	}
-	f, _ := fieldCache.LoadOrStore(t, fs)
-	return f.(*fields)
+	return n
 }
 
 // Lines converts byte offsets of one input to line:column positions.

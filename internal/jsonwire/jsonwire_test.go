@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,7 +12,19 @@ type text string
 
 func (t *text) UnmarshalText(b []byte) error { *t = text(b); return nil }
 
+// picky refuses the string "bad".
+type picky struct{}
+
+func (*picky) UnmarshalJSON(b []byte) error {
+	if string(b) == `"bad"` {
+		return errors.New("bad value")
+	}
+	return nil
+}
+
 type wire struct {
+	P picky             `json:"p"`
+	Y []byte            `json:"y"`
 	A string            `json:"a"`
 	B []int             `json:"b,omitempty"`
 	C *struct{ D bool } `json:"c"`
@@ -21,9 +34,7 @@ type wire struct {
 	X string            `json:"-"`
 }
 
-var wireType = reflect.TypeFor[wire]()
-
-func TestCheck(t *testing.T) {
+func TestDecode(t *testing.T) {
 	tests := []struct {
 		name  string
 		in    string
@@ -32,7 +43,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"valid", `{"a":"x","b":[1,-2],"c":{"D":true},"m":{"k":"v"},"r":[null,{}],"t":"y"}`, false, nil},
 		{"empty object", ` {} `, false, nil},
-		{"name case", `{"A":"x"}`, false, []Problem{{Unknown, "A", 1, `unknown field "A" (want a, b, c, m, r or t)`}}},
+		{"name case", `{"A":"x"}`, false, []Problem{{Unknown, "A", 1, `unknown field "A" (want p, y, a, b, c, m, r or t)`}}},
 		{"ignored field", `{"X":"x","-":1}`, false, []Problem{{Unknown, "X", 1, "unknown"}, {Unknown, "-", 9, "unknown"}}},
 		{"twice", `{"a":"x", "a":"y"}`, false, []Problem{{Duplicate, "a", 10, `field "a" given twice`}}},
 		{"twice in a map", `{"m":{"k":"v","k":"w"}}`, false, []Problem{{Duplicate, "m.k", 14, "twice"}}},
@@ -41,6 +52,10 @@ func TestCheck(t *testing.T) {
 		{"raw message takes null", `{"r":null}`, true, nil},
 		{"type in array", `{"b":[1,"2"]}`, false, []Problem{{Type, "b[1]", 8, "want a number, got a string"}}},
 		{"nested", `{"c":{"D":1,"E":2}}`, false, []Problem{{Type, "c.D", 10, "want a boolean"}, {Unknown, "c.E", 12, "unknown"}}},
+		{"base64", `{"y":"AQI="}`, false, nil},
+		{"base64 wants a string", `{"y":[1]}`, false, []Problem{{Type, "y", 5, "want a string, got an array"}}},
+		{"unmarshaler", `{"p":[1,{}]}`, false, nil},
+		{"unmarshaler refuses", `{"p":"bad"}`, false, []Problem{{Type, "", 0, "bad value"}}},
 		{"text wants a string", `{"t":5}`, false, []Problem{{Type, "t", 5, "want a string"}}},
 		{"not an object", `[1]`, false, []Problem{{Type, "", 0, "want an object, got an array"}}},
 		{"syntax", `{"a":"x",}`, false, []Problem{{Syntax, "", 9, "invalid character '}'"}}},
@@ -50,7 +65,8 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			idx, probs := Check([]byte(tt.in), wireType, Options{AllowNull: tt.null})
+			var v wire
+			idx, probs := Decode([]byte(tt.in), &v, Options{AllowNull: tt.null, Index: true})
 			if len(probs) != len(tt.probs) {
 				t.Fatalf("problems %+v, want %+v", probs, tt.probs)
 			}
@@ -61,9 +77,9 @@ func TestCheck(t *testing.T) {
 				}
 			}
 			if len(probs) == 0 {
-				var v wire
-				if err := json.Unmarshal([]byte(tt.in), &v); err != nil {
-					t.Fatalf("Check found no problem, Unmarshal: %v", err)
+				var want wire
+				if err := json.Unmarshal([]byte(tt.in), &want); err != nil || !reflect.DeepEqual(v, want) {
+					t.Fatalf("Decode found no problem and gave %+v; Unmarshal gives %+v, %v", v, want, err)
 				}
 				if _, ok := idx[""]; !ok {
 					t.Error("no offset for the document")
@@ -76,7 +92,8 @@ func TestCheck(t *testing.T) {
 // TestIndex checks the offsets recorded for each path.
 func TestIndex(t *testing.T) {
 	in := "[\n {\"a\": \"x\", \"b\": [7, 8]},\n {\"c\": {\"D\": false}}\n]"
-	idx, probs := Check([]byte(in), reflect.TypeFor[[]wire](), Options{})
+	var v []wire
+	idx, probs := Decode([]byte(in), &v, Options{Index: true})
 	if len(probs) != 0 {
 		t.Fatal(probs)
 	}
@@ -100,15 +117,16 @@ func TestIndex(t *testing.T) {
 	}
 }
 
-// FuzzCheck checks that Check never panics, that every offset lies within
+// FuzzDecode checks that Decode never panics, that every offset lies within
 // the input, and that a document without problems decodes.
-func FuzzCheck(f *testing.F) {
+func FuzzDecode(f *testing.F) {
 	for _, s := range []string{``, `{}`, `[]`, `{"a":"x","b":[1],"c":{"D":true},"m":{"k":"v"},"r":1,"t":"y"}`,
 		`{"a":1,"A":2,"a":3}`, `{"c":null}`, `{"b":[1,[2],{"x":3}]}`, `{"m":{"":""}}`, "{\"a\":\"\\u00e9\"}\n"} {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, null bool) {
-		idx, probs := Check(data, wireType, Options{AllowNull: null})
+		var v wire
+		idx, probs := Decode(data, &v, Options{AllowNull: null, Index: true})
 		size := int64(len(data))
 		for _, p := range probs {
 			if p.Offset < 0 || p.Offset > size || p.Kind < Syntax || p.Kind > Type || p.Msg == "" {
@@ -124,9 +142,8 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 		if len(probs) == 0 {
-			var v wire
-			if err := json.Unmarshal(data, &v); err != nil {
-				t.Fatalf("Check found no problem in %q; Unmarshal: %v", data, err)
+			if err := json.Unmarshal(data, new(wire)); err != nil {
+				t.Fatalf("Decode found no problem in %q; Unmarshal: %v", data, err)
 			}
 		}
 	})
