@@ -113,11 +113,11 @@ func decodeDefinitions(data []byte) ([]KeyType, *source, error) {
 	var ws []wireDefinition
 	idx, probs := jsonwire.Decode(data, &ws, jsonwire.Options{Index: true})
 	src := newSource(data, idx)
-	if len(probs) > 0 && probs[0].Path == "" {
-		return nil, nil, src.documentError(probs[0])
-	}
 	byDef := map[int][]jsonwire.Problem{}
 	for _, p := range probs {
+		if p.Path == "" {
+			return nil, nil, src.documentError(p)
+		}
 		i, _ := strconv.Atoi(p.Path[1:strings.IndexByte(p.Path, ']')])
 		byDef[i] = append(byDef[i], p)
 	}
@@ -154,8 +154,10 @@ func (k *KeyType) UnmarshalJSON(b []byte) error {
 	var w wireDefinition
 	idx, probs := jsonwire.Decode(b, &w, jsonwire.Options{Index: true})
 	src := newSource(b, idx)
-	if len(probs) > 0 && probs[0].Path == "" {
-		return src.documentError(probs[0])
+	for _, p := range probs {
+		if p.Path == "" {
+			return src.documentError(p)
+		}
 	}
 	kt, errs := src.definition(&w, "", -1, probs)
 	if len(errs) > 0 {

@@ -1,6 +1,7 @@
-// Package jsonwire checks a JSON document against a wire struct before
-// encoding/json decodes it, so that decoders of outside input report every
-// problem with its field path and position, and read field names strictly.
+// Package jsonwire decodes a JSON document into a wire struct with
+// encoding/json and checks it against the struct, so that decoders of
+// outside input report every problem with its field path and position,
+// and read field names strictly.
 //
 // encoding/json alone matches field names without regard to case, keeps
 // the last of two members with one name, stops at the first unknown field
