@@ -157,14 +157,14 @@ func TestVCardPINToBlocked(t *testing.T) {
 			if err != nil || !st.Blocked() {
 				t.Errorf("status %+v %v", st, err)
 			}
-			if err := card.VerifyPIN(ctx, []byte("56789012")); !errors.Is(err, eid.ErrPINBlocked) {
+			if err := card.VerifyPIN(ctx, []byte("56789012")); !pinBlocked(err) {
 				t.Errorf("right PIN on a blocked card: %v", err)
 			}
 			key, _ := card.PrivateKey(ctx, eid.SigningKey, eid.KeyAuth{
 				PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) { return []byte("56789012"), nil },
 			})
 			h := sha256.Sum256([]byte("x"))
-			if _, err := key.SignContext(ctx, h[:], crypto.SHA256); !errors.Is(err, eid.ErrPINBlocked) {
+			if _, err := key.SignContext(ctx, h[:], crypto.SHA256); !pinBlocked(err) {
 				t.Errorf("signing with a blocked PIN: %v", err)
 			}
 		})
