@@ -29,7 +29,7 @@
 // to a replica behind) would forget used steps and locks. The verifiers
 // defend against it without trusting the store to be durable:
 //
-//   - Credential.LastStep, the step of the last accepted code kept by the
+//   - Authenticator.LastStep, the step of the last accepted code kept by the
 //     caller with the credential (Activate sets it; update it from
 //     Result.Step before granting access), is refused whatever the store
 //     holds. This covers every kind of loss.
