@@ -57,4 +57,13 @@
 //
 // Nothing is logged unless Options.Logger is set, and then refused codes
 // only at Debug level.
+//
+// # Errors
+//
+// A refused code matches one of the verdicts with errors.Is:
+// [ErrInvalidCode], [ErrReplayed], [ErrThrottled] (a [*ThrottledError] or
+// [*SendLimitError] carries the wait), and for SMS codes [ErrNoChallenge]
+// and [ErrExpired]. A failing store matches [ErrStore], so that a service
+// can answer "try again later" rather than "wrong code". A code or secret
+// that is not well formed is an [*InputError].
 package totp
