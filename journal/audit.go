@@ -82,9 +82,8 @@ func openReader(ctx context.Context, location string) (r logReader, close func()
 // beyond VerifyReceipt: the log's latest signed checkpoint extends the
 // receipt's (consistency proof built from the stored tiles), and the
 // entry stored at the receipt's index is the receipt's. It returns the
-// latest checkpoint. Errors wrap ErrBadReceipt (the receipt itself),
-// ErrInconsistent or ErrTampered (the log no longer holds what the
-// receipt acknowledged).
+// latest checkpoint. Errors wrap ErrBadReceipt (the receipt itself) or
+// ErrTampered (the log no longer holds what the receipt acknowledged).
 func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log.Checkpoint, error) {
 	old, _, err := VerifyReceipt(rc, vkey)
 	if err != nil {
@@ -104,7 +103,7 @@ func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log
 		return nil, fmt.Errorf("%w: %w", ErrTampered, err)
 	}
 	if latest.Size < old.Size {
-		return nil, fmt.Errorf("%w: the log has %d entries, the receipt's checkpoint %d", ErrInconsistent, latest.Size, old.Size)
+		return nil, fmt.Errorf("%w: the log has %d entries, the receipt's checkpoint %d", errInconsistent, latest.Size, old.Size)
 	}
 	pb, err := client.NewProofBuilder(ctx, latest.Size, r.ReadTile)
 	if err != nil {

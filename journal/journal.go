@@ -270,7 +270,7 @@ func (j *Journal) Entry(ctx context.Context, index uint64) ([]byte, error) {
 		return nil, err
 	}
 	if index >= cp.Size {
-		return nil, fmt.Errorf("%w: index %d, log size %d", ErrNotFound, index, cp.Size)
+		return nil, fmt.Errorf("%w: index %d, log size %d", errNotFound, index, cp.Size)
 	}
 	b, err := client.GetEntryBundle(ctx, j.reader.ReadEntryBundle, index/256, cp.Size)
 	if err != nil {
@@ -304,7 +304,7 @@ func (j *Journal) Consistency(ctx context.Context, oldSize uint64) ([]byte, [][]
 		return nil, nil, err
 	}
 	if oldSize > cp.Size {
-		return nil, nil, fmt.Errorf("%w: size %d, log size %d", ErrNotFound, oldSize, cp.Size)
+		return nil, nil, fmt.Errorf("%w: size %d, log size %d", errNotFound, oldSize, cp.Size)
 	}
 	pb, err := client.NewProofBuilder(ctx, cp.Size, j.reader.ReadTile)
 	if err != nil {
