@@ -51,7 +51,7 @@ func TestOCSPFreshestAndSHA1(t *testing.T) {
 		{"older good first, newer revoked", [][]byte{oldGood, newRevoked}, false, StatusRevoked, ErrRevoked},
 		{"newer revoked first, older good", [][]byte{newRevoked, oldGood}, false, StatusRevoked, ErrRevoked},
 		{"older hold, newer good (hold lifted)", [][]byte{oldHold, newGood}, false, StatusGood, nil},
-		{"SHA-1 response refused by default", [][]byte{sha1}, false, StatusUndetermined, ErrBadSignature},
+		{"SHA-1 response refused by default", [][]byte{sha1}, false, StatusUndetermined, errBadSignature},
 		{"SHA-1 response with AllowSHA1Signatures", [][]byte{sha1}, true, StatusGood, nil},
 	}
 	for _, tt := range tests {
@@ -124,8 +124,8 @@ func TestDelegatedResponderAttacks(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := v.Validate(WithOCSPResponses(context.Background(), tt.resp), p.Auth.Cert)
-			if res.Valid || !errors.Is(err, ErrBadResponder) || !strings.Contains(err.Error(), tt.detail) {
-				t.Fatalf("valid %v, err %v; want ErrBadResponder (%s)", res.Valid, err, tt.detail)
+			if res.Valid || !errors.Is(err, errBadResponder) || !strings.Contains(err.Error(), tt.detail) {
+				t.Fatalf("valid %v, err %v; want errBadResponder (%s)", res.Valid, err, tt.detail)
 			}
 		})
 	}

@@ -180,7 +180,7 @@ func ExampleOptions_ocsp() {
 		return
 	}
 	res, err := v.Validate(context.Background(), certs[0])
-	fmt.Println(res.Valid, res.Revocation, x509check.Code(err), errors.Is(err, ocsp.ErrNoSource))
+	fmt.Println(res.Valid, res.Revocation, x509check.Code(err), errors.Is(err, errNoSource))
 	// Output:
 	// false undetermined revocation-unavailable true
 }

@@ -54,7 +54,7 @@ func TestOpenSSLResponder(t *testing.T) {
 		{"sign cert for auth", p.Sign, x509check.UsageAuthentication, 0, false, x509check.StatusNotChecked, x509check.ErrWrongUsage, keys.IDEIDSignature, levels.None, true},
 		{"revoked", p.Revoked, x509check.UsageAuthentication, 0, false, x509check.StatusRevoked, x509check.ErrRevoked, keys.IDEID, levels.None, false},
 		{"on hold", p.Held, x509check.UsageSignature, crypto.SHA256, false, x509check.StatusSuspended, x509check.ErrSuspended, keys.IDEIDSignature, levels.None, true},
-		{"unknown to the responder", p.RRN, x509check.UsageAny, 0, false, x509check.StatusUndetermined, x509check.ErrNoSource, "", levels.None, false},
+		{"unknown to the responder", p.RRN, x509check.UsageAny, 0, false, x509check.StatusUndetermined, errNoSource, "", levels.None, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,10 +54,10 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 		note  string // in the OCSP source's note
 	}{
 		{"not revoked", serveGood, false, true, nil, StatusGood, StatusGood, "not revoked (CRL)"},
-		{"revoked", serveRevoked, false, false, ErrBadResponder, StatusUndetermined, StatusRevoked, ""},
+		{"revoked", serveRevoked, false, false, errBadResponder, StatusUndetermined, StatusRevoked, ""},
 		{"revoked, soft fail", serveRevoked, true, true, nil, StatusUndetermined, StatusRevoked, ""},
-		{"on hold", serveHold, false, false, ErrBadResponder, StatusUndetermined, StatusSuspended, ""},
-		{"CRL unavailable", serveMissing, false, false, ErrBadResponder, StatusUndetermined, StatusUndetermined, ""},
+		{"on hold", serveHold, false, false, errBadResponder, StatusUndetermined, StatusSuspended, ""},
+		{"CRL unavailable", serveMissing, false, false, errBadResponder, StatusUndetermined, StatusUndetermined, ""},
 		{"CRL unavailable, soft fail", serveMissing, true, true, nil, StatusGood, StatusUndetermined, "undetermined (accepted: soft fail)"},
 		{"no distribution point", noDP, false, true, nil, StatusGood, 0, "names no CRL distribution point"},
 	}

@@ -3,8 +3,9 @@ package x509check
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"time"
+
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // cachedResult is a valid Result kept for the validations of the same
@@ -85,7 +86,7 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 		switch {
 		case s.Kind != "ocsp" && s.Kind != "crl":
 			// Not consulted ("none"): nothing that expires.
-		case silent[s.Subject] && s.Status == StatusUndetermined && errors.Is(s.Err, ErrNoSource):
+		case silent[s.Subject] && s.Status == StatusUndetermined && errs.CodeOf(s.Err) == errs.CodeNoSource:
 			// Asked about a CA certificate naming no source (a checker
 			// of the caller's): nothing to consult, as "none".
 		case s.Err != nil || s.Status != StatusGood || s.nonce:

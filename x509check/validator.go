@@ -357,7 +357,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		return pr, nil
 	}
 	var inv *path.InvalidError
-	if errors.As(err, &inv) && inv.Cert != nil && (errors.Is(err, path.ErrExpired) || errors.Is(err, path.ErrNotYetValid)) {
+	if errors.As(err, &inv) && inv.Cert != nil && (inv.Reason == path.Expired || inv.Reason == path.NotYetValid) {
 		// Find the path at a time inside the leaf's validity, to report
 		// it.
 		var pr *pathResult
@@ -365,7 +365,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		if r, err2 := v.engine.VerifyAt(ctx, mid, leaf, ex...); err2 == nil {
 			pr = &pathResult{chain: toX509(r.Chain), policies: r.Policies}
 		}
-		if errors.Is(err, path.ErrNotYetValid) {
+		if inv.Reason == path.NotYetValid {
 			return pr, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
 				inv.Subject, inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
 		}

@@ -34,7 +34,7 @@ func FuzzIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ix, err := crl.BuildIndex(data)
 		if err != nil {
-			if !errors.Is(err, crl.ErrMalformed) {
+			if !errors.Is(err, errMalformed) {
 				t.Fatalf("error %v is not ErrMalformed", err)
 			}
 			return
@@ -94,8 +94,8 @@ func FuzzParseVerify(f *testing.F) {
 	for _, s := range seedCRLs(f, ca) {
 		f.Add(s)
 	}
-	sentinels := []error{crl.ErrIssuerMismatch, crl.ErrNotCRLSigner, crl.ErrBadSignature, crl.ErrUnknownCriticalExtension,
-		crl.ErrStale, crl.ErrNotYetValid, crl.ErrScope, crl.ErrMalformed}
+	sentinels := []error{errIssuerMismatch, errNotCRLSigner, errBadSignature, errUnknownCriticalExtension,
+		errStale, errNotYetValid, errScope, errMalformed}
 	ours := func(err error) bool {
 		for _, s := range sentinels {
 			if errors.Is(err, s) {
@@ -107,7 +107,7 @@ func FuzzParseVerify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := crl.Parse(data)
 		if err != nil {
-			if !errors.Is(err, crl.ErrMalformed) {
+			if !errors.Is(err, errMalformed) {
 				t.Fatalf("error %v is not ErrMalformed", err)
 			}
 			return
