@@ -40,7 +40,7 @@ type CRLOptions struct {
 	// CRLs that verified are cached.
 	CacheEntries int
 	// AllowSHA1 accepts CRLs signed with SHA-1; zero (false) refuses them
-	// with ErrBadSignature (Options.AllowSHA1Signatures sets it for the
+	// ("bad-signature"; Options.AllowSHA1Signatures sets it for the
 	// validator's default checker).
 	AllowSHA1 bool
 }
@@ -176,7 +176,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 		case crl.StatusRevoked, crl.StatusSuspended:
 			r := res.Entry.Reason
 			if r == crl.ReasonAbsent {
-				r = ReasonUnspecified
+				r = crl.ReasonUnspecified
 			}
 			src.RevokedAt, src.Reason = res.Entry.RevocationTime, &r
 			src.Status = StatusRevoked
@@ -288,10 +288,10 @@ func (c *crlChecker) checkPath(ctx context.Context, eng *pathval.Verifier, chain
 	case errors.As(rfcErr, &rev):
 		r := Reason(rev.Reason)
 		if rev.Reason < 0 {
-			r = ReasonUnspecified
+			r = crl.ReasonUnspecified
 		}
 		src.Status, src.RevokedAt, src.Reason = StatusRevoked, rev.At, &r
-		if r == ReasonCertificateHold {
+		if r == crl.ReasonCertificateHold {
 			src.Status = StatusSuspended
 		}
 		return src.Status, append([]Source{src}, srcs...), nil, true

@@ -15,6 +15,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -114,7 +115,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 	rootCRL, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 		Number: big.NewInt(7), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
 		RevokedCertificateEntries: []x509.RevocationListEntry{
-			{SerialNumber: p.CA.Cert.SerialNumber, RevocationTime: now.Add(-time.Minute), ReasonCode: int(x509check.ReasonCACompromise)},
+			{SerialNumber: p.CA.Cert.SerialNumber, RevocationTime: now.Add(-time.Minute), ReasonCode: int(crl.ReasonCACompromise)},
 		},
 	}, p.Root.Cert, p.Root.Key)
 	if err != nil {
@@ -147,7 +148,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 				t.Fatalf("CA source = %+v", res.Sources[1])
 			}
 			var re *x509check.RevokedError
-			if tt.want == x509check.ErrRevoked && (!errors.As(err, &re) || re.Subject != p.CA.Cert.Subject.String() || re.Reason != x509check.ReasonCACompromise) {
+			if tt.want == x509check.ErrRevoked && (!errors.As(err, &re) || re.Subject != p.CA.Cert.Subject.String() || re.Reason != crl.ReasonCACompromise) {
 				t.Fatalf("err = %v", err)
 			}
 			if len(res.Sources) != 2 || res.Sources[0].Status != x509check.StatusGood {

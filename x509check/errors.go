@@ -83,7 +83,7 @@ type RevokedError struct {
 
 func (e *RevokedError) Error() string {
 	what := "revoked"
-	if e.Reason == ReasonCertificateHold {
+	if e.Reason == crl.ReasonCertificateHold {
 		what = "suspended (certificateHold)"
 	}
 	return fmt.Sprintf("x509check: certificate %q (serial %s) %s at %s, reason %s, per %s",
@@ -93,7 +93,7 @@ func (e *RevokedError) Error() string {
 // Unwrap returns ErrRevoked, or ErrSuspended when the reason is
 // certificateHold.
 func (e *RevokedError) Unwrap() error {
-	if e.Reason == ReasonCertificateHold {
+	if e.Reason == crl.ReasonCertificateHold {
 		return ErrSuspended
 	}
 	return ErrRevoked
@@ -104,20 +104,6 @@ func (e *RevokedError) Unwrap() error {
 // "responder-status" (see ocsp.ResponderStatusError).
 type ResponderStatusError = ocsp.ResponderStatusError
 
-// Reason is a CRL reason code (RFC 5280 section 5.3.1), the type of
-// package x509check/crl.
+// Reason is a CRL reason code (RFC 5280 section 5.3.1): [crl.Reason], with
+// its constants (crl.ReasonKeyCompromise, ...).
 type Reason = crl.Reason
-
-// Reason codes.
-const (
-	ReasonUnspecified          = crl.ReasonUnspecified
-	ReasonKeyCompromise        = crl.ReasonKeyCompromise
-	ReasonCACompromise         = crl.ReasonCACompromise
-	ReasonAffiliationChanged   = crl.ReasonAffiliationChanged
-	ReasonSuperseded           = crl.ReasonSuperseded
-	ReasonCessationOfOperation = crl.ReasonCessationOfOperation
-	ReasonCertificateHold      = crl.ReasonCertificateHold
-	ReasonRemoveFromCRL        = crl.ReasonRemoveFromCRL
-	ReasonPrivilegeWithdrawn   = crl.ReasonPrivilegeWithdrawn
-	ReasonAACompromise         = crl.ReasonAACompromise
-)

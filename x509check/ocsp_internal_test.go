@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -424,13 +425,13 @@ func TestOCSPResponderGood(t *testing.T) {
 			opts: func(_ *Options, oo *ocsp.Options) { oo.Hash = crypto.SHA256 },
 			spec: respSpec{status: StatusGood, signer: p.CA, hash: crypto.SHA256, echoNonce: true}},
 		{name: "revoked", method: http.MethodGet, want: StatusRevoked,
-			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
+			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: crl.ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
 		{name: "thisUpdate ahead within the skew", method: http.MethodGet, want: StatusGood, ahead: 2 * time.Minute,
 			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
 		{name: "without nextUpdate, within max age", method: http.MethodGet, want: StatusGood, noNext: true,
 			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
 		{name: "on hold", method: http.MethodGet, want: StatusSuspended,
-			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonCertificateHold, signer: p.CA, echoNonce: true}},
+			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: crl.ReasonCertificateHold, signer: p.CA, echoNonce: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -477,7 +478,7 @@ func TestOCSPResponderGood(t *testing.T) {
 				}
 			case StatusRevoked:
 				var re *RevokedError
-				if !errors.As(err, &re) || !errors.Is(err, ErrRevoked) || re.Reason != ReasonKeyCompromise || res.Reason != ReasonKeyCompromise {
+				if !errors.As(err, &re) || !errors.Is(err, ErrRevoked) || re.Reason != crl.ReasonKeyCompromise || res.Reason != crl.ReasonKeyCompromise {
 					t.Fatalf("err = %v", err)
 				}
 			case StatusSuspended:

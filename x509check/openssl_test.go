@@ -17,6 +17,7 @@ import (
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -81,7 +82,7 @@ func TestOpenSSLResponder(t *testing.T) {
 					t.Fatalf("source = %+v", s)
 				}
 			}
-			if tt.status == x509check.StatusRevoked && res.Reason != x509check.ReasonKeyCompromise {
+			if tt.status == x509check.StatusRevoked && res.Reason != crl.ReasonKeyCompromise {
 				t.Fatalf("reason = %v", res.Reason)
 			}
 			pk := res.PresentedKey()

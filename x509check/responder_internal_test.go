@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -103,9 +104,9 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 			case serveGood:
 				crlDER = crlOf(t, big.NewInt(999999), 1)
 			case serveRevoked:
-				crlDER = crlOf(t, resp.Cert.SerialNumber, int(ReasonKeyCompromise))
+				crlDER = crlOf(t, resp.Cert.SerialNumber, int(crl.ReasonKeyCompromise))
 			case serveHold:
-				crlDER = crlOf(t, resp.Cert.SerialNumber, int(ReasonCertificateHold))
+				crlDER = crlOf(t, resp.Cert.SerialNumber, int(crl.ReasonCertificateHold))
 			}
 			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert),
 				OCSP: ocsp.NewChecker(ocsp.Options{Server: srv.URL, Nonce: true}), Revocation: OCSPOnly, Usage: UsageAuthentication, SoftFail: tt.soft})
@@ -142,7 +143,7 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 				!strings.Contains(crlSrc.Subject, "Responder Without NoCheck") || crlFetches.Load() == 0 {
 				t.Fatalf("responder CRL source = %+v (fetches %d)", crlSrc, crlFetches.Load())
 			}
-			if tt.crl == serveRevoked && res.Reason == ReasonKeyCompromise {
+			if tt.crl == serveRevoked && res.Reason == crl.ReasonKeyCompromise {
 				t.Fatalf("the responder's revocation reason was taken for the certificate's")
 			}
 		})

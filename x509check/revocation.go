@@ -254,7 +254,7 @@ const responderNote = "revocation of the delegated OCSP responder (no id-pkix-oc
 // asks, by the CRL distribution point it names, against the issuing CA
 // (the CRL checker of the validator, with its cache). It returns the note
 // for the OCSP source, the CRL sources consulted (marked with
-// responderNote) and an error wrapping ErrBadResponder when the responder
+// responderNote) and a SourceError of code "bad-responder" when the responder
 // is revoked or suspended, or, unless SoftFail, when its status cannot be
 // determined. A responder naming no CRL distribution point is checked
 // against the CRLs given to the CRL checker, and accepted with a note when

@@ -131,9 +131,10 @@ func NewValidator(opts Options) (*Validator, error) {
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
-// each wrapping a sentinel (ErrUntrusted, ErrExpired, ErrNotYetValid,
-// ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
-// ErrRevocationUnavailable with the causes per source, ErrNoTrust).
+// each matching a sentinel ([ErrUntrusted], [ErrExpired],
+// [ErrNotYetValid], [ErrWrongUsage], [ErrRevoked], [ErrSuspended],
+// [ErrUnknown], [ErrRevocationUnavailable] with a [SourceError] per source,
+// [ErrNoTrust]).
 //
 // A valid result is kept until the earliest expiry of what it rests on
 // (the path's validity periods, the revocation answers' next updates) and
@@ -147,7 +148,7 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 // (zero: the configured one), with the same caches: package sign checks a
 // signer's certificate at the signing time with it. Revocation sources
 // must then be current at at (an OCSP response produced after at is
-// reported as ErrFutureResponse), so a check at a past time usually runs
+// a SourceError of code "future-response"), so a check at a past time usually runs
 // with the NoRevocation policy, revocation being checked apart.
 func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
