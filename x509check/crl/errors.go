@@ -16,7 +16,7 @@ import (
 // "timeout", "bad-responder" for an issuer mismatch or an issuer that is
 // not a CRL signer, "bad-signature", "stale-response", "future-response",
 // "critical-extension", "no-source" for a certificate outside the CRL's
-// scope). Every error of this package is one or wraps one (errors.As); it
+// scope). Every error about a CRL is one or wraps one (errors.As); it
 // matches x509check.ErrRevocationUnavailable and is the same type as
 // x509check.SourceError and ocsp.SourceError.
 type SourceError = errs.SourceError

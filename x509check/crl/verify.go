@@ -42,8 +42,8 @@ func IsSHA1(a x509.SignatureAlgorithm) bool {
 }
 
 // Verify checks that the CRL was issued and signed by issuer and is usable
-// at the validation time, in this order (each failure a [SourceError]
-// of the code given):
+// at the validation time, in this order (each failure is, or wraps, a
+// [SourceError] of the code given):
 //   - the CRL issuer name equals issuer's subject, and the CRL's authority
 //     key identifier (if any) equals issuer's subject key identifier (if
 //     any): "bad-responder";
@@ -55,8 +55,8 @@ func IsSHA1(a x509.SignatureAlgorithm) bool {
 //     [ExtensionError] ("critical-extension");
 //   - thisUpdate ≤ now + skew and now ≤ nextUpdate + skew (without
 //     nextUpdate: now ≤ thisUpdate + MaxAge): [TimeError]
-//     ("future-response", "stale-response"). Freshness comes last, so that a caller may treat a stale
-//     but authentic CRL as it sees fit.
+//     ("future-response", "stale-response"). Freshness comes last, so
+//     that a caller may treat a stale but authentic CRL as it sees fit.
 //
 // Verify does not validate issuer itself: that is the chain builder's job.
 func (c *CRL) Verify(issuer *x509.Certificate, opts VerifyOptions) error {
