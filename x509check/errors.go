@@ -6,7 +6,6 @@ import (
 
 	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/internal/errs"
-	"github.com/csam-go/csam/x509check/ocsp"
 )
 
 // Error is the type of the package's sentinel errors. Every error a
@@ -98,11 +97,6 @@ func (e *RevokedError) Unwrap() error {
 	}
 	return ErrRevoked
 }
-
-// ResponderStatusError reports an OCSP responseStatus other than
-// successful; it is the detail of a [SourceError] of code
-// "responder-status" (see ocsp.ResponderStatusError).
-type ResponderStatusError = ocsp.ResponderStatusError
 
 // Reason is a CRL reason code (RFC 5280 section 5.3.1): [crl.Reason], with
 // its constants (crl.ReasonKeyCompromise, ...).

@@ -100,7 +100,7 @@ func TestParseResponse(t *testing.T) {
 		x509check.Code(err) != "malformed-response" || !errors.Is(err, x509check.ErrRevocationUnavailable) {
 		t.Fatalf("malformed response: %v", err)
 	}
-	var rse *x509check.ResponderStatusError
+	var rse *ocsp.ResponderStatusError
 	if _, err := ocsp.ParseResponse(xocsp.TryLaterErrorResponse, p.leaf, p.ca, ocsp.VerifyOptions{}); !errors.As(err, &rse) || rse.Status != 3 {
 		t.Fatalf("tryLater: %v", err)
 	}
