@@ -400,7 +400,7 @@ func TestValidationTimeBounded(t *testing.T) {
 			res, err := v.Validate(t.Context(), leaf)
 			took := time.Since(start)
 			if res.Valid || !errors.Is(err, x509check.ErrRevocationUnavailable) || !errors.Is(err, errTimeout) {
-				t.Fatalf("valid %v, err %v; want ErrRevocationUnavailable with ErrTimeout", res.Valid, err)
+				t.Fatalf("valid %v, err %v; want ErrRevocationUnavailable with a timeout", res.Valid, err)
 			}
 			if took > tt.within {
 				t.Fatalf("took %s, want under %s", took, tt.within)

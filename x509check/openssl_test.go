@@ -124,7 +124,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 		// validations (and, in CI, the race detector and other test
 		// binaries): on a loaded machine its answer can take longer than
 		// the default 10 seconds of wall time to be read, and then all
-		// 1,000 validations waiting for it fail with ErrTimeout. What is
+		// 1,000 validations waiting for it fail with a timeout. What is
 		// tested here is coalescing, not speed: the go test timeout bounds
 		// the test.
 		Tuning: x509check.Tuning{RequestTimeout: time.Hour},
