@@ -88,7 +88,8 @@ type crlChecker struct {
 // error of package crl about a CRL is; otherwise (a canceled context) a
 // *SourceError of code "timeout" or "fetch" wrapping it.
 func crlError(err error) error {
-	if errs.CodeOf(err) != "" {
+	var se *SourceError
+	if errors.As(err, &se) {
 		return err
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"time"
-
-	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // cachedResult is a valid Result kept for the validations of the same
@@ -86,7 +84,7 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 		switch {
 		case s.Kind != "ocsp" && s.Kind != "crl":
 			// Not consulted ("none"): nothing that expires.
-		case silent[s.Subject] && s.Status == StatusUndetermined && errs.CodeOf(s.Err) == errs.CodeNoSource:
+		case silent[s.Subject] && s.Status == StatusUndetermined && noSource(s.Err):
 			// Asked about a CA certificate naming no source (a checker
 			// of the caller's): nothing to consult, as "none".
 		case s.Err != nil || s.Status != StatusGood || s.nonce:

@@ -109,14 +109,18 @@ func (v *Validator) ocspSilent(ctx context.Context, cert, issuer *x509.Certifica
 		return true
 	}
 	_, err := v.opts.OCSP.Check(ctx, ocsp.Query{Cert: cert, Issuer: issuer, At: at})
-	return errs.CodeOf(err) == errs.CodeNoSource
+	return noSource(err)
 }
+
+// noSource reports whether err says there was no revocation source to
+// consult.
+func noSource(err error) bool { return errors.Is(err, &SourceError{Code: errs.CodeNoSource}) }
 
 var errNoCASource = errs.Source("", errs.CodeNoSource, "CA certificate names no OCSP address or CRL distribution point")
 
 func onlyNoSource(srcs []Source) bool {
 	for _, s := range srcs {
-		if errs.CodeOf(s.Err) != errs.CodeNoSource {
+		if !noSource(s.Err) {
 			return false
 		}
 	}
@@ -273,7 +277,7 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 		// checker also uses the CRLs given to it (certcheck -crl).
 		st, srcs, err = v.opts.CRL.CheckCRL(ctx, resp, issuer, at)
 	}
-	if len(resp.CRLDistributionPoints) == 0 && errs.CodeOf(err) == errs.CodeNoSource {
+	if len(resp.CRLDistributionPoints) == 0 && noSource(err) {
 		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point and no CRL of its issuer was given: its revocation was not checked", nil, nil
 	}
 	for i := range srcs {

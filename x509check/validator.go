@@ -147,9 +147,10 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 // ValidateAt is Validate at the time at instead of the configured one
 // (zero: the configured one), with the same caches: package sign checks a
 // signer's certificate at the signing time with it. Revocation sources
-// must then be current at at (an OCSP response produced after at is
-// a SourceError of code "future-response"), so a check at a past time usually runs
-// with the NoRevocation policy, revocation being checked apart.
+// must then be current at at (an OCSP response produced after at gives
+// a SourceError of code "future-response"), so a check at a past time
+// usually runs with the NoRevocation policy, revocation being checked
+// apart.
 func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)

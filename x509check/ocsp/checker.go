@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -147,7 +148,7 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 	var best *Response
 	for i, der := range append(q.Stapled[:len(q.Stapled):len(q.Stapled)], c.opts.Responses...) {
 		a, err := checkResponse(der, ck)
-		if errs.CodeOf(err) == errs.CodeCertIDMismatch {
+		if errors.Is(err, &SourceError{Code: errs.CodeCertIDMismatch}) {
 			continue
 		}
 		src := "provided"

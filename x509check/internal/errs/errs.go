@@ -5,7 +5,6 @@
 package errs
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -131,15 +130,6 @@ func Source(source, code, format string, args ...any) error {
 // Wrap returns a *SourceError with err as its detail.
 func Wrap(source, code string, err error) error {
 	return &SourceError{Source: source, Code: code, Err: err}
-}
-
-// CodeOf returns the code of a *SourceError err wraps, or "".
-func CodeOf(err error) string {
-	var e *SourceError
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
 }
 
 // Code returns the code of the first *Error or *SourceError in err's tree
