@@ -24,6 +24,9 @@ var (
 	ErrExpired = x509check.ErrExpired
 )
 
+// errNoSigner is returned by Verify without pinned signer certificates.
+var errNoSigner = fmt.Errorf("%w: tl: no trusted list signer certificate pinned", x509check.ErrNoTrust)
+
 // ParseError describes where a list is malformed. It wraps [ErrMalformed].
 type ParseError struct {
 	// Path names the element or attribute at fault (e.g.

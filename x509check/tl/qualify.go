@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/path"
 )
 
@@ -25,9 +24,6 @@ const (
 // eIDASDate is the date from which Regulation (EU) No 910/2014 applies;
 // before it, qualified certificates were for electronic signatures only.
 var eIDASDate = time.Date(2016, 7, 1, 0, 0, 0, 0, time.UTC)
-
-// errNoSigner is returned by Verify without pinned signer certificates.
-var errNoSigner = fmt.Errorf("%w: tl: no trusted list signer certificate pinned", x509check.ErrNoTrust)
 
 // Qualification is a certificate's qualification at one time, and what
 // decided it.
