@@ -57,12 +57,11 @@
 //	  }
 //	]
 //
-// Every problem found is reported as a *DefinitionError naming the
-// definition's index, its identifier, the field and the line:column, and
-// wrapping a sentinel: ErrMalformedJSON, ErrUnknownField, ErrMissingField,
-// ErrDuplicateID, ErrUnknownLevel, ErrUnknownChannel, ErrUnknownFAS,
-// ErrUnknownEIDAS or ErrInvalidValue. Several problems are joined with
-// errors.Join, so errors.Is and errors.As find each of them.
+// Every problem found is reported as a [*DefinitionError] naming the
+// definition's index, its identifier, the field and the line:column; an
+// identifier given twice or already registered matches [ErrDuplicateID].
+// Several problems are joined with errors.Join, so errors.Is and errors.As
+// find each of them.
 //
 // Package keystest checks that a new key type conforms.
 package keys

@@ -29,7 +29,7 @@
 // to a replica behind) would forget used steps and locks. The verifiers
 // defend against it without trusting the store to be durable:
 //
-//   - Credential.LastStep, the step of the last accepted code kept by the
+//   - Authenticator.LastStep, the step of the last accepted code kept by the
 //     caller with the credential (Activate sets it; update it from
 //     Result.Step before granting access), is refused whatever the store
 //     holds. This covers every kind of loss.
@@ -57,4 +57,13 @@
 //
 // Nothing is logged unless Options.Logger is set, and then refused codes
 // only at Debug level.
+//
+// # Errors
+//
+// A refused code matches one of the verdicts with errors.Is:
+// [ErrInvalidCode], [ErrReplayed], [ErrThrottled] (a [*ThrottledError] or
+// [*SendLimitError] carries the wait), and for SMS codes [ErrNoChallenge]
+// and [ErrExpired]. A failing store matches [ErrStore], so that a service
+// can answer "try again later" rather than "wrong code". A code or secret
+// that is not well formed is an [*InputError].
 package totp

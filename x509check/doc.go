@@ -15,14 +15,18 @@
 // [Validator.Validate] returns a Result (the chain, the revocation status with every
 // source consulted, the qualified status, the Belgian eID classification,
 // the keys.ID and levels.Level the certificate stands for) and, when the
-// certificate is not valid, an error joining every failed check. Each wraps
-// a sentinel *Error (ErrUntrusted, ErrExpired, ErrNotYetValid,
-// ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
-// ErrRevocationUnavailable joined with the causes per source such as
-// ErrBadResponder, ErrBadSignature, ErrStaleResponse, ErrFutureResponse,
-// ErrNonceMismatch, ErrCriticalExtension, ErrResponderStatus,
-// ErrMalformedResponse, ErrCertIDMismatch, ErrResponseTooLarge, ErrTimeout,
-// ErrFetch, ErrNoSource); Code gives its stable code.
+// certificate is not valid, an error joining every failed check. Each
+// matches one verdict (errors.Is): [ErrUntrusted], [ErrExpired],
+// [ErrNotYetValid], [ErrWrongUsage], [ErrRevoked], [ErrSuspended],
+// [ErrUnknown], [ErrNoTrust], or [ErrRevocationUnavailable] joined with a
+// [SourceError] per source consulted, whose Code says why it failed
+// ("stale-response", "bad-signature", "fetch", ...). [Code] gives the
+// stable code of an error, used in JSON output. Path validation failures
+// carry a [path.InvalidError] (its Reason: name constraints, policy, ...).
+//
+//	if errors.Is(err, x509check.ErrRevoked) { ... }
+//	var se *x509check.SourceError
+//	if errors.As(err, &se) && se.Code == "stale-response" { ... }
 //
 // Trust anchors and intermediates are certificates (Options.Roots,
 // Options.BelgianRoots, Options.Intermediates); LoadCertificates reads

@@ -23,10 +23,10 @@
 //		res, err = c.Check(cert) // res.Status: good, revoked, suspended, undetermined
 //	}
 //
-// Errors are typed (*MalformedError, *TooLargeError, *FetchError,
-// *TimeError, *ExtensionError, *ScopeError) and match the sentinels
-// (ErrMalformed, ErrTooLarge, ErrFetch, ErrStale, ErrNotYetValid,
-// ErrUnknownCriticalExtension, ErrScope, ErrIssuerMismatch,
-// ErrNotCRLSigner, ErrBadSignature, ErrDeltaMismatch) with errors.Is; all
-// messages start with "crl: ".
+// Every error of a CRL that cannot be used is a [SourceError] or wraps one
+// (errors.As), whose Code says why; the typed errors ([MalformedError],
+// [TooLargeError], [FetchError], [TimeError], [ExtensionError],
+// [ScopeError]) carry the details. They all match
+// x509check.ErrRevocationUnavailable (errors.Is), since a CRL that cannot
+// be used leaves a revocation status undetermined.
 package crl

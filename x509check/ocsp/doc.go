@@ -27,7 +27,8 @@
 // A Checker is what x509check's validator uses by default; it implements
 // x509check.OCSPChecker.
 //
-// Errors wrap the sentinels below, which are package x509check's own
-// values (ErrStaleResponse is x509check.ErrStaleResponse): errors.Is
-// matches either name and x509check.Code gives their stable codes.
+// A response or responder that gives no usable answer fails with a
+// [SourceError], the type of x509check.SourceError: it matches
+// x509check.ErrRevocationUnavailable, and its Code ("stale-response",
+// "bad-signature", ...) is what x509check.Code returns.
 package ocsp

@@ -11,5 +11,5 @@
 // policies (such as the Belgian eID ones) are left to the caller, and a
 // trusted list may override what the certificate declares.
 //
-// Malformed extensions give a *DecodeError, which matches ErrMalformed.
+// Malformed extensions give a [DecodeError], which matches [ErrMalformed].
 package qc

@@ -26,7 +26,7 @@
 // validator's trust anchors and QualificationSource, and the decision is
 // reported in x509check.Qualified.TrustedList.
 //
-// Errors are typed: *ParseError (ErrMalformed), *SignatureError
-// (ErrSignature), *TimeError (ErrExpired), ErrTooLarge,
-// ErrNoSigner and ErrChain; messages start with "tl: ".
+// Errors are typed: [ParseError] ([ErrMalformed]), [SignatureError]
+// ([ErrSignature]), [TimeError] ([ErrExpired]); a Verify without pinned
+// signers fails with [x509check.ErrNoTrust].
 package tl
