@@ -84,7 +84,7 @@ func TestTimestampWarmCache(t *testing.T) {
 	}{
 		{"trusted TSA", stamp(trusted), nil},
 		{"trusted TSA again", stamp(trusted), nil},
-		{"TSA of the same names under another root", stamp(other), sign.ErrTimestamp},
+		{"TSA of the same names under another root", stamp(other), &sign.Error{Code: "bad-timestamp"}},
 		{"trusted TSA after the other", stamp(trusted), nil},
 	}
 	for _, tt := range tests {

@@ -267,8 +267,8 @@ func TestResultCacheExtraCertificates(t *testing.T) {
 	}
 	for _, st := range steps {
 		if st.publish {
-			crls.set(t, crlBy(t, ca, 5, first.Add(24*time.Hour), revoked(leaf, attackNow, x509check.ReasonKeyCompromise),
-				revoked(other, attackNow, x509check.ReasonKeyCompromise)), crlBy(t, root, 6, first.Add(24*time.Hour)))
+			crls.set(t, crlBy(t, ca, 5, first.Add(24*time.Hour), revoked(leaf, attackNow, crl.ReasonKeyCompromise),
+				revoked(other, attackNow, crl.ReasonKeyCompromise)), crlBy(t, root, 6, first.Add(24*time.Hour)))
 		}
 		before := crls.n.Load()
 		res, err := warm.ValidateAt(ctx, st.at, st.leaf, st.extra...)
@@ -368,7 +368,7 @@ func TestResultCacheFetchedCRL(t *testing.T) {
 		c.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
 	}), ca).cert
 	week := attackNow.Add(7 * 24 * time.Hour)
-	good, bad := crlBy(t, ca, 2, week), crlBy(t, ca, 5, week, revoked(leaf, attackNow.Add(-time.Minute), x509check.ReasonKeyCompromise))
+	good, bad := crlBy(t, ca, 2, week), crlBy(t, ca, 5, week, revoked(leaf, attackNow.Add(-time.Minute), crl.ReasonKeyCompromise))
 	served.Store(&good)
 	// A new CRL checker, its cache empty, stands for the CRL cache once
 	// its lifetime has passed.
