@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
@@ -131,7 +132,7 @@ func TestBelgianPolicyFromOtherCA(t *testing.T) {
 			if tt.inter != nil {
 				extra = append(extra, tt.inter)
 			}
-			res, err := validate(t.Context(), tt.leaf, o, extra...)
+			res, err := checktest.Validate(t.Context(), tt.leaf, o, extra...)
 			if err != nil {
 				t.Fatalf("Validate: %v", err)
 			}
@@ -195,7 +196,7 @@ func TestExtendedKeyUsage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
 				Usage: tt.usage, StrictExtKeyUsage: tt.strict, CurrentTime: attackNow}
-			res, err := validate(t.Context(), tt.leaf, o, tt.inter.cert)
+			res, err := checktest.Validate(t.Context(), tt.leaf, o, tt.inter.cert)
 			if tt.ok {
 				if err != nil || !res.Valid {
 					t.Fatalf("refused: %v", err)
@@ -221,7 +222,7 @@ func TestSilentByDefault(t *testing.T) {
 		c.OCSPServer = []string{"http://127.0.0.1:1/"}
 	}), root).cert
 	o := x509check.Options{Roots: certPool(root.cert), SoftFail: true, Offline: true, CurrentTime: attackNow}
-	res, err := validate(t.Context(), leaf, o)
+	res, err := checktest.Validate(t.Context(), leaf, o)
 	if err != nil || !res.Valid {
 		t.Fatalf("soft fail: %v", err)
 	}
@@ -230,7 +231,7 @@ func TestSilentByDefault(t *testing.T) {
 	}
 	// With a logger, the soft failure is reported.
 	o.Logger = slog.New(slog.NewTextHandler(&buf, nil))
-	if _, err := validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
+	if _, err := checktest.Validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
 		t.Fatalf("with a logger: %v\n%s", err, buf.String())
 	}
 }
@@ -303,7 +304,7 @@ func TestCRLFreshestAndKeyCompromise(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
+			res, err := checktest.Validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, CurrentTime: attackNow}, ca.cert)
 			if res.Revocation != tt.want || res.Valid != (tt.want == x509check.StatusGood) {
 				t.Fatalf("revocation %v valid %v (%v); want %v", res.Revocation, res.Valid, err, tt.want)
