@@ -48,10 +48,10 @@ func TestAllowSHA1DelegatedResponder(t *testing.T) {
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature},
 		ca, &leafKey.PublicKey, caKey)
 	resp := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{CommonName: "SHA-1 Responder"},
-		SignatureAlgorithm: x509.SHA1WithRSA,
-		NotBefore:          now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+		ExtraExtensions:    []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
+		SignatureAlgorithm: x509.SHA1WithRSA},
 		ca, &respKey.PublicKey, caKey)
 	answer := buildResponse(t, respSpec{status: StatusGood, thisUpdate: now.Add(-time.Minute), nextUpdate: now.Add(time.Hour),
 		signer: &testpki.Cert{Cert: resp, Key: respKey}, embed: []*x509.Certificate{resp}}, leaf, ca, nil)
