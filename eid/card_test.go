@@ -25,11 +25,6 @@ import (
 	"github.com/csam-go/csam/eid/vcard"
 )
 
-var profiles = []struct {
-	name string
-	ec   bool
-}{{"applet 1.7 RSA", false}, {"applet 1.8 P-384", true}}
-
 // expectedReads is the fewest READ BINARY commands that read a file of n
 // bytes in 256-byte chunks when its length is not known beforehand: a file
 // ending on a chunk boundary needs one more READ BINARY (answered 6B00), and
@@ -62,7 +57,7 @@ func TestFullReadAPDUCount(t *testing.T) {
 				if short {
 					tr = vcard.ShortReads(vc)
 				}
-				ct := &countingTransport{t: tr}
+				ct := vcard.Record(tr)
 				card := eid.New(ct, nil)
 				c, err := eid.ReadContents(ctx, card, nil)
 				if err != nil {
@@ -73,20 +68,20 @@ func TestFullReadAPDUCount(t *testing.T) {
 				for _, id := range files {
 					wantReads += expectedReads(id, vc.File(uint16(id)), short)
 				}
-				if ct.byINS[0xA4] != len(files) {
-					t.Errorf("%d SELECT for %d files", ct.byINS[0xA4], len(files))
+				if ct.Count(0xA4) != len(files) {
+					t.Errorf("%d SELECT for %d files", ct.Count(0xA4), len(files))
 				}
-				if ct.byINS[0xB0] != wantReads {
-					t.Errorf("%d READ BINARY, want %d", ct.byINS[0xB0], wantReads)
+				if ct.Count(0xB0) != wantReads {
+					t.Errorf("%d READ BINARY, want %d", ct.Count(0xB0), wantReads)
 				}
-				if ct.byINS[0xE4] != 1 || ct.byINS[0xC0] != 0 {
-					t.Errorf("GET CARD DATA %d, GET RESPONSE %d", ct.byINS[0xE4], ct.byINS[0xC0])
+				if ct.Count(0xE4) != 1 || ct.Count(0xC0) != 0 {
+					t.Errorf("GET CARD DATA %d, GET RESPONSE %d", ct.Count(0xE4), ct.Count(0xC0))
 				}
-				if ct.total != card.APDUCount() {
-					t.Errorf("card counted %d APDUs, transport saw %d", card.APDUCount(), ct.total)
+				if ct.Len() != card.APDUCount() {
+					t.Errorf("card counted %d APDUs, transport saw %d", card.APDUCount(), ct.Len())
 				}
 				t.Logf("full read: %d APDUs = 1 GET CARD DATA + %d SELECT + %d READ BINARY (%d files)",
-					ct.total, ct.byINS[0xA4], ct.byINS[0xB0], len(files))
+					ct.Len(), ct.Count(0xA4), ct.Count(0xB0), len(files))
 				for _, id := range files {
 					want := vc.File(uint16(id))
 					if id >= eid.FileAuthCert && id <= eid.FileRRNCert {
@@ -97,25 +92,27 @@ func TestFullReadAPDUCount(t *testing.T) {
 					}
 				}
 				// Files are read once per session.
-				before := ct.total
+				before := ct.Len()
 				if _, err := eid.ReadContents(ctx, card, nil); err != nil {
 					t.Fatal(err)
 				}
-				if ct.total != before {
-					t.Errorf("second read sent %d APDUs", ct.total-before)
+				if ct.Len() != before {
+					t.Errorf("second read sent %d APDUs", ct.Len()-before)
 				}
 			})
 		}
 	}
 }
 
-func TestVerifyFakeCard(t *testing.T) {
+// TestVerifyCardAndDump: every check of a card passes, and a dump of the
+// card passes them all but INTERNAL AUTHENTICATE.
+func TestVerifyCardAndDump(t *testing.T) {
 	ctx := context.Background()
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		t.Run(p.name, func(t *testing.T) {
-			fc := newFakeCard(t, p.ec)
-			card := eid.New(fc, nil)
-			in, err := eid.Verify(ctx, card, nil, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{fc.pki.root}})
+			vc := newVCard(t, p.profile)
+			card := eid.New(vc, nil)
+			in, err := eid.Verify(ctx, card, nil, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{vc.PKI().Root}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +147,7 @@ func TestVerifyFakeCard(t *testing.T) {
 				t.Errorf("dump: %v; %v", in.Err(), in.InternalAuthenticate)
 			}
 			cd, err := d.CardData(ctx)
-			if err != nil || cd.AppletVersion != fc.pki.applet {
+			if err != nil || cd.AppletVersion != appletVersion(p.profile) {
 				t.Errorf("dump card data: %v %+v", err, cd)
 			}
 		})
@@ -158,10 +155,12 @@ func TestVerifyFakeCard(t *testing.T) {
 }
 
 func TestInternalAuthenticateDetectsCopy(t *testing.T) {
-	fc := newFakeCard(t, true)
-	other := newFakeCard(t, true)
-	other.pki = buildPKI(t, true) // a different basic key
-	card := eid.New(fc, nil)
+	vc := newVCard(t, vcard.Applet18)
+	other, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("another chip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := eid.New(vc, nil)
 	c, err := eid.ReadContents(context.Background(), card, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -191,34 +190,34 @@ func TestSelectFallbacks(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			vc := newVCard(t, vcard.Applet17)
-			ct := &countingTransport{t: tc.decorate(vc)}
+			ct := vcard.Record(tc.decorate(vc))
 			card := eid.New(ct, nil)
 			if _, err := card.ReadFile(ctx, eid.FileIdentity); err != nil {
 				t.Fatal(err)
 			}
-			if ct.byINS[0xA4] != tc.firstSelects {
-				t.Errorf("first file: %d SELECT, want %d", ct.byINS[0xA4], tc.firstSelects)
+			if ct.Count(0xA4) != tc.firstSelects {
+				t.Errorf("first file: %d SELECT, want %d", ct.Count(0xA4), tc.firstSelects)
 			}
-			ct.byINS[0xA4] = 0
+			ct.Reset()
 			if _, err := card.ReadFile(ctx, eid.FileAddress); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := card.ReadFile(ctx, eid.FileRRNCert); err != nil {
 				t.Fatal(err)
 			}
-			if ct.byINS[0xA4] != tc.laterSelects {
-				t.Errorf("later files: %d SELECT, want %d", ct.byINS[0xA4], tc.laterSelects)
+			if ct.Count(0xA4) != tc.laterSelects {
+				t.Errorf("later files: %d SELECT, want %d", ct.Count(0xA4), tc.laterSelects)
 			}
 			if tc.firstSelects == 5 {
 				// A reset loses the card's selection: the walk starts again
 				// from the MF.
 				vc.Reset()
-				ct.byINS[0xA4] = 0
+				ct.Reset()
 				if _, err := card.ReadFile(ctx, eid.FileRootCert); err != nil {
 					t.Fatalf("after a reset: %v", err)
 				}
-				if ct.byINS[0xA4] != 4 {
-					t.Errorf("after a reset: %d SELECT, want 4", ct.byINS[0xA4])
+				if ct.Count(0xA4) != 4 {
+					t.Errorf("after a reset: %d SELECT, want 4", ct.Count(0xA4))
 				}
 			}
 			_, err := card.ReadFile(ctx, eid.FileID(0x4099))
@@ -400,8 +399,8 @@ func (endless61) Transmit(context.Context, []byte) ([]byte, error) { return []by
 
 func TestPIN(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
+	rec := vcard.Record(newVCard(t, vcard.Applet18))
+	card := eid.New(rec, nil)
 	st, err := card.PINStatus(ctx)
 	if err != nil || st.Verified || st.TriesLeft != 3 {
 		t.Fatalf("status %+v %v", st, err)
@@ -410,11 +409,11 @@ func TestPIN(t *testing.T) {
 		t.Fatalf("tries left %d %v", n, err)
 	}
 	for _, bad := range []string{"12", "1234567890123", "12a4", ""} {
-		before := len(fc.log)
+		before := rec.Len()
 		if err := card.VerifyPIN(ctx, []byte(bad)); !errors.Is(err, eid.ErrInvalidPIN) {
 			t.Errorf("PIN %q: %v", bad, err)
 		}
-		if len(fc.log) != before {
+		if rec.Len() != before {
 			t.Errorf("PIN %q was sent to the card", bad)
 		}
 	}
@@ -422,7 +421,7 @@ func TestPIN(t *testing.T) {
 	if err := card.VerifyPIN(ctx, []byte("1234")); err != nil {
 		t.Fatal(err)
 	}
-	last := fc.log[len(fc.log)-1]
+	last := rec.Commands()[rec.Len()-1]
 	if !bytes.Equal(last, []byte{0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) {
 		t.Errorf("VERIFY APDU %X", last)
 	}
@@ -437,10 +436,10 @@ func TestPIN(t *testing.T) {
 	}
 	// Wrong PINs down to blocked, one VERIFY each, never retried.
 	for left := 2; left >= 0; left-- {
-		before := len(fc.log)
+		before := rec.Len()
 		err := card.VerifyPIN(ctx, []byte("1234"))
-		if len(fc.log)-before != 1 {
-			t.Errorf("%d APDUs for one wrong PIN", len(fc.log)-before)
+		if rec.Len()-before != 1 {
+			t.Errorf("%d APDUs for one wrong PIN", rec.Len()-before)
 		}
 		var pe *eid.PINError
 		if !errors.As(err, &pe) || pe.TriesLeft != left {
@@ -469,16 +468,15 @@ func TestPIN(t *testing.T) {
 }
 
 func TestPINTriesLeftApplet17(t *testing.T) {
-	fc := newFakeCard(t, false)
-	ct := &countingTransport{t: fc}
+	ct := vcard.Record(newVCard(t, vcard.Applet17))
 	card := eid.New(ct, nil)
 	n, err := card.PINTriesLeft(context.Background())
 	if err != nil || n != 3 {
 		t.Fatalf("%d %v", n, err)
 	}
 	// Applet 1.7: no GET CARD DATA P2=01; VERIFY Lc=0 instead.
-	if ct.byINS[0x20] != 1 || ct.byINS[0xE4] != 1 {
-		t.Errorf("APDUs %v", ct.byINS)
+	if ct.Count(0x20) != 1 || ct.Count(0xE4) != 1 {
+		t.Errorf("APDUs %X", ct.Commands())
 	}
 }
 
@@ -498,10 +496,11 @@ func verifySig(t *testing.T, pub crypto.PublicKey, digest, sig []byte, h crypto.
 
 func TestSigning(t *testing.T) {
 	ctx := context.Background()
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		t.Run(p.name, func(t *testing.T) {
-			fc := newFakeCard(t, p.ec)
-			card := eid.New(fc, nil)
+			vc := newVCard(t, p.profile)
+			rec := vcard.Record(vc)
+			card := eid.New(rec, nil)
 			prompts := 0
 			auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
 				prompts++
@@ -533,7 +532,7 @@ func TestSigning(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 2 {
-				before := len(fc.log)
+				before := rec.Len()
 				sig, err := sk.SignContext(ctx, d, h)
 				if err != nil {
 					t.Fatal(err)
@@ -544,7 +543,7 @@ func TestSigning(t *testing.T) {
 				}
 				// MSE SET, VERIFY, PSO: VERIFY right before PSO.
 				var ins []byte
-				for _, a := range fc.log[before:] {
+				for _, a := range rec.Commands()[before:] {
 					ins = append(ins, a[1])
 				}
 				if !bytes.HasPrefix(ins, []byte{0x22, 0x20, 0x2A}) {
@@ -552,8 +551,9 @@ func TestSigning(t *testing.T) {
 				}
 			}
 			// A wrong PIN is returned, not retried.
-			fc.pin = []byte("999999")
-			fc.verified = false
+			if err := vc.SetPIN("999999"); err != nil {
+				t.Fatal(err)
+			}
 			prompts = 0
 			_, err = sk.SignContext(ctx, d, h)
 			var pe *eid.PINError
@@ -572,11 +572,12 @@ func TestSigning(t *testing.T) {
 // TestTLSClientCertificate uses the card's authentication key as the client
 // certificate of a TLS connection to a local server that requires one.
 func TestTLSClientCertificate(t *testing.T) {
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 			t.Run(fmt.Sprintf("%s/%s", p.name, tls.VersionName(v)), func(t *testing.T) {
-				fc := newFakeCard(t, p.ec)
-				card := eid.New(fc, nil)
+				vc := newVCard(t, p.profile)
+				rec := vcard.Record(vc)
+				card := eid.New(rec, nil)
 				key, err := card.PrivateKey(context.Background(), eid.AuthenticationKey, eid.KeyAuth{
 					PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) { return []byte("1234"), nil },
 				})
@@ -584,7 +585,7 @@ func TestTLSClientCertificate(t *testing.T) {
 					t.Fatal(err)
 				}
 				pool := x509.NewCertPool()
-				pool.AddCert(fc.pki.ca)
+				pool.AddCert(vc.PKI().CA)
 				srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					fmt.Fprintf(w, "hello %s", r.TLS.PeerCertificates[0].Subject.CommonName)
 				}))
@@ -593,20 +594,20 @@ func TestTLSClientCertificate(t *testing.T) {
 				defer srv.Close()
 				client := srv.Client()
 				tr := client.Transport.(*http.Transport)
-				tr.TLSClientConfig.Certificates = []tls.Certificate{key.TLSCertificate(fc.pki.ca)}
+				tr.TLSClientConfig.Certificates = []tls.Certificate{key.TLSCertificate(vc.PKI().CA)}
 				resp, err := client.Get(srv.URL)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer resp.Body.Close()
 				body, _ := io.ReadAll(resp.Body)
-				if string(body) != "hello Test Holder (Authentication)" {
+				if want := "hello " + vc.PKI().Auth.Subject.CommonName; string(body) != want || !strings.HasSuffix(want, " (Authentication)") {
 					t.Errorf("server said %q", body)
 				}
 				// The card made the signature: a first PSO refused for
 				// lack of PIN (6982), one VERIFY, the PSO again.
 				var pso, verify int
-				for _, a := range fc.log {
+				for _, a := range rec.Commands() {
 					switch a[1] {
 					case 0x2A:
 						pso++
@@ -627,9 +628,11 @@ func TestTLSClientCertificate(t *testing.T) {
 func TestLoggerNeverShowsPIN(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fc := newFakeCard(t, true)
-	fc.pin = []byte("97531")
-	card := eid.New(fc, &eid.Options{Logger: logger})
+	vc := newVCard(t, vcard.Applet18)
+	if err := vc.SetPIN("97531"); err != nil {
+		t.Fatal(err)
+	}
+	card := eid.New(vc, &eid.Options{Logger: logger})
 	_ = card.VerifyPIN(context.Background(), []byte("86420"))
 	_ = card.VerifyPIN(context.Background(), []byte("97531"))
 	_ = card.ChangePIN(context.Background(), []byte("97531"), []byte("86420"))
@@ -648,8 +651,7 @@ func TestLoggerNeverShowsPIN(t *testing.T) {
 // tries left) without a deadlock.
 func TestPromptMayAskTheCard(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
+	card := eid.New(newVCard(t, vcard.Applet18), nil)
 	shown := -1
 	auth := eid.KeyAuth{PINPrompt: func(ctx context.Context, _ eid.KeyRole) ([]byte, error) {
 		n, err := card.PINTriesLeft(ctx)
@@ -678,8 +680,8 @@ func TestPromptMayAskTheCard(t *testing.T) {
 // VerifyPIN stays the caller's.
 func TestPromptPINZeroed(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
+	vc := newVCard(t, vcard.Applet18)
+	card := eid.New(vc, nil)
 	var given [][]byte
 	auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
 		pin := []byte("1234")
@@ -694,7 +696,9 @@ func TestPromptPINZeroed(t *testing.T) {
 	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); err != nil {
 		t.Fatal(err)
 	}
-	fc.pin = []byte("5678")
+	if err := vc.SetPIN("5678"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); !errors.Is(err, eid.ErrWrongPIN) {
 		t.Fatalf("wrong PIN: %v", err)
 	}

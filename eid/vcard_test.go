@@ -45,7 +45,7 @@ func TestVCardFullRead(t *testing.T) {
 	for _, p := range vcardProfiles {
 		t.Run(p.name, func(t *testing.T) {
 			vc := newVCard(t, p.profile)
-			ct := &countingTransport{t: vc}
+			ct := vcard.Record(vc)
 			card := eid.New(ct, nil)
 			c, err := eid.ReadContents(ctx, card, nil)
 			if err != nil {
@@ -64,18 +64,18 @@ func TestVCardFullRead(t *testing.T) {
 					t.Errorf("file %s: read %d bytes, the card has %d", id, len(got), len(f))
 				}
 			}
-			if ct.byINS[0xA4] != len(files) || ct.byINS[0xB0] != wantReads || ct.byINS[0xE4] != 1 {
-				t.Errorf("APDUs by instruction %X; want %d SELECT, %d READ BINARY, 1 GET CARD DATA",
-					ct.byINS, len(files), wantReads)
+			if ct.Count(0xA4) != len(files) || ct.Count(0xB0) != wantReads || ct.Count(0xE4) != 1 {
+				t.Errorf("%d SELECT, %d READ BINARY, %d GET CARD DATA; want %d, %d, 1",
+					ct.Count(0xA4), ct.Count(0xB0), ct.Count(0xE4), len(files), wantReads)
 			}
-			if ct.total != vc.APDUCount() {
-				t.Errorf("the card saw %d APDUs, we sent %d", vc.APDUCount(), ct.total)
+			if ct.Len() != vc.APDUCount() {
+				t.Errorf("the card saw %d APDUs, we sent %d", vc.APDUCount(), ct.Len())
 			}
 			t.Logf("full read (%s): %d APDUs = 1 GET CARD DATA + %d SELECT + %d READ BINARY for %d files",
-				p.name, ct.total, ct.byINS[0xA4], ct.byINS[0xB0], len(files))
+				p.name, ct.Len(), ct.Count(0xA4), ct.Count(0xB0), len(files))
 
 			cd := c.CardData
-			if cd == nil || int(cd.AppletVersion) != int(p.profile/10)<<4|int(p.profile%10) {
+			if cd == nil || cd.AppletVersion != appletVersion(p.profile) {
 				t.Errorf("card data %+v", cd)
 			}
 			if !bytes.Equal(cd.Raw[:28], vc.CardData()[:28]) {
@@ -297,7 +297,7 @@ func TestVCardHolderFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct := &countingTransport{t: vc}
+	ct := vcard.Record(vc)
 	card := eid.New(ct, nil)
 	c, err := eid.ReadContents(ctx, card, nil)
 	if err != nil {
