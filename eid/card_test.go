@@ -45,8 +45,9 @@ func expectedReads(id eid.FileID, file []byte, shortReads bool) int {
 	return reads + 1 // the end confirmed: 6B00 after a short chunk, or twice
 }
 
-// A full read costs the fewest APDUs, on a card answering 6Cxx and on one
-// answering short chunks (vcard.ShortReads); a second read costs none.
+// A full read gives the card's files, card data, identity and
+// certificates, and costs the fewest APDUs, on a card answering 6Cxx and on
+// one answering short chunks (vcard.ShortReads); a second read costs none.
 func TestFullReadAPDUCount(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range vcardProfiles {
@@ -80,6 +81,9 @@ func TestFullReadAPDUCount(t *testing.T) {
 				if ct.Len() != card.APDUCount() {
 					t.Errorf("card counted %d APDUs, transport saw %d", card.APDUCount(), ct.Len())
 				}
+				if !short && ct.Len() != vc.APDUCount() {
+					t.Errorf("the card saw %d APDUs, we sent %d", vc.APDUCount(), ct.Len())
+				}
 				t.Logf("full read: %d APDUs = 1 GET CARD DATA + %d SELECT + %d READ BINARY (%d files)",
 					ct.Len(), ct.Count(0xA4), ct.Count(0xB0), len(files))
 				for _, id := range files {
@@ -90,6 +94,15 @@ func TestFullReadAPDUCount(t *testing.T) {
 					if !bytes.Equal(c.Raw[id], want) {
 						t.Errorf("file %s: read %d bytes, card has %d", id, len(c.Raw[id]), len(want))
 					}
+				}
+				if cd := c.CardData; cd == nil || cd.AppletVersion != appletVersion(p.profile) || !bytes.Equal(cd.Raw[:28], vc.CardData()[:28]) {
+					t.Errorf("card data %+v differs from the card's", cd)
+				}
+				if c.Identity.NationalNumber.Check() != nil || c.Identity.Name == "" || c.Address.Zip == "" {
+					t.Errorf("identity %+v, address %+v", c.Identity, c.Address)
+				}
+				if !c.Certificates.Authentication.Equal(vc.PKI().Auth) || !c.Certificates.RRN.Equal(vc.PKI().RRN) {
+					t.Error("certificates differ from the card's PKI")
 				}
 				// Files are read once per session.
 				before := ct.Len()

@@ -1,9 +1,9 @@
 package eid_test
 
 // Tests against the module's virtual card (package eid/vcard), in process:
-// both profiles read fully and verify (INTERNAL AUTHENTICATE included on
-// applet 1.8), the PIN down to blocked, signing, a TLS client certificate,
-// a card pulled out mid-read, and a dump served by the virtual card.
+// the PIN down to blocked, signing, a TLS client certificate, a card pulled
+// out mid-read, and a dump served by the virtual card. The full read and
+// its verification are in card_test.go.
 
 import (
 	"bytes"
@@ -38,71 +38,6 @@ func newVCard(t testing.TB, p vcard.Profile) *vcard.Card {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func TestVCardFullRead(t *testing.T) {
-	ctx := context.Background()
-	for _, p := range vcardProfiles {
-		t.Run(p.name, func(t *testing.T) {
-			vc := newVCard(t, p.profile)
-			ct := vcard.Record(vc)
-			card := eid.New(ct, nil)
-			c, err := eid.ReadContents(ctx, card, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files := fullReadFiles(p.ec)
-			wantReads := 0
-			for _, id := range files {
-				f := vc.File(uint16(id))
-				wantReads += expectedReads(id, f, false)
-				got := c.Raw[id]
-				if id >= eid.FileAuthCert && id <= eid.FileRRNCert {
-					f = bytes.TrimRight(f, "\x00")
-				}
-				if !bytes.Equal(got, f) {
-					t.Errorf("file %s: read %d bytes, the card has %d", id, len(got), len(f))
-				}
-			}
-			if ct.Count(0xA4) != len(files) || ct.Count(0xB0) != wantReads || ct.Count(0xE4) != 1 {
-				t.Errorf("%d SELECT, %d READ BINARY, %d GET CARD DATA; want %d, %d, 1",
-					ct.Count(0xA4), ct.Count(0xB0), ct.Count(0xE4), len(files), wantReads)
-			}
-			if ct.Len() != vc.APDUCount() {
-				t.Errorf("the card saw %d APDUs, we sent %d", vc.APDUCount(), ct.Len())
-			}
-			t.Logf("full read (%s): %d APDUs = 1 GET CARD DATA + %d SELECT + %d READ BINARY for %d files",
-				p.name, ct.Len(), ct.Count(0xA4), ct.Count(0xB0), len(files))
-
-			cd := c.CardData
-			if cd == nil || cd.AppletVersion != appletVersion(p.profile) {
-				t.Errorf("card data %+v", cd)
-			}
-			if !bytes.Equal(cd.Raw[:28], vc.CardData()[:28]) {
-				t.Error("card data differs from the card's")
-			}
-			if c.Identity.NationalNumber.Check() != nil || c.Identity.Name == "" || c.Address.Zip == "" {
-				t.Errorf("identity %+v, address %+v", c.Identity, c.Address)
-			}
-			if !c.Certificates.Authentication.Equal(vc.PKI().Auth) || !c.Certificates.RRN.Equal(vc.PKI().RRN) {
-				t.Error("certificates differ from the card's PKI")
-			}
-
-			in, err := eid.Verify(ctx, card, c, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{vc.PKI().Root}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !in.OK() {
-				t.Fatal(in.Err())
-			}
-			for _, ch := range in.Checks() {
-				skip := !p.ec && (ch.Name == "basic key" || ch.Name == "internal authenticate")
-				if skip != (ch.Status == eid.CheckSkipped) || (!skip && !ch.OK()) {
-					t.Errorf("%v", ch)
-				}
-			}
-		})
-	}
 }
 
 func TestVCardRemovedMidRead(t *testing.T) {
