@@ -410,73 +410,91 @@ type endless61 struct{}
 
 func (endless61) Transmit(context.Context, []byte) ([]byte, error) { return []byte{1, 0x61, 0x01}, nil }
 
+// TestPIN: PINs refused before reaching the card, the VERIFY block, a
+// change, and wrong PINs down to blocked (the card's counter and ours
+// agree), after which neither VERIFY nor signing gets through.
 func TestPIN(t *testing.T) {
 	ctx := context.Background()
-	rec := vcard.Record(newVCard(t, vcard.Applet18))
-	card := eid.New(rec, nil)
-	st, err := card.PINStatus(ctx)
-	if err != nil || st.Verified || st.TriesLeft != 3 {
-		t.Fatalf("status %+v %v", st, err)
-	}
-	if n, err := card.PINTriesLeft(ctx); err != nil || n != 3 {
-		t.Fatalf("tries left %d %v", n, err)
-	}
-	for _, bad := range []string{"12", "1234567890123", "12a4", ""} {
-		before := rec.Len()
-		if err := card.VerifyPIN(ctx, []byte(bad)); !errors.Is(err, eid.ErrInvalidPIN) {
-			t.Errorf("PIN %q: %v", bad, err)
-		}
-		if rec.Len() != before {
-			t.Errorf("PIN %q was sent to the card", bad)
-		}
-	}
-	// VERIFY block: nibble 2, length, BCD digits, F padding.
-	if err := card.VerifyPIN(ctx, []byte("1234")); err != nil {
-		t.Fatal(err)
-	}
-	last := rec.Commands()[rec.Len()-1]
-	if !bytes.Equal(last, []byte{0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) {
-		t.Errorf("VERIFY APDU %X", last)
-	}
-	if st, _ := card.PINStatus(ctx); !st.Verified {
-		t.Error("not verified after VERIFY")
-	}
-	if err := card.ChangePIN(ctx, []byte("1234"), []byte("987654")); err != nil {
-		t.Fatal(err)
-	}
-	if err := card.LogOff(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Wrong PINs down to blocked, one VERIFY each, never retried.
-	for left := 2; left >= 0; left-- {
-		before := rec.Len()
-		err := card.VerifyPIN(ctx, []byte("1234"))
-		if rec.Len()-before != 1 {
-			t.Errorf("%d APDUs for one wrong PIN", rec.Len()-before)
-		}
-		var pe *eid.PINError
-		if !errors.As(err, &pe) || pe.TriesLeft != left {
-			t.Fatalf("wrong PIN: %v, want %d tries left", err, left)
-		}
-		if left > 0 && (!errors.Is(err, eid.ErrWrongPIN) || errors.Is(err, eid.ErrPINBlocked)) {
-			t.Errorf("%v should match ErrWrongPIN only", err)
-		}
-		if left == 0 && (!errors.Is(err, eid.ErrPINBlocked) || !pe.Blocked()) {
-			t.Errorf("%v should match ErrPINBlocked", err)
-		}
-		if strings.Contains(err.Error(), "1234") {
-			t.Errorf("error shows the PIN: %v", err)
-		}
-	}
-	st, err = card.PINStatus(ctx)
-	if err != nil || !st.Blocked() {
-		t.Errorf("status after blocking: %+v %v", st, err)
-	}
-	if err := card.VerifyPIN(ctx, []byte("987654")); !errors.Is(err, eid.ErrPINBlocked) {
-		t.Errorf("right PIN on a blocked card: %v", err)
-	}
-	if n, err := card.PINTriesLeft(ctx); err != nil || n != 0 {
-		t.Errorf("tries left %d %v", n, err)
+	for _, p := range vcardProfiles {
+		t.Run(p.name, func(t *testing.T) {
+			vc := newVCard(t, p.profile)
+			rec := vcard.Record(vc)
+			card := eid.New(rec, nil)
+			st, err := card.PINStatus(ctx)
+			if err != nil || st.Verified || st.TriesLeft != 3 {
+				t.Fatalf("status %+v %v", st, err)
+			}
+			if n, err := card.PINTriesLeft(ctx); err != nil || n != 3 {
+				t.Fatalf("tries left %d %v", n, err)
+			}
+			for _, bad := range []string{"12", "1234567890123", "12a4", ""} {
+				before := rec.Len()
+				if err := card.VerifyPIN(ctx, []byte(bad)); !errors.Is(err, eid.ErrInvalidPIN) {
+					t.Errorf("PIN %q: %v", bad, err)
+				}
+				if rec.Len() != before {
+					t.Errorf("PIN %q was sent to the card", bad)
+				}
+			}
+			// VERIFY block: nibble 2, length, BCD digits, F padding.
+			if err := card.VerifyPIN(ctx, []byte("1234")); err != nil {
+				t.Fatal(err)
+			}
+			last := rec.Commands()[rec.Len()-1]
+			if !bytes.Equal(last, []byte{0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) {
+				t.Errorf("VERIFY APDU %X", last)
+			}
+			if st, _ := card.PINStatus(ctx); !st.Verified {
+				t.Error("not verified after VERIFY")
+			}
+			if err := card.ChangePIN(ctx, []byte("1234"), []byte("987654")); err != nil {
+				t.Fatal(err)
+			}
+			if err := card.LogOff(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// Wrong PINs down to blocked, one VERIFY each, never retried.
+			for left := 2; left >= 0; left-- {
+				before := rec.Len()
+				err := card.VerifyPIN(ctx, []byte("1234"))
+				if rec.Len()-before != 1 {
+					t.Errorf("%d APDUs for one wrong PIN", rec.Len()-before)
+				}
+				var pe *eid.PINError
+				if !errors.As(err, &pe) || pe.TriesLeft != left {
+					t.Fatalf("wrong PIN: %v, want %d tries left", err, left)
+				}
+				if left > 0 && (!errors.Is(err, eid.ErrWrongPIN) || errors.Is(err, eid.ErrPINBlocked)) {
+					t.Errorf("%v should match ErrWrongPIN only", err)
+				}
+				if left == 0 && (!errors.Is(err, eid.ErrPINBlocked) || !pe.Blocked()) {
+					t.Errorf("%v should match ErrPINBlocked", err)
+				}
+				if strings.Contains(err.Error(), "1234") {
+					t.Errorf("error shows the PIN: %v", err)
+				}
+				if vc.PINTriesLeft() != left {
+					t.Errorf("card has %d tries left, we said %d", vc.PINTriesLeft(), left)
+				}
+			}
+			st, err = card.PINStatus(ctx)
+			if err != nil || !st.Blocked() {
+				t.Errorf("status after blocking: %+v %v", st, err)
+			}
+			if err := card.VerifyPIN(ctx, []byte("987654")); !errors.Is(err, eid.ErrPINBlocked) {
+				t.Errorf("right PIN on a blocked card: %v", err)
+			}
+			if n, err := card.PINTriesLeft(ctx); err != nil || n != 0 {
+				t.Errorf("tries left %d %v", n, err)
+			}
+			key, _ := card.PrivateKey(ctx, eid.SigningKey, eid.KeyAuth{
+				PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) { return []byte("987654"), nil },
+			})
+			h := sha256.Sum256([]byte("x"))
+			if _, err := key.SignContext(ctx, h[:], crypto.SHA256); !errors.Is(err, eid.ErrPINBlocked) {
+				t.Errorf("signing with a blocked PIN: %v", err)
+			}
+		})
 	}
 }
 
