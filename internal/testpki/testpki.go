@@ -153,9 +153,31 @@ func New(t TB, o Options) *PKI {
 	})
 
 	// The CA database of the Citizen CA, kept by openssl itself.
+	WriteCADatabase(t, p.Dir)
+	for _, c := range []*Cert{p.Auth, p.Sign, p.Revoked, p.Held, p.Responder} {
+		p.OpenSSLCA(t, openssl, "-valid", c.CertPath)
+	}
+	p.OpenSSLCA(t, openssl, "-revoke", p.Revoked.CertPath, "-crl_reason", "keyCompromise")
+	p.OpenSSLCA(t, openssl, "-revoke", p.Held.CertPath, "-crl_hold", "holdInstructionReject")
+	return p
+}
+
+// OpenSSLCA runs `openssl ca` on the Citizen CA's database with args.
+func (p *PKI) OpenSSLCA(t TB, openssl string, args ...string) []byte {
+	t.Helper()
+	return RunCA(t, openssl, p.Dir, args...)
+}
+
+// WriteCADatabase writes in dir the configuration (ca.cnf) and an empty
+// database (index.txt) of `openssl ca` for the CA whose certificate and
+// key are the files ca.pem and ca.key there. RunCA then records,
+// revokes and makes CRLs, and `openssl ocsp` (RunOCSP) answers from the
+// database.
+func WriteCADatabase(t TB, dir string) {
+	t.Helper()
 	conf := fmt.Sprintf(`[ ca ]
-default_ca = citizen
-[ citizen ]
+default_ca = testca
+[ testca ]
 dir = %s
 database = $dir/index.txt
 new_certs_dir = $dir
@@ -169,26 +191,21 @@ policy = anything
 unique_subject = no
 [ anything ]
 commonName = supplied
-`, p.Dir)
-	write(t, filepath.Join(p.Dir, "ca.cnf"), []byte(conf))
-	write(t, filepath.Join(p.Dir, "index.txt"), nil)
-	write(t, filepath.Join(p.Dir, "index.txt.attr"), []byte("unique_subject = no\n"))
-	write(t, filepath.Join(p.Dir, "serial"), []byte("2000\n"))
-	write(t, filepath.Join(p.Dir, "crlnumber"), []byte("01\n"))
-	for _, c := range []*Cert{p.Auth, p.Sign, p.Revoked, p.Held, p.Responder} {
-		p.OpenSSLCA(t, openssl, "-valid", c.CertPath)
-	}
-	p.OpenSSLCA(t, openssl, "-revoke", p.Revoked.CertPath, "-crl_reason", "keyCompromise")
-	p.OpenSSLCA(t, openssl, "-revoke", p.Held.CertPath, "-crl_hold", "holdInstructionReject")
-	return p
+`, dir)
+	write(t, filepath.Join(dir, "ca.cnf"), []byte(conf))
+	write(t, filepath.Join(dir, "index.txt"), nil)
+	write(t, filepath.Join(dir, "index.txt.attr"), []byte("unique_subject = no\n"))
+	write(t, filepath.Join(dir, "serial"), []byte("2000\n"))
+	write(t, filepath.Join(dir, "crlnumber"), []byte("01\n"))
 }
 
-// OpenSSLCA runs `openssl ca` on the Citizen CA's database with args.
-func (p *PKI) OpenSSLCA(t TB, openssl string, args ...string) []byte {
+// RunCA runs `openssl ca -batch` in dir with the configuration
+// WriteCADatabase wrote there, and args.
+func RunCA(t TB, openssl, dir string, args ...string) []byte {
 	t.Helper()
-	all := append([]string{"ca", "-batch", "-config", filepath.Join(p.Dir, "ca.cnf")}, args...)
+	all := append([]string{"ca", "-batch", "-config", filepath.Join(dir, "ca.cnf")}, args...)
 	cmd := exec.Command(openssl, all...)
-	cmd.Dir = p.Dir
+	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl %v: %v\n%s", all, err, out)
