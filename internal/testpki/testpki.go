@@ -136,21 +136,17 @@ func New(t TB, o Options) *PKI {
 	p.RRN = p.save(t, "rrn", chain.RRN, keys.RRN)
 	p.Revoked = p.Issue(t, "revoked", p.CA, h.CitizenTemplate(beoid.CitizenAuthentication, citizen("Bob Test (Authentication)")))
 	p.Held = p.Issue(t, "held", p.CA, h.CitizenTemplate(beoid.CitizenSignature, citizen("Carol Test (Signature)")))
-	nocheck := pkix.Extension{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}
-	p.Responder = p.Issue(t, "responder", p.CA, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen Test CA OCSP Responder"},
-		NotBefore: nb, NotAfter: na,
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{nocheck},
-	})
-	p.Other = p.Issue(t, "other", p.Root, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Some Other OCSP Responder"},
-		NotBefore: nb, NotAfter: na,
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{nocheck},
-	})
+	responder := func(cn string) *x509.Certificate {
+		return &x509.Certificate{
+			Subject:   pkix.Name{Country: []string{"BE"}, CommonName: cn},
+			NotBefore: nb, NotAfter: na,
+			KeyUsage:        x509.KeyUsageDigitalSignature,
+			ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+			ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
+		}
+	}
+	p.Responder = p.Issue(t, "responder", p.CA, responder("Citizen Test CA OCSP Responder"))
+	p.Other = p.Issue(t, "other", p.Root, responder("Some Other OCSP Responder"))
 
 	// The CA database of the Citizen CA, kept by openssl itself.
 	WriteCADatabase(t, p.Dir)
