@@ -55,14 +55,7 @@ func issue(t testing.TB, tmpl *x509.Certificate, parent *kc) *kc {
 	if parent != nil {
 		signer, pcert = parent.key, parent.cert
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, pcert, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, pcert, &key.PublicKey, signer)
 	return &kc{cert: c, key: key}
 }
 

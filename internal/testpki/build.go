@@ -236,8 +236,15 @@ func IssueWith(rand io.Reader, tmpl, parent *x509.Certificate, pub crypto.Public
 	return x509.ParseCertificate(der)
 }
 
+// Fataler is what MustIssue needs of a test: a *testing.T or *testing.B
+// is one, and so is an example's stand-in that panics.
+type Fataler interface {
+	Helper()
+	Fatal(args ...any)
+}
+
 // MustIssue is IssueWith with crypto/rand, failing t on an error.
-func MustIssue(t TB, tmpl, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *x509.Certificate {
+func MustIssue(t Fataler, tmpl, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *x509.Certificate {
 	t.Helper()
 	c, err := IssueWith(nil, tmpl, parent, pub, signer)
 	if err != nil {
