@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -82,9 +83,29 @@ type Chain struct {
 	Root, CA, Auth, Sign, RRN *x509.Certificate
 }
 
-// Build issues the hierarchy's five certificates.
+// Build issues the hierarchy's five certificates. Every key is needed;
+// the names left empty are "Test Root", "RRN" and, for the citizen, a
+// "Test Citizen" common name.
 func (h *Hierarchy) Build() (*Chain, error) {
 	k := h.Keys
+	if k.Root == nil || k.CA == nil || k.Auth == nil || k.Sign == nil || k.RRN == nil {
+		return nil, errors.New("testpki: a hierarchy needs its five keys")
+	}
+	if h.Citizen == nil {
+		h.Citizen = func(kind beoid.Kind) pkix.Name {
+			role := "Authentication"
+			if kind == beoid.CitizenSignature {
+				role = "Signature"
+			}
+			return pkix.Name{Country: []string{"BE"}, CommonName: "Test Citizen (" + role + ")"}
+		}
+	}
+	if h.RootName == "" {
+		h.RootName = "Test Root"
+	}
+	if h.RRNName == "" {
+		h.RRNName = "RRN"
+	}
 	c := &Chain{}
 	var err error
 	if c.Root, err = h.issue(h.RootTemplate(), nil, k.Root, k.Root); err != nil {
