@@ -25,11 +25,6 @@ import (
 	"github.com/csam-go/csam/eid/vcard"
 )
 
-var profiles = []struct {
-	name string
-	ec   bool
-}{{"applet 1.7 RSA", false}, {"applet 1.8 P-384", true}}
-
 // expectedReads is the fewest READ BINARY commands that read a file of n
 // bytes in 256-byte chunks when its length is not known beforehand: a file
 // ending on a chunk boundary needs one more READ BINARY (answered 6B00), and
@@ -50,8 +45,9 @@ func expectedReads(id eid.FileID, file []byte, shortReads bool) int {
 	return reads + 1 // the end confirmed: 6B00 after a short chunk, or twice
 }
 
-// A full read costs the fewest APDUs, on a card answering 6Cxx and on one
-// answering short chunks (vcard.ShortReads); a second read costs none.
+// A full read gives the card's files, card data, identity and
+// certificates, and costs the fewest APDUs, on a card answering 6Cxx and on
+// one answering short chunks (vcard.ShortReads); a second read costs none.
 func TestFullReadAPDUCount(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range vcardProfiles {
@@ -62,7 +58,7 @@ func TestFullReadAPDUCount(t *testing.T) {
 				if short {
 					tr = vcard.ShortReads(vc)
 				}
-				ct := &countingTransport{t: tr}
+				ct := vcard.Record(tr)
 				card := eid.New(ct, nil)
 				c, err := eid.ReadContents(ctx, card, nil)
 				if err != nil {
@@ -73,20 +69,23 @@ func TestFullReadAPDUCount(t *testing.T) {
 				for _, id := range files {
 					wantReads += expectedReads(id, vc.File(uint16(id)), short)
 				}
-				if ct.byINS[0xA4] != len(files) {
-					t.Errorf("%d SELECT for %d files", ct.byINS[0xA4], len(files))
+				if ct.Count(0xA4) != len(files) {
+					t.Errorf("%d SELECT for %d files", ct.Count(0xA4), len(files))
 				}
-				if ct.byINS[0xB0] != wantReads {
-					t.Errorf("%d READ BINARY, want %d", ct.byINS[0xB0], wantReads)
+				if ct.Count(0xB0) != wantReads {
+					t.Errorf("%d READ BINARY, want %d", ct.Count(0xB0), wantReads)
 				}
-				if ct.byINS[0xE4] != 1 || ct.byINS[0xC0] != 0 {
-					t.Errorf("GET CARD DATA %d, GET RESPONSE %d", ct.byINS[0xE4], ct.byINS[0xC0])
+				if ct.Count(0xE4) != 1 || ct.Count(0xC0) != 0 {
+					t.Errorf("GET CARD DATA %d, GET RESPONSE %d", ct.Count(0xE4), ct.Count(0xC0))
 				}
-				if ct.total != card.APDUCount() {
-					t.Errorf("card counted %d APDUs, transport saw %d", card.APDUCount(), ct.total)
+				if ct.Len() != card.APDUCount() {
+					t.Errorf("card counted %d APDUs, transport saw %d", card.APDUCount(), ct.Len())
+				}
+				if !short && ct.Len() != vc.APDUCount() {
+					t.Errorf("the card saw %d APDUs, we sent %d", vc.APDUCount(), ct.Len())
 				}
 				t.Logf("full read: %d APDUs = 1 GET CARD DATA + %d SELECT + %d READ BINARY (%d files)",
-					ct.total, ct.byINS[0xA4], ct.byINS[0xB0], len(files))
+					ct.Len(), ct.Count(0xA4), ct.Count(0xB0), len(files))
 				for _, id := range files {
 					want := vc.File(uint16(id))
 					if id >= eid.FileAuthCert && id <= eid.FileRRNCert {
@@ -96,26 +95,37 @@ func TestFullReadAPDUCount(t *testing.T) {
 						t.Errorf("file %s: read %d bytes, card has %d", id, len(c.Raw[id]), len(want))
 					}
 				}
+				if cd := c.CardData; cd == nil || cd.AppletVersion != appletVersion(p.profile) || !bytes.Equal(cd.Raw[:28], vc.CardData()[:28]) {
+					t.Errorf("card data %+v differs from the card's", cd)
+				}
+				if c.Identity.NationalNumber.Check() != nil || c.Identity.Name == "" || c.Address.Zip == "" {
+					t.Errorf("identity %+v, address %+v", c.Identity, c.Address)
+				}
+				if !c.Certificates.Authentication.Equal(vc.PKI().Auth) || !c.Certificates.RRN.Equal(vc.PKI().RRN) {
+					t.Error("certificates differ from the card's PKI")
+				}
 				// Files are read once per session.
-				before := ct.total
+				before := ct.Len()
 				if _, err := eid.ReadContents(ctx, card, nil); err != nil {
 					t.Fatal(err)
 				}
-				if ct.total != before {
-					t.Errorf("second read sent %d APDUs", ct.total-before)
+				if ct.Len() != before {
+					t.Errorf("second read sent %d APDUs", ct.Len()-before)
 				}
 			})
 		}
 	}
 }
 
-func TestVerifyFakeCard(t *testing.T) {
+// TestVerifyCardAndDump: every check of a card passes, and a dump of the
+// card passes them all but INTERNAL AUTHENTICATE.
+func TestVerifyCardAndDump(t *testing.T) {
 	ctx := context.Background()
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		t.Run(p.name, func(t *testing.T) {
-			fc := newFakeCard(t, p.ec)
-			card := eid.New(fc, nil)
-			in, err := eid.Verify(ctx, card, nil, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{fc.pki.root}})
+			vc := newVCard(t, p.profile)
+			card := eid.New(vc, nil)
+			in, err := eid.Verify(ctx, card, nil, &eid.VerifyOptions{TrustedRoots: []*x509.Certificate{vc.PKI().Root}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +160,7 @@ func TestVerifyFakeCard(t *testing.T) {
 				t.Errorf("dump: %v; %v", in.Err(), in.InternalAuthenticate)
 			}
 			cd, err := d.CardData(ctx)
-			if err != nil || cd.AppletVersion != fc.pki.applet {
+			if err != nil || cd.AppletVersion != appletVersion(p.profile) {
 				t.Errorf("dump card data: %v %+v", err, cd)
 			}
 		})
@@ -158,10 +168,12 @@ func TestVerifyFakeCard(t *testing.T) {
 }
 
 func TestInternalAuthenticateDetectsCopy(t *testing.T) {
-	fc := newFakeCard(t, true)
-	other := newFakeCard(t, true)
-	other.pki = buildPKI(t, true) // a different basic key
-	card := eid.New(fc, nil)
+	vc := newVCard(t, vcard.Applet18)
+	other, err := vcard.New(vcard.Options{Profile: vcard.Applet18, Seed: []byte("another chip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := eid.New(vc, nil)
 	c, err := eid.ReadContents(context.Background(), card, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -191,34 +203,34 @@ func TestSelectFallbacks(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			vc := newVCard(t, vcard.Applet17)
-			ct := &countingTransport{t: tc.decorate(vc)}
+			ct := vcard.Record(tc.decorate(vc))
 			card := eid.New(ct, nil)
 			if _, err := card.ReadFile(ctx, eid.FileIdentity); err != nil {
 				t.Fatal(err)
 			}
-			if ct.byINS[0xA4] != tc.firstSelects {
-				t.Errorf("first file: %d SELECT, want %d", ct.byINS[0xA4], tc.firstSelects)
+			if ct.Count(0xA4) != tc.firstSelects {
+				t.Errorf("first file: %d SELECT, want %d", ct.Count(0xA4), tc.firstSelects)
 			}
-			ct.byINS[0xA4] = 0
+			ct.Reset()
 			if _, err := card.ReadFile(ctx, eid.FileAddress); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := card.ReadFile(ctx, eid.FileRRNCert); err != nil {
 				t.Fatal(err)
 			}
-			if ct.byINS[0xA4] != tc.laterSelects {
-				t.Errorf("later files: %d SELECT, want %d", ct.byINS[0xA4], tc.laterSelects)
+			if ct.Count(0xA4) != tc.laterSelects {
+				t.Errorf("later files: %d SELECT, want %d", ct.Count(0xA4), tc.laterSelects)
 			}
 			if tc.firstSelects == 5 {
 				// A reset loses the card's selection: the walk starts again
 				// from the MF.
 				vc.Reset()
-				ct.byINS[0xA4] = 0
+				ct.Reset()
 				if _, err := card.ReadFile(ctx, eid.FileRootCert); err != nil {
 					t.Fatalf("after a reset: %v", err)
 				}
-				if ct.byINS[0xA4] != 4 {
-					t.Errorf("after a reset: %d SELECT, want 4", ct.byINS[0xA4])
+				if ct.Count(0xA4) != 4 {
+					t.Errorf("after a reset: %d SELECT, want 4", ct.Count(0xA4))
 				}
 			}
 			_, err := card.ReadFile(ctx, eid.FileID(0x4099))
@@ -398,84 +410,101 @@ type endless61 struct{}
 
 func (endless61) Transmit(context.Context, []byte) ([]byte, error) { return []byte{1, 0x61, 0x01}, nil }
 
+// TestPIN: PINs refused before reaching the card, the VERIFY block, a
+// change, and wrong PINs down to blocked (the card's counter and ours
+// agree), after which neither VERIFY nor signing gets through.
 func TestPIN(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
-	st, err := card.PINStatus(ctx)
-	if err != nil || st.Verified || st.TriesLeft != 3 {
-		t.Fatalf("status %+v %v", st, err)
-	}
-	if n, err := card.PINTriesLeft(ctx); err != nil || n != 3 {
-		t.Fatalf("tries left %d %v", n, err)
-	}
-	for _, bad := range []string{"12", "1234567890123", "12a4", ""} {
-		before := len(fc.log)
-		if err := card.VerifyPIN(ctx, []byte(bad)); err == nil || !strings.Contains(err.Error(), "4 to 12 digits") || errors.As(err, new(*eid.PINError)) {
-			t.Errorf("PIN %q: %v", bad, err)
-		}
-		if len(fc.log) != before {
-			t.Errorf("PIN %q was sent to the card", bad)
-		}
-	}
-	// VERIFY block: nibble 2, length, BCD digits, F padding.
-	if err := card.VerifyPIN(ctx, []byte("1234")); err != nil {
-		t.Fatal(err)
-	}
-	last := fc.log[len(fc.log)-1]
-	if !bytes.Equal(last, []byte{0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) {
-		t.Errorf("VERIFY APDU %X", last)
-	}
-	if st, _ := card.PINStatus(ctx); !st.Verified {
-		t.Error("not verified after VERIFY")
-	}
-	if err := card.ChangePIN(ctx, []byte("1234"), []byte("987654")); err != nil {
-		t.Fatal(err)
-	}
-	if err := card.LogOff(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// Wrong PINs down to blocked, one VERIFY each, never retried.
-	for left := 2; left >= 0; left-- {
-		before := len(fc.log)
-		err := card.VerifyPIN(ctx, []byte("1234"))
-		if len(fc.log)-before != 1 {
-			t.Errorf("%d APDUs for one wrong PIN", len(fc.log)-before)
-		}
-		var pe *eid.PINError
-		if !errors.As(err, &pe) || pe.TriesLeft != left {
-			t.Fatalf("wrong PIN: %v, want %d tries left", err, left)
-		}
-		if pe.Blocked() != (left == 0) {
-			t.Errorf("%v: Blocked() = %v", err, pe.Blocked())
-		}
-		if strings.Contains(err.Error(), "1234") {
-			t.Errorf("error shows the PIN: %v", err)
-		}
-	}
-	st, err = card.PINStatus(ctx)
-	if err != nil || !st.Blocked() {
-		t.Errorf("status after blocking: %+v %v", st, err)
-	}
-	if err := card.VerifyPIN(ctx, []byte("987654")); !pinBlocked(err) {
-		t.Errorf("right PIN on a blocked card: %v", err)
-	}
-	if n, err := card.PINTriesLeft(ctx); err != nil || n != 0 {
-		t.Errorf("tries left %d %v", n, err)
+	for _, p := range vcardProfiles {
+		t.Run(p.name, func(t *testing.T) {
+			vc := newVCard(t, p.profile)
+			rec := vcard.Record(vc)
+			card := eid.New(rec, nil)
+			st, err := card.PINStatus(ctx)
+			if err != nil || st.Verified || st.TriesLeft != 3 {
+				t.Fatalf("status %+v %v", st, err)
+			}
+			if n, err := card.PINTriesLeft(ctx); err != nil || n != 3 {
+				t.Fatalf("tries left %d %v", n, err)
+			}
+			for _, bad := range []string{"12", "1234567890123", "12a4", ""} {
+				before := rec.Len()
+				if err := card.VerifyPIN(ctx, []byte(bad)); err == nil || !strings.Contains(err.Error(), "4 to 12 digits") || errors.As(err, new(*eid.PINError)) {
+					t.Errorf("PIN %q: %v", bad, err)
+				}
+				if rec.Len() != before {
+					t.Errorf("PIN %q was sent to the card", bad)
+				}
+			}
+			// VERIFY block: nibble 2, length, BCD digits, F padding.
+			if err := card.VerifyPIN(ctx, []byte("1234")); err != nil {
+				t.Fatal(err)
+			}
+			last := rec.Commands()[rec.Len()-1]
+			if !bytes.Equal(last, []byte{0x00, 0x20, 0x00, 0x01, 0x08, 0x24, 0x12, 0x34, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}) {
+				t.Errorf("VERIFY APDU %X", last)
+			}
+			if st, _ := card.PINStatus(ctx); !st.Verified {
+				t.Error("not verified after VERIFY")
+			}
+			if err := card.ChangePIN(ctx, []byte("1234"), []byte("987654")); err != nil {
+				t.Fatal(err)
+			}
+			if err := card.LogOff(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// Wrong PINs down to blocked, one VERIFY each, never retried.
+			for left := 2; left >= 0; left-- {
+				before := rec.Len()
+				err := card.VerifyPIN(ctx, []byte("1234"))
+				if rec.Len()-before != 1 {
+					t.Errorf("%d APDUs for one wrong PIN", rec.Len()-before)
+				}
+				var pe *eid.PINError
+				if !errors.As(err, &pe) || pe.TriesLeft != left {
+					t.Fatalf("wrong PIN: %v, want %d tries left", err, left)
+				}
+				if pe.Blocked() != (left == 0) {
+					t.Errorf("%v: Blocked() = %v", err, pe.Blocked())
+				}
+				if strings.Contains(err.Error(), "1234") {
+					t.Errorf("error shows the PIN: %v", err)
+				}
+				if vc.PINTriesLeft() != left {
+					t.Errorf("card has %d tries left, we said %d", vc.PINTriesLeft(), left)
+				}
+			}
+			st, err = card.PINStatus(ctx)
+			if err != nil || !st.Blocked() {
+				t.Errorf("status after blocking: %+v %v", st, err)
+			}
+			if err := card.VerifyPIN(ctx, []byte("987654")); !pinBlocked(err) {
+				t.Errorf("right PIN on a blocked card: %v", err)
+			}
+			if n, err := card.PINTriesLeft(ctx); err != nil || n != 0 {
+				t.Errorf("tries left %d %v", n, err)
+			}
+			key, _ := card.PrivateKey(ctx, eid.SigningKey, eid.KeyAuth{
+				PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) { return []byte("987654"), nil },
+			})
+			h := sha256.Sum256([]byte("x"))
+			if _, err := key.SignContext(ctx, h[:], crypto.SHA256); !pinBlocked(err) {
+				t.Errorf("signing with a blocked PIN: %v", err)
+			}
+		})
 	}
 }
 
 func TestPINTriesLeftApplet17(t *testing.T) {
-	fc := newFakeCard(t, false)
-	ct := &countingTransport{t: fc}
+	ct := vcard.Record(newVCard(t, vcard.Applet17))
 	card := eid.New(ct, nil)
 	n, err := card.PINTriesLeft(context.Background())
 	if err != nil || n != 3 {
 		t.Fatalf("%d %v", n, err)
 	}
 	// Applet 1.7: no GET CARD DATA P2=01; VERIFY Lc=0 instead.
-	if ct.byINS[0x20] != 1 || ct.byINS[0xE4] != 1 {
-		t.Errorf("APDUs %v", ct.byINS)
+	if ct.Count(0x20) != 1 || ct.Count(0xE4) != 1 {
+		t.Errorf("APDUs %X", ct.Commands())
 	}
 }
 
@@ -495,10 +524,11 @@ func verifySig(t *testing.T, pub crypto.PublicKey, digest, sig []byte, h crypto.
 
 func TestSigning(t *testing.T) {
 	ctx := context.Background()
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		t.Run(p.name, func(t *testing.T) {
-			fc := newFakeCard(t, p.ec)
-			card := eid.New(fc, nil)
+			vc := newVCard(t, p.profile)
+			rec := vcard.Record(vc)
+			card := eid.New(rec, nil)
 			prompts := 0
 			auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
 				prompts++
@@ -530,7 +560,7 @@ func TestSigning(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 2 {
-				before := len(fc.log)
+				before := rec.Len()
 				sig, err := sk.SignContext(ctx, d, h)
 				if err != nil {
 					t.Fatal(err)
@@ -541,7 +571,7 @@ func TestSigning(t *testing.T) {
 				}
 				// MSE SET, VERIFY, PSO: VERIFY right before PSO.
 				var ins []byte
-				for _, a := range fc.log[before:] {
+				for _, a := range rec.Commands()[before:] {
 					ins = append(ins, a[1])
 				}
 				if !bytes.HasPrefix(ins, []byte{0x22, 0x20, 0x2A}) {
@@ -549,8 +579,9 @@ func TestSigning(t *testing.T) {
 				}
 			}
 			// A wrong PIN is returned, not retried.
-			fc.pin = []byte("999999")
-			fc.verified = false
+			if err := vc.SetPIN("999999"); err != nil {
+				t.Fatal(err)
+			}
 			prompts = 0
 			_, err = sk.SignContext(ctx, d, h)
 			var pe *eid.PINError
@@ -569,11 +600,12 @@ func TestSigning(t *testing.T) {
 // TestTLSClientCertificate uses the card's authentication key as the client
 // certificate of a TLS connection to a local server that requires one.
 func TestTLSClientCertificate(t *testing.T) {
-	for _, p := range profiles {
+	for _, p := range vcardProfiles {
 		for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 			t.Run(fmt.Sprintf("%s/%s", p.name, tls.VersionName(v)), func(t *testing.T) {
-				fc := newFakeCard(t, p.ec)
-				card := eid.New(fc, nil)
+				vc := newVCard(t, p.profile)
+				rec := vcard.Record(vc)
+				card := eid.New(rec, nil)
 				key, err := card.PrivateKey(context.Background(), eid.AuthenticationKey, eid.KeyAuth{
 					PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) { return []byte("1234"), nil },
 				})
@@ -581,7 +613,7 @@ func TestTLSClientCertificate(t *testing.T) {
 					t.Fatal(err)
 				}
 				pool := x509.NewCertPool()
-				pool.AddCert(fc.pki.ca)
+				pool.AddCert(vc.PKI().CA)
 				srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					fmt.Fprintf(w, "hello %s", r.TLS.PeerCertificates[0].Subject.CommonName)
 				}))
@@ -590,20 +622,20 @@ func TestTLSClientCertificate(t *testing.T) {
 				defer srv.Close()
 				client := srv.Client()
 				tr := client.Transport.(*http.Transport)
-				tr.TLSClientConfig.Certificates = []tls.Certificate{key.TLSCertificate(fc.pki.ca)}
+				tr.TLSClientConfig.Certificates = []tls.Certificate{key.TLSCertificate(vc.PKI().CA)}
 				resp, err := client.Get(srv.URL)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer resp.Body.Close()
 				body, _ := io.ReadAll(resp.Body)
-				if string(body) != "hello Test Holder (Authentication)" {
+				if want := "hello " + vc.PKI().Auth.Subject.CommonName; string(body) != want || !strings.HasSuffix(want, " (Authentication)") {
 					t.Errorf("server said %q", body)
 				}
 				// The card made the signature: a first PSO refused for
 				// lack of PIN (6982), one VERIFY, the PSO again.
 				var pso, verify int
-				for _, a := range fc.log {
+				for _, a := range rec.Commands() {
 					switch a[1] {
 					case 0x2A:
 						pso++
@@ -624,9 +656,11 @@ func TestTLSClientCertificate(t *testing.T) {
 func TestLoggerNeverShowsPIN(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fc := newFakeCard(t, true)
-	fc.pin = []byte("97531")
-	card := eid.New(fc, &eid.Options{Logger: logger})
+	vc := newVCard(t, vcard.Applet18)
+	if err := vc.SetPIN("97531"); err != nil {
+		t.Fatal(err)
+	}
+	card := eid.New(vc, &eid.Options{Logger: logger})
 	_ = card.VerifyPIN(context.Background(), []byte("86420"))
 	_ = card.VerifyPIN(context.Background(), []byte("97531"))
 	_ = card.ChangePIN(context.Background(), []byte("97531"), []byte("86420"))
@@ -645,8 +679,7 @@ func TestLoggerNeverShowsPIN(t *testing.T) {
 // tries left) without a deadlock.
 func TestPromptMayAskTheCard(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
+	card := eid.New(newVCard(t, vcard.Applet18), nil)
 	shown := -1
 	auth := eid.KeyAuth{PINPrompt: func(ctx context.Context, _ eid.KeyRole) ([]byte, error) {
 		n, err := card.PINTriesLeft(ctx)
@@ -675,8 +708,8 @@ func TestPromptMayAskTheCard(t *testing.T) {
 // VerifyPIN stays the caller's.
 func TestPromptPINZeroed(t *testing.T) {
 	ctx := context.Background()
-	fc := newFakeCard(t, true)
-	card := eid.New(fc, nil)
+	vc := newVCard(t, vcard.Applet18)
+	card := eid.New(vc, nil)
 	var given [][]byte
 	auth := eid.KeyAuth{PINPrompt: func(context.Context, eid.KeyRole) ([]byte, error) {
 		pin := []byte("1234")
@@ -691,7 +724,9 @@ func TestPromptPINZeroed(t *testing.T) {
 	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); err != nil {
 		t.Fatal(err)
 	}
-	fc.pin = []byte("5678")
+	if err := vc.SetPIN("5678"); err != nil {
+		t.Fatal(err)
+	}
 	var pe *eid.PINError
 	if _, err := key.SignContext(ctx, d[:], crypto.SHA384); !errors.As(err, &pe) || pe.TriesLeft <= 0 {
 		t.Fatalf("wrong PIN: %v", err)

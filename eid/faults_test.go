@@ -58,7 +58,7 @@ func TestFaultAtEveryAPDU(t *testing.T) {
 				if short {
 					vc = resettable{vcard.ShortReads(vc), vc.Reset}
 				}
-				ct := &countingTransport{t: vc}
+				ct := vcard.Record(vc)
 				want, err := readFully(ctx, ct, roots)
 				if err != nil || !want.in.OK() {
 					t.Fatalf("fault-free read: %v %v", err, want.in.Err())
@@ -68,7 +68,7 @@ func TestFaultAtEveryAPDU(t *testing.T) {
 						t.Fatalf("fault-free read: %v", c)
 					}
 				}
-				n := ct.total
+				n := ct.Len()
 				var refused, flagged, same, silentRead, silent int
 				for i := range n {
 					for _, f := range vcard.Faults() {
@@ -170,7 +170,7 @@ func TestBehaviourDecorators(t *testing.T) {
 			"both":              func(t vcard.Transmitter) vcard.Transmitter { return vcard.ShortReads(vcard.SelectByIDOnly(t)) },
 		} {
 			vc.Reset()
-			ct := &countingTransport{t: dec(vc)}
+			ct := vcard.Record(dec(vc))
 			got, err := readFully(ctx, ct, roots)
 			if err != nil {
 				t.Fatalf("%s, %s: %v", p.name, name, err)
@@ -178,8 +178,8 @@ func TestBehaviourDecorators(t *testing.T) {
 			if !maps.EqualFunc(got.raw, want.raw, bytes.Equal) || !bytes.Equal(got.cardData, want.cardData) || !got.in.OK() {
 				t.Errorf("%s, %s: other data or failed checks: %v", p.name, name, got.in.Err())
 			}
-			if name != "short reads" && ct.byINS[0xA4] <= len(want.raw) {
-				t.Errorf("%s, %s: %d SELECT for %d files: not walking by identifier", p.name, name, ct.byINS[0xA4], len(want.raw))
+			if name != "short reads" && ct.Count(0xA4) <= len(want.raw) {
+				t.Errorf("%s, %s: %d SELECT for %d files: not walking by identifier", p.name, name, ct.Count(0xA4), len(want.raw))
 			}
 		}
 	}

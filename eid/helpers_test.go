@@ -7,7 +7,15 @@ import (
 	"testing"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/eid/vcard"
 )
+
+// pad returns b followed by n zero bytes, as card files are padded.
+func pad(b []byte, n int) []byte { return append(append([]byte(nil), b...), make([]byte, n)...) }
+
+// appletVersion is the applet version byte of GET CARD DATA for p (0x17,
+// 0x18).
+func appletVersion(p vcard.Profile) byte { return byte(p/10)<<4 | byte(p%10) }
 
 // fullReadFiles lists the files a full read (ReadContents) selects: the
 // basic key file 4040 only on EC (applet 1.8) cards.

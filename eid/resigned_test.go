@@ -11,9 +11,13 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"testing"
+	"time"
 
 	"github.com/csam-go/csam/eid"
+	"github.com/csam-go/csam/internal/testpki"
 )
 
 // TestResignedCards covers the signature variants of the notes and the
@@ -48,8 +52,11 @@ func TestResignedCards(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl := template("Test RRN", false, x509.KeyUsageDigitalSignature)
-			rrn := makeCert(t, tmpl, tmpl, tc.key.Public(), tc.key)
+			rrn := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(1),
+				Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Test RRN"},
+				NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+				BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature,
+			}, nil, tc.key.Public(), tc.key)
 			id := identityFile(eid.TLV{Tag: 0x01, Value: []byte("591234567890")},
 				eid.TLV{Tag: 0x02, Value: bytes.Repeat([]byte{0x53}, 16)},
 				eid.TLV{Tag: 0x03, Value: []byte("23.07.2021")}, eid.TLV{Tag: 0x04, Value: []byte("23.07.2031")},

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
@@ -55,14 +56,7 @@ func issue(t testing.TB, tmpl *x509.Certificate, parent *kc) *kc {
 	if parent != nil {
 		signer, pcert = parent.key, parent.cert
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, pcert, &key.PublicKey, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, pcert, &key.PublicKey, signer)
 	return &kc{cert: c, key: key}
 }
 
@@ -132,7 +126,7 @@ func TestBelgianPolicyFromOtherCA(t *testing.T) {
 			if tt.inter != nil {
 				extra = append(extra, tt.inter)
 			}
-			res, err := validate(t.Context(), tt.leaf, o, extra...)
+			res, err := checktest.Validate(t.Context(), tt.leaf, o, extra...)
 			if err != nil {
 				t.Fatalf("Validate: %v", err)
 			}
@@ -196,7 +190,7 @@ func TestExtendedKeyUsage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation,
 				Usage: tt.usage, StrictExtKeyUsage: tt.strict, CurrentTime: attackNow}
-			res, err := validate(t.Context(), tt.leaf, o, tt.inter.cert)
+			res, err := checktest.Validate(t.Context(), tt.leaf, o, tt.inter.cert)
 			if tt.ok {
 				if err != nil || !res.Valid {
 					t.Fatalf("refused: %v", err)
@@ -222,7 +216,7 @@ func TestSilentByDefault(t *testing.T) {
 		c.OCSPServer = []string{"http://127.0.0.1:1/"}
 	}), root).cert
 	o := x509check.Options{Roots: certPool(root.cert), SoftFail: true, Offline: true, CurrentTime: attackNow}
-	res, err := validate(t.Context(), leaf, o)
+	res, err := checktest.Validate(t.Context(), leaf, o)
 	if err != nil || !res.Valid {
 		t.Fatalf("soft fail: %v", err)
 	}
@@ -231,7 +225,7 @@ func TestSilentByDefault(t *testing.T) {
 	}
 	// With a logger, the soft failure is reported.
 	o.Logger = slog.New(slog.NewTextHandler(&buf, nil))
-	if _, err := validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
+	if _, err := checktest.Validate(t.Context(), leaf, o); err != nil || !bytes.Contains(buf.Bytes(), []byte("soft fail")) {
 		t.Fatalf("with a logger: %v\n%s", err, buf.String())
 	}
 }
@@ -304,7 +298,7 @@ func TestCRLFreshestAndKeyCompromise(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
+			res, err := checktest.Validate(t.Context(), leaf, x509check.Options{Roots: certPool(root.cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, CurrentTime: attackNow}, ca.cert)
 			if res.Revocation != tt.want || res.Valid != (tt.want == x509check.StatusGood) {
 				t.Fatalf("revocation %v valid %v (%v); want %v", res.Revocation, res.Valid, err, tt.want)

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+
+	"github.com/csam-go/csam/internal/beoid"
 )
 
 // BelgianRoot describes a Belgian eID root CA known to the package.
@@ -181,25 +183,16 @@ type belgianPolicy struct {
 	typ BelgianType
 }
 
-// belgianPolicies maps the eID certificate policy OIDs to their kind.
-// Under CA6 the digit order flips: .1.1 is authentication, .1.2 signature.
+// belgianPolicies maps the eID certificate policy OIDs of end-entity
+// certificates (the table of internal/beoid) to their kind.
 var belgianPolicies = func() map[string]belgianPolicy {
 	m := map[string]belgianPolicy{}
-	for _, g := range []struct{ gen, arc string }{
-		{"Root CA", "2.16.56.1.1.1"}, {"CA2", "2.16.56.9.1.1"},
-		{"CA3", "2.16.56.10.1.1"}, {"CA4", "2.16.56.12.1.1"},
-	} {
-		m[g.arc+".2.1"] = belgianPolicy{g.gen, CitizenSignature}
-		m[g.arc+".2.2"] = belgianPolicy{g.gen, CitizenAuthentication}
-		m[g.arc+".7.1"] = belgianPolicy{g.gen, ForeignerSignature}
-		m[g.arc+".7.2"] = belgianPolicy{g.gen, ForeignerAuthentication}
-		m[g.arc+".4"] = belgianPolicy{g.gen, RRN}
+	for _, p := range beoid.Policies() {
+		if p.Kind != beoid.CitizenCA {
+			// beoid's kinds are numbered as BelgianType.
+			m[p.OID.String()] = belgianPolicy{p.Generation, BelgianType(p.Kind)}
+		}
 	}
-	m["2.16.56.13.6.1.2.1000"] = belgianPolicy{"CA6", CitizenSignature}
-	m["2.16.56.13.6.1.1.1000"] = belgianPolicy{"CA6", CitizenAuthentication}
-	m["2.16.56.13.6.2.2.1000"] = belgianPolicy{"CA6", ForeignerSignature}
-	m["2.16.56.13.6.2.1.1000"] = belgianPolicy{"CA6", ForeignerAuthentication}
-	m["2.16.56.13.6.0.1"] = belgianPolicy{"CA6", RRN}
 	return m
 }()
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -36,14 +37,7 @@ func certWithPolicy(t *testing.T, key *ecdsa.PrivateKey, oid string) *x509.Certi
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: oid},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), Policies: []x509.OID{o}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, nil, key.Public(), key)
 	return c
 }
 

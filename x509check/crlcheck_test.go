@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/crl"
@@ -65,7 +66,7 @@ func TestCRLChecker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := validate(context.Background(), tt.cert.Cert, x509check.Options{
+			res, err := checktest.Validate(context.Background(), tt.cert.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, CurrentTime: tt.at,
 			})
@@ -96,7 +97,7 @@ func TestCRLChecker(t *testing.T) {
 	// CRL first, falling back to OCSP when no CRL decides.
 	p.StartOCSP(t, 5)
 	chk, _ = x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true})
-	res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
+	res, err := checktest.Validate(context.Background(), p.Auth.Cert, x509check.Options{
 		Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 		Revocation: x509check.CRLFirst, CRL: chk, OCSP: ocsp.NewChecker(ocsp.Options{GetLimit: -1}),
 	})
@@ -137,7 +138,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := validate(context.Background(), p.Auth.Cert, x509check.Options{
+			res, err := checktest.Validate(context.Background(), p.Auth.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk,
 			})
@@ -190,7 +191,7 @@ func TestCANamingSourcesOffline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := validate(context.Background(), leaf.Cert, x509check.Options{
+			res, err := checktest.Validate(context.Background(), leaf.Cert, x509check.Options{
 				Roots: certPool(p.Root.Cert), Intermediates: certPool(ca.Cert),
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, SoftFail: soft,
 			})

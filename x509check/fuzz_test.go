@@ -19,16 +19,10 @@ import (
 func goPKI(t testing.TB) (ca, leaf, resp *testpki.Cert) {
 	mk := func(tmpl *x509.Certificate, parent *testpki.Cert) *testpki.Cert {
 		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		issuer, signer := tmpl, any(k)
-		if parent != nil {
-			issuer, signer = parent.Cert, parent.Key
+		if parent == nil {
+			return &testpki.Cert{Cert: testpki.MustIssue(t, tmpl, nil, k.Public(), k), Key: k}
 		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, k.Public(), signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, _ := x509.ParseCertificate(der)
-		return &testpki.Cert{Cert: c, Key: k}
+		return &testpki.Cert{Cert: testpki.MustIssue(t, tmpl, parent.Cert, k.Public(), parent.Key), Key: k}
 	}
 	now := time.Now()
 	ca = mk(&x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Fuzz CA"},

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
@@ -63,7 +64,7 @@ func TestOpenSSLResponder(t *testing.T) {
 			o.Usage = tt.usage
 			// openssl ocsp answers POST only.
 			o.OCSP = ocsp.NewChecker(ocsp.Options{GetLimit: -1, Hash: tt.hash, Nonce: tt.nonce})
-			res, err := validate(context.Background(), tt.cert.Cert, o)
+			res, err := checktest.Validate(context.Background(), tt.cert.Cert, o)
 			if tt.want == nil && (err != nil || !res.Valid) {
 				t.Fatalf("err = %v", err)
 			}

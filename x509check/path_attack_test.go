@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/path"
@@ -107,7 +108,7 @@ func TestSHA1PathBuildingBounded(t *testing.T) {
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		_, err := validate(t.Context(), o.cert(leaf), opts)
+		_, err := checktest.Validate(t.Context(), o.cert(leaf), opts)
 		done <- err
 	}()
 	select {
@@ -158,7 +159,7 @@ func TestSHA1PathChecks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := x509check.Options{Roots: []*x509.Certificate{o.cert(root)}, Intermediates: []*x509.Certificate{o.cert(tt.ca)},
 				AllowSHA1Signatures: true, Revocation: x509check.NoRevocation}
-			res, err := validate(t.Context(), o.cert(tt.leaf), opts)
+			res, err := checktest.Validate(t.Context(), o.cert(tt.leaf), opts)
 			if tt.ok {
 				if err != nil || !res.Valid {
 					t.Fatalf("refused: %v", err)
@@ -208,10 +209,10 @@ func TestDirectoryNameConstraint(t *testing.T) {
 			KeyUsage: x509.KeyUsageDigitalSignature}, nc).cert
 	}
 	opts := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation, CurrentTime: attackNow}
-	if res, err := validate(t.Context(), leaf("Good"), opts, nc.cert); err != nil || !res.Valid {
+	if res, err := checktest.Validate(t.Context(), leaf("Good"), opts, nc.cert); err != nil || !res.Valid {
 		t.Fatalf("inside the permitted subtree: %v", err)
 	}
-	res, err := validate(t.Context(), leaf("Evil"), opts, nc.cert)
+	res, err := checktest.Validate(t.Context(), leaf("Evil"), opts, nc.cert)
 	if res.Valid || !errors.Is(err, x509check.ErrUntrusted) || !strings.Contains(err.Error(), "name constraints") {
 		t.Fatalf("outside the permitted subtree: valid %v, %v", res.Valid, err)
 	}

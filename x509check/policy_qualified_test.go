@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"testing"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
 )
@@ -44,7 +45,7 @@ func TestQualifiedByPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := x509check.Options{Roots: certPool(root.cert), Revocation: x509check.NoRevocation, CurrentTime: attackNow,
 				ExtraBelgianPins: []string{x509check.SPKIPin(root.cert)}}
-			res, err := validate(t.Context(), tt.leaf, o, tt.ca.cert)
+			res, err := checktest.Validate(t.Context(), tt.leaf, o, tt.ca.cert)
 			if err != nil {
 				t.Fatal(err)
 			}

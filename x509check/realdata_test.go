@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check"
 )
@@ -158,7 +159,7 @@ func TestBelgianRootsEmbedded(t *testing.T) {
 	// Root CA2 era: SHA-1 signed, valid only with the opt-in.
 	at2016 := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, allow := range []bool{false, true} {
-		res, err := validate(t.Context(), realCert(t, "belgium-pki", "citizenca-brca2.crt"), x509check.Options{
+		res, err := checktest.Validate(t.Context(), realCert(t, "belgium-pki", "citizenca-brca2.crt"), x509check.Options{
 			BelgianRoots: x509check.BelgianRoots(), CurrentTime: at2016, Revocation: x509check.NoRevocation, AllowSHA1Signatures: allow})
 		if allow && (err != nil || len(res.Chain) != 2 || res.Chain[1].Subject.CommonName != "Belgium Root CA2") {
 			t.Fatalf("SHA-1 allowed: %v %v", err, res.Subjects())

@@ -2,7 +2,6 @@ package x509check
 
 import (
 	"context"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -16,25 +15,6 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 )
-
-// sha1Issue issues a certificate signed by parent (self-signed when nil)
-// with alg.
-func sha1Issue(t *testing.T, tmpl *x509.Certificate, pub crypto.PublicKey, parent *x509.Certificate, key crypto.Signer, alg x509.SignatureAlgorithm) *x509.Certificate {
-	t.Helper()
-	tmpl.SignatureAlgorithm = alg
-	if parent == nil {
-		parent = tmpl
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // AllowSHA1Signatures covers a delegated OCSP responder's certificate as
 // it covers the path: a responder certificate signed with SHA-1 and RSA
@@ -61,17 +41,18 @@ func TestAllowSHA1DelegatedResponder(t *testing.T) {
 			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	}
 	rootKey, caKey := rsaKey(), rsaKey()
-	root := sha1Issue(t, caTmpl("SHA-1 Test Root", 1), &rootKey.PublicKey, nil, rootKey, x509.SHA256WithRSA)
-	ca := sha1Issue(t, caTmpl("SHA-1 Test CA", 2), &caKey.PublicKey, root, rootKey, x509.SHA256WithRSA)
+	root := testpki.MustIssue(t, caTmpl("SHA-1 Test Root", 1), nil, &rootKey.PublicKey, rootKey)
+	ca := testpki.MustIssue(t, caTmpl("SHA-1 Test CA", 2), root, &caKey.PublicKey, rootKey)
 	leafKey, respKey := ecKey(), ecKey()
-	leaf := sha1Issue(t, &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "Leaf"},
+	leaf := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "Leaf"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature},
-		&leafKey.PublicKey, ca, caKey, x509.SHA256WithRSA)
-	resp := sha1Issue(t, &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{CommonName: "SHA-1 Responder"},
+		ca, &leafKey.PublicKey, caKey)
+	resp := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{CommonName: "SHA-1 Responder"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}},
-		&respKey.PublicKey, ca, caKey, x509.SHA1WithRSA)
+		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+		ExtraExtensions:    []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
+		SignatureAlgorithm: x509.SHA1WithRSA},
+		ca, &respKey.PublicKey, caKey)
 	answer := buildResponse(t, respSpec{status: StatusGood, thisUpdate: now.Add(-time.Minute), nextUpdate: now.Add(time.Hour),
 		signer: &testpki.Cert{Cert: resp, Key: respKey}, embed: []*x509.Certificate{resp}}, leaf, ca, nil)
 	for _, allow := range []bool{false, true} {

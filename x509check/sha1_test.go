@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -79,7 +80,7 @@ func TestAllowSHA1Signatures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := tt.opts
 			o.Revocation, o.AllowSHA1Signatures = x509check.NoRevocation, tt.allow
-			res, err := validate(t.Context(), tt.cert, o)
+			res, err := checktest.Validate(t.Context(), tt.cert, o)
 			if tt.want != nil {
 				if !errors.Is(err, tt.want) || res.Valid {
 					t.Fatalf("err = %v, valid %v; want %v", err, res.Valid, tt.want)

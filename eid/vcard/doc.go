@@ -11,6 +11,12 @@
 // it to pcscd through the vpcd driver (vsmartcard) so that PC/SC programs
 // see it in a reader.
 //
+// Faults and odd readers are decorators around a card's Transmit, in the
+// manner of testing/iotest's readers: FaultAt with a Fault (a status word,
+// truncated or garbled data, an empty answer, a transport error) at one
+// command, ShortReads, SelectByIDOnly, SelectPathWithMFOnly; Record keeps a
+// trace of the commands. RemoveAfter pulls the card out after n commands.
+//
 // The package is pure Go. It is meant for tests and demonstrations: its keys
 // are test keys and its certificates are issued by a test root that no one
 // trusts.

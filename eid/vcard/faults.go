@@ -146,6 +146,62 @@ func SelectPathWithMFOnly(t Transmitter) Transmitter {
 	})
 }
 
+// Record returns a transport that passes each command to t and keeps a
+// copy of it, as a reader's trace would: tests count and look at what the
+// card was sent. It is safe for concurrent use.
+func Record(t Transmitter) *Recorder { return &Recorder{t: t} }
+
+// Recorder is the transport Record returns.
+type Recorder struct {
+	t Transmitter
+
+	mu   sync.Mutex
+	cmds [][]byte
+}
+
+// Transmit records apdu and passes it on.
+func (r *Recorder) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
+	r.mu.Lock()
+	r.cmds = append(r.cmds, append([]byte(nil), apdu...))
+	r.mu.Unlock()
+	return r.t.Transmit(ctx, apdu)
+}
+
+// Commands returns the commands recorded since the last Reset, oldest
+// first.
+func (r *Recorder) Commands() [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([][]byte(nil), r.cmds...)
+}
+
+// Len returns the number of commands recorded since the last Reset.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.cmds)
+}
+
+// Count returns the number of recorded commands with instruction ins.
+func (r *Recorder) Count(ins byte) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.cmds {
+		if len(c) > 1 && c[1] == ins {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset forgets the recorded commands.
+func (r *Recorder) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cmds = nil
+}
+
 type transmitFunc func(ctx context.Context, apdu []byte) ([]byte, error)
 
 func (f transmitFunc) Transmit(ctx context.Context, apdu []byte) ([]byte, error) { return f(ctx, apdu) }

@@ -2,20 +2,9 @@ package vcard
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"sync"
-)
 
-// vpcd control payloads (one byte): power off, power on, reset, get ATR.
-const (
-	vpcdPowerOff = 0
-	vpcdPowerOn  = 1
-	vpcdReset    = 2
-	vpcdGetATR   = 4
+	"github.com/csam-go/csam/internal/vpcd"
 )
 
 // VPCDOptions tune ServeVPCDWith.
@@ -39,94 +28,13 @@ func (c *Card) ServeVPCD(ctx context.Context, addr string) error {
 
 // ServeVPCDWith is ServeVPCD with options.
 func (c *Card) ServeVPCDWith(ctx context.Context, addr string, o VPCDOptions) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("vcard: connecting to vpcd: %w", err)
+	if err := vpcd.Serve(ctx, addr, vpcdCard{c}, vpcd.Options{NoQuickAck: o.NoQuickAck}); err != nil {
+		return fmt.Errorf("vcard: %w", err)
 	}
-	tcp, _ := conn.(*net.TCPConn)
-	if tcp != nil {
-		_ = tcp.SetNoDelay(true)
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		// Close the connection when ctx is done or the card is removed.
-		defer wg.Done()
-		for {
-			removed, ch := c.removedChan()
-			if removed {
-				conn.Close()
-				return
-			}
-			select {
-			case <-ctx.Done():
-				conn.Close()
-				return
-			case <-done:
-				return
-			case <-ch:
-			}
-		}
-	}()
-	err = c.serveConn(conn, tcp, !o.NoQuickAck)
-	close(done)
-	wg.Wait()
-	conn.Close()
-	if removed, _ := c.removedChan(); removed || ctx.Err() != nil {
-		return nil
-	}
-	if errors.Is(err, io.EOF) {
-		return errors.New("vcard: vpcd closed the connection")
-	}
-	return err
+	return nil
 }
 
-func (c *Card) serveConn(conn net.Conn, tcp *net.TCPConn, quickAck bool) error {
-	var hdr [2]byte
-	buf := make([]byte, 0, 512)
-	for {
-		if quickAck && tcp != nil {
-			setQuickAck(tcp)
-		}
-		if _, err := io.ReadFull(conn, hdr[:]); err != nil {
-			return err
-		}
-		n := int(binary.BigEndian.Uint16(hdr[:]))
-		if n > cap(buf) {
-			buf = make([]byte, n)
-		}
-		buf = buf[:n]
-		if quickAck && tcp != nil {
-			setQuickAck(tcp)
-		}
-		if _, err := io.ReadFull(conn, buf); err != nil {
-			return err
-		}
-		var resp []byte
-		if n == 1 {
-			switch buf[0] {
-			case vpcdPowerOff, vpcdPowerOn, vpcdReset:
-				c.Reset()
-				continue
-			case vpcdGetATR:
-				resp = c.ATR()
-			default:
-				continue
-			}
-		} else {
-			r, err := c.Transmit(context.Background(), buf)
-			if err != nil {
-				return err // removed: leave without answering
-			}
-			resp = r
-		}
-		out := make([]byte, 2+len(resp))
-		binary.BigEndian.PutUint16(out, uint16(len(resp)))
-		copy(out[2:], resp)
-		if _, err := conn.Write(out); err != nil {
-			return err
-		}
-	}
-}
+// vpcdCard is the card as package vpcd serves it.
+type vpcdCard struct{ *Card }
+
+func (c vpcdCard) Removed() (bool, <-chan struct{}) { return c.removedChan() }

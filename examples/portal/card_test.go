@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -61,29 +59,8 @@ func startCardPortal(t *testing.T, vc *vcard.Card, revoked bool) *portal {
 func startCardOCSP(t *testing.T, dir string, revoked bool) string {
 	t.Helper()
 	openssl := testenv.Tool(t, "openssl")
-	conf := fmt.Sprintf(`[ ca ]
-default_ca = card
-[ card ]
-dir = %s
-database = $dir/index.txt
-new_certs_dir = $dir
-certificate = $dir/ca.pem
-private_key = $dir/ca.key
-serial = $dir/serial
-default_md = sha256
-policy = anything
-unique_subject = no
-[ anything ]
-commonName = supplied
-`, dir)
-	for name, text := range map[string]string{"ca.cnf": conf, "index.txt": "", "serial": "01\n"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ca := func(args ...string) {
-		command(t, nil, openssl, append([]string{"ca", "-batch", "-config", filepath.Join(dir, "ca.cnf")}, args...)...)
-	}
+	testpki.WriteCADatabase(t, dir)
+	ca := func(args ...string) { testpki.RunCA(t, openssl, dir, args...) }
 	ca("-valid", filepath.Join(dir, "auth.pem"))
 	ca("-valid", filepath.Join(dir, "sign.pem"))
 	if revoked {

@@ -2,12 +2,8 @@
 
 package testenv
 
-import (
-	"testing"
-)
-
 // FIFO skips the test (fails in strict mode): named pipes need a Unix.
-func FIFO(t testing.TB) string {
+func FIFO(t TB) string {
 	t.Helper()
 	Missing(t, "named pipes need a Unix system")
 	return ""

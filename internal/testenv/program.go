@@ -6,14 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"testing"
 	"time"
 )
 
 // Program builds the main package of the test's folder into the test's
 // temporary folder and returns the path of the executable, for tests that
 // run the program as a user does (exit status, standard streams).
-func Program(t testing.TB) string {
+func Program(t TB) string {
 	t.Helper()
 	goTool := Tool(t, "go")
 	name := "prog"
@@ -30,7 +29,7 @@ func Program(t testing.TB) string {
 // RunProgram runs bin with args and fails t unless it exits with status
 // want within d; it returns the combined output. A program still running
 // after ten times d is killed.
-func RunProgram(t testing.TB, bin string, want int, d time.Duration, args ...string) string {
+func RunProgram(t TB, bin string, want int, d time.Duration, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*d)
 	defer cancel()

@@ -12,15 +12,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"testing"
 )
+
+// TB is the part of testing.TB the helpers use: a *testing.T or
+// *testing.B passes as one. The package does not import testing, so that a
+// test fixture built on it (the test PKI, which the virtual card uses) can
+// be linked into a program.
+type TB interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+	TempDir() string
+	Cleanup(func())
+}
 
 // Strict reports whether missing prerequisites fail tests instead of
 // skipping them (CSAM_STRICT=1).
 func Strict() bool { return os.Getenv("CSAM_STRICT") == "1" }
 
 // Missing skips t with reason, or fails it in strict mode.
-func Missing(t testing.TB, reason string) {
+func Missing(t TB, reason string) {
 	t.Helper()
 	if Strict() {
 		t.Fatalf("required for this test (CSAM_STRICT=1): %s", reason)
@@ -60,14 +73,14 @@ func ModuleRoot() string {
 // $CSAM_REALDATA, when set, names another folder of the same layout (an
 // optional override). A missing file fails the test: the data ships with
 // the repository.
-func RealData(t testing.TB, elem ...string) string {
+func RealData(t TB, elem ...string) string {
 	t.Helper()
 	return dataFile(t, "CSAM_REALDATA", "realdata", elem)
 }
 
 // dataFile resolves elem under $env when set, else under testdata/sub at
 // the module root, and fails t when the file is missing.
-func dataFile(t testing.TB, env, sub string, elem []string) string {
+func dataFile(t TB, env, sub string, elem []string) string {
 	t.Helper()
 	dir := os.Getenv(env)
 	if dir == "" {
@@ -86,7 +99,7 @@ func dataFile(t testing.TB, env, sub string, elem []string) string {
 
 // Tool returns the path of an executable on PATH, skipping (or failing in
 // strict mode) when it is not installed.
-func Tool(t testing.TB, name string) string {
+func Tool(t TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
@@ -98,7 +111,7 @@ func Tool(t testing.TB, name string) string {
 // RedisAddr returns the address of a Redis server for tests
 // ($CSAM_REDIS_ADDR, set by scripts/test.sh), skipping (or failing in strict
 // mode) when it is unset.
-func RedisAddr(t testing.TB) string {
+func RedisAddr(t TB) string {
 	t.Helper()
 	a := os.Getenv("CSAM_REDIS_ADDR")
 	if a == "" {
@@ -110,7 +123,7 @@ func RedisAddr(t testing.TB) string {
 // PCSC reports that pcscd with the vpcd driver is running for tests
 // (CSAM_PCSC=1, set by scripts/test.sh), skipping (or failing in strict
 // mode) otherwise.
-func PCSC(t testing.TB) {
+func PCSC(t TB) {
 	t.Helper()
 	if os.Getenv("CSAM_PCSC") != "1" {
 		Missing(t, "CSAM_PCSC is not 1: pcscd with the vpcd driver is not running (scripts/test.sh starts it)")
@@ -121,7 +134,7 @@ func PCSC(t testing.TB) {
 // (testdata/reglement/reglement-2025.txt), the source document the catalog
 // is checked against. $CSAM_REGLEMENT, when set, names another folder
 // holding reglement-2025.txt.
-func Reglement(t testing.TB) string {
+func Reglement(t TB) string {
 	t.Helper()
 	return dataFile(t, "CSAM_REGLEMENT", "reglement", []string{"reglement-2025.txt"})
 }

@@ -2,8 +2,6 @@
 
 package testenv
 
-import "testing"
-
 // LockVPCD does nothing where there is no flock: the pcscd tests run on
 // Linux.
-func LockVPCD(t testing.TB) {}
+func LockVPCD(t TB) {}

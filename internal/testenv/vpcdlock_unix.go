@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-	"testing"
 )
 
 // LockVPCD gives t exclusive use of the vpcd readers of the test pcscd
@@ -15,7 +14,7 @@ import (
 // takes an exclusive lock on a file in the temporary directory, waiting
 // for another package's test to release it. Call it (after PCSC) in every
 // test that attaches a virtual card.
-func LockVPCD(t testing.TB) {
+func LockVPCD(t TB) {
 	t.Helper()
 	p := filepath.Join(os.TempDir(), "csam-vpcd.lock")
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o666)

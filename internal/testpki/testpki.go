@@ -4,6 +4,11 @@
 // delegated OCSP responder), keeps it in an OpenSSL CA database, and runs
 // the real OpenSSL tools on it: `openssl ca -revoke` (with a reason or on
 // hold), `openssl ca -gencrl` and an `openssl ocsp` responder on loopback.
+//
+// The hierarchy itself comes from [Hierarchy], which the virtual card
+// (package eid/vcard) builds its certificates with too, and test files
+// issue their own certificates with [IssueWith] or [MustIssue]. The package
+// does not import testing: its helpers take a [TB], which a *testing.T is.
 package testpki
 
 import (
@@ -15,7 +20,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
@@ -28,26 +32,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/beoid"
 	"github.com/csam-go/csam/internal/testenv"
 )
 
-// Belgian eID policy OIDs under Root CA6 and the ETSI ones used here.
-var (
-	PolicyCitizenAuth = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 1, 1, 1000}
-	PolicyCitizenSign = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 1, 2, 1000}
-	PolicyRRN         = asn1.ObjectIdentifier{2, 16, 56, 13, 6, 0, 1}
-	PolicyQCPnQSCD    = asn1.ObjectIdentifier{0, 4, 0, 194112, 1, 2}
-
-	oidQCStatements = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 3}
-	oidQcCompliance = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 1}
-	oidQcSSCD       = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 4}
-	oidQcType       = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 6}
-	oidQcTypeESign  = asn1.ObjectIdentifier{0, 4, 0, 1862, 1, 6, 1}
-	oidOCSPNoCheck  = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
-)
+// TB is the part of TB the helpers use.
+type TB = testenv.TB
 
 // Cert is a certificate with its key and the files holding them (PEM).
 type Cert struct {
@@ -92,7 +84,7 @@ func (p *PKI) RootPin() string {
 }
 
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
-func FreePort(t testing.TB) int {
+func FreePort(t TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -105,7 +97,7 @@ func FreePort(t testing.TB) int {
 // New builds the PKI in a temporary folder and records every leaf in an
 // OpenSSL CA database (openssl ca -valid), revoking Revoked (keyCompromise)
 // and holding Held (certificateHold) with openssl ca. It needs openssl.
-func New(t testing.TB, o Options) *PKI {
+func New(t TB, o Options) *PKI {
 	t.Helper()
 	openssl := testenv.Tool(t, "openssl")
 	if o.Now.IsZero() {
@@ -119,64 +111,69 @@ func New(t testing.TB, o Options) *PKI {
 	p.CRLURL = "http://127.0.0.1:" + strconv.Itoa(o.OCSPPort) + "/citizen.crl"
 	nb, na := o.Now.Add(-time.Hour), o.Now.Add(365*24*time.Hour)
 
-	p.Root = p.make(t, "root", nil, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Belgium Test Root CA6"},
-		NotBefore: nb.Add(-24 * time.Hour), NotAfter: na.Add(10 * 365 * 24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, elliptic.P384())
-	p.CA = p.make(t, "ca", p.Root, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen CA", SerialNumber: "202601"},
-		NotBefore: nb.Add(-time.Hour), NotAfter: na.Add(5 * 365 * 24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, MaxPathLenZero: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, elliptic.P384())
-	leaf := func(name, cn string, ku x509.KeyUsage, pol []asn1.ObjectIdentifier, qc bool) *Cert {
-		tmpl := &x509.Certificate{
-			Subject:   pkix.Name{Country: []string{"BE"}, CommonName: cn, SerialNumber: "71715100070"},
-			NotBefore: nb, NotAfter: na,
-			KeyUsage:              ku,
-			PolicyIdentifiers:     pol,
-			Policies:              oids(pol),
-			OCSPServer:            []string{p.OCSPURL},
-			CRLDistributionPoints: []string{p.CRLURL},
-		}
-		if qc {
-			tmpl.ExtraExtensions = []pkix.Extension{QCStatements(true)}
-		}
-		return p.make(t, name, p.CA, tmpl, elliptic.P256())
+	keys := Keys{Root: newKey(t, elliptic.P384()), CA: newKey(t, elliptic.P384()),
+		Auth: newKey(t, elliptic.P256()), Sign: newKey(t, elliptic.P256()), RRN: newKey(t, elliptic.P256())}
+	h := &Hierarchy{Keys: keys, Generation: beoid.CA6,
+		RootName: "Belgium Test Root CA6", CASerialNumber: "202601", RRNName: "RRN",
+		Citizen: func(k beoid.Kind) pkix.Name {
+			if k == beoid.CitizenSignature {
+				return citizen("Alice Test (Signature)")
+			}
+			return citizen("Alice Test (Authentication)")
+		},
+		NotBefore: nb, CANotBefore: nb.Add(-24 * time.Hour), CANotAfter: na.Add(10 * 365 * 24 * time.Hour), NotAfter: na,
+		OCSPURL: p.OCSPURL, CRLURL: p.CRLURL,
+		Serial: func(string) *big.Int { p.serial++; return big.NewInt(p.serial) },
 	}
-	p.Auth = leaf("auth", "Alice Test (Authentication)", x509.KeyUsageDigitalSignature, []asn1.ObjectIdentifier{PolicyCitizenAuth}, false)
-	p.Sign = leaf("sign", "Alice Test (Signature)", x509.KeyUsageContentCommitment, []asn1.ObjectIdentifier{PolicyCitizenSign, PolicyQCPnQSCD}, true)
-	p.Revoked = leaf("revoked", "Bob Test (Authentication)", x509.KeyUsageDigitalSignature, []asn1.ObjectIdentifier{PolicyCitizenAuth}, false)
-	p.Held = leaf("held", "Carol Test (Signature)", x509.KeyUsageContentCommitment, []asn1.ObjectIdentifier{PolicyCitizenSign, PolicyQCPnQSCD}, true)
-	p.RRN = p.make(t, "rrn", p.Root, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, Organization: []string{"RRN"}, CommonName: "RRN"},
-		NotBefore: nb, NotAfter: na,
-		KeyUsage:          x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		PolicyIdentifiers: []asn1.ObjectIdentifier{PolicyRRN},
-		Policies:          oids([]asn1.ObjectIdentifier{PolicyRRN}),
-	}, elliptic.P256())
-	nocheck := pkix.Extension{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}
-	p.Responder = p.make(t, "responder", p.CA, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Citizen Test CA OCSP Responder"},
-		NotBefore: nb, NotAfter: na,
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{nocheck},
-	}, elliptic.P256())
-	p.Other = p.make(t, "other", p.Root, &x509.Certificate{
-		Subject:   pkix.Name{Country: []string{"BE"}, CommonName: "Some Other OCSP Responder"},
-		NotBefore: nb, NotAfter: na,
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions: []pkix.Extension{nocheck},
-	}, elliptic.P256())
+	chain, err := h.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Root = p.save(t, "root", chain.Root, keys.Root)
+	p.CA = p.save(t, "ca", chain.CA, keys.CA)
+	p.Auth = p.save(t, "auth", chain.Auth, keys.Auth)
+	p.Sign = p.save(t, "sign", chain.Sign, keys.Sign)
+	p.RRN = p.save(t, "rrn", chain.RRN, keys.RRN)
+	p.Revoked = p.Issue(t, "revoked", p.CA, h.CitizenTemplate(beoid.CitizenAuthentication, citizen("Bob Test (Authentication)")))
+	p.Held = p.Issue(t, "held", p.CA, h.CitizenTemplate(beoid.CitizenSignature, citizen("Carol Test (Signature)")))
+	responder := func(cn string) *x509.Certificate {
+		return &x509.Certificate{
+			Subject:   pkix.Name{Country: []string{"BE"}, CommonName: cn},
+			NotBefore: nb, NotAfter: na,
+			KeyUsage:        x509.KeyUsageDigitalSignature,
+			ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+			ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
+		}
+	}
+	p.Responder = p.Issue(t, "responder", p.CA, responder("Citizen Test CA OCSP Responder"))
+	p.Other = p.Issue(t, "other", p.Root, responder("Some Other OCSP Responder"))
 
 	// The CA database of the Citizen CA, kept by openssl itself.
+	WriteCADatabase(t, p.Dir)
+	for _, c := range []*Cert{p.Auth, p.Sign, p.Revoked, p.Held, p.Responder} {
+		p.OpenSSLCA(t, openssl, "-valid", c.CertPath)
+	}
+	p.OpenSSLCA(t, openssl, "-revoke", p.Revoked.CertPath, "-crl_reason", "keyCompromise")
+	p.OpenSSLCA(t, openssl, "-revoke", p.Held.CertPath, "-crl_hold", "holdInstructionReject")
+	return p
+}
+
+// OpenSSLCA runs `openssl ca` on the Citizen CA's database with args.
+func (p *PKI) OpenSSLCA(t TB, openssl string, args ...string) []byte {
+	t.Helper()
+	return RunCA(t, openssl, p.Dir, args...)
+}
+
+// WriteCADatabase writes in dir the configuration (ca.cnf) and an empty
+// database (index.txt) of `openssl ca` for the CA whose certificate and
+// key are the files ca.pem and ca.key there. RunCA then records,
+// revokes and makes CRLs, and `openssl ocsp` (RunOCSP) answers from the
+// database.
+func WriteCADatabase(t TB, dir string) {
+	t.Helper()
 	conf := fmt.Sprintf(`[ ca ]
-default_ca = citizen
-[ citizen ]
+default_ca = testca
+[ testca ]
 dir = %s
 database = $dir/index.txt
 new_certs_dir = $dir
@@ -190,26 +187,21 @@ policy = anything
 unique_subject = no
 [ anything ]
 commonName = supplied
-`, p.Dir)
-	write(t, filepath.Join(p.Dir, "ca.cnf"), []byte(conf))
-	write(t, filepath.Join(p.Dir, "index.txt"), nil)
-	write(t, filepath.Join(p.Dir, "index.txt.attr"), []byte("unique_subject = no\n"))
-	write(t, filepath.Join(p.Dir, "serial"), []byte("2000\n"))
-	write(t, filepath.Join(p.Dir, "crlnumber"), []byte("01\n"))
-	for _, c := range []*Cert{p.Auth, p.Sign, p.Revoked, p.Held, p.Responder} {
-		p.OpenSSLCA(t, openssl, "-valid", c.CertPath)
-	}
-	p.OpenSSLCA(t, openssl, "-revoke", p.Revoked.CertPath, "-crl_reason", "keyCompromise")
-	p.OpenSSLCA(t, openssl, "-revoke", p.Held.CertPath, "-crl_hold", "holdInstructionReject")
-	return p
+`, dir)
+	write(t, filepath.Join(dir, "ca.cnf"), []byte(conf))
+	write(t, filepath.Join(dir, "index.txt"), nil)
+	write(t, filepath.Join(dir, "index.txt.attr"), []byte("unique_subject = no\n"))
+	write(t, filepath.Join(dir, "serial"), []byte("2000\n"))
+	write(t, filepath.Join(dir, "crlnumber"), []byte("01\n"))
 }
 
-// OpenSSLCA runs `openssl ca` on the Citizen CA's database with args.
-func (p *PKI) OpenSSLCA(t testing.TB, openssl string, args ...string) []byte {
+// RunCA runs `openssl ca -batch` in dir with the configuration
+// WriteCADatabase wrote there, and args.
+func RunCA(t TB, openssl, dir string, args ...string) []byte {
 	t.Helper()
-	all := append([]string{"ca", "-batch", "-config", filepath.Join(p.Dir, "ca.cnf")}, args...)
+	all := append([]string{"ca", "-batch", "-config", filepath.Join(dir, "ca.cnf")}, args...)
 	cmd := exec.Command(openssl, all...)
-	cmd.Dir = p.Dir
+	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl %v: %v\n%s", all, err, out)
@@ -219,7 +211,7 @@ func (p *PKI) OpenSSLCA(t testing.TB, openssl string, args ...string) []byte {
 
 // GenCRL makes a CRL of the Citizen CA with `openssl ca -gencrl` valid for
 // hours, and returns it in DER.
-func (p *PKI) GenCRL(t testing.TB, hours int) []byte {
+func (p *PKI) GenCRL(t TB, hours int) []byte {
 	t.Helper()
 	openssl := testenv.Tool(t, "openssl")
 	out := filepath.Join(p.Dir, "citizen.crl.pem")
@@ -253,7 +245,7 @@ func (r *Responder) Requests() int {
 // nextUpdate to nmin minutes after thisUpdate (0 omits nextUpdate). It
 // waits until the responder accepts connections and stops it when the test
 // ends.
-func (p *PKI) StartOCSP(t testing.TB, nmin int) *Responder {
+func (p *PKI) StartOCSP(t TB, nmin int) *Responder {
 	t.Helper()
 	port, err := strconv.Atoi(p.OCSPURL[len("http://127.0.0.1:"):])
 	if err != nil {
@@ -276,7 +268,7 @@ type OCSPConfig struct {
 
 // RunOCSP runs `openssl ocsp` as c says, waits until it accepts
 // connections and stops it when the test ends.
-func RunOCSP(t testing.TB, c OCSPConfig) *Responder {
+func RunOCSP(t TB, c OCSPConfig) *Responder {
 	t.Helper()
 	openssl := testenv.Tool(t, "openssl")
 	port := strconv.Itoa(c.Port)
@@ -313,65 +305,53 @@ func RunOCSP(t testing.TB, c OCSPConfig) *Responder {
 	return &Responder{URL: "http://127.0.0.1:" + port, cmd: cmd, log: logb}
 }
 
-// QCStatements returns a QCStatements extension with QcCompliance, QcType
-// esign and, when sscd is true, QcSSCD.
-func QCStatements(sscd bool) pkix.Extension {
-	type st struct {
-		ID   asn1.ObjectIdentifier
-		Info asn1.RawValue `asn1:"optional"`
-	}
-	types, _ := asn1.Marshal([]asn1.ObjectIdentifier{oidQcTypeESign})
-	sts := []st{{ID: oidQcCompliance}}
-	if sscd {
-		sts = append(sts, st{ID: oidQcSSCD})
-	}
-	sts = append(sts, st{ID: oidQcType, Info: asn1.RawValue{FullBytes: types}})
-	v, err := asn1.Marshal(sts)
-	if err != nil {
-		panic(err)
-	}
-	return pkix.Extension{Id: oidQCStatements, Value: v}
-}
-
 // Issue makes a certificate from tmpl signed by parent (nil: self-signed)
-// with a fresh P-256 key, written as name.pem and name.key in p.Dir.
-func (p *PKI) Issue(t testing.TB, name string, parent *Cert, tmpl *x509.Certificate) *Cert {
+// with a fresh P-256 key and the next serial number, written as name.pem
+// and name.key in p.Dir.
+func (p *PKI) Issue(t TB, name string, parent *Cert, tmpl *x509.Certificate) *Cert {
 	t.Helper()
-	return p.make(t, name, parent, tmpl, elliptic.P256())
-}
-
-func (p *PKI) make(t testing.TB, name string, parent *Cert, tmpl *x509.Certificate, curve elliptic.Curve) *Cert {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(curve, rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := newKey(t, elliptic.P256())
 	p.serial++
 	tmpl.SerialNumber = big.NewInt(p.serial)
-	signer, issuer := crypto.Signer(key), tmpl
+	signer, issuer := crypto.Signer(key), (*x509.Certificate)(nil)
 	if parent != nil {
 		signer, issuer = parent.Key, parent.Cert
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, key.Public(), signer)
-	if err != nil {
-		t.Fatalf("create %s: %v", name, err)
-	}
-	c, err := x509.ParseCertificate(der)
+	c, err := IssueWith(nil, tmpl, issuer, key.Public(), signer)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p.save(t, name, c, key)
+}
+
+// save writes c and key as name.pem and name.key in p.Dir.
+func (p *PKI) save(t TB, name string, c *x509.Certificate, key crypto.Signer) *Cert {
+	t.Helper()
 	kd, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := &Cert{Cert: c, Key: key,
 		CertPath: filepath.Join(p.Dir, name+".pem"), KeyPath: filepath.Join(p.Dir, name+".key")}
-	write(t, out.CertPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	write(t, out.CertPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
 	write(t, out.KeyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd}))
 	return out
 }
 
-func write(t testing.TB, path string, b []byte) {
+func newKey(t TB, curve elliptic.Curve) *ecdsa.PrivateKey {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+func citizen(cn string) pkix.Name {
+	return pkix.Name{Country: []string{"BE"}, CommonName: cn, SerialNumber: "71715100070"}
+}
+
+func write(t TB, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -394,20 +374,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-func oids(in []asn1.ObjectIdentifier) []x509.OID {
-	var out []x509.OID
-	for _, o := range in {
-		ints := make([]uint64, len(o))
-		for i, v := range o {
-			ints[i] = uint64(v)
-		}
-		x, err := x509.OIDFromInts(ints)
-		if err != nil {
-			panic(err)
-		}
-		out = append(out, x)
-	}
-	return out
 }

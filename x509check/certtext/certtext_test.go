@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
 	"github.com/csam-go/csam/x509check/qc"
@@ -110,14 +111,7 @@ func TestMalformedStatements(t *testing.T) {
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 3}, Value: []byte{0x30, 0x03, 0x02}}},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, nil, key.Public(), key)
 	if _, err := certtext.Text(c); !errors.Is(err, qc.ErrMalformed) || !strings.HasPrefix(err.Error(), "certtext: ") {
 		t.Fatalf("err = %v, want qc.ErrMalformed", err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	xocsp "golang.org/x/crypto/ocsp"
 
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
@@ -35,19 +36,11 @@ func newPKI(t testing.TB) pki {
 	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "OCSP Test CA"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
-	der, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(der)
+	ca := testpki.MustIssue(t, caTmpl, nil, &caKey.PublicKey, caKey)
 	leafKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, err = x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(42),
+	leaf := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(42),
 		Subject: pkix.Name{CommonName: "Leaf"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)},
 		ca, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(der)
 	return pki{ca: ca, leaf: leaf, caKey: caKey}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check/qc"
 )
 
@@ -98,13 +99,6 @@ func makeCert(t testing.TB, stmts []stmt, policies ...asn1.ObjectIdentifier) *x5
 	if stmts != nil {
 		tmpl.ExtraExtensions = []pkix.Extension{{Id: qc.OIDExtension, Value: mustMarshal(t, stmts)}}
 	}
-	der, err := x509.CreateCertificate(nil, tmpl, tmpl, fixedKey.Public(), fixedKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert := testpki.MustIssue(t, tmpl, nil, fixedKey.Public(), fixedKey)
 	return cert
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check"
@@ -40,16 +41,16 @@ func TestListedCAIsAnAnchor(t *testing.T) {
 	}
 	opts := x509check.Options{Revocation: x509check.NoRevocation, CurrentTime: now}
 	(&tl.Source{List: list}).Apply(&opts)
-	res, err := validate(context.Background(), p.CA.Cert, opts)
+	res, err := checktest.Validate(context.Background(), p.CA.Cert, opts)
 	if err != nil || !res.Valid || len(res.Chain) != 1 || res.Qualified == nil || res.Qualified.Qualified {
 		t.Fatalf("granted CA/QC service's certificate: valid %v, %v, %+v", res.Valid, err, res.Qualified)
 	}
-	res, err = validate(context.Background(), p.Root.Cert, opts)
+	res, err = checktest.Validate(context.Background(), p.Root.Cert, opts)
 	if res.Valid || !errors.Is(err, x509check.ErrUntrusted) {
 		t.Fatalf("withdrawn service's certificate: valid %v, %v", res.Valid, err)
 	}
 	opts.CurrentTime = withdrawn.Add(-time.Minute)
-	if res, err = validate(context.Background(), p.Root.Cert, opts); err != nil || !res.Valid {
+	if res, err = checktest.Validate(context.Background(), p.Root.Cert, opts); err != nil || !res.Valid {
 		t.Fatalf("withdrawn service's certificate before the withdrawal: valid %v, %v", res.Valid, err)
 	}
 }

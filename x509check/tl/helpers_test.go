@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check/tl"
 )
@@ -71,14 +72,7 @@ func newRootCA(t tb, cn string, from, to time.Time) *testCA {
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, nil, k.Public(), k)
 	return &testCA{cert: c, key: k}
 }
 
@@ -94,14 +88,7 @@ func (ca *testCA) subCA(t tb, cn string) *testCA {
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, k.Public(), ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, ca.cert, k.Public(), ca.key)
 	return &testCA{cert: c, key: k}
 }
 
@@ -173,14 +160,7 @@ func (ca *testCA) leaf(t tb, cn string, s leafSpec) *x509.Certificate {
 		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, pkix.Extension{
 			Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 3}, Value: qcStatements(t, s)})
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, k.Public(), ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := testpki.MustIssue(t, tmpl, ca.cert, k.Public(), ca.key)
 	return c
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check"
@@ -50,7 +51,7 @@ func TestHistoricalValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := x509check.Options{Intermediates: []*x509.Certificate{p.CA.Cert}, Revocation: x509check.NoRevocation, CurrentTime: past}
 			(&tl.Source{List: list(tt.since)}).Apply(&opts)
-			res, err := validate(context.Background(), p.Sign.Cert, opts)
+			res, err := checktest.Validate(context.Background(), p.Sign.Cert, opts)
 			if tt.ok && (err != nil || !res.Valid || res.Qualified == nil || !res.Qualified.Qualified) {
 				t.Fatalf("valid %v, %v, %+v", res.Valid, err, res.Qualified)
 			}

@@ -2,7 +2,6 @@ package tl_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -12,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
@@ -30,32 +31,19 @@ func TestTrustedListSHA1Path(t *testing.T) {
 		}
 		return k
 	}
-	issue := func(tmpl *x509.Certificate, pub crypto.PublicKey, parent *x509.Certificate, k crypto.Signer, alg x509.SignatureAlgorithm) *x509.Certificate {
-		tmpl.SignatureAlgorithm = alg
-		if parent == nil {
-			parent = tmpl
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
 	ca := func(cn string, n int64) *x509.Certificate {
 		return &x509.Certificate{SerialNumber: big.NewInt(n), Subject: pkix.Name{CommonName: cn, Country: []string{"BE"}},
 			NotBefore: now.AddDate(-1, 0, 0), NotAfter: now.AddDate(1, 0, 0), IsCA: true, BasicConstraintsValid: true,
 			KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	}
 	rootKey, caKey, leafKey := key(), key(), key()
-	root := issue(ca("Listed SHA-1 Era Root", 1), &rootKey.PublicKey, nil, rootKey, x509.SHA256WithRSA)
-	sub := issue(ca("SHA-1 Era CA", 2), &caKey.PublicKey, root, rootKey, x509.SHA1WithRSA)
-	leaf := issue(&x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "Leaf", Country: []string{"BE"}},
+	root := testpki.MustIssue(t, ca("Listed SHA-1 Era Root", 1), nil, &rootKey.PublicKey, rootKey)
+	subTmpl := ca("SHA-1 Era CA", 2)
+	subTmpl.SignatureAlgorithm = x509.SHA1WithRSA
+	sub := testpki.MustIssue(t, subTmpl, root, &caKey.PublicKey, rootKey)
+	leaf := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "Leaf", Country: []string{"BE"}},
 		NotBefore: now.AddDate(0, -1, 0), NotAfter: now.AddDate(0, 1, 0), KeyUsage: x509.KeyUsageContentCommitment},
-		&leafKey.PublicKey, sub, caKey, x509.SHA256WithRSA)
+		sub, &leafKey.PublicKey, caKey)
 
 	asi := []string{tl.ASIRootCAQC, tl.ASIForESignatures}
 	spec := testtl.List{Seq: 1, Issued: now.Add(-time.Hour), NextUpdate: now.Add(30 * 24 * time.Hour),
@@ -72,7 +60,7 @@ func TestTrustedListSHA1Path(t *testing.T) {
 		opts := x509check.Options{Intermediates: []*x509.Certificate{sub}, Revocation: x509check.NoRevocation,
 			CurrentTime: now, AllowSHA1Signatures: allow}
 		(&tl.Source{List: list}).Apply(&opts)
-		res, err := validate(context.Background(), leaf, opts)
+		res, err := checktest.Validate(context.Background(), leaf, opts)
 		if allow && (err != nil || !res.Valid || res.Qualified == nil || res.Qualified.Source != "trusted-list") {
 			t.Errorf("AllowSHA1Signatures: valid %v, %v, qualified %+v", res.Valid, err, res.Qualified)
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/checktest"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/internal/testtl"
@@ -127,7 +128,7 @@ func TestTrustedListSource(t *testing.T) {
 	}{{now, false}, {withdrawn.Add(-10 * time.Minute), true}} {
 		qo := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation,
 			CurrentTime: tc.at, Qualification: &tl.Source{List: list, AllowUnlisted: true}}
-		res, err := validate(context.Background(), before.Cert, qo)
+		res, err := checktest.Validate(context.Background(), before.Cert, qo)
 		if res.Qualified == nil || res.Qualified.Qualified != tc.qualified || res.Valid != tc.qualified ||
 			(tc.qualified != (err == nil)) || (err != nil && !errors.Is(err, x509check.ErrUntrusted)) {
 			t.Errorf("qualification from the list at %s: %v, %+v; want qualified and valid %v", tc.at, err, res.Qualified, tc.qualified)
@@ -139,11 +140,11 @@ func TestTrustedListSource(t *testing.T) {
 	other := testpki.New(t, testpki.Options{Now: now})
 	opts.Roots = certPool(other.Root.Cert)
 	opts.Intermediates = certPool(other.CA.Cert)
-	if _, err := validate(context.Background(), other.Sign.Cert, opts); !errors.Is(err, x509check.ErrUntrusted) {
+	if _, err := checktest.Validate(context.Background(), other.Sign.Cert, opts); !errors.Is(err, x509check.ErrUntrusted) {
 		t.Errorf("unlisted path: %v", err)
 	}
 	opts.Qualification = &tl.Source{List: list, AllowUnlisted: true}
-	res, err = validate(context.Background(), other.Sign.Cert, opts)
+	res, err = checktest.Validate(context.Background(), other.Sign.Cert, opts)
 	if q := res.Qualified; err != nil || !res.Valid || q.Source != "certificate" || !q.Qualified || q.TrustedList != nil ||
 		!strings.Contains(q.Detail, "does not know the issuer") {
 		t.Errorf("unlisted path allowed: %v %+v", err, q)
@@ -165,7 +166,7 @@ func TestTrustedListQualification(t *testing.T) {
 	at := time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)
 	ca := readPEM(t, "belgium-pki", "citizenca-202002.pem")
 	root := readPEM(t, "belgium-pki", "belgiumrca6.pem")
-	res, err := validate(t.Context(), ca, x509check.Options{
+	res, err := checktest.Validate(t.Context(), ca, x509check.Options{
 		Roots: certPool(root), CurrentTime: at, Revocation: x509check.NoRevocation,
 		Qualification: &tl.Source{List: l, AllowUnlisted: true},
 	})
@@ -193,11 +194,11 @@ func TestTrustedListUnlistedIssuer(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
 	o := x509check.Options{Roots: certPool(p.Root.Cert), Intermediates: certPool(p.CA.Cert), Revocation: x509check.NoRevocation}
 	o.Qualification = &tl.Source{List: l}
-	if res, err := validate(t.Context(), p.Sign.Cert, o); !errors.Is(err, x509check.ErrUntrusted) || res.Valid {
+	if res, err := checktest.Validate(t.Context(), p.Sign.Cert, o); !errors.Is(err, x509check.ErrUntrusted) || res.Valid {
 		t.Fatalf("unlisted issuer without AllowUnlisted: %v", err)
 	}
 	o.Qualification = &tl.Source{List: l, AllowUnlisted: true}
-	res, err := validate(t.Context(), p.Sign.Cert, o)
+	res, err := checktest.Validate(t.Context(), p.Sign.Cert, o)
 	if err != nil || !res.Qualified.Qualified || res.Qualified.Source != "certificate" || !res.CertificateStatus().Qualified {
 		t.Fatalf("unlisted issuer with AllowUnlisted: %+v, %v", res.Qualified, err)
 	}
