@@ -8,7 +8,7 @@ import (
 
 // Error is the type of the package's sentinel errors. Every error Sign and
 // Verify return wraps one of them (errors.Is), and Code reads its stable
-// code, used in the JSON output of examples/signmsg.
+// code, used in the JSON output of journal/cmd/signmsg.
 type Error struct {
 	// Code is a short stable identifier ("digest-mismatch", ...).
 	Code string

@@ -17,7 +17,7 @@ import (
 //	if errors.As(err, &e) { fmt.Println(e.Code) } // "revoked"
 //
 // Code is a short stable identifier ("untrusted", "revoked", ...), used in
-// the JSON output of examples/certcheck. The revocation sentinels are the
+// the JSON output of cmd/certcheck. The revocation sentinels are the
 // values package x509check/ocsp returns (ErrStaleResponse is
 // ocsp.ErrStaleResponse), as fs.ErrNotExist is os.ErrNotExist.
 type Error = errs.Error

@@ -35,7 +35,7 @@ var validatorNames = [nValidators]string{"x509check/path", "certcheck", "OpenSSL
 // Verify, then each certificate looked up in its issuer's CRL), and
 // prints with -v the table of the README:
 //
-//	go test -run TestPKITSInterop -v ./examples/certcheck | sed -n 's/^ *pkits_test.go:[0-9]*: //p'
+//	go test -run TestPKITSInterop -v ./cmd/certcheck | sed -n 's/^ *pkits_test.go:[0-9]*: //p'
 func TestPKITSInterop(t *testing.T) {
 	dir := filepath.Join(testenv.ModuleRoot(), "testdata", "pkits")
 	cases, err := pkits.Load(dir)

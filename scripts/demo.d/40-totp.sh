@@ -1,9 +1,9 @@
 # Demo step: TOTP enrollment, a code, its verification and a refused replay
-# (package totp, examples/totp). Sourced by scripts/demo.sh from the
+# (package totp, cmd/totp). Sourced by scripts/demo.sh from the
 # repository root.
 
-log "totp: building examples/totp"
-go build -o "$CSAM_DEMO_DIR/totp" ./examples/totp
+log "totp: building cmd/totp"
+go build -o "$CSAM_DEMO_DIR/totp" ./cmd/totp
 
 log "totp: enroll a credential (secret, otpauth URI, QR code PNG)"
 "$CSAM_DEMO_DIR/totp" enroll -issuer "CSAM demo" -account alice@example.be -qr "$CSAM_DEMO_DIR/totp-qr.png" |

@@ -1,4 +1,4 @@
-# Demo step: the reference service (examples/portal) end to end, with
+# Demo step: the reference service (cmd/portal) end to end, with
 # clients no one here wrote. The portal runs over HTTPS; the virtual eID
 # card (applet 1.7) sits in the vpcd reader of pcscd, and curl logs in
 # with the card's authentication key through OpenSC's PKCS#11 module and
@@ -13,8 +13,8 @@
 portal_dir="$CSAM_DEMO_DIR/portal"
 rm -rf "$portal_dir"
 mkdir -p "$portal_dir"
-log "portal: building examples/portal"
-go build -o "$portal_dir/portal" ./examples/portal
+log "portal: building cmd/portal"
+go build -o "$portal_dir/portal" ./cmd/portal
 
 log "portal: the server certificate (openssl, for 127.0.0.1)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$portal_dir/server.key" \

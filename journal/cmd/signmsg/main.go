@@ -14,7 +14,7 @@
 // then that the journal's latest checkpoint extends the receipt's and still
 // holds the entry;
 // audit checks the whole journal and names the first bad entry. The
-// validation flags mean what they mean for examples/certcheck.
+// validation flags mean what they mean for cmd/certcheck.
 //
 // Exit status: 0 valid (signed, recorded, receipt or journal correct), 1 not
 // valid, 2 bad input or usage. The eID card's PIN is read from $EID_PIN, a
