@@ -2,7 +2,7 @@
 // path to trusted roots, validity, key usage, revocation by OCSP and CRL,
 // qualified status, and the digital key type and level it stands for.
 //
-//	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain
+//	certcheck [flags] CERT            CERT: PEM or DER, may also hold the chain; "-" reads standard input
 //	  -roots PATH            trusted roots, file or folder (repeatable)
 //	  -belgian-roots         trust the Belgian eID roots that ship with x509check (Root CA2 to CA6)
 //	  -belgian-pin HEX       SPKI SHA-256 of a further root counted as Belgian eID (test PKIs; repeatable)
@@ -26,11 +26,14 @@
 //	  -inhibit-any-policy    anyPolicy in a certificate matches no policy
 //	  -json
 //	  -v                     with the text output, the certificate's full text
+//	  -version               print the version and exit
 //
 // Every file is size-checked before it is read, and only regular files are
 // read (a FIFO or a device such as /dev/zero is refused at once): a
 // certificate file or -roots/-intermediates/-tl-signer file at most 4 MiB,
-// a -crl 10 MiB, an -ocsp-response 1 MiB, a -trusted-list 32 MiB.
+// a -crl 10 MiB, an -ocsp-response 1 MiB, a -trusted-list 32 MiB. Any one
+// of them, CERT included, may be "-": standard input, with the same bound
+// (a second "-" is refused).
 //
 // Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input
 // (oversize or not a regular file included).
@@ -50,8 +53,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/csam-go/csam/internal/boundedfile"
 	"github.com/csam-go/csam/internal/checkreport"
+	"github.com/csam-go/csam/internal/cliversion"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/certtext"
@@ -61,7 +65,7 @@ import (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 type multi []string
@@ -100,7 +104,7 @@ type OutputError struct {
 	Message string `json:"message"`
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("certcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var roots, inters, crls, resps, pins multi
@@ -127,13 +131,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	explicitPolicy := fs.Bool("explicit-policy", false, "require the path to be valid for a policy of -policy (initial-explicit-policy)")
 	inhibitMapping := fs.Bool("inhibit-policy-mapping", false, "refuse policy mappings (initial-policy-mapping-inhibit)")
 	inhibitAny := fs.Bool("inhibit-any-policy", false, "anyPolicy in a certificate matches no policy (initial-any-policy-inhibit)")
+	showVersion := cliversion.Flag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: certcheck [flags] CERT")
+		fmt.Fprintln(stderr, "usage: certcheck [flags] CERT (\"-\": standard input)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if *showVersion {
+		cliversion.Print(stdout, "certcheck")
+		return 0
+	}
+	in := &fileinput.Inputs{Stdin: stdin}
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "certcheck: "+format+"\n", a...)
 		return 2
@@ -159,12 +169,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if len(roots) > 0 {
-		if o.Roots, err = x509check.LoadCertificates(roots...); err != nil {
+		if o.Roots, err = in.Certificates(roots...); err != nil {
 			return bad("-roots: %v", err)
 		}
 	}
 	if len(inters) > 0 {
-		if o.Intermediates, err = x509check.LoadCertificates(inters...); err != nil {
+		if o.Intermediates, err = in.Certificates(inters...); err != nil {
 			return bad("-intermediates: %v", err)
 		}
 	}
@@ -182,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.Offline, o.SoftFail, o.AllowSHA1Signatures, o.StrictExtKeyUsage = *offline, *soft, *sha1, *strictEKU
 	oopts := ocsp.Options{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range resps {
-		b, err := readOCSPResponse(p)
+		b, err := readOCSPResponse(in, p)
 		if err != nil {
 			return bad("%v", err)
 		}
@@ -191,7 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o.OCSP = ocsp.NewChecker(oopts)
 	copts := x509check.CRLOptions{Offline: *offline, AllowSHA1: *sha1}
 	for _, p := range crls {
-		b, err := boundedfile.ReadFile(p, crl.DefaultMaxBytes)
+		b, err := in.Read(p, crl.DefaultMaxBytes)
 		if err != nil {
 			return bad("-crl: %v", err)
 		}
@@ -202,12 +212,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var list *tl.List
 	if *tlPath != "" {
-		if list, err = tlfile.Load(*tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
+		if list, err = tlfile.Load(in, *tlPath, *tlSigner, o.CurrentTime, *tlExpired); err != nil {
 			return bad("%v", err)
 		}
 		(&tl.Source{List: list}).Apply(&o)
 	}
-	raw, err := boundedfile.ReadFile(fs.Arg(0), x509check.MaxCertificateFileSize)
+	raw, err := in.Read(fs.Arg(0), x509check.MaxCertificateFileSize)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -360,8 +370,8 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 const maxOCSPResponseFile = 1 << 20
 
 // readOCSPResponse reads a DER or base64 OCSP response.
-func readOCSPResponse(p string) ([]byte, error) {
-	b, err := boundedfile.ReadFile(p, maxOCSPResponseFile)
+func readOCSPResponse(in *fileinput.Inputs, p string) ([]byte, error) {
+	b, err := in.Read(p, maxOCSPResponseFile)
 	if err != nil {
 		return nil, err
 	}

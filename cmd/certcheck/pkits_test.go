@@ -167,7 +167,7 @@ func certcheckResult(t *testing.T, dir string, c pkits.Case) int {
 	}
 	args = append(args, pkitsPolicyFlags(c)...)
 	var out, errb bytes.Buffer
-	code := run(context.Background(), append(args, pkits.CertPath(dir, c.Cert)), &out, &errb)
+	code := run(context.Background(), append(args, pkits.CertPath(dir, c.Cert)), strings.NewReader(""), &out, &errb)
 	if code != exitFor(c.Valid()) {
 		var errs []string
 		for _, l := range strings.Split(out.String()+errb.String(), "\n") {

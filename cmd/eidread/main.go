@@ -27,6 +27,9 @@
 // subject, serial, validity; with -verify a validation with status "valid",
 // "invalid" or "skipped", the chain and the errors).
 //
+// -roots - reads the roots from standard input (at most 4 MiB, as a file);
+// -version prints the version and exits.
+//
 // Exit status: 0 read (and, with -verify, intact), 1 an integrity check
 // failed, 2 bad usage, 3 no card could be read.
 package main
@@ -49,6 +52,7 @@ import (
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/internal/checkreport"
+	"github.com/csam-go/csam/internal/cliversion"
 	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/x509check"
 )
@@ -63,7 +67,7 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -73,7 +77,7 @@ type config struct {
 	json, verify, offline                 bool
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eidread", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg config
@@ -82,9 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.json, "json", false, "print one JSON object")
 	fs.StringVar(&cfg.photo, "photo", "", "save the photo (JPEG) to `FILE`")
 	fs.BoolVar(&cfg.verify, "verify", false, "exit 1 when an integrity check fails")
-	fs.StringVar(&cfg.roots, "roots", "", "more trusted root certificates (PEM `file`) besides the pinned Belgian roots")
+	fs.StringVar(&cfg.roots, "roots", "", "more trusted root certificates (PEM `file`, \"-\": standard input) besides the pinned Belgian roots")
 	fs.BoolVar(&cfg.offline, "offline", false, "with -verify, validate the certificates without fetching OCSP or CRLs (revocation not checked)")
 	fs.StringVar(&cfg.writeDump, "write-dump", "", "also write the card's files as a dump folder `DIR`")
+	showVersion := cliversion.Flag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: eidread [-reader NAME | -dump DIR] [-json] [-photo FILE] [-verify [-roots FILE.pem] [-offline]] [-write-dump DIR]")
 		fs.PrintDefaults()
@@ -94,6 +99,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if *showVersion {
+		cliversion.Print(stdout, "eidread")
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "eidread: unexpected arguments %q\n", fs.Args())
@@ -107,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var roots []*x509.Certificate
 	if cfg.roots != "" {
 		var err error
-		if roots, err = loadRoots(cfg.roots); err != nil {
+		if roots, err = loadRoots(cfg.roots, stdin); err != nil {
 			fmt.Fprintln(stderr, "eidread:", err)
 			return exitUsage
 		}
@@ -294,9 +303,10 @@ func validateCertificates(ctx context.Context, c *eid.Contents, in *eid.Integrit
 // maxRootsFile bounds -roots: a PEM bundle of hundreds of roots.
 const maxRootsFile = 4 << 20
 
-// loadRoots reads PEM certificates from a regular file.
-func loadRoots(path string) ([]*x509.Certificate, error) {
-	b, err := fileinput.Read(path, maxRootsFile, nil)
+// loadRoots reads PEM certificates from a regular file, or from stdin
+// for "-".
+func loadRoots(path string, stdin io.Reader) ([]*x509.Certificate, error) {
+	b, err := fileinput.Read(path, maxRootsFile, stdin)
 	if err != nil {
 		return nil, fmt.Errorf("-roots: %w", err)
 	}

@@ -20,6 +20,10 @@
 //	    levels.DecodeRequest; "key_type" names a built-in or FILE.json key
 //	    type) and prints the decision as JSON
 //
+// -keys - reads the definitions from standard input (at most 1 MiB, as a
+// file), except with -decide, whose request is standard input. -version
+// prints the version and exits.
+//
 // Exit status: 0 on success or access allowed, 1 access denied, 2 bad input
 // or usage.
 package main
@@ -35,6 +39,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/csam-go/csam/internal/cliversion"
 	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
@@ -63,11 +68,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		catalog   = fs.Bool("catalog", false, "print the application catalog of annexes 1-3")
 		transfers = fs.Bool("transfers", false, "with -catalog: also the art. 3.4 declarations over (S)FTP and MQSeries")
 		matrix    = fs.Bool("matrix", false, "print per key type the applications it unlocks")
-		keysFile  = fs.String("keys", "", "load future key types from this definition `file` (JSON)")
+		keysFile  = fs.String("keys", "", "load future key types from this definition `file` (JSON; \"-\": standard input)")
 		list      = fs.Bool("list", false, "with -matrix or -keys: list the applications under each key type")
 		decide    = fs.Bool("decide", false, "decide the access request read as JSON on standard input")
 		asJSON    = fs.Bool("json", false, "print JSON")
 		explain   = fs.Bool("explain", false, "with -decide: print the decision as text instead of JSON")
+		version   = cliversion.Flag(fs)
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: keymatrix -catalog [-transfers] [-json]")
@@ -80,6 +86,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if *version {
+		cliversion.Print(stdout, "keymatrix")
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "keymatrix: unexpected argument %q\n", fs.Arg(0))
@@ -95,6 +105,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if modes != 1 {
 		fmt.Fprintln(stderr, "keymatrix: choose one of -catalog, -matrix (or -keys) and -decide")
 		fs.Usage()
+		return exitUsage
+	}
+
+	if *decide && *keysFile == "-" {
+		fmt.Fprintln(stderr, "keymatrix: -decide reads the request on standard input: -keys - cannot")
 		return exitUsage
 	}
 

@@ -19,6 +19,11 @@
 // else from the first line of standard input; a wrong PIN is reported with
 // the tries left and never retried.
 //
+// A file flag (-roots, -cacert, -ca-roots, -in) may name "-", standard
+// input, with the same bound as a file (4 MiB of certificates, 64 MiB for
+// -in); standard input then carries no PIN (set PIVTOKEN_PIN), and a
+// second "-" is refused. pivtoken -version prints the version.
+//
 // enroll generates a key in the slot on the token (management key
 // authentication; -mgm-key default names the factory key), verifies the
 // token's attestation of it against -roots (default: Yubico's PIV
@@ -81,6 +86,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/cliversion"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/piv"
 	"github.com/csam-go/csam/x509check"
 )
@@ -102,7 +109,8 @@ func main() {
 }
 
 type env struct {
-	stdin          io.Reader
+	in             *fileinput.Inputs
+	pinStdin       io.Reader // standard input once the PIN took it
 	stdout, stderr io.Writer
 }
 
@@ -114,10 +122,12 @@ const usage = `usage:
   pivtoken sign [-reader NAME] -slot 9a [-in FILE] [-out FILE]
   pivtoken login [-reader NAME] [-slot 9a] [-cacert FILE.pem] URL
   pivtoken key [-reader NAME] -slot 9a -ca-roots FILE.pem [-roots FILE.pem] [-accepted] [-soft-fail]
+  pivtoken -version
+A FILE may be "-", standard input (which then carries no PIN: set PIVTOKEN_PIN).
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{in: &fileinput.Inputs{Stdin: stdin}, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -128,6 +138,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	f, ok := cmds[args[0]]
 	if !ok {
+		if args[0] == "-version" || args[0] == "--version" {
+			cliversion.Print(stdout, "pivtoken")
+			return exitOK
+		}
 		if args[0] == "-h" || args[0] == "-help" || args[0] == "help" {
 			fmt.Fprint(stdout, usage)
 			return exitOK
@@ -177,7 +191,14 @@ func (e *env) pin(ctx context.Context, slot piv.Slot) (string, error) {
 	if p := os.Getenv("PIVTOKEN_PIN"); p != "" {
 		return p, nil
 	}
-	line, err := bufio.NewReader(io.LimitReader(e.stdin, 64)).ReadString('\n')
+	if e.pinStdin == nil {
+		r, err := e.in.TakeStdin()
+		if err != nil || r == nil {
+			return "", errors.New("no PIN in PIVTOKEN_PIN, and standard input is read as a file (-)")
+		}
+		e.pinStdin = r
+	}
+	line, err := bufio.NewReader(io.LimitReader(e.pinStdin, 64)).ReadString('\n')
 	if err != nil && line == "" {
 		return "", errors.New("no PIN in PIVTOKEN_PIN or on standard input")
 	}
@@ -295,12 +316,16 @@ func (e *env) status(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-// readRoots reads a PEM file of attestation roots; "" means Yubico's.
-func readRoots(file string) (*x509.CertPool, error) {
+// maxRootsFile bounds a PEM file of roots.
+const maxRootsFile = 4 << 20
+
+// readRoots reads a PEM file of roots ("-": standard input); "" means
+// Yubico's attestation roots.
+func (e *env) readRoots(file string) (*x509.CertPool, error) {
 	if file == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := e.in.Read(file, maxRootsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +379,7 @@ func (e *env) enroll(ctx context.Context, args []string) int {
 		fmt.Fprintln(e.stderr, "pivtoken enroll:", err)
 		return exitUsage
 	}
-	roots, err := readRoots(*rootsFile)
+	roots, err := e.readRoots(*rootsFile)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "pivtoken enroll:", err)
 		return exitUsage
@@ -456,7 +481,7 @@ func (e *env) attest(ctx context.Context, args []string) int {
 		fmt.Fprintln(e.stderr, "pivtoken attest:", err)
 		return exitUsage
 	}
-	roots, err := readRoots(*rootsFile)
+	roots, err := e.readRoots(*rootsFile)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "pivtoken attest:", err)
 		return exitUsage
@@ -497,11 +522,14 @@ func (e *env) attest(ctx context.Context, args []string) int {
 	return exitOK
 }
 
+// maxSignInput bounds what sign reads.
+const maxSignInput = 64 << 20
+
 func (e *env) sign(ctx context.Context, args []string) int {
 	fs := e.flags("sign")
 	reader := fs.String("reader", "", "reader name")
 	slotS := slotFlag(fs, "")
-	in := fs.String("in", "", "input file (default: standard input)")
+	in := fs.String("in", "-", "input file (-: standard input)")
 	out := fs.String("out", "", "write the raw signature here (default: base64 on standard output)")
 	if code, ok := parse(fs, args, 0); !ok {
 		return code
@@ -511,16 +539,14 @@ func (e *env) sign(ctx context.Context, args []string) int {
 		fmt.Fprintln(e.stderr, "pivtoken sign:", err)
 		return exitUsage
 	}
-	if *in == "" && os.Getenv("PIVTOKEN_PIN") == "" {
+	if *in == "" {
+		*in = "-"
+	}
+	if *in == "-" && os.Getenv("PIVTOKEN_PIN") == "" {
 		fmt.Fprintln(e.stderr, "pivtoken sign: without -in, set the PIN in PIVTOKEN_PIN (standard input is the data)")
 		return exitUsage
 	}
-	var data []byte
-	if *in == "" {
-		data, err = io.ReadAll(io.LimitReader(e.stdin, 64<<20))
-	} else {
-		data, err = os.ReadFile(*in)
-	}
+	data, err := e.in.Read(*in, maxSignInput)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -573,7 +599,7 @@ func (e *env) login(ctx context.Context, args []string) int {
 	}
 	var pool *x509.CertPool
 	if *cacert != "" {
-		if pool, err = readRoots(*cacert); err != nil {
+		if pool, err = e.readRoots(*cacert); err != nil {
 			fmt.Fprintln(e.stderr, "pivtoken login:", err)
 			return exitUsage
 		}
@@ -640,12 +666,12 @@ func (e *env) key(ctx context.Context, args []string) int {
 		fmt.Fprintln(e.stderr, "pivtoken key: -slot and -ca-roots are required")
 		return exitUsage
 	}
-	roots, err := readRoots(*rootsFile)
+	roots, err := e.readRoots(*rootsFile)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "pivtoken key:", err)
 		return exitUsage
 	}
-	caCerts, err := x509check.LoadCertificates(*caRoots)
+	caCerts, err := e.in.Certificates(*caRoots)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "pivtoken key: -ca-roots:", err)
 		return exitUsage

@@ -8,12 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
 
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/totp"
 )
@@ -73,19 +72,11 @@ const maxConfig = 4 << 20
 // errConfig is wrapped by every configuration error.
 var errConfig = errors.New("portal: configuration")
 
-// loadConfig reads and checks a configuration file.
-func loadConfig(path string) (*Config, error) {
-	f, err := os.Open(path)
+// loadConfig reads and checks a configuration file ("-": standard input).
+func loadConfig(in *fileinput.Inputs, path string) (*Config, error) {
+	b, err := in.Read(path, maxConfig)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errConfig, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxConfig+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errConfig, err)
-	}
-	if len(b) > maxConfig {
-		return nil, fmt.Errorf("%w: %s larger than %d bytes", errConfig, path, maxConfig)
 	}
 	return parseConfig(b)
 }

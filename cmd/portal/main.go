@@ -23,6 +23,11 @@
 // code. Logs are JSON lines (log/slog) on standard error, without
 // passwords, codes, tokens or secrets. SIGINT and SIGTERM shut the server
 // down gracefully.
+//
+// -config, -client-roots, -belgian-roots, -intermediates, -trusted-list and
+// -tl-signer may name "-", standard input, with the bound of a file (one
+// of them only: standard input is read once). portal -version prints the
+// version.
 package main
 
 import (
@@ -38,13 +43,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/csam-go/csam/internal/cliversion"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/tlsauth"
 	"github.com/csam-go/csam/totp"
@@ -79,7 +85,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var (
 		addr       = fs.String("addr", "127.0.0.1:8443", "listen address")
 		configPath = fs.String("config", "", "configuration file (users, enterprises, roles, designations, mandates)")
-		version    = fs.Bool("version", false, "print the version and exit")
+		version    = cliversion.Flag(fs)
 		hashPw     = fs.Bool("hash-password", false, "read a password on standard input and print its hash for the configuration")
 		certFile   = fs.String("tls-cert", "", "server certificate (PEM)")
 		keyFile    = fs.String("tls-key", "", "server private key (PEM)")
@@ -102,7 +108,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	if *version {
-		fmt.Fprintln(stdout, "portal", moduleVersion())
+		cliversion.Print(stdout, "portal")
 		return exitOK
 	}
 	if *hashPw {
@@ -125,7 +131,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
-	cfg, err := loadConfig(*configPath)
+	in := &fileinput.Inputs{Stdin: stdin}
+	cfg, err := loadConfig(in, *configPath)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
@@ -147,13 +154,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(l.paths) == 0 {
 			continue
 		}
-		if *l.dst, err = x509check.LoadCertificates(l.paths...); err != nil {
+		if *l.dst, err = in.Certificates(l.paths...); err != nil {
 			fmt.Fprintf(stderr, "portal: %s: %v\n", l.flag, err)
 			return exitUsage
 		}
 	}
 	if *tlPath != "" {
-		list, err := tlfile.Load(*tlPath, *tlSigner, time.Now(), false)
+		list, err := tlfile.Load(in, *tlPath, *tlSigner, time.Now(), false)
 		if err != nil {
 			fmt.Fprintln(stderr, "portal:", err)
 			return exitUsage
@@ -230,7 +237,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "portal:", err)
 		return exitError
 	}
-	logger.Info("portal listening", "addr", ln.Addr().String(), "version", moduleVersion())
+	logger.Info("portal listening", "addr", ln.Addr().String(), "version", cliversion.Version())
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -254,12 +261,4 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	logger.Info("portal stopped")
 	return exitOK
-}
-
-// moduleVersion is the module's version from the build information.
-func moduleVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

@@ -2,14 +2,18 @@
 // package totp.
 //
 //	totp enroll -issuer I -account A [-qr FILE.png]   print a new secret and its otpauth URI
-//	totp code (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P]
-//	totp verify (-secret S | -secret-file FILE) [-at TIME] [...] CODE   exit 0 valid, 1 not valid, 2 bad input
+//	totp code -secret-file FILE|- [-at TIME] [-digits N] [-algorithm A] [-period P]
+//	totp verify -secret-file FILE|- [-at TIME] [...] CODE   exit 0 valid, 1 not valid, 2 bad input
 //	totp demo                                          enroll, verify, and refuse a replay
+//	totp -version
 //
 // TIME is Unix seconds (1111111109 or @1111111109) or RFC 3339; the default
 // is now. The secret is base32, as authenticator apps show it; -secret-file
-// reads it from a file ("-": standard input), which keeps it out of the
-// process list. -window is at most totp.MaxWindow steps.
+// reads it from a file ("-": standard input, at most 4 KiB either way),
+// which keeps it out of the process list. -secret S still gives it on the
+// command line, for tests and known-answer vectors only: it is discouraged,
+// since any user of the machine sees it in ps. -window is at most
+// totp.MaxWindow steps.
 package main
 
 import (
@@ -23,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/cliversion"
 	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/totp"
 )
@@ -34,10 +39,13 @@ var stdin io.Reader = os.Stdin
 
 const usage = `usage:
   totp enroll -issuer I -account A [-qr FILE.png] [-digits N] [-algorithm A] [-period P]
-  totp code (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P]
-  totp verify (-secret S | -secret-file FILE) [-at TIME] [-digits N] [-algorithm A] [-period P] [-window W] CODE
+  totp code -secret-file FILE|- [-at TIME] [-digits N] [-algorithm A] [-period P]
+  totp verify -secret-file FILE|- [-at TIME] [-digits N] [-algorithm A] [-period P] [-window W] CODE
   totp demo
+  totp -version
 TIME is Unix seconds (1111111109, @1111111109) or RFC 3339; default now.
+-secret-file - reads the secret on standard input. (-secret S works too,
+but shows the secret to every user of the machine in ps: discouraged.)
 verify exits 0 when the code is valid, 1 when not, 2 on bad input.
 `
 
@@ -65,6 +73,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = verify(args[1:], stdout)
 	case "demo":
 		err = demo(stdout)
+	case "-version", "--version":
+		cliversion.Print(stdout, "totp")
+		return exitOK
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -170,6 +181,13 @@ func enroll(args []string, stdout io.Writer) error {
 // is about a hundred characters.
 const maxSecretFile = 4096
 
+// secretFlags defines -secret-file and the discouraged -secret.
+func secretFlags(fs *flag.FlagSet) (secret, file *string) {
+	secret = fs.String("secret", "", "base32 secret (discouraged: visible in ps; use -secret-file)")
+	file = fs.String("secret-file", "", "file holding the base32 secret (-: standard input)")
+	return secret, file
+}
+
 func secretFlag(s, file string) ([]byte, error) {
 	switch {
 	case s != "" && file != "":
@@ -193,8 +211,7 @@ func genCode(args []string, stdout io.Writer) error {
 	fs := newFlags("code")
 	var c common
 	c.register(fs)
-	secret := fs.String("secret", "", "base32 secret")
-	secretFile := fs.String("secret-file", "", "file holding the base32 secret (-: standard input)")
+	secret, secretFile := secretFlags(fs)
 	at := fs.String("at", "", "time (Unix seconds or RFC 3339); default now")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -226,8 +243,7 @@ func verify(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("verify")
 	var c common
 	c.register(fs)
-	secret := fs.String("secret", "", "base32 secret")
-	secretFile := fs.String("secret-file", "", "file holding the base32 secret (-: standard input)")
+	secret, secretFile := secretFlags(fs)
 	at := fs.String("at", "", "time (Unix seconds or RFC 3339); default now")
 	window := fs.Int("window", 1, fmt.Sprintf("steps accepted on either side, at most %d", totp.MaxWindow))
 	if err := fs.Parse(args); err != nil {

@@ -18,6 +18,7 @@
 // writes its attestation root and the CA of the slot 9a certificate
 // (attestation-root.pem, issuer.pem and their .key files). When the card is
 // removed by pcscd or vpcd goes away, vcard reconnects until interrupted.
+// vcard -version prints the version.
 package main
 
 import (
@@ -33,6 +34,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/cliversion"
 )
 
 func main() {
@@ -41,6 +43,9 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// stdout is where -version prints; the card's log goes to stderr.
+var stdout io.Writer = os.Stdout
 
 // run is the command; it returns the exit status: 0 when interrupted (or
 // the card removed with -once), 1 on failure, 2 on bad usage.
@@ -55,6 +60,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	export := fs.String("export", "", "write the test PKI (PEM certificates and keys) to this folder")
 	rekeyed := fs.Bool("rekeyed", false, "with -profile 1.7: a card re-keyed to the EC PKI (EC root, CA and RRN; ECDSA identity signatures)")
 	once := fs.Bool("once", false, "exit when the card is removed instead of reconnecting")
+	showVersion := cliversion.Flag(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: vcard [flags]\n\nRuns a virtual Belgian eID card in a vpcd reader of pcscd until interrupted.\n\n")
 		fs.PrintDefaults()
@@ -64,6 +70,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *showVersion {
+		cliversion.Print(stdout, "vcard")
+		return 0
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()

@@ -7,20 +7,22 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/pcsc"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/piv"
-	"github.com/csam-go/csam/x509check"
 )
 
+// maxKeyFile bounds a private key file.
+const maxKeyFile = 1 << 20
+
 // loadKeyPair reads a PEM private key (PKCS #8, PKCS #1 or SEC 1) and its
-// certificate.
-func loadKeyPair(keyPath, certPath string) (crypto.Signer, *x509.Certificate, error) {
-	b, err := os.ReadFile(keyPath)
+// certificate; either path may be "-", standard input.
+func loadKeyPair(in *fileinput.Inputs, keyPath, certPath string) (crypto.Signer, *x509.Certificate, error) {
+	b, err := in.Read(keyPath, maxKeyFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,7 +48,7 @@ func loadKeyPair(keyPath, certPath string) (crypto.Signer, *x509.Certificate, er
 	if !ok {
 		return nil, nil, fmt.Errorf("%s: key of type %T cannot sign", keyPath, key)
 	}
-	certs, err := x509check.LoadCertificates(certPath)
+	certs, err := in.Certificates(certPath)
 	if err != nil {
 		return nil, nil, err
 	}

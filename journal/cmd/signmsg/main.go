@@ -16,6 +16,13 @@
 // audit checks the whole journal and names the first bad entry. The
 // validation flags mean what they mean for cmd/certcheck.
 //
+// Any file named on the command line (MESSAGE, SIGNATURE, RECEIPT, -content,
+// -key, -cert, -chain, -roots, -intermediates, -tsa-roots, -crl,
+// -ocsp-response, -trusted-list, -tl-signer) may be "-", standard input,
+// read with the bound of a file (16 MiB for a message or a signature,
+// 1 MiB for a receipt); only one of them, and standard input then carries
+// no PIN. signmsg -version prints the version.
+//
 // Exit status: 0 valid (signed, recorded, receipt or journal correct), 1 not
 // valid, 2 bad input or usage. The eID card's PIN is read from $EID_PIN, a
 // PIV token's from $PIV_PIN, else from standard input.

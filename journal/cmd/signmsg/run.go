@@ -14,10 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csam-go/csam/internal/cliversion"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/internal/tlfile"
 	"github.com/csam-go/csam/journal"
 	"github.com/csam-go/csam/sign"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -34,9 +37,17 @@ func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 type cli struct {
-	stdin          io.Reader
+	in             *fileinput.Inputs
+	pinStdin       *bufio.Reader // standard input once a PIN took it
 	stdout, stderr io.Writer
 }
+
+// Bounds of the files signmsg reads (standard input included).
+const (
+	maxMessage      = sign.DefaultMaxSize
+	maxSignature    = sign.DefaultMaxSize
+	maxOCSPResponse = 1 << 20
+)
 
 func (c *cli) bad(format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "signmsg: "+format+"\n", a...)
@@ -44,7 +55,7 @@ func (c *cli) bad(format string, a ...any) int {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	c := &cli{in: &fileinput.Inputs{Stdin: stdin}, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: signmsg sign|verify|submit|prove|audit [flags] ARG (signmsg CMD -h for the flags)")
 		return exitBadInput
@@ -60,6 +71,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return c.prove(ctx, args[1:])
 	case "audit":
 		return c.audit(ctx, args[1:])
+	case "-version", "--version":
+		cliversion.Print(stdout, "signmsg")
+		return exitValid
 	}
 	return c.bad("unknown command %q", args[0])
 }
@@ -99,14 +113,14 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 		fs.Usage()
 		return exitBadInput
 	}
-	msg, err := os.ReadFile(fs.Arg(0))
+	msg, err := c.in.Read(fs.Arg(0), maxMessage)
 	if err != nil {
 		return c.bad("%v", err)
 	}
 	var o sign.Options
 	o.Detached = *detached
 	if *chain != "" {
-		if o.Chain, err = x509check.LoadCertificates(*chain); err != nil {
+		if o.Chain, err = c.in.Certificates(*chain); err != nil {
 			return c.bad("%v", err)
 		}
 	}
@@ -132,7 +146,7 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 		if *certPath == "" {
 			return c.bad("-key needs -cert")
 		}
-		if signer, o.Certificate, err = loadKeyPair(*keyPath, *certPath); err != nil {
+		if signer, o.Certificate, err = loadKeyPair(c.in, *keyPath, *certPath); err != nil {
 			return c.bad("%v", err)
 		}
 	}
@@ -156,8 +170,15 @@ func (c *cli) pin(env, prompt string) ([]byte, error) {
 	if p := os.Getenv(env); p != "" {
 		return []byte(p), nil
 	}
+	if c.pinStdin == nil {
+		r, err := c.in.TakeStdin()
+		if err != nil || r == nil {
+			return nil, fmt.Errorf("no PIN in $%s, and standard input is read as a file (-)", env)
+		}
+		c.pinStdin = bufio.NewReader(r)
+	}
 	fmt.Fprint(c.stderr, prompt+": ")
-	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	line, err := c.pinStdin.ReadString('\n')
 	if err != nil && line == "" {
 		return nil, fmt.Errorf("no PIN: %w", err)
 	}
@@ -194,7 +215,7 @@ func addVerifyFlags(fs *flag.FlagSet) *verifyFlags {
 	return f
 }
 
-func (f *verifyFlags) options() (sign.VerifyOptions, error) {
+func (f *verifyFlags) options(in *fileinput.Inputs) (sign.VerifyOptions, error) {
 	var o sign.VerifyOptions
 	if len(f.roots) == 0 && *f.tlPath == "" {
 		return o, errors.New("-roots or -trusted-list is required (trust is never taken from the signature)")
@@ -212,7 +233,7 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 	v.Offline, v.SoftFail = *f.offline, *f.soft
 	oopts := ocsp.Options{Server: *f.ocspServer, Offline: *f.offline}
 	for _, p := range f.resps {
-		b, err := os.ReadFile(p)
+		b, err := in.Read(p, maxOCSPResponse)
 		if err != nil {
 			return o, err
 		}
@@ -223,7 +244,7 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 	}
 	copts := x509check.CRLOptions{Offline: *f.offline}
 	for _, p := range f.crls {
-		b, err := os.ReadFile(p)
+		b, err := in.Read(p, crl.DefaultMaxBytes)
 		if err != nil {
 			return o, err
 		}
@@ -233,17 +254,17 @@ func (f *verifyFlags) options() (sign.VerifyOptions, error) {
 		return o, err
 	}
 	if len(f.tsaRoots) > 0 {
-		if o.TSARoots, err = x509check.LoadCertificates(f.tsaRoots...); err != nil {
+		if o.TSARoots, err = in.Certificates(f.tsaRoots...); err != nil {
 			return o, err
 		}
 	}
 	o.TrustClaimedTime = *f.trustClaimed
 	if *f.tlPath != "" {
-		if o.TrustedList, err = tlfile.Load(*f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
+		if o.TrustedList, err = tlfile.Load(in, *f.tlPath, *f.tlSigner, v.CurrentTime, *f.tlExpired); err != nil {
 			return o, err
 		}
 	}
-	return o, applyTrust(v, f.roots, f.inters, o.TrustedList)
+	return o, applyTrust(in, v, f.roots, f.inters, o.TrustedList)
 }
 
 // output is the JSON output of verify (and the verdict part of submit).
@@ -280,17 +301,17 @@ func (c *cli) verify(ctx context.Context, args []string, submit bool) int {
 		fs.Usage()
 		return exitBadInput
 	}
-	o, err := vf.options()
+	o, err := vf.options(c.in)
 	if err != nil {
 		return c.bad("%v", err)
 	}
-	sig, err := os.ReadFile(fs.Arg(0))
+	sig, err := c.in.Read(fs.Arg(0), maxSignature)
 	if err != nil {
 		return c.bad("%v", err)
 	}
 	var content []byte
 	if *vf.content != "" {
-		if content, err = os.ReadFile(*vf.content); err != nil {
+		if content, err = c.in.Read(*vf.content, maxMessage); err != nil {
 			return c.bad("%v", err)
 		}
 	}
@@ -474,7 +495,7 @@ func (c *cli) prove(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.bad("%v", err)
 	}
-	b, err := os.ReadFile(fs.Arg(0))
+	b, err := c.in.Read(fs.Arg(0), journal.MaxReceiptSize)
 	if err != nil {
 		return c.bad("%v", err)
 	}
