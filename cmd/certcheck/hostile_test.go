@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/clitest"
 	"github.com/csam-go/csam/internal/testpki"
 )
 
@@ -41,12 +42,19 @@ func buildCLI(t *testing.T) string {
 	return built.bin
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// TestMain runs the tests, or certcheck itself when the scripts of
+// TestScripts invoke the test binary as certcheck.
+func TestMain(m *testing.M) { clitest.Main(cleanupM{m}, "certcheck", main) }
+
+// cleanupM removes the binary buildCLI built once the tests ran.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	code := c.m.Run()
 	if built.bin != "" {
 		os.RemoveAll(filepath.Dir(built.bin))
 	}
-	os.Exit(code)
+	return code
 }
 
 // runBinary runs the built certcheck with a deadline and returns its exit

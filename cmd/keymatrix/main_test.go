@@ -273,24 +273,6 @@ func TestDecideBadInput(t *testing.T) {
 	}
 }
 
-func TestUsage(t *testing.T) {
-	for _, args := range [][]string{nil, {"-catalog", "-decide"}, {"-nonsense"}, {"-catalog", "extra"}} {
-		if code, _, stderr := runArgs(t, "", args...); code != 2 || !strings.Contains(stderr, "usage") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
-		}
-	}
-	if code, _, _ := runArgs(t, "", "-h"); code != 0 {
-		t.Errorf("-h: exit %d", code)
-	}
-}
-
-func TestDecideExplain(t *testing.T) {
-	code, out, _ := runArgs(t, `{"application": "Rina", "roles": ["main-access-manager"], "key_type": "eid-signature"}`, "-decide", "-explain")
-	if code != 1 || !strings.HasPrefix(out, "DENIED  Rina [1.cd.column3/10]\n") || !strings.Contains(out, "deny  art. 11") {
-		t.Errorf("exit %d\n%s", code, out)
-	}
-}
-
 // A FIFO with no writer and an endless device given to -keys: exit status 2
 // within a second, through the built program.
 func TestKeysFileNotRegular(t *testing.T) {
