@@ -334,14 +334,9 @@ func TestPortalRestartedStore(t *testing.T) {
 	}
 }
 
+// TestPortalFlags checks the configuration's rules; the flags themselves
+// are in testdata/contract.txtar.
 func TestPortalFlags(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-version"}, nil, &out, &errb, nil); code != exitOK || !strings.HasPrefix(out.String(), "portal ") {
-		t.Fatalf("-version: %d %q", code, out.String())
-	}
-	if code := run(context.Background(), []string{"-addr", "x"}, nil, &out, &errb, nil); code != exitUsage {
-		t.Fatalf("missing flags: %d", code)
-	}
 	if _, err := parseConfig([]byte(`{"users": [{"id": "a", "roles": ["boss"]}]}`)); err == nil {
 		t.Fatal("a bad role loaded")
 	}

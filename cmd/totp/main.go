@@ -34,7 +34,7 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-// stdin is the standard input -secret-file - reads; tests replace it.
+// stdin is the standard input -secret-file - reads.
 var stdin io.Reader = os.Stdin
 
 const usage = `usage:

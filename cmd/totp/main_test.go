@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,19 +130,6 @@ func TestEnroll(t *testing.T) {
 	}
 }
 
-func TestDemoAndUsage(t *testing.T) {
-	code, out, errOut := runCmd("demo")
-	if code != 0 || !strings.Contains(out, "activated demo-credential: key type totp-app") || !strings.Contains(out, "same code again: refused") {
-		t.Fatalf("demo: exit %d, %q, %q", code, out, errOut)
-	}
-	if code, _, _ := runCmd(); code != 2 {
-		t.Errorf("no arguments: exit %d", code)
-	}
-	if code, _, errOut := runCmd("frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
-		t.Errorf("unknown command: exit %d %q", code, errOut)
-	}
-}
-
 // Our command's codes equal oathtool's, and oathtool's codes verify, run as
 // programs.
 func TestBinaryAgainstOathtool(t *testing.T) {
@@ -186,15 +172,6 @@ func TestBinaryAgainstOathtool(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != want {
 			t.Errorf("%v: %v, want exit %d", args, err, want)
 		}
-	}
-}
-
-func TestSecretFromStdin(t *testing.T) {
-	defer func(r io.Reader) { stdin = r }(stdin)
-	stdin = strings.NewReader(rfcSecret + "\n")
-	code, out, errOut := runCmd("code", "-secret-file", "-", "-at", "59", "-digits", "8")
-	if code != 0 || strings.TrimSpace(out) != "94287082" {
-		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
 }
 

@@ -23,30 +23,6 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-func TestUsage(t *testing.T) {
-	for _, args := range [][]string{
-		{"-profile", "1.9"},
-		{"extra"},
-		{"-nosuchflag"},
-		{"-dump", t.TempDir(), "-export", t.TempDir()},
-	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			var stderr strings.Builder
-			code := run(context.Background(), args, &stderr)
-			if args[0] == "-dump" {
-				// An empty dump folder is a failure, not a usage error.
-				if code != 1 {
-					t.Fatalf("exit %d, want 1\n%s", code, stderr.String())
-				}
-				return
-			}
-			if code != 2 {
-				t.Fatalf("exit %d, want 2\n%s", code, stderr.String())
-			}
-		})
-	}
-}
-
 // TestExportAndNoVPCD exports the PKI, then fails to reach vpcd (nothing
 // listens): exit status 1 with -once.
 func TestExportAndNoVPCD(t *testing.T) {

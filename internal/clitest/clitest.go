@@ -34,8 +34,10 @@ func Main(m testscript.TestingM, name string, main func()) {
 	testscript.Main(m, map[string]func(){name: main})
 }
 
-// Run runs the scripts testdata/*.txtar of the test's package.
-func Run(t *testing.T) {
+// Run runs the scripts testdata/*.txtar of the test's package; each setup
+// function then prepares a script's environment (variables naming a test
+// PKI the test made, ...).
+func Run(t *testing.T, setup ...func(*testscript.Env) error) {
 	repo, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +47,11 @@ func Run(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("REPO", repo)
 			env.Setenv("TESTDATA", filepath.Join(repo, "testdata"))
+			for _, f := range setup {
+				if err := f(env); err != nil {
+					return err
+				}
+			}
 			return nil
 		},
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exit": exitCmd},
