@@ -35,8 +35,51 @@
 // of them, CERT included, may be "-": standard input, with the same bound
 // (a second "-" is refused).
 //
+// With -trusted-list tl.xml -tl-signer operator.pem, trust and
+// qualification come from the list (instead of, or besides, -roots), and
+// certcheck prints the list's verdict at issuance and at validation
+// (service, status, qualifiers, reason); with -json it is the
+// "qualification" field ("at_issuance", "at_validation"). -belgian-roots
+// trusts the Belgian eID roots that ship with x509check without any root
+// file. The "checks" objects of -json have the shape of
+// internal/checkreport, as eidread prints them.
+//
 // Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input
 // (oversize or not a regular file included).
+//
+// # Conformance
+//
+// NIST PKITS, every case (the policy cases with their initial parameters;
+// CRLs given, validation time 2020-01-01), passes per validator:
+//
+//	section  cases  x509check/path  certcheck  OpenSSL  crypto/x509
+//	4.1          6               4          4        5            4
+//	4.2          8               8          8        8            8
+//	4.3         11              11         11       11            6
+//	4.4         21              21         21       20           19
+//	4.5          8               8          8        6            5
+//	4.6         17              17         17       16           15
+//	4.7          5               5          5        5            5
+//	4.8         35              35         35       29           31
+//	4.9          8               8          8        7            7
+//	4.10        20              20         20       16           18
+//	4.11        11              11         11        8           10
+//	4.12        11              11         11        7            8
+//	4.13        38              38         38       38           26
+//	4.14        35              35         35       26           20
+//	4.15        10              10         10        7            6
+//	4.16         2               2          2        2            2
+//	all        246             244        244      211          190
+//
+// The table comes from
+//
+//	go test -run TestPKITSInterop -v ./cmd/certcheck | sed -n 's/^ *pkits_test.go:[0-9]*: //p'
+//
+// (OpenSSL: openssl verify -x509_strict -crl_check_all -policy_check with
+// the case's -policy, -explicit_policy, -inhibit_map, -inhibit_any;
+// crypto/x509: Verify with the initial policy set, then each certificate
+// looked up in a current CRL of its issuer). DSA is not supported (the two
+// DSA cases of 4.1).
 package main
 
 import (

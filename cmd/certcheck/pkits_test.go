@@ -33,7 +33,7 @@ var validatorNames = [nValidators]string{"x509check/path", "certcheck", "OpenSSL
 // TestPKITSInterop runs every NIST PKITS case through x509check/path,
 // through certcheck, through openssl verify and through crypto/x509 (its
 // Verify, then each certificate looked up in its issuer's CRL), and
-// prints with -v the table of the README:
+// prints with -v the table of the package documentation:
 //
 //	go test -run TestPKITSInterop -v ./cmd/certcheck | sed -n 's/^ *pkits_test.go:[0-9]*: //p'
 func TestPKITSInterop(t *testing.T) {

@@ -27,6 +27,14 @@
 // subject, serial, validity; with -verify a validation with status "valid",
 // "invalid" or "skipped", the chain and the errors).
 //
+// -verify also fails on a card root that is not a pinned Belgian root (or
+// one of -roots). The "checks" objects of -json have the shape of
+// internal/checkreport, which certcheck prints too. Without cgo every PC/SC
+// call returns pcsc.ErrNoCgo, which eidread explains.
+//
+//	go run ./cmd/eidread -json -verify            # a real card; progress on stderr
+//	go run ./cmd/eidread -dump card-dump -photo photo.jpg
+//
 // -roots - reads the roots from standard input (at most 4 MiB, as a file);
 // -version prints the version and exits.
 //

@@ -20,6 +20,20 @@
 //	    levels.DecodeRequest; "key_type" names a built-in or FILE.json key
 //	    type) and prints the decision as JSON
 //
+// The matrix counts what each key unlocks by itself (level, channels, arts.
+// 3.4 and 11), the 11 applications that need no key included; who may use
+// them is decided per request. -decide reads the request format of
+// levels.DecodeRequest: "key_type" names a built-in or -keys key type, or
+// "key" describes one inline ({"type", "level", "channels",
+// "uses_certificate", "eid_signature", "certificate", "state", "holder"});
+// -explain prints the reasons as text. For example:
+//
+//	go run ./cmd/keymatrix -catalog -json          # the catalog: portal, application, articles, requirement
+//	go run ./cmd/keymatrix -keys testdata/keys/future-keys.json   # per key type counts, then each future key's applications
+//	go run ./cmd/keymatrix -matrix -list -json     # every key type with the applications it unlocks, as JSON
+//	echo '{"application": "Rina", "roles": ["main-access-manager"], "key_type": "eid-signature"}' |
+//		go run ./cmd/keymatrix -decide                # decision JSON; exit 0 allowed, 1 denied, 2 bad input
+//
 // -keys - reads the definitions from standard input (at most 1 MiB, as a
 // file), except with -decide, whose request is standard input. -version
 // prints the version and exits.

@@ -24,6 +24,65 @@
 // passwords, codes, tokens or secrets. SIGINT and SIGTERM shut the server
 // down gracefully.
 //
+// # Tests with real clients
+//
+// Besides its Go client tests, the portal's tests drive it with clients no
+// one here wrote:
+//
+//   - TestCurlTOTPLogin: curl, the code from oathtool --totp. Password +
+//     TOTP login; the same code again refused (401 replayed); the session
+//     as bearer token and as curl's cookie.
+//   - TestGoClientWithCard: Go crypto/tls with eid.PrivateKey over eid/pcsc,
+//     pcscd, vpcd. Mutual TLS with the virtual card (applets 1.7 RSA and
+//     1.8 EC P-384), the PIN asked once; the signature certificate refused
+//     (401 certificate_wrong_usage); a revoked card refused (401
+//     certificate_revoked).
+//   - TestCurlWithCard: curl --engine pkcs11 (OpenSSL pkcs11 engine on
+//     OpenSC's opensc-pkcs11.so), pcscd, vpcd. Mutual TLS with the 1.7
+//     card's authentication key (pkcs11:id=%02;type=private;pin-value=…),
+//     the applications, then decisions; the signature certificate refused.
+//   - TestGoClientQualifiedFromTrustedList: Go crypto/tls with a software
+//     key. A qualified certificate (QCStatements, QCP-n-qscd) from a CA
+//     that is only a granted CA/QC service of a test-signed trusted list
+//     (-trusted-list, -tl-signer) and published in the art. 7 list: allowed
+//     as x509-qualified; refused under a list where the service is
+//     withdrawn, and from a CA the list does not name.
+//   - TestChromiumPages: headless chromium. The matrix page through
+//     --dump-dom and --screenshot; over the DevTools protocol
+//     (--remote-debugging-pipe) the browser logs in with a TOTP code, keeps
+//     the portal's session cookie (HttpOnly, SameSite=Strict) and loads the
+//     decisions page; DOM text checked, screenshots kept in
+//     $CSAM_RUN_DIR/portal and checked as PNG with the coloured cells.
+//
+// Run them with pcscd and vpcd running:
+//
+//	CSAM_PCSC=1 go test -race -run 'Curl|GoClient|Chromium' ./cmd/portal/
+//
+// What the clients can and cannot do, as found by these tests:
+//
+//   - Through OpenSC, the card signs with RSA PKCS#1 v1.5 only: curl is held
+//     to TLS 1.2 (TLS 1.3 wants RSA-PSS) and to PKCS#1 v1.5 signature
+//     algorithms for the client certificate (ClientSignatureAlgorithms in
+//     an OpenSSL configuration file). eid.PrivateKey makes RSA-PSS too, so
+//     the Go client uses TLS 1.3.
+//   - OpenSC's belpic driver, as Debian builds it, refuses signatures with
+//     the non-repudiation key ("No GUI for NonRep key present"): no PKCS#11
+//     client can use the card's signature key. The curl test presents the
+//     signature certificate with the virtual card's key as a file instead;
+//     the Go client test uses the card itself.
+//   - Debian's OpenSC 0.23 answers the pkcs11 engine's signature on the 1.8
+//     (EC P-384) card with CKR_MECHANISM_INVALID; curl uses the 1.7 card,
+//     the Go client both.
+//   - The virtual card's certificates name no OCSP responder: the card
+//     tests and the demo give the portal's -ocsp-server a real openssl ocsp
+//     responder of the card's CA (-revocation ocsp); a card whose
+//     authentication certificate it says revoked is refused. TOTP tests
+//     start the portal with -new-totp-store: a memory store not declared
+//     new refuses the current step's code as possibly replayed (see
+//     TestPortalRestartedStore).
+//
+// # Standard input
+//
 // -config, -client-roots, -belgian-roots, -intermediates, -trusted-list and
 // -tl-signer may name "-", standard input, with the bound of a file (one
 // of them only: standard input is read once). portal -version prints the

@@ -14,6 +14,11 @@
 // command line, for tests and known-answer vectors only: it is discouraged,
 // since any user of the machine sees it in ps. -window is at most
 // totp.MaxWindow steps.
+//
+//	go run ./cmd/totp enroll -issuer CSAM -account alice@example.be -qr qr.png   # secret and otpauth URI
+//	echo GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ | go run ./cmd/totp code -secret-file - -at 59 -digits 8   # 94287082
+//	go run ./cmd/totp verify -secret-file secret.txt -at 59 -digits 8 94287082
+//	# exit 0 valid, 1 not valid, 2 bad input (-algorithm SHA256, -period 30s, -window 1 up to 10)
 package main
 
 import (

@@ -8,8 +8,21 @@
 // the libpcsclite development files). Built with CGO_ENABLED=0, every
 // call that needs PC/SC returns ErrNoCgo (Release and Close return nil).
 //
+//	pc, err := pcsc.Establish()          // pcsc.ErrNoService without pcscd
+//	name, err := pc.WaitForCard(ctx, "") // first reader with a card; ctx cancels
+//	tr, err := pc.Connect(name)          // shared, T=0; tr is an eid.Transport
+//	card := eid.New(tr, nil)
+//
 // Failures are *Error values that unwrap to the sentinels below, so that
-// callers can write errors.Is(err, pcsc.ErrNoCard).
+// callers can write errors.Is(err, pcsc.ErrNoCard): ErrNoService,
+// ErrNoReader, ErrNoCard, ErrCardRemoved, ErrCardReset, ErrSharingViolation
+// and ErrNoResponse. A card pulled out mid-exchange makes pcsc-lite return
+// an empty "successful" response: Transmit then asks the card status and
+// reports ErrCardRemoved (ErrNoResponse only for a card still present);
+// either way an error, never data.
+//
+// The tests that need pcscd (reader "Virtual PCD 00 00", TCP 35963) run
+// when CSAM_PCSC=1; scripts/test.sh starts pcscd for them.
 package pcsc
 
 import (

@@ -1,5 +1,11 @@
 # Demo step: the key-level matrix and a few access decisions under the
-# règlement of 26 March 2025 (package levels, cmd/keymatrix).
+# règlement of 26 March 2025 (package levels, cmd/keymatrix): how many
+# applications of the annexes each key type unlocks, the built-in ones and
+# the future ones of testdata/keys/future-keys.json; then access requests
+# decided with every reason citing its article (a password refused for a
+# column-3 application, the eID signature certificate refused on a portal
+# but allowed over (S)FTP, an expired certificate, a Tax-on-web mandate, a
+# future passkey), and one decision as JSON.
 # Sourced by scripts/demo.sh from the repository root.
 
 log "keymatrix: how many applications each key type unlocks (built-ins and the future key types of testdata/keys/future-keys.json; without -matrix, keymatrix lists them)"

@@ -1,6 +1,10 @@
 # Demo step: a virtual Belgian eID card in a PC/SC reader (pcscd with the
 # vpcd driver), read like a real card: by OpenSC, which knows nothing of
-# this project, and by cmd/eidread. Sourced by scripts/demo.sh from the
+# this project, and by cmd/eidread: virtual applet 1.7 (RSA) and 1.8
+# (EC P-384) cards; OpenSC's opensc-tool and pkcs15-tool recognise the
+# first, and eidread -verify reads both and checks their integrity (signed
+# identity, address and photo, RRN certificate, card root, the 1.8 basic
+# key), as text and as JSON. Sourced by scripts/demo.sh from the
 # repository root.
 
 start_pcscd

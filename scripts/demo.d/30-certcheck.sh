@@ -2,7 +2,9 @@
 # cmd/certcheck). Builds a small local CA with openssl (a Belgian-like
 # root and an authentication certificate policy), starts a real
 # `openssl ocsp` responder on loopback, and checks a good and a revoked
-# certificate over OCSP, then offline against a CRL from `openssl ca -gencrl`.
+# certificate over OCSP, then offline against a CRL from `openssl ca -gencrl`;
+# last, the virtual card's certificates checked with OCSP answers of its own
+# CA (the authentication certificate refused for a signature).
 # Sourced by scripts/demo.sh from the repository root.
 
 certcheck_dir="$CSAM_DEMO_DIR/certcheck"

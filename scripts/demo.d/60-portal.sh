@@ -4,9 +4,11 @@
 # with the card's authentication key through OpenSC's PKCS#11 module and
 # the OpenSSL pkcs11 engine (PIN in the PKCS#11 URI). The portal validates
 # the certificate with OCSP against a real `openssl ocsp` responder of the
-# card's Citizen CA and decides per application; the signature certificate
+# card's Citizen CA and answers what the login may use and the decisions
+# (Rina allowed, a DmfA over (S)FTP denied); the signature certificate
 # is refused for authentication (art. 7). Then a password + TOTP login with
-# curl and oathtool, and the replayed code refused. Sourced by
+# curl and oathtool, the replayed code refused, and a decision with the
+# session. Sourced by
 # scripts/demo.sh from the repository root, after the eid step
 # (start_pcscd, eid_card_in, eid_card_out, EID_READER).
 

@@ -16,6 +16,14 @@
 // audit checks the whole journal and names the first bad entry. The
 // validation flags mean what they mean for cmd/certcheck.
 //
+// For example (built with cd journal && go build ./cmd/signmsg):
+//
+//	signmsg sign -key sign.key -cert sign.pem -chain ca.pem declaration.xml >declaration.p7s   # or -card (eID), -piv -slot 9c (PIV token)
+//	signmsg verify -roots root.pem -json declaration.p7s          # exit 0 valid, 1 not valid, 2 bad input
+//	signmsg submit -journal DIR -roots root.pem declaration.p7s >receipt.json   # DIR or mysql:DSN
+//	signmsg prove -journal DIR receipt.json
+//	signmsg audit -journal DIR
+//
 // Any file named on the command line (MESSAGE, SIGNATURE, RECEIPT, -content,
 // -key, -cert, -chain, -roots, -intermediates, -tsa-roots, -crl,
 // -ocsp-response, -trusted-list, -tl-signer) may be "-", standard input,
