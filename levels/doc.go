@@ -6,7 +6,7 @@
 // This is not an official government product: it is an independent reading
 // of a public document.
 //
-//	d := levels.Decide(levels.Request{
+//	d, err := levels.Decide(levels.Request{
 //		Application:  "Dimona (sécurisé)",
 //		Portal:       levels.PortalSocialSecurity,
 //		Roles:        levels.RolesOf(levels.RoleDesignatedUser),

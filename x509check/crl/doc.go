@@ -16,9 +16,11 @@
 // Typical use, after building the certificate's chain:
 //
 //	cache := crl.NewCache(crl.CacheOptions{Doer: httpClient}) // until nextUpdate, bounded, one fetch per URL at a time
-//	c, err := cache.Load(ctx, cert.CRLDistributionPoints[0])  // crl.ErrTooLarge (10 MiB default), crl.ErrFetch
-//	err = c.Verify(issuer, crl.VerifyOptions{CurrentTime: at}) // ErrIssuerMismatch, ErrNotCRLSigner, ErrBadSignature, …
-//	res, err := c.CheckWithDelta(cert, delta)                 // res.Status: good, revoked, suspended, undetermined
+//	verify := func(c *crl.CRL) error { // ErrIssuerMismatch, ErrNotCRLSigner, ErrBadSignature, …
+//		return c.Verify(issuer, crl.VerifyOptions{CurrentTime: at})
+//	}
+//	c, err := cache.Load(ctx, cert.CRLDistributionPoints[0], verify) // crl.ErrTooLarge (10 MiB default), crl.ErrFetch; cached only once verified
+//	res, err := c.CheckWithDelta(cert, delta)                         // res.Status: good, revoked, suspended, undetermined
 //
 // The Issuing Distribution Point scope covers user, CA and attribute
 // certificates, onlySomeReasons, indirect CRLs and distribution point
