@@ -83,13 +83,15 @@
 //
 // # Standard input
 //
-// -config, -client-roots, -belgian-roots, -intermediates, -trusted-list and
-// -tl-signer may name "-", standard input, with the bound of a file (one
-// of them only: standard input is read once). portal -version prints the
+// -config, -client-roots, -belgian-roots, -intermediates, -trusted-list,
+// -tl-signer, -accepted, -tls-cert and -tls-key may name "-", standard
+// input, with the bound of a file (one of them only: standard input is
+// read once). portal -version prints the
 // version.
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -229,7 +231,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		(&tl.Source{List: list, AllowUnlisted: true}).Apply(&vopts)
 	}
 	if *accepted != "" {
-		if vopts.Accepted, err = x509check.LoadAcceptedList(*accepted); err != nil {
+		if vopts.Accepted, err = loadAccepted(in, *accepted); err != nil {
 			fmt.Fprintln(stderr, "portal:", err)
 			return exitUsage
 		}
@@ -272,7 +274,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+	cert, err := loadKeyPair(in, *certFile, *keyFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "portal:", err)
 		return exitUsage
@@ -320,4 +322,36 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	logger.Info("portal stopped")
 	return exitOK
+}
+
+// maxPEMFile bounds the -tls-cert, -tls-key and -accepted files.
+const maxPEMFile = 4 << 20
+
+// loadAccepted reads the art. 7 list at path ("-": standard input).
+func loadAccepted(in *fileinput.Inputs, path string) (*x509check.AcceptedList, error) {
+	if path != "-" {
+		return x509check.LoadAcceptedList(path)
+	}
+	b, err := in.Read(path, maxPEMFile)
+	if err != nil {
+		return nil, err
+	}
+	return x509check.ParseAcceptedList(bytes.NewReader(b))
+}
+
+// loadKeyPair reads the server's certificate and key (either may be "-":
+// standard input).
+func loadKeyPair(in *fileinput.Inputs, certFile, keyFile string) (tls.Certificate, error) {
+	if certFile != "-" && keyFile != "-" {
+		return tls.LoadX509KeyPair(certFile, keyFile)
+	}
+	certPEM, err := in.Read(certFile, maxPEMFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	keyPEM, err := in.Read(keyFile, maxPEMFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.X509KeyPair(certPEM, keyPEM)
 }
