@@ -30,7 +30,7 @@ const (
 // GET RESPONSE (00 C0 00 00 xx) until the data are complete, and 6Cxx
 // ("Le incorrect, xx available", READ BINARY and GET CARD DATA status
 // tables) resends the command once with Le = xx. It returns the data and
-// the final status word; an empty or one-byte response is ErrBadResponse.
+// the final status word; an empty or one-byte response matches ErrMalformed.
 // count is incremented for every APDU sent.
 func exchange(ctx context.Context, t Transport, apdu []byte, count *int) ([]byte, uint16, error) {
 	data, sw, err := transmit(ctx, t, apdu, count)
@@ -53,7 +53,7 @@ func exchange(ctx context.Context, t Transport, apdu []byte, count *int) ([]byte
 		out = append(out, data...)
 		for round := 0; sw>>8 == 0x61; round++ {
 			if round >= maxGetResponse || len(out) > maxResponse {
-				return nil, 0, fmt.Errorf("%w: GET RESPONSE does not end", ErrBadResponse)
+				return nil, 0, fmt.Errorf("%w: GET RESPONSE does not end", errBadResponse)
 			}
 			gr := []byte{claISO, insGetResp, 0, 0, byte(sw)}
 			data, sw, err = transmit(ctx, t, gr, count)
@@ -86,7 +86,7 @@ func transmit(ctx context.Context, t Transport, apdu []byte, count *int) ([]byte
 		return nil, 0, err
 	}
 	if len(resp) < 2 {
-		return nil, 0, fmt.Errorf("%w: %d bytes, no status word", ErrBadResponse, len(resp))
+		return nil, 0, fmt.Errorf("%w: %d bytes, no status word", errBadResponse, len(resp))
 	}
 	n := len(resp) - 2
 	return resp[:n:n], uint16(resp[n])<<8 | uint16(resp[n+1]), nil
@@ -219,7 +219,7 @@ func derLength(b []byte) (int, bool) {
 //
 // It reads chunks of up to 256 bytes (Le=00). A certificate's DER header
 // gives its length: the file is read up to it, the last Le exact, and a
-// 6B00 or a chunk that ends it sooner is ErrBadResponse; a certificate
+// 6B00 or a chunk that ends it sooner matches ErrMalformed; a certificate
 // file starting with a zero byte holds none, which its whole first chunk
 // must confirm (all zeros). Other files end where the card answers 6B00
 // (offset beyond the end): a chunk shorter than asked is not taken for the
@@ -241,7 +241,7 @@ func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
 		}
 		off := len(buf)
 		if off >= maxFileSize {
-			return nil, fmt.Errorf("eid: READ BINARY %s: %w: file larger than %d bytes", id, ErrBadResponse, maxFileSize)
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: file larger than %d bytes", id, errBadResponse, maxFileSize)
 		}
 		apdu := []byte{claISO, 0xB0, byte(off >> 8), byte(off), byte(le)}
 		data, sw, err := exchange(ctx, c.t, apdu, &c.apdus)
@@ -252,7 +252,7 @@ func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
 		if sw == swEndOfFile {
 			switch {
 			case want >= 0:
-				return nil, fmt.Errorf("eid: READ BINARY %s: %w: file ends at %d bytes, its DER length is %d", id, ErrBadResponse, off, want)
+				return nil, fmt.Errorf("eid: READ BINARY %s: %w: file ends at %d bytes, its DER length is %d", id, errBadResponse, off, want)
 			case ended || short:
 				// Two signs of the end: a short chunk then 6B00, or 6B00
 				// twice.
@@ -265,26 +265,26 @@ func (c *Card) readBinary(ctx context.Context, id FileID) ([]byte, error) {
 			return nil, &StatusError{Command: "READ BINARY " + id.String(), SW: sw}
 		}
 		if ended {
-			return nil, fmt.Errorf("eid: READ BINARY %s: %w: data at offset %d after the end of file", id, ErrBadResponse, off)
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: data at offset %d after the end of file", id, errBadResponse, off)
 		}
 		if len(data) > le {
-			return nil, fmt.Errorf("eid: READ BINARY %s: %w: %d bytes for Le %d", id, ErrBadResponse, len(data), le)
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: %d bytes for Le %d", id, errBadResponse, len(data), le)
 		}
 		if len(data) == 0 {
-			return nil, fmt.Errorf("eid: READ BINARY %s: %w: no data at offset %d", id, ErrBadResponse, off)
+			return nil, fmt.Errorf("eid: READ BINARY %s: %w: no data at offset %d", id, errBadResponse, off)
 		}
 		buf = append(buf, data...)
 		short = len(data) < le
 		if off == 0 && id.isCertificate() {
 			if buf[0] == 0 {
 				if len(data) < le || !allZero(buf) {
-					return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file neither DER nor zeros", id, ErrBadResponse)
+					return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file neither DER nor zeros", id, errBadResponse)
 				}
 				return []byte{}, nil
 			}
 			n, ok := derLength(buf)
 			if !ok {
-				return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file without a DER header", id, ErrBadResponse)
+				return nil, fmt.Errorf("eid: READ BINARY %s: %w: certificate file without a DER header", id, errBadResponse)
 			}
 			want = n
 			if len(buf) > want {

@@ -71,7 +71,7 @@ func (c *Card) log(ctx context.Context, cmd string, sw uint16) {
 // card answers 6B00 after a short chunk or twice in a row.
 //
 // Errors: *StatusError (matching ErrFileNotFound when the card has no such
-// file), ErrBadResponse, or the transport's error.
+// file), an error matching ErrMalformed, or the transport's error.
 func (c *Card) ReadFile(ctx context.Context, id FileID) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -93,7 +93,7 @@ type ReadOptions struct {
 // Verify that need no trust anchor); when they disagree, the card is read
 // once more, so that an answer garbled on the way is not taken for the
 // card's: files that differ between the reads and still disagree fail with
-// ErrBadResponse.
+// an error matching ErrMalformed.
 //
 // From a *Card every file is mandatory: one the card does not have (6A82)
 // fails the read, as does an empty CA, root or RRN certificate file (the
@@ -127,7 +127,7 @@ func ReadContents(ctx context.Context, src Source, opts *ReadOptions) (*Contents
 	if sameFiles(c, again) || consistent(ctx, src, again) {
 		return again, nil
 	}
-	return nil, fmt.Errorf("eid: %w: the card's files differ between two reads", ErrBadResponse)
+	return nil, fmt.Errorf("eid: %w: the card's files differ between two reads", errBadResponse)
 }
 
 // consistent reports whether the integrity checks that need no trust

@@ -28,9 +28,9 @@
 // again with the right Le, 6B00 past the end of a file), selects files by
 // path with the fallbacks real cards and readers need (P1=08 without and
 // with 3F00, then by file ID), reads each file once per session, and turns
-// status words into typed errors (*StatusError, *PINError) that match the
-// sentinels callers branch on (ErrFileNotFound, ErrSecurityStatus,
-// ErrWrongPIN, ErrPINBlocked) with errors.Is.
+// status words into typed errors: [*StatusError] with the status word
+// (matching [ErrFileNotFound] for 6A82), [*PINError] with the tries left.
+// Content that breaks the specifications matches [ErrMalformed].
 //
 // A *Card and a *Dump (a folder with one file per card file, named by its
 // four-hex-digit ID) are both a Source: ReadContents parses either into

@@ -5,48 +5,53 @@ import (
 	"fmt"
 )
 
-// Sentinel errors, matched with errors.Is. Status words returned by the card
-// come as *StatusError, which matches ErrFileNotFound, ErrSecurityStatus,
-// ErrWrongPIN or ErrPINBlocked for those status words and carries the others
-// as data ([StatusError.Meaning]); PIN failures come as *PINError.
+// Errors callers branch on, matched with errors.Is. Status words the card
+// returns come as [*StatusError] (which matches [ErrFileNotFound] for 6A82
+// and carries the others as data); a wrong, blocked or missing PIN is a
+// [*PINError].
 var (
 	// ErrFileNotFound is returned when the card answers 6A82 (file not
 	// found), or a dump folder has no file for the ID.
 	ErrFileNotFound = errors.New("eid: file not found")
-	// ErrSecurityStatus is returned when the card answers 6982, security
-	// status not satisfied (e.g. a PIN is needed before a signature).
-	ErrSecurityStatus = errors.New("eid: security status not satisfied")
-	// ErrPINBlocked is returned when the card answers 6983: the PIN is
-	// blocked (retry counter at zero).
-	ErrPINBlocked = errors.New("eid: PIN blocked")
-	// ErrWrongPIN is returned when the card answers 63Cx: PIN verification
-	// failed with x tries left ([PINError] carries them).
-	ErrWrongPIN = errors.New("eid: wrong PIN")
-	// ErrBadResponse is returned when the card's response breaks the
-	// protocol: fewer than two bytes (a reader was seen to return success
-	// with an empty response when the card went away; this package never
-	// takes that for data), too many GET RESPONSE rounds, a file larger than
-	// READ BINARY can address, a response of the wrong length.
-	ErrBadResponse = errors.New("eid: malformed response from the card")
-	// ErrMalformed is returned when a file's content does not follow the
-	// card content specification (TLV, dates, national number,
-	// certificate).
+	// ErrMalformed is returned when what the card or a dump gives does not
+	// follow the specifications: a file whose content breaks the card
+	// content specification (TLV, dates, national number, certificate;
+	// [*FieldError] says where), or a response that breaks the protocol
+	// (fewer than two bytes: a reader was seen to return success with an
+	// empty response when the card went away, and this package never takes
+	// that for data; too many GET RESPONSE rounds; a file larger than READ
+	// BINARY can address; a response of the wrong length).
 	ErrMalformed = errors.New("eid: malformed card file")
-	// ErrInvalidPIN is returned when the PIN given is not 4 to 12 decimal
-	// digits; nothing was sent to the card.
-	ErrInvalidPIN = errors.New("eid: PIN must be 4 to 12 digits")
-	// ErrNoPIN is returned when a PIN was needed and no PIN prompt was
-	// configured, or the prompt returned no PIN.
-	ErrNoPIN = errors.New("eid: PIN needed but none given")
-	// ErrNotACard is returned when the operation needs a card (INTERNAL
-	// AUTHENTICATE, PIN, signing) and the source is a dump.
-	ErrNotACard = errors.New("eid: source is not a card")
+)
+
+// kind is an error of this package without a sentinel of its own: its
+// message, and the sentinel it matches, if any.
+type kind struct {
+	msg string
+	is  error
+}
+
+func (k *kind) Error() string { return k.msg }
+func (k *kind) Unwrap() error { return k.is }
+
+var (
+	// errBadResponse: the card's response breaks the protocol.
+	errBadResponse = &kind{"eid: malformed response from the card", ErrMalformed}
+	// errInvalidPIN: the PIN given is not 4 to 12 decimal digits; nothing
+	// was sent to the card.
+	errInvalidPIN = errors.New("eid: PIN must be 4 to 12 digits")
+	// errNotACard: the operation needs a card (INTERNAL AUTHENTICATE, PIN,
+	// signing) and the source is a dump.
+	errNotACard = errors.New("eid: source is not a card")
+	// errIntegrity is the cause of every failed integrity check (the
+	// Integrity report is what callers read).
+	errIntegrity = errors.New("eid: integrity check failed")
 )
 
 // StatusError is a status word other than 9000 returned by the card for a
-// command. It matches with errors.Is ErrFileNotFound (6A82),
-// ErrSecurityStatus (6982), ErrPINBlocked (6983) or ErrWrongPIN (63Cx);
-// Meaning names the others.
+// command. It matches [ErrFileNotFound] (6A82) with errors.Is; callers
+// test SW for the others (6982, security status not satisfied: a PIN is
+// needed first), and Meaning names them.
 type StatusError struct {
 	Command string // command name, e.g. "SELECT", "READ BINARY"
 	SW      uint16 // SW1 SW2
@@ -65,10 +70,15 @@ func (e *StatusError) Error() string {
 // applet 1.7 and 1.8 reference manuals (§6), e.g. "wrong length" for 6700;
 // it returns "" for a status word the manuals do not list.
 func (e *StatusError) Meaning() string {
-	if s := e.sentinel(); s != nil {
-		return s.Error()[len("eid: "):]
-	}
 	switch {
+	case e.SW == 0x6A82:
+		return "file not found"
+	case e.SW == 0x6982:
+		return "security status not satisfied"
+	case e.SW == 0x6983:
+		return "PIN blocked"
+	case e.SW&0xFFF0 == 0x63C0:
+		return "wrong PIN"
 	case e.SW == 0x6700 || e.SW>>8 == 0x6C:
 		return "wrong length"
 	case e.SW == 0x6985 || e.SW == 0x6986:
@@ -92,58 +102,43 @@ func (e *StatusError) Meaning() string {
 	return ""
 }
 
-// sentinel maps the status words callers branch on to their sentinel.
-func (e *StatusError) sentinel() error {
-	switch {
-	case e.SW == 0x6A82:
-		return ErrFileNotFound
-	case e.SW == 0x6982:
-		return ErrSecurityStatus
-	case e.SW == 0x6983:
-		return ErrPINBlocked
-	case e.SW&0xFFF0 == 0x63C0:
-		return ErrWrongPIN
-	}
-	return nil
+// Is reports whether target is [ErrFileNotFound] and the status word 6A82.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrFileNotFound && e.SW == 0x6A82
 }
 
-// Is reports whether target is the sentinel of the status word.
-func (e *StatusError) Is(target error) bool {
-	s := e.sentinel()
-	return s != nil && s == target
+// hasSW reports whether err is a *StatusError with status word sw.
+func hasSW(err error, sw uint16) bool {
+	var se *StatusError
+	return errors.As(err, &se) && se.SW == sw
 }
 
 // PINError is a failed PIN verification or change: a wrong PIN with the
-// tries left, or a blocked PIN. It matches ErrWrongPIN (tries left > 0) or
-// ErrPINBlocked (no tries left), and unwraps to the card's *StatusError.
-// This package never retries a PIN by itself.
+// tries left (TriesLeft > 0), a blocked PIN (0), or no PIN given (-1: no
+// PIN prompt, or it returned no PIN; the card was not asked). It unwraps
+// to the card's *StatusError, if any. This package never retries a PIN by
+// itself.
 type PINError struct {
 	TriesLeft int
 	Err       *StatusError
 }
 
-// Error says the PIN was wrong (with the tries left) or is blocked; it
-// never shows the PIN.
+// Error says the PIN was wrong (with the tries left), is blocked or was
+// not given; it never shows the PIN.
 func (e *PINError) Error() string {
-	if e.TriesLeft <= 0 {
+	switch {
+	case e.TriesLeft < 0:
+		return "eid: PIN needed but none given"
+	case e.TriesLeft == 0:
 		return "eid: PIN blocked"
-	}
-	if e.TriesLeft == 1 {
+	case e.TriesLeft == 1:
 		return "eid: wrong PIN, 1 try left"
 	}
 	return fmt.Sprintf("eid: wrong PIN, %d tries left", e.TriesLeft)
 }
 
 // Blocked reports whether the PIN is blocked.
-func (e *PINError) Blocked() bool { return e.TriesLeft <= 0 }
-
-// Is matches ErrWrongPIN or ErrPINBlocked.
-func (e *PINError) Is(target error) bool {
-	if e.Blocked() {
-		return target == ErrPINBlocked
-	}
-	return target == ErrWrongPIN
-}
+func (e *PINError) Blocked() bool { return e.TriesLeft == 0 }
 
 // Unwrap returns the card's status error.
 func (e *PINError) Unwrap() error {
@@ -166,7 +161,7 @@ func pinError(se *StatusError) error {
 }
 
 // FieldError is a malformed field of an identity or address file. It
-// matches ErrMalformed.
+// matches [ErrMalformed].
 type FieldError struct {
 	File  FileID
 	Tag   byte

@@ -148,10 +148,10 @@ func ExamplePrivateKey_SignContext() {
 	pin = "9999"
 	_, err = key.SignContext(ctx, digest[:], crypto.SHA384)
 	var pe *eid.PINError
-	fmt.Println(errors.As(err, &pe), pe.TriesLeft, errors.Is(err, eid.ErrWrongPIN))
+	fmt.Println(errors.As(err, &pe), pe.TriesLeft, pe.Blocked())
 	// Output:
 	// PIN asked for the signing key
 	// signature verifies: true
 	// PIN asked for the signing key
-	// true 2 true
+	// true 2 false
 }

@@ -141,9 +141,6 @@ func (in *Integrity) Err() error {
 	return errors.Join(errs...)
 }
 
-// ErrIntegrity is the cause of every failed integrity check.
-var ErrIntegrity = errors.New("eid: integrity check failed")
-
 // VerifyOptions configure Verify. The zero value is a valid default.
 type VerifyOptions struct {
 	// TrustedRoots are the Belgian root certificates the card's root and
@@ -200,22 +197,22 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 	}
 	switch h, name := hashForLength(len(id.PhotoHash)); {
 	case len(id.PhotoHash) == 0:
-		in.Photo = failed("photo", fmt.Errorf("%w: identity has no photo hash", ErrIntegrity))
+		in.Photo = failed("photo", fmt.Errorf("%w: identity has no photo hash", errIntegrity))
 	case h == 0:
-		in.Photo = failed("photo", fmt.Errorf("%w: photo hash of %d bytes", ErrIntegrity, len(id.PhotoHash)))
+		in.Photo = failed("photo", fmt.Errorf("%w: photo hash of %d bytes", errIntegrity, len(id.PhotoHash)))
 	case photo == nil:
-		in.Photo = failed("photo", fmt.Errorf("%w: no photo", ErrIntegrity))
+		in.Photo = failed("photo", fmt.Errorf("%w: no photo", errIntegrity))
 	case bytes.Equal(digest(h, photo), id.PhotoHash):
 		in.Photo = passed("photo", name)
 	default:
-		in.Photo = failed("photo", fmt.Errorf("%w: photo %s does not match identity tag 11", ErrIntegrity, name))
+		in.Photo = failed("photo", fmt.Errorf("%w: photo %s does not match identity tag 11", errIntegrity, name))
 	}
 
 	// Signatures with the RRN certificate.
 	idSig := c.Raw[FileIdentitySignature]
 	prefer, _ := hashForLength(len(id.PhotoHash))
 	if rrn == nil {
-		err := fmt.Errorf("%w: no RRN certificate", ErrIntegrity)
+		err := fmt.Errorf("%w: no RRN certificate", errIntegrity)
 		in.IdentitySignature = failed("identity signature", err)
 		in.AddressSignature = failed("address signature", err)
 	} else {
@@ -242,11 +239,11 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 	case len(id.BasicKeyHash) == 0 && rawKey == nil:
 		in.BasicKey = skipped("basic key", errors.New("no basic key before applet 1.8"))
 	case len(id.BasicKeyHash) == 0:
-		in.BasicKey = failed("basic key", fmt.Errorf("%w: identity has no basic key hash (tag 1A)", ErrIntegrity))
+		in.BasicKey = failed("basic key", fmt.Errorf("%w: identity has no basic key hash (tag 1A)", errIntegrity))
 	case rawKey == nil:
-		in.BasicKey = failed("basic key", fmt.Errorf("%w: no basic key file 4040", ErrIntegrity))
+		in.BasicKey = failed("basic key", fmt.Errorf("%w: no basic key file 4040", errIntegrity))
 	default:
-		in.BasicKey = failed("basic key", fmt.Errorf("%w: SHA-384 of file 4040 does not match identity tag 1A", ErrIntegrity))
+		in.BasicKey = failed("basic key", fmt.Errorf("%w: SHA-384 of file 4040 does not match identity tag 1A", errIntegrity))
 		for _, b := range [][]byte{rawKey, derPrefix(rawKey)} {
 			if h := sha512.Sum384(b); bytes.Equal(h[:], id.BasicKeyHash) {
 				in.BasicKey = passed("basic key", "SHA-384")
@@ -262,11 +259,11 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 	case c.BasicKey == nil:
 		in.InternalAuthenticate = skipped("internal authenticate", errors.New("no basic key"))
 	case !isCard:
-		in.InternalAuthenticate = skipped("internal authenticate", ErrNotACard)
+		in.InternalAuthenticate = skipped("internal authenticate", errNotACard)
 	case o.SkipInternalAuthenticate:
 		in.InternalAuthenticate = skipped("internal authenticate", errors.New("not asked"))
 	case ecKey == nil:
-		in.InternalAuthenticate = failed("internal authenticate", fmt.Errorf("%w: basic key is not EC", ErrIntegrity))
+		in.InternalAuthenticate = failed("internal authenticate", fmt.Errorf("%w: basic key is not EC", errIntegrity))
 	default:
 		in.InternalAuthenticate = challenge(ctx, ia, ecKey, o.Rand)
 	}
@@ -279,21 +276,21 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 	case !anchors:
 		in.Root = skipped("root", errors.New("no trusted roots given"))
 	case root == nil:
-		in.Root = failed("root", fmt.Errorf("%w: no root certificate on the card", ErrIntegrity))
+		in.Root = failed("root", fmt.Errorf("%w: no root certificate on the card", errIntegrity))
 	default:
 		if t := matchRoot(root, o.TrustedRoots); t != nil {
 			in.Root, rootTrusted = passed("root", "key of "+t.Subject.CommonName), true
 		} else if pinned(root, o.TrustedRootPins) {
 			in.Root, rootTrusted = passed("root", "pinned key of "+root.Subject.CommonName), true
 		} else {
-			in.Root = failed("root", fmt.Errorf("%w: card root %q is not a trusted root", ErrIntegrity, root.Subject.CommonName))
+			in.Root = failed("root", fmt.Errorf("%w: card root %q is not a trusted root", errIntegrity, root.Subject.CommonName))
 		}
 	}
 	switch {
 	case rrn == nil:
-		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: no RRN certificate", ErrIntegrity))
+		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: no RRN certificate", errIntegrity))
 	case anchors:
-		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: RRN certificate %q is not signed by a trusted root", ErrIntegrity, rrn.Subject.CommonName))
+		in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: RRN certificate %q is not signed by a trusted root", errIntegrity, rrn.Subject.CommonName))
 		issuers := o.TrustedRoots
 		if rootTrusted {
 			issuers = append([]*x509.Certificate{root}, issuers...)
@@ -308,7 +305,7 @@ func Verify(ctx context.Context, src Source, c *Contents, opts *VerifyOptions) (
 		in.RRNCertificate = skipped("RRN certificate", errors.New("no trusted roots given and no root on the card"))
 	default:
 		if err := checkCertSignature(rrn, root.PublicKey); err != nil {
-			in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: not signed by the card's root: %v", ErrIntegrity, err))
+			in.RRNCertificate = failed("RRN certificate", fmt.Errorf("%w: not signed by the card's root: %v", errIntegrity, err))
 		} else {
 			in.RRNCertificate = passed("RRN certificate", "signed by the card's root (not checked against trusted roots)")
 		}
@@ -323,26 +320,26 @@ func checkChain(cs Certificates) Check {
 	const name = "certificates"
 	switch {
 	case cs.Root == nil:
-		return failed(name, fmt.Errorf("%w: no root certificate", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: no root certificate", errIntegrity))
 	case cs.CA == nil:
-		return failed(name, fmt.Errorf("%w: no CA certificate", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: no CA certificate", errIntegrity))
 	case cs.Authentication == nil:
-		return failed(name, fmt.Errorf("%w: no authentication certificate", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: no authentication certificate", errIntegrity))
 	}
 	if err := checkCertSignature(cs.Root, cs.Root.PublicKey); err != nil {
-		return failed(name, fmt.Errorf("%w: root certificate not self-signed: %v", ErrIntegrity, err))
+		return failed(name, fmt.Errorf("%w: root certificate not self-signed: %v", errIntegrity, err))
 	}
 	if err := checkCertSignature(cs.CA, cs.Root.PublicKey); err != nil {
-		return failed(name, fmt.Errorf("%w: CA certificate not signed by the card's root: %v", ErrIntegrity, err))
+		return failed(name, fmt.Errorf("%w: CA certificate not signed by the card's root: %v", errIntegrity, err))
 	}
 	if err := checkCertSignature(cs.Authentication, cs.CA.PublicKey); err != nil {
-		return failed(name, fmt.Errorf("%w: authentication certificate not signed by the card's CA: %v", ErrIntegrity, err))
+		return failed(name, fmt.Errorf("%w: authentication certificate not signed by the card's CA: %v", errIntegrity, err))
 	}
 	if cs.Signing == nil {
 		return passed(name, "root self-signed, CA signed by the root, authentication by the CA; no signing certificate")
 	}
 	if err := checkCertSignature(cs.Signing, cs.CA.PublicKey); err != nil {
-		return failed(name, fmt.Errorf("%w: signing certificate not signed by the card's CA: %v", ErrIntegrity, err))
+		return failed(name, fmt.Errorf("%w: signing certificate not signed by the card's CA: %v", errIntegrity, err))
 	}
 	return passed(name, "root self-signed, CA signed by the root, authentication and signing by the CA")
 }
@@ -409,7 +406,7 @@ func derPrefix(b []byte) []byte {
 // the DER length (card content v5.4 §6.2.5 and the applet 1.7 addendum).
 func checkFileSignature(name string, pub crypto.PublicKey, prefer crypto.Hash, sig []byte, data ...[]byte) Check {
 	if len(sig) == 0 || allZero(sig) {
-		return failed(name, fmt.Errorf("%w: no signature", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: no signature", errIntegrity))
 	}
 	hashes := []crypto.Hash{crypto.SHA256, crypto.SHA1, crypto.SHA384, crypto.SHA512}
 	if prefer != 0 {
@@ -424,7 +421,7 @@ func checkFileSignature(name string, pub crypto.PublicKey, prefer crypto.Hash, s
 				}
 			}
 		}
-		return failed(name, fmt.Errorf("%w: RSA signature does not verify", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: RSA signature does not verify", errIntegrity))
 	case *ecdsa.PublicKey:
 		der := derPrefix(sig)
 		hashes = append([]crypto.Hash{crypto.SHA384, curveHash(k.Curve)}, hashes...)
@@ -435,9 +432,9 @@ func checkFileSignature(name string, pub crypto.PublicKey, prefer crypto.Hash, s
 				}
 			}
 		}
-		return failed(name, fmt.Errorf("%w: ECDSA signature does not verify", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: ECDSA signature does not verify", errIntegrity))
 	}
-	return failed(name, fmt.Errorf("%w: RRN key of type %T", ErrIntegrity, pub))
+	return failed(name, fmt.Errorf("%w: RRN key of type %T", errIntegrity, pub))
 }
 
 func curveHash(c elliptic.Curve) crypto.Hash {
@@ -462,15 +459,15 @@ func challenge(ctx context.Context, ia internalAuthenticator, pub *ecdsa.PublicK
 	}
 	sig, err := ia.InternalAuthenticate(ctx, chl)
 	if err != nil {
-		return failed(name, fmt.Errorf("%w: %v", ErrIntegrity, err))
+		return failed(name, fmt.Errorf("%w: %v", errIntegrity, err))
 	}
 	n := len(sig) / 2
 	if len(sig) == 0 || len(sig)%2 != 0 {
-		return failed(name, fmt.Errorf("%w: signature of %d bytes", ErrIntegrity, len(sig)))
+		return failed(name, fmt.Errorf("%w: signature of %d bytes", errIntegrity, len(sig)))
 	}
 	rr, ss := new(big.Int).SetBytes(sig[:n]), new(big.Int).SetBytes(sig[n:])
 	if !ecdsa.Verify(pub, chl, rr, ss) {
-		return failed(name, fmt.Errorf("%w: the card's answer does not verify with the basic key", ErrIntegrity))
+		return failed(name, fmt.Errorf("%w: the card's answer does not verify with the basic key", errIntegrity))
 	}
 	return passed(name, "ECDSA, 48-byte challenge")
 }

@@ -41,14 +41,14 @@ func (c *Card) PINStatus(ctx context.Context) (PINStatus, error) {
 // pinBlock formats a PIN as the card stores it (card content v5.4 §5.3.3
 // AODF: BCD, stored length 8, pad FF; the format nibble 2 and the PIN
 // length in the first byte): "1234" → 24 12 34 FF FF FF FF FF. It returns
-// ErrInvalidPIN unless the PIN is 4 to 12 decimal digits.
+// an error unless the PIN is 4 to 12 decimal digits.
 func pinBlock(dst *[8]byte, pin []byte) error {
 	if len(pin) < 4 || len(pin) > 12 {
-		return ErrInvalidPIN
+		return errInvalidPIN
 	}
 	for _, d := range pin {
 		if d < '0' || d > '9' {
-			return ErrInvalidPIN
+			return errInvalidPIN
 		}
 	}
 	for i := range dst {
@@ -74,9 +74,9 @@ func zero(b []byte) {
 }
 
 // VerifyPIN presents the cardholder PIN (VERIFY 00 20 00 01 08 <block>,
-// §6.9). A wrong PIN gives a *PINError with the tries left (matching
-// ErrWrongPIN), a blocked PIN a *PINError matching ErrPINBlocked; a PIN
-// that is not 4–12 digits gives ErrInvalidPIN without using a try. VerifyPIN
+// §6.9). A wrong PIN gives a *PINError with the tries left, a blocked PIN
+// a *PINError with none; a PIN that is not 4–12 digits gives an error
+// without using a try (and without a *PINError). VerifyPIN
 // never retries. The PIN is neither logged nor kept: the command buffer is
 // zeroed after use (the caller's slice is left to the caller).
 func (c *Card) VerifyPIN(ctx context.Context, pin []byte) error {

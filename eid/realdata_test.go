@@ -6,9 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
-	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/csam-go/csam/eid"
@@ -146,8 +146,8 @@ func TestSpecimenCardReadsAndVerifies(t *testing.T) {
 	if in.Root.Status != eid.CheckFailed || in.RRNCertificate.Status != eid.CheckFailed {
 		t.Errorf("a test root passed as Belgian: %v; %v", in.Root, in.RRNCertificate)
 	}
-	if !errors.Is(in.Err(), eid.ErrIntegrity) {
-		t.Errorf("Err() = %v, want ErrIntegrity", in.Err())
+	if in.Err() == nil || !strings.Contains(in.Err().Error(), "integrity check failed") {
+		t.Errorf("Err() = %v, want a failed integrity check", in.Err())
 	}
 	if !in.IdentitySignature.OK() || !in.Photo.OK() || !in.AddressSignature.OK() {
 		t.Error("file checks must not depend on the roots")

@@ -53,8 +53,8 @@ type KeyAuth struct {
 	// key only when the card refuses the signature for lack of a verified
 	// PIN. The returned slice is zeroed after use. A wrong PIN is returned
 	// to the caller as *PINError: the prompt is never called again for the
-	// same signature. Nil: a signature that needs the PIN fails with
-	// ErrNoPIN.
+	// same signature. Nil: a signature that needs the PIN fails with a
+	// *PINError whose TriesLeft is -1.
 	PINPrompt func(ctx context.Context, role KeyRole) ([]byte, error)
 }
 
@@ -177,8 +177,9 @@ func (k *PrivateKey) signInput(digest []byte, opts crypto.SignerOpts) (byte, []b
 // sent once more. The PIN prompt is called without the card's lock held. ECDSA answers (raw r‖s)
 // are returned ASN.1 encoded, as crypto.Signer requires.
 //
-// Errors: *PINError for a wrong or blocked PIN (never retried), ErrNoPIN
-// when no prompt is set or it gives no PIN, *StatusError from the card.
+// Errors: *PINError for a wrong or blocked PIN (never retried), or with
+// TriesLeft -1 when no prompt is set or it gives no PIN; *StatusError from
+// the card.
 func (k *PrivateKey) SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	alg, data, err := k.signInput(digest, opts)
 	if err != nil {
@@ -214,7 +215,7 @@ func (k *PrivateKey) SignContext(ctx context.Context, digest []byte, opts crypto
 			sig, err = c.command(ctx, "PSO", pso)
 		}
 		c.mu.Unlock()
-		if errors.Is(err, ErrSecurityStatus) {
+		if hasSW(err, 0x6982) { // security status not satisfied
 			sig, err = signWithPIN()
 		}
 	}
@@ -227,7 +228,7 @@ func (k *PrivateKey) SignContext(ctx context.Context, digest []byte, opts crypto
 // askPIN asks the prompt for the PIN, once.
 func (k *PrivateKey) askPIN(ctx context.Context) ([]byte, error) {
 	if k.auth.PINPrompt == nil {
-		return nil, fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
+		return nil, fmt.Errorf("eid: %s key: %w", k.role, &PINError{TriesLeft: -1})
 	}
 	pin, err := k.auth.PINPrompt(ctx, k.role)
 	if err != nil {
@@ -235,7 +236,7 @@ func (k *PrivateKey) askPIN(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("eid: PIN prompt: %w", err)
 	}
 	if len(pin) == 0 {
-		return nil, fmt.Errorf("eid: %s key: %w", k.role, ErrNoPIN)
+		return nil, fmt.Errorf("eid: %s key: %w", k.role, &PINError{TriesLeft: -1})
 	}
 	return pin, nil
 }
@@ -246,13 +247,13 @@ func (k *PrivateKey) encodeSignature(sig []byte) ([]byte, error) {
 	switch pub := k.cert.PublicKey.(type) {
 	case *rsa.PublicKey:
 		if len(sig) != pub.Size() {
-			return nil, fmt.Errorf("eid: %w: RSA signature of %d bytes, want %d", ErrBadResponse, len(sig), pub.Size())
+			return nil, fmt.Errorf("eid: %w: RSA signature of %d bytes, want %d", errBadResponse, len(sig), pub.Size())
 		}
 		return sig, nil
 	case *ecdsa.PublicKey:
 		n := (pub.Curve.Params().BitSize + 7) / 8
 		if len(sig) != 2*n {
-			return nil, fmt.Errorf("eid: %w: ECDSA signature of %d bytes, want %d", ErrBadResponse, len(sig), 2*n)
+			return nil, fmt.Errorf("eid: %w: ECDSA signature of %d bytes, want %d", errBadResponse, len(sig), 2*n)
 		}
 		return RawToASN1(sig)
 	}
@@ -264,7 +265,7 @@ func (k *PrivateKey) encodeSignature(sig []byte) ([]byte, error) {
 // that crypto/ecdsa and X.509 use.
 func RawToASN1(sig []byte) ([]byte, error) {
 	if len(sig) == 0 || len(sig)%2 != 0 {
-		return nil, fmt.Errorf("eid: %w: raw ECDSA signature of %d bytes", ErrBadResponse, len(sig))
+		return nil, fmt.Errorf("eid: %w: raw ECDSA signature of %d bytes", errBadResponse, len(sig))
 	}
 	n := len(sig) / 2
 	return asn1.Marshal(struct{ R, S *big.Int }{

@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/csam-go/csam/journal/internal/filestore"
 	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
@@ -32,7 +34,7 @@ type AuditReport struct {
 // Audit checks the whole journal against its latest signed checkpoint: see
 // AuditLog.
 func (j *Journal) Audit(ctx context.Context) (*AuditReport, error) {
-	return audit(ctx, j.reader, j.vkey)
+	return audit(ctx, j.reader, j.dir, j.vkey)
 }
 
 // AuditLog checks the log stored at location (a folder or "mysql:" DSN,
@@ -51,7 +53,11 @@ func AuditLog(ctx context.Context, location, vkey string) (*AuditReport, error) 
 		return nil, err
 	}
 	defer done()
-	return audit(ctx, r, vkey)
+	dir := location
+	if strings.HasPrefix(location, "mysql:") {
+		dir = ""
+	}
+	return audit(ctx, r, dir, vkey)
 }
 
 // openReader opens the log at location read-only; close releases it.
@@ -76,9 +82,8 @@ func openReader(ctx context.Context, location string) (r logReader, close func()
 // beyond VerifyReceipt: the log's latest signed checkpoint extends the
 // receipt's (consistency proof built from the stored tiles), and the
 // entry stored at the receipt's index is the receipt's. It returns the
-// latest checkpoint. Errors wrap ErrBadReceipt (the receipt itself),
-// ErrInconsistent or ErrTampered (the log no longer holds what the
-// receipt acknowledged).
+// latest checkpoint. Errors wrap ErrBadReceipt (the receipt itself) or
+// ErrTampered (the log no longer holds what the receipt acknowledged).
 func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log.Checkpoint, error) {
 	old, _, err := VerifyReceipt(rc, vkey)
 	if err != nil {
@@ -98,7 +103,7 @@ func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log
 		return nil, fmt.Errorf("%w: %w", ErrTampered, err)
 	}
 	if latest.Size < old.Size {
-		return nil, fmt.Errorf("%w: the log has %d entries, the receipt's checkpoint %d", ErrInconsistent, latest.Size, old.Size)
+		return nil, fmt.Errorf("%w: the log has %d entries, the receipt's checkpoint %d", errInconsistent, latest.Size, old.Size)
 	}
 	pb, err := client.NewProofBuilder(ctx, latest.Size, r.ReadTile)
 	if err != nil {
@@ -120,7 +125,55 @@ func CheckReceipt(ctx context.Context, location, vkey string, rc *Receipt) (*log
 	return latest, nil
 }
 
-func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) {
+// openLog opens the log of entries of the folder dir ("" for none); it
+// returns a nil reader for a folder in tessera's POSIX layout, which has
+// none.
+func openLog(dir string) (*filestore.RecordReader, func(), error) {
+	if dir == "" {
+		return nil, func() {}, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, filestore.StateDir)); errors.Is(err, os.ErrNotExist) {
+		return nil, func() {}, nil
+	}
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(filestore.LogFile)))
+	if err != nil {
+		return nil, nil, &TamperedError{Index: 0, Known: true, Reason: "log of entries unreadable: " + err.Error()}
+	}
+	rr, err := filestore.NewRecordReader(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, &TamperedError{Index: 0, Known: true, Reason: "log of entries: " + err.Error()}
+	}
+	return rr, func() { f.Close() }, nil
+}
+
+// checkRecord compares the next record of the log (if any) with the entry
+// at index i.
+func checkRecord(rr *filestore.RecordReader, i uint64, entry []byte) error {
+	if rr == nil {
+		return nil
+	}
+	data, err := rr.Next()
+	var re *filestore.RecordError
+	switch {
+	case errors.Is(err, io.EOF):
+		return &TamperedError{Index: i, Known: true, Reason: "entry missing from the log of entries"}
+	case errors.As(err, &re):
+		return &TamperedError{Index: i, Known: true, Reason: "log of entries: " + re.Reason}
+	case err != nil:
+		return err
+	case !bytes.Equal(data, entry):
+		return &TamperedError{Index: i, Known: true, Reason: "the log of entries holds another entry at this index"}
+	}
+	return nil
+}
+
+func audit(ctx context.Context, r logReader, dir, vkey string) (*AuditReport, error) {
+	rr, closeLog, err := openLog(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLog()
 	raw, err := r.ReadCheckpoint(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w: no checkpoint: %v", ErrTampered, err)
@@ -153,6 +206,9 @@ func audit(ctx context.Context, r logReader, vkey string) (*AuditReport, error) 
 			h := rfc6962.DefaultHasher.HashLeaf(entries[k])
 			if tileErr == nil && (k >= uint64(len(tile)) || !bytes.Equal(tile[k], h)) {
 				return nil, &TamperedError{Index: i, Known: true, Reason: "entry does not match the leaf hash stored in the tree"}
+			}
+			if err := checkRecord(rr, i, entries[k]); err != nil {
+				return nil, err
 			}
 			e, err := ParseEntry(entries[k])
 			if err != nil {

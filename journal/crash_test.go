@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/csam-go/csam/journal"
+	"github.com/csam-go/csam/journal/internal/filestore"
 )
 
 // The writer mode of the test binary (see TestKillWriter): it appends
@@ -103,19 +105,39 @@ func runWriter(t *testing.T, location, skey string, from, count, kill int) map[i
 	return acks
 }
 
-// TestKillWriter kills a writer in the middle of appending and starts
-// another on the same store (a folder, a MariaDB database): every
-// acknowledged entry is in the log at its acknowledged index, none twice,
-// and the log audits clean.
+// tear ends the log of entries of a folder with half a record, as a
+// power loss in the middle of a batch would.
+func tear(t *testing.T, location string) {
+	t.Helper()
+	if strings.HasPrefix(location, "mysql:") {
+		return
+	}
+	f, err := os.OpenFile(filepath.Join(location, filepath.FromSlash(filestore.LogFile)), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte{0, 0, 0, 200, 1, 2, 3, 4, 't', 'o', 'r', 'n'}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKillWriter kills a writer in the middle of appending, twice, and
+// starts another on the same store (a folder, whose log then ends with a
+// torn record; a MariaDB database): every acknowledged entry is in the log
+// at its acknowledged index, none twice, and the log audits clean.
 func TestKillWriter(t *testing.T) {
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
 			skey, vkey := newKey(t)
 			loc := s.location(t)
 			first := runWriter(t, loc, skey, 0, 0, 60)
+			tear(t, loc)
+			again := runWriter(t, loc, skey, 50000, 0, 300)
+			tear(t, loc)
 			second := runWriter(t, loc, skey, 100000, 40, 0)
-			if len(first) < 60 || len(second) != 40 {
-				t.Fatalf("acknowledged %d then %d", len(first), len(second))
+			if len(first) < 60 || len(again) < 300 || len(second) != 40 {
+				t.Fatalf("acknowledged %d, %d then %d", len(first), len(again), len(second))
 			}
 			ctx := context.Background()
 			rep, err := journal.AuditLog(ctx, loc, vkey)
@@ -141,14 +163,14 @@ func TestKillWriter(t *testing.T) {
 				}
 				seen[id] = i
 			}
-			for _, acks := range []map[int]uint64{first, second} {
+			for _, acks := range []map[int]uint64{first, again, second} {
 				for id, idx := range acks {
 					if got, ok := seen[id]; !ok || got != idx {
 						t.Fatalf("acknowledged entry %d at %d: found at %d (present %v)", id, idx, got, ok)
 					}
 				}
 			}
-			t.Logf("%d acknowledged before the kill, %d after; log of %d entries", len(first), len(second), rep.Size)
+			t.Logf("%d and %d acknowledged before the kills, %d after; log of %d entries", len(first), len(again), len(second), rep.Size)
 		})
 	}
 }

@@ -83,17 +83,17 @@ func digest(b []byte) string { return "sha256:" + hex.EncodeToString(sha256Sum(b
 // Marshal returns the entry's leaf data.
 func (e Entry) Marshal() ([]byte, error) {
 	if e.Type != TypeMessage && e.Type != TypeRectification {
-		return nil, fmt.Errorf("%w: entry type %q", ErrBadEntry, e.Type)
+		return nil, fmt.Errorf("%w: entry type %q", errBadEntry, e.Type)
 	}
 	if (e.Type == TypeRectification) != (e.Rectifies != nil) {
-		return nil, fmt.Errorf("%w: a rectification, and only it, names the entry it rectifies", ErrBadEntry)
+		return nil, fmt.Errorf("%w: a rectification, and only it, names the entry it rectifies", errBadEntry)
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadEntry, err)
+		return nil, fmt.Errorf("%w: %v", errBadEntry, err)
 	}
 	if len(b) > MaxEntrySize {
-		return nil, fmt.Errorf("%w: entry of %d bytes exceeds %d", ErrBadEntry, len(b), MaxEntrySize)
+		return nil, fmt.Errorf("%w: entry of %d bytes exceeds %d", errBadEntry, len(b), MaxEntrySize)
 	}
 	return b, nil
 }
@@ -102,18 +102,18 @@ func (e Entry) Marshal() ([]byte, error) {
 func ParseEntry(b []byte) (Entry, error) {
 	var e Entry
 	if len(b) > MaxEntrySize {
-		return e, fmt.Errorf("%w: entry of %d bytes exceeds %d", ErrBadEntry, len(b), MaxEntrySize)
+		return e, fmt.Errorf("%w: entry of %d bytes exceeds %d", errBadEntry, len(b), MaxEntrySize)
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&e); err != nil {
-		return e, fmt.Errorf("%w: %v", ErrBadEntry, err)
+		return e, fmt.Errorf("%w: %v", errBadEntry, err)
 	}
 	if d.More() {
-		return e, fmt.Errorf("%w: trailing data", ErrBadEntry)
+		return e, fmt.Errorf("%w: trailing data", errBadEntry)
 	}
 	if e.Type != TypeMessage && e.Type != TypeRectification {
-		return e, fmt.Errorf("%w: entry type %q", ErrBadEntry, e.Type)
+		return e, fmt.Errorf("%w: entry type %q", errBadEntry, e.Type)
 	}
 	return e, nil
 }

@@ -3,25 +3,33 @@ package journal
 import (
 	"errors"
 	"fmt"
+
+	"github.com/csam-go/csam/journal/internal/filestore"
 )
 
-// Sentinel errors, matched with errors.Is.
+// The verdicts callers branch on, matched with errors.Is.
 var (
-	// ErrBadEntry is returned for an entry that cannot be encoded or
-	// decoded.
-	ErrBadEntry = errors.New("journal: bad entry")
-	// ErrBadReceipt is returned for a receipt that is malformed, whose
-	// checkpoint is not signed by the journal's key, or whose inclusion
-	// proof does not lead to the checkpoint's root.
+	// ErrBadReceipt is returned when a receipt is malformed, its checkpoint
+	// is not signed by the journal's key, or its inclusion proof does not
+	// lead to the checkpoint's root.
 	ErrBadReceipt = errors.New("journal: receipt does not verify")
-	// ErrInconsistent is returned when a later checkpoint does not extend
-	// an earlier one (consistency proof).
-	ErrInconsistent = errors.New("journal: checkpoints are not consistent")
-	// ErrTampered is returned by Audit when the stored log does not match
-	// its signed checkpoint (a *TamperedError wraps it).
+	// ErrTampered is returned when the stored log does not match its
+	// signed checkpoint (a [*TamperedError] names the first bad entry when
+	// it can), or when a later checkpoint does not extend an earlier one
+	// (consistency proof): the log was rewritten.
 	ErrTampered = errors.New("journal: log tampered with")
-	// ErrNotFound is returned for an index past the log's size.
-	ErrNotFound = errors.New("journal: no such entry")
+	// ErrLocked is returned by [OpenPOSIX] when another process (or
+	// another [Journal]) has the folder open.
+	ErrLocked = filestore.ErrLocked
+)
+
+var (
+	// errBadEntry: an entry that cannot be encoded or decoded.
+	errBadEntry = errors.New("journal: bad entry")
+	// errInconsistent: a later checkpoint does not extend an earlier one.
+	errInconsistent = fmt.Errorf("%w: checkpoints are not consistent", ErrTampered)
+	// errNotFound: an index past the log's size.
+	errNotFound = errors.New("journal: no such entry")
 )
 
 // TamperedError names the first entry found bad by Audit.
@@ -42,5 +50,5 @@ func (e *TamperedError) Error() string {
 	return fmt.Sprintf("journal: log tampered with: entry %d: %s", e.Index, e.Reason)
 }
 
-// Unwrap returns ErrTampered.
+// Unwrap returns [ErrTampered].
 func (e *TamperedError) Unwrap() error { return ErrTampered }

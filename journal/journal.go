@@ -14,11 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/csam-go/csam/journal/internal/filestore"
 	"github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/mysql"
-	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
 	"k8s.io/klog/v2"
 )
@@ -41,7 +41,8 @@ type Options struct {
 	// log's origin. Required.
 	Key string
 	// BatchMaxSize and BatchMaxAge bound a batch of entries written
-	// together; zero means 1024 entries and 20 milliseconds.
+	// together (in a folder, made durable by one fdatasync); zero means
+	// 1024 entries and 20 milliseconds.
 	BatchMaxSize uint
 	BatchMaxAge  time.Duration
 	// CheckpointInterval is how often a new checkpoint is signed and
@@ -62,12 +63,19 @@ type Journal struct {
 	vkey     string
 	cancel   context.CancelFunc
 	db       *sql.DB
+	store    *filestore.Store // POSIX storage
+	dir      string
 
 	// proofs builds inclusion proofs for one tree size at a time, keeping
 	// the tiles it read (concurrent receipts mostly share a checkpoint).
-	proofsMu   sync.Mutex
-	proofs     *client.ProofBuilder
-	proofsSize uint64
+	proofsMu sync.Mutex
+	proofs   *proofBuilder
+
+	// lastCP is the checkpoint text verified last, and what it says
+	// (receipts of a batch share their checkpoint).
+	cpMu    sync.Mutex
+	lastRaw string
+	lastCP  *log.Checkpoint
 }
 
 // GenerateKey makes a checkpoint key pair for a log named name (its
@@ -92,14 +100,26 @@ func VerifierKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(f[2], pub)
 }
 
-// OpenPOSIX opens (or creates) the journal kept in the folder dir.
+// OpenPOSIX opens (or creates) the journal kept in the folder dir (see
+// the package documentation for what it holds). One process at a time
+// opens a folder; AuditLog and CheckReceipt read it at any time.
 func OpenPOSIX(ctx context.Context, dir string, o Options) (*Journal, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	return open(ctx, o, 100*time.Millisecond, nil, func(ctx context.Context) (tessera.Driver, error) {
-		return posix.New(ctx, posix.Config{Path: dir})
+	store := filestore.New(dir, nil)
+	j, err := open(ctx, o, 100*time.Millisecond, nil, func(context.Context) (tessera.Driver, error) {
+		return store, nil
 	})
+	if err != nil {
+		store.Close()
+		if errors.Is(err, filestore.ErrCorrupt) {
+			err = fmt.Errorf("%w: %w", ErrTampered, err)
+		}
+		return nil, err
+	}
+	j.store, j.dir = store, dir
+	return j, nil
 }
 
 // OpenMySQL opens (or creates, with tessera's schema) the journal kept in
@@ -174,6 +194,9 @@ func open(ctx context.Context, o Options, minInterval time.Duration, db *sql.DB,
 	app, shutdown, reader, err := tessera.NewAppender(bg, d, opts)
 	if err != nil {
 		cancel()
+		if oe, ok := d.(interface{ OpenError() error }); ok && oe.OpenError() != nil {
+			err = oe.OpenError() // tessera keeps only its text
+		}
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	return &Journal{add: app.Add, shutdown: shutdown, reader: reader, verifier: verifier, vkey: vkey, cancel: cancel, db: db,
@@ -187,6 +210,11 @@ func (j *Journal) VerifierKey() string { return j.vkey }
 // then stops the journal.
 func (j *Journal) Close(ctx context.Context) error {
 	err := j.shutdown(ctx)
+	if j.store != nil {
+		if cerr := j.store.Close(); err == nil {
+			err = cerr
+		}
+	}
 	j.cancel()
 	if j.db != nil {
 		if cerr := j.db.Close(); err == nil {
@@ -242,7 +270,7 @@ func (j *Journal) Entry(ctx context.Context, index uint64) ([]byte, error) {
 		return nil, err
 	}
 	if index >= cp.Size {
-		return nil, fmt.Errorf("%w: index %d, log size %d", ErrNotFound, index, cp.Size)
+		return nil, fmt.Errorf("%w: index %d, log size %d", errNotFound, index, cp.Size)
 	}
 	b, err := client.GetEntryBundle(ctx, j.reader.ReadEntryBundle, index/256, cp.Size)
 	if err != nil {
@@ -276,7 +304,7 @@ func (j *Journal) Consistency(ctx context.Context, oldSize uint64) ([]byte, [][]
 		return nil, nil, err
 	}
 	if oldSize > cp.Size {
-		return nil, nil, fmt.Errorf("%w: size %d, log size %d", ErrNotFound, oldSize, cp.Size)
+		return nil, nil, fmt.Errorf("%w: size %d, log size %d", errNotFound, oldSize, cp.Size)
 	}
 	pb, err := client.NewProofBuilder(ctx, cp.Size, j.reader.ReadTile)
 	if err != nil {
@@ -290,9 +318,9 @@ func (j *Journal) Consistency(ctx context.Context, oldSize uint64) ([]byte, [][]
 }
 
 func (j *Journal) receipt(ctx context.Context, index uint64, data, cpRaw []byte) (*Receipt, error) {
-	cp, _, _, err := log.ParseCheckpoint(cpRaw, j.verifier.Name(), j.verifier)
+	cp, err := j.parseCheckpoint(cpRaw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: checkpoint: %v", ErrTampered, err)
+		return nil, err
 	}
 	p, err := j.inclusionProof(ctx, index, cp.Size)
 	if err != nil {
@@ -301,17 +329,29 @@ func (j *Journal) receipt(ctx context.Context, index uint64, data, cpRaw []byte)
 	return &Receipt{Index: index, Entry: data, Checkpoint: string(cpRaw), Proof: p}, nil
 }
 
+// parseCheckpoint verifies and parses a checkpoint of the journal,
+// remembering the last one.
+func (j *Journal) parseCheckpoint(raw []byte) (*log.Checkpoint, error) {
+	j.cpMu.Lock()
+	defer j.cpMu.Unlock()
+	if j.lastCP != nil && j.lastRaw == string(raw) {
+		return j.lastCP, nil
+	}
+	cp, _, _, err := log.ParseCheckpoint(raw, j.verifier.Name(), j.verifier)
+	if err != nil {
+		return nil, fmt.Errorf("%w: checkpoint: %v", ErrTampered, err)
+	}
+	j.lastRaw, j.lastCP = string(raw), cp
+	return cp, nil
+}
+
 func (j *Journal) inclusionProof(ctx context.Context, index, size uint64) ([][]byte, error) {
 	j.proofsMu.Lock()
 	defer j.proofsMu.Unlock()
-	if j.proofs == nil || j.proofsSize != size {
-		pb, err := client.NewProofBuilder(ctx, size, j.reader.ReadTile)
-		if err != nil {
-			return nil, fmt.Errorf("journal: %w", err)
-		}
-		j.proofs, j.proofsSize = pb, size
+	if j.proofs == nil || j.proofs.size != size {
+		j.proofs = newProofBuilder(size, j.reader.ReadTile, j.proofs)
 	}
-	p, err := j.proofs.InclusionProof(ctx, index)
+	p, err := j.proofs.inclusion(ctx, index)
 	if err != nil {
 		j.proofs = nil
 		return nil, fmt.Errorf("journal: inclusion proof: %w", err)

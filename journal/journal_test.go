@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/journal"
+	"github.com/csam-go/csam/journal/internal/filestore"
 	"github.com/csam-go/csam/journal/internal/jtestenv"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera/api"
@@ -88,7 +91,7 @@ func TestReceipts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := j.Rectify(ctx, 99, fix, "none"); !errors.Is(err, journal.ErrNotFound) {
+			if _, err := j.Rectify(ctx, 99, fix, "none"); err == nil || !strings.Contains(err.Error(), "no such entry") {
 				t.Fatalf("rectifying a missing entry: %v", err)
 			}
 			for _, r := range append(receipts, rr) {
@@ -162,8 +165,8 @@ func TestReceipts(t *testing.T) {
 			}{
 				{"entry altered", verr(journal.VerifyReceipt(&altered, vkey)), journal.ErrBadReceipt},
 				{"another key", verr(journal.VerifyReceipt(receipts[0], otherV)), journal.ErrBadReceipt},
-				{"another log's checkpoint", journal.VerifyConsistency([]byte(or.Checkpoint), latest, proof, vkey), journal.ErrInconsistent},
-				{"older after newer", journal.VerifyConsistency(latest, []byte(receipts[0].Checkpoint), proof, vkey), journal.ErrInconsistent},
+				{"another log's checkpoint", journal.VerifyConsistency([]byte(or.Checkpoint), latest, proof, vkey), journal.ErrTampered},
+				{"older after newer", journal.VerifyConsistency(latest, []byte(receipts[0].Checkpoint), proof, vkey), journal.ErrTampered},
 			} {
 				if !errors.Is(tc.err, tc.want) {
 					t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
@@ -293,6 +296,7 @@ func TestTamperPOSIX(t *testing.T) {
 		os.Chmod(tp, 0o644)
 		os.WriteFile(bp, bundle(entries), 0o644)
 		os.WriteFile(tp, tb, 0o644)
+		rewriteLog(t, dir, true, func(log [][]byte) [][]byte { log[37] = entries[37]; return log })
 		_, err = journal.AuditLog(ctx, dir, vkey)
 		var te *journal.TamperedError
 		if !errors.As(err, &te) || te.Index != 0 || te.Known || !strings.Contains(te.Reason, "entries 0 to 255") {
@@ -313,6 +317,118 @@ func TestTamperPOSIX(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "checkpoint"), cp, 0o644)
 		if _, err := journal.AuditLog(ctx, dir, vkey); !errors.Is(err, journal.ErrTampered) {
 			t.Fatalf("audit: %v", err)
+		}
+	})
+}
+
+// readLog returns the entries of the log file of the journal in dir.
+func readLog(t *testing.T, dir string) [][]byte {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(filestore.LogFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rr, err := filestore.NewRecordReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries [][]byte
+	for {
+		e, err := rr.Next()
+		if err == io.EOF {
+			return entries
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+	}
+}
+
+// rewriteLog rewrites the log file of the journal in dir with the entries
+// change returns, in the documented record format; with resum, each record
+// gets the checksum of its new place (a tamperer who read the format),
+// else the record moves with its old checksum.
+func rewriteLog(t *testing.T, dir string, resum bool, change func([][]byte) [][]byte) {
+	t.Helper()
+	old := readLog(t, dir)
+	sums := map[string]uint32{}
+	for i, e := range old {
+		sums[string(e)] = recordSum(uint64(i), e)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(filestore.LogFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = b[:filestore.HeaderSize]
+	for i, e := range change(old) {
+		sum, ok := sums[string(e)]
+		if resum || !ok {
+			sum = recordSum(uint64(i), e)
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(len(e)))
+		b = binary.BigEndian.AppendUint32(b, sum)
+		b = append(b, e...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(filestore.LogFile)), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func recordSum(index uint64, e []byte) uint32 {
+	c := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	binary.Write(c, binary.BigEndian, index)
+	c.Write(e)
+	return c.Sum32()
+}
+
+// TestTamperPOSIXLog: the same faults made in the log of entries alone
+// (the tlog-tiles files intact), with the records' checksums left as
+// they were or recomputed, are found by AuditLog and by Audit on the open
+// journal, naming the first bad entry.
+func TestTamperPOSIXLog(t *testing.T) {
+	skey, vkey := newKey(t)
+	base := t.TempDir()
+	fill(t, base, skey, 300)
+	ctx := context.Background()
+	for _, tc := range tampers {
+		for _, resum := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, checksums recomputed %v", tc.name, resum), func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "log")
+				if out, err := exec.Command("cp", "-a", base, dir).CombinedOutput(); err != nil {
+					t.Fatalf("cp: %v %s", err, out)
+				}
+				rewriteLog(t, dir, resum, tc.change)
+				_, err := journal.AuditLog(ctx, dir, vkey)
+				var te *journal.TamperedError
+				if !errors.As(err, &te) || te.Index != tc.want || !te.Known {
+					t.Fatalf("audit: %v, want entry %d named", err, tc.want)
+				}
+			})
+		}
+	}
+	t.Run("log removed", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "log")
+		exec.Command("cp", "-a", base, dir).Run()
+		os.Remove(filepath.Join(dir, filepath.FromSlash(filestore.LogFile)))
+		if _, err := journal.AuditLog(ctx, dir, vkey); !errors.Is(err, journal.ErrTampered) {
+			t.Fatalf("audit: %v", err)
+		}
+	})
+	t.Run("open journal", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "log")
+		exec.Command("cp", "-a", base, dir).Run()
+		j := open(t, dir, skey)
+		defer j.Close(ctx)
+		if _, err := j.Audit(ctx); err != nil {
+			t.Fatalf("untouched: %v", err)
+		}
+		rewriteLog(t, dir, true, tampers[0].change)
+		_, err := j.Audit(ctx)
+		var te *journal.TamperedError
+		if !errors.As(err, &te) || te.Index != tampers[0].want {
+			t.Fatalf("audit: %v, want entry %d named", err, tampers[0].want)
 		}
 	})
 }

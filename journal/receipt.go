@@ -72,7 +72,7 @@ func VerifyReceipt(r *Receipt, vkey string) (*log.Checkpoint, Entry, error) {
 // VerifyConsistency checks offline that the checkpoint newer extends
 // older (both signed with vkey's key), with the consistency proof from
 // Journal.Consistency. Errors wrap ErrBadReceipt (a checkpoint that does
-// not verify) or ErrInconsistent.
+// not verify) or ErrTampered (newer does not extend older).
 func VerifyConsistency(older, newer []byte, p [][]byte, vkey string) error {
 	a, err := parseCheckpoint(older, vkey)
 	if err != nil {
@@ -83,7 +83,7 @@ func VerifyConsistency(older, newer []byte, p [][]byte, vkey string) error {
 		return err
 	}
 	if err := proof.VerifyConsistency(rfc6962.DefaultHasher, a.Size, b.Size, p, a.Hash, b.Hash); err != nil {
-		return fmt.Errorf("%w: sizes %d and %d: %v", ErrInconsistent, a.Size, b.Size, err)
+		return fmt.Errorf("%w: sizes %d and %d: %v", errInconsistent, a.Size, b.Size, err)
 	}
 	return nil
 }

@@ -71,21 +71,21 @@ func (l FASLevel) String() string {
 // ParseFASLevel parses a FAS level: an ACR value
 // ("urn:be:fedict:iam:fas:Level400", also with the "citizen:" or
 // "enterprise:" context: "urn:be:fedict:iam:fas:citizen:Level400"),
-// "Level400" or "400". Other input gives an error wrapping ErrUnknownFAS.
+// "Level400" or "400". Other input is an error.
 func ParseFASLevel(s string) (FASLevel, error) {
 	t := strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(t, FASACRPrefix); ok {
 		rest, _ = strings.CutPrefix(rest, "citizen:")
 		rest, _ = strings.CutPrefix(rest, "enterprise:")
 		if !strings.HasPrefix(rest, "Level") {
-			return 0, fmt.Errorf("%w %q", ErrUnknownFAS, s)
+			return 0, fmt.Errorf("%w %q", errUnknownFAS, s)
 		}
 		t = rest
 	}
 	t, _ = strings.CutPrefix(t, "Level")
 	n, err := strconv.ParseUint(t, 10, 16)
 	if err != nil || n == 0 || !FASLevel(n).Valid() || strconv.FormatUint(n, 10) != t {
-		return 0, fmt.Errorf("%w %q (want 100, 200, 300, 350, 400, 450, 500 or urn:be:fedict:iam:fas:LevelNNN)", ErrUnknownFAS, s)
+		return 0, fmt.Errorf("%w %q (want 100, 200, 300, 350, 400, 450, 500 or urn:be:fedict:iam:fas:LevelNNN)", errUnknownFAS, s)
 	}
 	return FASLevel(n), nil
 }
@@ -94,7 +94,7 @@ func ParseFASLevel(s string) (FASLevel, error) {
 // for FASUnknown.
 func (l FASLevel) MarshalText() ([]byte, error) {
 	if !l.Valid() {
-		return nil, fmt.Errorf("%w %d", ErrUnknownFAS, uint16(l))
+		return nil, fmt.Errorf("%w %d", errUnknownFAS, uint16(l))
 	}
 	return []byte(l.ACR()), nil
 }
@@ -121,14 +121,14 @@ func (l *FASLevel) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("%w: %v", ErrUnknownFAS, err)
+			return fmt.Errorf("%w: %v", errUnknownFAS, err)
 		}
 		return l.UnmarshalText([]byte(s))
 	}
 	if len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
 		return l.UnmarshalText(b)
 	}
-	return fmt.Errorf("%w %s (want a string or a number)", ErrUnknownFAS, truncate(string(b)))
+	return fmt.Errorf("%w %s (want a string or a number)", errUnknownFAS, truncate(string(b)))
 }
 
 // EIDASLevel is an eIDAS level of assurance (Regulation (EU) 910/2014,
@@ -169,7 +169,7 @@ func (l EIDASLevel) URI() string {
 }
 
 // ParseEIDASLevel parses "low", "substantial", "high" (any case), their
-// URIs, or "none". Other input gives an error wrapping ErrUnknownEIDAS.
+// URIs, or "none". Other input is an error.
 func ParseEIDASLevel(s string) (EIDASLevel, error) {
 	t := strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(t, EIDASURIPrefix); ok {
@@ -178,21 +178,21 @@ func ParseEIDASLevel(s string) (EIDASLevel, error) {
 				return i, nil
 			}
 		}
-		return 0, fmt.Errorf("%w %q", ErrUnknownEIDAS, s)
+		return 0, fmt.Errorf("%w %q", errUnknownEIDAS, s)
 	}
 	for i, n := range eidasNames {
 		if strings.EqualFold(t, n) {
 			return EIDASLevel(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w %q (want low, substantial, high or none)", ErrUnknownEIDAS, s)
+	return 0, fmt.Errorf("%w %q (want low, substantial, high or none)", errUnknownEIDAS, s)
 }
 
 // MarshalText implements encoding.TextMarshaler: "none", "low",
 // "substantial" or "high".
 func (l EIDASLevel) MarshalText() ([]byte, error) {
 	if !l.Valid() {
-		return nil, fmt.Errorf("%w %d", ErrUnknownEIDAS, uint8(l))
+		return nil, fmt.Errorf("%w %d", errUnknownEIDAS, uint8(l))
 	}
 	return []byte(l.String()), nil
 }

@@ -2,7 +2,6 @@ package keys_test
 
 import (
 	"encoding/json"
-	"errors"
 	"testing"
 
 	"github.com/csam-go/csam/keys"
@@ -37,7 +36,7 @@ func TestParseFASLevel(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := keys.ParseFASLevel(tt.in)
 			if tt.err {
-				if !errors.Is(err, keys.ErrUnknownFAS) {
+				if !isProblem(err, "unknown FAS level") {
 					t.Fatalf("ParseFASLevel(%q) = %v, %v; want ErrUnknownFAS", tt.in, got, err)
 				}
 				return
@@ -73,7 +72,7 @@ func TestFASJSON(t *testing.T) {
 			var got keys.FASLevel
 			err := json.Unmarshal([]byte(tt.in), &got)
 			if tt.err {
-				if !errors.Is(err, keys.ErrUnknownFAS) {
+				if !isProblem(err, "unknown FAS level") {
 					t.Fatalf("Unmarshal(%s) = %v, %v; want ErrUnknownFAS", tt.in, got, err)
 				}
 				return
@@ -110,7 +109,7 @@ func TestParseEIDASLevel(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := keys.ParseEIDASLevel(tt.in)
 			if tt.err {
-				if !errors.Is(err, keys.ErrUnknownEIDAS) {
+				if !isProblem(err, "unknown eIDAS level") {
 					t.Fatalf("ParseEIDASLevel(%q) = %v, %v; want ErrUnknownEIDAS", tt.in, got, err)
 				}
 				return

@@ -83,42 +83,52 @@ func Transition(s State, e Event) (State, bool) {
 	return to, ok
 }
 
-// Errors of credential use and lifecycle.
-var (
-	// ErrForbiddenTransition is returned, as a *TransitionError that
-	// matches it, when the lifecycle does not allow an event in the
-	// credential's state.
-	ErrForbiddenTransition = errors.New("keys: transition not allowed")
-	// ErrMustChange is returned when the password must be changed before
-	// the key is used.
-	ErrMustChange = errors.New("keys: password must be changed")
-	// ErrDeactivated is returned when the key was lost or misused and is
-	// deactivated.
-	ErrDeactivated = errors.New("keys: key deactivated")
-	// ErrBlocked is returned when the key is blocked; a new one must be
-	// requested.
-	ErrBlocked = errors.New("keys: key blocked")
-	// ErrNoPassword is returned when the key type has no password to
-	// change.
-	ErrNoPassword = errors.New("keys: key type has no password")
-)
+// ErrMustChange is returned, as a [*StateError], by [Lifecycle.Use] when
+// the password must be changed before the key is used: at first use, or
+// because the rotation period has passed (art. 5).
+var ErrMustChange = errors.New("keys: password must be changed")
 
-// TransitionError reports an event the lifecycle does not allow in the
-// credential's state, e.g. re-activating a blocked key instead of
-// replacing it.
-type TransitionError struct {
+// StateError is returned when a credential's state does not allow what was
+// asked: its use ([Lifecycle.Use]; Event is zero) or an event of its
+// lifecycle, e.g. re-activating a blocked key instead of replacing it. It
+// matches [ErrMustChange] when a credential whose password must be changed
+// was to be used, and [levels.ErrUnknownKeyState] when State is not a
+// state (the zero State grants nothing).
+type StateError struct {
 	KeyType ID
-	From    State
-	Event   Event
+	State   State // the credential's state
+	Event   Event // the event refused; zero when the credential was to be used
 }
 
-// Error names the key type, the event and the state that refused it.
-func (e *TransitionError) Error() string {
-	return fmt.Sprintf("keys: credential of %q: %s not allowed in state %s", string(e.KeyType), e.Event, e.From)
+// Error names the key type, then what its state does not allow.
+func (e *StateError) Error() string {
+	var why string
+	switch {
+	case e.Event != 0:
+		why = fmt.Sprintf("%s not allowed in state %s", e.Event, e.State)
+	case e.State == StateMustChange:
+		why = "password must be changed before use (art. 5)"
+	case e.State == StateDeactivated:
+		why = "key deactivated (art. 5 bis)"
+	case e.State == StateBlocked:
+		why = "key blocked: ask for a new key (art. 5 bis)"
+	default:
+		why = fmt.Sprintf("no state (%s): a key without a state grants nothing", e.State)
+	}
+	return fmt.Sprintf("keys: credential of %q: %s", string(e.KeyType), why)
 }
 
-// Is reports whether target is ErrForbiddenTransition.
-func (e *TransitionError) Is(target error) bool { return target == ErrForbiddenTransition }
+// Is reports whether target is ErrMustChange or levels.ErrUnknownKeyState
+// and e is that case.
+func (e *StateError) Is(target error) bool {
+	switch target {
+	case ErrMustChange:
+		return e.Event == 0 && e.State == StateMustChange
+	case levels.ErrUnknownKeyState:
+		return !e.State.Valid()
+	}
+	return false
+}
 
 // Credential is the state of one user's key of one key type. It holds no
 // secret: passwords are checked by Lifecycle.ChangePassword and stored, if
@@ -207,27 +217,21 @@ func (l *Lifecycle) Issue(k KeyType) Credential {
 }
 
 // Use checks that the credential may be used now. It returns nil for an
-// active credential; ErrMustChange when the password must be changed
-// first (at first use, or because the rotation period has passed: the
-// credential then moves to StateMustChange); ErrDeactivated or ErrBlocked
-// for those states; an error wrapping [levels.ErrUnknownKeyState] for the
-// zero State or one out of range, which grants nothing.
+// active credential, else a [*StateError] with the credential's state:
+// StateMustChange (matching [ErrMustChange]) when the password must be
+// changed first, at first use or because the rotation period has passed
+// (the credential then moves to StateMustChange); StateDeactivated or
+// StateBlocked; the zero State or one out of range (matching
+// [levels.ErrUnknownKeyState]), which grants nothing.
 func (l *Lifecycle) Use(c *Credential) error {
-	switch c.State {
-	case StateActive:
-		if l.rotationDue(c) {
-			l.apply(c, EventRotationDue)
-			return fmt.Errorf("%w: the rotation period of %v has passed (art. 5)", ErrMustChange, l.opts.RotationPeriod)
+	if c.State == StateActive {
+		if !l.rotationDue(c) {
+			return nil
 		}
-		return nil
-	case StateMustChange:
-		return fmt.Errorf("%w before use (art. 5)", ErrMustChange)
-	case StateDeactivated:
-		return fmt.Errorf("%w (art. 5 bis)", ErrDeactivated)
-	case StateBlocked:
-		return fmt.Errorf("%w: ask for a new key (art. 5 bis)", ErrBlocked)
+		l.apply(c, EventRotationDue)
+		return fmt.Errorf("%w: the rotation period of %v has passed", &StateError{KeyType: c.KeyType, State: c.State}, l.opts.RotationPeriod)
 	}
-	return fmt.Errorf("keys: credential of %q: %w %v", string(c.KeyType), levels.ErrUnknownKeyState, c.State)
+	return &StateError{KeyType: c.KeyType, State: c.State}
 }
 
 // RotationDue reports whether the password of an active credential is
@@ -246,16 +250,16 @@ func (l *Lifecycle) rotationDue(c *Credential) bool {
 }
 
 // ChangePassword records a password change: the new password must meet
-// the policy (else a *PasswordError listing every rule broken), the key must
-// have a password (ErrNoPassword) and be in StateMustChange or StateActive
-// (else a *TransitionError). The credential becomes active. The password is
+// the policy (else a [*PasswordError] listing every rule broken), the key
+// must have a password and be in StateMustChange or StateActive (else a
+// [*StateError]). The credential becomes active. The password is
 // checked, never stored nor logged.
 func (l *Lifecycle) ChangePassword(c *Credential, newPassword string) error {
 	if !c.HasPassword {
-		return fmt.Errorf("%w: %q", ErrNoPassword, string(c.KeyType))
+		return fmt.Errorf("keys: key type %q has no password", string(c.KeyType))
 	}
 	if _, ok := Transition(c.State, EventChangePassword); !ok {
-		return &TransitionError{KeyType: c.KeyType, From: c.State, Event: EventChangePassword}
+		return &StateError{KeyType: c.KeyType, State: c.State, Event: EventChangePassword}
 	}
 	if err := l.opts.Policy.Check(newPassword); err != nil {
 		if l.opts.Logger != nil {
@@ -271,12 +275,12 @@ func (l *Lifecycle) ChangePassword(c *Credential, newPassword string) error {
 
 // ReportLost deactivates a credential reported lost or misused (art. 5,
 // 5 bis). A deactivated credential cannot be reported again
-// (*TransitionError).
+// ([*StateError]).
 func (l *Lifecycle) ReportLost(c *Credential) error { return l.event(c, EventReportLost) }
 
 // Block locks a credential, e.g. after too many failed attempts. A blocked
 // credential is not unblocked: it is replaced (Replace). Blocking a
-// credential that is already blocked or deactivated is a *TransitionError.
+// credential that is already blocked or deactivated is a [*StateError].
 func (l *Lifecycle) Block(c *Credential) error { return l.event(c, EventBlock) }
 
 // Replace issues a new credential for a blocked or deactivated one (art. 5:
@@ -284,10 +288,10 @@ func (l *Lifecycle) Block(c *Credential) error { return l.event(c, EventBlock) }
 // art. 5 bis: a locked key is replaced by a new one). The old credential
 // ends deactivated; the new one has the next generation and starts as Issue
 // does (must change its password). Replacing a usable credential, or one
-// already replaced, is a *TransitionError.
+// already replaced, is a [*StateError].
 func (l *Lifecycle) Replace(c *Credential) (Credential, error) {
 	if _, ok := Transition(c.State, EventReplace); !ok || c.Replaced {
-		return Credential{}, &TransitionError{KeyType: c.KeyType, From: c.State, Event: EventReplace}
+		return Credential{}, &StateError{KeyType: c.KeyType, State: c.State, Event: EventReplace}
 	}
 	l.apply(c, EventReplace)
 	c.Replaced = true
@@ -301,7 +305,7 @@ func (l *Lifecycle) Replace(c *Credential) (Credential, error) {
 
 func (l *Lifecycle) event(c *Credential, e Event) error {
 	if _, ok := Transition(c.State, e); !ok {
-		return &TransitionError{KeyType: c.KeyType, From: c.State, Event: e}
+		return &StateError{KeyType: c.KeyType, State: c.State, Event: e}
 	}
 	l.apply(c, e)
 	return nil

@@ -73,9 +73,9 @@ func TestTransitions(t *testing.T) {
 					}
 				}
 				if !ok {
-					var te *keys.TransitionError
-					if !errors.As(err, &te) || !errors.Is(err, keys.ErrForbiddenTransition) || te.From != s || te.Event != e {
-						t.Fatalf("%v in %v: err = %v, want a *TransitionError", e, s, err)
+					var se *keys.StateError
+					if !errors.As(err, &se) || se.State != s || se.Event != e || errors.Is(err, keys.ErrMustChange) {
+						t.Fatalf("%v in %v: err = %v, want a *StateError", e, s, err)
 					}
 					if c.State != s {
 						t.Fatalf("a refused %v moved the state from %v to %v", e, s, c.State)
@@ -98,10 +98,10 @@ func TestScenarios(t *testing.T) {
 		if c.State != keys.StateMustChange || !c.HasPassword || c.Generation != 1 {
 			t.Fatalf("Issue = %+v", c)
 		}
-		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) {
+		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) || !isState(err, keys.StateMustChange, 0) {
 			t.Fatalf("first Use = %v, want ErrMustChange", err)
 		}
-		if err := lc.ChangePassword(&c, "short1!"); !errors.Is(err, keys.ErrWeakPassword) || c.State != keys.StateMustChange {
+		if err := lc.ChangePassword(&c, "short1!"); !errors.As(err, new(*keys.PasswordError)) || c.State != keys.StateMustChange {
 			t.Fatalf("weak password: %v, state %v", err, c.State)
 		}
 		if err := lc.ChangePassword(&c, goodPassword); err != nil {
@@ -120,8 +120,8 @@ func TestScenarios(t *testing.T) {
 		if err := lc.Use(&c); err != nil {
 			t.Fatal(err)
 		}
-		if err := lc.ChangePassword(&c, goodPassword); !errors.Is(err, keys.ErrNoPassword) {
-			t.Fatalf("ChangePassword on itsme = %v, want ErrNoPassword", err)
+		if err := lc.ChangePassword(&c, goodPassword); !isProblem(err, "has no password") || errors.As(err, new(*keys.StateError)) {
+			t.Fatalf("ChangePassword on itsme = %v, want a key type without password", err)
 		}
 	})
 	t.Run("lost key is deactivated for good", func(t *testing.T) {
@@ -133,17 +133,17 @@ func TestScenarios(t *testing.T) {
 		if err := lc.ReportLost(&c); err != nil || c.State != keys.StateDeactivated {
 			t.Fatalf("ReportLost: %v, %v", err, c.State)
 		}
-		if err := lc.Use(&c); !errors.Is(err, keys.ErrDeactivated) {
+		if err := lc.Use(&c); !isState(err, keys.StateDeactivated, 0) || !isProblem(err, "deactivated") {
 			t.Fatalf("Use of a lost key = %v", err)
 		}
-		if err := lc.ChangePassword(&c, goodPassword); !errors.Is(err, keys.ErrForbiddenTransition) {
+		if err := lc.ChangePassword(&c, goodPassword); !isState(err, keys.StateDeactivated, keys.EventChangePassword) {
 			t.Fatalf("re-activating a lost key by a password change = %v", err)
 		}
 		n, err := lc.Replace(&c)
 		if err != nil || n.State != keys.StateMustChange || n.Generation != 2 {
 			t.Fatalf("Replace = %+v, %v", n, err)
 		}
-		if _, err := lc.Replace(&c); !errors.Is(err, keys.ErrForbiddenTransition) {
+		if _, err := lc.Replace(&c); !isState(err, keys.StateDeactivated, keys.EventReplace) {
 			t.Fatalf("second Replace of one credential = %v", err)
 		}
 	})
@@ -157,10 +157,10 @@ func TestScenarios(t *testing.T) {
 		if err := lc.Block(&c); err != nil {
 			t.Fatal(err)
 		}
-		if err := lc.Use(&c); !errors.Is(err, keys.ErrBlocked) {
+		if err := lc.Use(&c); !isState(err, keys.StateBlocked, 0) || !isProblem(err, "blocked") || errors.Is(err, keys.ErrMustChange) {
 			t.Fatalf("Use of a blocked key = %v", err)
 		}
-		if err := lc.Block(&c); !errors.Is(err, keys.ErrForbiddenTransition) {
+		if err := lc.Block(&c); !isState(err, keys.StateBlocked, keys.EventBlock) {
 			t.Fatalf("Block twice = %v", err)
 		}
 		clock.Advance(time.Hour)
@@ -208,7 +208,7 @@ func TestRotation(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, keys.ErrMustChange) || c.State != keys.StateMustChange {
+			if !errors.Is(err, keys.ErrMustChange) || !isProblem(err, "rotation period") || c.State != keys.StateMustChange {
 				t.Fatalf("Use after the period = %v, state %v; want ErrMustChange", err, c.State)
 			}
 			if err := lc.ChangePassword(&c, "An0ther:Secret-Phrase"); err != nil {
@@ -293,4 +293,11 @@ func TestCredentialPresented(t *testing.T) {
 			}
 		})
 	}
+}
+
+// isState reports whether err is a *keys.StateError for state s and event
+// e (zero: the credential was to be used).
+func isState(err error, s keys.State, e keys.Event) bool {
+	var se *keys.StateError
+	return errors.As(err, &se) && se.State == s && se.Event == e
 }

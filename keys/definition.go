@@ -1,14 +1,15 @@
 package keys
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/csam-go/csam/internal/jsonwire"
 	"github.com/csam-go/csam/levels"
 )
 
@@ -20,18 +21,19 @@ const MaxDefinitionBytes = 1 << 20
 // definitions, see the package documentation) and returns its key types,
 // in file order, without registering them. Every definition is checked as
 // KeyType.Validate does; an identifier given twice in the file is
-// ErrDuplicateID.
+// [ErrDuplicateID].
 //
 // On error it returns no key types and an error that is, or joins, one
 // *DefinitionError per problem found, each with the definition's index, the
 // field and the line:column in the input. A malformed JSON document stops
-// at its first syntax error (ErrMalformedJSON).
+// at its first syntax error.
 func DecodeDefinitions(r io.Reader) ([]KeyType, error) {
 	data, err := readDefinitions(r)
 	if err != nil {
 		return nil, err
 	}
-	return decodeDefinitions(data)
+	kts, _, err := decodeDefinitions(data)
+	return kts, err
 }
 
 // readDefinitions reads at most MaxDefinitionBytes from r.
@@ -41,30 +43,95 @@ func readDefinitions(r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("keys: reading definitions: %w", err)
 	}
 	if len(data) > MaxDefinitionBytes {
-		return nil, &DefinitionError{Index: -1, Err: fmt.Errorf("%w (more than %d bytes)", ErrTooLarge, MaxDefinitionBytes)}
+		return nil, &DefinitionError{Index: -1, Err: fmt.Errorf("%w (more than %d bytes)", errTooLarge, MaxDefinitionBytes)}
 	}
 	return data, nil
 }
 
-func decodeDefinitions(data []byte) ([]KeyType, error) {
-	p := &posTable{data: data}
-	if err := checkSyntax(data); err != nil {
-		return nil, p.fix(err)
+// wireDefinition is a definition as a file holds it, with plain strings,
+// so that each field is checked, and reported, by its path.
+type wireDefinition struct {
+	ID       string          `json:"id"`
+	Names    Names           `json:"names"`
+	Level    string          `json:"level"`
+	FAS      json.RawMessage `json:"fas"`
+	EIDAS    string          `json:"eidas"`
+	Channels []string        `json:"channels"`
+	Factors  []string        `json:"factors"`
+}
+
+// source is a checked definition input: the offset of each value by path
+// ("[1].channels[0]"), and their line:column.
+type source struct {
+	idx   jsonwire.Index
+	lines *jsonwire.Lines
+}
+
+func newSource(data []byte, idx jsonwire.Index) *source {
+	return &source{idx: idx, lines: jsonwire.NewLines(data)}
+}
+
+func (s *source) pos(off int64) Position {
+	line, col := s.lines.At(off)
+	return Position{Offset: off, Line: line, Column: col}
+}
+
+// at returns the position of the value at path, or of the closest value
+// that holds it.
+func (s *source) at(path string) Position {
+	for {
+		if off, ok := s.idx[path]; ok || path == "" {
+			return s.pos(off)
+		}
+		path = path[:max(0, strings.LastIndexAny(path, ".["))]
 	}
-	elems, err := jsonArray(data, 0)
-	if err != nil {
-		return nil, p.fix(err)
+}
+
+func (s *source) has(path string) bool {
+	_, ok := s.idx[path]
+	return ok
+}
+
+// documentError returns the error of a problem of the input as a whole.
+func (s *source) documentError(p jsonwire.Problem) *DefinitionError {
+	msg := p.Msg
+	if p.Kind == jsonwire.Type {
+		msg = strings.Replace(msg, "want an array", "want an array of definitions", 1)
+	}
+	return &DefinitionError{Index: -1, Pos: s.pos(p.Offset), Err: fmt.Errorf("%w: %s", errMalformedJSON, msg)}
+}
+
+// problemError returns the error of a problem of one definition's field.
+func problemError(p jsonwire.Problem) error {
+	if p.Kind == jsonwire.Unknown {
+		return errors.New("keys: " + p.Msg)
+	}
+	return fmt.Errorf("%w: %s", errMalformedJSON, p.Msg)
+}
+
+func decodeDefinitions(data []byte) ([]KeyType, *source, error) {
+	var ws []wireDefinition
+	idx, probs := jsonwire.Decode(data, &ws, jsonwire.Options{Index: true})
+	src := newSource(data, idx)
+	byDef := map[int][]jsonwire.Problem{}
+	for _, p := range probs {
+		if p.Path == "" {
+			return nil, nil, src.documentError(p)
+		}
+		i, _ := strconv.Atoi(p.Path[1:strings.IndexByte(p.Path, ']')])
+		byDef[i] = append(byDef[i], p)
 	}
 	var (
 		kts  []KeyType
 		errs []*DefinitionError
 		seen = map[ID]int{}
 	)
-	for i, el := range elems {
-		kt, fieldPos, probs := parseDefinition(el.raw, el.off, i)
+	for i := range ws {
+		prefix := "[" + strconv.Itoa(i) + "]"
+		kt, probs := src.definition(&ws[i], prefix, i, byDef[i])
 		if len(probs) == 0 {
 			if first, dup := seen[kt.ID]; dup {
-				probs = append(probs, &DefinitionError{ID: kt.ID, Index: i, Field: "id", Pos: Position{Offset: fieldPos["id"]},
+				probs = append(probs, &DefinitionError{ID: kt.ID, Index: i, Field: "id", Pos: src.at(prefix + ".id"),
 					Err: fmt.Errorf("%w %q (first at definition %d)", ErrDuplicateID, string(kt.ID), first)})
 			} else {
 				seen[kt.ID] = i
@@ -74,12 +141,9 @@ func decodeDefinitions(data []byte) ([]KeyType, error) {
 		kts = append(kts, kt)
 	}
 	if len(errs) > 0 {
-		for _, e := range errs {
-			e.Pos = p.at(e.Pos.Offset)
-		}
-		return nil, joinErrors(errs)
+		return nil, nil, joinErrors(errs)
 	}
-	return kts, nil
+	return kts, src, nil
 }
 
 // UnmarshalJSON decodes one definition in the strict format of
@@ -87,20 +151,17 @@ func decodeDefinitions(data []byte) ([]KeyType, error) {
 // Errors are *DefinitionError values (joined when several), with
 // positions relative to b.
 func (k *KeyType) UnmarshalJSON(b []byte) error {
-	p := &posTable{data: b}
-	if err := checkSyntax(b); err != nil {
-		return p.fix(err)
-	}
-	off := skipSpace(b, 0)
-	if off >= len(b) {
-		return &DefinitionError{Index: -1, Pos: p.at(0), Err: fmt.Errorf("%w: empty definition", ErrMalformedJSON)}
-	}
-	kt, _, probs := parseDefinition(b[off:], int64(off), -1)
-	if len(probs) > 0 {
-		for _, e := range probs {
-			e.Pos = p.at(e.Pos.Offset)
+	var w wireDefinition
+	idx, probs := jsonwire.Decode(b, &w, jsonwire.Options{Index: true})
+	src := newSource(b, idx)
+	for _, p := range probs {
+		if p.Path == "" {
+			return src.documentError(p)
 		}
-		return joinErrors(probs)
+	}
+	kt, errs := src.definition(&w, "", -1, probs)
+	if len(errs) > 0 {
+		return joinErrors(errs)
 	}
 	*k = kt
 	return nil
@@ -119,174 +180,88 @@ func MarshalDefinitions(kts []KeyType) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// definitionFields are the fields of the format, with whether each is
-// required.
-var definitionFields = map[string]bool{
-	"id": true, "names": true, "level": true, "fas": false, "eidas": false,
-	"channels": false, "factors": true,
-}
+// requiredFields are the fields a definition must have, in the order
+// their absence is reported.
+var requiredFields = []string{"factors", "id", "level", "names"}
 
-// parseDefinition decodes one definition object raw, found at byte offset
-// base of the input. The errors carry byte offsets in Pos.Offset only.
-func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int64, []*DefinitionError) {
+// definition converts the definition w, found at path prefix of the input
+// ("" or "[index]"), into a key type, and reports the problems of the
+// input (probs) and those of its values, each with its position.
+func (s *source) definition(w *wireDefinition, prefix string, index int, probs []jsonwire.Problem) (KeyType, []*DefinitionError) {
 	var (
-		kt       KeyType
-		errs     []*DefinitionError
-		fieldPos = map[string]int64{"": base}
-		failed   = map[string]bool{}
+		kt     KeyType
+		errs   []*DefinitionError
+		failed = map[string]bool{}
 	)
-	fail := func(field string, off int64, err error) {
+	path := func(field string) string {
+		if prefix == "" {
+			return field
+		}
+		return prefix + "." + field
+	}
+	fail := func(field string, pos Position, err error) {
 		failed[topField(field)] = true
-		errs = append(errs, &DefinitionError{Index: index, Field: field, Pos: Position{Offset: off}, Err: err})
+		errs = append(errs, &DefinitionError{Index: index, Field: field, Pos: pos, Err: err})
 	}
-	members, err := jsonObject(raw, base)
-	if err != nil {
-		var de *DefinitionError
-		if errors.As(err, &de) {
-			de.Index = index
-			return kt, fieldPos, []*DefinitionError{de}
+	for _, p := range probs {
+		if p.Path == prefix { // the definition itself
+			msg := strings.Replace(p.Msg, "want an object", "a definition must be an object", 1)
+			return kt, []*DefinitionError{{Index: index, Pos: s.pos(p.Offset), Err: fmt.Errorf("%w: %s", errMalformedJSON, msg)}}
 		}
-		return kt, fieldPos, []*DefinitionError{{Index: index, Pos: Position{Offset: base}, Err: err}}
+		fail(strings.TrimPrefix(p.Path[len(prefix):], "."), s.pos(p.Offset), problemError(p))
 	}
-	for _, m := range members {
-		if _, known := definitionFields[m.key]; !known {
-			fail(m.key, m.keyOff, fmt.Errorf("%w %q (want id, names, level, fas, eidas, channels or factors)", ErrUnknownField, m.key))
-			continue
+	has := func(field string) bool { return s.has(path(field)) && !failed[field] }
+	if has("id") {
+		kt.ID = ID(w.ID)
+	}
+	if has("names") {
+		for _, n := range []struct{ lang, name string }{{"fr", w.Names.FR}, {"nl", w.Names.NL}, {"en", w.Names.EN}, {"de", w.Names.DE}} {
+			if f := "names." + n.lang; s.has(path(f)) && strings.TrimSpace(n.name) == "" {
+				fail(f, s.at(path(f)), fmt.Errorf("%w: empty name (omit the language instead)", errInvalidValue))
+			}
 		}
-		if _, dup := fieldPos[m.key]; dup {
-			fail(m.key, m.keyOff, fmt.Errorf("%w: field %q given twice", ErrMalformedJSON, m.key))
-			continue
-		}
-		fieldPos[m.key] = m.off
-		if string(m.raw) == "null" {
-			fail(m.key, m.off, fmt.Errorf("%w: null is not a value of %q", ErrMalformedJSON, m.key))
-			continue
-		}
-		switch m.key {
-		case "id":
-			var s string
-			if err := jsonString(m.raw, &s); err != nil {
-				fail("id", m.off, err)
-				continue
-			}
-			kt.ID = ID(s)
-		case "names":
-			ms, err := jsonObject(m.raw, m.off)
-			if err != nil {
-				fail("names", m.off, fmt.Errorf("%w: names must be an object of languages (fr, nl, en, de)", ErrMalformedJSON))
-				continue
-			}
-			seenLang := map[string]bool{}
-			for _, n := range ms {
-				field := "names." + n.key
-				var s string
-				var dst *string
-				switch n.key {
-				case "fr":
-					dst = &kt.Names.FR
-				case "nl":
-					dst = &kt.Names.NL
-				case "en":
-					dst = &kt.Names.EN
-				case "de":
-					dst = &kt.Names.DE
-				default:
-					fail(field, n.keyOff, fmt.Errorf("%w %q (languages are fr, nl, en and de)", ErrUnknownField, field))
-					continue
-				}
-				if seenLang[n.key] {
-					fail(field, n.keyOff, fmt.Errorf("%w: field %q given twice", ErrMalformedJSON, field))
-					continue
-				}
-				seenLang[n.key] = true
-				if err := jsonString(n.raw, &s); err != nil {
-					fail(field, n.off, err)
-					continue
-				}
-				if strings.TrimSpace(s) == "" {
-					fail(field, n.off, fmt.Errorf("%w: empty name (omit the language instead)", ErrInvalidValue))
-					continue
-				}
-				*dst = s
-			}
-		case "level":
-			var s string
-			if err := jsonString(m.raw, &s); err != nil {
-				fail("level", m.off, err)
-				continue
-			}
-			l, err := levels.ParseLevel(s)
-			if err != nil {
-				fail("level", m.off, err)
-				continue
-			}
+		kt.Names = w.Names
+	}
+	if has("level") {
+		if l, err := levels.ParseLevel(w.Level); err != nil {
+			fail("level", s.at(path("level")), err)
+		} else {
 			kt.Level = l
-		case "fas":
-			if err := kt.FAS.UnmarshalJSON(m.raw); err != nil {
-				fail("fas", m.off, err)
-			}
-		case "eidas":
-			var s string
-			if err := jsonString(m.raw, &s); err != nil {
-				fail("eidas", m.off, err)
-				continue
-			}
-			l, err := ParseEIDASLevel(s)
-			if err != nil {
-				fail("eidas", m.off, err)
-				continue
-			}
+		}
+	}
+	if has("fas") {
+		if err := kt.FAS.UnmarshalJSON(w.FAS); err != nil {
+			fail("fas", s.at(path("fas")), err)
+		}
+	}
+	if has("eidas") {
+		if l, err := ParseEIDASLevel(w.EIDAS); err != nil {
+			fail("eidas", s.at(path("eidas")), err)
+		} else {
 			kt.EIDAS = l
-		case "channels":
-			els, err := jsonArray(m.raw, m.off)
-			if err != nil {
-				fail("channels", m.off, fmt.Errorf("%w: channels must be an array of strings", ErrMalformedJSON))
-				continue
-			}
-			kt.Channels = make([]levels.Channel, 0, len(els))
-			for i, el := range els {
-				field := fmt.Sprintf("channels[%d]", i)
-				fieldPos[field] = el.off
-				var s string
-				if err := jsonString(el.raw, &s); err != nil {
-					fail(field, el.off, err)
-					continue
-				}
-				c, err := levels.ParseChannel(s)
-				if err != nil || strings.TrimSpace(s) == "" {
-					fail(field, el.off, fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, s))
-					continue
-				}
-				kt.Channels = append(kt.Channels, c)
-			}
-		case "factors":
-			els, err := jsonArray(m.raw, m.off)
-			if err != nil {
-				fail("factors", m.off, fmt.Errorf("%w: factors must be an array of strings", ErrMalformedJSON))
-				continue
-			}
-			for i, el := range els {
-				field := fmt.Sprintf("factors[%d]", i)
-				fieldPos[field] = el.off
-				var s string
-				if err := jsonString(el.raw, &s); err != nil {
-					fail(field, el.off, err)
-					continue
-				}
-				kt.Factors = append(kt.Factors, Factor(s))
-			}
 		}
 	}
-	// Required fields absent from the object.
-	var missing []string
-	for f, req := range definitionFields {
-		if _, present := fieldPos[f]; req && !present {
-			missing = append(missing, f)
+	if has("channels") {
+		kt.Channels = make([]levels.Channel, 0, len(w.Channels))
+		for i, name := range w.Channels {
+			c, err := levels.ParseChannel(name)
+			if err != nil || strings.TrimSpace(name) == "" {
+				f := fmt.Sprintf("channels[%d]", i)
+				fail(f, s.at(path(f)), &levels.ParseError{Kind: "channel", Input: name})
+				continue
+			}
+			kt.Channels = append(kt.Channels, c)
 		}
 	}
-	sort.Strings(missing)
-	for _, f := range missing {
-		fail(f, base, ErrMissingField)
+	if has("factors") {
+		for _, f := range w.Factors {
+			kt.Factors = append(kt.Factors, Factor(f))
+		}
+	}
+	for _, f := range requiredFields {
+		if !s.has(path(f)) && !failed[f] {
+			fail(f, s.at(prefix), errMissingField)
+		}
 	}
 	// The checks of Validate, for the fields that decoded.
 	for _, p := range kt.problems() {
@@ -294,18 +269,14 @@ func parseDefinition(raw []byte, base int64, index int) (KeyType, map[string]int
 			continue
 		}
 		p.Index = index
-		off, ok := fieldPos[p.Field]
-		if !ok {
-			off = fieldPos[topField(p.Field)]
-		}
-		p.Pos = Position{Offset: off}
+		p.Pos = s.at(path(p.Field))
 		errs = append(errs, p)
 	}
 	for _, e := range errs {
 		e.ID = kt.ID
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Pos.Offset < errs[j].Pos.Offset })
-	return kt, fieldPos, errs
+	return kt, errs
 }
 
 // topField returns the JSON field a field path starts with: "channels" for
@@ -315,208 +286,4 @@ func topField(f string) string {
 		return f[:i]
 	}
 	return f
-}
-
-// jsonString decodes a JSON string value.
-func jsonString(raw []byte, s *string) error {
-	if len(raw) == 0 || raw[0] != '"' {
-		return fmt.Errorf("%w: want a string, got %s", ErrMalformedJSON, jsonKind(raw))
-	}
-	if err := json.Unmarshal(raw, s); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformedJSON, err)
-	}
-	return nil
-}
-
-func jsonKind(raw []byte) string {
-	if len(raw) == 0 {
-		return "nothing"
-	}
-	switch raw[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
-// element is a JSON value inside an array or object, with its byte offset
-// in the whole input.
-type element struct {
-	key    string // object member name
-	keyOff int64  // offset of the member name
-	raw    json.RawMessage
-	off    int64
-}
-
-// jsonArray splits the JSON array data (found at offset base of the input)
-// into its elements. Errors are *DefinitionError values with an offset.
-func jsonArray(data []byte, base int64) ([]element, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	start := int64(skipSpace(data, 0))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, syntaxError(err, base, start)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + start},
-			Err: fmt.Errorf("%w: want an array of definitions, got %s", ErrMalformedJSON, jsonKind(data[start:]))}
-	}
-	var out []element
-	for dec.More() {
-		off := int64(skipSeparators(data, int(dec.InputOffset())))
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntaxError(err, base, off)
-		}
-		out = append(out, element{raw: raw, off: base + off})
-	}
-	if _, err := dec.Token(); err != nil { // the closing ']'
-		return nil, syntaxError(err, base, dec.InputOffset())
-	}
-	if end := skipSpace(data, int(dec.InputOffset())); end < len(data) {
-		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + int64(end)},
-			Err: fmt.Errorf("%w: data after the end of the array", ErrMalformedJSON)}
-	}
-	return out, nil
-}
-
-// jsonObject splits the JSON object data (at offset base) into its members,
-// in order, duplicates included.
-func jsonObject(data []byte, base int64) ([]element, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	start := int64(skipSpace(data, 0))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, syntaxError(err, base, start)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, &DefinitionError{Index: -1, Pos: Position{Offset: base + start},
-			Err: fmt.Errorf("%w: a definition must be an object, got %s", ErrMalformedJSON, jsonKind(data[start:]))}
-	}
-	var out []element
-	for dec.More() {
-		keyOff := int64(skipSeparators(data, int(dec.InputOffset())))
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, syntaxError(err, base, keyOff)
-		}
-		key, _ := tok.(string)
-		off := int64(skipSeparators(data, int(dec.InputOffset())))
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntaxError(err, base, off)
-		}
-		out = append(out, element{key: key, keyOff: base + keyOff, raw: raw, off: base + off})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, syntaxError(err, base, dec.InputOffset())
-	}
-	return out, nil
-}
-
-// checkSyntax reports the first syntax error of the JSON document data as
-// a *DefinitionError wrapping ErrMalformedJSON, at the offending byte (or at
-// the end of the input when it is cut short).
-func checkSyntax(data []byte) error {
-	var raw json.RawMessage
-	err := json.Unmarshal(data, &raw)
-	if err == nil {
-		return nil
-	}
-	var se *json.SyntaxError
-	if !errors.As(err, &se) {
-		return &DefinitionError{Index: -1, Err: fmt.Errorf("%w: %v", ErrMalformedJSON, err)}
-	}
-	off := se.Offset // bytes read, the offending one included
-	msg := strings.TrimPrefix(se.Error(), "json: ")
-	if off >= int64(len(data)) && strings.Contains(msg, "unexpected end") {
-		off = int64(len(data))
-		msg = "unexpected end of input"
-	} else if off > 0 {
-		off--
-	}
-	return &DefinitionError{Index: -1, Pos: Position{Offset: off}, Err: fmt.Errorf("%w: %s", ErrMalformedJSON, msg)}
-}
-
-// syntaxError turns a decoding error into a *DefinitionError wrapping
-// ErrMalformedJSON, at the syntax error's offset when it has one, else at
-// fallback.
-func syntaxError(err error, base, fallback int64) error {
-	off := fallback
-	var se *json.SyntaxError
-	msg := err.Error()
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset // a json.Decoder reports the offending byte's offset
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		msg = "unexpected end of input"
-	}
-	msg = strings.TrimPrefix(msg, "json: ")
-	return &DefinitionError{Index: -1, Pos: Position{Offset: base + off}, Err: fmt.Errorf("%w: %s", ErrMalformedJSON, msg)}
-}
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-func skipSeparators(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r', ',', ':':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// posTable converts byte offsets to line:column positions.
-type posTable struct {
-	data  []byte
-	lines []int // offsets of line starts
-}
-
-func (p *posTable) at(off int64) Position {
-	if off < 0 {
-		off = 0
-	}
-	if off > int64(len(p.data)) {
-		off = int64(len(p.data))
-	}
-	if p.lines == nil {
-		p.lines = []int{0}
-		for i, c := range p.data {
-			if c == '\n' {
-				p.lines = append(p.lines, i+1)
-			}
-		}
-	}
-	line := sort.Search(len(p.lines), func(i int) bool { return int64(p.lines[i]) > off })
-	return Position{Offset: off, Line: line, Column: int(off) - p.lines[line-1] + 1}
-}
-
-// fix fills in the line:column of a *DefinitionError's offset.
-func (p *posTable) fix(err error) error {
-	var de *DefinitionError
-	if errors.As(err, &de) {
-		de.Pos = p.at(de.Pos.Offset)
-	}
-	return err
 }

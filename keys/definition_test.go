@@ -66,53 +66,53 @@ func TestLoadFutureKeys(t *testing.T) {
 	}
 }
 
-// TestDefinitionErrors gives one bad file per case, with the sentinel, the
+// TestDefinitionErrors gives one bad file per case, with the problem, the
 // definition index, the field and the line:column the error must name.
 func TestDefinitionErrors(t *testing.T) {
 	const ok = `{"id":"k","names":{"en":"K"},"level":"column2","factors":["x"]}`
 	tests := []struct {
 		name   string
 		in     string
-		target error
+		target any // see isProblem
 		index  int
 		field  string
 		at     string // the error is at the last occurrence of this text; "$" for the end
 	}{
-		{"empty input", ``, keys.ErrMalformedJSON, -1, "", "$"},
-		{"not an array", `{"id":"k"}`, keys.ErrMalformedJSON, -1, "", `{`},
-		{"truncated", "[\n" + ok + ",\n{\"id\":", keys.ErrMalformedJSON, -1, "", "$"},
-		{"bad token", "[\n  " + ok + ",\n  {\"id\": nope}\n]", keys.ErrMalformedJSON, -1, "", "ope}"},
-		{"missing comma", `[` + ok + ` ` + ok + `]`, keys.ErrMalformedJSON, -1, "", `{"id":"k"`},
-		{"trailing data", `[]` + "\n\n  ]", keys.ErrMalformedJSON, -1, "", "]"},
-		{"element not an object", `[` + ok + `, 42]`, keys.ErrMalformedJSON, 1, "", "42"},
-		{"wrong type", `[{"id":7,"names":{"en":"K"},"level":"column2","factors":["x"]}]`, keys.ErrMalformedJSON, 0, "id", "7,"},
-		{"null", `[{"id":"k","names":{"en":"K"},"level":null,"factors":["x"]}]`, keys.ErrMalformedJSON, 0, "level", "null"},
-		{"field twice", `[{"id":"k","id":"j","names":{"en":"K"},"level":"column2","factors":["x"]}]`, keys.ErrMalformedJSON, 0, "id", `"id":"j"`},
-		{"unknown field", "[\n{\"id\":\"k\",\"names\":{\"en\":\"K\"},\"level\":\"column2\",\"factors\":[\"x\"],\n \"colour\":\"red\"}]", keys.ErrUnknownField, 0, "colour", `"colour"`},
-		{"field case", `[{"ID":"k","names":{"en":"K"},"level":"column2","factors":["x"]}]`, keys.ErrUnknownField, 0, "ID", `"ID"`},
-		{"unknown language", `[{"id":"k","names":{"en":"K","es":"K"},"level":"column2","factors":["x"]}]`, keys.ErrUnknownField, 0, "names.es", `"es"`},
-		{"empty name", `[{"id":"k","names":{"en":""},"level":"column2","factors":["x"]}]`, keys.ErrInvalidValue, 0, "names.en", `""}`},
-		{"missing id", `[{"names":{"en":"K"},"level":"column2","factors":["x"]}]`, keys.ErrMissingField, 0, "id", `{"names"`},
-		{"missing names", "[" + ok + ",\n {\"id\":\"j\",\"level\":\"column2\",\"factors\":[\"x\"]}]", keys.ErrMissingField, 1, "names", `{"id":"j"`},
-		{"empty names", `[{"id":"k","names":{},"level":"column2","factors":["x"]}]`, keys.ErrMissingField, 0, "names", `{}`},
-		{"missing level", `[{"id":"k","names":{"en":"K"},"factors":["x"]}]`, keys.ErrMissingField, 0, "level", `{"id"`},
-		{"missing factors", `[{"id":"k","names":{"en":"K"},"level":"column2"}]`, keys.ErrMissingField, 0, "factors", `{"id"`},
-		{"empty factors", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":[]}]`, keys.ErrMissingField, 0, "factors", `[]}`},
-		{"unknown level", "[\n  {\"id\": \"k\", \"names\": {\"en\": \"K\"},\n   \"level\": \"column4\", \"factors\": [\"x\"]}]", keys.ErrUnknownLevel, 0, "level", `"column4"`},
-		{"level none", `[{"id":"k","names":{"en":"K"},"level":"none","factors":["x"]}]`, keys.ErrInvalidValue, 0, "level", `"none"`},
-		{"bad id", `[{"id":"K K","names":{"en":"K"},"level":"column2","factors":["x"]}]`, keys.ErrInvalidValue, 0, "id", `"K K"`},
+		{"empty input", ``, "malformed JSON", -1, "", "$"},
+		{"not an array", `{"id":"k"}`, "malformed JSON", -1, "", `{`},
+		{"truncated", "[\n" + ok + ",\n{\"id\":", "malformed JSON", -1, "", "$"},
+		{"bad token", "[\n  " + ok + ",\n  {\"id\": nope}\n]", "malformed JSON", -1, "", "ope}"},
+		{"missing comma", `[` + ok + ` ` + ok + `]`, "malformed JSON", -1, "", `{"id":"k"`},
+		{"trailing data", `[]` + "\n\n  ]", "malformed JSON", -1, "", "]"},
+		{"element not an object", `[` + ok + `, 42]`, "malformed JSON", 1, "", "42"},
+		{"wrong type", `[{"id":7,"names":{"en":"K"},"level":"column2","factors":["x"]}]`, "malformed JSON", 0, "id", "7,"},
+		{"null", `[{"id":"k","names":{"en":"K"},"level":null,"factors":["x"]}]`, "malformed JSON", 0, "level", "null"},
+		{"field twice", `[{"id":"k","id":"j","names":{"en":"K"},"level":"column2","factors":["x"]}]`, "malformed JSON", 0, "id", `"id":"j"`},
+		{"unknown field", "[\n{\"id\":\"k\",\"names\":{\"en\":\"K\"},\"level\":\"column2\",\"factors\":[\"x\"],\n \"colour\":\"red\"}]", "unknown field", 0, "colour", `"colour"`},
+		{"field case", `[{"ID":"k","names":{"en":"K"},"level":"column2","factors":["x"]}]`, "unknown field", 0, "ID", `"ID"`},
+		{"unknown language", `[{"id":"k","names":{"en":"K","es":"K"},"level":"column2","factors":["x"]}]`, "unknown field", 0, "names.es", `"es"`},
+		{"empty name", `[{"id":"k","names":{"en":""},"level":"column2","factors":["x"]}]`, "invalid value", 0, "names.en", `""}`},
+		{"missing id", `[{"names":{"en":"K"},"level":"column2","factors":["x"]}]`, "missing field", 0, "id", `{"names"`},
+		{"missing names", "[" + ok + ",\n {\"id\":\"j\",\"level\":\"column2\",\"factors\":[\"x\"]}]", "missing field", 1, "names", `{"id":"j"`},
+		{"empty names", `[{"id":"k","names":{},"level":"column2","factors":["x"]}]`, "missing field", 0, "names", `{}`},
+		{"missing level", `[{"id":"k","names":{"en":"K"},"factors":["x"]}]`, "missing field", 0, "level", `{"id"`},
+		{"missing factors", `[{"id":"k","names":{"en":"K"},"level":"column2"}]`, "missing field", 0, "factors", `{"id"`},
+		{"empty factors", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":[]}]`, "missing field", 0, "factors", `[]}`},
+		{"unknown level", "[\n  {\"id\": \"k\", \"names\": {\"en\": \"K\"},\n   \"level\": \"column4\", \"factors\": [\"x\"]}]", kind("level"), 0, "level", `"column4"`},
+		{"level none", `[{"id":"k","names":{"en":"K"},"level":"none","factors":["x"]}]`, "invalid value", 0, "level", `"none"`},
+		{"bad id", `[{"id":"K K","names":{"en":"K"},"level":"column2","factors":["x"]}]`, "invalid value", 0, "id", `"K K"`},
 		{"duplicate id in file", "[" + ok + ",\n" + ok + "]", keys.ErrDuplicateID, 1, "id", `"k"`},
 		{"duplicate built-in", `[{"id":"eid","names":{"en":"K"},"level":"column3","factors":["x"]}]`, keys.ErrDuplicateID, 0, "id", `"eid"`},
-		{"unknown channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["portal","fax"],"factors":["x"]}]`, keys.ErrUnknownChannel, 0, "channels[1]", `"fax"`},
-		{"empty channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":[""],"factors":["x"]}]`, keys.ErrUnknownChannel, 0, "channels[0]", `""]`},
-		{"channel twice", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["ftp","sftp"],"factors":["x"]}]`, keys.ErrInvalidValue, 0, "channels[1]", `"sftp"`},
-		{"empty channels", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":[],"factors":["x"]}]`, keys.ErrInvalidValue, 0, "channels", `[],`},
-		{"channels not array", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":"ftp","factors":["x"]}]`, keys.ErrMalformedJSON, 0, "channels", `"ftp"`},
-		{"unknown FAS", `[{"id":"k","names":{"en":"K"},"level":"column2","fas":"urn:be:fedict:iam:fas:Level600","factors":["x"]}]`, keys.ErrUnknownFAS, 0, "fas", `"urn:`},
-		{"unknown FAS number", `[{"id":"k","names":{"en":"K"},"level":"column2","fas":42,"factors":["x"]}]`, keys.ErrUnknownFAS, 0, "fas", `42`},
-		{"unknown eIDAS", `[{"id":"k","names":{"en":"K"},"level":"column2","eidas":"http://eidas.europa.eu/LoA/medium","factors":["x"]}]`, keys.ErrUnknownEIDAS, 0, "eidas", `"http`},
-		{"bad factor", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x","Bad Factor"]}]`, keys.ErrInvalidValue, 0, "factors[1]", `"Bad Factor"`},
-		{"factor not string", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x",3]}]`, keys.ErrMalformedJSON, 0, "factors[1]", `3]`},
+		{"unknown channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["portal","fax"],"factors":["x"]}]`, kind("channel"), 0, "channels[1]", `"fax"`},
+		{"empty channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":[""],"factors":["x"]}]`, kind("channel"), 0, "channels[0]", `""]`},
+		{"channel twice", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["ftp","sftp"],"factors":["x"]}]`, "invalid value", 0, "channels[1]", `"sftp"`},
+		{"empty channels", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":[],"factors":["x"]}]`, "invalid value", 0, "channels", `[],`},
+		{"channels not array", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":"ftp","factors":["x"]}]`, "malformed JSON", 0, "channels", `"ftp"`},
+		{"unknown FAS", `[{"id":"k","names":{"en":"K"},"level":"column2","fas":"urn:be:fedict:iam:fas:Level600","factors":["x"]}]`, "unknown FAS level", 0, "fas", `"urn:`},
+		{"unknown FAS number", `[{"id":"k","names":{"en":"K"},"level":"column2","fas":42,"factors":["x"]}]`, "unknown FAS level", 0, "fas", `42`},
+		{"unknown eIDAS", `[{"id":"k","names":{"en":"K"},"level":"column2","eidas":"http://eidas.europa.eu/LoA/medium","factors":["x"]}]`, "unknown eIDAS level", 0, "eidas", `"http`},
+		{"bad factor", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x","Bad Factor"]}]`, "invalid value", 0, "factors[1]", `"Bad Factor"`},
+		{"factor not string", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x",3]}]`, "malformed JSON", 0, "factors[1]", `3]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,7 +134,7 @@ func TestDefinitionErrors(t *testing.T) {
 			if kts != nil || reg.Len() != n {
 				t.Fatalf("LoadJSON registered %d key types from a bad file", reg.Len()-n)
 			}
-			if !errors.Is(err, tt.target) {
+			if !isProblem(err, tt.target) {
 				t.Fatalf("error %v; want errors.Is %v", err, tt.target)
 			}
 			if !strings.HasPrefix(err.Error(), "keys: ") {
@@ -160,8 +160,8 @@ func TestDefinitionErrors(t *testing.T) {
 
 // findError returns the first *DefinitionError in err's tree that wraps
 // target.
-func findError(err, target error) *keys.DefinitionError {
-	if de, ok := err.(*keys.DefinitionError); ok && errors.Is(de, target) {
+func findError(err error, target any) *keys.DefinitionError {
+	if de, ok := err.(*keys.DefinitionError); ok && isProblem(de, target) {
 		return de
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -197,8 +197,8 @@ func TestDefinitionAllErrors(t *testing.T) {
 func TestTooLarge(t *testing.T) {
 	big := "[" + strings.Repeat(" ", keys.MaxDefinitionBytes) + "]"
 	_, err := keys.NewRegistry().LoadJSON(strings.NewReader(big))
-	if !errors.Is(err, keys.ErrTooLarge) {
-		t.Fatalf("LoadJSON of %d bytes = %v, want ErrTooLarge", len(big), err)
+	if !isProblem(err, "too large") {
+		t.Fatalf("LoadJSON of %d bytes = %v, want a file too large", len(big), err)
 	}
 }
 
@@ -239,41 +239,28 @@ func TestRoundTrip(t *testing.T) {
 func TestUnmarshalJSONStrict(t *testing.T) {
 	var v struct{ Key keys.KeyType }
 	err := json.Unmarshal([]byte(`{"Key": {"id":"k","names":{"en":"K"},"level":"column2","factors":["x"],"x":1}}`), &v)
-	if !errors.Is(err, keys.ErrUnknownField) {
-		t.Fatalf("Unmarshal = %v, want ErrUnknownField", err)
+	if !isProblem(err, "unknown field") {
+		t.Fatalf("Unmarshal = %v, want an unknown field", err)
 	}
 }
 
-// TestSharedSentinels checks that the errors keys shares with levels are
-// the same values: a definition error matches the levels name too.
-func TestSharedSentinels(t *testing.T) {
+// TestLevelsErrors checks that an unknown level or channel in a
+// definition is the *levels.ParseError that package levels returns, with
+// the text of the file.
+func TestLevelsErrors(t *testing.T) {
 	tests := []struct {
-		name string
-		json string
-		want error
+		name, json, kind, input string
 	}{
-		{"channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["fax"],"factors":["x"]}]`, levels.ErrUnknownChannel},
-		{"level", `[{"id":"k","names":{"en":"K"},"level":"column4","factors":["x"]}]`, levels.ErrUnknownLevel},
-		{"field", `[{"id":"k","names":{"en":"K"},"level":"column2","factors":["x"],"colour":"red"}]`, levels.ErrUnknownField},
-		{"missing", `[{"id":"k","names":{"en":"K"},"level":"column2"}]`, levels.ErrMissingField},
+		{"channel", `[{"id":"k","names":{"en":"K"},"level":"column2","channels":["fax"],"factors":["x"]}]`, "channel", "fax"},
+		{"level", `[{"id":"k","names":{"en":"K"},"level":"column4","factors":["x"]}]`, "level", "column4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := keys.DecodeDefinitions(strings.NewReader(tt.json))
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("DecodeDefinitions = %v, want an error matching %v", err, tt.want)
+			var pe *levels.ParseError
+			if !errors.As(err, &pe) || pe.Kind != tt.kind || pe.Input != tt.input {
+				t.Fatalf("DecodeDefinitions = %v, want a *levels.ParseError for %s %q", err, tt.kind, tt.input)
 			}
 		})
-	}
-	pairs := [][2]error{
-		{keys.ErrUnknownChannel, levels.ErrUnknownChannel},
-		{keys.ErrUnknownLevel, levels.ErrUnknownLevel},
-		{keys.ErrUnknownField, levels.ErrUnknownField},
-		{keys.ErrMissingField, levels.ErrMissingField},
-	}
-	for _, p := range pairs {
-		if p[0] != p[1] {
-			t.Errorf("%v and %v are different values", p[0], p[1])
-		}
 	}
 }

@@ -68,12 +68,11 @@
 //	  }
 //	]
 //
-// Every problem found is reported as a *DefinitionError naming the
-// definition's index, its identifier, the field and the line:column, and
-// wrapping a sentinel: ErrMalformedJSON, ErrUnknownField, ErrMissingField,
-// ErrDuplicateID, ErrUnknownLevel, ErrUnknownChannel, ErrUnknownFAS,
-// ErrUnknownEIDAS or ErrInvalidValue. Several problems are joined with
-// errors.Join, so errors.Is and errors.As find each of them.
+// Every problem found is reported as a [*DefinitionError] naming the
+// definition's index, its identifier, the field and the line:column; an
+// identifier given twice or already registered matches [ErrDuplicateID].
+// Several problems are joined with errors.Join, so errors.Is and errors.As
+// find each of them.
 //
 // # Built-in key types
 //
@@ -89,8 +88,7 @@
 // # Credentials
 //
 // Credentials follow arts. 5 and 5 bis. [CheckPassword] returns a
-// *[PasswordError] (matching ErrWeakPassword) whose Rules are every rule a
-// password breaks (at least 15 characters with letters, digits and
+// *[PasswordError] whose Rules are every rule a password breaks (at least 15 characters with letters, digits and
 // symbols, no run like "aaaa" or "1234": RuleLength, RuleDigit, …), never
 // quoting the password. NewLifecycle(LifecycleOptions{...}) moves a
 // Credential through the states must-change → active (password changed at
@@ -98,7 +96,7 @@
 // DefaultRotationPeriod, 90 days, our choice since the règlement says only
 // "régulièrement"; Now injects a clock), deactivated (reported lost or
 // misused, for good) and blocked (replaced by a new credential with
-// Replace). Any other move is a *TransitionError. Credential.Presented(kt)
+// Replace). Any other move is a *StateError. Credential.Presented(kt)
 // gives the levels.PresentedKey with the credential's state; the runnable
 // Example_accessDecision (keys/example_test.go) goes from a registered key
 // type to a credential and two decisions.

@@ -4,46 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/csam-go/csam/levels"
 )
 
-// Sentinel errors of key type definitions, wrapped in *DefinitionError and
-// matched with errors.Is. Those this package shares with package levels are
-// the same values ([levels.ErrUnknownField] and keys.ErrUnknownField are
-// one error), so errors.Is works with either name.
+// ErrDuplicateID is returned, wrapped in a [*DefinitionError], when a key
+// type's identifier is already registered, or appears twice in one
+// definition file.
+var ErrDuplicateID = errors.New("keys: duplicate identifier")
+
+// The other causes of a *DefinitionError, which callers need not tell
+// apart: the error names the definition, the field and the position, and
+// its message the problem. An unknown level or channel is a
+// *levels.ParseError.
 var (
-	// ErrMalformedJSON is returned when the definition file is not valid
-	// JSON, or a value has the wrong JSON type.
-	ErrMalformedJSON = errors.New("keys: malformed JSON")
-	// ErrUnknownField is [levels.ErrUnknownField], returned when a
-	// definition has a field the format does not define.
-	ErrUnknownField = levels.ErrUnknownField
-	// ErrMissingField is [levels.ErrMissingField], returned when a required
-	// field (id, names, level, factors) is absent.
-	ErrMissingField = levels.ErrMissingField
-	// ErrDuplicateID is returned when the identifier is already
-	// registered, or appears twice in one file.
-	ErrDuplicateID = errors.New("keys: duplicate identifier")
-	// ErrUnknownLevel is [levels.ErrUnknownLevel], returned when the level
-	// is not none, column1, column2 or column3.
-	ErrUnknownLevel = levels.ErrUnknownLevel
-	// ErrUnknownChannel is [levels.ErrUnknownChannel], returned when a
-	// channel is not portal, ftp or mqseries.
-	ErrUnknownChannel = levels.ErrUnknownChannel
-	// ErrUnknownFAS is returned when a FAS level is not one of 100, 200,
-	// 300, 350, 400, 450, 500 (or its ACR value).
-	ErrUnknownFAS = errors.New("keys: unknown FAS level")
-	// ErrUnknownEIDAS is returned when an eIDAS level is not low,
-	// substantial or high (or its URI).
-	ErrUnknownEIDAS = errors.New("keys: unknown eIDAS level")
-	// ErrInvalidValue is returned when a value is well-typed but not
-	// acceptable (a malformed identifier, level none, an empty or repeated
-	// list element...).
-	ErrInvalidValue = errors.New("keys: invalid value")
-	// ErrTooLarge is returned when the definition file exceeds
-	// [MaxDefinitionBytes].
-	ErrTooLarge = errors.New("keys: definition file too large")
+	errMalformedJSON = errors.New("keys: malformed JSON")
+	errMissingField  = errors.New("keys: missing field")
+	errUnknownFAS    = errors.New("keys: unknown FAS level")
+	errUnknownEIDAS  = errors.New("keys: unknown eIDAS level")
+	errInvalidValue  = errors.New("keys: invalid value")
+	errTooLarge      = errors.New("keys: definition file too large")
 )
 
 // Position is a place in a JSON input. Line and Column count from 1
@@ -65,8 +43,9 @@ func (p Position) String() string {
 	return fmt.Sprintf("%d:%d (offset %d)", p.Line, p.Column, p.Offset)
 }
 
-// DefinitionError reports one bad key type definition, given to Register or
-// read by LoadJSON. Err wraps one of the package's sentinel errors.
+// DefinitionError is returned for a bad key type definition, given to
+// Register or read by LoadJSON: one per problem, joined with errors.Join
+// when there are several.
 type DefinitionError struct {
 	// ID is the definition's identifier, when known.
 	ID ID
@@ -77,7 +56,8 @@ type DefinitionError struct {
 	Field string
 	// Pos is where in the JSON input the problem is; unknown for Register.
 	Pos Position
-	// Err is the cause, wrapping a sentinel such as ErrUnknownLevel.
+	// Err is the cause: a *levels.ParseError for an unknown level or
+	// channel, wrapping [ErrDuplicateID] for an identifier given twice.
 	Err error
 }
 
@@ -111,7 +91,7 @@ func (e *DefinitionError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns Err, which wraps a sentinel of this package.
+// Unwrap returns Err.
 func (e *DefinitionError) Unwrap() error { return e.Err }
 
 // joinErrors returns nil for no error, the error itself for one, and

@@ -57,12 +57,13 @@ func ExampleRegistry_LoadJSON() {
 ]`))
 	var de *keys.DefinitionError
 	if errors.As(err, &de) {
-		fmt.Println(errors.Is(err, keys.ErrUnknownLevel), de.Field, de.Pos.Line, de.Pos.Column)
+		var pe *levels.ParseError
+		fmt.Println(errors.As(err, &pe), pe.Kind, pe.Input, de.Field, de.Pos.Line, de.Pos.Column)
 	}
 	fmt.Println(err)
 	// Output:
 	// hardware-token column2 urn:be:fedict:iam:fas:Level300
-	// true level 2 52
+	// true level column4 level 2 52
 	// keys: line 2:52: definition 0 "face": field "level": unknown level "column4" (want none, column1, column2 or column3)
 }
 
@@ -97,10 +98,10 @@ func ExampleParseFASLevel() {
 	l, err := keys.ParseFASLevel("urn:be:fedict:iam:fas:citizen:Level450")
 	fmt.Println(l.ACR(), err)
 	_, err = keys.ParseFASLevel("Level250")
-	fmt.Println(errors.Is(err, keys.ErrUnknownFAS))
+	fmt.Println(err)
 	// Output:
 	// urn:be:fedict:iam:fas:Level450 <nil>
-	// true
+	// keys: unknown FAS level "Level250" (want 100, 200, 300, 350, 400, 450, 500 or urn:be:fedict:iam:fas:LevelNNN)
 }
 
 func ExampleCheckPassword() {
@@ -108,12 +109,12 @@ func ExampleCheckPassword() {
 	fmt.Println(err)
 	var pe *keys.PasswordError
 	if errors.As(err, &pe) {
-		fmt.Println(errors.Is(err, keys.ErrWeakPassword), pe.Rules&keys.RuleLength != 0, pe.Rules&keys.RuleSymbol != 0, pe.Rules&keys.RuleDigit != 0)
+		fmt.Println(pe.Length, pe.Rules&keys.RuleLength != 0, pe.Rules&keys.RuleSymbol != 0, pe.Rules&keys.RuleDigit != 0)
 	}
 	fmt.Println(keys.CheckPassword("Tr0ub4dor&3-horse!"))
 	// Output:
 	// keys: password rejected: fewer than 15 characters (has 10); no symbol (punctuation or other sign)
-	// true true true false
+	// 10 true true false
 	// <nil>
 }
 
@@ -129,22 +130,25 @@ func ExampleLifecycle() {
 	fmt.Println(lc.ChangePassword(&c, "Tr0ub4dor&3-horse!"), c.State)
 
 	_ = lc.Block(&c)
-	var te *keys.TransitionError
-	fmt.Println(errors.As(lc.ChangePassword(&c, "An0ther:Secret-Phrase"), &te), te)
+	var se *keys.StateError
+	fmt.Println(errors.As(lc.ChangePassword(&c, "An0ther:Secret-Phrase"), &se), se)
 	n, _ := lc.Replace(&c)
 	fmt.Println(c.State, n.State, n.Generation)
 
 	_ = lc.ChangePassword(&n, "An0ther:Secret-Phrase")
 	fmt.Println(lc.Use(&n))
 	now = now.Add(keys.DefaultRotationPeriod) // 90 days later
-	fmt.Println(lc.Use(&n), n.State)
+	err := lc.Use(&n)
+	fmt.Println(errors.Is(err, keys.ErrMustChange), n.State)
+	fmt.Println(err)
 	// Output:
-	// must-change keys: password must be changed before use (art. 5)
+	// must-change keys: credential of "password": password must be changed before use (art. 5)
 	// <nil> active
 	// true keys: credential of "password": change-password not allowed in state blocked
 	// deactivated must-change 2
 	// <nil>
-	// keys: password must be changed: the rotation period of 2160h0m0s has passed (art. 5) must-change
+	// true must-change
+	// keys: credential of "password": password must be changed before use (art. 5): the rotation period of 2160h0m0s has passed
 }
 
 // An integrator's flow: a future key type registered at run time, a user's

@@ -15,7 +15,7 @@ import (
 
 // FuzzLoadJSON feeds arbitrary input to the definition loader: it must
 // never panic; it either registers valid key types that encode and decode
-// back equal, or returns *DefinitionError values with a sentinel and a
+// back equal, or returns *DefinitionError values with a known problem and a
 // position inside the input, and registers nothing.
 func FuzzLoadJSON(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "testdata", "keys", "future-keys.json")); err == nil {
@@ -35,8 +35,8 @@ func FuzzLoadJSON(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	sentinels := []error{keys.ErrMalformedJSON, keys.ErrUnknownField, keys.ErrMissingField, keys.ErrDuplicateID,
-		keys.ErrUnknownLevel, keys.ErrUnknownChannel, keys.ErrUnknownFAS, keys.ErrUnknownEIDAS, keys.ErrInvalidValue, keys.ErrTooLarge}
+	problems := []any{"malformed JSON", "unknown field", "missing field", keys.ErrDuplicateID,
+		kind("level"), kind("channel"), "unknown FAS level", "unknown eIDAS level", "invalid value", "too large"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		reg := keys.NewRegistry()
 		n := reg.Len()
@@ -45,7 +45,7 @@ func FuzzLoadJSON(f *testing.F) {
 			if kts != nil || reg.Len() != n {
 				t.Fatal("registered key types from a refused file")
 			}
-			checkErrTree(t, err, int64(len(data)), sentinels)
+			checkErrTree(t, err, int64(len(data)), problems)
 			return
 		}
 		if reg.Len() != n+len(kts) {
@@ -73,11 +73,11 @@ func FuzzLoadJSON(f *testing.F) {
 	})
 }
 
-func checkErrTree(t *testing.T, err error, size int64, sentinels []error) {
+func checkErrTree(t *testing.T, err error, size int64, problems []any) {
 	t.Helper()
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		for _, e := range j.Unwrap() {
-			checkErrTree(t, e, size, sentinels)
+			checkErrTree(t, e, size, problems)
 		}
 		return
 	}
@@ -86,20 +86,20 @@ func checkErrTree(t *testing.T, err error, size int64, sentinels []error) {
 		t.Fatalf("error %v (%T) is not a *DefinitionError", err, err)
 	}
 	found := false
-	for _, s := range sentinels {
-		found = found || errors.Is(de, s)
+	for _, p := range problems {
+		found = found || isProblem(de, p)
 	}
 	if !found {
-		t.Fatalf("error %v wraps no sentinel", de)
+		t.Fatalf("error %v is none of the known problems", de)
 	}
-	if de.Pos.Offset < 0 || de.Pos.Offset > size || (!errors.Is(de, keys.ErrTooLarge) && !de.Pos.IsValid()) {
+	if de.Pos.Offset < 0 || de.Pos.Offset > size || (!isProblem(de, "too large") && !de.Pos.IsValid()) {
 		t.Fatalf("error %v has position %v outside the input of %d bytes", de, de.Pos, size)
 	}
 }
 
 // FuzzParseAssurance checks the FAS and eIDAS parsers: a parsed level is
-// valid and its ACR or URI parses back to it; anything else is the
-// package's sentinel error.
+// valid and its ACR or URI parses back to it; anything else is an
+// unknown-level error.
 func FuzzParseAssurance(f *testing.F) {
 	for _, s := range []string{"400", "Level450", "urn:be:fedict:iam:fas:citizen:Level500", "urn:be:fedict:iam:fas:Level",
 		"low", "HIGH", "http://eidas.europa.eu/LoA/substantial", "none", "", "0400", "+400"} {
@@ -107,14 +107,14 @@ func FuzzParseAssurance(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if l, err := keys.ParseFASLevel(s); err != nil {
-			if !errors.Is(err, keys.ErrUnknownFAS) {
+			if !isProblem(err, "unknown FAS level") {
 				t.Fatalf("ParseFASLevel(%q) error %v", s, err)
 			}
 		} else if back, err := keys.ParseFASLevel(l.ACR()); !l.Valid() || l == keys.FASUnknown || err != nil || back != l {
 			t.Fatalf("ParseFASLevel(%q) = %v; ACR parses to %v, %v", s, l, back, err)
 		}
 		if l, err := keys.ParseEIDASLevel(s); err != nil {
-			if !errors.Is(err, keys.ErrUnknownEIDAS) {
+			if !isProblem(err, "unknown eIDAS level") {
 				t.Fatalf("ParseEIDASLevel(%q) error %v", s, err)
 			}
 		} else if back, err := keys.ParseEIDASLevel(l.String()); !l.Valid() || err != nil || back != l {
@@ -139,7 +139,7 @@ func FuzzCheckPassword(f *testing.F) {
 			return
 		}
 		var pe *keys.PasswordError
-		if !errors.As(err, &pe) || !errors.Is(err, keys.ErrWeakPassword) {
+		if !errors.As(err, &pe) {
 			t.Fatalf("error %v is not a *PasswordError", err)
 		}
 		if (pe.Rules&keys.RuleLength != 0) != short {

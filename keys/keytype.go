@@ -168,9 +168,7 @@ func (k KeyType) Clone() KeyType {
 }
 
 // Validate checks that k is a well-formed definition. It returns nil or an
-// error joining one *DefinitionError per problem, each naming its field and
-// wrapping one of ErrMissingField, ErrInvalidValue, ErrUnknownLevel,
-// ErrUnknownChannel, ErrUnknownFAS or ErrUnknownEIDAS.
+// error joining one [*DefinitionError] per problem, each naming its field.
 func (k KeyType) Validate() error {
 	return joinErrors(k.problems())
 }
@@ -182,45 +180,45 @@ func (k KeyType) problems() []*DefinitionError {
 	}
 	switch {
 	case k.ID == "":
-		add("id", ErrMissingField)
+		add("id", errMissingField)
 	case !k.ID.Valid():
-		add("id", fmt.Errorf("%w: identifier %q must match [a-z0-9][a-z0-9._-]{0,63}", ErrInvalidValue, k.ID))
+		add("id", fmt.Errorf("%w: identifier %q must match [a-z0-9][a-z0-9._-]{0,63}", errInvalidValue, k.ID))
 	}
 	if k.Names.IsZero() {
-		add("names", ErrMissingField)
+		add("names", errMissingField)
 	}
 	switch {
 	case !k.Level.Valid():
-		add("level", fmt.Errorf("%w %d", ErrUnknownLevel, uint8(k.Level)))
+		add("level", &levels.ParseError{Kind: "level", Input: k.Level.String()})
 	case k.Level == levels.None:
-		add("level", fmt.Errorf("%w: %q is an application requirement, not a key level (want column1, column2 or column3)", ErrInvalidValue, k.Level))
+		add("level", fmt.Errorf("%w: %q is an application requirement, not a key level (want column1, column2 or column3)", errInvalidValue, k.Level))
 	}
 	if !k.FAS.Valid() {
-		add("fas", fmt.Errorf("%w %d", ErrUnknownFAS, uint16(k.FAS)))
+		add("fas", fmt.Errorf("%w %d", errUnknownFAS, uint16(k.FAS)))
 	}
 	if !k.EIDAS.Valid() {
-		add("eidas", fmt.Errorf("%w %d", ErrUnknownEIDAS, uint8(k.EIDAS)))
+		add("eidas", fmt.Errorf("%w %d", errUnknownEIDAS, uint8(k.EIDAS)))
 	}
 	if k.Channels != nil && len(k.Channels) == 0 {
-		add("channels", fmt.Errorf("%w: empty list (omit the field for the default, the portal)", ErrInvalidValue))
+		add("channels", fmt.Errorf("%w: empty list (omit the field for the default, the portal)", errInvalidValue))
 	}
 	for i, c := range k.Channels {
 		f := fmt.Sprintf("channels[%d]", i)
 		if _, err := c.MarshalText(); err != nil {
-			add(f, fmt.Errorf("%w %d", ErrUnknownChannel, uint8(c)))
+			add(f, &levels.ParseError{Kind: "channel", Input: c.String()})
 		} else if slices.Contains(k.Channels[:i], c) {
-			add(f, fmt.Errorf("%w: channel %q listed twice", ErrInvalidValue, c))
+			add(f, fmt.Errorf("%w: channel %q listed twice", errInvalidValue, c))
 		}
 	}
 	if len(k.Factors) == 0 {
-		add("factors", ErrMissingField)
+		add("factors", errMissingField)
 	}
 	for i, f := range k.Factors {
 		field := fmt.Sprintf("factors[%d]", i)
 		if !f.Valid() {
-			add(field, fmt.Errorf("%w: factor %q must match [a-z0-9][a-z0-9._-]{0,63}", ErrInvalidValue, f))
+			add(field, fmt.Errorf("%w: factor %q must match [a-z0-9][a-z0-9._-]{0,63}", errInvalidValue, f))
 		} else if slices.Contains(k.Factors[:i], f) {
-			add(field, fmt.Errorf("%w: factor %q listed twice", ErrInvalidValue, f))
+			add(field, fmt.Errorf("%w: factor %q listed twice", errInvalidValue, f))
 		}
 	}
 	return errs

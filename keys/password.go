@@ -1,7 +1,6 @@
 package keys
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -11,10 +10,6 @@ import (
 // MinPasswordLength is the least number of characters art. 5 allows in a
 // password ("composé de 15 signes").
 const MinPasswordLength = 15
-
-// ErrWeakPassword is returned (as a *PasswordError, which matches it with
-// errors.Is) when a password does not meet the rule of art. 5.
-var ErrWeakPassword = errors.New("keys: password does not meet the rule of art. 5")
 
 // PasswordRules is a set of the parts of the rule of art. 5, one bit each;
 // a PasswordError holds the ones a password breaks (test one with
@@ -62,9 +57,9 @@ func (r PasswordRules) String() string {
 	return strings.Join(parts, "; ")
 }
 
-// PasswordError lists every rule a password breaks. It matches
-// [ErrWeakPassword]. It never holds the password itself, so it can be
-// logged.
+// PasswordError is returned when a password does not meet the rule of
+// art. 5: it lists every rule the password breaks. It never holds the
+// password itself, so it can be logged.
 type PasswordError struct {
 	// Rules holds the rules the password breaks; never zero.
 	Rules PasswordRules
@@ -82,9 +77,6 @@ func (e *PasswordError) Error() string {
 	}
 	return "keys: password rejected: " + rules
 }
-
-// Is reports whether target is ErrWeakPassword.
-func (e *PasswordError) Is(target error) bool { return target == ErrWeakPassword }
 
 // PasswordPolicy is the rule new passwords must meet. The zero value is the
 // rule of art. 5: at least MinPasswordLength characters, with letters,

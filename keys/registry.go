@@ -3,6 +3,7 @@ package keys
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 )
 
@@ -94,20 +95,16 @@ func (r *Registry) LoadJSON(rd io.Reader) ([]KeyType, error) {
 	if err != nil {
 		return nil, err
 	}
-	kts, err := decodeDefinitions(data)
+	kts, src, err := decodeDefinitions(data)
 	if err != nil {
 		return nil, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var errs []*DefinitionError
-	var p *posTable
 	for i, k := range kts {
 		if _, dup := r.byID[k.ID]; dup {
-			if p == nil {
-				p = &posTable{data: data}
-			}
-			errs = append(errs, &DefinitionError{ID: k.ID, Index: i, Field: "id", Pos: p.at(idOffset(data, i)),
+			errs = append(errs, &DefinitionError{ID: k.ID, Index: i, Field: "id", Pos: src.at("[" + strconv.Itoa(i) + "].id"),
 				Err: fmt.Errorf("%w %q: already registered", ErrDuplicateID, string(k.ID))})
 		}
 	}
@@ -122,15 +119,4 @@ func (r *Registry) LoadJSON(rd io.Reader) ([]KeyType, error) {
 		out[i] = k.Clone()
 	}
 	return out, nil
-}
-
-// idOffset returns the offset of the "id" value of definition i in a file
-// that decoded without error.
-func idOffset(data []byte, i int) int64 {
-	elems, err := jsonArray(data, 0)
-	if err != nil || i >= len(elems) {
-		return 0
-	}
-	_, pos, _ := parseDefinition(elems[i].raw, elems[i].off, i)
-	return pos["id"]
 }

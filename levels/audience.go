@@ -1,9 +1,6 @@
 package levels
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Audience is who an application group of the annexes is open to: the
 // clause of art. 3 that grants it.
@@ -44,10 +41,6 @@ var audienceNames = [...]string{
 	"certificate-holders", "ehealth-quality", "ehealth-habilitated", "transfer",
 }
 
-// ErrUnknownAudience is returned (wrapped) for a name that is not an
-// audience.
-var ErrUnknownAudience = errors.New("levels: unknown audience")
-
 // String returns the audience's name, e.g. "access-managers".
 func (a Audience) String() string {
 	if int(a) < len(audienceNames) {
@@ -56,15 +49,15 @@ func (a Audience) String() string {
 	return fmt.Sprintf("audience(%d)", uint8(a))
 }
 
-// ParseAudience parses a name as String returns it. Other input gives an
-// error wrapping ErrUnknownAudience.
+// ParseAudience parses a name as String returns it. Other input gives a
+// [*ParseError].
 func ParseAudience(s string) (Audience, error) {
 	for i, n := range audienceNames {
 		if n == s {
 			return Audience(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w %q", ErrUnknownAudience, s)
+	return 0, &ParseError{Kind: "audience", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,14 +1,9 @@
 package levels
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
-
-// ErrUnknownChannel is returned (wrapped) by ParseChannel for a name that is
-// not a channel.
-var ErrUnknownChannel = errors.New("levels: unknown channel")
 
 // Channel is the way an application is reached (art. 3 and 3.4).
 // The zero value is ChannelPortal.
@@ -35,7 +30,7 @@ func (c Channel) String() string {
 
 // ParseChannel parses a channel name; "sftp" and "(s)ftp" mean ChannelFTP,
 // "mq" ChannelMQSeries, and the empty string ChannelPortal. Other input
-// gives an error wrapping ErrUnknownChannel.
+// gives a [*ParseError].
 func ParseChannel(s string) (Channel, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "portal", "":
@@ -45,7 +40,7 @@ func ParseChannel(s string) (Channel, error) {
 	case "mq", "mqseries":
 		return ChannelMQSeries, nil
 	}
-	return 0, fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, s)
+	return 0, &ParseError{Kind: "channel", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.

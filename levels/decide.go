@@ -1,6 +1,7 @@
 package levels
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -257,10 +258,10 @@ const msgBadLevel = "the key's level is not a level of the règlement"
 //
 // A request Decide cannot decide on gives a denied decision and a
 // *RequestError naming the field: an application that is not in the
-// catalog for the portal or channel (ErrUnknownApplication: for a service,
-// a bad request rather than a denial), a presented key whose State is the
-// zero value (ErrUnknownKeyState), an enterprise manager whose Role is the
-// zero value (ErrUnknownRole). Zero values never grant.
+// catalog for the portal or channel ([ErrUnknownApplication]: for a
+// service, a bad request rather than a denial), a presented key whose State
+// is the zero value ([ErrUnknownKeyState]), an enterprise manager whose Role
+// is the zero value. Zero values never grant.
 //
 // Decide allocates only the decision's reasons; DecideInto reuses them.
 func Decide(req Request) (Decision, error) {
@@ -282,7 +283,7 @@ func DecideInto(d *Decision, req *Request) error {
 // errNoState and errNoRole are the causes of the zero-value refusals.
 var (
 	errNoState = fmt.Errorf("%w: a presented key must have a state (the zero value is none)", ErrUnknownKeyState)
-	errNoRole  = fmt.Errorf("%w: a manager entry must have a role (the zero value is none)", ErrUnknownRole)
+	errNoRole  = errors.New("levels: unknown role: a manager entry must have a role (the zero value is none)")
 )
 
 func decide(d *Decision, req *Request) error {

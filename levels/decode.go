@@ -2,56 +2,23 @@ package levels
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/csam-go/csam/internal/jsonwire"
 )
 
-// Sentinel errors of DecodeRequest, wrapped in a *RequestError (together
-// with ErrUnknownLevel, ErrUnknownPortal, ErrUnknownChannel,
-// ErrUnknownRole and ErrUnknownKeyState).
+// The causes of request errors callers need not tell apart: a
+// *RequestError names the field, and its message the problem.
 var (
-	// ErrMalformedRequest: the input is not one JSON object of the request
-	// format (syntax error, wrong type, trailing data).
-	ErrMalformedRequest = errors.New("levels: malformed request")
-	// ErrUnknownField: the object has a field the format does not define.
-	ErrUnknownField = errors.New("levels: unknown field")
-	// ErrMissingField: a required field is absent or empty.
-	ErrMissingField = errors.New("levels: missing field")
-	// ErrUnknownApplication: no catalog entry has that name on that portal
-	// or channel.
-	ErrUnknownApplication = errors.New("levels: unknown application")
-	// ErrUnknownKeyType: key_type names no registered key type.
-	ErrUnknownKeyType = errors.New("levels: unknown key type")
-	// ErrConflict: fields that contradict each other.
-	ErrConflict = errors.New("levels: conflicting fields")
+	errMalformedRequest = errors.New("levels: malformed request")
+	errUnknownField     = errors.New("levels: unknown field")
+	errMissingField     = errors.New("levels: missing field")
+	errUnknownKeyType   = errors.New("levels: unknown key type")
+	errConflict         = errors.New("levels: conflicting fields")
 )
-
-// RequestError reports bad input to DecodeRequest: the field at fault (a
-// path such as "roles[1]" or "key.level"; empty for the whole input) and
-// the error, which wraps one of the sentinels.
-type RequestError struct {
-	Field  string
-	Offset int64 // byte offset of a syntax error, or 0
-	Err    error
-}
-
-// Error names the field or the byte offset, then the cause.
-func (e *RequestError) Error() string {
-	msg := strings.TrimPrefix(e.Err.Error(), "levels: ")
-	switch {
-	case e.Field != "":
-		return fmt.Sprintf("levels: request field %s: %s", e.Field, msg)
-	case e.Offset > 0:
-		return fmt.Sprintf("levels: request at byte %d: %s", e.Offset, msg)
-	}
-	return "levels: request: " + msg
-}
-
-// Unwrap returns the cause, which wraps a sentinel of this package.
-func (e *RequestError) Unwrap() error { return e.Err }
 
 // DecodeOptions configures DecodeRequest. The zero value resolves no key
 // types.
@@ -120,74 +87,51 @@ const maxRequest = 1 << 20
 // or with "key_type": "totp-app" resolved through opts.ResolveKey (an inline
 // "key" may then add only certificate, state and holder: level, channels,
 // uses_certificate and eid_signature come from the key type, and an inline
-// value that contradicts it is an ErrConflict). It checks every
-// field: unknown fields, applications (resolved to their catalog names),
-// roles, levels, portals, channels and key states are errors. Every error
-// is a *RequestError naming the field and wrapping ErrMalformedRequest,
-// ErrUnknownField, ErrMissingField, ErrUnknownApplication,
-// ErrUnknownKeyType, ErrConflict, ErrUnknownLevel, ErrUnknownPortal,
-// ErrUnknownChannel, ErrUnknownRole or ErrUnknownKeyState. At most 1 MiB is
-// read.
+// value that contradicts it is an error). It checks every field: unknown
+// fields, applications (resolved to their catalog names), roles, levels,
+// portals, channels and key states are errors, and so are a member name
+// that matches a field only without regard to case and a member given
+// twice. Every error is a [*RequestError] naming the field and its byte
+// offset; its cause is a [*ParseError] for a bad name and wraps
+// [ErrUnknownApplication] for an application not in the catalog. At most
+// 1 MiB is read.
 func DecodeRequest(r io.Reader, opts DecodeOptions) (Request, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxRequest+1))
 	if err != nil {
-		return Request{}, &RequestError{Err: fmt.Errorf("%w: %w", ErrMalformedRequest, err)}
+		return Request{}, &RequestError{Err: fmt.Errorf("%w: %w", errMalformedRequest, err)}
 	}
 	if len(data) > maxRequest {
-		return Request{}, &RequestError{Err: fmt.Errorf("%w: larger than %d bytes", ErrMalformedRequest, maxRequest)}
+		return Request{}, &RequestError{Err: fmt.Errorf("%w: larger than %d bytes", errMalformedRequest, maxRequest)}
 	}
 	return decodeRequest(data, opts)
 }
 
 func decodeRequest(data []byte, opts DecodeOptions) (Request, error) {
 	var w wireRequest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return Request{}, jsonError(err)
+	if _, probs := jsonwire.Decode(data, &w, jsonwire.Options{AllowNull: true}); len(probs) > 0 {
+		return Request{}, problemError(data, probs[0])
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Request{}, &RequestError{Offset: dec.InputOffset(), Err: fmt.Errorf("%w: data after the request object", ErrMalformedRequest)}
+	req, err := w.request(opts)
+	var re *RequestError
+	if errors.As(err, &re) && re.Offset == 0 { // decode again for the offsets
+		idx, _ := jsonwire.Decode(data, new(wireRequest), jsonwire.Options{AllowNull: true, Index: true})
+		re.Offset = idx[re.Field]
 	}
-	return w.request(opts)
+	return req, err
 }
 
-// jsonError maps an encoding/json error to a *RequestError.
-func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+// problemError returns the *RequestError of a problem jsonwire found.
+func problemError(data []byte, p jsonwire.Problem) error {
+	e := &RequestError{Field: p.Path, Offset: p.Offset, Err: fmt.Errorf("%w: %s", errMalformedRequest, p.Msg)}
 	switch {
-	case errors.Is(err, io.EOF):
-		return &RequestError{Err: fmt.Errorf("%w: empty input", ErrMalformedRequest)}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &RequestError{Err: fmt.Errorf("%w: unexpected end of input", ErrMalformedRequest)}
-	case errors.As(err, &syn):
-		return &RequestError{Offset: syn.Offset, Err: fmt.Errorf("%w: %s", ErrMalformedRequest, syn.Error())}
-	case errors.As(err, &typ):
-		f := typ.Field
-		if f == "" {
-			f = "(top level)"
-		}
-		return &RequestError{Field: f, Offset: typ.Offset, Err: fmt.Errorf("%w: JSON %s where %s is expected", ErrMalformedRequest, typ.Value, jsonKind(typ.Type.Kind().String()))}
+	case p.Kind == jsonwire.Syntax && len(bytes.TrimSpace(data)) == 0:
+		e.Err = fmt.Errorf("%w: empty input", errMalformedRequest)
+	case p.Kind == jsonwire.Unknown:
+		e.Err = errUnknownField
+	case p.Kind == jsonwire.Type && p.Path == "":
+		e.Field = "(top level)"
 	}
-	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &RequestError{Field: strings.Trim(f, `"`), Err: ErrUnknownField}
-	}
-	return &RequestError{Err: fmt.Errorf("%w: %s", ErrMalformedRequest, strings.TrimPrefix(err.Error(), "json: "))}
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "ptr", "struct", "map":
-		return "an object"
-	case "slice", "array":
-		return "an array"
-	case "bool":
-		return "a boolean"
-	case "string":
-		return "a string"
-	}
-	return k
+	return e
 }
 
 func fieldErr(field string, err error) error { return &RequestError{Field: field, Err: err} }
@@ -202,10 +146,10 @@ func (w *wireRequest) request(opts DecodeOptions) (Request, error) {
 		return Request{}, fieldErr("channel", err)
 	}
 	if req.Channel != ChannelPortal && req.Portal != NoPortal {
-		return Request{}, fieldErr("portal", fmt.Errorf("%w: portal %q with channel %q (a portal goes with channel portal)", ErrConflict, req.Portal, req.Channel))
+		return Request{}, fieldErr("portal", fmt.Errorf("%w: portal %q with channel %q (a portal goes with channel portal)", errConflict, req.Portal, req.Channel))
 	}
 	if w.Application == nil || strings.TrimSpace(*w.Application) == "" {
-		return Request{}, fieldErr("application", ErrMissingField)
+		return Request{}, fieldErr("application", errMissingField)
 	}
 	if req.Application, err = canonical(*w.Application, req.Portal, req.Channel); err != nil {
 		return Request{}, fieldErr("application", err)
@@ -231,10 +175,10 @@ func (w *wireRequest) request(opts DecodeOptions) (Request, error) {
 		}
 		req.DesignatedBy = d
 		if !req.Roles.Has(RoleDesignatedUser) {
-			return Request{}, fieldErr("designated_by", fmt.Errorf("%w: designated_by without the role %q", ErrConflict, RoleDesignatedUser))
+			return Request{}, fieldErr("designated_by", fmt.Errorf("%w: designated_by without the role %q", errConflict, RoleDesignatedUser))
 		}
 	} else if req.Roles.Has(RoleDesignatedUser) {
-		return Request{}, fieldErr("designated_by", fmt.Errorf("%w: the role %q needs the designating manager's roles and authorisations", ErrMissingField, RoleDesignatedUser))
+		return Request{}, fieldErr("designated_by", fmt.Errorf("%w: the role %q needs the designating manager's roles and authorisations", errMissingField, RoleDesignatedUser))
 	}
 	req.EHealthQuality = w.EHealthQuality
 	req.TaxOnWeb = w.TaxOnWeb
@@ -304,26 +248,26 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 	var k PresentedKey
 	if w.KeyType != "" {
 		if opts.ResolveKey == nil {
-			return k, fieldErr("key_type", fmt.Errorf("%w %q: no key registry to resolve it", ErrUnknownKeyType, w.KeyType))
+			return k, fieldErr("key_type", fmt.Errorf("%w %q: no key registry to resolve it", errUnknownKeyType, w.KeyType))
 		}
 		var ok bool
 		if k, ok = opts.ResolveKey(w.KeyType); !ok {
-			return k, fieldErr("key_type", fmt.Errorf("%w %q", ErrUnknownKeyType, w.KeyType))
+			return k, fieldErr("key_type", fmt.Errorf("%w %q", errUnknownKeyType, w.KeyType))
 		}
 		if wk == nil {
 			return k, nil
 		}
 		switch {
 		case wk.Type != "" && wk.Type != w.KeyType:
-			return k, fieldErr("key.type", fmt.Errorf("%w: %q differs from key_type %q", ErrConflict, wk.Type, w.KeyType))
+			return k, fieldErr("key.type", fmt.Errorf("%w: %q differs from key_type %q", errConflict, wk.Type, w.KeyType))
 		case wk.Level != nil:
-			return k, fieldErr("key.level", fmt.Errorf("%w: the level comes from key_type", ErrConflict))
+			return k, fieldErr("key.level", fmt.Errorf("%w: the level comes from key_type", errConflict))
 		case wk.Channels != nil:
-			return k, fieldErr("key.channels", fmt.Errorf("%w: the channels come from key_type", ErrConflict))
+			return k, fieldErr("key.channels", fmt.Errorf("%w: the channels come from key_type", errConflict))
 		case wk.UsesCertificate && !k.UsesCertificate:
-			return k, fieldErr("key.uses_certificate", fmt.Errorf("%w: key type %q rests on no certificate", ErrConflict, w.KeyType))
+			return k, fieldErr("key.uses_certificate", fmt.Errorf("%w: key type %q rests on no certificate", errConflict, w.KeyType))
 		case wk.EIDSignature && !k.EIDSignature:
-			return k, fieldErr("key.eid_signature", fmt.Errorf("%w: key type %q is not the eID signature certificate", ErrConflict, w.KeyType))
+			return k, fieldErr("key.eid_signature", fmt.Errorf("%w: key type %q is not the eID signature certificate", errConflict, w.KeyType))
 		}
 	} else {
 		if wk == nil {
@@ -337,15 +281,12 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 			}
 			k.Level = l
 		} else if wk.Type != "" {
-			return k, fieldErr("key.level", ErrMissingField)
+			return k, fieldErr("key.level", errMissingField)
 		}
 		for i, n := range wk.Channels {
 			c, err := ParseChannel(n)
 			if err != nil || strings.TrimSpace(n) == "" {
-				if err == nil {
-					err = fmt.Errorf("%w %q (want portal, ftp or mqseries)", ErrUnknownChannel, n)
-				}
-				return k, fieldErr(fmt.Sprintf("key.channels[%d]", i), err)
+				return k, fieldErr(fmt.Sprintf("key.channels[%d]", i), &ParseError{Kind: "channel", Input: n})
 			}
 			k.Channels = append(k.Channels, c)
 		}

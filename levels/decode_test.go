@@ -112,45 +112,49 @@ func TestDecodeRequestErrors(t *testing.T) {
 		name  string
 		in    string
 		field string
-		err   error
+		err   any // see isProblem
 	}{
-		{"empty", ``, "", levels.ErrMalformedRequest},
-		{"not json", `{"application": `, "", levels.ErrMalformedRequest},
-		{"syntax", `{"application" "x"}`, "", levels.ErrMalformedRequest},
-		{"array", `[]`, "(top level)", levels.ErrMalformedRequest},
-		{"trailing", `{"application": "eCUR"} {}`, "", levels.ErrMalformedRequest},
-		{"wrong type", `{"application": 3}`, "application", levels.ErrMalformedRequest},
-		{"unknown field", `{"application": "eCUR", "rôle": "x"}`, "rôle", levels.ErrUnknownField},
-		{"missing application", `{"roles": []}`, "application", levels.ErrMissingField},
+		{"empty", ``, "", "malformed request"},
+		{"not json", `{"application": `, "", "malformed request"},
+		{"syntax", `{"application" "x"}`, "", "malformed request"},
+		{"array", `[]`, "(top level)", "malformed request"},
+		{"trailing", `{"application": "eCUR"} {}`, "", "malformed request"},
+		{"wrong type", `{"application": 3}`, "application", "malformed request"},
+		{"unknown field", `{"application": "eCUR", "rôle": "x"}`, "rôle", "unknown field"},
+		{"missing application", `{"roles": []}`, "application", "missing field"},
 		{"unknown application", `{"application": "Dimona (pas sécurisée)"}`, "application", levels.ErrUnknownApplication},
 		{"application on another portal", `{"application": "eCUR", "portal": "ehealth"}`, "application", levels.ErrUnknownApplication},
 		{"portal application over ftp", `{"application": "eCUR", "channel": "ftp"}`, "application", levels.ErrUnknownApplication},
-		{"unknown portal", `{"application": "eCUR", "portal": "fedweb"}`, "portal", levels.ErrUnknownPortal},
-		{"unknown channel", `{"application": "eCUR", "channel": "x400"}`, "channel", levels.ErrUnknownChannel},
-		{"portal with ftp", `{"application": "Dimona", "channel": "ftp", "portal": "belgium"}`, "portal", levels.ErrConflict},
-		{"unknown role", `{"application": "eCUR", "roles": ["curator", "boss"]}`, "roles[1]", levels.ErrUnknownRole},
-		{"designated without manager", `{"application": "eCUR", "roles": ["designated-user"]}`, "designated_by", levels.ErrMissingField},
-		{"manager without designated role", `{"application": "eCUR", "designated_by": {"roles": ["curator"]}}`, "designated_by", levels.ErrConflict},
-		{"unknown manager role", `{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["chief"]}}`, "designated_by.roles[0]", levels.ErrUnknownRole},
+		{"unknown portal", `{"application": "eCUR", "portal": "fedweb"}`, "portal", kind("portal")},
+		{"unknown channel", `{"application": "eCUR", "channel": "x400"}`, "channel", kind("channel")},
+		{"portal with ftp", `{"application": "Dimona", "channel": "ftp", "portal": "belgium"}`, "portal", "conflicting fields"},
+		{"unknown role", `{"application": "eCUR", "roles": ["curator", "boss"]}`, "roles[1]", kind("role")},
+		{"designated without manager", `{"application": "eCUR", "roles": ["designated-user"]}`, "designated_by", "missing field"},
+		{"manager without designated role", `{"application": "eCUR", "designated_by": {"roles": ["curator"]}}`, "designated_by", "conflicting fields"},
+		{"unknown manager role", `{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["chief"]}}`, "designated_by.roles[0]", kind("role")},
 		{"unknown authorised application", `{"application": "eCUR", "roles": ["designated-user"], "designated_by": {"roles": ["curator"], "authorised": ["eCUR", "eCURE"]}}`, "designated_by.authorised[1]", levels.ErrUnknownApplication},
-		{"bad level", `{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`, "key.level", levels.ErrUnknownLevel},
-		{"missing level", `{"application": "eCUR", "key": {"type": "k"}}`, "key.level", levels.ErrMissingField},
-		{"bad key channel", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "channels": ["portal", "fax"]}}`, "key.channels[1]", levels.ErrUnknownChannel},
-		{"bad key state", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "state": "asleep"}}`, "key.state", levels.ErrUnknownKeyState},
-		{"bad certificate field", `{"application": "eCUR", "key": {"type": "k", "level": "column3", "certificate": {"valid": "yes"}}}`, "key.certificate.valid", levels.ErrMalformedRequest},
-		{"unknown key type", `{"application": "eCUR", "key_type": "telepathy"}`, "key_type", levels.ErrUnknownKeyType},
-		{"key type conflicting level", `{"application": "eCUR", "key_type": "totp-app", "key": {"level": "column1"}}`, "key.level", levels.ErrConflict},
-		{"key type without a certificate said to use one", `{"application": "Belcotax-on-web", "key_type": "totp-app", "key": {"uses_certificate": true}}`, "key.uses_certificate", levels.ErrConflict},
-		{"key type said to be the eID signature", `{"application": "eCUR", "key_type": "x509-qualified", "key": {"eid_signature": true}}`, "key.eid_signature", levels.ErrConflict},
-		{"key type conflicting type", `{"application": "eCUR", "key_type": "totp-app", "key": {"type": "eid"}}`, "key.type", levels.ErrConflict},
-		{"unknown enterprise role", `{"application": "eCUR", "enterprise": {"managers": [{"user": "a", "role": "owner"}]}}`, "enterprise.managers[0].role", levels.ErrUnknownRole},
+		{"bad level", `{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`, "key.level", kind("level")},
+		{"missing level", `{"application": "eCUR", "key": {"type": "k"}}`, "key.level", "missing field"},
+		{"bad key channel", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "channels": ["portal", "fax"]}}`, "key.channels[1]", kind("channel")},
+		{"bad key state", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "state": "asleep"}}`, "key.state", kind("key state")},
+		{"bad certificate field", `{"application": "eCUR", "key": {"type": "k", "level": "column3", "certificate": {"valid": "yes"}}}`, "key.certificate.valid", "malformed request"},
+		{"unknown key type", `{"application": "eCUR", "key_type": "telepathy"}`, "key_type", "unknown key type"},
+		{"key type conflicting level", `{"application": "eCUR", "key_type": "totp-app", "key": {"level": "column1"}}`, "key.level", "conflicting fields"},
+		{"key type without a certificate said to use one", `{"application": "Belcotax-on-web", "key_type": "totp-app", "key": {"uses_certificate": true}}`, "key.uses_certificate", "conflicting fields"},
+		{"key type said to be the eID signature", `{"application": "eCUR", "key_type": "x509-qualified", "key": {"eid_signature": true}}`, "key.eid_signature", "conflicting fields"},
+		{"key type conflicting type", `{"application": "eCUR", "key_type": "totp-app", "key": {"type": "eid"}}`, "key.type", "conflicting fields"},
+		{"field name case", `{"Application": "eCUR"}`, "Application", "unknown field"},
+		{"field twice", `{"application": "eCUR", "roles": ["designated-user"], "roles": []}`, "roles", "given twice"},
+		{"nested unknown field", `{"application": "eCUR", "key": {"type": "k", "level": "column1", "colour": 1}}`, "key.colour", "unknown field"},
+		{"wrong type in an array", `{"application": "eCUR", "roles": ["curator", 3]}`, "roles[1]", "malformed request"},
+		{"unknown enterprise role", `{"application": "eCUR", "enterprise": {"managers": [{"user": "a", "role": "owner"}]}}`, "enterprise.managers[0].role", kind("role")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := levels.DecodeRequest(strings.NewReader(tt.in), levels.DecodeOptions{ResolveKey: resolve})
 			var re *levels.RequestError
-			if !errors.As(err, &re) || !errors.Is(err, tt.err) {
-				t.Fatalf("error = %v, want *RequestError wrapping %v", err, tt.err)
+			if !errors.As(err, &re) || !isProblem(err, tt.err) {
+				t.Fatalf("error = %v, want *RequestError with %v", err, tt.err)
 			}
 			if re.Field != tt.field {
 				t.Errorf("Field = %q, want %q (%v)", re.Field, tt.field, err)
@@ -162,13 +166,30 @@ func TestDecodeRequestErrors(t *testing.T) {
 	}
 	// Without a registry, key_type cannot be resolved.
 	_, err := levels.DecodeRequest(strings.NewReader(`{"application": "eCUR", "key_type": "totp-app"}`), levels.DecodeOptions{})
-	if !errors.Is(err, levels.ErrUnknownKeyType) {
+	if !isProblem(err, "unknown key type") {
 		t.Errorf("key_type without a resolver: %v", err)
 	}
 	// Oversized input.
 	big := `{"application": "eCUR", "user": "` + strings.Repeat("a", 1<<20) + `"}`
-	if _, err := levels.DecodeRequest(strings.NewReader(big), levels.DecodeOptions{}); !errors.Is(err, levels.ErrMalformedRequest) {
+	if _, err := levels.DecodeRequest(strings.NewReader(big), levels.DecodeOptions{}); !isProblem(err, "malformed request") {
 		t.Errorf("oversized request: %v", err)
+	}
+}
+
+// TestDecodeRequestOffsets checks that an error names the byte offset of
+// the field at fault.
+func TestDecodeRequestOffsets(t *testing.T) {
+	for _, tt := range []struct{ in, at string }{
+		{`{"application": "eCUR", "roles": ["curator", "boss"]}`, `"boss"`},
+		{`{"application": "eCUR",` + "\n" + ` "rôle": "x"}`, `"rôle"`},
+		{`{"application": "eCUR", "key": {"type": "k", "level": "column4"}}`, `"column4"`},
+		{`{"application": "eCUR", "roles": [] "x"}`, `"x"`},
+	} {
+		_, err := levels.DecodeRequest(strings.NewReader(tt.in), levels.DecodeOptions{ResolveKey: resolve})
+		var re *levels.RequestError
+		if !errors.As(err, &re) || re.Offset != int64(strings.Index(tt.in, tt.at)) {
+			t.Errorf("%s: error %v; want the offset of %s, %d", tt.in, err, tt.at, strings.Index(tt.in, tt.at))
+		}
 	}
 }
 
@@ -200,6 +221,9 @@ func FuzzDecodeRequest(f *testing.F) {
 			var re *levels.RequestError
 			if !errors.As(err, &re) {
 				t.Fatalf("error %v (%T) is not a *RequestError", err, err)
+			}
+			if re.Offset < 0 || re.Offset > int64(len(data)) {
+				t.Fatalf("error %v at offset %d of an input of %d bytes", err, re.Offset, len(data))
 			}
 			return
 		}

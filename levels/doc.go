@@ -55,9 +55,9 @@
 // need no key ignore the key presented.
 //
 // [DecodeRequest] reads a request as JSON; bad input is a *[RequestError]
-// naming the field (roles[1], key.level, …) and wrapping
-// [ErrUnknownApplication], [ErrUnknownRole], [ErrUnknownLevel],
-// [ErrUnknownField], [ErrMalformedRequest], … The runnable examples
+// naming the field (roles[1], key.level, …) whose cause is a *[ParseError]
+// for a bad name, or wraps [ErrUnknownApplication] or
+// [ErrUnknownKeyState]. The runnable examples
 // ExampleDecide, ExampleDecideInto, ExampleDecide_eIDSignature and
 // ExampleDecodeRequest show each (go test -run Example -v ./levels); the
 // command cmd/keymatrix prints the matrix and decides requests from the

@@ -1,6 +1,31 @@
 package levels_test
 
-import "errors"
+import (
+	"errors"
+	"strings"
+
+	"github.com/csam-go/csam/levels"
+)
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
-func errorsIs(err, target error) bool     { return errors.Is(err, target) }
+
+// kind names the Kind of a *levels.ParseError a test expects.
+type kind string
+
+// isProblem reports whether err is the problem want names: a sentinel
+// (errors.Is), a kind of *levels.ParseError, or a fragment of the message.
+func isProblem(err error, want any) bool {
+	if err == nil {
+		return false
+	}
+	switch w := want.(type) {
+	case error:
+		return errors.Is(err, w)
+	case kind:
+		var pe *levels.ParseError
+		return errors.As(err, &pe) && pe.Kind == string(w)
+	case string:
+		return strings.Contains(err.Error(), w)
+	}
+	return false
+}

@@ -1,9 +1,6 @@
 package levels
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // PresentedKey describes the digital key a user presents, as far as an
 // access decision needs it. Package keys builds one from a key type
@@ -98,7 +95,7 @@ type CertificateStatus struct {
 // KeyState is a credential's lifecycle state (art. 5, 5 bis). Package keys
 // uses the same type (keys.State). The zero value, KeyStateUnknown, is no
 // state: a presented key whose state was not set grants nothing, and
-// Decide refuses it with an error wrapping ErrUnknownKeyState.
+// Decide refuses it with an error wrapping [ErrUnknownKeyState].
 type KeyState uint8
 
 const (
@@ -123,9 +120,6 @@ var keyStateNames = [...]string{"unknown", "must-change", "active", "deactivated
 // range).
 func (s KeyState) Valid() bool { return s > KeyStateUnknown && int(s) < len(keyStateNames) }
 
-// ErrUnknownKeyState is returned (wrapped) for a name that is not a state.
-var ErrUnknownKeyState = errors.New("levels: unknown key state")
-
 // String returns "must-change", "active", "deactivated" or "blocked", and
 // "unknown" for KeyStateUnknown.
 func (s KeyState) String() string {
@@ -137,7 +131,7 @@ func (s KeyState) String() string {
 
 // ParseKeyState parses a state name as String returns it ("lost" is
 // deactivated, "locked" is blocked). Other input, "" and "unknown" included,
-// gives an error wrapping ErrUnknownKeyState.
+// gives a [*ParseError].
 func ParseKeyState(s string) (KeyState, error) {
 	switch s {
 	case "active":
@@ -149,7 +143,7 @@ func ParseKeyState(s string) (KeyState, error) {
 	case "blocked", "locked":
 		return KeyBlocked, nil
 	}
-	return KeyStateUnknown, fmt.Errorf("%w %q (want active, must-change, deactivated or blocked)", ErrUnknownKeyState, s)
+	return KeyStateUnknown, &ParseError{Kind: "key state", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,7 +1,6 @@
 package levels
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -31,24 +30,6 @@ const MaxLevel = Column3
 
 var levelNames = [...]string{"none", "column1", "column2", "column3"}
 
-// ErrUnknownLevel is returned (wrapped in a *ParseError) by ParseLevel for a
-// name that is not a level.
-var ErrUnknownLevel = errors.New("levels: unknown level")
-
-// ParseError reports a text that does not name a level.
-type ParseError struct {
-	Input string
-	Err   error
-}
-
-// Error quotes the input and lists the level names.
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%v %q (want none, column1, column2 or column3)", e.Err, e.Input)
-}
-
-// Unwrap returns Err.
-func (e *ParseError) Unwrap() error { return e.Err }
-
 // String returns the level's name: "none", "column1", "column2" or "column3".
 func (l Level) String() string {
 	if int(l) < len(levelNames) {
@@ -66,7 +47,7 @@ func (l Level) Suffices(req Level) bool { return l.Valid() && req.Valid() && l >
 
 // ParseLevel parses a level name as produced by String. It also accepts
 // "0".."3" and "column 1".."column 3", case-insensitively. Other input
-// gives a *ParseError wrapping ErrUnknownLevel.
+// gives a [*ParseError].
 func ParseLevel(s string) (Level, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.ReplaceAll(t, " ", "")
@@ -80,7 +61,7 @@ func ParseLevel(s string) (Level, error) {
 	case "column3", "3":
 		return Column3, nil
 	}
-	return 0, &ParseError{Input: s, Err: ErrUnknownLevel}
+	return 0, &ParseError{Kind: "level", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.

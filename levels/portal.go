@@ -1,7 +1,6 @@
 package levels
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -24,9 +23,6 @@ const (
 )
 
 var portalNames = [...]string{"", "securitesociale", "belgium", "ehealth"}
-
-// ErrUnknownPortal is returned (wrapped) for a name that is not a portal.
-var ErrUnknownPortal = errors.New("levels: unknown portal")
 
 // String returns "securitesociale", "belgium", "ehealth", or "" for
 // NoPortal.
@@ -54,8 +50,7 @@ func (p Portal) Host() string {
 // ParsePortal parses a portal name as String returns it. It also accepts the
 // host names ("securitesociale.be", "www.belgium.be", "ehealth.fgov.be"),
 // "esante"/"esanté" and "socialsecurity", case-insensitively. The empty
-// string parses as NoPortal. Other input gives an error wrapping
-// ErrUnknownPortal.
+// string parses as NoPortal. Other input gives a [*ParseError].
 func ParsePortal(s string) (Portal, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.TrimPrefix(t, "www.")
@@ -69,7 +64,7 @@ func ParsePortal(s string) (Portal, error) {
 	case "ehealth", "ehealth.fgov.be", "esante", "esanté":
 		return PortalEHealth, nil
 	}
-	return 0, fmt.Errorf("%w %q (want securitesociale, belgium or ehealth)", ErrUnknownPortal, s)
+	return 0, &ParseError{Kind: "portal", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.

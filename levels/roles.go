@@ -10,7 +10,7 @@ import (
 // Role is a user's role in the enterprise or towards eHealth, as the
 // règlement's art. 2, 2 bis and 3 name them. The zero value, RoleUnknown,
 // is no role: it grants nothing, and Decide and Enterprise.Validate refuse
-// it with an error wrapping ErrUnknownRole.
+// it with an error naming the entry.
 type Role uint8
 
 const (
@@ -46,9 +46,6 @@ var roleNames = [numRoles]string{
 	"designated-user", "ehealth-professional", "ehealth-habilitated",
 }
 
-// ErrUnknownRole is returned (wrapped) for a name that is not a role.
-var ErrUnknownRole = errors.New("levels: unknown role")
-
 // Valid reports whether r is a role (not RoleUnknown, not out of range).
 func (r Role) Valid() bool { return r > RoleUnknown && r < numRoles }
 
@@ -65,8 +62,7 @@ func (r Role) String() string {
 }
 
 // ParseRole parses a role name as String returns it, case-insensitively;
-// '_' and ' ' may stand for '-'. Other input gives an error wrapping
-// ErrUnknownRole.
+// '_' and ' ' may stand for '-'. Other input gives a [*ParseError].
 func ParseRole(s string) (Role, error) {
 	t := strings.NewReplacer("_", "-", " ", "-").Replace(strings.ToLower(strings.TrimSpace(s)))
 	for i, n := range roleNames {
@@ -74,7 +70,7 @@ func ParseRole(s string) (Role, error) {
 			return Role(i), nil
 		}
 	}
-	return RoleUnknown, fmt.Errorf("%w %q (want one of %s)", ErrUnknownRole, s, strings.Join(roleNames[1:], ", "))
+	return RoleUnknown, &ParseError{Kind: "role", Input: s}
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -209,26 +205,16 @@ func (e *Enterprise) mainManager() (string, bool) {
 	return user, n == 1
 }
 
-// Sentinel errors of Enterprise.Validate, wrapped in a *SetupError.
-var (
-	// ErrNoMainAccessManager: the enterprise designated no main access
-	// manager (art. 2).
-	ErrNoMainAccessManager = errors.New("levels: no main access manager designated (art. 2)")
-	// ErrSeveralMainAccessManagers: more than one main access manager
-	// (art. 2: "un seul et unique gestionnaire d'accès principal").
-	ErrSeveralMainAccessManagers = errors.New("levels: more than one main access manager (art. 2)")
-	// ErrNotManagerRole: a manager entry whose role is not a manager role.
-	ErrNotManagerRole = errors.New("levels: not a manager role")
-	// ErrDuplicateManager: the same user listed twice.
-	ErrDuplicateManager = errors.New("levels: user listed twice")
-)
-
-// SetupError reports an enterprise set-up that art. 2 does not allow.
+// SetupError is returned by [Enterprise.Validate] for a set-up that art. 2
+// does not allow. Index is the offending manager entry, or -1 when the
+// set-up as a whole is at fault: Main then holds no user (no main access
+// manager) or several (art. 2: "un seul et unique gestionnaire d'accès
+// principal").
 type SetupError struct {
 	Enterprise string   // Enterprise.ID
 	Main       []string // the users designated main access manager
 	Index      int      // index in Managers of the offending entry, or -1
-	Err        error    // one of the sentinels above
+	Err        error    // the cause
 }
 
 // Error gives the cause, then the enterprise and the manager entry.
@@ -252,22 +238,22 @@ func (e *SetupError) Unwrap() error { return e.Err }
 
 // Validate checks the set-up against art. 2: exactly one main access
 // manager, every entry a manager role (main, co-main, access manager,
-// curator), no user twice. It returns nil or a *SetupError wrapping
-// ErrUnknownRole (an entry without a role: the zero Role is no role),
-// ErrNoMainAccessManager, ErrSeveralMainAccessManagers, ErrNotManagerRole
-// or ErrDuplicateManager.
+// curator), no user twice. It returns nil or a [*SetupError] naming the
+// first entry at fault (one without a role, as the zero Role is no role;
+// one whose role is not a manager role; a user listed twice), or none
+// with the main access managers found when there is not exactly one.
 func (e *Enterprise) Validate() error {
 	var main []string
 	for i, m := range e.Managers {
 		if !m.Role.Valid() {
-			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("%w %s for user %q", ErrUnknownRole, m.Role, m.User)}
+			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("levels: unknown role %s for user %q", m.Role, m.User)}
 		}
 		if !m.Role.isManager() && m.Role != RoleCurator {
-			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("%w %q for user %q", ErrNotManagerRole, m.Role, m.User)}
+			return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("levels: not a manager role %q for user %q", m.Role, m.User)}
 		}
 		for j := range i {
 			if e.Managers[j].User == m.User {
-				return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("%w: %q", ErrDuplicateManager, m.User)}
+				return &SetupError{Enterprise: e.ID, Index: i, Err: fmt.Errorf("levels: user listed twice: %q", m.User)}
 			}
 		}
 		if m.Role == RoleMainAccessManager {
@@ -276,11 +262,11 @@ func (e *Enterprise) Validate() error {
 	}
 	switch len(main) {
 	case 0:
-		return &SetupError{Enterprise: e.ID, Index: -1, Err: ErrNoMainAccessManager}
+		return &SetupError{Enterprise: e.ID, Index: -1, Err: errors.New("levels: no main access manager designated (art. 2)")}
 	case 1:
 		return nil
 	}
-	return &SetupError{Enterprise: e.ID, Main: main, Index: -1, Err: ErrSeveralMainAccessManagers}
+	return &SetupError{Enterprise: e.ID, Main: main, Index: -1, Err: errors.New("levels: more than one main access manager (art. 2)")}
 }
 
 // mainCount counts the main access managers without allocating.

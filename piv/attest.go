@@ -61,7 +61,7 @@ type VerifyOptions struct {
 // and returns what it attests. Failures are *AttestationError.
 func VerifyAttestation(slotCert, device *x509.Certificate, o VerifyOptions) (*Attestation, error) {
 	if slotCert == nil || device == nil {
-		return nil, attErr(ErrAttestationFormat, "missing certificate")
+		return nil, attErr(reasonFormat, "missing certificate")
 	}
 	now := o.Now
 	if now.IsZero() {
@@ -72,17 +72,17 @@ func VerifyAttestation(slotCert, device *x509.Certificate, o VerifyOptions) (*At
 		cert *x509.Certificate
 	}{{"device attestation certificate", device}, {"slot attestation certificate", slotCert}} {
 		if now.Before(c.cert.NotBefore) || now.After(c.cert.NotAfter) {
-			return nil, attErr(ErrExpired, "%s valid from %s to %s", c.name,
+			return nil, attErr(reasonExpired, "%s valid from %s to %s", c.name,
 				c.cert.NotBefore.UTC().Format(time.RFC3339), c.cert.NotAfter.UTC().Format(time.RFC3339))
 		}
 	}
 	// Some YubiKey 4 device certificates lack basic constraints, so the
 	// signature is checked directly rather than with CheckSignatureFrom.
 	if !bytes.Equal(slotCert.RawIssuer, device.RawSubject) {
-		return nil, attErr(ErrWrongDevice, "issuer %q is not the device %q", slotCert.Issuer, device.Subject)
+		return nil, attErr(reasonWrongDevice, "issuer %q is not the device %q", slotCert.Issuer, device.Subject)
 	}
 	if err := device.CheckSignature(slotCert.SignatureAlgorithm, slotCert.RawTBSCertificate, slotCert.Signature); err != nil {
-		return nil, attErr(ErrWrongDevice, "%v", err)
+		return nil, attErr(reasonWrongDevice, "%v", err)
 	}
 	roots, inter := o.Roots, o.Intermediates
 	if roots == nil {
@@ -100,9 +100,9 @@ func VerifyAttestation(slotCert, device *x509.Certificate, o VerifyOptions) (*At
 	if err != nil {
 		var inv x509.CertificateInvalidError
 		if errors.As(err, &inv) && inv.Reason == x509.Expired {
-			return nil, attErr(ErrExpired, "%v", err)
+			return nil, attErr(reasonExpired, "%v", err)
 		}
-		return nil, attErr(ErrUntrustedRoot, "%v", err)
+		return nil, attErr(reasonRoot, "%v", err)
 	}
 	a, err := parseAttestation(slotCert)
 	if err != nil {
@@ -110,7 +110,7 @@ func VerifyAttestation(slotCert, device *x509.Certificate, o VerifyOptions) (*At
 	}
 	a.Device = device
 	if o.Slot != 0 && a.Slot != o.Slot {
-		return nil, attErr(ErrWrongSlot, "attests slot %s, want %s", a.Slot, o.Slot)
+		return nil, attErr(reasonWrongSlot, "attests slot %s, want %s", a.Slot, o.Slot)
 	}
 	return a, nil
 }
@@ -128,11 +128,11 @@ func parseAttestation(c *x509.Certificate) (*Attestation, error) {
 	}
 	cn := c.Subject.CommonName
 	if !strings.HasPrefix(cn, attestationCNPrefix) {
-		return nil, attErr(ErrAttestationFormat, "subject %q does not name a slot", cn)
+		return nil, attErr(reasonFormat, "subject %q does not name a slot", cn)
 	}
 	n, err := strconv.ParseUint(strings.TrimPrefix(cn, attestationCNPrefix), 16, 8)
 	if err != nil || !Slot(n).Valid() {
-		return nil, attErr(ErrAttestationFormat, "subject %q does not name a slot", cn)
+		return nil, attErr(reasonFormat, "subject %q does not name a slot", cn)
 	}
 	a.Slot = Slot(n)
 	return a, nil
@@ -147,7 +147,7 @@ func (a *Attestation) parseExtensions(exts []pkix.Extension) error {
 		switch {
 		case e.Id.Equal(oidFirmware):
 			if len(e.Value) != 3 {
-				return attErr(ErrAttestationFormat, "firmware version of %d bytes", len(e.Value))
+				return attErr(reasonFormat, "firmware version of %d bytes", len(e.Value))
 			}
 			a.Firmware = Version{int(e.Value[0]), int(e.Value[1]), int(e.Value[2])}
 			seen[0] = true
@@ -155,36 +155,36 @@ func (a *Attestation) parseExtensions(exts []pkix.Extension) error {
 			var n int64
 			rest, err := asn1.Unmarshal(e.Value, &n)
 			if err != nil || len(rest) != 0 || n < 0 || n > 0xffffffff {
-				return attErr(ErrAttestationFormat, "serial number %x", e.Value)
+				return attErr(reasonFormat, "serial number %x", e.Value)
 			}
 			a.Serial = uint32(n)
 			seen[1] = true
 		case e.Id.Equal(oidPolicy):
 			if len(e.Value) != 2 || e.Value[0] < 1 || e.Value[0] > 5 || e.Value[1] < 1 || e.Value[1] > 3 {
-				return attErr(ErrAttestationFormat, "policy %x", e.Value)
+				return attErr(reasonFormat, "policy %x", e.Value)
 			}
 			a.PINPolicy, a.TouchPolicy = PINPolicy(e.Value[0]), TouchPolicy(e.Value[1])
 			seen[2] = true
 		case e.Id.Equal(oidFormFactor):
 			if len(e.Value) != 1 {
-				return attErr(ErrAttestationFormat, "form factor of %d bytes", len(e.Value))
+				return attErr(reasonFormat, "form factor of %d bytes", len(e.Value))
 			}
 			a.FormFactor = FormFactor(e.Value[0])
 		}
 	}
 	for i, name := range []string{"firmware version", "serial number", "policy"} {
 		if !seen[i] {
-			return attErr(ErrAttestationFormat, "no %s extension", name)
+			return attErr(reasonFormat, "no %s extension", name)
 		}
 	}
 	return nil
 }
 
 // CheckCertificate returns nil if cert certifies the attested key, and an
-// *AttestationError unwrapping to ErrKeyMismatch otherwise.
+// *AttestationError with Reason "key mismatch" otherwise.
 func (a *Attestation) CheckCertificate(cert *x509.Certificate) error {
 	if cert == nil || !samePublicKey(a.PublicKey, cert.PublicKey) {
-		return attErr(ErrKeyMismatch, "certificate key is not the attested key")
+		return attErr(reasonKeyMismatch, "certificate key is not the attested key")
 	}
 	return nil
 }

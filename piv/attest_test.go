@@ -90,27 +90,28 @@ func TestVerifyAttestation(t *testing.T) {
 		name         string
 		slot, device *x509.Certificate
 		o            piv.VerifyOptions
-		want         error
+		want         string
 	}{
-		{"other device", att9a, other.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root)}, piv.ErrWrongDevice},
-		{"swapped slot", att9c, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root), Slot: piv.SlotAuthentication}, piv.ErrWrongSlot},
-		{"root not configured (Yubico roots)", att9a, tok.DeviceCertificate(), piv.VerifyOptions{}, piv.ErrUntrustedRoot},
-		{"root not configured (another root)", att9a, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(otherRoot)}, piv.ErrUntrustedRoot},
-		{"expired device certificate", mustAttest(t, expired, 0x9a), expired.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root)}, piv.ErrExpired},
-		{"verified after expiry", att9a, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root), Now: root.Cert.NotAfter.Add(time.Hour)}, piv.ErrExpired},
-		{"no attestation extensions", noExt, root.Cert, piv.VerifyOptions{Roots: pool(root)}, piv.ErrAttestationFormat},
-		{"missing device", att9a, nil, piv.VerifyOptions{Roots: pool(root)}, piv.ErrAttestationFormat},
+		{"other device", att9a, other.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root)}, "wrong device"},
+		{"swapped slot", att9c, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root), Slot: piv.SlotAuthentication}, "wrong slot"},
+		{"root not configured (Yubico roots)", att9a, tok.DeviceCertificate(), piv.VerifyOptions{}, "untrusted root"},
+		{"root not configured (another root)", att9a, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(otherRoot)}, "untrusted root"},
+		{"expired device certificate", mustAttest(t, expired, 0x9a), expired.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root)}, "expired"},
+		{"verified after expiry", att9a, tok.DeviceCertificate(), piv.VerifyOptions{Roots: pool(root), Now: root.Cert.NotAfter.Add(time.Hour)}, "expired"},
+		{"no attestation extensions", noExt, root.Cert, piv.VerifyOptions{Roots: pool(root)}, "format"},
+		{"missing device", att9a, nil, piv.VerifyOptions{Roots: pool(root)}, "format"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := piv.VerifyAttestation(tc.slot, tc.device, tc.o)
 			var ae *piv.AttestationError
-			if !errors.Is(err, tc.want) || !errors.As(err, &ae) {
-				t.Fatalf("got %v, want %v", err, tc.want)
+			if !errors.As(err, &ae) || ae.Reason != tc.want {
+				t.Fatalf("got %v, want reason %q", err, tc.want)
 			}
 		})
 	}
 	// A slot certificate swapped for one of another key is refused.
-	if err := a.CheckCertificate(other.SlotCertificate(0x9a)); !errors.Is(err, piv.ErrKeyMismatch) {
+	var ae *piv.AttestationError
+	if err := a.CheckCertificate(other.SlotCertificate(0x9a)); !errors.As(err, &ae) || ae.Reason != "key mismatch" {
 		t.Fatalf("swapped slot certificate: %v", err)
 	}
 }

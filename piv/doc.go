@@ -12,7 +12,7 @@
 //	s, err := tk.Signer(ctx, piv.SlotAuthentication)               // crypto.Signer
 //	att, dev, err := tk.Attest(piv.SlotAuthentication)
 //	a, err := piv.VerifyAttestation(att, dev, piv.VerifyOptions{}) // Yubico's roots by default
-//	err = a.CheckCertificate(cert)                                 // ErrKeyMismatch if not the attested key
+//	err = a.CheckCertificate(cert)                                 // an *AttestationError if not the attested key
 //	key := piv.PresentedKey(cert, a, &status)                      // for levels.Decide
 //
 // Open probes readers with one SELECT, in shared mode. Status reads serial,
@@ -42,14 +42,16 @@
 // This package keeps cgo to its PC/SC part (the files built with the cgo
 // tag); built with CGO_ENABLED=0 it still compiles, attestation
 // verification and the other pure functions work, and everything that
-// needs a token (Readers, Open) returns ErrNoCgo.
+// needs a token (Readers, Open) returns an error matching [ErrNoService].
 //
-// Errors are typed: *Error values unwrap to the sentinels of this package
-// (ErrNoToken, ErrBusy, ErrRemoved (the token pulled out mid-operation),
-// ErrNotFound, ErrManagementKey, ErrKeyMismatch, ...), a wrong PIN or PUK is
-// a *PINError with the tries left (ErrPINBlocked, ErrPUKBlocked), and attestation failures unwrap to
-// ErrWrongDevice, ErrUntrustedRoot, ErrExpired, ErrWrongSlot, ErrAttestationFormat or
-// ErrKeyMismatch. Nothing here retries a PIN by itself.
+// # Errors
+//
+// Callers branch on four sentinels: [ErrNotFound] (an empty slot), and the
+// PC/SC ones shared with package pcsc, [ErrNoService], [ErrNoToken] and
+// [ErrRemoved]. A wrong, blocked or missing PIN or PUK is a [*PINError]
+// with the tries left; a failed attestation is an [*AttestationError] with
+// its reason; everything else is an [*Error] naming the operation, the
+// slot and the status word. Nothing here retries a PIN by itself.
 //
 // This package is not an official product of NIST or Yubico.
 package piv

@@ -40,7 +40,7 @@ type Enrollment struct {
 
 // Enroll generates a key on the token, attests it, has a CA certify it
 // through a CSR signed by the token key, and installs the certificate.
-// The certificate must certify the generated key (ErrKeyMismatch).
+// The certificate must certify the generated key (an *Error saying so).
 func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error) {
 	if r.Slot == 0 {
 		r.Slot = SlotAuthentication
@@ -66,7 +66,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 		return nil, err
 	}
 	if !samePublicKey(e.Attestation.PublicKey, pub) {
-		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: ErrKeyMismatch, Cause: errors.New("attested key is not the generated key")}
+		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: errKeyMismatch, Cause: errors.New("attested key is not the generated key")}
 	}
 	csr, err := t.CreateCSR(ctx, r.Slot, r.Subject)
 	if err != nil {
@@ -77,7 +77,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 		return nil, &Error{Op: "enroll: CA", Slot: r.Slot, Cause: err}
 	}
 	if !samePublicKey(pub, cert.PublicKey) {
-		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: ErrKeyMismatch}
+		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: errKeyMismatch}
 	}
 	if err := t.InstallCertificate(r.ManagementKey, r.Slot, cert); err != nil {
 		return nil, err

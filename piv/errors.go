@@ -4,69 +4,64 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/csam-go/csam/eid/pcsc"
 )
+
+// Errors callers branch on, matched with errors.Is. The PC/SC ones are
+// those of package pcsc, so that one test covers an eID card and a PIV
+// token. A refused or missing PIN is a [*PINError]; a failed attestation an
+// [*AttestationError]; the rest is data on [*Error].
+var (
+	// ErrNotFound is returned when the slot has no key or no certificate.
+	ErrNotFound = errors.New("piv: no key or certificate in the slot")
+	// ErrNoService is returned when PC/SC is not available: pcscd is not
+	// running, or the module was built without cgo. It is
+	// [pcsc.ErrNoService].
+	ErrNoService = pcsc.ErrNoService
+	// ErrNoToken is returned when there is no PIV token to open: none in
+	// the named reader or in any reader, or the one there is held
+	// exclusively by another program. It is [pcsc.ErrNoCard].
+	ErrNoToken = pcsc.ErrNoCard
+	// ErrRemoved is returned when the token was removed (or stopped
+	// answering) during an operation, and by every later operation on the
+	// Token: the operation's result is unknown. It is [pcsc.ErrCardRemoved].
+	ErrRemoved = pcsc.ErrCardRemoved
+)
+
+// kind is what failed, when it is not a sentinel of its own: its message,
+// and the sentinel it matches, if any.
+type kind struct {
+	msg string
+	is  error
+}
+
+func (k *kind) Error() string { return "piv: " + k.msg }
+func (k *kind) Unwrap() error { return k.is }
 
 var (
-	// ErrNoCgo: the module was built without cgo, so there is no PC/SC.
-	ErrNoCgo = errors.New("piv: built without cgo: PC/SC needs cgo and libpcsclite")
-	// ErrNoService: the PC/SC service (pcscd) is not running.
-	ErrNoService = errors.New("piv: PC/SC service not available")
-	// ErrNoToken: no PIV token in the named reader, or in any reader.
-	ErrNoToken = errors.New("piv: no PIV token")
-	// ErrBusy: another program (or another Token) holds the token
-	// exclusively.
-	ErrBusy = errors.New("piv: token in exclusive use by another program")
-	// ErrRemoved: the token was removed (or stopped answering) during an
-	// operation; the operation's result is unknown.
-	ErrRemoved = errors.New("piv: token removed")
-	// ErrClosed: the Token was closed.
-	ErrClosed = errors.New("piv: token closed")
-	// ErrNotFound: the slot has no key or no certificate.
-	ErrNotFound = errors.New("piv: no key or certificate in the slot")
-	// ErrPINRequired: the operation needs the PIN and no PIN callback was
-	// given (or it returned an empty PIN).
-	ErrPINRequired = errors.New("piv: PIN required")
-	// ErrPINBlocked: the PIN is blocked (no tries left); the PUK unblocks
-	// it. A *PINError with Retries 0 unwraps to it.
-	ErrPINBlocked = errors.New("piv: PIN blocked")
-	// ErrPUKBlocked: the PUK is blocked; only a reset of the PIV
-	// application helps.
-	ErrPUKBlocked = errors.New("piv: PUK blocked")
-	// ErrManagementKey: authentication with the management key failed.
-	ErrManagementKey = errors.New("piv: management key authentication failed")
-	// ErrSecurityStatus: the token refused the operation for want of PIN
-	// or management key authentication.
-	ErrSecurityStatus = errors.New("piv: security status not satisfied")
-	// ErrUnsupported: the token or this package does not support the
-	// algorithm, slot or policy asked.
-	ErrUnsupported = errors.New("piv: not supported")
-	// ErrKeyMismatch: a certificate's public key is not the key of the
-	// slot (or not the attested key).
-	ErrKeyMismatch = errors.New("piv: certificate public key differs from the slot key")
-
-	// ErrAttestationFormat: an attestation certificate is malformed or
-	// lacks Yubico's attestation extensions.
-	ErrAttestationFormat = errors.New("piv: malformed attestation")
-	// ErrWrongDevice: the slot attestation was not signed by the given
-	// device attestation certificate (an attestation from another device).
-	ErrWrongDevice = errors.New("piv: slot attestation not signed by this device")
-	// ErrUntrustedRoot: the device attestation certificate does not chain
-	// to a configured attestation root.
-	ErrUntrustedRoot = errors.New("piv: device attestation certificate does not chain to a configured root")
-	// ErrExpired: an attestation certificate is outside its validity
-	// period.
-	ErrExpired = errors.New("piv: attestation certificate expired or not yet valid")
-	// ErrWrongSlot: the attestation is for another slot than expected.
-	ErrWrongSlot = errors.New("piv: attestation is for another slot")
+	errNoService      = &kind{"PC/SC service not available", ErrNoService}
+	errNoToken        = &kind{"no PIV token", ErrNoToken}
+	errBusy           = &kind{"token in exclusive use by another program", ErrNoToken}
+	errRemoved        = &kind{"token removed", ErrRemoved}
+	errClosed         = &kind{"token closed", nil}
+	errManagementKey  = &kind{"management key authentication failed", nil}
+	errSecurityStatus = &kind{"security status not satisfied", nil}
+	errUnsupported    = &kind{"not supported", nil}
+	errKeyMismatch    = &kind{"certificate public key differs from the slot key", nil}
 )
 
-// Error is a failed token operation. It unwraps to a sentinel of this
-// package (Err) and to the underlying cause.
+// Error is a failed token operation. It matches [ErrNotFound],
+// [ErrNoService], [ErrNoToken] or [ErrRemoved] with errors.Is when it is
+// one of those, and unwraps to the underlying cause.
 type Error struct {
-	Op    string // "open", "read certificate", "sign", "generate", ...
-	Slot  Slot   // zero when not about a slot
-	Err   error  // a sentinel above, or nil
-	Cause error  // what piv-go or PC/SC returned, or nil
+	Op   string // "open", "read certificate", "sign", "generate", ...
+	Slot Slot   // zero when not about a slot
+	// SW is the status word the token answered (e.g. 0x6982, security
+	// status not satisfied; 0x6A80, not supported), 0 when none.
+	SW    uint16
+	Err   error // what failed, as the message says; may be nil
+	Cause error // what piv-go or PC/SC returned, or nil
 }
 
 func (e *Error) Error() string {
@@ -83,11 +78,13 @@ func (e *Error) Error() string {
 	if e.Cause != nil {
 		b.WriteString(": ")
 		b.WriteString(e.Cause.Error())
+	} else if e.SW != 0 {
+		fmt.Fprintf(&b, " (%04X)", e.SW)
 	}
 	return b.String()
 }
 
-// Unwrap returns the sentinel and the cause.
+// Unwrap returns Err and Cause.
 func (e *Error) Unwrap() []error {
 	var out []error
 	if e.Err != nil {
@@ -99,12 +96,15 @@ func (e *Error) Unwrap() []error {
 	return out
 }
 
-// PINError is a refused PIN or PUK. Retries is the number of tries left;
-// 0 means blocked, and the error then unwraps to ErrPINBlocked (or
-// ErrPUKBlocked).
+// PINError is a PIN or PUK that was refused, or not given. Retries is the
+// number of tries left: 0 means blocked (the PUK unblocks a PIN; a blocked
+// PUK needs a reset of the PIV application), -1 means that no PIN was given
+// (no PIN callback, or it returned an empty PIN or an error, in Err) and
+// the token was not asked.
 type PINError struct {
 	PUK     bool // the PUK, not the PIN, was refused
 	Retries int
+	Err     error // the PIN callback's error, or nil
 }
 
 func (e *PINError) Error() string {
@@ -112,41 +112,62 @@ func (e *PINError) Error() string {
 	if e.PUK {
 		what = "PUK"
 	}
-	if e.Retries == 0 {
+	switch {
+	case e.Retries < 0 && e.Err != nil:
+		return fmt.Sprintf("piv: %s required: %v", what, e.Err)
+	case e.Retries < 0:
+		return fmt.Sprintf("piv: %s required", what)
+	case e.Retries == 0:
 		return fmt.Sprintf("piv: wrong %s: blocked", what)
 	}
 	return fmt.Sprintf("piv: wrong %s: %d tries left", what, e.Retries)
 }
 
-// Unwrap returns ErrPINBlocked or ErrPUKBlocked when no try is left.
-func (e *PINError) Unwrap() error {
-	switch {
-	case e.Retries != 0:
-		return nil
-	case e.PUK:
-		return ErrPUKBlocked
-	}
-	return ErrPINBlocked
-}
+// Unwrap returns Err.
+func (e *PINError) Unwrap() error { return e.Err }
 
-// AttestationError is a failed attestation verification; it unwraps to
-// one of ErrAttestationFormat, ErrWrongDevice, ErrUntrustedRoot,
-// ErrExpired, ErrWrongSlot or ErrKeyMismatch.
+// Reasons of an [AttestationError].
+const (
+	reasonFormat      = "format"
+	reasonWrongDevice = "wrong device"
+	reasonRoot        = "untrusted root"
+	reasonExpired     = "expired"
+	reasonWrongSlot   = "wrong slot"
+	reasonKeyMismatch = "key mismatch"
+)
+
+// AttestationError is a failed attestation verification. Reason says
+// why: "format" (a malformed attestation, or one without Yubico's
+// extensions), "wrong device" (the slot attestation was not signed by the
+// given device certificate), "untrusted root" (the device certificate does
+// not chain to a configured root), "expired" (a certificate outside its
+// validity period), "wrong slot" (the attestation is for another slot) or
+// "key mismatch" (a certificate's public key is not the attested key).
 type AttestationError struct {
-	Err    error // the sentinel
+	Reason string
 	Detail string
 }
 
 func (e *AttestationError) Error() string {
-	if e.Detail == "" {
-		return e.Err.Error()
+	msg := "piv: " + e.Reason
+	if m, ok := reasonText[e.Reason]; ok {
+		msg = "piv: " + m
 	}
-	return e.Err.Error() + ": " + e.Detail
+	if e.Detail == "" {
+		return msg
+	}
+	return msg + ": " + e.Detail
 }
 
-// Unwrap returns the sentinel.
-func (e *AttestationError) Unwrap() error { return e.Err }
+var reasonText = map[string]string{
+	reasonFormat:      "malformed attestation",
+	reasonWrongDevice: "slot attestation not signed by this device",
+	reasonRoot:        "device attestation certificate does not chain to a configured root",
+	reasonExpired:     "attestation certificate expired or not yet valid",
+	reasonWrongSlot:   "attestation is for another slot",
+	reasonKeyMismatch: "certificate public key differs from the attested key",
+}
 
-func attErr(err error, format string, a ...any) error {
-	return &AttestationError{Err: err, Detail: fmt.Sprintf(format, a...)}
+func attErr(reason, format string, a ...any) error {
+	return &AttestationError{Reason: reason, Detail: fmt.Sprintf(format, a...)}
 }

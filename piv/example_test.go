@@ -53,7 +53,7 @@ func ExampleOpen() {
 		PIN: func(ctx context.Context, slot piv.Slot) (string, error) { return os.Getenv("PIV_PIN"), nil },
 	})
 	if err != nil {
-		fmt.Println(err) // piv.ErrNoToken, piv.ErrNoCgo, ...
+		fmt.Println(err) // piv.ErrNoToken, piv.ErrNoService, ...
 		return
 	}
 	defer tk.Close()

@@ -9,8 +9,8 @@ import (
 	"crypto/x509/pkix"
 )
 
-// Built without cgo there is no PC/SC: Readers and Open return ErrNoCgo,
-// and Token has no value. The types are those of a cgo build.
+// Built without cgo there is no PC/SC: Readers and Open return an error
+// matching ErrNoService, and Token has no value. The types are those of a cgo build.
 
 // Token is an open PIV token; without cgo none can be opened.
 type Token struct{}
@@ -57,12 +57,14 @@ type KeySpec struct {
 	TouchPolicy TouchPolicy
 }
 
-func noCgo(op string) error { return &Error{Op: op, Err: ErrNoCgo} }
+var errNoCgo = &kind{"built without cgo: PC/SC needs cgo and libpcsclite; rebuild with CGO_ENABLED=1", ErrNoService}
 
-// Readers returns ErrNoCgo.
+func noCgo(op string) error { return &Error{Op: op, Err: errNoCgo} }
+
+// Readers returns an error matching [ErrNoService].
 func Readers(ctx context.Context) ([]ReaderInfo, error) { return nil, noCgo("list readers") }
 
-// Open returns ErrNoCgo.
+// Open returns an error matching [ErrNoService].
 func Open(ctx context.Context, o Options) (*Token, error) { return nil, noCgo("open") }
 
 // Close does nothing.
@@ -74,52 +76,52 @@ func (t *Token) Reader() string { return "" }
 // Version returns the zero version.
 func (t *Token) Version() Version { return Version{} }
 
-// Serial returns ErrNoCgo.
+// Serial returns an error matching [ErrNoService].
 func (t *Token) Serial() (uint32, error) { return 0, noCgo("serial") }
 
-// Certificate returns ErrNoCgo.
+// Certificate returns an error matching [ErrNoService].
 func (t *Token) Certificate(Slot) (*x509.Certificate, error) { return nil, noCgo("read certificate") }
 
-// Status returns ErrNoCgo.
+// Status returns an error matching [ErrNoService].
 func (t *Token) Status(context.Context, StatusOptions) (*Status, error) { return nil, noCgo("status") }
 
-// PINRetries returns ErrNoCgo.
+// PINRetries returns an error matching [ErrNoService].
 func (t *Token) PINRetries() (int, error) { return 0, noCgo("PIN status") }
 
-// VerifyPIN returns ErrNoCgo.
+// VerifyPIN returns an error matching [ErrNoService].
 func (t *Token) VerifyPIN(context.Context) error { return noCgo("verify PIN") }
 
-// ChangePIN returns ErrNoCgo.
+// ChangePIN returns an error matching [ErrNoService].
 func (t *Token) ChangePIN(string, string) error { return noCgo("change PIN") }
 
-// Unblock returns ErrNoCgo.
+// Unblock returns an error matching [ErrNoService].
 func (t *Token) Unblock(string, string) error { return noCgo("unblock PIN") }
 
-// KeyInfo returns ErrNoCgo.
+// KeyInfo returns an error matching [ErrNoService].
 func (t *Token) KeyInfo(Slot) (*KeyInfo, error) { return nil, noCgo("key info") }
 
-// Signer returns ErrNoCgo.
+// Signer returns an error matching [ErrNoService].
 func (t *Token) Signer(context.Context, Slot) (crypto.Signer, error) { return nil, noCgo("signer") }
 
-// Generate returns ErrNoCgo.
+// Generate returns an error matching [ErrNoService].
 func (t *Token) Generate([]byte, Slot, KeySpec) (crypto.PublicKey, error) {
 	return nil, noCgo("generate")
 }
 
-// Attest returns ErrNoCgo.
+// Attest returns an error matching [ErrNoService].
 func (t *Token) Attest(Slot) (*x509.Certificate, *x509.Certificate, error) {
 	return nil, nil, noCgo("attest")
 }
 
-// CreateCSR returns ErrNoCgo.
+// CreateCSR returns an error matching [ErrNoService].
 func (t *Token) CreateCSR(context.Context, Slot, pkix.Name) ([]byte, error) {
 	return nil, noCgo("create CSR")
 }
 
-// InstallCertificate returns ErrNoCgo.
+// InstallCertificate returns an error matching [ErrNoService].
 func (t *Token) InstallCertificate([]byte, Slot, *x509.Certificate) error {
 	return noCgo("install certificate")
 }
 
-// SetManagementKey returns ErrNoCgo.
+// SetManagementKey returns an error matching [ErrNoService].
 func (t *Token) SetManagementKey([]byte, []byte) error { return noCgo("set management key") }

@@ -10,8 +10,8 @@ var DefaultManagementKey = []byte{
 
 // PINFunc returns the PIN for an operation on slot (0 for VerifyPIN). It
 // is called at most once per operation; an error or an empty PIN fails the
-// operation with ErrPINRequired. A wrong PIN is never retried by this
-// package: the caller sees the *PINError and decides.
+// operation with a [*PINError] whose Retries is -1. A wrong PIN is never
+// retried by this package: the caller sees the *PINError and decides.
 type PINFunc func(ctx context.Context, slot Slot) (string, error)
 
 // Options tune Open. The zero value opens the first PIV token present and

@@ -52,7 +52,7 @@ var selectPIV = []byte{0x00, 0xa4, 0x04, 0x00, 0x09, 0xa0, 0x00, 0x00, 0x03, 0x0
 func Readers(ctx context.Context) ([]ReaderInfo, error) {
 	sc, err := scard.EstablishContext()
 	if err != nil {
-		return nil, &Error{Op: "list readers", Err: ErrNoService, Cause: err}
+		return nil, &Error{Op: "list readers", Err: errNoService, Cause: err}
 	}
 	defer sc.Release()
 	names, err := sc.ListReaders()
@@ -60,7 +60,7 @@ func Readers(ctx context.Context) ([]ReaderInfo, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, &Error{Op: "list readers", Err: ErrNoService, Cause: err}
+		return nil, &Error{Op: "list readers", Err: errNoService, Cause: err}
 	}
 	out := make([]ReaderInfo, 0, len(names))
 	for _, r := range names {
@@ -127,20 +127,20 @@ func Open(ctx context.Context, o Options) (*Token, error) {
 		busy = busy || (ri.Busy && (reader == "" || ri.Reader == reader))
 	}
 	if !found {
-		e := &Error{Op: "open", Err: ErrNoToken}
+		e := &Error{Op: "open", Err: errNoToken}
 		if reader != "" {
 			e.Op = "open " + reader
 		}
 		if busy {
-			e.Err = ErrBusy
+			e.Err = errBusy
 		}
 		return nil, e
 	}
 	yk, err := pivgo.Open(reader)
 	if err != nil {
-		e := &Error{Op: "open " + reader, Err: ErrNoToken, Cause: err}
+		e := &Error{Op: "open " + reader, Err: errNoToken, Cause: err}
 		if !cardPresent(reader) {
-			e.Err = ErrRemoved
+			e.Err = errRemoved
 		}
 		return nil, e
 	}
@@ -184,23 +184,24 @@ func (t *Token) wrap(op string, slot Slot, err error) error {
 	case errors.Is(err, pivgo.ErrNotFound):
 		e.Err = ErrNotFound
 	case errors.As(err, &st):
-		switch st.Status() {
+		e.SW = st.Status()
+		switch e.SW {
 		case 0x6982:
-			e.Err = ErrSecurityStatus
+			e.Err = errSecurityStatus
 		case 0x6a80, 0x6a81, 0x6a86, 0x6d00:
-			e.Err = ErrUnsupported
+			e.Err = errUnsupported
 		}
 		if strings.Contains(err.Error(), "management key") {
-			e.Err = ErrManagementKey
+			e.Err = errManagementKey
 		}
 	case strings.Contains(err.Error(), "management key"):
-		e.Err = ErrManagementKey
+		e.Err = errManagementKey
 	case strings.Contains(err.Error(), "scard response too short: 0"), !cardPresent(t.reader):
 		// pcsc-lite reports an exchange that lost the card as an empty
 		// success.
-		e.Err = ErrRemoved
+		e.Err = errRemoved
 	}
-	if e.Err == ErrRemoved {
+	if e.Err == errRemoved {
 		t.gone = true
 	}
 	return e
@@ -210,11 +211,11 @@ func (t *Token) lock(op string) (*pivgo.YubiKey, error) {
 	t.mu.Lock()
 	if t.yk == nil {
 		t.mu.Unlock()
-		return nil, &Error{Op: op, Err: ErrClosed}
+		return nil, &Error{Op: op, Err: errClosed}
 	}
 	if t.gone {
 		t.mu.Unlock()
-		return nil, &Error{Op: op, Err: ErrRemoved}
+		return nil, &Error{Op: op, Err: errRemoved}
 	}
 	return t.yk, nil
 }
@@ -233,7 +234,7 @@ func goSlot(s Slot) (pivgo.Slot, error) {
 	if gs, ok := pivgo.RetiredKeyManagementSlot(uint32(s)); ok {
 		return gs, nil
 	}
-	return pivgo.Slot{}, &Error{Op: "slot", Slot: s, Err: ErrUnsupported}
+	return pivgo.Slot{}, &Error{Op: "slot", Slot: s, Err: errUnsupported}
 }
 
 // Serial returns the device serial number.
@@ -332,7 +333,7 @@ func (t *Token) PINRetries() (int, error) {
 		return 0, t.wrap("PIN status", 0, err)
 	}
 	if n == 0 {
-		return 0, &PINError{}
+		return 0, &PINError{Retries: 0}
 	}
 	return n, nil
 }
@@ -356,14 +357,14 @@ func (t *Token) VerifyPIN(ctx context.Context) error {
 
 func (t *Token) askPIN(ctx context.Context, slot Slot) (string, error) {
 	if t.pin == nil {
-		return "", &Error{Op: "PIN", Slot: slot, Err: ErrPINRequired}
+		return "", &PINError{Retries: -1}
 	}
 	pin, err := t.pin(ctx, slot)
 	if err != nil {
-		return "", &Error{Op: "PIN", Slot: slot, Err: ErrPINRequired, Cause: err}
+		return "", &PINError{Retries: -1, Err: err}
 	}
 	if pin == "" {
-		return "", &Error{Op: "PIN", Slot: slot, Err: ErrPINRequired}
+		return "", &PINError{Retries: -1}
 	}
 	return pin, nil
 }
@@ -477,7 +478,7 @@ func (t *Token) Signer(ctx context.Context, slot Slot) (crypto.Signer, error) {
 		s.pub = c.PublicKey
 	}
 	if s.pub == nil {
-		return nil, &Error{Op: "signer", Slot: slot, Err: ErrUnsupported}
+		return nil, &Error{Op: "signer", Slot: slot, Err: errUnsupported}
 	}
 	return s, nil
 }
@@ -528,7 +529,7 @@ func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	}
 	ps, ok := priv.(crypto.Signer)
 	if !ok {
-		return nil, &Error{Op: "sign", Slot: s.slot, Err: ErrUnsupported}
+		return nil, &Error{Op: "sign", Slot: s.slot, Err: errUnsupported}
 	}
 	if r == nil {
 		r = rand.Reader
@@ -543,7 +544,7 @@ func (s *signer) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		s.t.pinVerified = true
 	case err != nil:
 		// A wrong PIN, or the token no longer holding the verification
-		// (ErrSecurityStatus): the next signature asks again.
+		// (status 6982): the next signature asks again.
 		s.t.pinVerified = false
 	}
 	return sig, err
@@ -576,7 +577,7 @@ func (t *Token) Generate(managementKey []byte, slot Slot, k KeySpec) (crypto.Pub
 		return nil, err
 	}
 	if len(managementKey) == 0 {
-		return nil, &Error{Op: "generate", Slot: slot, Err: ErrManagementKey, Cause: errors.New("no management key given")}
+		return nil, &Error{Op: "generate", Slot: slot, Err: errManagementKey, Cause: errors.New("no management key given")}
 	}
 	alg, ok := toGoAlg(k.Algorithm)
 	pp := pivgo.PINPolicy(k.PINPolicy)
@@ -588,7 +589,7 @@ func (t *Token) Generate(managementKey []byte, slot Slot, k KeySpec) (crypto.Pub
 		tp = pivgo.TouchPolicyNever
 	}
 	if !ok || k.PINPolicy < 0 || k.PINPolicy > PINPolicyMatchAlways || k.TouchPolicy < 0 || k.TouchPolicy > TouchPolicyCached {
-		return nil, &Error{Op: "generate", Slot: slot, Err: ErrUnsupported}
+		return nil, &Error{Op: "generate", Slot: slot, Err: errUnsupported}
 	}
 	yk, err := t.lock("generate")
 	if err != nil {
@@ -642,20 +643,20 @@ func (t *Token) CreateCSR(ctx context.Context, slot Slot, subject pkix.Name) ([]
 
 // InstallCertificate stores cert in slot after authenticating with the
 // management key. A certificate whose public key is not the slot key is
-// refused (ErrKeyMismatch) when the token tells the slot key.
+// refused (an *Error saying so) when the token tells the slot key.
 func (t *Token) InstallCertificate(managementKey []byte, slot Slot, cert *x509.Certificate) error {
 	gs, err := goSlot(slot)
 	if err != nil {
 		return err
 	}
 	if len(managementKey) == 0 {
-		return &Error{Op: "install certificate", Slot: slot, Err: ErrManagementKey, Cause: errors.New("no management key given")}
+		return &Error{Op: "install certificate", Slot: slot, Err: errManagementKey, Cause: errors.New("no management key given")}
 	}
 	ki, err := t.KeyInfo(slot)
 	switch {
 	case err == nil:
 		if !samePublicKey(ki.PublicKey, cert.PublicKey) {
-			return &Error{Op: "install certificate", Slot: slot, Err: ErrKeyMismatch}
+			return &Error{Op: "install certificate", Slot: slot, Err: errKeyMismatch}
 		}
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrRemoved):
 		return err

@@ -114,20 +114,20 @@ func parseSignedData(der []byte) (*signedData, error) {
 	var ci, sdb cryptobyte.String
 	var ct asn1.ObjectIdentifier
 	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !in.Empty() {
-		return nil, errorf(ErrMalformed, "not a DER ContentInfo")
+		return nil, errorf(errMalformed, "not a DER ContentInfo")
 	}
 	if !ci.ReadASN1ObjectIdentifier(&ct) || !ct.Equal(oidSignedData) {
-		return nil, errorf(ErrMalformed, "content type is not SignedData")
+		return nil, errorf(errMalformed, "content type is not SignedData")
 	}
 	var expl cryptobyte.String
 	if !ci.ReadASN1(&expl, cbasn1.Tag(0).ContextSpecific().Constructed()) || !ci.Empty() ||
 		!expl.ReadASN1(&sdb, cbasn1.SEQUENCE) || !expl.Empty() {
-		return nil, errorf(ErrMalformed, "SignedData content")
+		return nil, errorf(errMalformed, "SignedData content")
 	}
 	sd := &signedData{}
 	var algs cryptobyte.String
 	if !sdb.ReadASN1Integer(&sd.version) || !sdb.ReadASN1(&algs, cbasn1.SET) {
-		return nil, errorf(ErrMalformed, "SignedData version or digest algorithms")
+		return nil, errorf(errMalformed, "SignedData version or digest algorithms")
 	}
 	for !algs.Empty() {
 		oid, err := readAlgorithm(&algs)
@@ -138,29 +138,29 @@ func parseSignedData(der []byte) (*signedData, error) {
 	}
 	var eci cryptobyte.String
 	if !sdb.ReadASN1(&eci, cbasn1.SEQUENCE) || !eci.ReadASN1ObjectIdentifier(&sd.contentType) {
-		return nil, errorf(ErrMalformed, "encapsulated content info")
+		return nil, errorf(errMalformed, "encapsulated content info")
 	}
 	var econt cryptobyte.String
 	var present bool
 	if !eci.ReadOptionalASN1(&econt, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) || !eci.Empty() {
-		return nil, errorf(ErrMalformed, "encapsulated content")
+		return nil, errorf(errMalformed, "encapsulated content")
 	}
 	if present {
 		var oct cryptobyte.String
 		if !econt.ReadASN1(&oct, cbasn1.OCTET_STRING) || !econt.Empty() {
-			return nil, errorf(ErrMalformed, "encapsulated content is not a DER OCTET STRING")
+			return nil, errorf(errMalformed, "encapsulated content is not a DER OCTET STRING")
 		}
 		sd.content, sd.hasContent = []byte(oct), true
 	}
 	var certs cryptobyte.String
 	if !sdb.ReadOptionalASN1(&certs, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-		return nil, errorf(ErrMalformed, "certificates")
+		return nil, errorf(errMalformed, "certificates")
 	}
 	for !certs.Empty() {
 		var el cryptobyte.String
 		var tag cbasn1.Tag
 		if !certs.ReadAnyASN1Element(&el, &tag) {
-			return nil, errorf(ErrMalformed, "certificate")
+			return nil, errorf(errMalformed, "certificate")
 		}
 		if tag == cbasn1.SEQUENCE {
 			sd.certificates = append(sd.certificates, []byte(el))
@@ -168,18 +168,18 @@ func parseSignedData(der []byte) (*signedData, error) {
 	}
 	var skip cryptobyte.String
 	if !sdb.ReadOptionalASN1(&skip, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
-		return nil, errorf(ErrMalformed, "crls")
+		return nil, errorf(errMalformed, "crls")
 	}
 	var sis cryptobyte.String
 	if !sdb.ReadASN1(&sis, cbasn1.SET) || !sdb.Empty() {
-		return nil, errorf(ErrMalformed, "signer infos")
+		return nil, errorf(errMalformed, "signer infos")
 	}
 	var si cryptobyte.String
 	if !sis.ReadASN1(&si, cbasn1.SEQUENCE) {
-		return nil, errorf(ErrMalformed, "no signer info")
+		return nil, errorf(errMalformed, "no signer info")
 	}
 	if !sis.Empty() {
-		return nil, errorf(ErrMalformed, "more than one signer")
+		return nil, errorf(errMalformed, "more than one signer")
 	}
 	var err error
 	if sd.signer, err = parseSignerInfo(si); err != nil {
@@ -192,7 +192,7 @@ func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, error) {
 	var alg cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
-		return nil, errorf(ErrMalformed, "algorithm identifier")
+		return nil, errorf(errMalformed, "algorithm identifier")
 	}
 	// Parameters (NULL or absent for the algorithms this package knows)
 	// are not interpreted.
@@ -205,14 +205,14 @@ func readAlgorithmParams(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, e
 	var alg cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	if !s.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
-		return nil, nil, errorf(ErrMalformed, "algorithm identifier")
+		return nil, nil, errorf(errMalformed, "algorithm identifier")
 	}
 	var params []byte
 	if !alg.Empty() {
 		var el cryptobyte.String
 		var tag cbasn1.Tag
 		if !alg.ReadAnyASN1Element(&el, &tag) || !alg.Empty() {
-			return nil, nil, errorf(ErrMalformed, "algorithm parameters")
+			return nil, nil, errorf(errMalformed, "algorithm parameters")
 		}
 		params = []byte(el)
 	}
@@ -225,13 +225,13 @@ func pssOptions(params []byte) (*rsa.PSSOptions, error) {
 	s := cryptobyte.String(params)
 	var seq cryptobyte.String
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
-		return nil, errorf(ErrMalformed, "RSASSA-PSS parameters")
+		return nil, errorf(errMalformed, "RSASSA-PSS parameters")
 	}
 	h, mgfHash, salt := crypto.SHA1, crypto.SHA1, int64(20)
 	var el cryptobyte.String
 	var present bool
 	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-		return nil, errorf(ErrMalformed, "RSASSA-PSS hash")
+		return nil, errorf(errMalformed, "RSASSA-PSS hash")
 	}
 	if present {
 		oid, err := readAlgorithm(&el)
@@ -241,13 +241,13 @@ func pssOptions(params []byte) (*rsa.PSSOptions, error) {
 		h = hashOf(oid)
 	}
 	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
-		return nil, errorf(ErrMalformed, "RSASSA-PSS mask generation")
+		return nil, errorf(errMalformed, "RSASSA-PSS mask generation")
 	}
 	if present {
 		var mgf cryptobyte.String
 		var oid asn1.ObjectIdentifier
 		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !mgf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(oidMGF1) {
-			return nil, errorf(ErrUnsupported, "RSASSA-PSS mask generation other than MGF1")
+			return nil, errorf(errUnsupported, "RSASSA-PSS mask generation other than MGF1")
 		}
 		ho, err := readAlgorithm(&mgf)
 		if err != nil {
@@ -257,15 +257,15 @@ func pssOptions(params []byte) (*rsa.PSSOptions, error) {
 	}
 	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(2).ContextSpecific().Constructed()) ||
 		(present && !el.ReadASN1Int64WithTag(&salt, cbasn1.INTEGER)) {
-		return nil, errorf(ErrMalformed, "RSASSA-PSS salt length")
+		return nil, errorf(errMalformed, "RSASSA-PSS salt length")
 	}
 	var trailer int64 = 1
 	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(3).ContextSpecific().Constructed()) ||
 		(present && !el.ReadASN1Int64WithTag(&trailer, cbasn1.INTEGER)) {
-		return nil, errorf(ErrMalformed, "RSASSA-PSS trailer")
+		return nil, errorf(errMalformed, "RSASSA-PSS trailer")
 	}
 	if h == 0 || h == crypto.SHA1 || h != mgfHash || trailer != 1 || salt < 0 || salt > 1024 {
-		return nil, errorf(ErrUnsupported, "RSASSA-PSS with hash %v, MGF1 hash %v, trailer %d", h, mgfHash, trailer)
+		return nil, errorf(errUnsupported, "RSASSA-PSS with hash %v, MGF1 hash %v, trailer %d", h, mgfHash, trailer)
 	}
 	return &rsa.PSSOptions{Hash: h, SaltLength: int(salt)}, nil
 }
@@ -273,7 +273,7 @@ func pssOptions(params []byte) (*rsa.PSSOptions, error) {
 func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 	var s signerInfo
 	if !si.ReadASN1Integer(&s.version) {
-		return s, errorf(ErrMalformed, "signer version")
+		return s, errorf(errMalformed, "signer version")
 	}
 	if si.PeekASN1Tag(cbasn1.SEQUENCE) {
 		var ias cryptobyte.String
@@ -281,13 +281,13 @@ func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 		s.serial = new(big.Int)
 		if !si.ReadASN1(&ias, cbasn1.SEQUENCE) || !ias.ReadASN1Element(&issuer, cbasn1.SEQUENCE) ||
 			!ias.ReadASN1Integer(s.serial) || !ias.Empty() {
-			return s, errorf(ErrMalformed, "issuerAndSerialNumber")
+			return s, errorf(errMalformed, "issuerAndSerialNumber")
 		}
 		s.issuer = []byte(issuer)
 	} else {
 		var ski cryptobyte.String
 		if !si.ReadASN1(&ski, cbasn1.Tag(0).ContextSpecific()) {
-			return s, errorf(ErrMalformed, "signer identifier")
+			return s, errorf(errMalformed, "signer identifier")
 		}
 		s.subjectKeyID = []byte(ski)
 	}
@@ -298,7 +298,7 @@ func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 	if si.PeekASN1Tag(tagSignedAttrs) {
 		var el cryptobyte.String
 		if !si.ReadASN1Element(&el, tagSignedAttrs) {
-			return s, errorf(ErrMalformed, "signed attributes")
+			return s, errorf(errMalformed, "signed attributes")
 		}
 		s.signedAttrs = []byte(el)
 		if s.signed, err = parseAttributes(el, tagSignedAttrs); err != nil {
@@ -310,20 +310,20 @@ func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 	}
 	var sig cryptobyte.String
 	if !si.ReadASN1(&sig, cbasn1.OCTET_STRING) {
-		return s, errorf(ErrMalformed, "signature value")
+		return s, errorf(errMalformed, "signature value")
 	}
 	s.signature = []byte(sig)
 	if si.PeekASN1Tag(tagUnsignedAtts) {
 		var el cryptobyte.String
 		if !si.ReadASN1Element(&el, tagUnsignedAtts) {
-			return s, errorf(ErrMalformed, "unsigned attributes")
+			return s, errorf(errMalformed, "unsigned attributes")
 		}
 		if s.unsigned, err = parseAttributes(el, tagUnsignedAtts); err != nil {
 			return s, err
 		}
 	}
 	if !si.Empty() {
-		return s, errorf(ErrMalformed, "trailing data in signer info")
+		return s, errorf(errMalformed, "trailing data in signer info")
 	}
 	return s, nil
 }
@@ -331,7 +331,7 @@ func parseSignerInfo(si cryptobyte.String) (signerInfo, error) {
 func parseAttributes(el cryptobyte.String, tag cbasn1.Tag) ([]attribute, error) {
 	var set cryptobyte.String
 	if !el.ReadASN1(&set, tag) {
-		return nil, errorf(ErrMalformed, "attributes")
+		return nil, errorf(errMalformed, "attributes")
 	}
 	var out []attribute
 	for !set.Empty() {
@@ -339,13 +339,13 @@ func parseAttributes(el cryptobyte.String, tag cbasn1.Tag) ([]attribute, error) 
 		var at attribute
 		if !set.ReadASN1(&a, cbasn1.SEQUENCE) || !a.ReadASN1ObjectIdentifier(&at.typ) ||
 			!a.ReadASN1(&vals, cbasn1.SET) || !a.Empty() {
-			return nil, errorf(ErrMalformed, "attribute")
+			return nil, errorf(errMalformed, "attribute")
 		}
 		for !vals.Empty() {
 			var v cryptobyte.String
 			var t cbasn1.Tag
 			if !vals.ReadAnyASN1Element(&v, &t) {
-				return nil, errorf(ErrMalformed, "attribute value of %v", at.typ)
+				return nil, errorf(errMalformed, "attribute value of %v", at.typ)
 			}
 			at.values = append(at.values, []byte(v))
 		}
@@ -356,14 +356,14 @@ func parseAttributes(el cryptobyte.String, tag cbasn1.Tag) ([]attribute, error) 
 
 // single returns the one value of the attribute of type oid; ok is false
 // when it is absent. An attribute present twice or with several values
-// is an ErrAttribute.
+// has code "bad-attribute".
 func single(attrs []attribute, oid asn1.ObjectIdentifier) (val []byte, ok bool, err error) {
 	for _, a := range attrs {
 		if !a.typ.Equal(oid) {
 			continue
 		}
 		if ok || len(a.values) != 1 {
-			return nil, false, errorf(ErrAttribute, "attribute %v must appear once with one value", oid)
+			return nil, false, errorf(errAttribute, "attribute %v must appear once with one value", oid)
 		}
 		val, ok = a.values[0], true
 	}
@@ -394,21 +394,21 @@ func parseTime(der []byte) (time.Time, error) {
 	switch {
 	case s.PeekASN1Tag(cbasn1.UTCTime):
 		if !s.ReadASN1UTCTime(&t) || !s.Empty() {
-			return t, errorf(ErrAttribute, "bad UTCTime")
+			return t, errorf(errAttribute, "bad UTCTime")
 		}
 		return t, nil
 	case s.PeekASN1Tag(cbasn1.GeneralizedTime):
 		var raw cryptobyte.String
 		if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) || !s.Empty() {
-			return t, errorf(ErrAttribute, "bad GeneralizedTime")
+			return t, errorf(errAttribute, "bad GeneralizedTime")
 		}
 		t, err := time.Parse("20060102150405Z0700", string(raw))
 		if err != nil || len(raw) < 15 || raw[len(raw)-1] != 'Z' {
-			return t, errorf(ErrAttribute, "bad GeneralizedTime %q", string(raw))
+			return t, errorf(errAttribute, "bad GeneralizedTime %q", string(raw))
 		}
 		return t, nil
 	}
-	return t, errorf(ErrAttribute, "not a time")
+	return t, errorf(errAttribute, "not a time")
 }
 
 // Encoding helpers.
@@ -450,7 +450,7 @@ func der(f func(b *cryptobyte.Builder)) ([]byte, error) {
 	f(&b)
 	out, err := b.Bytes()
 	if err != nil {
-		return nil, errorf(ErrMalformed, "encoding: %v", err)
+		return nil, errorf(errMalformed, "encoding: %v", err)
 	}
 	return out, nil
 }

@@ -37,15 +37,16 @@
 // Once the signer's certificate has expired, its revocation status is no
 // longer published and the signature (without embedded revocation data,
 // CAdES-LT, which this package does not make) fails with
-// ErrRevocationUnavailable, or passes with SoftFail and a reason: the
+// "revocation-unavailable", or passes with SoftFail and a reason: the
 // journal keeps the verdict given when the message was received.
 //
 // The [Result] grades a valid signature ([Verdict]): a qualified electronic
 // signature, an advanced one with a qualified certificate, or an advanced
-// one, with the reasons. Errors are typed: each wraps a sentinel *[Error]
-// (ErrDigestMismatch, ErrBadSignature, ErrAttribute, ErrAuthenticationKey,
-// ErrCertificate, ErrRevokedBeforeSigning through *[RevokedError],
-// ErrTimestamp, ErrTimestampMismatch, ...), and [Code] gives its stable code.
+// one, with the reasons. Errors are typed: each wraps an *[Error] whose
+// stable code says what is wrong ("digest-mismatch", "bad-signature",
+// "bad-attribute", "authentication-key", "certificate",
+// "revoked-before-signing" through *[RevokedError], "bad-timestamp",
+// "timestamp-mismatch", ...), and [Code] reads it.
 //
 // # Implementation
 //

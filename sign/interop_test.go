@@ -141,9 +141,9 @@ func TestWeVerifyOpenSSLSignatures(t *testing.T) {
 					}
 					if detached {
 						_, err := v.Verify(ctx, sig, []byte("other content"))
-						want := sign.ErrDigestMismatch
+						want := &sign.Error{Code: "digest-mismatch"}
 						if !attrs {
-							want = sign.ErrBadSignature
+							want = &sign.Error{Code: "bad-signature"}
 						}
 						if !errors.Is(err, want) {
 							t.Fatalf("other content: %v, want %v", err, want)

@@ -55,12 +55,12 @@ type certHolder interface{ Certificate() *x509.Certificate }
 // a signature timestamp when opts.Timestamper is set.
 //
 // A Belgian eID authentication certificate is refused with
-// ErrAuthenticationKey before the key is asked to sign (art. 7 second
+// "authentication-key" before the key is asked to sign (art. 7 second
 // paragraph of the règlement: only the signature certificate signs), and so
-// is a signer whose public key is not the certificate's (ErrKeyMismatch):
+// is a signer whose public key is not the certificate's ("key-mismatch"):
 // the authentication key paired with the signature certificate cannot sign
 // either. RSA keys sign with PKCS #1 v1.5, ECDSA keys with
-// ecdsa-with-SHA2; other keys fail with ErrUnsupported.
+// ecdsa-with-SHA2; other keys fail with "unsupported".
 func Sign(ctx context.Context, content []byte, signer crypto.Signer, opts Options) ([]byte, error) {
 	cert := opts.Certificate
 	if cert == nil {
@@ -69,20 +69,20 @@ func Sign(ctx context.Context, content []byte, signer crypto.Signer, opts Option
 		}
 	}
 	if cert == nil {
-		return nil, errorf(ErrNoSigner, "no certificate given for the signer")
+		return nil, errorf(errNoSigner, "no certificate given for the signer")
 	}
 	if k := x509check.ClassifyBelgian(cert); k.Type.Authentication() {
-		return nil, errorf(ErrAuthenticationKey, "%q is a %s certificate", x509check.SubjectString(cert), k.Type)
+		return nil, errorf(errAuthenticationKey, "%q is a %s certificate", x509check.SubjectString(cert), k.Type)
 	}
 	if !samePublicKey(signer.Public(), cert.PublicKey) {
-		return nil, errorf(ErrKeyMismatch, "the key does not belong to %q", x509check.SubjectString(cert))
+		return nil, errorf(errKeyMismatch, "the key does not belong to %q", x509check.SubjectString(cert))
 	}
 	h := opts.Hash
 	if h == 0 {
 		h = crypto.SHA256
 	}
 	if h != crypto.SHA256 && h != crypto.SHA384 && h != crypto.SHA512 {
-		return nil, errorf(ErrUnsupported, "digest %v", h)
+		return nil, errorf(errUnsupported, "digest %v", h)
 	}
 	sigAlg, null, err := signatureAlgorithm(signer.Public(), h)
 	if err != nil {
@@ -150,7 +150,7 @@ func signatureAlgorithm(pub crypto.PublicKey, h crypto.Hash) (asn1.ObjectIdentif
 			return oidECDSASHA512, false, nil
 		}
 	}
-	return nil, false, errorf(ErrUnsupported, "key of type %T", pub)
+	return nil, false, errorf(errUnsupported, "key of type %T", pub)
 }
 
 // signedAttributes encodes the CAdES-BES signed attributes as the SET OF

@@ -77,8 +77,8 @@ func TestSignRefusesAuthenticationKey(t *testing.T) {
 		cert *x509.Certificate
 		want error
 	}{
-		{"authentication certificate", e.p.Auth.Key, e.p.Auth.Cert, sign.ErrAuthenticationKey},
-		{"authentication key with the signature certificate", e.p.Auth.Key, e.p.Sign.Cert, sign.ErrKeyMismatch},
+		{"authentication certificate", e.p.Auth.Key, e.p.Auth.Cert, &sign.Error{Code: "authentication-key"}},
+		{"authentication key with the signature certificate", e.p.Auth.Key, e.p.Sign.Cert, &sign.Error{Code: "key-mismatch"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cs := &countingSigner{Signer: tc.key}
@@ -129,14 +129,14 @@ func TestVerifyNegative(t *testing.T) {
 		content []byte
 		want    error
 	}{
-		{"wrong digest", detached, []byte("Dimona OUT"), sign.ErrDigestMismatch},
-		{"signed attribute altered", altered, msg, sign.ErrBadSignature},
-		{"no content for a detached signature", detached, nil, sign.ErrNoContent},
-		{"claimed time in the future", future, nil, sign.ErrFutureSigningTime},
-		{"signer certificate not sent and intermediates unknown", foreign, msg, sign.ErrCertificate},
-		{"authentication certificate signature (openssl)", authSig, nil, sign.ErrAuthenticationKey},
-		{"truncated", detached[:len(detached)-3], msg, sign.ErrMalformed},
-		{"not CMS", []byte("hello"), msg, sign.ErrMalformed},
+		{"wrong digest", detached, []byte("Dimona OUT"), &sign.Error{Code: "digest-mismatch"}},
+		{"signed attribute altered", altered, msg, &sign.Error{Code: "bad-signature"}},
+		{"no content for a detached signature", detached, nil, &sign.Error{Code: "no-content"}},
+		{"claimed time in the future", future, nil, &sign.Error{Code: "future-signing-time"}},
+		{"signer certificate not sent and intermediates unknown", foreign, msg, &sign.Error{Code: "certificate"}},
+		{"authentication certificate signature (openssl)", authSig, nil, &sign.Error{Code: "authentication-key"}},
+		{"truncated", detached[:len(detached)-3], msg, &sign.Error{Code: "malformed"}},
+		{"not CMS", []byte("hello"), msg, &sign.Error{Code: "malformed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := v.Verify(ctx, tc.sig, tc.content)
@@ -193,7 +193,7 @@ func TestRevocationAndSigningTime(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.v.Verify(ctx, tc.sig, nil)
 			var re *sign.RevokedError
-			if !errors.As(err, &re) || !errors.Is(err, sign.ErrRevokedBeforeSigning) || !errors.Is(err, x509check.ErrRevoked) {
+			if !errors.As(err, &re) || !errors.Is(err, &sign.Error{Code: "revoked-before-signing"}) || !errors.Is(err, x509check.ErrRevoked) {
 				t.Fatalf("err %v, want a *RevokedError", err)
 			}
 			if !re.RevokedAt.Equal(revokedAt) || re.TimeSource != tc.source {

@@ -38,11 +38,11 @@ type TSAClient struct {
 // Timestamp sends a TimeStampReq (with a random nonce, asking for the TSA
 // certificate) and returns the token of a granted answer, after checking
 // that it answers this request (imprint and nonce). The token's signature
-// is checked by Verifier.Verify, not here. Errors wrap ErrTSA.
+// is checked by Verifier.Verify, not here. Errors wrap the Error of code "tsa".
 func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error) {
 	oid := oidOfHash(h)
 	if oid == nil || len(digest) != h.Size() {
-		return nil, errorf(ErrTSA, "digest of %d bytes for %v", len(digest), h)
+		return nil, errorf(errTSA, "digest of %d bytes for %v", len(digest), h)
 	}
 	nb := make([]byte, 8)
 	if _, err := rand.Read(nb); err != nil {
@@ -74,7 +74,7 @@ func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash)
 	defer cancel()
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(req))
 	if err != nil {
-		return nil, errorf(ErrTSA, "%v", err)
+		return nil, errorf(errTSA, "%v", err)
 	}
 	hr.Header.Set("Content-Type", "application/timestamp-query")
 	var doer x509check.Doer = http.DefaultClient
@@ -83,11 +83,11 @@ func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash)
 	}
 	resp, err := doer.Do(hr)
 	if err != nil {
-		return nil, errorf(ErrTSA, "%s: %v", c.URL, err)
+		return nil, errorf(errTSA, "%s: %v", c.URL, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, errorf(ErrTSA, "%s: HTTP %d", c.URL, resp.StatusCode)
+		return nil, errorf(errTSA, "%s: HTTP %d", c.URL, resp.StatusCode)
 	}
 	max := c.MaxSize
 	if max <= 0 {
@@ -95,10 +95,10 @@ func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {
-		return nil, errorf(ErrTSA, "%s: %v", c.URL, err)
+		return nil, errorf(errTSA, "%s: %v", c.URL, err)
 	}
 	if int64(len(body)) > max {
-		return nil, errorf(ErrTSA, "%s: response larger than %d bytes", c.URL, max)
+		return nil, errorf(errTSA, "%s: response larger than %d bytes", c.URL, max)
 	}
 	tok, err := parseTimeStampResp(body)
 	if err != nil {
@@ -106,17 +106,17 @@ func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash)
 	}
 	sd, err := parseSignedData(tok)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTSA, err)
+		return nil, fmt.Errorf("%w: %w", errTSA, err)
 	}
 	info, err := parseTSTInfo(sd.content)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTSA, err)
+		return nil, fmt.Errorf("%w: %w", errTSA, err)
 	}
 	if info.nonce == nil || info.nonce.Cmp(nonce) != 0 {
-		return nil, errorf(ErrTSA, "the response does not carry the request's nonce")
+		return nil, errorf(errTSA, "the response does not carry the request's nonce")
 	}
 	if info.hash != h || !bytes.Equal(info.imprint, digest) {
-		return nil, errorf(ErrTSA, "the response is a timestamp of other data")
+		return nil, errorf(errTSA, "the response is a timestamp of other data")
 	}
 	return tok, nil
 }
@@ -127,14 +127,14 @@ func parseTimeStampResp(body []byte) ([]byte, error) {
 	var resp, status cryptobyte.String
 	var code int
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.SEQUENCE) || !status.ReadASN1Integer(&code) {
-		return nil, errorf(ErrTSA, "malformed TimeStampResp")
+		return nil, errorf(errTSA, "malformed TimeStampResp")
 	}
 	if code != 0 && code != 1 { // granted, grantedWithMods
-		return nil, errorf(ErrTSA, "the TSA refused the request (PKIStatus %d)", code)
+		return nil, errorf(errTSA, "the TSA refused the request (PKIStatus %d)", code)
 	}
 	var tok cryptobyte.String
 	if !resp.ReadASN1Element(&tok, cbasn1.SEQUENCE) {
-		return nil, errorf(ErrTSA, "granted response without a token")
+		return nil, errorf(errTSA, "granted response without a token")
 	}
 	return []byte(tok), nil
 }
@@ -156,7 +156,7 @@ func parseTSTInfo(b []byte) (*tstInfo, error) {
 	ti := &tstInfo{serial: new(big.Int)}
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) || version != 1 ||
 		!seq.ReadASN1ObjectIdentifier(&ti.policy) || !seq.ReadASN1(&mi, cbasn1.SEQUENCE) {
-		return nil, errorf(ErrTimestamp, "malformed TSTInfo")
+		return nil, errorf(errTimestamp, "malformed TSTInfo")
 	}
 	alg, err := readAlgorithm(&mi)
 	if err != nil {
@@ -164,25 +164,25 @@ func parseTSTInfo(b []byte) (*tstInfo, error) {
 	}
 	var imp cryptobyte.String
 	if ti.hash = hashOf(alg); ti.hash == 0 || !mi.ReadASN1(&imp, cbasn1.OCTET_STRING) {
-		return nil, errorf(ErrTimestamp, "message imprint")
+		return nil, errorf(errTimestamp, "message imprint")
 	}
 	ti.imprint = []byte(imp)
 	if !seq.ReadASN1Integer(ti.serial) || !seq.ReadASN1Element(&gt, cbasn1.GeneralizedTime) {
-		return nil, errorf(ErrTimestamp, "serial number or genTime")
+		return nil, errorf(errTimestamp, "serial number or genTime")
 	}
 	if ti.genTime, err = parseTime(gt); err != nil {
-		return nil, fmt.Errorf("%w: genTime: %w", ErrTimestamp, err)
+		return nil, fmt.Errorf("%w: genTime: %w", errTimestamp, err)
 	}
 	var skip cryptobyte.String
 	var present bool
 	if !seq.ReadOptionalASN1(&skip, &present, cbasn1.SEQUENCE) || // accuracy
 		!seq.ReadOptionalASN1(&skip, &present, cbasn1.BOOLEAN) { // ordering
-		return nil, errorf(ErrTimestamp, "accuracy or ordering")
+		return nil, errorf(errTimestamp, "accuracy or ordering")
 	}
 	if seq.PeekASN1Tag(cbasn1.INTEGER) {
 		ti.nonce = new(big.Int)
 		if !seq.ReadASN1Integer(ti.nonce) {
-			return nil, errorf(ErrTimestamp, "nonce")
+			return nil, errorf(errTimestamp, "nonce")
 		}
 	}
 	return ti, nil
@@ -209,32 +209,33 @@ type Timestamp struct {
 // certificate with the timeStamping extended key usage only), the
 // message imprint (imprint returns the expected one for a hash), and the
 // TSA's trust, from TSARoots at genTime or from a QTST service of the
-// trusted list. Errors wrap ErrTimestamp or ErrTimestampMismatch.
+// trusted list. Errors wrap an Error of code
+// "bad-timestamp" or "timestamp-mismatch".
 func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*Timestamp, error) {
 	sd, err := parseSignedData(tok)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTimestamp, err)
+		return nil, fmt.Errorf("%w: %w", errTimestamp, err)
 	}
 	if !sd.contentType.Equal(oidTSTInfo) || !sd.hasContent {
-		return nil, errorf(ErrTimestamp, "the token's content is not a TSTInfo")
+		return nil, errorf(errTimestamp, "the token's content is not a TSTInfo")
 	}
 	ck, err := v.checkSignedData(sd, nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTimestamp, err)
+		return nil, fmt.Errorf("%w: %w", errTimestamp, err)
 	}
 	info, err := parseTSTInfo(sd.content)
 	if err != nil {
 		return nil, err
 	}
 	if want := imprint(info.hash); !bytes.Equal(want, info.imprint) {
-		return nil, errorf(ErrTimestampMismatch, "the timestamp's imprint %x is not the %v of the signature value (%x)", info.imprint, info.hash, want)
+		return nil, errorf(errTimestampMismatch, "the timestamp's imprint %x is not the %v of the signature value (%x)", info.imprint, info.hash, want)
 	}
 	tsa := ck.signer
 	if len(tsa.ExtKeyUsage) != 1 || tsa.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping {
-		return nil, errorf(ErrTimestamp, "the TSA certificate %q lacks the sole timeStamping extended key usage", x509check.SubjectString(tsa))
+		return nil, errorf(errTimestamp, "the TSA certificate %q lacks the sole timeStamping extended key usage", x509check.SubjectString(tsa))
 	}
 	if info.genTime.Before(tsa.NotBefore) || info.genTime.After(tsa.NotAfter) {
-		return nil, errorf(ErrTimestamp, "the TSA certificate %q is not valid at the timestamp's time %s",
+		return nil, errorf(errTimestamp, "the TSA certificate %q is not valid at the timestamp's time %s",
 			x509check.SubjectString(tsa), info.genTime.UTC().Format(time.RFC3339))
 	}
 	ts := &Timestamp{Time: info.genTime, Serial: info.serial.Text(16), Policy: info.policy.String(),
@@ -251,12 +252,12 @@ func (v *Verifier) verifyToken(tok []byte, imprint func(crypto.Hash) []byte) (*T
 		_, err := tsa.Verify(x509.VerifyOptions{Roots: v.tsaRoots, Intermediates: inter, CurrentTime: info.genTime,
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 		if err != nil {
-			return nil, errorf(ErrTimestamp, "TSA certificate %q: %v", ts.TSA, err)
+			return nil, errorf(errTimestamp, "TSA certificate %q: %v", ts.TSA, err)
 		}
 		trusted = true
 	}
 	if !trusted {
-		return nil, errorf(ErrTimestamp, "TSA %q is neither under a TSA root nor a QTST service of the trusted list", ts.TSA)
+		return nil, errorf(errTimestamp, "TSA %q is neither under a TSA root nor a QTST service of the trusted list", ts.TSA)
 	}
 	return ts, nil
 }

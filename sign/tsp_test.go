@@ -82,10 +82,10 @@ func TestTimestamp(t *testing.T) {
 		sig  []byte
 		want error
 	}{
-		{"timestamp over other data", v, mk(later, otherData{client}, time.Time{}), sign.ErrTimestampMismatch},
-		{"TSA not trusted", e.verifier(sign.VerifyOptions{Validation: val}), sig, sign.ErrTimestamp},
+		{"timestamp over other data", v, mk(later, otherData{client}, time.Time{}), &sign.Error{Code: "timestamp-mismatch"}},
+		{"TSA not trusted", e.verifier(sign.VerifyOptions{Validation: val}), sig, &sign.Error{Code: "bad-timestamp"}},
 		{"TSA under another root", e.verifier(sign.VerifyOptions{Validation: val,
-			TSARoots: []*x509.Certificate{e.p.Root.Cert}}), sig, sign.ErrTimestamp},
+			TSARoots: []*x509.Certificate{e.p.Root.Cert}}), sig, &sign.Error{Code: "bad-timestamp"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := tc.v.Verify(ctx, tc.sig, nil); !errors.Is(err, tc.want) {
@@ -133,7 +133,7 @@ func TestTimestampQTST(t *testing.T) {
 		t.Fatalf("timestamp %+v verdict %v", res.Timestamp, res.Verdict)
 	}
 	withdrawn := list(tl.StatusWithdrawn)
-	if _, err := e.verifier(sign.VerifyOptions{Validation: val, TrustedList: withdrawn}).Verify(ctx, sig, nil); !errors.Is(err, sign.ErrTimestamp) {
+	if _, err := e.verifier(sign.VerifyOptions{Validation: val, TrustedList: withdrawn}).Verify(ctx, sig, nil); !errors.Is(err, &sign.Error{Code: "bad-timestamp"}) {
 		t.Fatalf("withdrawn QTST: %v", err)
 	}
 	res, err = e.verifier(sign.VerifyOptions{Validation: val, TrustedList: withdrawn,
@@ -162,7 +162,7 @@ func TestExpiredSinceTimestamp(t *testing.T) {
 	val.CurrentTime = e.now.Add(2 * 365 * 24 * time.Hour)
 	tsaRoots := []*x509.Certificate{ts.Root.Cert}
 	_, err = e.verifier(sign.VerifyOptions{Validation: val, TSARoots: tsaRoots}).Verify(ctx, sig, nil)
-	if !errors.Is(err, sign.ErrRevocationUnavailable) || !strings.Contains(err.Error(), "expired at the verification time") {
+	if !errors.Is(err, &sign.Error{Code: "revocation-unavailable"}) || !strings.Contains(err.Error(), "expired at the verification time") {
 		t.Fatalf("err %v, want ErrRevocationUnavailable for an expired certificate", err)
 	}
 	val.SoftFail = true

@@ -37,7 +37,7 @@ type VerifyOptions struct {
 	Validation x509check.Options
 	// TSARoots are the trust anchors of time-stamping authorities. A
 	// timestamp whose TSA certificate chains to none of them, and that no
-	// QTST service of TrustedList identifies, fails with ErrTimestamp.
+	// QTST service of TrustedList identifies, fails with code "bad-timestamp".
 	TSARoots []*x509.Certificate
 	// TrustedList, when set, says whether a timestamp's TSA is a qualified
 	// time-stamping service (QTST) granted at the timestamp's time; such a
@@ -196,7 +196,7 @@ type Result struct {
 // nothing.
 //
 // A Belgian eID authentication certificate's signature is refused with
-// ErrAuthenticationKey. The Result is always returned; the error joins
+// "authentication-key". The Result is always returned; the error joins
 // Result.Errors.
 func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Result, error) {
 	res := &Result{}
@@ -210,7 +210,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 		max = DefaultMaxSize
 	}
 	if len(signature) > max {
-		return fail(errorf(ErrMalformed, "signature of %d bytes exceeds %d", len(signature), max))
+		return fail(errorf(errMalformed, "signature of %d bytes exceeds %d", len(signature), max))
 	}
 	sd, err := parseSignedData(signature)
 	if err != nil {
@@ -232,10 +232,10 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 		return fail(err)
 	}
 	if !sd.contentType.Equal(oidData) {
-		return fail(errorf(ErrAttribute, "content type %v is not id-data", sd.contentType))
+		return fail(errorf(errAttribute, "content type %v is not id-data", sd.contentType))
 	}
 	if k := x509check.ClassifyBelgian(ck.signer); k.Type.Authentication() {
-		return fail(errorf(ErrAuthenticationKey, "signed with the %s certificate %q", k.Type, res.SignerSubject))
+		return fail(errorf(errAuthenticationKey, "signed with the %s certificate %q", k.Type, res.SignerSubject))
 	}
 	now := v.opts.Validation.CurrentTime
 	if now.IsZero() {
@@ -265,7 +265,7 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 		res.Timestamp = ts
 		res.SigningTime, res.TimeSource = ts.Time, TimeFromTimestamp
 		if !ck.claimed.IsZero() && ck.claimed.After(ts.Time.Add(skew)) {
-			return fail(errorf(ErrFutureSigningTime, "claimed %s, timestamp %s", ck.claimed.UTC().Format(time.RFC3339), ts.Time.UTC().Format(time.RFC3339)))
+			return fail(errorf(errFutureSigningTime, "claimed %s, timestamp %s", ck.claimed.UTC().Format(time.RFC3339), ts.Time.UTC().Format(time.RFC3339)))
 		}
 	} else if !ck.claimed.IsZero() {
 		res.SigningTime, res.TimeSource = ck.claimed, TimeClaimed
@@ -273,13 +273,13 @@ func (v *Verifier) Verify(ctx context.Context, signature, content []byte) (*Resu
 		res.SigningTime, res.TimeSource = now, TimeFromVerification
 	}
 	if res.SigningTime.After(now.Add(skew)) {
-		return fail(errorf(ErrFutureSigningTime, "signing time %s, verification time %s", res.SigningTime.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+		return fail(errorf(errFutureSigningTime, "signing time %s, verification time %s", res.SigningTime.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 	}
 
 	cr, err := v.atSigning.ValidateAt(ctx, res.SigningTime, ck.signer, ck.certs...)
 	res.Certificate = cr
 	if err != nil {
-		return fail(fmt.Errorf("%w: %w", ErrCertificate, err))
+		return fail(fmt.Errorf("%w: %w", errCertificate, err))
 	}
 	if err := v.revocation(ctx, res, ck); err != nil {
 		return fail(err)
@@ -328,7 +328,7 @@ func (v *Verifier) revocation(ctx context.Context, res *Result, ck *checked) err
 		res.Reasons = append(res.Reasons, "revocation status undetermined at the verification time (accepted: soft fail): "+err.Error())
 		return nil
 	}
-	return fmt.Errorf("%w: %w", ErrRevocationUnavailable, err)
+	return fmt.Errorf("%w: %w", errRevocationUnavailable, err)
 }
 
 // verdict grades a valid signature by its certificate's qualified status
@@ -383,18 +383,18 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 	var subjects []string
 	switch {
 	case sd.hasContent && content != nil && !bytes.Equal(content, sd.content):
-		return nil, errorf(ErrNoContent, "the content given is not the content the signature envelopes")
+		return nil, errorf(errNoContent, "the content given is not the content the signature envelopes")
 	case sd.hasContent:
 		ck.content = sd.content
 	case content == nil:
-		return nil, errorf(ErrNoContent, "detached signature: the signed content is needed")
+		return nil, errorf(errNoContent, "detached signature: the signed content is needed")
 	default:
 		ck.content = content
 	}
 	for _, raw := range sd.certificates {
 		pc, err := v.parseCert(raw)
 		if err != nil {
-			return nil, errorf(ErrMalformed, "certificate: %v", err)
+			return nil, errorf(errMalformed, "certificate: %v", err)
 		}
 		ck.certs = append(ck.certs, pc.cert)
 		subjects = append(subjects, pc.subject)
@@ -412,11 +412,11 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 		}
 	}
 	if ck.signer == nil {
-		return nil, errorf(ErrNoSigner, "no certificate matches the signer identifier")
+		return nil, errorf(errNoSigner, "no certificate matches the signer identifier")
 	}
 	ck.hash = hashOf(si.digestAlg)
 	if ck.hash == 0 || ck.hash == crypto.SHA1 {
-		return ck, errorf(ErrUnsupported, "digest algorithm %v", si.digestAlg)
+		return ck, errorf(errUnsupported, "digest algorithm %v", si.digestAlg)
 	}
 	d := ck.hash.New()
 	d.Write(ck.content)
@@ -428,7 +428,7 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte, extra []*x509
 		}
 		signed = si.signedAttrsDER()
 	} else if !sd.contentType.Equal(oidData) {
-		return ck, errorf(ErrAttribute, "content type %v without signed attributes", sd.contentType)
+		return ck, errorf(errAttribute, "content type %v without signed attributes", sd.contentType)
 	}
 	if si.sigAlg.Equal(oidRSAPSS) {
 		return ck, checkPSS(ck.signer.PublicKey, si.sigParams, signed, si.signature)
@@ -448,7 +448,7 @@ func checkAttributes(si *signerInfo, contentType asn1.ObjectIdentifier, ck *chec
 	}
 	var got asn1.ObjectIdentifier
 	if s := cryptobyte.String(ct); !ok || !s.ReadASN1ObjectIdentifier(&got) || !got.Equal(contentType) {
-		return errorf(ErrAttribute, "content-type attribute missing or not %v", contentType)
+		return errorf(errAttribute, "content-type attribute missing or not %v", contentType)
 	}
 	md, ok, err := single(si.signed, oidMessageDigest)
 	if err != nil {
@@ -456,10 +456,10 @@ func checkAttributes(si *signerInfo, contentType asn1.ObjectIdentifier, ck *chec
 	}
 	var want cryptobyte.String
 	if s := cryptobyte.String(md); !ok || !s.ReadASN1(&want, cbasn1.OCTET_STRING) {
-		return errorf(ErrAttribute, "message-digest attribute missing")
+		return errorf(errAttribute, "message-digest attribute missing")
 	}
 	if subtle.ConstantTimeCompare(want, ck.digest) != 1 {
-		return errorf(ErrDigestMismatch, "the content's %v digest is %x, the signature covers %x", ck.hash, ck.digest, []byte(want))
+		return errorf(errDigestMismatch, "the content's %v digest is %x, the signature covers %x", ck.hash, ck.digest, []byte(want))
 	}
 	if st, ok, err := single(si.signed, oidSigningTime); err != nil {
 		return err
@@ -487,7 +487,7 @@ func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
 	s := cryptobyte.String(val)
 	var sc, ids, id cryptobyte.String
 	if !s.ReadASN1(&sc, cbasn1.SEQUENCE) || !sc.ReadASN1(&ids, cbasn1.SEQUENCE) || !ids.ReadASN1(&id, cbasn1.SEQUENCE) {
-		return errorf(ErrAttribute, "malformed signing-certificate attribute")
+		return errorf(errAttribute, "malformed signing-certificate attribute")
 	}
 	h := crypto.SHA1
 	if v2 {
@@ -498,13 +498,13 @@ func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
 				return err
 			}
 			if h = hashOf(oid); h == 0 {
-				return errorf(ErrUnsupported, "signing-certificate hash %v", oid)
+				return errorf(errUnsupported, "signing-certificate hash %v", oid)
 			}
 		}
 	}
 	var sum cryptobyte.String
 	if !id.ReadASN1(&sum, cbasn1.OCTET_STRING) {
-		return errorf(ErrAttribute, "malformed ESSCertID")
+		return errorf(errAttribute, "malformed ESSCertID")
 	}
 	var got []byte
 	if h == crypto.SHA1 {
@@ -516,7 +516,7 @@ func checkSigningCert(val []byte, cert *x509.Certificate, v2 bool) error {
 		got = d.Sum(nil)
 	}
 	if !bytes.Equal(got, sum) {
-		return errorf(ErrAttribute, "the signing-certificate attribute designates another certificate than %q", x509check.SubjectString(cert))
+		return errorf(errAttribute, "the signing-certificate attribute designates another certificate than %q", x509check.SubjectString(cert))
 	}
 	return nil
 }
@@ -541,7 +541,7 @@ func checkAlgorithm(pub any, alg asn1.ObjectIdentifier, h crypto.Hash) error {
 			return nil
 		}
 	}
-	return errorf(ErrUnsupported, "signature algorithm %v with a %T", alg, pub)
+	return errorf(errUnsupported, "signature algorithm %v with a %T", alg, pub)
 }
 
 // checkSignatureValue verifies sig over data with pub.
@@ -559,7 +559,7 @@ func checkSignatureValue(pub any, h crypto.Hash, data, sig []byte) error {
 		ok = ed25519.Verify(k, data, sig)
 	}
 	if !ok {
-		return errorf(ErrBadSignature, "the %v signature value does not verify with the signer's key", h)
+		return errorf(errBadSignature, "the %v signature value does not verify with the signer's key", h)
 	}
 	return nil
 }
@@ -568,7 +568,7 @@ func checkSignatureValue(pub any, h crypto.Hash, data, sig []byte) error {
 func checkPSS(pub any, params, data, sig []byte) error {
 	k, ok := pub.(*rsa.PublicKey)
 	if !ok {
-		return errorf(ErrUnsupported, "RSASSA-PSS with a %T", pub)
+		return errorf(errUnsupported, "RSASSA-PSS with a %T", pub)
 	}
 	o, err := pssOptions(params)
 	if err != nil {
@@ -577,7 +577,7 @@ func checkPSS(pub any, params, data, sig []byte) error {
 	d := o.Hash.New()
 	d.Write(data)
 	if rsa.VerifyPSS(k, o.Hash, d.Sum(nil), sig, o) != nil {
-		return errorf(ErrBadSignature, "the RSASSA-PSS %v signature value does not verify with the signer's key", o.Hash)
+		return errorf(errBadSignature, "the RSASSA-PSS %v signature value does not verify with the signer's key", o.Hash)
 	}
 	return nil
 }

@@ -59,9 +59,9 @@ type Options struct {
 	Staples func(chain []*x509.Certificate) [][]byte
 }
 
-// ErrNoValidator is returned by Config and Server when Options.Validator is
+// errNoValidator is returned by Config and Server when Options.Validator is
 // nil.
-var ErrNoValidator = errors.New("tlsauth: no validator")
+var errNoValidator = errors.New("tlsauth: no validator")
 
 // slot carries one connection's validation result from the handshake to
 // the handler.
@@ -79,24 +79,25 @@ func ConnContext(ctx context.Context, _ net.Conn) context.Context {
 	return context.WithValue(ctx, slotKey{}, &slot{})
 }
 
-// ErrNoCertificate is returned by Config and Server when the base
+// errNoCertificate is returned by Config and Server when the base
 // configuration has no server certificate: the per-connection
 // configuration tlsauth derives from it is made when Config is called, so
 // the certificate must be loaded first (then serve with
 // srv.ListenAndServeTLS("", "")).
-var ErrNoCertificate = errors.New("tlsauth: the TLS configuration has no server certificate (load it before tlsauth.Server, then ListenAndServeTLS(\"\", \"\"))")
+var errNoCertificate = errors.New("tlsauth: the TLS configuration has no server certificate (load it before tlsauth.Server, then ListenAndServeTLS(\"\", \"\"))")
 
 // Config returns a copy of base that requires (or, with Optional,
 // requests) a client certificate and validates it with opts.Validator in
 // VerifyConnection, with the handshake's context. base must hold the
 // server certificate (Certificates, GetCertificate or its own
-// GetConfigForClient).
+// GetConfigForClient); Config fails, saying so, without it or without a
+// Validator.
 func Config(base *tls.Config, opts Options) (*tls.Config, error) {
 	if opts.Validator == nil {
-		return nil, ErrNoValidator
+		return nil, errNoValidator
 	}
 	if base == nil || (len(base.Certificates) == 0 && base.GetCertificate == nil && base.GetConfigForClient == nil) {
-		return nil, ErrNoCertificate
+		return nil, errNoCertificate
 	}
 	cfg := base.Clone()
 	// crypto/tls checks possession of the key; the chain is the

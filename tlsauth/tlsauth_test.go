@@ -151,14 +151,14 @@ func TestStaples(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	if _, err := tlsauth.Config(&tls.Config{}, tlsauth.Options{}); !errors.Is(err, tlsauth.ErrNoValidator) {
+	if _, err := tlsauth.Config(&tls.Config{}, tlsauth.Options{}); err == nil || err.Error() != "tlsauth: no validator" {
 		t.Fatalf("Config without a validator: %v", err)
 	}
 	v, err := x509check.NewValidator(x509check.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tlsauth.Server(&http.Server{}, tlsauth.Options{Validator: v}); !errors.Is(err, tlsauth.ErrNoCertificate) {
+	if err := tlsauth.Server(&http.Server{}, tlsauth.Options{Validator: v}); err == nil || !strings.HasPrefix(err.Error(), "tlsauth: the TLS configuration has no server certificate") {
 		t.Fatalf("Server without a certificate: %v", err)
 	}
 }

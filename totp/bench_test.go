@@ -24,7 +24,7 @@ var benchSecret = []byte("12345678901234567890")
 type verifyBench struct {
 	v     *totp.Verifier
 	now   time.Time
-	creds []totp.Credential
+	creds []totp.Authenticator
 	code  string
 	skew  int // steps between the code and the clock
 	i     int
@@ -42,9 +42,9 @@ func newVerifyBench(tb testing.TB, store totp.Store, prefix string, n, skew int)
 		tb.Fatal(err)
 	}
 	vb.v = v
-	vb.creds = make([]totp.Credential, n)
+	vb.creds = make([]totp.Authenticator, n)
 	for i := range vb.creds {
-		vb.creds[i] = totp.Credential{ID: fmt.Sprintf("%s-%d", prefix, i), Secret: benchSecret}
+		vb.creds[i] = totp.Authenticator{ID: fmt.Sprintf("%s-%d", prefix, i), Secret: benchSecret}
 	}
 	for range n {
 		vb.verify(tb)
@@ -136,9 +136,9 @@ func BenchmarkVerifyInterleaved(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	creds := make([]totp.Credential, 1024)
+	creds := make([]totp.Authenticator, 1024)
 	for i := range creds {
-		creds[i] = totp.Credential{ID: fmt.Sprintf("inter-%d", i), Secret: benchSecret}
+		creds[i] = totp.Authenticator{ID: fmt.Sprintf("inter-%d", i), Secret: benchSecret}
 	}
 	secret := totp.EncodeSecret(benchSecret)
 	opts := pqtotp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}

@@ -29,19 +29,19 @@ func TestStoreClock(t *testing.T) {
 	}
 	secret := []byte("12345678901234567890")
 	code, _ := GenerateCode(secret, storeNow, Options{})
-	res, err := v.Verify(context.Background(), Credential{ID: "c", Secret: secret}, code)
+	res, err := v.Verify(context.Background(), Authenticator{ID: "c", Secret: secret}, code)
 	if err != nil || res.Step != storeNow.Unix()/30 || res.Drift != 0 {
 		t.Fatalf("code at the store's time: %+v, %v", res, err)
 	}
 	hostCode, _ := GenerateCode(secret, time.Now(), Options{})
-	_, err = v.Verify(context.Background(), Credential{ID: "d", Secret: secret}, hostCode)
+	_, err = v.Verify(context.Background(), Authenticator{ID: "d", Secret: secret}, hostCode)
 	var te *ThrottledError
 	if !errors.As(err, &te) || !te.Until.Equal(storeNow.Add(30*time.Second)) {
 		t.Fatalf("code at the host's time: %v; want a lock until the store's time + 30 s", err)
 	}
 	// A Now of the caller's wins (tests).
 	v, _ = NewVerifier(Options{Store: s, Now: time.Now})
-	if _, err := v.Verify(context.Background(), Credential{ID: "e", Secret: secret, LastStep: 1}, hostCode); err != nil {
+	if _, err := v.Verify(context.Background(), Authenticator{ID: "e", Secret: secret, LastStep: 1}, hostCode); err != nil {
 		t.Fatalf("code at the host's time with Now set: %v", err)
 	}
 }

@@ -43,7 +43,7 @@
 // and an expiry (5 min), Verify allows 3 attempts and one use. Send sends
 // at most MaxSends (5) codes to a phone number per SendWindow (1 h),
 // replicas sharing the count (the store keys it by a MAC of the number),
-// then fails with *SendLimitError (ErrSendLimit): each new code brings new
+// then fails with *SendLimitError (ErrThrottled): each new code brings new
 // attempts, so this bounds the guesses as well as the cost.
 //
 // The Store has an atomic compare-and-swap: the same code sent to two
@@ -66,7 +66,7 @@
 // to a replica behind) would forget used steps and locks. The verifiers
 // defend against it without trusting the store to be durable:
 //
-//   - Credential.LastStep, the step of the last accepted code kept by the
+//   - Authenticator.LastStep, the step of the last accepted code kept by the
 //     caller with the credential (Activate sets it; update it from
 //     Result.Step before granting access), is refused whatever the store
 //     holds. This covers every kind of loss.
@@ -98,6 +98,15 @@
 // State keys expire StateTTL (90 days) after their last change.
 // redisstore returns by the caller's context deadline whatever the
 // go-redis client's timeouts.
+//
+// # Errors
+//
+// A refused code matches one of the verdicts with errors.Is:
+// [ErrInvalidCode], [ErrReplayed], [ErrThrottled] (a [*ThrottledError] or
+// [*SendLimitError] carries the wait), and for SMS codes [ErrNoChallenge]
+// and [ErrExpired]. A failing store matches [ErrStore], so that a service
+// can answer "try again later" rather than "wrong code". A code or secret
+// that is not well formed is an [*InputError].
 //
 // # Performance
 //

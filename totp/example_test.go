@@ -33,7 +33,7 @@ func ExampleVerifier_Verify() {
 	// The credential as the service keeps it, with the step of the last
 	// code accepted (from Activate, then from each Verify): with it, a
 	// store that lost its data cannot accept a used code again.
-	cred := totp.Credential{ID: "user-42/app", Secret: secret, LastStep: 56_666_600}
+	cred := totp.Authenticator{ID: "user-42/app", Secret: secret, LastStep: 56_666_600}
 
 	// The user's phone is one step (30 s) behind.
 	code, _ := totp.GenerateCode(secret, now.Add(-30*time.Second), totp.Options{})
@@ -123,7 +123,7 @@ func ExampleVerifier_Unlock() {
 	}
 	ctx := context.Background()
 	secret, _ := totp.ParseSecret("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-	cred := totp.Credential{ID: "user-42/app", Secret: secret}
+	cred := totp.Authenticator{ID: "user-42/app", Secret: secret}
 	code, _ := totp.GenerateCode(secret, now, totp.Options{})
 	if _, err := v.Verify(ctx, cred, code); err != nil {
 		panic(err)

@@ -20,7 +20,7 @@ func FuzzParseSecret(f *testing.F) {
 		b, err := ParseSecret(s)
 		if err != nil {
 			var ie *InputError
-			if !errors.As(err, &ie) || !(errors.Is(err, ErrSecretEncoding) || errors.Is(err, ErrSecretTooShort)) {
+			if !errors.As(err, &ie) || !(errors.Is(err, errSecretEncoding) || errors.Is(err, errSecretTooShort)) {
 				t.Fatalf("error %v of unexpected type", err)
 			}
 			if len(s) >= 8 && strings.Contains(err.Error(), s) {
@@ -49,8 +49,8 @@ func FuzzParseCode(f *testing.F) {
 		}
 		v, err := ParseCode(s, digits)
 		if err != nil {
-			if !errors.Is(err, ErrMalformedCode) {
-				t.Fatalf("error %v does not wrap ErrMalformedCode", err)
+			if !errors.Is(err, errMalformedCode) {
+				t.Fatalf("error %v is not a malformed code", err)
 			}
 			return
 		}
@@ -80,7 +80,7 @@ func FuzzVerify(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := v.Verify(context.Background(), Credential{ID: "fuzz", Secret: secret}, code)
+		res, err := v.Verify(context.Background(), Authenticator{ID: "fuzz", Secret: secret}, code)
 		if err != nil {
 			return
 		}

@@ -2,7 +2,6 @@ package totp
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -28,7 +27,7 @@ type Status struct {
 func (v *Verifier) Status(ctx context.Context, id string) (Status, error) {
 	raw, _, now, err := readNow(ctx, v.c.store, v.c.clock, v.c.now, stateKey(id))
 	if err != nil {
-		return Status{}, fmt.Errorf("totp: reading state: %w", err)
+		return Status{}, storeErr("reading state", err)
 	}
 	if raw == nil {
 		return Status{}, nil
@@ -64,7 +63,7 @@ func (v *Verifier) Unlock(ctx context.Context, id string) error {
 // Forget removes the state of the credential id from the store, for a
 // credential being deleted. It must not be used on a credential still in
 // use: its last code could be accepted again within the window (unless the
-// caller keeps Credential.LastStep), and its lock would be lifted; Unlock
+// caller keeps Authenticator.LastStep), and its lock would be lifted; Unlock
 // ends a lock.
 func (v *Verifier) Forget(ctx context.Context, id string) error {
 	return v.modify(ctx, id, true, func(*state) bool { return true })
@@ -78,7 +77,7 @@ func (v *Verifier) modify(ctx context.Context, id string, del bool, f func(st *s
 	for range 32 {
 		raw, ver, err := v.c.store.Get(ctx, key)
 		if err != nil {
-			return fmt.Errorf("totp: reading state: %w", err)
+			return storeErr("reading state", err)
 		}
 		if raw == nil {
 			return nil
@@ -96,11 +95,11 @@ func (v *Verifier) modify(ctx context.Context, id string, del bool, f func(st *s
 		}
 		ok, err := v.c.store.CompareAndSwap(ctx, key, ver, val, v.c.stateTTL)
 		if err != nil {
-			return fmt.Errorf("totp: writing state: %w", err)
+			return storeErr("writing state", err)
 		}
 		if ok {
 			return nil
 		}
 	}
-	return ErrContention
+	return errContention
 }

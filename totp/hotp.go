@@ -117,7 +117,7 @@ func GenerateCode(secret []byte, t time.Time, o Options) (string, error) {
 		return "", err
 	}
 	if len(secret) < MinSecretBytes {
-		return "", &InputError{Err: ErrSecretTooShort, Detail: "secret too short for a code"}
+		return "", &InputError{Err: errSecretTooShort, Detail: "secret too short for a code"}
 	}
 	if t.Unix() < 0 {
 		return "", errBeforeEpoch

@@ -12,35 +12,33 @@ import (
 // secrets or longer, as RFC 4226 recommends.
 const MinSecretBytes = 16
 
-// Errors about secrets and codes given as text. ParseSecret and ParseCode
-// return them wrapped in an *InputError.
+// What is wrong with an input, in an InputError.
 var (
-	// ErrSecretEncoding: the secret is not base32 (RFC 4648).
-	ErrSecretEncoding = errors.New("totp: secret is not base32")
-	// ErrSecretTooShort: the secret has fewer than MinSecretBytes bytes.
-	ErrSecretTooShort = errors.New("totp: secret too short")
-	// ErrMalformedCode: the code is not the configured number of decimal digits.
-	ErrMalformedCode = errors.New("totp: malformed code")
+	errSecretEncoding = errors.New("totp: secret is not base32") // not RFC 4648 base32
+	errSecretTooShort = errors.New("totp: secret too short")     // fewer than MinSecretBytes bytes
+	errMalformedCode  = errors.New("totp: malformed code")       // not the configured number of digits
 )
 
-// InputError reports a secret or code given as text that cannot be used.
-// It never holds the secret or the code itself.
+// InputError reports a secret or code given as text that cannot be used:
+// a secret that is not base32 or too short, a code that is not the
+// configured number of decimal digits. It never holds the secret or the
+// code itself.
 type InputError struct {
-	Err    error  // ErrSecretEncoding, ErrSecretTooShort or ErrMalformedCode
+	Err    error  // what is wrong, as the message says
 	Detail string // what is wrong, without the input
 }
 
 func (e *InputError) Error() string { return e.Err.Error() + ": " + e.Detail }
 
-// Unwrap returns the sentinel error.
+// Unwrap returns Err.
 func (e *InputError) Unwrap() error { return e.Err }
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // ParseSecret decodes a base32 secret as authenticator apps and otpauth URIs
 // show it: case-insensitive, with or without "=" padding, spaces and hyphens
-// ignored. It fails with an *InputError wrapping ErrSecretEncoding or
-// ErrSecretTooShort (shorter than MinSecretBytes).
+// ignored. It fails with an *InputError for text that is not base32 or a
+// secret shorter than MinSecretBytes.
 func ParseSecret(s string) ([]byte, error) {
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -54,26 +52,26 @@ func ParseSecret(s string) ([]byte, error) {
 		}
 		if !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7' || c == '=') {
 			// The position in the input as given, spaces included.
-			return nil, &InputError{Err: ErrSecretEncoding, Detail: fmt.Sprintf("character %d is not in the base32 alphabet A-Z 2-7", i+1)}
+			return nil, &InputError{Err: errSecretEncoding, Detail: fmt.Sprintf("character %d is not in the base32 alphabet A-Z 2-7", i+1)}
 		}
 		sb.WriteByte(c)
 	}
 	t := strings.TrimRight(sb.String(), "=")
 	if t == "" {
-		return nil, &InputError{Err: ErrSecretEncoding, Detail: "empty secret"}
+		return nil, &InputError{Err: errSecretEncoding, Detail: "empty secret"}
 	}
 	if strings.Contains(t, "=") {
-		return nil, &InputError{Err: ErrSecretEncoding, Detail: "padding \"=\" before the end"}
+		return nil, &InputError{Err: errSecretEncoding, Detail: "padding \"=\" before the end"}
 	}
 	if n := len(t) % 8; n == 1 || n == 3 || n == 6 {
-		return nil, &InputError{Err: ErrSecretEncoding, Detail: fmt.Sprintf("length %d is not a whole number of base32 bytes", len(t))}
+		return nil, &InputError{Err: errSecretEncoding, Detail: fmt.Sprintf("length %d is not a whole number of base32 bytes", len(t))}
 	}
 	b, err := b32.DecodeString(t)
 	if err != nil {
-		return nil, &InputError{Err: ErrSecretEncoding, Detail: "undecodable base32"}
+		return nil, &InputError{Err: errSecretEncoding, Detail: "undecodable base32"}
 	}
 	if len(b) < MinSecretBytes {
-		return nil, &InputError{Err: ErrSecretTooShort, Detail: fmt.Sprintf("%d bits, want at least %d", 8*len(b), 8*MinSecretBytes)}
+		return nil, &InputError{Err: errSecretTooShort, Detail: fmt.Sprintf("%d bits, want at least %d", 8*len(b), 8*MinSecretBytes)}
 	}
 	return b, nil
 }
@@ -84,7 +82,7 @@ func EncodeSecret(secret []byte) string { return b32.EncodeToString(secret) }
 
 // ParseCode parses a one-time code of the given number of digits. Spaces are
 // ignored ("123 456" as apps display it). It fails with an *InputError
-// wrapping ErrMalformedCode.
+// for anything else.
 func ParseCode(s string, digits int) (uint32, error) {
 	var v uint32
 	n := 0
@@ -94,7 +92,7 @@ func ParseCode(s string, digits int) (uint32, error) {
 			continue
 		}
 		if c < '0' || c > '9' {
-			return 0, &InputError{Err: ErrMalformedCode, Detail: "not a decimal number"}
+			return 0, &InputError{Err: errMalformedCode, Detail: "not a decimal number"}
 		}
 		n++
 		if n > digits {
@@ -103,7 +101,7 @@ func ParseCode(s string, digits int) (uint32, error) {
 		v = v*10 + uint32(c-'0')
 	}
 	if n != digits {
-		return 0, &InputError{Err: ErrMalformedCode, Detail: fmt.Sprintf("want %d digits", digits)}
+		return 0, &InputError{Err: errMalformedCode, Detail: fmt.Sprintf("want %d digits", digits)}
 	}
 	return v, nil
 }

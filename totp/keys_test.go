@@ -23,7 +23,7 @@ func TestResultKeyTypes(t *testing.T) {
 	}
 	secret := []byte("12345678901234567890")
 	code, _ := totp.GenerateCode(secret, now, totp.Options{})
-	res, err := v.Verify(ctx, totp.Credential{ID: "k", Secret: secret}, code)
+	res, err := v.Verify(ctx, totp.Authenticator{ID: "k", Secret: secret}, code)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestOathtool(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					res, err := v.Verify(context.Background(), totp.Credential{ID: "oath", Secret: secret}, theirs)
+					res, err := v.Verify(context.Background(), totp.Authenticator{ID: "oath", Secret: secret}, theirs)
 					if err != nil {
 						t.Fatalf("oathtool's code refused: %v", err)
 					}
@@ -85,7 +85,7 @@ func TestOathtoolAdjacentSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := v.Verify(context.Background(), totp.Credential{ID: "adj", Secret: secret}, strings.TrimSpace(string(out)))
+	res, err := v.Verify(context.Background(), totp.Authenticator{ID: "adj", Secret: secret}, strings.TrimSpace(string(out)))
 	if err != nil || res.Drift != 1 {
 		t.Fatalf("oathtool's next-step code: %+v, %v; want drift 1", res, err)
 	}

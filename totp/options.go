@@ -76,8 +76,7 @@ const (
 	MaxDriftLimit = 100 // MaxDrift, in steps
 )
 
-// OptionError reports an option out of its bounds. errors.Is matches it
-// with ErrOptions.
+// OptionError reports an option out of its bounds.
 type OptionError struct {
 	Option string // the option's field name, e.g. "Behind"
 	Value  int64
@@ -88,13 +87,7 @@ func (e *OptionError) Error() string {
 	return fmt.Sprintf("totp: invalid options: %s %d exceeds %d", e.Option, e.Value, e.Max)
 }
 
-// Unwrap returns ErrOptions.
-func (e *OptionError) Unwrap() error { return ErrOptions }
-
-// ErrOptions is wrapped by the errors about invalid options.
-var ErrOptions = errors.New("totp: invalid options")
-
-func errBadOptions(msg string) error { return fmt.Errorf("%w: %s", ErrOptions, msg) }
+func errBadOptions(msg string) error { return errors.New("totp: invalid options: " + msg) }
 
 var errBeforeEpoch = errors.New("totp: time before 1970 has no time step")
 

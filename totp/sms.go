@@ -32,23 +32,26 @@ type SenderFunc func(ctx context.Context, to, code string) error
 // SendCode calls f.
 func (f SenderFunc) SendCode(ctx context.Context, to, code string) error { return f(ctx, to, code) }
 
-// Errors of SMS codes.
+// Verdicts of SMS codes, besides [ErrInvalidCode], [ErrReplayed] and
+// [ErrThrottled].
 var (
-	// ErrNoChallenge: no SMS code is pending for this identifier.
+	// ErrNoChallenge is returned when no SMS code is pending for the
+	// identifier: none was sent.
 	ErrNoChallenge = errors.New("totp: no pending SMS code")
-	// ErrExpired: the SMS code expired.
+	// ErrExpired is returned when the pending SMS code expired.
 	ErrExpired = errors.New("totp: SMS code expired")
-	// ErrTooManyAttempts: the SMS code's attempts are used up; a new code
-	// must be sent.
-	ErrTooManyAttempts = errors.New("totp: no attempts left for the SMS code")
-	// ErrSendLimit: too many codes were sent to the phone number; the error
-	// is a *SendLimitError carrying the wait.
-	ErrSendLimit = errors.New("totp: too many SMS codes sent")
+)
+
+// errLastAttempt: a wrong SMS code that used the last attempt;
+// errNoAttempts: the attempts are used up, a new code must be sent.
+var (
+	errLastAttempt = fmt.Errorf("%w: that was the last attempt for the SMS code", ErrInvalidCode)
+	errNoAttempts  = fmt.Errorf("%w: no attempts left for the SMS code, send a new one", ErrInvalidCode)
 )
 
 // SendLimitError reports that Send refused to send a code because
 // SMSOptions.MaxSends codes went to the phone number within the current
-// SendWindow. errors.Is matches it with ErrSendLimit.
+// SendWindow. errors.Is matches it with [ErrThrottled].
 type SendLimitError struct {
 	Wait  time.Duration // until the window ends and sending is possible again
 	Until time.Time     // end of the window
@@ -59,8 +62,8 @@ func (e *SendLimitError) Error() string {
 	return fmt.Sprintf("totp: too many SMS codes sent (%d), retry in %s", e.Sent, e.Wait.Round(time.Second))
 }
 
-// Unwrap returns ErrSendLimit.
-func (e *SendLimitError) Unwrap() error { return ErrSendLimit }
+// Unwrap returns ErrThrottled.
+func (e *SendLimitError) Unwrap() error { return ErrThrottled }
 
 // SMSOptions configures an SMS. The zero value, with a Sender, gives
 // 6-digit codes valid 5 minutes with 3 attempts, and at most 5 codes per
@@ -114,7 +117,7 @@ type SMS struct {
 }
 
 // NewSMS returns an SMS with the given options. It fails with an error
-// wrapping ErrOptions when they are invalid.
+// saying which option is invalid ("totp: invalid options: ...").
 func NewSMS(o SMSOptions) (*SMS, error) {
 	if o.Sender == nil {
 		return nil, errBadOptions("an SMS sender is required")
@@ -199,7 +202,7 @@ func (c challenge) encode() []byte {
 func decodeChallenge(b []byte) (challenge, error) {
 	var c challenge
 	if len(b) != challengeLen || b[0] != challengeTag || b[10] > 1 {
-		return c, ErrCorruptState
+		return c, errCorruptState
 	}
 	c.expires = int64(binary.BigEndian.Uint64(b[1:]))
 	c.attempts, c.used = b[9], b[10] == 1
@@ -248,7 +251,7 @@ func (r sends) encode() []byte {
 
 func decodeSends(b []byte) (sends, error) {
 	if len(b) != sendsLen || b[0] != sendsTag {
-		return sends{}, ErrCorruptState
+		return sends{}, errCorruptState
 	}
 	return sends{end: int64(binary.BigEndian.Uint64(b[1:])), sent: binary.BigEndian.Uint32(b[9:])}, nil
 }
@@ -260,7 +263,7 @@ func (s *SMS) countSend(ctx context.Context, id, to string) error {
 	for range 32 {
 		raw, ver, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
-			return fmt.Errorf("totp: reading SMS send count: %w", err)
+			return storeErr("reading SMS send count", err)
 		}
 		var r sends
 		if raw != nil {
@@ -289,23 +292,23 @@ func (s *SMS) countSend(ctx context.Context, id, to string) error {
 		r.sent++
 		ok, err := s.o.Store.CompareAndSwap(ctx, key, ver, r.encode(), until.Sub(now))
 		if err != nil {
-			return fmt.Errorf("totp: writing SMS send count: %w", err)
+			return storeErr("writing SMS send count", err)
 		}
 		if ok {
 			return nil
 		}
 	}
-	return ErrContention
+	return errContention
 }
 
 // Send makes a new code for id (a login attempt or a user), stores its MAC,
 // replacing any pending code for id, and sends it to the phone number to.
 // It returns the code's expiry. When sending fails the code is withdrawn.
 // Beyond MaxSends codes to the number within SendWindow it fails with a
-// *SendLimitError (ErrSendLimit).
+// *SendLimitError ([ErrThrottled]).
 func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 	if id == "" {
-		return time.Time{}, fmt.Errorf("%w: empty SMS identifier", ErrCredential)
+		return time.Time{}, fmt.Errorf("%w: empty SMS identifier", errCredential)
 	}
 	if s.o.MaxSends > 0 {
 		if err := s.countSend(ctx, id, to); err != nil {
@@ -328,18 +331,18 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 	var expires time.Time
 	for i := 0; ; i++ {
 		if i == 32 {
-			return time.Time{}, ErrContention
+			return time.Time{}, errContention
 		}
 		_, v, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("totp: reading SMS state: %w", err)
+			return time.Time{}, storeErr("reading SMS state", err)
 		}
 		expires = now.Add(s.o.TTL)
 		c.expires = expires.UnixNano()
 		enc := c.encode()
 		ok, err := s.o.Store.CompareAndSwap(ctx, key, v, enc, s.o.TTL)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("totp: writing SMS state: %w", err)
+			return time.Time{}, storeErr("writing SMS state", err)
 		}
 		if ok {
 			// The version of our write, to withdraw it if sending fails;
@@ -362,10 +365,10 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 }
 
 // Verify checks the pending SMS code of id. A valid code is used up: a
-// second check of it fails with ErrReplayed. Errors: *InputError
-// (ErrMalformedCode); ErrNoChallenge; ErrExpired; ErrInvalidCode, together
-// with ErrTooManyAttempts when it was the last attempt; ErrTooManyAttempts;
-// ErrReplayed; ErrContention; store errors.
+// second check of it fails with [ErrReplayed]. Errors: *InputError;
+// [ErrNoChallenge]; [ErrExpired]; [ErrInvalidCode], also once the code's
+// attempts are used up (the message then says so); ErrReplayed;
+// [ErrStore].
 func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 	want, err := ParseCode(code, s.o.Digits)
 	if err != nil {
@@ -376,7 +379,7 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 	for range 32 {
 		raw, ver, now, err := readNow(ctx, s.o.Store, s.clock, s.o.Now, key)
 		if err != nil {
-			return Result{}, fmt.Errorf("totp: reading SMS state: %w", err)
+			return Result{}, storeErr("reading SMS state", err)
 		}
 		if raw == nil {
 			return Result{}, ErrNoChallenge
@@ -393,7 +396,7 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 			_, _ = s.o.Store.CompareAndSwap(ctx, key, ver, nil, 0)
 			return Result{}, ErrExpired
 		case c.attempts == 0:
-			return Result{}, ErrTooManyAttempts
+			return Result{}, errNoAttempts
 		}
 		m := s.mac(id, c.salt[:], norm)
 		ok := hmac.Equal(m[:], c.mac[:])
@@ -404,7 +407,7 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 		}
 		swapped, err := s.o.Store.CompareAndSwap(ctx, key, ver, c.encode(), left)
 		if err != nil {
-			return Result{}, fmt.Errorf("totp: writing SMS state: %w", err)
+			return Result{}, storeErr("writing SMS state", err)
 		}
 		if !swapped {
 			continue
@@ -412,12 +415,12 @@ func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
 		if !ok {
 			s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code refused", slog.String("id", id), slog.Int("attempts_left", int(c.attempts)))
 			if c.attempts == 0 {
-				return Result{}, fmt.Errorf("%w (%w)", ErrInvalidCode, ErrTooManyAttempts)
+				return Result{}, errLastAttempt
 			}
 			return Result{}, ErrInvalidCode
 		}
 		s.o.Logger.LogAttrs(ctx, slog.LevelDebug, "totp: SMS code accepted", slog.String("id", id))
 		return Result{Key: keys.IDSMS}, nil
 	}
-	return Result{}, ErrContention
+	return Result{}, errContention
 }

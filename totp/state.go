@@ -3,13 +3,9 @@ package totp
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 )
-
-// ErrCorruptState is returned when a stored value cannot be decoded.
-var ErrCorruptState = errors.New("totp: corrupt stored state")
 
 // state is what a store holds per TOTP credential.
 type state struct {
@@ -46,7 +42,7 @@ func decodeState(b []byte) (state, error) {
 		return state{}, nil
 	}
 	if len(b) == 0 || !(b[0] == stateTag && len(b) == stateLen || b[0] == stateTagV1 && len(b) == stateLenV1) {
-		return state{}, ErrCorruptState
+		return state{}, errCorruptState
 	}
 	st := state{
 		minStep:     int64(binary.BigEndian.Uint64(b[1:])),
@@ -62,7 +58,7 @@ func decodeState(b []byte) (state, error) {
 	const maxDrift = 1 << 32
 	if st.minStep < 0 || st.lockedUntil < 0 || st.lastStep < 0 || st.lastStep >= st.minStep && st.lastStep != 0 ||
 		st.drift > maxDrift || st.drift < -maxDrift {
-		return state{}, ErrCorruptState
+		return state{}, errCorruptState
 	}
 	return st, nil
 }
@@ -87,7 +83,7 @@ func encodeEpoch(tag byte, t int64) []byte {
 
 func decodeEpoch(b []byte) (t int64, lost bool, err error) {
 	if len(b) != epochLen || b[0] != epochTag && b[0] != newEpochTag {
-		return 0, false, ErrCorruptState
+		return 0, false, errCorruptState
 	}
 	return int64(binary.BigEndian.Uint64(b[1:])), b[0] == epochTag, nil
 }
@@ -103,7 +99,7 @@ func MarkNewStore(ctx context.Context, s Store, at time.Time) error {
 	for range 32 {
 		raw, ver, err := s.Get(ctx, epochKey)
 		if err != nil {
-			return fmt.Errorf("totp: reading the store epoch: %w", err)
+			return storeErr("reading the store epoch", err)
 		}
 		if raw != nil {
 			t, lost, err := decodeEpoch(raw)
@@ -117,13 +113,13 @@ func MarkNewStore(ctx context.Context, s Store, at time.Time) error {
 		}
 		ok, err := s.CompareAndSwap(ctx, epochKey, ver, encodeEpoch(newEpochTag, at.UnixNano()), 0)
 		if err != nil {
-			return fmt.Errorf("totp: writing the store epoch: %w", err)
+			return storeErr("writing the store epoch", err)
 		}
 		if ok {
 			return nil
 		}
 	}
-	return ErrContention
+	return errContention
 }
 
 // storeEpoch returns the store's epoch, setting it to now when the store
@@ -133,7 +129,7 @@ func storeEpoch(ctx context.Context, s Store, now time.Time) (epoch time.Time, l
 	for range 32 {
 		raw, ver, err := s.Get(ctx, epochKey)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("totp: reading the store epoch: %w", err)
+			return time.Time{}, false, storeErr("reading the store epoch", err)
 		}
 		if raw != nil {
 			t, lost, err := decodeEpoch(raw)
@@ -144,13 +140,13 @@ func storeEpoch(ctx context.Context, s Store, now time.Time) (epoch time.Time, l
 		}
 		ok, err := s.CompareAndSwap(ctx, epochKey, ver, encodeEpoch(epochTag, now.UnixNano()), 0)
 		if err != nil {
-			return time.Time{}, false, fmt.Errorf("totp: writing the store epoch: %w", err)
+			return time.Time{}, false, storeErr("writing the store epoch", err)
 		}
 		if ok {
 			return now, true, nil
 		}
 	}
-	return time.Time{}, false, ErrContention
+	return time.Time{}, false, errContention
 }
 
 // readNow reads key from s, with the store's time when clock is set (the

@@ -3,6 +3,7 @@ package totp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -65,7 +66,7 @@ func TestRFC6238AppendixB(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := ver.Verify(context.Background(), Credential{ID: "rfc", Secret: secret}, v.code)
+			res, err := ver.Verify(context.Background(), Authenticator{ID: "rfc", Secret: secret}, v.code)
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
@@ -144,8 +145,8 @@ func TestStateRoundTrip(t *testing.T) {
 			t.Errorf("decode(encode(%+v)) = %+v, %v", s, got, err)
 		}
 	}
-	if _, err := decodeState([]byte("garbage")); err != ErrCorruptState {
-		t.Errorf("decodeState(garbage) = %v, want ErrCorruptState", err)
+	if _, err := decodeState([]byte("garbage")); err != errCorruptState || !errors.Is(err, ErrStore) {
+		t.Errorf("decodeState(garbage) = %v, want a corrupt state matching ErrStore", err)
 	}
 	if !bytes.Equal(state{}.encode()[:1], []byte{stateTag}) {
 		t.Error("missing tag")

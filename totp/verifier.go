@@ -11,27 +11,54 @@ import (
 	"github.com/csam-go/csam/keys"
 )
 
-// Errors of verification. Verify, Activate and Resync return them, possibly
-// wrapped (see ThrottledError and InputError).
+// The verdicts callers branch on, matched with errors.Is. Verify, Activate,
+// Resync and the SMS methods return them, possibly wrapped in a typed error
+// that carries the data ([*ThrottledError], [*SendLimitError]). A code or
+// secret that is not well formed is an [*InputError]; invalid options an
+// [*OptionError] or an error saying what is wrong.
 var (
-	// ErrInvalidCode: the code matches no step of the window.
+	// ErrInvalidCode is returned when the code matches no step of the
+	// window, or is not the pending SMS code (also when its attempts are
+	// used up: a new code must be sent).
 	ErrInvalidCode = errors.New("totp: invalid code")
-	// ErrReplayed: the code matches a step at or before the last accepted
-	// one for this credential (RFC 6238 §5.2).
+	// ErrReplayed is returned when the code matches a step at or before
+	// the last accepted one for this credential (RFC 6238 §5.2), or the
+	// SMS code was already accepted.
 	ErrReplayed = errors.New("totp: code already used")
-	// ErrThrottled: the credential is locked after too many failures; the
-	// error is a *ThrottledError carrying the wait.
-	ErrThrottled = errors.New("totp: too many failed attempts")
-	// ErrContention: the store kept changing under concurrent updates.
-	ErrContention = errors.New("totp: store contention, try again")
-	// ErrCredential: the credential has no ID or a secret shorter than
+	// ErrThrottled is returned when the credential is locked after too
+	// many failures (a [*ThrottledError] carries the wait), or when Send
+	// refuses to send more SMS codes to a phone number (a
+	// [*SendLimitError]).
+	ErrThrottled = errors.New("totp: too many attempts")
+	// ErrStore is returned when the store fails: it cannot be read or
+	// written (its error is wrapped too), holds a value no verifier wrote,
+	// or kept changing under concurrent updates (try again).
+	ErrStore = errors.New("totp: store failed")
+)
+
+// storeError is a failure of the store. It matches ErrStore and the
+// store's own error.
+type storeError struct {
+	op  string // e.g. "reading state"
+	err error
+}
+
+func storeErr(op string, err error) error { return &storeError{op: op, err: err} }
+
+func (e *storeError) Error() string   { return "totp: " + e.op + ": " + e.err.Error() }
+func (e *storeError) Unwrap() []error { return []error{ErrStore, e.err} }
+
+var (
+	errContention   = storeErr("updating the store", errors.New("contention, try again"))
+	errCorruptState = storeErr("reading the store", errors.New("corrupt stored state"))
+	// errCredential: the credential has no ID or a secret shorter than
 	// MinSecretBytes.
-	ErrCredential = errors.New("totp: invalid credential")
+	errCredential = errors.New("totp: invalid credential")
 )
 
 // ThrottledError reports a locked credential. errors.Is matches it with
-// ErrThrottled, and with Err when set (ErrInvalidCode when the failure just
-// made locked the credential).
+// [ErrThrottled], and with Err when set ([ErrInvalidCode] when the failure
+// just locked the credential).
 type ThrottledError struct {
 	Wait     time.Duration // until the next attempt is considered
 	Until    time.Time     // end of the lock
@@ -55,9 +82,9 @@ func (e *ThrottledError) Unwrap() []error {
 	return []error{ErrThrottled}
 }
 
-// Credential is an activated TOTP credential: a unique, stable identifier
+// Authenticator is an activated TOTP credential: a unique, stable identifier
 // (the store key of its state) and its secret.
-type Credential struct {
+type Authenticator struct {
 	ID     string
 	Secret []byte
 	// LastStep is the step of the last code accepted for the credential
@@ -98,7 +125,8 @@ type Verifier struct {
 }
 
 // NewVerifier returns a verifier with the given options. It fails with an
-// error wrapping ErrOptions when they are invalid.
+// error saying which option is invalid ("totp: invalid options: ..."), an
+// *OptionError for a bound exceeded.
 func NewVerifier(o Options) (*Verifier, error) {
 	c, err := o.withDefaults()
 	if err != nil {
@@ -144,7 +172,7 @@ type outcome struct {
 // update runs check against the credential's state and writes the result
 // with compare-and-swap, retrying when another verifier wrote in between.
 // Every write renews the state's time to live.
-func (v *Verifier) update(ctx context.Context, cred Credential, op string, check func(st state, nowStep int64) outcome) (Result, error) {
+func (v *Verifier) update(ctx context.Context, cred Authenticator, op string, check func(st state, nowStep int64) outcome) (Result, error) {
 	id := cred.ID
 	// With the memory store, the key is built where it does not escape (on
 	// the stack for short identifiers) and the state read and written in
@@ -170,7 +198,7 @@ func (v *Verifier) update(ctx context.Context, cred Credential, op string, check
 			raw, ver, now, err = readNow(ctx, v.c.store, v.c.clock, v.c.now, key)
 		}
 		if err != nil {
-			return Result{}, fmt.Errorf("totp: reading state: %w", err)
+			return Result{}, storeErr("reading state", err)
 		}
 		st, err := decodeState(raw)
 		if err != nil {
@@ -217,7 +245,7 @@ func (v *Verifier) update(ctx context.Context, cred Credential, op string, check
 			swapped, err = v.c.store.CompareAndSwap(ctx, key, ver, st.encode(), v.c.stateTTL)
 		}
 		if err != nil {
-			return Result{}, fmt.Errorf("totp: writing state: %w", err)
+			return Result{}, storeErr("writing state", err)
 		}
 		if !swapped {
 			continue
@@ -231,7 +259,7 @@ func (v *Verifier) update(ctx context.Context, cred Credential, op string, check
 			slog.Int64("step", res.Step), slog.Int64("drift", res.Drift))
 		return res, nil
 	}
-	return Result{}, ErrContention
+	return Result{}, errContention
 }
 
 // Operations, as logged.
@@ -250,7 +278,7 @@ const (
 // new or emptied) plus the largest drift and the window ahead. And until
 // MaxLockDelay after the epoch, one wrong code locks the credential, as a
 // lock lost with the store might still hold.
-func (v *Verifier) freshState(ctx context.Context, cred Credential, now time.Time) (state, error) {
+func (v *Verifier) freshState(ctx context.Context, cred Authenticator, now time.Time) (state, error) {
 	epoch, lost, err := storeEpoch(ctx, v.c.store, now)
 	if err != nil {
 		return state{}, err
@@ -286,12 +314,12 @@ func (v *Verifier) clampDrift(d int64) int64 {
 	return max(-v.c.maxDrift, min(d, v.c.maxDrift))
 }
 
-func (v *Verifier) checkCredential(c Credential) error {
+func (v *Verifier) checkCredential(c Authenticator) error {
 	if c.ID == "" {
-		return fmt.Errorf("%w: empty ID", ErrCredential)
+		return fmt.Errorf("%w: empty ID", errCredential)
 	}
 	if len(c.Secret) < MinSecretBytes {
-		return fmt.Errorf("%w: secret shorter than %d bits", ErrCredential, 8*MinSecretBytes)
+		return fmt.Errorf("%w: secret shorter than %d bits", errCredential, 8*MinSecretBytes)
 	}
 	return nil
 }
@@ -301,15 +329,15 @@ func (v *Verifier) checkCredential(c Credential) error {
 // learned drift. An accepted code refuses its step and every earlier one
 // afterwards, resets the failure count and records the drift.
 //
-// Errors: *InputError (ErrMalformedCode) for a code that is not the
-// configured number of digits; ErrInvalidCode; ErrReplayed; *ThrottledError
-// (ErrThrottled) while locked, and with Err ErrInvalidCode for the failure
-// that locks; ErrCredential; ErrContention; store errors.
-func (v *Verifier) Verify(ctx context.Context, cred Credential, code string) (Result, error) {
+// Errors: *InputError for a code that is not the configured number of
+// digits; [ErrInvalidCode]; [ErrReplayed]; *ThrottledError ([ErrThrottled])
+// while locked, and with Err ErrInvalidCode for the failure that locks;
+// [ErrStore]; an error for a credential without ID or with a short secret.
+func (v *Verifier) Verify(ctx context.Context, cred Authenticator, code string) (Result, error) {
 	return v.verify(ctx, cred, code, opVerify)
 }
 
-func (v *Verifier) verify(ctx context.Context, cred Credential, code, op string) (Result, error) {
+func (v *Verifier) verify(ctx context.Context, cred Authenticator, code, op string) (Result, error) {
 	want, err := ParseCode(code, v.c.digits)
 	if err != nil {
 		return Result{}, err
@@ -344,7 +372,7 @@ func (v *Verifier) verify(ctx context.Context, cred Credential, code, op string)
 // matches second. On success the drift is set to the second code's step and
 // both steps are used. A failure counts toward the lock. Errors are those
 // of Verify.
-func (v *Verifier) Resync(ctx context.Context, cred Credential, first, second string) (Result, error) {
+func (v *Verifier) Resync(ctx context.Context, cred Authenticator, first, second string) (Result, error) {
 	c1, err := ParseCode(first, v.c.digits)
 	if err != nil {
 		return Result{}, err

@@ -51,7 +51,7 @@ func TestAsymmetricWindowAndPeriod(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := v.Verify(context.Background(), Credential{ID: "w", Secret: secret}, code)
+			res, err := v.Verify(context.Background(), Authenticator{ID: "w", Secret: secret}, code)
 			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidCode)) {
 				t.Fatalf("offset %d: %v", tc.offset, err)
 			}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 )
 
 // Item 4: of several OCSP responses that all pass, the freshest decides:
@@ -28,10 +29,10 @@ func TestOCSPFreshestAndSHA1(t *testing.T) {
 	resp := func(st Status, age time.Duration, mod ...func(*respSpec)) []byte {
 		s := respSpec{status: st, thisUpdate: now.Add(-age), nextUpdate: now.Add(time.Hour), signer: p.CA}
 		if st == StatusRevoked {
-			s.revokedAt, s.reason = now.Add(-age-time.Minute), ReasonKeyCompromise
+			s.revokedAt, s.reason = now.Add(-age-time.Minute), crl.ReasonKeyCompromise
 		}
 		if st == StatusSuspended {
-			s.revokedAt, s.reason = now.Add(-age-time.Minute), ReasonCertificateHold
+			s.revokedAt, s.reason = now.Add(-age-time.Minute), crl.ReasonCertificateHold
 		}
 		for _, m := range mod {
 			m(&s)
@@ -51,7 +52,7 @@ func TestOCSPFreshestAndSHA1(t *testing.T) {
 		{"older good first, newer revoked", [][]byte{oldGood, newRevoked}, false, StatusRevoked, ErrRevoked},
 		{"newer revoked first, older good", [][]byte{newRevoked, oldGood}, false, StatusRevoked, ErrRevoked},
 		{"older hold, newer good (hold lifted)", [][]byte{oldHold, newGood}, false, StatusGood, nil},
-		{"SHA-1 response refused by default", [][]byte{sha1}, false, StatusUndetermined, ErrBadSignature},
+		{"SHA-1 response refused by default", [][]byte{sha1}, false, StatusUndetermined, errBadSignature},
 		{"SHA-1 response with AllowSHA1Signatures", [][]byte{sha1}, true, StatusGood, nil},
 	}
 	for _, tt := range tests {
@@ -94,7 +95,7 @@ func TestDelegatedResponderAttacks(t *testing.T) {
 	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 		Number: big.NewInt(1), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
 		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: plain.Cert.SerialNumber,
-			RevocationTime: now.Add(-30 * time.Minute), ReasonCode: int(ReasonKeyCompromise)}},
+			RevocationTime: now.Add(-30 * time.Minute), ReasonCode: int(crl.ReasonKeyCompromise)}},
 	}, p.CA.Cert, p.CA.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -124,8 +125,8 @@ func TestDelegatedResponderAttacks(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := v.Validate(WithOCSPResponses(context.Background(), tt.resp), p.Auth.Cert)
-			if res.Valid || !errors.Is(err, ErrBadResponder) || !strings.Contains(err.Error(), tt.detail) {
-				t.Fatalf("valid %v, err %v; want ErrBadResponder (%s)", res.Valid, err, tt.detail)
+			if res.Valid || !errors.Is(err, errBadResponder) || !strings.Contains(err.Error(), tt.detail) {
+				t.Fatalf("valid %v, err %v; want errBadResponder (%s)", res.Valid, err, tt.detail)
 			}
 		})
 	}

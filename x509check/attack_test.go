@@ -25,6 +25,7 @@ import (
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 )
 
 // kc is a certificate and its key.
@@ -273,15 +274,15 @@ func TestCRLFreshestAndKeyCompromise(t *testing.T) {
 	leaf := issue(t, leafTmpl("CRL leaf", x509.KeyUsageDigitalSignature), ca).cert
 	next := attackNow.Add(time.Hour)
 	empty1 := crlBy(t, ca, 1, next)
-	listed2 := crlBy(t, ca, 2, next, revoked(leaf, attackNow.Add(-5*time.Minute), x509check.ReasonSuperseded))
-	hold1 := crlBy(t, ca, 1, next, revoked(leaf, attackNow.Add(-20*time.Minute), x509check.ReasonCertificateHold))
+	listed2 := crlBy(t, ca, 2, next, revoked(leaf, attackNow.Add(-5*time.Minute), crl.ReasonSuperseded))
+	hold1 := crlBy(t, ca, 1, next, revoked(leaf, attackNow.Add(-20*time.Minute), crl.ReasonCertificateHold))
 	empty2 := crlBy(t, ca, 2, next)
 	later := attackNow.Add(time.Hour)
-	kcNoDate := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise))
-	kcBefore := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise, invalidity(t, attackNow.Add(-time.Hour))))
-	kcAfter := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonKeyCompromise, invalidity(t, attackNow.Add(30*time.Minute))))
-	caComp := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonCACompromise))
-	superseded := crlBy(t, ca, 3, next, revoked(leaf, later, x509check.ReasonSuperseded))
+	kcNoDate := crlBy(t, ca, 3, next, revoked(leaf, later, crl.ReasonKeyCompromise))
+	kcBefore := crlBy(t, ca, 3, next, revoked(leaf, later, crl.ReasonKeyCompromise, invalidity(t, attackNow.Add(-time.Hour))))
+	kcAfter := crlBy(t, ca, 3, next, revoked(leaf, later, crl.ReasonKeyCompromise, invalidity(t, attackNow.Add(30*time.Minute))))
+	caComp := crlBy(t, ca, 3, next, revoked(leaf, later, crl.ReasonCACompromise))
+	superseded := crlBy(t, ca, 3, next, revoked(leaf, later, crl.ReasonSuperseded))
 	tests := []struct {
 		name string
 		crls [][]byte
@@ -331,7 +332,7 @@ func TestCRLCachePoisoning(t *testing.T) {
 		c.CRLDistributionPoints = []string{srv.URL + "/ca.crl"}
 	}), ca).cert
 	forged := crlBy(t, forger, 9, time.Date(2125, 1, 1, 0, 0, 0, 0, time.UTC))
-	real := crlBy(t, ca, 2, attackNow.Add(time.Hour), revoked(leaf, attackNow.Add(-time.Minute), x509check.ReasonKeyCompromise))
+	real := crlBy(t, ca, 2, attackNow.Add(time.Hour), revoked(leaf, attackNow.Add(-time.Minute), crl.ReasonKeyCompromise))
 	for _, soft := range []bool{true, false} {
 		v, err := x509check.NewValidator(x509check.Options{Roots: certPool(root.cert), Intermediates: certPool(ca.cert),
 			Revocation: x509check.CRLOnly, SoftFail: soft, CurrentTime: attackNow})
@@ -340,7 +341,7 @@ func TestCRLCachePoisoning(t *testing.T) {
 		}
 		serve.Store(&forged)
 		res, err := v.Validate(t.Context(), leaf)
-		if !errors.Is(err, x509check.ErrBadSignature) && !soft || res.Revocation != x509check.StatusUndetermined {
+		if !errors.Is(err, errBadSignature) && !soft || res.Revocation != x509check.StatusUndetermined {
 			t.Fatalf("soft %v, forged CRL: revocation %v, err %v", soft, res.Revocation, err)
 		}
 		// A CRL failure is not worded as an OCSP one.
@@ -398,8 +399,8 @@ func TestValidationTimeBounded(t *testing.T) {
 			start := time.Now()
 			res, err := v.Validate(t.Context(), leaf)
 			took := time.Since(start)
-			if res.Valid || !errors.Is(err, x509check.ErrRevocationUnavailable) || !errors.Is(err, x509check.ErrTimeout) {
-				t.Fatalf("valid %v, err %v; want ErrRevocationUnavailable with ErrTimeout", res.Valid, err)
+			if res.Valid || !errors.Is(err, x509check.ErrRevocationUnavailable) || !errors.Is(err, errTimeout) {
+				t.Fatalf("valid %v, err %v; want ErrRevocationUnavailable with a timeout", res.Valid, err)
 			}
 			if took > tt.within {
 				t.Fatalf("took %s, want under %s", took, tt.within)

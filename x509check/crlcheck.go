@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/errs"
 	pathval "github.com/csam-go/csam/x509check/path"
 )
 
@@ -39,7 +40,7 @@ type CRLOptions struct {
 	// CRLs that verified are cached.
 	CacheEntries int
 	// AllowSHA1 accepts CRLs signed with SHA-1; zero (false) refuses them
-	// with ErrBadSignature (Options.AllowSHA1Signatures sets it for the
+	// ("bad-signature"; Options.AllowSHA1Signatures sets it for the
 	// validator's default checker).
 	AllowSHA1 bool
 }
@@ -51,10 +52,8 @@ type CRLOptions struct {
 // signature, unknown critical extensions, freshness), their scope checked
 // (issuing distribution point), a provided delta CRL applied to its base,
 // certificateHold reported as suspended, and reasons a CRL does not cover
-// left undetermined. Its errors wrap this package's sentinels
-// (ErrStaleResponse, ErrFutureResponse, ErrBadSignature,
-// ErrCriticalExtension, ErrBadResponder, ErrFetch, ErrResponseTooLarge,
-// ErrMalformedResponse, ErrTimeout, ErrNoSource) and crl's own.
+// left undetermined. Its errors are those of package crl: a [SourceError]
+// (matching [ErrRevocationUnavailable]) with crl's details.
 func NewCRLChecker(o CRLOptions) (CRLChecker, error) {
 	c := &crlChecker{opts: o}
 	for _, b := range o.CRLs {
@@ -85,28 +84,18 @@ type crlChecker struct {
 	rfc pathval.CRLs
 }
 
-// mapCRLError wraps a crl error with the matching sentinel of this package.
-func mapCRLError(err error) error {
-	for _, m := range []struct {
-		theirs, ours error
-	}{
-		{crl.ErrStale, ErrStaleResponse}, {crl.ErrNotYetValid, ErrFutureResponse},
-		{crl.ErrBadSignature, ErrBadSignature}, {crl.ErrUnknownCriticalExtension, ErrCriticalExtension},
-		{crl.ErrIssuerMismatch, ErrBadResponder}, {crl.ErrNotCRLSigner, ErrBadResponder},
-		{crl.ErrTooLarge, ErrResponseTooLarge}, {crl.ErrMalformed, ErrMalformedResponse},
-		{crl.ErrScope, ErrNoSource}, {crl.ErrDeltaMismatch, ErrMalformedResponse},
-	} {
-		if errors.Is(err, m.theirs) {
-			return fmt.Errorf("%w: %w", m.ours, err)
-		}
+// crlError returns err when it is (or wraps) a *SourceError, as every
+// error of package crl about a CRL is; otherwise (a canceled context) a
+// *SourceError of code "timeout" or "fetch" wrapping it.
+func crlError(err error) error {
+	var se *SourceError
+	if errors.As(err, &se) {
+		return err
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %w", ErrTimeout, err)
+		return errs.Wrap("crl", errs.CodeTimeout, err)
 	}
-	if errors.Is(err, crl.ErrFetch) {
-		return fmt.Errorf("%w: %w", ErrFetch, err)
-	}
-	return err
+	return errs.Wrap("crl", errs.CodeFetch, err)
 }
 
 // CheckCRL decides from every CRL it can consult: the provided complete
@@ -146,7 +135,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 		if c.opts.Offline {
 			why = "offline and no CRL of the issuer provided"
 		}
-		err := fmt.Errorf("%w: %s", ErrNoSource, why)
+		err := errs.Source("crl", errs.CodeNoSource, "%s", why)
 		return StatusUndetermined, []Source{{Kind: "crl", Subject: subject, Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
 	}
 	var delta *crl.CRL
@@ -161,7 +150,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 	for _, k := range cands {
 		src := Source{Kind: "crl", URL: k.url, Subject: subject, Status: StatusUndetermined}
 		fail := func(err error) {
-			last = mapCRLError(err)
+			last = crlError(err)
 			src.Err, src.Error = last, last.Error()
 			srcs = append(srcs, src)
 		}
@@ -186,9 +175,9 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 		case crl.StatusGood:
 			src.Status = StatusGood
 		case crl.StatusRevoked, crl.StatusSuspended:
-			r := Reason(res.Entry.Reason)
-			if res.Entry.Reason == crl.ReasonAbsent {
-				r = ReasonUnspecified
+			r := res.Entry.Reason
+			if r == crl.ReasonAbsent {
+				r = crl.ReasonUnspecified
 			}
 			src.RevokedAt, src.Reason = res.Entry.RevocationTime, &r
 			src.Status = StatusRevoked
@@ -204,7 +193,7 @@ func (c *crlChecker) CheckCRL(ctx context.Context, cert, issuer *x509.Certificat
 				}
 			}
 		default:
-			fail(fmt.Errorf("%w: the CRL does not cover every revocation reason", ErrNoSource))
+			fail(errs.Source("crl", errs.CodeNoSource, "the CRL does not cover every revocation reason"))
 			continue
 		}
 		if applied {
@@ -300,10 +289,10 @@ func (c *crlChecker) checkPath(ctx context.Context, eng *pathval.Verifier, chain
 	case errors.As(rfcErr, &rev):
 		r := Reason(rev.Reason)
 		if rev.Reason < 0 {
-			r = ReasonUnspecified
+			r = crl.ReasonUnspecified
 		}
 		src.Status, src.RevokedAt, src.Reason = StatusRevoked, rev.At, &r
-		if r == ReasonCertificateHold {
+		if r == crl.ReasonCertificateHold {
 			src.Status = StatusSuspended
 		}
 		return src.Status, append([]Source{src}, srcs...), nil, true
@@ -318,9 +307,9 @@ func (c *crlChecker) checkPath(ctx context.Context, eng *pathval.Verifier, chain
 		// CheckCRL's own reason is the more precise.
 		return StatusUndetermined, srcs, err, true
 	}
-	e := fmt.Errorf("%w: %w", ErrNoSource, rfcErr)
-	if errors.Is(rfcErr, pathval.ErrRevocationExpired) {
-		e = fmt.Errorf("%w: %w", ErrStaleResponse, rfcErr)
+	e := errs.Wrap("crl", errs.CodeNoSource, rfcErr)
+	if inv := (*pathval.InvalidError)(nil); errors.As(rfcErr, &inv) && inv.Reason == pathval.RevocationExpired {
+		e = errs.Wrap("crl", errs.CodeStaleResponse, rfcErr)
 	}
 	src.Status, src.Err, src.Error = StatusUndetermined, e, e.Error()
 	return StatusUndetermined, append([]Source{src}, srcs...), e, true

@@ -15,6 +15,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -53,10 +54,10 @@ func TestCRLChecker(t *testing.T) {
 		{"provided on hold", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Held, time.Time{}, x509check.StatusSuspended, x509check.ErrSuspended, "provided"},
 		{"fetched good", x509check.CRLOptions{HTTP: doer}, p.Sign, time.Time{}, x509check.StatusGood, nil, p.CRLURL},
 		{"fetched revoked", x509check.CRLOptions{HTTP: doer}, p.Revoked, time.Time{}, x509check.StatusRevoked, x509check.ErrRevoked, p.CRLURL},
-		{"stale", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Auth, time.Now().Add(48 * time.Hour), x509check.StatusUndetermined, x509check.ErrStaleResponse, "provided"},
-		{"bad signature", x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrBadSignature, "provided"},
-		{"too large", x509check.CRLOptions{HTTP: doer, MaxBytes: 64}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrResponseTooLarge, p.CRLURL},
-		{"offline without CRL", x509check.CRLOptions{Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, x509check.ErrNoSource, ""},
+		{"stale", x509check.CRLOptions{CRLs: [][]byte{der}, Offline: true}, p.Auth, time.Now().Add(48 * time.Hour), x509check.StatusUndetermined, errStaleResponse, "provided"},
+		{"bad signature", x509check.CRLOptions{CRLs: [][]byte{badSig}, Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, errBadSignature, "provided"},
+		{"too large", x509check.CRLOptions{HTTP: doer, MaxBytes: 64}, p.Auth, time.Time{}, x509check.StatusUndetermined, errResponseTooLarge, p.CRLURL},
+		{"offline without CRL", x509check.CRLOptions{Offline: true}, p.Auth, time.Time{}, x509check.StatusUndetermined, errNoSource, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,7 +115,7 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 	rootCRL, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 		Number: big.NewInt(7), ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour),
 		RevokedCertificateEntries: []x509.RevocationListEntry{
-			{SerialNumber: p.CA.Cert.SerialNumber, RevocationTime: now.Add(-time.Minute), ReasonCode: int(x509check.ReasonCACompromise)},
+			{SerialNumber: p.CA.Cert.SerialNumber, RevocationTime: now.Add(-time.Minute), ReasonCode: int(crl.ReasonCACompromise)},
 		},
 	}, p.Root.Cert, p.Root.Key)
 	if err != nil {
@@ -143,11 +144,11 @@ func TestIntermediateRevokedByCRL(t *testing.T) {
 			if res.Revocation != tt.status || (tt.want == nil) != (err == nil) || !errors.Is(err, tt.want) || res.Valid != (tt.want == nil) {
 				t.Fatalf("revocation = %v, err = %v", res.Revocation, err)
 			}
-			if tt.want == nil && !errors.Is(res.Sources[1].Err, x509check.ErrNoSource) {
+			if tt.want == nil && !errors.Is(res.Sources[1].Err, errNoSource) {
 				t.Fatalf("CA source = %+v", res.Sources[1])
 			}
 			var re *x509check.RevokedError
-			if tt.want == x509check.ErrRevoked && (!errors.As(err, &re) || re.Subject != p.CA.Cert.Subject.String() || re.Reason != x509check.ReasonCACompromise) {
+			if tt.want == x509check.ErrRevoked && (!errors.As(err, &re) || re.Subject != p.CA.Cert.Subject.String() || re.Reason != crl.ReasonCACompromise) {
 				t.Fatalf("err = %v", err)
 			}
 			if len(res.Sources) != 2 || res.Sources[0].Status != x509check.StatusGood {
@@ -194,7 +195,7 @@ func TestCANamingSourcesOffline(t *testing.T) {
 				Revocation: x509check.CRLOnly, CRL: chk, Offline: true, SoftFail: soft,
 			})
 			if len(res.Sources) != 2 || res.Sources[0].Status != x509check.StatusGood ||
-				res.Sources[1].Status != x509check.StatusUndetermined || !errors.Is(res.Sources[1].Err, x509check.ErrNoSource) {
+				res.Sources[1].Status != x509check.StatusUndetermined || !errors.Is(res.Sources[1].Err, errNoSource) {
 				t.Fatalf("sources = %+v", res.Sources)
 			}
 			if soft {

@@ -35,14 +35,18 @@
 // [Validator.Validate] returns a Result (the chain, the revocation status with every
 // source consulted, the qualified status, the Belgian eID classification,
 // the keys.ID and levels.Level the certificate stands for) and, when the
-// certificate is not valid, an error joining every failed check. Each wraps
-// a sentinel *Error (ErrUntrusted, ErrExpired, ErrNotYetValid,
-// ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
-// ErrRevocationUnavailable joined with the causes per source such as
-// ErrBadResponder, ErrBadSignature, ErrStaleResponse, ErrFutureResponse,
-// ErrNonceMismatch, ErrCriticalExtension, ErrResponderStatus,
-// ErrMalformedResponse, ErrCertIDMismatch, ErrResponseTooLarge, ErrTimeout,
-// ErrFetch, ErrNoSource); Code gives its stable code.
+// certificate is not valid, an error joining every failed check. Each
+// matches one verdict (errors.Is): [ErrUntrusted], [ErrExpired],
+// [ErrNotYetValid], [ErrWrongUsage], [ErrRevoked], [ErrSuspended],
+// [ErrUnknown], [ErrNoTrust], or [ErrRevocationUnavailable] joined with a
+// [SourceError] per source consulted, whose Code says why it failed
+// ("stale-response", "bad-signature", "fetch", ...). [Code] gives the
+// stable code of an error, used in JSON output. Path validation failures
+// carry a [path.InvalidError] (its Reason: name constraints, policy, ...).
+//
+//	if errors.Is(err, x509check.ErrRevoked) { ... }
+//	var se *x509check.SourceError
+//	if errors.As(err, &se) && se.Code == "stale-response" { ... }
 //
 // Trust anchors and intermediates are certificates (Options.Roots,
 // Options.BelgianRoots, Options.Intermediates); LoadCertificates reads
@@ -114,7 +118,8 @@
 // an hour, delta CRLs, certificateHold as suspended). Responses stapled to
 // one call go in its context ([WithOCSPResponses]). A delegated OCSP
 // responder without id-pkix-ocsp-nocheck is itself checked against the CRL
-// distribution point it names (revoked: ErrBadResponder; unavailable: hard
+// distribution point it names (revoked: a SourceError of code
+// "bad-responder"; unavailable: hard
 // or soft fail as configured; the CRL is listed in Result.Sources); naming
 // none, it is checked against the CRLs given, else accepted with a note.
 // Answers are cached until nextUpdate (bounded) and concurrent requests for

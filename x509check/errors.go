@@ -1,69 +1,74 @@
 package x509check
 
 import (
-	"errors"
 	"fmt"
-	"github.com/csam-go/csam/x509check/internal/errs"
-	"github.com/csam-go/csam/x509check/ocsp"
 	"time"
+
+	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // Error is the type of the package's sentinel errors. Every error a
 // validation reports wraps one of them, so that callers match with
 // errors.Is (errors.Is(err, x509check.ErrRevoked)) and read a stable code
-// with errors.As:
-//
-//	var e *x509check.Error
-//	if errors.As(err, &e) { fmt.Println(e.Code) } // "revoked"
-//
-// Code is a short stable identifier ("untrusted", "revoked", ...), used in
-// the JSON output of cmd/certcheck. The revocation sentinels are the
-// values package x509check/ocsp returns (ErrStaleResponse is
-// ocsp.ErrStaleResponse), as fs.ErrNotExist is os.ErrNotExist.
+// with [Code] ("untrusted", "revoked", ...), used in the JSON output of
+// cmd/certcheck. The packages of x509check return the same values
+// (crl and ocsp failures match [ErrRevocationUnavailable], a malformed
+// trusted list [ErrBadInput]), as fs.ErrNotExist is os.ErrNotExist.
 type Error = errs.Error
 
-func newError(code, msg string) *Error { return errs.New(code, msg) }
+// SourceError reports a revocation source (an OCSP responder or response,
+// a CRL) that gave no usable answer: its Code says why ("stale-response",
+// "bad-signature", "fetch", "no-source", ...). It matches
+// [ErrRevocationUnavailable], and a SourceError of its code without detail:
+//
+//	errors.Is(err, &x509check.SourceError{Code: "stale-response"})
+//
+// It unwraps to its detail. Packages
+// x509check/ocsp and x509check/crl return it.
+type SourceError = errs.SourceError
 
-// Sentinel errors. Validation failures wrap the first group; revocation
-// sources (OCSP, CRL) fail with the second, and when a revocation policy
-// cannot reach a decision the validator reports ErrRevocationUnavailable
-// joined with the causes of each source.
 var (
-	ErrUntrusted   = newError("untrusted", "certificate does not chain to a trusted root")
-	ErrExpired     = newError("expired", "certificate expired")
-	ErrNotYetValid = newError("not-yet-valid", "certificate not yet valid")
-	ErrWrongUsage  = newError("wrong-usage", "certificate not allowed for the intended usage")
-	ErrRevoked     = newError("revoked", "certificate revoked")
-	ErrSuspended   = newError("suspended", "certificate suspended (on hold)")
-	ErrUnknown     = newError("unknown", "revocation status unknown to the responder")
-	ErrNoTrust     = newError("no-trust-anchors", "no trust anchors configured")
-	ErrBadInput    = errs.BadInput
-	ErrPinMismatch = newError("pin-mismatch", "root certificate does not match a Belgian root pin")
-
-	ErrRevocationUnavailable = newError("revocation-unavailable", "revocation status unavailable")
-	ErrBadResponder          = errs.BadResponder
-	ErrBadSignature          = errs.BadSignature
-	ErrStaleResponse         = errs.StaleResponse
-	ErrFutureResponse        = errs.FutureResponse
-	ErrNonceMismatch         = errs.NonceMismatch
-	ErrCriticalExtension     = errs.CriticalExtension
-	ErrResponderStatus       = errs.ResponderStatus
-	ErrMalformedResponse     = errs.MalformedResponse
-	ErrCertIDMismatch        = errs.CertIDMismatch
-	ErrResponseTooLarge      = errs.ResponseTooLarge
-	ErrTimeout               = errs.Timeout
-	ErrFetch                 = errs.Fetch
-	ErrNoSource              = errs.NoSource
+	// ErrUntrusted is returned when the certificate does not chain to a
+	// trusted root: no path, or a path that fails RFC 5280 validation (its
+	// detail is a [path.InvalidError]).
+	ErrUntrusted = errs.Untrusted
+	// ErrExpired is returned when a certificate of the path is past its
+	// notAfter at the validation time.
+	ErrExpired = errs.Expired
+	// ErrNotYetValid is returned when a certificate of the path is before
+	// its notBefore at the validation time.
+	ErrNotYetValid = errs.NotYetValid
+	// ErrWrongUsage is returned when the certificate's key usage or
+	// extended key usage does not allow the intended [Usage].
+	ErrWrongUsage = errs.WrongUsage
+	// ErrRevoked is returned (through a [RevokedError]) when a certificate
+	// of the path is revoked.
+	ErrRevoked = errs.Revoked
+	// ErrSuspended is returned (through a [RevokedError]) when a
+	// certificate of the path is on hold (certificateHold).
+	ErrSuspended = errs.Suspended
+	// ErrUnknown is returned when an OCSP responder answers that it does
+	// not know the certificate.
+	ErrUnknown = errs.Unknown
+	// ErrRevocationUnavailable is returned when the revocation policy
+	// cannot reach a decision; it is joined with the [SourceError] of each
+	// source consulted, which match it too.
+	ErrRevocationUnavailable = errs.RevocationUnavailable
+	// ErrNoTrust is returned when a validation has no trust anchors.
+	ErrNoTrust = errs.NoTrust
+	// ErrPinMismatch is returned by [NewValidator] when a self-signed root
+	// matches none of the Belgian root pins.
+	ErrPinMismatch = errs.PinMismatch
+	// ErrBadInput is returned for input that cannot be read: a certificate,
+	// CRL, OCSP response, accepted list or trusted list that is not
+	// well-formed, or a nil certificate.
+	ErrBadInput = errs.BadInput
 )
 
-// Code returns the code of the first *Error err wraps, or "error".
-func Code(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return "error"
-}
+// Code returns the code of the first [Error] or [SourceError] err wraps,
+// or "error".
+func Code(err error) string { return errs.Code(err) }
 
 // RevokedError reports a revoked or suspended certificate. It matches
 // ErrRevoked, or ErrSuspended for a certificate on hold.
@@ -77,7 +82,7 @@ type RevokedError struct {
 
 func (e *RevokedError) Error() string {
 	what := "revoked"
-	if e.Reason == ReasonCertificateHold {
+	if e.Reason == crl.ReasonCertificateHold {
 		what = "suspended (certificateHold)"
 	}
 	return fmt.Sprintf("x509check: certificate %q (serial %s) %s at %s, reason %s, per %s",
@@ -87,46 +92,12 @@ func (e *RevokedError) Error() string {
 // Unwrap returns ErrRevoked, or ErrSuspended when the reason is
 // certificateHold.
 func (e *RevokedError) Unwrap() error {
-	if e.Reason == ReasonCertificateHold {
+	if e.Reason == crl.ReasonCertificateHold {
 		return ErrSuspended
 	}
 	return ErrRevoked
 }
 
-// ResponderStatusError reports an OCSP responseStatus other than
-// successful; it matches ErrResponderStatus (see ocsp.ResponderStatusError).
-type ResponderStatusError = ocsp.ResponderStatusError
-
-// Reason is a CRL reason code (RFC 5280 section 5.3.1).
-type Reason int
-
-// Reason codes.
-const (
-	ReasonUnspecified          Reason = 0
-	ReasonKeyCompromise        Reason = 1
-	ReasonCACompromise         Reason = 2
-	ReasonAffiliationChanged   Reason = 3
-	ReasonSuperseded           Reason = 4
-	ReasonCessationOfOperation Reason = 5
-	ReasonCertificateHold      Reason = 6
-	ReasonRemoveFromCRL        Reason = 8
-	ReasonPrivilegeWithdrawn   Reason = 9
-	ReasonAACompromise         Reason = 10
-)
-
-var reasonNames = map[Reason]string{
-	0: "unspecified", 1: "keyCompromise", 2: "cACompromise", 3: "affiliationChanged",
-	4: "superseded", 5: "cessationOfOperation", 6: "certificateHold", 8: "removeFromCRL",
-	9: "privilegeWithdrawn", 10: "aACompromise",
-}
-
-// String returns the RFC 5280 name of the reason.
-func (r Reason) String() string {
-	if n, ok := reasonNames[r]; ok {
-		return n
-	}
-	return fmt.Sprintf("reason(%d)", int(r))
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+// Reason is a CRL reason code (RFC 5280 section 5.3.1): [crl.Reason], with
+// its constants (crl.ReasonKeyCompromise, ...).
+type Reason = crl.Reason

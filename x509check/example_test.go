@@ -180,7 +180,25 @@ func ExampleOptions_ocsp() {
 		return
 	}
 	res, err := v.Validate(context.Background(), certs[0])
-	fmt.Println(res.Valid, res.Revocation, x509check.Code(err), errors.Is(err, ocsp.ErrNoSource))
+	fmt.Println(res.Valid, res.Revocation, x509check.Code(err), errors.Is(err, errNoSource))
 	// Output:
 	// false undetermined revocation-unavailable true
+}
+
+// A revocation source that gives no usable answer is a SourceError: it
+// matches ErrRevocationUnavailable, and its code says why.
+func ExampleSourceError() {
+	_, err := ocsp.ParseResponse([]byte("not an OCSP response"), nil, nil, ocsp.VerifyOptions{})
+	var se *x509check.SourceError
+	if errors.As(err, &se) {
+		fmt.Println(se.Source, se.Code)
+	}
+	fmt.Println(errors.Is(err, x509check.ErrRevocationUnavailable))
+	fmt.Println(errors.Is(err, &x509check.SourceError{Code: "malformed-response"}))
+	fmt.Println(x509check.Code(err))
+	// Output:
+	// ocsp malformed-response
+	// true
+	// true
+	// malformed-response
 }

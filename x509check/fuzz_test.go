@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -54,7 +55,7 @@ func FuzzCheckOCSPResponse(f *testing.F) {
 	s.signer, s.embed, s.ridByKey = ca, nil, true
 	f.Add(buildResponse(f, s, leaf.Cert, ca.Cert, nonce))
 	s = base
-	s.status, s.revokedAt, s.reason = StatusRevoked, now.Add(-time.Hour), ReasonCertificateHold
+	s.status, s.revokedAt, s.reason = StatusRevoked, now.Add(-time.Hour), crl.ReasonCertificateHold
 	f.Add(buildResponse(f, s, leaf.Cert, ca.Cert, nonce))
 	s = base
 	s.nextUpdate = time.Time{}

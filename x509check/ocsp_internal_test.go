@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -228,82 +229,82 @@ func TestOCSPResponderCases(t *testing.T) {
 		handler http.HandlerFunc // overrides spec
 		want    error
 	}{
-		{name: "wrong responder", want: ErrBadResponder, spec: func() respSpec {
+		{name: "wrong responder", want: errBadResponder, spec: func() respSpec {
 			s := good()
 			s.signer, s.embed = p.Other, []*x509.Certificate{p.Other.Cert}
 			return s
 		}},
-		{name: "responder not in response", want: ErrBadResponder, spec: func() respSpec {
+		{name: "responder not in response", want: errBadResponder, spec: func() respSpec {
 			s := good()
 			s.embed = nil
 			return s
 		}},
-		{name: "expired delegated responder", want: ErrBadResponder, spec: func() respSpec {
+		{name: "expired delegated responder", want: errBadResponder, spec: func() respSpec {
 			s := good()
 			s.signer, s.embed = expired, []*x509.Certificate{expired.Cert}
 			return s
 		}},
-		{name: "delegated responder without OCSPSigning", want: ErrBadResponder, spec: func() respSpec {
+		{name: "delegated responder without OCSPSigning", want: errBadResponder, spec: func() respSpec {
 			s := good()
 			s.signer, s.embed = noEKU, []*x509.Certificate{noEKU.Cert}
 			return s
 		}},
-		{name: "responder id names another key", want: ErrBadResponder, spec: func() respSpec {
+		{name: "responder id names another key", want: errBadResponder, spec: func() respSpec {
 			s := good()
 			s.ridCert, s.ridByKey = p.Other.Cert, true
 			return s
 		}},
-		{name: "bad signature", want: ErrBadSignature, spec: func() respSpec {
+		{name: "bad signature", want: errBadSignature, spec: func() respSpec {
 			s := good()
 			s.corruptSig = true
 			return s
 		}},
-		{name: "bad signature by the CA itself", want: ErrBadSignature, spec: func() respSpec {
+		{name: "bad signature by the CA itself", want: errBadSignature, spec: func() respSpec {
 			s := good()
 			s.signer, s.embed, s.corruptSig = p.CA, nil, true
 			return s
 		}},
-		{name: "stale nextUpdate", want: ErrStaleResponse, spec: func() respSpec {
+		{name: "stale nextUpdate", want: errStaleResponse, spec: func() respSpec {
 			s := good()
 			s.thisUpdate, s.nextUpdate = now.Add(-3*time.Hour), now.Add(-2*time.Hour)
 			return s
 		}},
-		{name: "stale without nextUpdate", want: ErrStaleResponse, spec: func() respSpec {
+		{name: "stale without nextUpdate", want: errStaleResponse, spec: func() respSpec {
 			s := good()
 			s.thisUpdate, s.nextUpdate = now.Add(-48*time.Hour), time.Time{}
 			return s
 		}},
-		{name: "future thisUpdate", want: ErrFutureResponse, spec: func() respSpec {
+		{name: "future thisUpdate", want: errFutureResponse, spec: func() respSpec {
 			s := good()
 			s.thisUpdate, s.nextUpdate = now.Add(time.Hour), now.Add(2*time.Hour)
 			return s
 		}},
-		{name: "missing nonce", want: ErrNonceMismatch, spec: func() respSpec {
+		{name: "missing nonce", want: errNonceMismatch, spec: func() respSpec {
 			s := good()
 			s.echoNonce = false
 			return s
 		}},
-		{name: "wrong nonce", want: ErrNonceMismatch, spec: func() respSpec {
+		{name: "wrong nonce", want: errNonceMismatch, spec: func() respSpec {
 			s := good()
 			s.nonce = []byte("0123456789abcdef")
 			return s
 		}},
-		{name: "unknown critical response extension", want: ErrCriticalExtension, spec: func() respSpec {
+		{name: "unknown critical response extension", want: errCriticalExtension, spec: func() respSpec {
 			s := good()
 			s.respExts = critical
 			return s
 		}},
-		{name: "unknown critical single extension", want: ErrCriticalExtension, spec: func() respSpec {
+		{name: "unknown critical single extension", want: errCriticalExtension, spec: func() respSpec {
 			s := good()
 			s.singleExts = critical
 			return s
 		}},
-		{name: "wrong serial", want: ErrCertIDMismatch, spec: func() respSpec {
+		{name: "wrong serial", want: errCertIDMismatch, spec: func() respSpec {
 			s := good()
 			s.serial = big.NewInt(999999)
 			return s
 		}},
-		{name: "wrong issuer name hash", want: ErrCertIDMismatch, spec: func() respSpec {
+		{name: "wrong issuer name hash", want: errCertIDMismatch, spec: func() respSpec {
 			s := good()
 			s.nameHash = make([]byte, 20)
 			return s
@@ -313,29 +314,29 @@ func TestOCSPResponderCases(t *testing.T) {
 			s.status = StatusUnknown
 			return s
 		}},
-		{name: "malformedRequest", want: ErrResponderStatus, spec: func() respSpec { return respSpec{respStatus: 1} }},
-		{name: "internalError", want: ErrResponderStatus, spec: func() respSpec { return respSpec{respStatus: 2} }},
-		{name: "tryLater", want: ErrResponderStatus, spec: func() respSpec { return respSpec{respStatus: 3} }},
-		{name: "sigRequired", want: ErrResponderStatus, spec: func() respSpec { return respSpec{respStatus: 5} }},
-		{name: "unauthorized", want: ErrResponderStatus, spec: func() respSpec { return respSpec{respStatus: 6} }},
-		{name: "garbage", want: ErrMalformedResponse, handler: func(w http.ResponseWriter, r *http.Request) {
+		{name: "malformedRequest", want: errResponderStatus, spec: func() respSpec { return respSpec{respStatus: 1} }},
+		{name: "internalError", want: errResponderStatus, spec: func() respSpec { return respSpec{respStatus: 2} }},
+		{name: "tryLater", want: errResponderStatus, spec: func() respSpec { return respSpec{respStatus: 3} }},
+		{name: "sigRequired", want: errResponderStatus, spec: func() respSpec { return respSpec{respStatus: 5} }},
+		{name: "unauthorized", want: errResponderStatus, spec: func() respSpec { return respSpec{respStatus: 6} }},
+		{name: "garbage", want: errMalformedResponse, handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte("<html>this is not OCSP</html>"))
 		}},
-		{name: "HTTP 500", want: ErrFetch, handler: func(w http.ResponseWriter, r *http.Request) {
+		{name: "HTTP 500", want: errFetch, handler: func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "down", http.StatusInternalServerError)
 		}},
-		{name: "slow", want: ErrTimeout, opts: func(_ *Options, oo *ocsp.Options) { oo.Timeout = 100 * time.Millisecond },
+		{name: "slow", want: errTimeout, opts: func(_ *Options, oo *ocsp.Options) { oo.Timeout = 100 * time.Millisecond },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				select {
 				case <-r.Context().Done():
 				case <-time.After(5 * time.Second):
 				}
 			}},
-		{name: "oversize", want: ErrResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
+		{name: "oversize", want: errResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Write(make([]byte, 64<<10))
 			}},
-		{name: "oversize without length", want: ErrResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
+		{name: "oversize without length", want: errResponseTooLarge, opts: func(_ *Options, oo *ocsp.Options) { oo.MaxResponseSize = 1024 },
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				for range 64 {
 					w.Write(make([]byte, 1024))
@@ -424,13 +425,13 @@ func TestOCSPResponderGood(t *testing.T) {
 			opts: func(_ *Options, oo *ocsp.Options) { oo.Hash = crypto.SHA256 },
 			spec: respSpec{status: StatusGood, signer: p.CA, hash: crypto.SHA256, echoNonce: true}},
 		{name: "revoked", method: http.MethodGet, want: StatusRevoked,
-			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
+			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: crl.ReasonKeyCompromise, signer: p.CA, echoNonce: true}},
 		{name: "thisUpdate ahead within the skew", method: http.MethodGet, want: StatusGood, ahead: 2 * time.Minute,
 			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
 		{name: "without nextUpdate, within max age", method: http.MethodGet, want: StatusGood, noNext: true,
 			spec: respSpec{status: StatusGood, signer: p.CA, echoNonce: true}},
 		{name: "on hold", method: http.MethodGet, want: StatusSuspended,
-			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: ReasonCertificateHold, signer: p.CA, echoNonce: true}},
+			spec: respSpec{status: StatusRevoked, revokedAt: now.Add(-time.Hour), reason: crl.ReasonCertificateHold, signer: p.CA, echoNonce: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -477,7 +478,7 @@ func TestOCSPResponderGood(t *testing.T) {
 				}
 			case StatusRevoked:
 				var re *RevokedError
-				if !errors.As(err, &re) || !errors.Is(err, ErrRevoked) || re.Reason != ReasonKeyCompromise || res.Reason != ReasonKeyCompromise {
+				if !errors.As(err, &re) || !errors.Is(err, ErrRevoked) || re.Reason != crl.ReasonKeyCompromise || res.Reason != crl.ReasonKeyCompromise {
 					t.Fatalf("err = %v", err)
 				}
 			case StatusSuspended:
@@ -489,7 +490,7 @@ func TestOCSPResponderGood(t *testing.T) {
 	}
 }
 
-// A caller whose context ends stops waiting with ErrTimeout; the request
+// A caller whose context ends stops waiting with errTimeout; the request
 // it started still completes for the others and fills the cache.
 func TestOCSPCallerCancellation(t *testing.T) {
 	p := testpki.New(t, testpki.Options{})
@@ -512,8 +513,8 @@ func TestOCSPCallerCancellation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = v.Validate(ctx, p.Auth.Cert)
-	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want ErrTimeout", err)
+	if !errors.Is(err, errTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want errTimeout", err)
 	}
 	close(release)
 	res, err := v.Validate(context.Background(), p.Auth.Cert)

@@ -17,6 +17,7 @@ import (
 	"github.com/csam-go/csam/keys"
 	"github.com/csam-go/csam/levels"
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -54,7 +55,7 @@ func TestOpenSSLResponder(t *testing.T) {
 		{"sign cert for auth", p.Sign, x509check.UsageAuthentication, 0, false, x509check.StatusNotChecked, x509check.ErrWrongUsage, keys.IDEIDSignature, levels.None, true},
 		{"revoked", p.Revoked, x509check.UsageAuthentication, 0, false, x509check.StatusRevoked, x509check.ErrRevoked, keys.IDEID, levels.None, false},
 		{"on hold", p.Held, x509check.UsageSignature, crypto.SHA256, false, x509check.StatusSuspended, x509check.ErrSuspended, keys.IDEIDSignature, levels.None, true},
-		{"unknown to the responder", p.RRN, x509check.UsageAny, 0, false, x509check.StatusUndetermined, x509check.ErrNoSource, "", levels.None, false},
+		{"unknown to the responder", p.RRN, x509check.UsageAny, 0, false, x509check.StatusUndetermined, errNoSource, "", levels.None, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +82,7 @@ func TestOpenSSLResponder(t *testing.T) {
 					t.Fatalf("source = %+v", s)
 				}
 			}
-			if tt.status == x509check.StatusRevoked && res.Reason != x509check.ReasonKeyCompromise {
+			if tt.status == x509check.StatusRevoked && res.Reason != crl.ReasonKeyCompromise {
 				t.Fatalf("reason = %v", res.Reason)
 			}
 			pk := res.PresentedKey()
@@ -123,7 +124,7 @@ func TestConcurrentValidationsOneRequest(t *testing.T) {
 		// validations (and, in CI, the race detector and other test
 		// binaries): on a loaded machine its answer can take longer than
 		// the default 10 seconds of wall time to be read, and then all
-		// 1,000 validations waiting for it fail with ErrTimeout. What is
+		// 1,000 validations waiting for it fail with a timeout. What is
 		// tested here is coalescing, not speed: the go test timeout bounds
 		// the test.
 		Tuning: x509check.Tuning{RequestTimeout: time.Hour},

@@ -236,7 +236,7 @@ type Options struct {
 	// 100 signature checks per search as crypto/x509 does, from Roots and
 	// BelgianRoots, with Intermediates and the extra certificates given to
 	// Validate. It also accepts SHA-1 signatures on OCSP responses and
-	// CRLs, which are refused (ErrBadSignature) by default (a delegated
+	// CRLs, which are refused ("bad-signature") by default (a delegated
 	// OCSP responder certificate signed with SHA-1 is refused either way,
 	// by crypto/x509).
 	AllowSHA1Signatures bool
@@ -268,7 +268,7 @@ type Tuning struct {
 	RequestTimeout time.Duration
 	// ValidationTimeout bounds a whole Validate call (on top of the
 	// caller's deadline): a revocation source still pending then counts as
-	// not answering (ErrTimeout). The certificates of the path are checked
+	// not answering ("timeout"). The certificates of the path are checked
 	// concurrently, so a path whose sources never answer costs about two
 	// RequestTimeouts (OCSP then CRL), not two per certificate. Zero means
 	// three RequestTimeouts (OCSP, CRL, and the CRL of a delegated OCSP

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -54,10 +55,10 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 		note  string // in the OCSP source's note
 	}{
 		{"not revoked", serveGood, false, true, nil, StatusGood, StatusGood, "not revoked (CRL)"},
-		{"revoked", serveRevoked, false, false, ErrBadResponder, StatusUndetermined, StatusRevoked, ""},
+		{"revoked", serveRevoked, false, false, errBadResponder, StatusUndetermined, StatusRevoked, ""},
 		{"revoked, soft fail", serveRevoked, true, true, nil, StatusUndetermined, StatusRevoked, ""},
-		{"on hold", serveHold, false, false, ErrBadResponder, StatusUndetermined, StatusSuspended, ""},
-		{"CRL unavailable", serveMissing, false, false, ErrBadResponder, StatusUndetermined, StatusUndetermined, ""},
+		{"on hold", serveHold, false, false, errBadResponder, StatusUndetermined, StatusSuspended, ""},
+		{"CRL unavailable", serveMissing, false, false, errBadResponder, StatusUndetermined, StatusUndetermined, ""},
 		{"CRL unavailable, soft fail", serveMissing, true, true, nil, StatusGood, StatusUndetermined, "undetermined (accepted: soft fail)"},
 		{"no distribution point", noDP, false, true, nil, StatusGood, 0, "names no CRL distribution point"},
 	}
@@ -103,9 +104,9 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 			case serveGood:
 				crlDER = crlOf(t, big.NewInt(999999), 1)
 			case serveRevoked:
-				crlDER = crlOf(t, resp.Cert.SerialNumber, int(ReasonKeyCompromise))
+				crlDER = crlOf(t, resp.Cert.SerialNumber, int(crl.ReasonKeyCompromise))
 			case serveHold:
-				crlDER = crlOf(t, resp.Cert.SerialNumber, int(ReasonCertificateHold))
+				crlDER = crlOf(t, resp.Cert.SerialNumber, int(crl.ReasonCertificateHold))
 			}
 			v, err := NewValidator(Options{Roots: pool(p.Root.Cert), Intermediates: pool(p.CA.Cert),
 				OCSP: ocsp.NewChecker(ocsp.Options{Server: srv.URL, Nonce: true}), Revocation: OCSPOnly, Usage: UsageAuthentication, SoftFail: tt.soft})
@@ -142,7 +143,7 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 				!strings.Contains(crlSrc.Subject, "Responder Without NoCheck") || crlFetches.Load() == 0 {
 				t.Fatalf("responder CRL source = %+v (fetches %d)", crlSrc, crlFetches.Load())
 			}
-			if tt.crl == serveRevoked && res.Reason == ReasonKeyCompromise {
+			if tt.crl == serveRevoked && res.Reason == crl.ReasonKeyCompromise {
 				t.Fatalf("the responder's revocation reason was taken for the certificate's")
 			}
 		})

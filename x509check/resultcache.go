@@ -3,7 +3,6 @@ package x509check
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"time"
 )
 
@@ -85,7 +84,7 @@ func (v *Validator) resultExpiry(res *Result) (time.Time, bool) {
 		switch {
 		case s.Kind != "ocsp" && s.Kind != "crl":
 			// Not consulted ("none"): nothing that expires.
-		case silent[s.Subject] && s.Status == StatusUndetermined && errors.Is(s.Err, ErrNoSource):
+		case silent[s.Subject] && s.Status == StatusUndetermined && noSource(s.Err):
 			// Asked about a CA certificate naming no source (a checker
 			// of the caller's): nothing to consult, as "none".
 		case s.Err != nil || s.Status != StatusGood || s.nonce:

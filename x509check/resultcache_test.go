@@ -11,6 +11,7 @@ import (
 	xocsp "golang.org/x/crypto/ocsp"
 
 	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -92,7 +93,7 @@ func TestResultCacheSoftFail(t *testing.T) {
 	ca := issue(t, caTmpl("Soft CA"), root)
 	leaf := issue(t, leafTmpl("Soft leaf", x509.KeyUsageDigitalSignature), ca).cert
 	real, err := x509check.NewCRLChecker(x509check.CRLOptions{CRLs: [][]byte{
-		crlBy(t, ca, 2, attackNow.Add(time.Hour), revoked(leaf, attackNow.Add(-time.Minute), x509check.ReasonKeyCompromise)),
+		crlBy(t, ca, 2, attackNow.Add(time.Hour), revoked(leaf, attackNow.Add(-time.Minute), crl.ReasonKeyCompromise)),
 		crlBy(t, root, 3, attackNow.Add(time.Hour))}, Offline: true})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/csam-go/csam/x509check/internal/errs"
 	"github.com/csam-go/csam/x509check/ocsp"
 	pathval "github.com/csam-go/csam/x509check/path"
 )
@@ -108,14 +109,18 @@ func (v *Validator) ocspSilent(ctx context.Context, cert, issuer *x509.Certifica
 		return true
 	}
 	_, err := v.opts.OCSP.Check(ctx, ocsp.Query{Cert: cert, Issuer: issuer, At: at})
-	return errors.Is(err, ErrNoSource)
+	return noSource(err)
 }
 
-var errNoCASource = fmt.Errorf("%w: CA certificate names no OCSP address or CRL distribution point", ErrNoSource)
+// noSource reports whether err says there was no revocation source to
+// consult.
+func noSource(err error) bool { return errors.Is(err, &SourceError{Code: errs.CodeNoSource}) }
+
+var errNoCASource = errs.Source("", errs.CodeNoSource, "CA certificate names no OCSP address or CRL distribution point")
 
 func onlyNoSource(srcs []Source) bool {
 	for _, s := range srcs {
-		if !errors.Is(s.Err, ErrNoSource) {
+		if !noSource(s.Err) {
 			return false
 		}
 	}
@@ -169,7 +174,7 @@ func (v *Validator) checkOne(ctx context.Context, cert, issuer *x509.Certificate
 
 func (v *Validator) checkCRL(ctx context.Context, cert, issuer *x509.Certificate, at time.Time, _ bool) (Status, []Source, error) {
 	if v.opts.CRL == nil {
-		err := fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
+		err := errs.Source("crl", errs.CodeNoSource, "no CRL checker configured")
 		return StatusUndetermined, []Source{{Kind: "crl", Subject: SubjectString(cert), Status: StatusUndetermined, Err: err, Error: err.Error()}}, err
 	}
 	var st Status
@@ -230,7 +235,7 @@ func (v *Validator) checkOCSP(ctx context.Context, cert, issuer *x509.Certificat
 		reason := Reason(r.Reason)
 		src.RevokedAt, src.Reason = r.RevokedAt, &reason
 	default:
-		err := fmt.Errorf("%w: status %v", ErrMalformedResponse, r.Status)
+		err := errs.Source("ocsp", errs.CodeMalformedResponse, "status %v", r.Status)
 		src.Status, src.Err, src.Error = StatusUndetermined, err, err.Error()
 		return StatusUndetermined, []Source{src}, err
 	}
@@ -253,7 +258,7 @@ const responderNote = "revocation of the delegated OCSP responder (no id-pkix-oc
 // asks, by the CRL distribution point it names, against the issuing CA
 // (the CRL checker of the validator, with its cache). It returns the note
 // for the OCSP source, the CRL sources consulted (marked with
-// responderNote) and an error wrapping ErrBadResponder when the responder
+// responderNote) and a SourceError of code "bad-responder" when the responder
 // is revoked or suspended, or, unless SoftFail, when its status cannot be
 // determined. A responder naming no CRL distribution point is checked
 // against the CRLs given to the CRL checker, and accepted with a note when
@@ -266,13 +271,13 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 		err  error
 	)
 	if v.opts.CRL == nil {
-		err = fmt.Errorf("%w: no CRL checker configured", ErrNoSource)
+		err = errs.Source("crl", errs.CodeNoSource, "no CRL checker configured")
 	} else {
 		// Asked even when the responder names no distribution point: the
 		// checker also uses the CRLs given to it (certcheck -crl).
 		st, srcs, err = v.opts.CRL.CheckCRL(ctx, resp, issuer, at)
 	}
-	if len(resp.CRLDistributionPoints) == 0 && errors.Is(err, ErrNoSource) {
+	if len(resp.CRLDistributionPoints) == 0 && noSource(err) {
 		return "delegated responder without id-pkix-ocsp-nocheck names no CRL distribution point and no CRL of its issuer was given: its revocation was not checked", nil, nil
 	}
 	for i := range srcs {
@@ -285,7 +290,7 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 	case err == nil && st == StatusGood:
 		return "delegated responder without id-pkix-ocsp-nocheck: not revoked (CRL)", srcs, nil
 	case err == nil && (st == StatusRevoked || st == StatusSuspended):
-		return "", srcs, fmt.Errorf("%w: delegated responder %q is %s (CRL)", ErrBadResponder, subject, st)
+		return "", srcs, errs.Source("ocsp", errs.CodeBadResponder, "delegated responder %q is %s (CRL)", subject, st)
 	}
 	if err == nil {
 		err = fmt.Errorf("%w: CRL status %s", ErrRevocationUnavailable, st)
@@ -295,5 +300,5 @@ func (v *Validator) checkResponder(ctx context.Context, resp, issuer *x509.Certi
 			"responder", subject, "err", err)
 		return "delegated responder without id-pkix-ocsp-nocheck: its revocation is undetermined (accepted: soft fail)", srcs, nil
 	}
-	return "", srcs, fmt.Errorf("%w: delegated responder %q: revocation undetermined: %w", ErrBadResponder, subject, err)
+	return "", srcs, errs.Source("ocsp", errs.CodeBadResponder, "delegated responder %q: revocation undetermined: %w", subject, err)
 }

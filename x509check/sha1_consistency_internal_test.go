@@ -84,8 +84,8 @@ func TestAllowSHA1DelegatedResponder(t *testing.T) {
 		if allow && (err != nil || res.Revocation != StatusGood) {
 			t.Errorf("AllowSHA1Signatures: revocation %v, %v; want good", res.Revocation, err)
 		}
-		if !allow && (res.Valid || !errors.Is(err, ErrBadResponder)) {
-			t.Errorf("without AllowSHA1Signatures: valid %v, %v; want ErrBadResponder", res.Valid, err)
+		if !allow && (res.Valid || !errors.Is(err, errBadResponder)) {
+			t.Errorf("without AllowSHA1Signatures: valid %v, %v; want errBadResponder", res.Valid, err)
 		}
 	}
 }

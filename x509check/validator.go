@@ -131,9 +131,10 @@ func NewValidator(opts Options) (*Validator, error) {
 //
 // The Result is always returned (nil only when cert is nil). The error is
 // nil when the certificate is valid; otherwise it joins Result.Errors,
-// each wrapping a sentinel (ErrUntrusted, ErrExpired, ErrNotYetValid,
-// ErrWrongUsage, ErrRevoked, ErrSuspended, ErrUnknown,
-// ErrRevocationUnavailable with the causes per source, ErrNoTrust).
+// each matching a sentinel ([ErrUntrusted], [ErrExpired],
+// [ErrNotYetValid], [ErrWrongUsage], [ErrRevoked], [ErrSuspended],
+// [ErrUnknown], [ErrRevocationUnavailable] with a [SourceError] per source,
+// [ErrNoTrust]).
 //
 // A valid result is kept until the earliest expiry of what it rests on
 // (the path's validity periods, the revocation answers' next updates) and
@@ -146,9 +147,10 @@ func (v *Validator) Validate(ctx context.Context, cert *x509.Certificate, extra 
 // ValidateAt is Validate at the time at instead of the configured one
 // (zero: the configured one), with the same caches: package sign checks a
 // signer's certificate at the signing time with it. Revocation sources
-// must then be current at at (an OCSP response produced after at is
-// reported as ErrFutureResponse), so a check at a past time usually runs
-// with the NoRevocation policy, revocation being checked apart.
+// must then be current at at (an OCSP response produced after at gives
+// a SourceError of code "future-response"), so a check at a past time
+// usually runs with the NoRevocation policy, revocation being checked
+// apart.
 func (v *Validator) ValidateAt(ctx context.Context, at time.Time, cert *x509.Certificate, extra ...*x509.Certificate) (*Result, error) {
 	if cert == nil {
 		return nil, fmt.Errorf("%w: nil certificate", ErrBadInput)
@@ -357,7 +359,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		return pr, nil
 	}
 	var inv *path.InvalidError
-	if errors.As(err, &inv) && inv.Cert != nil && (errors.Is(err, path.ErrExpired) || errors.Is(err, path.ErrNotYetValid)) {
+	if errors.As(err, &inv) && inv.Cert != nil && (inv.Reason == path.Expired || inv.Reason == path.NotYetValid) {
 		// Find the path at a time inside the leaf's validity, to report
 		// it.
 		var pr *pathResult
@@ -365,7 +367,7 @@ func (v *Validator) verify(cert *x509.Certificate, extra []*x509.Certificate, at
 		if r, err2 := v.engine.VerifyAt(ctx, mid, leaf, ex...); err2 == nil {
 			pr = &pathResult{chain: toX509(r.Chain), policies: r.Policies}
 		}
-		if errors.Is(err, path.ErrNotYetValid) {
+		if inv.Reason == path.NotYetValid {
 			return pr, fmt.Errorf("%w: %q valid from %s, validation time %s", ErrNotYetValid,
 				inv.Subject, inv.Cert.NotBefore.UTC().Format(time.RFC3339), at.UTC().Format(time.RFC3339))
 		}

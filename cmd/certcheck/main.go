@@ -360,7 +360,7 @@ func printText(w io.Writer, o Output, noSource map[string]bool) {
 	fmt.Fprintf(w, "revocation: %s\n", o.Revocation)
 	said := map[string]bool{}
 	for _, s := range o.Sources {
-		if noSource[s.Subject] && s.Status == x509check.StatusUndetermined && errors.Is(s.Err, x509check.ErrNoSource) {
+		if noSource[s.Subject] && s.Status == x509check.StatusUndetermined && errors.Is(s.Err, &x509check.SourceError{Code: "no-source"}) {
 			// A CA certificate naming no OCSP address and no CRL
 			// distribution point: nothing to consult, which is not an
 			// undetermined status (the validation did not count it).

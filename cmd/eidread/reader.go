@@ -14,14 +14,13 @@ import (
 // reader that holds a card, and returns it with a function that releases
 // it. The read runs inside a PC/SC transaction so that no other program's
 // APDUs come in between. Built without cgo, package pcsc answers
-// pcsc.ErrNoCgo and eidread says so.
+// pcsc.ErrNoService saying how to rebuild, and eidread says so.
 func openReader(ctx context.Context, reader string, progress io.Writer, opts *eid.Options) (*eid.Card, func(), error) {
 	pc, err := pcsc.Establish()
 	switch {
-	case errors.Is(err, pcsc.ErrNoCgo):
-		return nil, nil, fmt.Errorf("%w; rebuild with CGO_ENABLED=1 (gcc, pkg-config and libpcsclite-dev installed), or read a card dump with -dump DIR", err)
 	case errors.Is(err, pcsc.ErrNoService):
-		return nil, nil, fmt.Errorf("%w; start pcscd, or read a card dump with -dump DIR", err)
+		// The error says why: pcscd not running, or no cgo.
+		return nil, nil, fmt.Errorf("%w; or read a card dump with -dump DIR", err)
 	case err != nil:
 		return nil, nil, err
 	}

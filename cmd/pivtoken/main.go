@@ -178,10 +178,9 @@ func (e *env) fail(err error) int {
 	fmt.Fprintln(e.stderr, "pivtoken:", err)
 	var pe *piv.PINError
 	switch {
-	case errors.As(err, &pe), errors.Is(err, piv.ErrPINRequired), errors.Is(err, piv.ErrPINBlocked):
+	case errors.As(err, &pe): // wrong, blocked or missing PIN
 		return exitPIN
-	case errors.Is(err, piv.ErrNoCgo), errors.Is(err, piv.ErrNoService), errors.Is(err, piv.ErrNoToken), errors.Is(err, piv.ErrBusy),
-		errors.Is(err, piv.ErrRemoved):
+	case errors.Is(err, piv.ErrNoService), errors.Is(err, piv.ErrNoToken), errors.Is(err, piv.ErrRemoved):
 		return exitNoToken
 	}
 	return exitFailed
@@ -633,7 +632,7 @@ func (e *env) login(ctx context.Context, args []string) int {
 	resp, err := client.Do(req)
 	if err != nil {
 		var pe *piv.PINError
-		if errors.As(err, &pe) || errors.Is(err, piv.ErrPINRequired) {
+		if errors.As(err, &pe) {
 			return e.fail(err)
 		}
 		return e.fail(fmt.Errorf("login: %w", err))

@@ -254,7 +254,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case lr.TOTP != "" && u.TOTPSecret != "":
 		secret, _ := totp.ParseSecret(u.TOTPSecret)
-		res, err = s.totp.Verify(r.Context(), totp.Credential{ID: u.ID + "/app", Secret: secret}, lr.TOTP)
+		res, err = s.totp.Verify(r.Context(), totp.Authenticator{ID: u.ID + "/app", Secret: secret}, lr.TOTP)
 	case lr.SMS != "":
 		res, err = s.sms.Verify(r.Context(), u.ID, lr.SMS)
 	default:
@@ -339,7 +339,7 @@ func (s *server) loginSMS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.sms.Send(r.Context(), u.ID, u.Phone); err != nil {
-		if errors.Is(err, totp.ErrSendLimit) {
+		if errors.Is(err, totp.ErrThrottled) { // a *totp.SendLimitError
 			writeError(w, http.StatusTooManyRequests, "send_limit", err.Error())
 			return
 		}

@@ -287,10 +287,8 @@ func verify(args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	res, err := v.Verify(context.Background(), totp.Credential{ID: "cli", Secret: key}, fs.Arg(0))
+	res, err := v.Verify(context.Background(), totp.Authenticator{ID: "cli", Secret: key}, fs.Arg(0))
 	switch {
-	case errors.Is(err, totp.ErrMalformedCode):
-		return exitUsage, err
 	case errors.Is(err, totp.ErrInvalidCode):
 		fmt.Fprintln(stdout, "invalid")
 		return exitInvalid, nil

@@ -17,7 +17,8 @@ import (
 )
 
 // TestSharingViolation: a card held exclusively by another program (here a
-// raw PC/SC connection in exclusive mode) gives ErrSharingViolation.
+// raw PC/SC connection in exclusive mode) gives ErrNoCard with the code
+// SCARD_E_SHARING_VIOLATION.
 func TestSharingViolation(t *testing.T) {
 	pc := vpcdtest.Establish(t)
 	card := newCard(t, vcard.Applet18)
@@ -33,8 +34,8 @@ func TestSharingViolation(t *testing.T) {
 	}
 	_, err = pc.Connect(readerName)
 	var pe *pcsc.Error
-	if !errors.Is(err, pcsc.ErrSharingViolation) || !errors.As(err, &pe) || pe.Op != "connect" {
-		t.Errorf("connect to a card held exclusively: %v, want ErrSharingViolation", err)
+	if !errors.Is(err, pcsc.ErrNoCard) || !errors.As(err, &pe) || pe.Op != "connect" || pe.Code != 0x8010000B {
+		t.Errorf("connect to a card held exclusively: %v, want ErrNoCard, SCARD_E_SHARING_VIOLATION", err)
 	}
 	if err := other.Disconnect(scard.LeaveCard); err != nil {
 		t.Fatal(err)

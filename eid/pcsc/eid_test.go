@@ -134,7 +134,7 @@ func TestEIDPIN(t *testing.T) {
 			t.Fatalf("wrong PIN: %v, want %d tries left", err, left)
 		}
 	}
-	if err := card.VerifyPIN(ctx, []byte("1234")); !errors.Is(err, eid.ErrPINBlocked) {
+	if err, pe := card.VerifyPIN(ctx, []byte("1234")), (*eid.PINError)(nil); !errors.As(err, &pe) || !pe.Blocked() {
 		t.Fatalf("right PIN on a blocked card: %v", err)
 	}
 	if n, err := card.PINTriesLeft(ctx); err != nil || n != 0 || vc.PINTriesLeft() != 0 {

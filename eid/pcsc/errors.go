@@ -6,20 +6,21 @@
 // It is the only package of the module that uses cgo: it binds libpcsclite
 // (pcsc-lite on Linux, via github.com/ebfe/scard; build with pkg-config and
 // the libpcsclite development files). Built with CGO_ENABLED=0, every
-// call that needs PC/SC returns ErrNoCgo (Release and Close return nil).
+// call that needs PC/SC returns an error matching [ErrNoService] that says so
+// (Release and Close return nil).
 //
-//	pc, err := pcsc.Establish()          // pcsc.ErrNoService without pcscd
+//	pc, err := pcsc.Establish()          // an error matching pcsc.ErrNoService without pcscd
 //	name, err := pc.WaitForCard(ctx, "") // first reader with a card; ctx cancels
 //	tr, err := pc.Connect(name)          // shared, T=0; tr is an eid.Transport
 //	card := eid.New(tr, nil)
 //
-// Failures are *Error values that unwrap to the sentinels below, so that
-// callers can write errors.Is(err, pcsc.ErrNoCard): ErrNoService,
-// ErrNoReader, ErrNoCard, ErrCardRemoved, ErrCardReset, ErrSharingViolation
-// and ErrNoResponse. A card pulled out mid-exchange makes pcsc-lite return
-// an empty "successful" response: Transmit then asks the card status and
-// reports ErrCardRemoved (ErrNoResponse only for a card still present);
-// either way an error, never data.
+// Failures are *Error values: the operation, the PC/SC return code, and a
+// match with errors.Is for the three failures callers branch on,
+// [ErrNoService], [ErrNoCard] and [ErrCardRemoved]. A card pulled out
+// mid-exchange makes pcsc-lite return an empty "successful" response:
+// Transmit then asks the card status and reports ErrCardRemoved (an empty
+// response from a card still present is an *Error too); either way an
+// error, never data.
 //
 // The tests that need pcscd (reader "Virtual PCD 00 00", TCP 35963) run
 // when CSAM_PCSC=1; scripts/test.sh starts pcscd for them.
@@ -31,48 +32,48 @@ import (
 )
 
 var (
-	// ErrNoService: the PC/SC service (pcscd) is not running.
-	ErrNoService = errors.New("eid/pcsc: PC/SC service not available")
-	// ErrNoReader: no reader, or not the named one.
-	ErrNoReader = errors.New("eid/pcsc: no such reader")
-	// ErrNoCard: the reader has no card.
-	ErrNoCard = errors.New("eid/pcsc: no card in the reader")
-	// ErrCardRemoved: the card was removed (or stopped answering) while in
-	// use. Data read so far must not be taken as complete.
-	ErrCardRemoved = errors.New("eid/pcsc: card removed")
-	// ErrCardReset: another program reset the card; the session state
-	// (selected file, PIN verification) is lost.
-	ErrCardReset = errors.New("eid/pcsc: card reset by another program")
-	// ErrSharingViolation: another program holds the card exclusively.
-	ErrSharingViolation = errors.New("eid/pcsc: card in exclusive use by another program")
-	// ErrNoResponse: a card still in the reader returned less than a
-	// status word. (pcsc-lite reports an exchange that lost the card as an
-	// empty success; Transmit then finds the card gone and returns
-	// ErrCardRemoved instead.)
-	ErrNoResponse = errors.New("eid/pcsc: empty response from the card")
-	// ErrNoCgo: the module was built without cgo, so there is no PC/SC.
-	ErrNoCgo = errors.New("eid/pcsc: built without cgo: PC/SC needs cgo and libpcsclite")
+	// ErrNoService is returned when PC/SC is not available: pcscd is not
+	// running, or the module was built without cgo.
+	ErrNoService = errors.New("PC/SC service not available")
+	// ErrNoCard is returned when there is no card to talk to: the reader
+	// holds none, there is no reader of that name, or another program
+	// holds the card exclusively ([Error.Code] says which).
+	ErrNoCard = errors.New("no card")
+	// ErrCardRemoved is returned when the card was removed, reset by
+	// another program, or stopped answering while in use: the operation's
+	// result and the card's session state are unknown.
+	ErrCardRemoved = errors.New("card removed")
 )
 
-// Error is a failed PC/SC operation.
+var (
+	errNoResponse = errors.New("empty response from a card still in the reader")
+	errClosed     = errors.New("card connection closed")
+)
+
+// Error is a failed PC/SC operation. It matches [ErrNoService], [ErrNoCard]
+// or [ErrCardRemoved] with errors.Is when the failure is one of those.
 type Error struct {
 	Op   string // "establish", "list readers", "wait", "connect", "transmit", ...
 	Code uint32 // PC/SC return code (SCARD_E_..., SCARD_W_...), 0 if none
-	Err  error  // one of the sentinels above, or nil
+	Err  error  // a sentinel above, or what failed when there is no code; may be nil
 }
 
-// Error names the failure, the operation and the PC/SC return code.
+// Error names the operation, the failure and the PC/SC return code.
 func (e *Error) Error() string {
+	what := codeText(e.Code)
+	if what == "" && e.Err != nil {
+		what = e.Err.Error()
+	}
 	switch {
-	case e.Err != nil && e.Code != 0:
-		return fmt.Sprintf("%s (%s, 0x%08X)", e.Err.Error(), e.Op, e.Code)
-	case e.Err != nil:
-		return fmt.Sprintf("%s (%s)", e.Err.Error(), e.Op)
+	case what != "" && e.Code != 0:
+		return fmt.Sprintf("eid/pcsc: %s: %s (0x%08X)", e.Op, what, e.Code)
+	case what != "":
+		return fmt.Sprintf("eid/pcsc: %s: %s", e.Op, what)
 	}
 	return fmt.Sprintf("eid/pcsc: %s: PC/SC error 0x%08X", e.Op, e.Code)
 }
 
-// Unwrap returns the sentinel error.
+// Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // PC/SC return codes this package maps to sentinels (pcsc-lite's
@@ -98,16 +99,39 @@ func sentinel(code uint32) error {
 	switch code {
 	case codeNoService, codeServiceStopped:
 		return ErrNoService
-	case codeUnknownReader, codeNoReaders, codeReaderGone:
-		return ErrNoReader
-	case codeNoSmartcard:
+	case codeUnknownReader, codeNoReaders, codeReaderGone, codeNoSmartcard, codeSharingViolation:
 		return ErrNoCard
-	case codeRemoved, codeUnresponsive, codeUnpowered:
+	case codeRemoved, codeUnresponsive, codeUnpowered, codeReset:
 		return ErrCardRemoved
-	case codeReset:
-		return ErrCardReset
-	case codeSharingViolation:
-		return ErrSharingViolation
 	}
 	return nil
+}
+
+// codeText describes the return codes this package maps ("" for others).
+func codeText(code uint32) string {
+	switch code {
+	case codeNoService, codeServiceStopped:
+		return "PC/SC service not available: start pcscd"
+	case codeUnknownReader, codeReaderGone:
+		return "no such reader"
+	case codeNoReaders:
+		return "no reader"
+	case codeNoSmartcard:
+		return "no card in the reader"
+	case codeSharingViolation:
+		return "card in exclusive use by another program"
+	case codeRemoved:
+		return "card removed"
+	case codeUnresponsive:
+		return "card not responding"
+	case codeUnpowered:
+		return "card not powered"
+	case codeReset:
+		return "card reset by another program"
+	case codeCancelled:
+		return "cancelled"
+	case codeTimeout:
+		return "timeout"
+	}
+	return ""
 }

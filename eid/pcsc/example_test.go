@@ -27,7 +27,7 @@ func Example() {
 	}
 	tr, err := pc.Connect(reader)
 	if err != nil {
-		fmt.Println(err) // pcsc.ErrNoCard, pcsc.ErrSharingViolation, ...
+		fmt.Println(err) // pcsc.ErrNoCard: no card, no such reader, card held exclusively
 		return
 	}
 	defer tr.Close()
@@ -39,12 +39,13 @@ func Example() {
 	fmt.Println(c.Identity.Name)
 }
 
-// Telling PC/SC failures apart: every failure is a *pcsc.Error that
-// matches one of the sentinels with errors.Is and keeps the operation and
-// the PC/SC return code.
+// Telling PC/SC failures apart: every failure is a *pcsc.Error that keeps
+// the operation and the PC/SC return code, and matches ErrNoService,
+// ErrNoCard or ErrCardRemoved with errors.Is when it is one of those.
 func ExampleError() {
-	// What Connect returns for an empty reader (SCARD_E_NO_SMARTCARD).
-	var err error = &pcsc.Error{Op: "connect", Code: 0x8010000C, Err: pcsc.ErrNoCard}
+	// What Connect returns for a card another program holds exclusively
+	// (SCARD_E_SHARING_VIOLATION).
+	var err error = &pcsc.Error{Op: "connect", Code: 0x8010000B, Err: pcsc.ErrNoCard}
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, pcsc.ErrNoCard), errors.Is(err, pcsc.ErrNoService))
 	var pe *pcsc.Error
@@ -52,7 +53,7 @@ func ExampleError() {
 		fmt.Printf("%s: 0x%08X\n", pe.Op, pe.Code)
 	}
 	// Output:
-	// eid/pcsc: no card in the reader (connect, 0x8010000C)
+	// eid/pcsc: connect: card in exclusive use by another program (0x8010000B)
 	// true false
-	// connect: 0x8010000C
+	// connect: 0x8010000B
 }

@@ -42,7 +42,7 @@ func code(err error) uint32 {
 	return 0
 }
 
-// Establish opens a PC/SC context. It fails with ErrNoService when pcscd
+// Establish opens a PC/SC context. It fails with [ErrNoService] when pcscd
 // is not running.
 func Establish() (*Context, error) {
 	c, err := scard.EstablishContext()
@@ -76,7 +76,7 @@ func present(s scard.StateFlag) bool {
 
 // WaitForCard waits until a card is present in reader (any reader when
 // reader is ""), and returns that reader's name. It returns at once if a
-// card is already there; it fails with ErrNoReader when a named reader does
+// card is already there; it fails with [ErrNoCard] when a named reader does
 // not exist, and with the context's error when ctx is done.
 func (c *Context) WaitForCard(ctx context.Context, reader string) (string, error) {
 	name := ""
@@ -93,7 +93,7 @@ func (c *Context) WaitForCard(ctx context.Context, reader string) (string, error
 // WaitForRemoval waits until reader has no card (or is gone).
 func (c *Context) WaitForRemoval(ctx context.Context, reader string) error {
 	if reader == "" {
-		return &Error{Op: "wait", Err: ErrNoReader}
+		return &Error{Op: "wait", Code: codeUnknownReader, Err: ErrNoCard}
 	}
 	return c.wait(ctx, reader, func(_ string, s scard.StateFlag) bool {
 		return s&scard.StatePresent == 0
@@ -113,7 +113,7 @@ func (c *Context) wait(ctx context.Context, reader string, done func(string, sca
 		}
 		if reader != "" {
 			if !slices.Contains(readers, reader) {
-				return &Error{Op: "wait", Err: ErrNoReader}
+				return &Error{Op: "wait", Code: codeUnknownReader, Err: ErrNoCard}
 			}
 			readers = []string{reader}
 		}
@@ -138,7 +138,7 @@ func (c *Context) wait(ctx context.Context, reader string, done func(string, sca
 		case codeUnknownReader, codeReaderGone:
 			states = nil
 			if reader != "" {
-				return &Error{Op: "wait", Code: code(err), Err: ErrNoReader}
+				return &Error{Op: "wait", Code: code(err), Err: ErrNoCard}
 			}
 			continue
 		default:
@@ -188,7 +188,8 @@ type Card struct {
 }
 
 // Connect connects to the card in reader (shared mode, T=0). It fails with
-// ErrNoReader, ErrNoCard or ErrSharingViolation.
+// [ErrNoCard] (no such reader, no card, or the card held exclusively by
+// another program; [Error.Code] says which).
 func (c *Context) Connect(reader string) (*Card, error) {
 	card, err := c.c.Connect(reader, scard.ShareShared, scard.ProtocolT0)
 	if err != nil {
@@ -203,9 +204,9 @@ func (c *Context) Connect(reader string) (*Card, error) {
 
 // Transmit sends one APDU and returns the response (data and SW1 SW2),
 // without T=0 processing (61xx and 6Cxx come back to the caller). A card
-// pulled out gives ErrCardRemoved, also when pcsc-lite reports the failed
+// pulled out gives [ErrCardRemoved], also when pcsc-lite reports the failed
 // exchange as an empty success; a response shorter than two bytes from a
-// card still present is ErrNoResponse. ctx is checked before sending: a PC/SC
+// card still present is an *Error without a sentinel. ctx is checked before sending: a PC/SC
 // exchange cannot be interrupted.
 func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
@@ -214,7 +215,7 @@ func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.card == nil {
-		return nil, &Error{Op: "transmit", Err: errors.New("eid/pcsc: card connection closed")}
+		return nil, &Error{Op: "transmit", Err: errClosed}
 	}
 	r, err := c.card.Transmit(apdu)
 	if err != nil {
@@ -237,14 +238,14 @@ const (
 
 // noResponse names an empty response. pcsc-lite was seen to report success
 // with no bytes when the card was pulled out during the exchange: when the
-// card's status then says it is gone, the error is ErrCardRemoved (with the
+// card's status then says it is gone, the error is [ErrCardRemoved] (with the
 // PC/SC code of the status query), otherwise (or when ctx is done first)
-// ErrNoResponse.
+// an error without a sentinel.
 func (c *Card) noResponse(ctx context.Context) error {
 	for i := 0; i < removedChecks; i++ {
 		st, err := c.card.Status()
 		if err != nil {
-			if s := sentinel(code(err)); s == ErrCardRemoved || s == ErrNoCard {
+			if s := sentinel(code(err)); s == ErrCardRemoved || code(err) == codeNoSmartcard {
 				return &Error{Op: "transmit", Code: code(err), Err: ErrCardRemoved}
 			}
 			break
@@ -256,7 +257,7 @@ func (c *Card) noResponse(ctx context.Context) error {
 			break
 		}
 	}
-	return &Error{Op: "transmit", Err: ErrNoResponse}
+	return &Error{Op: "transmit", Err: errNoResponse}
 }
 
 // ATR returns the card's answer to reset as read when connecting.

@@ -466,16 +466,16 @@ func TestRemove(t *testing.T) {
 	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !errors.Is(err, vcard.ErrRemoved) {
-		t.Fatalf("second APDU: %v, want ErrRemoved", err)
+	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !removed(err) {
+		t.Fatalf("second APDU: %v, want the card removed", err)
 	}
-	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !errors.Is(err, vcard.ErrRemoved) {
+	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !removed(err) {
 		t.Fatalf("after removal: %v", err)
 	}
 	c.Insert()
 	mustSW(t, c, "80E400001C", 0x9000)
 	c.Remove()
-	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !errors.Is(err, vcard.ErrRemoved) {
+	if _, err := c.Transmit(ctx, unhex(t, "80E400001C")); !removed(err) {
 		t.Fatalf("after Remove: %v", err)
 	}
 	if got := c.APDUCount(); got != 3 {
@@ -499,4 +499,9 @@ func TestSetPIN(t *testing.T) {
 	if err := c.SetPIN("12"); err == nil {
 		t.Error("2-digit PIN accepted")
 	}
+}
+
+// removed reports whether err is the virtual card's removal error.
+func removed(err error) bool {
+	return err != nil && err.Error() == "vcard: card removed"
 }

@@ -125,9 +125,9 @@ const (
 	dfID     = 0xDF01
 )
 
-// ErrRemoved is returned by Transmit while the card is removed (see
+// errRemoved is returned by Transmit while the card is removed (see
 // Remove and RemoveAfter).
-var ErrRemoved = errors.New("vcard: card removed")
+var errRemoved = errors.New("vcard: card removed")
 
 // Card is a virtual BELPIC card. Its methods are safe for concurrent use;
 // APDUs are processed one at a time.
@@ -402,7 +402,7 @@ func (c *Card) Reset() {
 	c.st = state{df: dfMF}
 }
 
-// Remove takes the card out of its reader: Transmit fails with ErrRemoved
+// Remove takes the card out of its reader: Transmit fails with "vcard: card removed"
 // and a vpcd connection (ServeVPCD) is closed.
 func (c *Card) Remove() {
 	c.mu.Lock()
@@ -421,7 +421,7 @@ func (c *Card) Insert() {
 
 // RemoveAfter arranges for the card to be removed when n more command
 // APDUs have arrived: the n-th one is not answered (Transmit returns
-// ErrRemoved, a vpcd connection is closed). It simulates a card pulled out
+// "vcard: card removed", a vpcd connection is closed). It simulates a card pulled out
 // in the middle of a read. n <= 0 cancels.
 func (c *Card) RemoveAfter(n int) {
 	c.mu.Lock()
@@ -449,14 +449,14 @@ func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.removed {
-		return nil, ErrRemoved
+		return nil, errRemoved
 	}
 	c.apdus++
 	if c.removeAfter > 0 {
 		c.removeAfter--
 		if c.removeAfter == 0 {
 			c.setRemovedLocked(true)
-			return nil, ErrRemoved
+			return nil, errRemoved
 		}
 	}
 	return c.process(apdu), nil

@@ -13,8 +13,8 @@ type Transmitter interface {
 	Transmit(ctx context.Context, apdu []byte) ([]byte, error)
 }
 
-// ErrInjected is the error of the TransportError fault.
-var ErrInjected = errors.New("vcard: injected transport fault")
+// errInjected is the error of the TransportError fault.
+var errInjected = errors.New("vcard: injected transport fault")
 
 // A Fault alters the answer to one command, as a broken card, reader or
 // link would: a decorator of the card's transport in the manner of
@@ -28,10 +28,11 @@ type Fault struct {
 // String returns the fault's name.
 func (f Fault) String() string { return f.Name }
 
-// TransportError makes the exchange fail with ErrInjected, as a reader
+// TransportError makes the exchange fail with an error
+// ("vcard: injected transport fault"), as a reader
 // whose card went away.
 func TransportError() Fault {
-	return Fault{"transport error", func([]byte, error) ([]byte, error) { return nil, ErrInjected }}
+	return Fault{"transport error", func([]byte, error) ([]byte, error) { return nil, errInjected }}
 }
 
 // Status replaces the answer with the status word sw and no data: 6B00 (an

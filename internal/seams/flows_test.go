@@ -147,7 +147,7 @@ func TestTOTPFlow(t *testing.T) {
 	}
 	reg := keys.NewRegistry()
 	secret := []byte("12345678901234567890")
-	cred := totp.Credential{ID: "alice/app", Secret: secret}
+	cred := totp.Authenticator{ID: "alice/app", Secret: secret}
 	code, err := totp.GenerateCode(secret, now, totp.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ package vpcdtest
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -52,10 +51,10 @@ func Establish(t testing.TB) *pcsc.Context {
 	t.Helper()
 	testenv.PCSC(t)
 	testenv.LockVPCD(t)
-	pc, err := pcsc.Establish()
-	if errors.Is(err, pcsc.ErrNoCgo) {
+	if !cgoEnabled {
 		testenv.Missing(t, "built without cgo: no PC/SC")
 	}
+	pc, err := pcsc.Establish()
 	if err != nil {
 		t.Fatalf("PC/SC: %v", err)
 	}

@@ -62,9 +62,9 @@ const (
 	originImported  = 0x02
 )
 
-// ErrRemoved is returned by Transmit while the token is removed (see
+// errRemoved is returned by Transmit while the token is removed (see
 // Remove and RemoveAfter).
-var ErrRemoved = errors.New("vtoken: token removed")
+var errRemoved = errors.New("vtoken: token removed")
 
 // Options configure New. The zero value is a factory-fresh token (default
 // PIN, PUK and management key, firmware 5.7.1) with a P-256 key and a
@@ -440,7 +440,7 @@ func (t *Token) Reset() {
 }
 
 // Remove takes the token out of its reader: Transmit fails with
-// ErrRemoved and a vpcd connection is closed.
+// "vtoken: token removed" and a vpcd connection is closed.
 func (t *Token) Remove() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -490,14 +490,14 @@ func (t *Token) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.removed {
-		return nil, ErrRemoved
+		return nil, errRemoved
 	}
 	t.apdus++
 	if t.removeAfter > 0 {
 		t.removeAfter--
 		if t.removeAfter == 0 {
 			t.setRemovedLocked(true)
-			return nil, ErrRemoved
+			return nil, errRemoved
 		}
 	}
 	return t.process(apdu), nil

@@ -32,9 +32,9 @@ func BenchmarkVerifyRedis(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			creds := make([]totp.Credential, 256)
+			creds := make([]totp.Authenticator, 256)
 			for i := range creds {
-				creds[i] = totp.Credential{ID: fmt.Sprintf("bench-%d", i), Secret: secret}
+				creds[i] = totp.Authenticator{ID: fmt.Sprintf("bench-%d", i), Secret: secret}
 			}
 			ctx := context.Background()
 			var code string

@@ -25,7 +25,7 @@ func ExampleNew() {
 		panic(err)
 	}
 	// LastStep as kept with the credential since its last use.
-	cred := totp.Credential{ID: "user-42/app", Secret: []byte("secret of at least 16 bytes"), LastStep: 56_666_600}
+	cred := totp.Authenticator{ID: "user-42/app", Secret: []byte("secret of at least 16 bytes"), LastStep: 56_666_600}
 	res, err := v.Verify(context.Background(), cred, "123456")
 	fmt.Println(res, err)
 }

@@ -29,16 +29,16 @@ func FuzzDecodeEntry(f *testing.F) {
 		}
 		b, v, err := decodeEntry(vals)
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not match ErrMalformed", err)
+			if !errors.Is(err, errMalformed) {
+				t.Fatalf("error %v does not match errMalformed", err)
 			}
 			return
 		}
 		if shape%5 != 0 || v == 0 || string(b) != string(val) {
 			t.Fatalf("decoded %v as %q version %d", vals, b, v)
 		}
-		if _, err := decodeTime(ver, string(val)); err != nil && !errors.Is(err, ErrMalformed) {
-			t.Fatalf("TIME error %v does not match ErrMalformed", err)
+		if _, err := decodeTime(ver, string(val)); err != nil && !errors.Is(err, errMalformed) {
+			t.Fatalf("TIME error %v does not match errMalformed", err)
 		}
 	})
 }

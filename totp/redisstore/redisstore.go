@@ -28,15 +28,15 @@
 //     the store's epoch key, which they then treat as a loss: for the first
 //     hour, codes of the steps that may have been used are refused (a few
 //     minutes), one wrong code locks, and one more SMS code may go to each
-//     number; callers that keep totp.Credential.LastStep avoid the refusals.
+//     number; callers that keep totp.Authenticator.LastStep avoid the refusals.
 //   - Eviction: maxmemory-policy noeviction (the default), so that Redis
 //     refuses writes, and the verifiers fail closed, rather than drop state.
 //     An evicted state key cannot be told from an unused credential: only
-//     Credential.LastStep then protects the used codes. Check reports the
+//     Authenticator.LastStep then protects the used codes. Check reports the
 //     policy.
 //   - Failover: an asynchronous replica promoted after a failure lacks the
 //     last writes before it: their codes can be accepted again within the
-//     window, unless callers keep Credential.LastStep.
+//     window, unless callers keep Authenticator.LastStep.
 //   - State keys expire totp.Options.StateTTL (90 days) after their last
 //     change; SMS keys when their code or window ends; the epoch key never.
 package redisstore
@@ -67,9 +67,9 @@ func New(rdb redis.Cmdable, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-// ErrMalformed is returned when a key holds a value the store did not
+// errMalformed is returned when a key holds a value the store did not
 // write (another program's key under the prefix).
-var ErrMalformed = errors.New("redisstore: malformed entry")
+var errMalformed = errors.New("redisstore: malformed entry")
 
 // casScript replaces the value of KEYS[1] if its version is still ARGV[1]
 // ("0": absent). ARGV[2] is the new version, ARGV[3] the value, ARGV[4] the
@@ -149,7 +149,7 @@ func (s *Store) GetTime(ctx context.Context, key string) ([]byte, uint64, time.T
 		return nil, 0, time.Time{}, wrap(err)
 	}
 	if len(vals) != 4 {
-		return nil, 0, time.Time{}, fmt.Errorf("%w: TIME answer", ErrMalformed)
+		return nil, 0, time.Time{}, fmt.Errorf("%w: TIME answer", errMalformed)
 	}
 	now, err := decodeTime(vals[2], vals[3])
 	if err != nil {
@@ -164,7 +164,7 @@ func wrap(err error) error {
 		return err
 	}
 	if strings.HasPrefix(err.Error(), "WRONGTYPE") {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: %v", errMalformed, err)
 	}
 	return fmt.Errorf("redisstore: %w", err)
 }
@@ -174,7 +174,7 @@ func wrap(err error) error {
 // decimal version and a value.
 func decodeEntry(vals []any) ([]byte, uint64, error) {
 	if len(vals) != 2 {
-		return nil, 0, ErrMalformed
+		return nil, 0, errMalformed
 	}
 	if vals[0] == nil && vals[1] == nil {
 		return nil, 0, nil
@@ -182,11 +182,11 @@ func decodeEntry(vals []any) ([]byte, uint64, error) {
 	vs, ok1 := vals[0].(string)
 	d, ok2 := vals[1].(string)
 	if !ok1 || !ok2 {
-		return nil, 0, fmt.Errorf("%w: version or value missing", ErrMalformed)
+		return nil, 0, fmt.Errorf("%w: version or value missing", errMalformed)
 	}
 	ver, err := strconv.ParseUint(vs, 10, 64)
 	if err != nil || ver == 0 || strconv.FormatUint(ver, 10) != vs {
-		return nil, 0, fmt.Errorf("%w: version %q", ErrMalformed, vs)
+		return nil, 0, fmt.Errorf("%w: version %q", errMalformed, vs)
 	}
 	return []byte(d), ver, nil
 }
@@ -196,12 +196,12 @@ func decodeTime(sec, usec any) (time.Time, error) {
 	ss, ok1 := sec.(string)
 	us, ok2 := usec.(string)
 	if !ok1 || !ok2 {
-		return time.Time{}, fmt.Errorf("%w: TIME answer", ErrMalformed)
+		return time.Time{}, fmt.Errorf("%w: TIME answer", errMalformed)
 	}
 	s, err1 := strconv.ParseInt(ss, 10, 64)
 	u, err2 := strconv.ParseInt(us, 10, 64)
 	if err1 != nil || err2 != nil || s < 0 || u < 0 || u >= 1e6 {
-		return time.Time{}, fmt.Errorf("%w: TIME %q %q", ErrMalformed, ss, us)
+		return time.Time{}, fmt.Errorf("%w: TIME %q %q", errMalformed, ss, us)
 	}
 	return time.Unix(s, u*1000), nil
 }
@@ -227,15 +227,16 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, version uint64, 
 	return n == 1, nil
 }
 
-// ErrDeployment is returned by Check for a server configured in a way that
+// errDeployment is returned by Check for a server configured in a way that
 // can drop state (see the package documentation).
-var ErrDeployment = errors.New("redisstore: Redis configuration can drop state")
+var errDeployment = errors.New("redisstore: Redis configuration can drop state")
 
 // Check reads the server's eviction policy and persistence settings and
-// returns an error matching ErrDeployment when keys can be evicted
-// (maxmemory-policy other than noeviction) or nothing is persisted (no
-// append-only file and no snapshots). A server that refuses CONFIG GET (as
-// managed services may) gives that error, not ErrDeployment.
+// returns an error saying "Redis configuration can drop state" and why
+// when keys can be evicted (maxmemory-policy other than noeviction) or
+// nothing is persisted (no append-only file and no snapshots). A server
+// that refuses CONFIG GET (as managed services may) gives that error
+// instead.
 func (s *Store) Check(ctx context.Context) error {
 	cfg, err := within(ctx, func(ctx context.Context) (map[string]string, error) {
 		m := make(map[string]string)
@@ -259,7 +260,7 @@ func (s *Store) Check(ctx context.Context) error {
 		probs = append(probs, "no persistence (appendonly no, save '')")
 	}
 	if probs != nil {
-		return fmt.Errorf("%w: %s", ErrDeployment, strings.Join(probs, "; "))
+		return fmt.Errorf("%w: %s", errDeployment, strings.Join(probs, "; "))
 	}
 	return nil
 }

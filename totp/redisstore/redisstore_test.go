@@ -94,7 +94,7 @@ func TestRedisErrors(t *testing.T) {
 		t.Fatal("Get on an unreachable server succeeded")
 	}
 	v, _ := totp.NewVerifier(totp.Options{Store: s})
-	_, err := v.Verify(context.Background(), totp.Credential{ID: "c", Secret: make([]byte, 20)}, "123456")
+	_, err := v.Verify(context.Background(), totp.Authenticator{ID: "c", Secret: make([]byte, 20)}, "123456")
 	if err == nil {
 		t.Fatal("Verify with an unreachable store succeeded")
 	}

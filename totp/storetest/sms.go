@@ -102,15 +102,15 @@ func testSMS(t *testing.T, s totp.Store) {
 	}
 	c = out.Last(phone)
 	for i := 1; i <= 2; i++ {
-		if _, err := sms.Verify(ctx, "login-2", otherCode(c)); !errors.Is(err, totp.ErrInvalidCode) || errors.Is(err, totp.ErrTooManyAttempts) {
+		if _, err := sms.Verify(ctx, "login-2", otherCode(c)); !errors.Is(err, totp.ErrInvalidCode) || lastAttempt(err) || noAttempts(err) {
 			t.Fatalf("wrong code %d: %v", i, err)
 		}
 	}
-	if _, err := sms.Verify(ctx, "login-2", otherCode(c)); !errors.Is(err, totp.ErrInvalidCode) || !errors.Is(err, totp.ErrTooManyAttempts) {
-		t.Fatalf("last wrong code: %v, want ErrInvalidCode and ErrTooManyAttempts", err)
+	if _, err := sms.Verify(ctx, "login-2", otherCode(c)); !lastAttempt(err) {
+		t.Fatalf("last wrong code: %v, want ErrInvalidCode, the last attempt", err)
 	}
-	if _, err := sms.Verify(ctx, "login-2", c); !errors.Is(err, totp.ErrTooManyAttempts) {
-		t.Fatalf("right code after the attempts: %v, want ErrTooManyAttempts", err)
+	if _, err := sms.Verify(ctx, "login-2", c); !noAttempts(err) {
+		t.Fatalf("right code after the attempts: %v, want ErrInvalidCode, no attempts left", err)
 	}
 	// Malformed codes do not use attempts.
 	if _, err := sms.Send(ctx, "login-3", phone); err != nil {
@@ -118,7 +118,7 @@ func testSMS(t *testing.T, s totp.Store) {
 	}
 	c = out.Last(phone)
 	for range 5 {
-		if _, err := sms.Verify(ctx, "login-3", "12345"); !errors.Is(err, totp.ErrMalformedCode) {
+		if _, err := sms.Verify(ctx, "login-3", "12345"); !isInputError(err) {
 			t.Fatalf("malformed: %v", err)
 		}
 	}
@@ -189,7 +189,7 @@ func testSMSSendLimit(t *testing.T, s totp.Store) {
 		}
 	}
 	out.Fail = errors.New("gateway down")
-	if _, err := a.Send(ctx, "limit-4", phone); err == nil || errors.Is(err, totp.ErrSendLimit) {
+	if _, err := a.Send(ctx, "limit-4", phone); err == nil || errors.Is(err, totp.ErrThrottled) {
 		t.Fatalf("fifth send, failing gateway: %v", err)
 	}
 	out.Fail = nil
@@ -214,8 +214,8 @@ func testSMSSendLimit(t *testing.T, s totp.Store) {
 	if _, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: 1, SendWindow: time.Minute}).Send(ctx, "limit-8", "+32470000012"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: 1, SendWindow: time.Minute}).Send(ctx, "limit-9", "+32470000012"); !errors.Is(err, totp.ErrSendLimit) {
-		t.Fatalf("MaxSends 1: %v, want ErrSendLimit", err)
+	if _, err := newSMS(t, s, clk, out, totp.SMSOptions{MaxSends: 1, SendWindow: time.Minute}).Send(ctx, "limit-9", "+32470000012"); !errors.As(err, new(*totp.SendLimitError)) {
+		t.Fatalf("MaxSends 1: %v, want a SendLimitError", err)
 	}
 }
 
@@ -259,7 +259,7 @@ func testSMSConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b tot
 			t.Fatal(err)
 		}
 		c := out.Last("+32470000004")
-		judged, last, refused := raceGuesses(t, round, goroutines, totp.ErrTooManyAttempts, func(i int) error {
+		judged, last, refused := raceGuesses(t, round, goroutines, lastAttempt, noAttempts, func(i int) error {
 			guess := fmt.Sprintf("%06d", i)
 			if guess == c {
 				guess = fmt.Sprintf("%06d", goroutines)
@@ -270,7 +270,7 @@ func testSMSConcurrentGuesses(t *testing.T, newPair func(t *testing.T) (a, b tot
 		if judged != attempts || last != 1 || refused != goroutines-attempts {
 			t.Fatalf("round %d: %d judged (%d last), %d refused; want %d (1), %d", round, judged, last, refused, attempts, goroutines-attempts)
 		}
-		if _, err := replicas[round%2].Verify(ctx, id, c); !errors.Is(err, totp.ErrTooManyAttempts) {
+		if _, err := replicas[round%2].Verify(ctx, id, c); !noAttempts(err) {
 			t.Fatalf("round %d: right code after the attempts: %v", round, err)
 		}
 	}
@@ -293,7 +293,7 @@ func testSMSConcurrentSends(t *testing.T, newPair func(t *testing.T) (a, b totp.
 			switch {
 			case err == nil:
 				sent.Add(1)
-			case errors.Is(err, totp.ErrSendLimit):
+			case errors.As(err, new(*totp.SendLimitError)):
 				limited.Add(1)
 			default:
 				errs <- err

@@ -171,8 +171,8 @@ func (ca *Cache) lookupVersion(c *CRL) (*CRL, bool) {
 	return x, ok
 }
 
-// ErrNoVerify is returned by Load when given no verify function.
-var ErrNoVerify = errors.New("crl: Cache.Load needs a verify function")
+// errNoVerify is returned by Load when given no verify function.
+var errNoVerify = errors.New("crl: Cache.Load needs a verify function")
 
 // Load returns the cached CRL for url, or fetches (Fetch) and parses it,
 // calls verify on it, and caches it only when verify accepts it: a CRL
@@ -180,12 +180,12 @@ var ErrNoVerify = errors.New("crl: Cache.Load needs a verify function")
 // with verify's error and never cached, so it cannot stay in place of the
 // real one, and a good cached CRL is never replaced by it. A downloaded
 // CRL of a version already cached reuses its Index instead of building it
-// again. verify is required (ErrNoVerify): it is typically CRL.Verify
+// again. verify is required (an error otherwise): it is typically CRL.Verify
 // against the certificate's issuer. Other errors are those of Fetch and
 // Parse.
 func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) (*CRL, error) {
 	if verify == nil {
-		return nil, ErrNoVerify
+		return nil, errNoVerify
 	}
 	if c, ok := ca.Get(url); ok {
 		return c, nil

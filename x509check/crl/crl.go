@@ -87,7 +87,7 @@ type IssuingDistributionPoint struct {
 
 // Parse parses a CRL in DER or PEM ("X509 CRL") form and builds its Index.
 // It does not verify anything: call Verify before trusting the content.
-// Errors are *MalformedError (ErrMalformed).
+// Errors are [MalformedError].
 func Parse(data []byte) (*CRL, error) {
 	c, revoked, err := parseUnindexed(data)
 	if err != nil {

@@ -16,22 +16,22 @@
 // Typical use, after building the certificate's chain:
 //
 //	cache := crl.NewCache(crl.CacheOptions{Doer: httpClient}) // until nextUpdate, bounded, one fetch per URL at a time
-//	verify := func(c *crl.CRL) error { // ErrIssuerMismatch, ErrNotCRLSigner, ErrBadSignature, …
+//	verify := func(c *crl.CRL) error { // issuer mismatch, not a CRL signer, bad signature, …: a SourceError
 //		return c.Verify(issuer, crl.VerifyOptions{CurrentTime: at})
 //	}
-//	c, err := cache.Load(ctx, cert.CRLDistributionPoints[0], verify) // crl.ErrTooLarge (10 MiB default), crl.ErrFetch; cached only once verified
+//	c, err := cache.Load(ctx, cert.CRLDistributionPoints[0], verify) // over 10 MiB (default) or a failed fetch: a SourceError; cached only once verified
 //	res, err := c.CheckWithDelta(cert, delta)                         // res.Status: good, revoked, suspended, undetermined
 //
 // The Issuing Distribution Point scope covers user, CA and attribute
 // certificates, onlySomeReasons, indirect CRLs and distribution point
 // names; a delta CRL's removeFromCRL lifts a hold.
 //
-// Errors are typed (*MalformedError, *TooLargeError, *FetchError,
-// *TimeError, *ExtensionError, *ScopeError) and match the sentinels
-// (ErrMalformed, ErrTooLarge, ErrFetch, ErrStale, ErrNotYetValid,
-// ErrUnknownCriticalExtension, ErrScope, ErrIssuerMismatch,
-// ErrNotCRLSigner, ErrBadSignature, ErrDeltaMismatch) with errors.Is; all
-// messages start with "crl: ".
+// Every error of a CRL that cannot be used is a [SourceError] or wraps one
+// (errors.As), whose Code says why; the typed errors ([MalformedError],
+// [TooLargeError], [FetchError], [TimeError], [ExtensionError],
+// [ScopeError]) carry the details. They all match
+// x509check.ErrRevocationUnavailable (errors.Is), since a CRL that cannot
+// be used leaves a revocation status undetermined.
 //
 // # Index and performance
 //

@@ -1,65 +1,50 @@
 package crl
 
 import (
+	"context"
 	"encoding/asn1"
 	"errors"
 	"fmt"
 	"math/big"
 	"time"
+
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
-// Sentinel errors, matched with errors.Is. The typed errors below match
-// them too.
-var (
-	// ErrMalformed: the input is not a DER (or PEM) CRL of RFC 5280 shape.
-	ErrMalformed = errors.New("crl: malformed CRL")
-	// ErrTooLarge: a download exceeded FetchOptions.MaxBytes.
-	ErrTooLarge = errors.New("crl: CRL too large")
-	// ErrFetch: the CRL could not be downloaded (transport error or
-	// non-200 status).
-	ErrFetch = errors.New("crl: fetch failed")
-	// ErrIssuerMismatch: the CRL's issuer name or authority key
-	// identifier does not match the issuer certificate, or the CRL is not
-	// for the certificate's issuer.
-	ErrIssuerMismatch = errors.New("crl: issuer mismatch")
-	// ErrNotCRLSigner: the issuer certificate is not a CA or lacks the
-	// cRLSign key usage.
-	ErrNotCRLSigner = errors.New("crl: issuer is not a CRL signer")
-	// ErrBadSignature: the CRL signature does not verify with the issuer's
-	// key.
-	ErrBadSignature = errors.New("crl: bad signature")
-	// ErrStale: the CRL's nextUpdate (plus clock skew) has passed, or,
-	// without nextUpdate, the CRL is older than the maximum age.
-	ErrStale = errors.New("crl: stale CRL")
-	// ErrNotYetValid: the CRL's thisUpdate is in the future (beyond the
-	// clock skew).
-	ErrNotYetValid = errors.New("crl: CRL not yet valid")
-	// ErrUnknownCriticalExtension: the CRL or one of its entries carries a
-	// critical extension this package does not process; the CRL must not
-	// be used (RFC 5280 5.2, 5.3).
-	ErrUnknownCriticalExtension = errors.New("crl: unknown critical extension")
-	// ErrScope: the CRL does not cover the certificate (issuing
-	// distribution point scope, or a delta CRL used without its base).
-	ErrScope = errors.New("crl: certificate outside the CRL's scope")
-	// ErrDeltaMismatch: a delta CRL does not belong to the given base CRL.
-	ErrDeltaMismatch = errors.New("crl: delta CRL does not match its base")
-)
+// SourceError is the error a CRL that cannot be used reports: its Code
+// says why ("malformed-response", "response-too-large", "fetch",
+// "timeout", "bad-responder" for an issuer mismatch or an issuer that is
+// not a CRL signer, "bad-signature", "stale-response", "future-response",
+// "critical-extension", "no-source" for a certificate outside the CRL's
+// scope). Every error about a CRL is one or wraps one (errors.As); it
+// matches x509check.ErrRevocationUnavailable and is the same type as
+// x509check.SourceError and ocsp.SourceError.
+type SourceError = errs.SourceError
 
-// MalformedError reports why the input is not a valid CRL. It matches
-// ErrMalformed.
+// fail returns a *SourceError of code with a formatted detail.
+func fail(code, format string, args ...any) error {
+	return errs.Source("crl", code, format, args...)
+}
+
+// kind is the *SourceError a typed error unwraps to, without detail (the
+// typed error has it).
+func kind(code string) error { return &SourceError{Source: "crl", Code: code} }
+
+// MalformedError reports why the input is not a valid CRL. It unwraps to a
+// [SourceError] of code "malformed-response".
 type MalformedError struct{ Reason string }
 
 func (e *MalformedError) Error() string { return "crl: malformed CRL: " + e.Reason }
 
-// Is reports whether target is ErrMalformed.
-func (e *MalformedError) Is(target error) bool { return target == ErrMalformed }
+// Unwrap returns a [SourceError] of code "malformed-response".
+func (e *MalformedError) Unwrap() error { return kind(errs.CodeMalformedResponse) }
 
 func malformed(format string, args ...any) error {
 	return &MalformedError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// TooLargeError reports a download cut off at Limit bytes. It matches
-// ErrTooLarge.
+// TooLargeError reports a download cut off at Limit bytes. It unwraps to a
+// [SourceError] of code "response-too-large".
 type TooLargeError struct {
 	URL   string
 	Limit int64
@@ -69,12 +54,12 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("crl: CRL at %s exceeds %d bytes", e.URL, e.Limit)
 }
 
-// Is reports whether target is ErrTooLarge.
-func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+// Unwrap returns a [SourceError] of code "response-too-large".
+func (e *TooLargeError) Unwrap() error { return kind(errs.CodeResponseTooLarge) }
 
 // FetchError reports a failed download: a transport error (Err) or an
-// HTTP status other than 200 (StatusCode). It matches ErrFetch and unwraps
-// to Err.
+// HTTP status other than 200 (StatusCode). It unwraps to a [SourceError]
+// of code "fetch" ("timeout" when Err is a deadline) and to Err.
 type FetchError struct {
 	URL        string
 	StatusCode int
@@ -88,14 +73,21 @@ func (e *FetchError) Error() string {
 	return fmt.Sprintf("crl: fetching %s: HTTP status %d", e.URL, e.StatusCode)
 }
 
-// Is reports whether target is ErrFetch.
-func (e *FetchError) Is(target error) bool { return target == ErrFetch }
+// Unwrap returns a [SourceError] of code "fetch" or "timeout", and the
+// transport error, if any.
+func (e *FetchError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{kind(errs.CodeFetch)}
+	}
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		return []error{kind(errs.CodeTimeout), e.Err}
+	}
+	return []error{kind(errs.CodeFetch), e.Err}
+}
 
-// Unwrap returns the transport error, if any.
-func (e *FetchError) Unwrap() error { return e.Err }
-
-// TimeError reports a CRL outside its validity at time Now: stale (matches
-// ErrStale) or not yet valid (matches ErrNotYetValid, when Future is set).
+// TimeError reports a CRL outside its validity at time Now: stale, or not
+// yet valid when Future is set. It unwraps to a [SourceError] of code
+// "stale-response" or "future-response".
 type TimeError struct {
 	ThisUpdate, NextUpdate, Now time.Time
 	Future                      bool
@@ -111,14 +103,18 @@ func (e *TimeError) Error() string {
 	return fmt.Sprintf("crl: stale CRL: nextUpdate %s is before %s", e.NextUpdate.Format(time.RFC3339), e.Now.Format(time.RFC3339))
 }
 
-// Is reports whether target is ErrStale or ErrNotYetValid, as fits.
-func (e *TimeError) Is(target error) bool {
-	return (target == ErrStale && !e.Future) || (target == ErrNotYetValid && e.Future)
+// Unwrap returns a [SourceError] of code "stale-response", or
+// "future-response" when Future is set.
+func (e *TimeError) Unwrap() error {
+	if e.Future {
+		return kind(errs.CodeFutureResponse)
+	}
+	return kind(errs.CodeStaleResponse)
 }
 
 // ExtensionError reports an unknown critical extension, on the CRL itself
-// or, when Serial is set, on that entry. It matches
-// ErrUnknownCriticalExtension.
+// or, when Serial is set, on that entry. It unwraps to a [SourceError] of
+// code "critical-extension".
 type ExtensionError struct {
 	OID    asn1.ObjectIdentifier
 	Serial *big.Int
@@ -131,14 +127,14 @@ func (e *ExtensionError) Error() string {
 	return fmt.Sprintf("crl: unknown critical CRL extension %s", e.OID)
 }
 
-// Is reports whether target is ErrUnknownCriticalExtension.
-func (e *ExtensionError) Is(target error) bool { return target == ErrUnknownCriticalExtension }
+// Unwrap returns a [SourceError] of code "critical-extension".
+func (e *ExtensionError) Unwrap() error { return kind(errs.CodeCriticalExtension) }
 
-// ScopeError reports why a CRL does not cover a certificate. It matches
-// ErrScope.
+// ScopeError reports why a CRL does not cover a certificate. It unwraps to
+// a [SourceError] of code "no-source".
 type ScopeError struct{ Reason string }
 
 func (e *ScopeError) Error() string { return "crl: certificate outside the CRL's scope: " + e.Reason }
 
-// Is reports whether target is ErrScope.
-func (e *ScopeError) Is(target error) bool { return target == ErrScope }
+// Unwrap returns a [SourceError] of code "no-source".
+func (e *ScopeError) Unwrap() error { return kind(errs.CodeNoSource) }

@@ -40,8 +40,8 @@ type FetchOptions struct {
 
 // Fetch downloads the CRL at url with an HTTP GET through doer (when nil,
 // a client that does not follow redirects) and returns its bytes, unparsed. Errors:
-// *TooLargeError (ErrTooLarge) when the Content-Length or the body exceeds
-// MaxBytes, *FetchError (ErrFetch) for transport errors (wrapping them, so
+// [TooLargeError] when the Content-Length or the body exceeds
+// MaxBytes, [FetchError] for transport errors (wrapping them, so
 // errors.Is(err, context.DeadlineExceeded) works) and statuses other than
 // 200.
 func Fetch(ctx context.Context, doer Doer, url string, opts FetchOptions) ([]byte, error) {

@@ -53,7 +53,7 @@ func TestFetch(t *testing.T) {
 	t.Run("status", func(t *testing.T) {
 		_, err := crl.Fetch(context.Background(), srv.Client(), srv.URL+"/missing.crl", opts)
 		var fe *crl.FetchError
-		if !errors.Is(err, crl.ErrFetch) || !errors.As(err, &fe) || fe.StatusCode != 404 {
+		if !errors.Is(err, errFetch) || !errors.As(err, &fe) || fe.StatusCode != 404 {
 			t.Fatalf("error %v", err)
 		}
 	})
@@ -61,7 +61,7 @@ func TestFetch(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			_, err := crl.Fetch(context.Background(), srv.Client(), srv.URL+path, opts)
 			var tl *crl.TooLargeError
-			if !errors.Is(err, crl.ErrTooLarge) || !errors.As(err, &tl) || tl.Limit != 1000 {
+			if !errors.Is(err, errTooLarge) || !errors.As(err, &tl) || tl.Limit != 1000 {
 				t.Fatalf("error %v", err)
 			}
 		})
@@ -69,7 +69,8 @@ func TestFetch(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		start := time.Now()
 		_, err := crl.Fetch(context.Background(), srv.Client(), srv.URL+"/slow.crl", opts)
-		if !errors.Is(err, crl.ErrFetch) || !errors.Is(err, context.DeadlineExceeded) {
+		var fe *crl.FetchError
+		if !errors.Is(err, errTimeout) || !errors.As(err, &fe) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("error %v", err)
 		}
 		// The handler never answers by itself: the error above already
@@ -178,7 +179,7 @@ func TestCache(t *testing.T) {
 	t.Run("fetch errors are not cached", func(t *testing.T) {
 		bad := crl.NewCache(crl.CacheOptions{Doer: srv.Client()})
 		_, err := bad.Load(context.Background(), "http://127.0.0.1:1/none.crl", verifyBy(ca))
-		if !errors.Is(err, crl.ErrFetch) || !strings.HasPrefix(err.Error(), "crl: ") {
+		if !errors.Is(err, errFetch) || !strings.HasPrefix(err.Error(), "crl: ") {
 			t.Errorf("error %v", err)
 		}
 		if bad.Len() != 0 {

@@ -24,7 +24,7 @@ func seedCRLs(t testing.TB, ca *goCA) [][]byte {
 	}
 }
 
-// FuzzIndex: BuildIndex never panics, fails only with ErrMalformed, and
+// FuzzIndex: BuildIndex never panics, fails only with a MalformedError, and
 // when x509.ParseRevocationList also accepts the input both list the same
 // serials in the same order, each found by Lookup.
 func FuzzIndex(f *testing.F) {
@@ -34,8 +34,8 @@ func FuzzIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ix, err := crl.BuildIndex(data)
 		if err != nil {
-			if !errors.Is(err, crl.ErrMalformed) {
-				t.Fatalf("error %v is not ErrMalformed", err)
+			if !errors.Is(err, errMalformed) {
+				t.Fatalf("error %v is not malformed-response", err)
 			}
 			return
 		}
@@ -94,8 +94,8 @@ func FuzzParseVerify(f *testing.F) {
 	for _, s := range seedCRLs(f, ca) {
 		f.Add(s)
 	}
-	sentinels := []error{crl.ErrIssuerMismatch, crl.ErrNotCRLSigner, crl.ErrBadSignature, crl.ErrUnknownCriticalExtension,
-		crl.ErrStale, crl.ErrNotYetValid, crl.ErrScope, crl.ErrMalformed}
+	sentinels := []error{errIssuerMismatch, errNotCRLSigner, errBadSignature, errUnknownCriticalExtension,
+		errStale, errNotYetValid, errScope, errMalformed}
 	ours := func(err error) bool {
 		for _, s := range sentinels {
 			if errors.Is(err, s) {
@@ -107,8 +107,8 @@ func FuzzParseVerify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := crl.Parse(data)
 		if err != nil {
-			if !errors.Is(err, crl.ErrMalformed) {
-				t.Fatalf("error %v is not ErrMalformed", err)
+			if !errors.Is(err, errMalformed) {
+				t.Fatalf("error %v is not malformed-response", err)
 			}
 			return
 		}

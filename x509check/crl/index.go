@@ -59,6 +59,9 @@ func (r Reason) String() string {
 	return "unknown"
 }
 
+// MarshalText implements encoding.TextMarshaler with String.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
 // Entry is one revoked certificate of a CRL.
 type Entry struct {
 	// RevocationTime is the entry's revocationDate (UTC, whole seconds).
@@ -556,7 +559,7 @@ var (
 // BuildIndex parses the CRL in data (DER, or PEM "X509 CRL") and indexes
 // its revoked serial numbers. It checks the structure of the whole CRL but
 // neither its signature nor its extensions: use Parse and CRL.Verify for
-// that. Errors are *MalformedError (ErrMalformed).
+// that. Errors are [MalformedError].
 func BuildIndex(data []byte) (*Index, error) {
 	der, err := derBytes(data)
 	if err != nil {

@@ -8,5 +8,5 @@ import (
 
 func isScope(err error) bool {
 	var se *crl.ScopeError
-	return errors.Is(err, crl.ErrScope) && errors.As(err, &se)
+	return errors.Is(err, errScope) && errors.As(err, &se)
 }

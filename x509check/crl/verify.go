@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // Defaults of VerifyOptions.
@@ -29,7 +31,7 @@ type VerifyOptions struct {
 	// AllowSHA1 accepts CRLs signed with SHA-1 (sha1WithRSAEncryption,
 	// ecdsa-with-SHA1), which crypto/x509's CheckSignature still verifies
 	// but which chosen-prefix collisions make forgeable. Zero (false)
-	// refuses them with ErrBadSignature, as x509check refuses SHA-1 on
+	// refuses them ("bad-signature"), as x509check refuses SHA-1 on
 	// the certificate path by default.
 	AllowSHA1 bool
 }
@@ -40,43 +42,44 @@ func IsSHA1(a x509.SignatureAlgorithm) bool {
 }
 
 // Verify checks that the CRL was issued and signed by issuer and is usable
-// at the validation time, in this order:
+// at the validation time, in this order (each failure is, or wraps, a
+// [SourceError] of the code given):
 //   - the CRL issuer name equals issuer's subject, and the CRL's authority
 //     key identifier (if any) equals issuer's subject key identifier (if
-//     any): ErrIssuerMismatch;
+//     any): "bad-responder";
 //   - issuer is a CA and, when it has a key usage extension, asserts
-//     cRLSign: ErrNotCRLSigner;
+//     cRLSign: "bad-responder";
 //   - the signature verifies with issuer's key, and is not made with
-//     SHA-1 unless AllowSHA1: ErrBadSignature;
+//     SHA-1 unless AllowSHA1: "bad-signature";
 //   - no unknown critical extension on the CRL or any entry:
-//     *ExtensionError (ErrUnknownCriticalExtension);
+//     [ExtensionError] ("critical-extension");
 //   - thisUpdate ≤ now + skew and now ≤ nextUpdate + skew (without
-//     nextUpdate: now ≤ thisUpdate + MaxAge): *TimeError (ErrNotYetValid,
-//     ErrStale). Freshness comes last, so that a caller may treat a stale
-//     but authentic CRL as it sees fit.
+//     nextUpdate: now ≤ thisUpdate + MaxAge): [TimeError]
+//     ("future-response", "stale-response"). Freshness comes last, so
+//     that a caller may treat a stale but authentic CRL as it sees fit.
 //
 // Verify does not validate issuer itself: that is the chain builder's job.
 func (c *CRL) Verify(issuer *x509.Certificate, opts VerifyOptions) error {
 	if issuer == nil {
-		return fmt.Errorf("crl: no issuer certificate: %w", ErrIssuerMismatch)
+		return fail(errs.CodeBadResponder, "no issuer certificate")
 	}
 	if !bytes.Equal(c.RawIssuer, issuer.RawSubject) {
-		return fmt.Errorf("crl: CRL issuer %q is not the subject %q of the issuer certificate: %w", c.Issuer, issuer.Subject, ErrIssuerMismatch)
+		return fail(errs.CodeBadResponder, "CRL issuer %q is not the subject %q of the issuer certificate", c.Issuer, issuer.Subject)
 	}
 	if len(c.AuthorityKeyID) > 0 && len(issuer.SubjectKeyId) > 0 && !bytes.Equal(c.AuthorityKeyID, issuer.SubjectKeyId) {
-		return fmt.Errorf("crl: CRL authority key identifier %x is not the issuer's subject key identifier %x: %w", c.AuthorityKeyID, issuer.SubjectKeyId, ErrIssuerMismatch)
+		return fail(errs.CodeBadResponder, "CRL authority key identifier %x is not the issuer's subject key identifier %x", c.AuthorityKeyID, issuer.SubjectKeyId)
 	}
 	if !issuer.BasicConstraintsValid || !issuer.IsCA {
-		return fmt.Errorf("crl: issuer %q is not a CA: %w", issuer.Subject, ErrNotCRLSigner)
+		return fail(errs.CodeBadResponder, "issuer %q is not a CA", issuer.Subject)
 	}
 	if issuer.KeyUsage != 0 && issuer.KeyUsage&x509.KeyUsageCRLSign == 0 {
-		return fmt.Errorf("crl: issuer %q lacks the cRLSign key usage: %w", issuer.Subject, ErrNotCRLSigner)
+		return fail(errs.CodeBadResponder, "issuer %q lacks the cRLSign key usage", issuer.Subject)
 	}
 	if IsSHA1(c.SignatureAlgorithm) && !opts.AllowSHA1 {
-		return fmt.Errorf("%w: CRL signed with %v: SHA-1 refused (AllowSHA1)", ErrBadSignature, c.SignatureAlgorithm)
+		return fail(errs.CodeBadSignature, "CRL signed with %v: SHA-1 refused (AllowSHA1)", c.SignatureAlgorithm)
 	}
 	if err := issuer.CheckSignature(c.SignatureAlgorithm, c.RawTBS, c.Signature); err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+		return fail(errs.CodeBadSignature, "%v", err)
 	}
 	if u := c.UnknownCritical(); len(u) > 0 {
 		return u[0]
@@ -162,8 +165,9 @@ type Result struct {
 // Issuing Distribution Point scope: user/CA/attribute certificates, the
 // distribution point name against the certificate's CRL distribution
 // points, onlySomeReasons) and looks the serial up. It does not verify the
-// CRL: call Verify first. Errors: ErrIssuerMismatch, *ScopeError
-// (ErrScope; also for a delta CRL, which needs CheckWithDelta).
+// CRL: call Verify first. Errors: a [SourceError] of code "bad-responder"
+// (another issuer), a [ScopeError] (also for a delta CRL, which needs
+// CheckWithDelta).
 func (c *CRL) Check(cert *x509.Certificate) (Result, error) {
 	return c.CheckWithDelta(cert, nil)
 }
@@ -171,7 +175,8 @@ func (c *CRL) Check(cert *x509.Certificate) (Result, error) {
 // CheckWithDelta is Check with a delta CRL applied to its base c (RFC 5280
 // 5.2.4, 6.3.3): delta must be a delta CRL of the same issuer, authority
 // key identifier and Issuing Distribution Point whose BaseCRLNumber is at
-// most c's cRLNumber, otherwise ErrDeltaMismatch. An entry of the delta
+// most c's cRLNumber, otherwise a [SourceError] of code
+// "malformed-response". An entry of the delta
 // overrides the base; a removeFromCRL entry lifts a hold of the base. Call
 // Verify on both CRLs first. A nil delta is Check.
 func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error) {
@@ -228,7 +233,7 @@ func (c *CRL) CheckWithDelta(cert *x509.Certificate, delta *CRL) (Result, error)
 }
 
 func (c *CRL) matchDelta(d *CRL) error {
-	mismatch := func(why string) error { return fmt.Errorf("crl: %s: %w", why, ErrDeltaMismatch) }
+	mismatch := func(why string) error { return fail(errs.CodeMalformedResponse, "delta CRL: %s", why) }
 	switch {
 	case !d.IsDelta():
 		return mismatch("the delta CRL has no Delta CRL Indicator")
@@ -408,5 +413,5 @@ func (c *CRL) scope(cert *x509.Certificate) (ReasonFlags, error) {
 }
 
 func (c *CRL) issuerMismatch(cert *x509.Certificate) error {
-	return fmt.Errorf("crl: the CRL issuer %q is not the certificate's issuer %q: %w", c.Issuer, cert.Issuer, ErrIssuerMismatch)
+	return fail(errs.CodeBadResponder, "the CRL issuer %q is not the certificate's issuer %q", c.Issuer, cert.Issuer)
 }

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/csam-go/csam/x509check/crl"
 	"github.com/csam-go/csam/x509check/internal/bounded"
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // Doer sends HTTP requests; *http.Client implements it. It is crl.Doer
@@ -126,8 +126,9 @@ func (c *Checker) timeout() time.Duration {
 
 // Check returns the checked answer about q.Cert; it may be shared with
 // other callers (a cached answer): treat it as read-only. Its errors wrap those of
-// ParseResponse, and ErrNoSource (offline and nothing provided, or no
-// address), ErrFetch, ErrTimeout or ErrResponseTooLarge; with an error, the
+// ParseResponse, and a [SourceError] of code "no-source" (offline and
+// nothing provided, or no address), "fetch", "timeout" or
+// "response-too-large"; with an error, the
 // Response, when not nil, only names the Source that failed.
 func (c *Checker) Check(ctx context.Context, q Query) (*Response, error) {
 	r, src, err := c.check(ctx, q)
@@ -147,7 +148,7 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 	var best *Response
 	for i, der := range append(q.Stapled[:len(q.Stapled):len(q.Stapled)], c.opts.Responses...) {
 		a, err := checkResponse(der, ck)
-		if errors.Is(err, ErrCertIDMismatch) {
+		if errors.Is(err, &SourceError{Code: errs.CodeCertIDMismatch}) {
 			continue
 		}
 		src := "provided"
@@ -219,13 +220,13 @@ func (c *Checker) check(ctx context.Context, q Query) (*Response, string, error)
 		}
 		return r.Val.(*Response), "", nil
 	case <-ctx.Done():
-		return nil, server, fmt.Errorf("%w: %s: %w", ErrTimeout, server, ctx.Err())
+		return nil, server, srcErr(errs.CodeTimeout, "%s: %w", server, ctx.Err())
 	}
 }
 
 var (
-	errOffline   = fmt.Errorf("%w: offline and no OCSP response provided", ErrNoSource)
-	errNoAddress = fmt.Errorf("%w: no OCSP address in the certificate", ErrNoSource)
+	errOffline   = srcErr(errs.CodeNoSource, "offline and no OCSP response provided")
+	errNoAddress = srcErr(errs.CodeNoSource, "no OCSP address in the certificate")
 )
 
 // freshest returns the answer to use of two about one certificate (a may
@@ -290,37 +291,37 @@ func (c *Checker) fetch(ctx context.Context, server string, ck ocspCheck) (*Resp
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFetch, err)
+		return nil, srcErr(errs.CodeFetch, "%v", err)
 	}
 	hreq.Header.Set("Accept", "application/ocsp-response")
 	c.requests.Add(1)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, c.timeout(), err)
+			return nil, srcErr(errs.CodeTimeout, "%s after %s: %v", server, c.timeout(), err)
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
+		return nil, srcErr(errs.CodeFetch, "%s: %v", server, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: %s: HTTP %d", ErrFetch, server, resp.StatusCode)
+		return nil, srcErr(errs.CodeFetch, "%s: HTTP %d", server, resp.StatusCode)
 	}
 	max := c.opts.MaxResponseSize
 	if max <= 0 {
 		max = DefaultMaxResponseSize
 	}
 	if resp.ContentLength > max {
-		return nil, fmt.Errorf("%w: %d bytes (limit %d)", ErrResponseTooLarge, resp.ContentLength, max)
+		return nil, srcErr(errs.CodeResponseTooLarge, "%d bytes (limit %d)", resp.ContentLength, max)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %s after %s: %v", ErrTimeout, server, c.timeout(), err)
+			return nil, srcErr(errs.CodeTimeout, "%s after %s: %v", server, c.timeout(), err)
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrFetch, server, err)
+		return nil, srcErr(errs.CodeFetch, "%s: %v", server, err)
 	}
 	if int64(len(body)) > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, max)
+		return nil, srcErr(errs.CodeResponseTooLarge, "more than %d bytes", max)
 	}
 	return checkResponse(body, ck)
 }

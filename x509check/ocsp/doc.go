@@ -33,7 +33,8 @@
 // never good, the response size is bounded; a delegated responder with an
 // unknown critical extension is refused.
 //
-// Errors wrap the sentinels below, which are package x509check's own
-// values (ErrStaleResponse is x509check.ErrStaleResponse): errors.Is
-// matches either name and x509check.Code gives their stable codes.
+// A response or responder that gives no usable answer fails with a
+// [SourceError], the type of x509check.SourceError: it matches
+// x509check.ErrRevocationUnavailable, and its Code ("stale-response",
+// "bad-signature", ...) is what x509check.Code returns.
 package ocsp

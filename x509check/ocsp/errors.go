@@ -43,29 +43,22 @@ func (s Status) severity() int {
 
 const reasonCertificateHold = 6
 
-// Errors. They are the values package x509check exports under the same
-// names (ocsp.ErrStaleResponse is x509check.ErrStaleResponse), so that
-// errors.Is matches either, and x509check.Code reads their codes.
-var (
-	ErrBadInput          = errs.BadInput
-	ErrBadResponder      = errs.BadResponder
-	ErrBadSignature      = errs.BadSignature
-	ErrStaleResponse     = errs.StaleResponse
-	ErrFutureResponse    = errs.FutureResponse
-	ErrNonceMismatch     = errs.NonceMismatch
-	ErrCriticalExtension = errs.CriticalExtension
-	ErrResponderStatus   = errs.ResponderStatus
-	ErrMalformedResponse = errs.MalformedResponse
-	ErrCertIDMismatch    = errs.CertIDMismatch
-	ErrResponseTooLarge  = errs.ResponseTooLarge
-	ErrTimeout           = errs.Timeout
-	ErrFetch             = errs.Fetch
-	ErrNoSource          = errs.NoSource
-)
+// SourceError reports a response or a responder that gave no usable
+// answer; its Code says why ("malformed-response", "stale-response",
+// "bad-responder", "fetch", "timeout", "no-source", ...). It matches
+// x509check.ErrRevocationUnavailable and is the same type as
+// x509check.SourceError.
+type SourceError = errs.SourceError
+
+// srcErr returns a *SourceError of this package.
+func srcErr(code, format string, args ...any) error {
+	return errs.Source("ocsp", code, format, args...)
+}
 
 // ResponderStatusError reports an OCSP responseStatus other than
 // successful (malformedRequest, internalError, tryLater, sigRequired,
-// unauthorized). It matches ErrResponderStatus.
+// unauthorized). It is the detail of a [SourceError] of code
+// "responder-status".
 type ResponderStatusError struct {
 	Status int // the OCSPResponseStatus value
 }
@@ -81,6 +74,3 @@ func (e *ResponderStatusError) Error() string {
 	}
 	return "x509check: ocsp responder answered " + n
 }
-
-// Unwrap returns ErrResponderStatus.
-func (e *ResponderStatusError) Unwrap() error { return ErrResponderStatus }

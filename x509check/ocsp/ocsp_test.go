@@ -75,10 +75,10 @@ func TestParseResponse(t *testing.T) {
 		{"good", p.respond(t, xocsp.Good, now.Add(-time.Minute)), ocsp.Good, nil},
 		{"revoked", p.respond(t, xocsp.Revoked, now.Add(-time.Minute)), ocsp.Revoked, nil},
 		{"unknown", p.respond(t, xocsp.Unknown, now.Add(-time.Minute)), ocsp.Unknown, nil},
-		{"future", p.respond(t, xocsp.Good, now.Add(time.Hour)), 0, ocsp.ErrFutureResponse},
-		{"stale", p.respond(t, xocsp.Good, now.Add(-3*time.Hour)), 0, ocsp.ErrStaleResponse},
-		{"garbage", []byte("not OCSP"), 0, ocsp.ErrMalformedResponse},
-		{"tryLater", xocsp.TryLaterErrorResponse, 0, ocsp.ErrResponderStatus},
+		{"future", p.respond(t, xocsp.Good, now.Add(time.Hour)), 0, errFutureResponse},
+		{"stale", p.respond(t, xocsp.Good, now.Add(-3*time.Hour)), 0, errStaleResponse},
+		{"garbage", []byte("not OCSP"), 0, errMalformedResponse},
+		{"tryLater", xocsp.TryLaterErrorResponse, 0, errResponderStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,11 +94,13 @@ func TestParseResponse(t *testing.T) {
 			}
 		})
 	}
-	// The ocsp package's sentinels are x509check's.
-	if ocsp.ErrStaleResponse != x509check.ErrStaleResponse {
-		t.Fatal("ocsp.ErrStaleResponse is not x509check.ErrStaleResponse")
+	// The ocsp package's errors are x509check's.
+	var se *x509check.SourceError
+	if _, err := ocsp.ParseResponse([]byte{0x30, 0x00}, p.leaf, p.ca, ocsp.VerifyOptions{}); !errors.As(err, &se) || se.Source != "ocsp" ||
+		x509check.Code(err) != "malformed-response" || !errors.Is(err, x509check.ErrRevocationUnavailable) {
+		t.Fatalf("malformed response: %v", err)
 	}
-	var rse *x509check.ResponderStatusError
+	var rse *ocsp.ResponderStatusError
 	if _, err := ocsp.ParseResponse(xocsp.TryLaterErrorResponse, p.leaf, p.ca, ocsp.VerifyOptions{}); !errors.As(err, &rse) || rse.Status != 3 {
 		t.Fatalf("tryLater: %v", err)
 	}
@@ -129,7 +131,7 @@ func TestCheckerFetchesOnceAndCaches(t *testing.T) {
 	}
 	// Offline, with nothing provided: no source.
 	off := ocsp.NewChecker(ocsp.Options{Offline: true})
-	if _, err := off.Check(context.Background(), q); !errors.Is(err, x509check.ErrNoSource) {
+	if _, err := off.Check(context.Background(), q); !errors.Is(err, errNoSource) {
 		t.Fatalf("offline: %v", err)
 	}
 	// Of provided answers, a revocation stands.
@@ -200,7 +202,7 @@ func ExampleParseResponse() {
 	tryLater := []byte{0x30, 0x03, 0x0a, 0x01, 0x03}
 	_, err = ocsp.ParseResponse(tryLater, certs[0], root, ocsp.VerifyOptions{})
 	var rse *ocsp.ResponderStatusError
-	fmt.Println(errors.As(err, &rse), rse.Status, x509check.Code(err), errors.Is(err, x509check.ErrResponderStatus))
+	fmt.Println(errors.As(err, &rse), rse.Status, x509check.Code(err), errors.Is(err, errResponderStatus))
 	// Output:
 	// true 3 responder-status true
 }

@@ -16,6 +16,7 @@ import (
 
 	xocsp "golang.org/x/crypto/ocsp"
 
+	"github.com/csam-go/csam/x509check/internal/errs"
 	pathval "github.com/csam-go/csam/x509check/path"
 )
 
@@ -143,7 +144,7 @@ func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (
 	}
 	key, err := issuerKeyBits(issuer)
 	if err != nil {
-		return nil, fmt.Errorf("%w: issuer public key: %v", ErrBadInput, err)
+		return nil, fmt.Errorf("%w: issuer public key: %v", errs.BadInput, err)
 	}
 	r := &ocspRequest{
 		hash:     h,
@@ -265,10 +266,12 @@ func (o VerifyOptions) check(cert, issuer *x509.Certificate) ocspCheck {
 // single response on the full CertID, the signer (the issuer, or a
 // delegated responder the issuer certified with id-kp-OCSPSigning, valid
 // at the validation time), the signature, critical extensions, the nonce
-// and freshness. Its errors wrap ErrMalformedResponse,
-// ErrResponderStatus (a *ResponderStatusError), ErrCertIDMismatch,
-// ErrBadResponder, ErrBadSignature, ErrCriticalExtension,
-// ErrNonceMismatch, ErrFutureResponse, ErrStaleResponse or ErrBadInput.
+// and freshness. Its errors are a [SourceError] (code
+// "malformed-response", "responder-status" with a [ResponderStatusError],
+// "certid-mismatch", "bad-responder", "bad-signature",
+// "critical-extension", "nonce-mismatch", "future-response" or
+// "stale-response"), or match x509check.ErrBadInput for an unusable
+// issuer key.
 func ParseResponse(der []byte, cert, issuer *x509.Certificate, opts VerifyOptions) (*Response, error) {
 	return checkResponse(der, opts.check(cert, issuer))
 }
@@ -287,27 +290,27 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	var outer asnResponse
 	rest, err := asn1.Unmarshal(der, &outer)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedResponse, err)
+		return nil, srcErr(errs.CodeMalformedResponse, "%v", err)
 	}
 	if len(rest) > 0 {
-		return nil, fmt.Errorf("%w: trailing data", ErrMalformedResponse)
+		return nil, srcErr(errs.CodeMalformedResponse, "trailing data")
 	}
 	if outer.Status != 0 {
-		return nil, &ResponderStatusError{Status: int(outer.Status)}
+		return nil, errs.Wrap("ocsp", errs.CodeResponderStatus, &ResponderStatusError{Status: int(outer.Status)})
 	}
 	if !outer.Bytes.Type.Equal(oidOCSPBasic) {
-		return nil, fmt.Errorf("%w: response type %v is not id-pkix-ocsp-basic", ErrMalformedResponse, outer.Bytes.Type)
+		return nil, srcErr(errs.CodeMalformedResponse, "response type %v is not id-pkix-ocsp-basic", outer.Bytes.Type)
 	}
 	var basic asnBasic
 	if rest, err := asn1.Unmarshal(outer.Bytes.Response, &basic); err != nil || len(rest) > 0 {
-		return nil, fmt.Errorf("%w: basic response: %v", ErrMalformedResponse, err)
+		return nil, srcErr(errs.CodeMalformedResponse, "basic response: %v", err)
 	}
 	var rd asnResponseData
 	if rest, err := asn1.Unmarshal(basic.TBS.FullBytes, &rd); err != nil || len(rest) > 0 {
-		return nil, fmt.Errorf("%w: response data: %v", ErrMalformedResponse, err)
+		return nil, srcErr(errs.CodeMalformedResponse, "response data: %v", err)
 	}
 	if rd.Version != 0 {
-		return nil, fmt.Errorf("%w: version %d", ErrMalformedResponse, rd.Version)
+		return nil, srcErr(errs.CodeMalformedResponse, "version %d", rd.Version)
 	}
 
 	// 2. The single response about our certificate, on the full CertID.
@@ -323,24 +326,24 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	}
 	alg := signatureAlgorithm(basic.SigAlg)
 	if alg == x509.UnknownSignatureAlgorithm {
-		return nil, fmt.Errorf("%w: unsupported signature algorithm %v", ErrBadSignature, basic.SigAlg.Algorithm)
+		return nil, srcErr(errs.CodeBadSignature, "unsupported signature algorithm %v", basic.SigAlg.Algorithm)
 	}
 	if (alg == x509.SHA1WithRSA || alg == x509.ECDSAWithSHA1 || alg == x509.DSAWithSHA1) && !ck.allowSHA1 {
-		return nil, fmt.Errorf("%w: OCSP response signed with %v: SHA-1 refused (AllowSHA1)", ErrBadSignature, alg)
+		return nil, srcErr(errs.CodeBadSignature, "OCSP response signed with %v: SHA-1 refused (AllowSHA1)", alg)
 	}
 	if err := signer.CheckSignature(alg, basic.TBS.FullBytes, basic.Signature.RightAlign()); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadSignature, err)
+		return nil, srcErr(errs.CodeBadSignature, "%v", err)
 	}
 
 	// 8. Critical extensions: only the nonce is understood.
 	for _, e := range rd.Extensions {
 		if e.Critical && !e.Id.Equal(oidOCSPNonce) {
-			return nil, fmt.Errorf("%w: response extension %v", ErrCriticalExtension, e.Id)
+			return nil, srcErr(errs.CodeCriticalExtension, "response extension %v", e.Id)
 		}
 	}
 	for _, e := range single.Extensions {
 		if e.Critical {
-			return nil, fmt.Errorf("%w: single response extension %v", ErrCriticalExtension, e.Id)
+			return nil, srcErr(errs.CodeCriticalExtension, "single response extension %v", e.Id)
 		}
 	}
 
@@ -353,11 +356,11 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 
 	// 6. Freshness.
 	if single.ThisUpdate.After(ck.at.Add(ck.skew)) {
-		return nil, fmt.Errorf("%w: thisUpdate %s after %s", ErrFutureResponse,
+		return nil, srcErr(errs.CodeFutureResponse, "thisUpdate %s after %s",
 			single.ThisUpdate.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
 	}
 	if rd.ProducedAt.After(ck.at.Add(ck.skew)) {
-		return nil, fmt.Errorf("%w: producedAt %s after %s", ErrFutureResponse,
+		return nil, srcErr(errs.CodeFutureResponse, "producedAt %s after %s",
 			rd.ProducedAt.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
 	}
 	a := &Response{ProducedAt: rd.ProducedAt, ThisUpdate: single.ThisUpdate, NextUpdate: single.NextUpdate,
@@ -369,17 +372,17 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	}
 	if !single.NextUpdate.IsZero() {
 		if single.NextUpdate.Before(single.ThisUpdate) {
-			return nil, fmt.Errorf("%w: nextUpdate before thisUpdate", ErrMalformedResponse)
+			return nil, srcErr(errs.CodeMalformedResponse, "nextUpdate before thisUpdate")
 		}
 		if single.NextUpdate.Before(ck.at.Add(-ck.skew)) {
-			return nil, fmt.Errorf("%w: nextUpdate %s before %s", ErrStaleResponse,
+			return nil, srcErr(errs.CodeStaleResponse, "nextUpdate %s before %s",
 				single.NextUpdate.UTC().Format(time.RFC3339), ck.at.UTC().Format(time.RFC3339))
 		}
 		a.expires = single.NextUpdate
 	} else {
 		a.expires = single.ThisUpdate.Add(ck.maxAge)
 		if ck.at.Sub(single.ThisUpdate) > ck.maxAge+ck.skew {
-			return nil, fmt.Errorf("%w: no nextUpdate and thisUpdate %s older than %s", ErrStaleResponse,
+			return nil, srcErr(errs.CodeStaleResponse, "no nextUpdate and thisUpdate %s older than %s",
 				single.ThisUpdate.UTC().Format(time.RFC3339), ck.maxAge)
 		}
 	}
@@ -397,7 +400,7 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 			a.Status = Suspended
 		}
 	default:
-		return nil, fmt.Errorf("%w: no certStatus", ErrMalformedResponse)
+		return nil, srcErr(errs.CodeMalformedResponse, "no certStatus")
 	}
 	return a, nil
 }
@@ -407,11 +410,11 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 // serial), whichever supported hash the responder used.
 func findSingle(rs []asnSingle, cert, issuer *x509.Certificate) (*asnSingle, error) {
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("%w: no single response", ErrMalformedResponse)
+		return nil, srcErr(errs.CodeMalformedResponse, "no single response")
 	}
 	key, err := issuerKeyBits(issuer)
 	if err != nil {
-		return nil, fmt.Errorf("%w: issuer key: %v", ErrBadInput, err)
+		return nil, fmt.Errorf("%w: issuer key: %v", errs.BadInput, err)
 	}
 	for i := range rs {
 		id := &rs[i].CertID
@@ -425,7 +428,7 @@ func findSingle(rs []asnSingle, cert, issuer *x509.Certificate) (*asnSingle, err
 			return &rs[i], nil
 		}
 	}
-	return nil, fmt.Errorf("%w: serial %s", ErrCertIDMismatch, strings.ToUpper(hex.EncodeToString(cert.SerialNumber.Bytes())))
+	return nil, srcErr(errs.CodeCertIDMismatch, "serial %s", strings.ToUpper(hex.EncodeToString(cert.SerialNumber.Bytes())))
 }
 
 // responderMatches reports whether the ResponderID names c (byName [1] or
@@ -500,7 +503,7 @@ func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Cer
 	if why == "" {
 		why = "responder is neither the issuer nor a certificate in the response"
 	}
-	return nil, fmt.Errorf("%w: %s", ErrBadResponder, why)
+	return nil, srcErr(errs.CodeBadResponder, "%s", why)
 }
 
 // hasNoCheck reports whether c carries id-pkix-ocsp-nocheck.
@@ -524,9 +527,9 @@ func checkNonce(exts []pkix.Extension, nonce []byte) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("%w: nonce differs", ErrNonceMismatch)
+		return srcErr(errs.CodeNonceMismatch, "nonce differs")
 	}
-	return fmt.Errorf("%w: no nonce in response", ErrNonceMismatch)
+	return srcErr(errs.CodeNonceMismatch, "no nonce in response")
 }
 
 var (

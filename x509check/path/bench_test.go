@@ -202,8 +202,8 @@ func TestSearchBounded(t *testing.T) {
 	start := time.Now()
 	_, err := path.New(path.Options{Roots: []*path.Certificate{root.p}, Intermediates: loop, CurrentTime: benchNow}).
 		Verify(context.Background(), leaf.p)
-	if !errors.Is(err, path.ErrWorkLimit) {
-		t.Fatalf("err = %v, want ErrWorkLimit", err)
+	if inv := (*path.InvalidError)(nil); !errors.As(err, &inv) || inv.Reason != path.WorkLimit {
+		t.Fatalf("err = %v, want reason WorkLimit", err)
 	}
 	t.Logf("refused in %s", time.Since(start))
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/csam-go/csam/x509check/internal/errs"
 	"github.com/csam-go/csam/x509check/internal/rdn"
 )
 
@@ -111,12 +111,8 @@ type distributionPoint struct {
 	crlIssuer  []generalName
 }
 
-// ErrMalformedCertificate is returned when a certificate cannot be parsed
-// even for path validation.
-var ErrMalformedCertificate = errors.New("path: malformed certificate")
-
 func malformed(what string) error {
-	return fmt.Errorf("%w: %s", ErrMalformedCertificate, what)
+	return fmt.Errorf("%w: certificate: %s", errs.BadInput, what)
 }
 
 // OIDs of the extensions path validation processes.
@@ -144,7 +140,7 @@ var (
 )
 
 // ParseCertificate parses a DER certificate for path validation. Its
-// errors wrap ErrMalformedCertificate.
+// errors match x509check.ErrBadInput.
 func ParseCertificate(der []byte) (*Certificate, error) {
 	c := &Certificate{Raw: der, maxPathLen: -1, requireExplicit: -1, inhibitMapping: -1, inhibitAny: -1}
 	in := cryptobyte.String(der)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/csam-go/csam/x509check/internal/errs"
 	"github.com/csam-go/csam/x509check/internal/rdn"
 )
 
@@ -58,9 +59,6 @@ type crlEntry struct {
 	critical  string
 }
 
-// ErrMalformedCRL is returned when a CRL cannot be parsed.
-var ErrMalformedCRL = errors.New("path: malformed CRL")
-
 var (
 	oidCRLNumber    = asn1.ObjectIdentifier{2, 5, 29, 20}
 	oidDeltaCRL     = asn1.ObjectIdentifier{2, 5, 29, 27}
@@ -72,9 +70,9 @@ var (
 	handledCRLEntry = []asn1.ObjectIdentifier{oidReasonCode, oidInvalidity, oidCertIssuer}
 )
 
-func badCRL(what string) error { return fmt.Errorf("%w: %s", ErrMalformedCRL, what) }
+func badCRL(what string) error { return fmt.Errorf("%w: CRL: %s", errs.BadInput, what) }
 
-// ParseCRL parses a DER CRL. Its errors wrap ErrMalformedCRL.
+// ParseCRL parses a DER CRL. Its errors match x509check.ErrBadInput.
 func ParseCRL(der []byte) (*CRL, error) {
 	l := &CRL{Raw: der}
 	in := cryptobyte.String(der)
@@ -329,7 +327,8 @@ type crlCtx struct {
 	next   *crlCtx
 }
 
-// RevokedError reports a revoked certificate; it wraps ErrRevoked.
+// RevokedError reports a revoked certificate; it matches
+// x509check.ErrRevoked.
 type RevokedError struct {
 	Subject string
 	Serial  *big.Int
@@ -342,7 +341,8 @@ func (e *RevokedError) Error() string {
 		e.Subject, e.Serial, e.At.UTC().Format(time.RFC3339), e.Reason)
 }
 
-func (e *RevokedError) Unwrap() error { return ErrRevoked }
+// Unwrap returns x509check.ErrRevoked.
+func (e *RevokedError) Unwrap() error { return errs.Revoked }
 
 // CheckRevocation implements RevocationChecker.
 func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certificate, i int, at time.Time) error {
@@ -384,7 +384,7 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 				status = l.lookup(cert)
 			}
 			if status != nil && status.critical != "" {
-				why = fmt.Errorf("%w: CRL entry with unhandled critical extension %s", ErrRevocationUnknown, status.critical)
+				why = fmt.Errorf("%w: CRL entry with unhandled critical extension %s", errRevocationUnknown, status.critical)
 				continue
 			}
 			if status != nil && !status.revokedAt(at) {
@@ -394,7 +394,7 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 				status = nil
 			}
 			if status != nil && status.reason != reasonRemoveFromCRL {
-				return &InvalidError{Err: &RevokedError{Subject: cert.Subject(), Serial: cert.Serial, At: status.at, Reason: status.reason},
+				return &InvalidError{Reason: Revoked, Err: &RevokedError{Subject: cert.Subject(), Serial: cert.Serial, At: status.at, Reason: status.reason},
 					Depth: i, Subject: cert.Subject()}
 			}
 			mask |= interim
@@ -404,13 +404,17 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 		return nil
 	}
 	if why == nil {
-		why = ErrRevocationUnknown
+		why = errRevocationUnknown
 	}
-	if !errors.Is(why, ErrRevocationUnknown) {
+	if !errors.Is(why, errRevocationUnknown) {
 		// Stale information too leaves the status undetermined.
-		why = fmt.Errorf("%w: %w", ErrRevocationUnknown, why)
+		why = fmt.Errorf("%w: %w", errRevocationUnknown, why)
 	}
-	return &InvalidError{Err: why, Depth: i, Subject: cert.Subject(), Detail: "no CRL covers every reason"}
+	r := RevocationUnknown
+	if errors.Is(why, errRevocationExpired) {
+		r = RevocationExpired
+	}
+	return &InvalidError{Reason: r, Err: why, Depth: i, Subject: cert.Subject(), Detail: "no CRL covers every reason"}
 }
 
 // scope checks the CRL's issuer, scope and freshness for cert and its
@@ -418,7 +422,7 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 // reasons mask.
 func (s CRLs) scope(l *CRL, cert *Certificate, dp distributionPoint, at time.Time) (uint16, error) {
 	skip := func(f string, a ...any) (uint16, error) {
-		return 0, fmt.Errorf("%w: "+f, append([]any{ErrRevocationUnknown}, a...)...)
+		return 0, fmt.Errorf("%w: "+f, append([]any{errRevocationUnknown}, a...)...)
 	}
 	indirect := l.idp != nil && l.idp.indirect
 	if len(dp.crlIssuer) > 0 {
@@ -462,7 +466,7 @@ func (s CRLs) scope(l *CRL, cert *Certificate, dp distributionPoint, at time.Tim
 		return skip("CRL with unhandled critical extension %s", l.critical)
 	}
 	if !l.NextUpdate.IsZero() && at.After(l.NextUpdate) {
-		return 0, fmt.Errorf("%w: CRL of %s past its next update", ErrRevocationExpired, l.NextUpdate.UTC().Format(time.RFC3339))
+		return 0, fmt.Errorf("%w: CRL of %s past its next update", errRevocationExpired, l.NextUpdate.UTC().Format(time.RFC3339))
 	}
 	if at.Before(l.ThisUpdate) {
 		return skip("CRL issued after the validation time")
@@ -529,7 +533,7 @@ func (s CRLs) signer(ctx context.Context, v *Verifier, cc *crlCtx, l *CRL, chain
 			cands = append(cands, c)
 		}
 	}
-	var why error = fmt.Errorf("%w: no certificate of the CRL issuer", ErrRevocationUnknown)
+	var why error = fmt.Errorf("%w: no certificate of the CRL issuer", errRevocationUnknown)
 	depth := 0
 	if cc != nil {
 		depth = cc.depth
@@ -539,35 +543,35 @@ func (s CRLs) signer(ctx context.Context, v *Verifier, cc *crlCtx, l *CRL, chain
 			break
 		}
 		if c.hasKU && c.keyUsage&crlSign == 0 {
-			why = fmt.Errorf("%w: CRL signer without cRLSign", ErrRevocationUnknown)
+			why = fmt.Errorf("%w: CRL signer without cRLSign", errRevocationUnknown)
 			continue
 		}
 		if err := checkSignature(l.sigAlg, l.rawTBS, l.signature, c.publicKey, v.opts.AllowSHA1); err != nil {
-			why = fmt.Errorf("%w: CRL signature: %w", ErrRevocationUnknown, err)
+			why = fmt.Errorf("%w: CRL signature: %w", errRevocationUnknown, err)
 			continue
 		}
 		if c == issuer || v.isRoot[sum(c.Raw)] && bytes.Equal(c.Raw, anchor.Raw) {
 			return c, nil
 		}
 		if depth >= 3 {
-			why = fmt.Errorf("%w: CRL signer paths nested too deep", ErrRevocationUnknown)
+			why = fmt.Errorf("%w: CRL signer paths nested too deep", errRevocationUnknown)
 			continue
 		}
 		nctx := context.WithValue(ctx, crlCtxKey{}, &crlCtx{depth: depth + 1, crl: l, signer: c, next: cc})
 		res, err := v.verify(nctx, at, c, chain[i+1:], 0)
 		if err != nil {
-			why = fmt.Errorf("%w: CRL signer: %w", ErrRevocationUnknown, err)
+			why = fmt.Errorf("%w: CRL signer: %w", errRevocationUnknown, err)
 			continue
 		}
 		if !bytes.Equal(res.Chain[len(res.Chain)-1].Raw, anchor.Raw) {
-			why = fmt.Errorf("%w: CRL signer under another trust anchor", ErrRevocationUnknown)
+			why = fmt.Errorf("%w: CRL signer under another trust anchor", errRevocationUnknown)
 			continue
 		}
 		if v.opts.Revocation == nil {
 			// A verifier without revocation checking (the caller checks
 			// revocation itself): the signer's path is checked here.
 			if err := s.pathRevocation(nctx, v, res.Chain, at); err != nil {
-				why = fmt.Errorf("%w: CRL signer: %w", ErrRevocationUnknown, err)
+				why = fmt.Errorf("%w: CRL signer: %w", errRevocationUnknown, err)
 				continue
 			}
 		}

@@ -51,6 +51,19 @@
 // certificates of the field, and Go's crypto/dsa is frozen. The two DSA
 // cases of NIST PKITS (4.1.4 and 4.1.5) are known failures.
 //
+// # Errors
+//
+// A path that fails validation gives an [InvalidError]: its Reason says
+// why ([NameConstraints], [Policy], [Revoked], ...), Depth and Subject
+// which certificate. It matches the x509check verdict of its reason
+// (x509check.ErrUntrusted, ErrExpired, ErrRevoked, ...) with errors.Is:
+//
+//	var inv *path.InvalidError
+//	if errors.As(err, &inv) && inv.Reason == path.NameConstraints { ... }
+//
+// Unreadable certificates and CRLs give errors matching
+// x509check.ErrBadInput.
+//
 // # Conformance
 //
 // Every case of NIST PKITS (sections 4.1 to 4.16, the policy cases with

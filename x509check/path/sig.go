@@ -13,11 +13,6 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// ErrUnsupportedAlgorithm is returned for a signature made with an
-// algorithm this package does not verify: DSA (deprecated, unused in the
-// field and in the Belgian PKI), MD2 and MD5, or SHA-1 unless allowed.
-var ErrUnsupportedAlgorithm = errors.New("path: unsupported signature algorithm")
-
 var (
 	oidSHA1RSA    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
 	oidSHA256RSA  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
@@ -38,7 +33,7 @@ var (
 // checkSignature verifies sig over signed with pub under alg.
 func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) error {
 	if pub == nil {
-		return fmt.Errorf("%w: issuer public key not usable", ErrUnsupportedAlgorithm)
+		return fmt.Errorf("%w: issuer public key not usable", errUnsupportedAlgorithm)
 	}
 	var h crypto.Hash
 	kind := ""
@@ -54,7 +49,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 	case alg.oid.Equal(oidSHA224RSA):
 		h, kind = crypto.SHA224, "rsa"
 	case alg.oid.Equal(oidECDSASHA1):
-		return fmt.Errorf("%w: ECDSA with SHA-1", ErrUnsupportedAlgorithm)
+		return fmt.Errorf("%w: ECDSA with SHA-1", errUnsupportedAlgorithm)
 	case alg.oid.Equal(oidECDSA256):
 		h, kind = crypto.SHA256, "ecdsa"
 	case alg.oid.Equal(oidECDSA384):
@@ -67,7 +62,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 			return errKeyMismatch
 		}
 		if !ed25519.Verify(k, signed, sig) {
-			return ErrBadSignature
+			return errBadSignature
 		}
 		return nil
 	case alg.oid.Equal(oidPSS):
@@ -83,14 +78,14 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 		d := h.New()
 		d.Write(signed)
 		if rsa.VerifyPSS(k, h, d.Sum(nil), sig, &rsa.PSSOptions{SaltLength: salt, Hash: h}) != nil {
-			return ErrBadSignature
+			return errBadSignature
 		}
 		return nil
 	default:
-		return fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg.oid)
+		return fmt.Errorf("%w: %s", errUnsupportedAlgorithm, alg.oid)
 	}
 	if h == crypto.SHA1 && !allowSHA1 {
-		return fmt.Errorf("%w: SHA-1 (SHA1-RSA) not allowed", ErrUnsupportedAlgorithm)
+		return fmt.Errorf("%w: SHA-1 (SHA1-RSA) not allowed", errUnsupportedAlgorithm)
 	}
 	d := h.New()
 	d.Write(signed)
@@ -102,7 +97,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 			return errKeyMismatch
 		}
 		if rsa.VerifyPKCS1v15(k, h, digest, sig) != nil {
-			return ErrBadSignature
+			return errBadSignature
 		}
 	default:
 		k, ok := pub.(*ecdsa.PublicKey)
@@ -110,20 +105,23 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 			return errKeyMismatch
 		}
 		if !ecdsa.VerifyASN1(k, digest, sig) {
-			return ErrBadSignature
+			return errBadSignature
 		}
 	}
 	return nil
 }
 
-var errKeyMismatch = fmt.Errorf("%w: key type does not match the signature algorithm", ErrBadSignature)
+var (
+	errBadSignature = errors.New("signature invalid")
+	errKeyMismatch  = fmt.Errorf("%w: key type does not match the signature algorithm", errBadSignature)
+)
 
 // pssParams reads RSASSA-PSS-params (RFC 4055) with SHA-256, SHA-384 or
 // SHA-512 and MGF1 with the same hash.
 func pssParams(p []byte) (crypto.Hash, int, error) {
 	s := cryptobyte.String(p)
 	var seq cryptobyte.String
-	bad := fmt.Errorf("%w: RSASSA-PSS parameters", ErrUnsupportedAlgorithm)
+	bad := fmt.Errorf("%w: RSASSA-PSS parameters", errUnsupportedAlgorithm)
 	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) {
 		return 0, 0, bad
 	}

@@ -16,7 +16,7 @@ import (
 // best first: matching key identifier, trust anchors, valid at the
 // validation time), paths are at most MaxDepth certificates long, and a
 // search considers at most MaxWork issuer candidates and validates at
-// most MaxPaths complete paths before it gives up with ErrWorkLimit.
+// most MaxPaths complete paths before it gives up with reason WorkLimit.
 const (
 	MaxCandidates = 10
 	MaxDepth      = 16
@@ -26,9 +26,9 @@ const (
 
 // RevocationChecker checks the revocation status of chain[i] (chain is
 // leaf first and ends with the trust anchor, so chain[i+1] is its
-// issuer). It returns nil when the certificate is not revoked, an error
-// wrapping ErrRevoked when it is, and another error (ErrRevocationUnknown,
-// ErrRevocationExpired) when it cannot say. v validates the paths of
+// issuer). It returns nil when the certificate is not revoked, and an
+// error otherwise: an [InvalidError] of reason Revoked when it is,
+// RevocationUnknown or RevocationExpired when it cannot say. v validates the paths of
 // revocation signers.
 type RevocationChecker interface {
 	CheckRevocation(ctx context.Context, v *Verifier, chain []*Certificate, i int, at time.Time) error
@@ -39,7 +39,7 @@ type RevocationChecker interface {
 type Options struct {
 	// Roots are the trust anchors: only their subject name and public
 	// key are used (RFC 5280 section 6.1.1 d). Without roots every
-	// validation fails with ErrNoTrustAnchors.
+	// validation fails with reason NoTrustAnchors.
 	Roots []*Certificate
 	// Intermediates may complete a path.
 	Intermediates []*Certificate
@@ -136,7 +136,7 @@ func (v *Verifier) VerifyAt(ctx context.Context, at time.Time, leaf *Certificate
 // reason why none was complete). nested counts revocation signer paths.
 func (v *Verifier) verify(ctx context.Context, at time.Time, leaf *Certificate, extra []*Certificate, nested int) (*Result, error) {
 	if len(v.anchors) == 0 {
-		return nil, &InvalidError{Err: ErrNoTrustAnchors, Depth: -1}
+		return nil, &InvalidError{Reason: NoTrustAnchors, Depth: -1}
 	}
 	if v.isRoot[sha256.Sum256(leaf.Raw)] {
 		return &Result{Chain: []*Certificate{leaf}, Policies: []string{anyPolicy}}, nil
@@ -155,11 +155,11 @@ func (v *Verifier) verify(ctx context.Context, at time.Time, leaf *Certificate, 
 	case s.firstErr != nil:
 		return nil, s.firstErr
 	case s.limit:
-		return nil, &InvalidError{Err: ErrWorkLimit, Depth: -1}
+		return nil, &InvalidError{Reason: WorkLimit, Depth: -1}
 	case s.edgeErr != nil:
 		return nil, s.edgeErr
 	}
-	return nil, &InvalidError{Err: ErrNoPath, Depth: -1, Subject: leaf.Subject()}
+	return nil, &InvalidError{Reason: NoPath, Depth: -1, Subject: leaf.Subject()}
 }
 
 type search struct {
@@ -225,7 +225,7 @@ func (s *search) walk(path []*Certificate) {
 		}
 		if err := s.v.signatureOK(last, cand.c); err != nil {
 			if s.edgeErr == nil {
-				s.edgeErr = &InvalidError{Err: ErrBadSignature, Depth: len(path) - 1, Subject: last.Subject(), Detail: err.Error()}
+				s.edgeErr = &InvalidError{Reason: BadSignature, Depth: len(path) - 1, Subject: last.Subject(), Err: err}
 			}
 			continue
 		}
@@ -276,9 +276,9 @@ func (v *Verifier) signatureOK(c, issuer *Certificate) error {
 // check runs RFC 5280 section 6.1 on chain (leaf first, anchor last).
 func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time, nested int) (*Result, error) {
 	n := len(chain) - 1
-	fail := func(i int, err error, detail string, args ...any) error {
+	fail := func(i int, r InvalidReason, detail string, args ...any) error {
 		c := chain[n-i]
-		return &InvalidError{Err: err, Depth: n - i, Subject: c.Subject(), Detail: fmt.Sprintf(detail, args...), Cert: c}
+		return &InvalidError{Reason: r, Depth: n - i, Subject: c.Subject(), Detail: fmt.Sprintf(detail, args...), Cert: c}
 	}
 	o := &v.opts
 	explicit, mapping, inhibitAny := n+1, n+1, n+1
@@ -298,13 +298,13 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 		c := chain[n-i]
 		self := c.selfIssued()
 		if at.Before(c.NotBefore) {
-			return nil, fail(i, ErrNotYetValid, "valid from %s", c.NotBefore.UTC().Format(time.RFC3339))
+			return nil, fail(i, NotYetValid, "valid from %s", c.NotBefore.UTC().Format(time.RFC3339))
 		}
 		if at.After(c.NotAfter) {
-			return nil, fail(i, ErrExpired, "valid until %s", c.NotAfter.UTC().Format(time.RFC3339))
+			return nil, fail(i, Expired, "valid until %s", c.NotAfter.UTC().Format(time.RFC3339))
 		}
 		if d := checkNames(c, ncs, i == n || !self); d != "" {
-			return nil, fail(i, ErrNameConstraints, "%s", d)
+			return nil, fail(i, NameConstraints, "%s", d)
 		}
 		if graph != nil {
 			if c.hasPolicies {
@@ -317,7 +317,7 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 			}
 		}
 		if explicit == 0 && graph == nil {
-			return nil, fail(i, ErrPolicy, "explicit policy required")
+			return nil, fail(i, Policy, "explicit policy required")
 		}
 		if i == n {
 			break
@@ -325,7 +325,7 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 		// Preparation for certificate i+1 (section 6.1.4).
 		for _, m := range c.policyMappings {
 			if m[0] == anyPolicy || m[1] == anyPolicy {
-				return nil, fail(i, ErrPolicy, "anyPolicy in a policy mapping")
+				return nil, fail(i, Policy, "anyPolicy in a policy mapping")
 			}
 		}
 		if graph != nil && len(c.policyMappings) > 0 {
@@ -350,11 +350,11 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 			inhibitAny = min(inhibitAny, c.inhibitAny)
 		}
 		if !c.hasBC || !c.isCA {
-			return nil, fail(i, ErrNotCA, "no basicConstraints with cA")
+			return nil, fail(i, NotCA, "no basicConstraints with cA")
 		}
 		if !self {
 			if maxLen <= 0 {
-				return nil, fail(i, ErrPathLength, "")
+				return nil, fail(i, PathLength, "")
 			}
 			maxLen--
 		}
@@ -362,10 +362,10 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 			maxLen = min(maxLen, c.maxPathLen)
 		}
 		if c.hasKU && c.keyUsage&keyCertSign == 0 {
-			return nil, fail(i, ErrKeyUsage, "")
+			return nil, fail(i, KeyUsage, "")
 		}
 		if ext := v.unhandledCritical(c); ext != "" {
-			return nil, fail(i, ErrCriticalExtension, "%s", ext)
+			return nil, fail(i, CriticalExtension, "%s", ext)
 		}
 	}
 	// Wrap-up (section 6.1.5).
@@ -375,11 +375,11 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 		explicit = 0
 	}
 	if ext := v.unhandledCritical(leaf); ext != "" {
-		return nil, fail(n, ErrCriticalExtension, "%s", ext)
+		return nil, fail(n, CriticalExtension, "%s", ext)
 	}
 	valid := graph.validPolicies(v.opts.Policies)
 	if explicit == 0 && len(valid) == 0 {
-		return nil, fail(n, ErrPolicy, "no policy of the initial policy set")
+		return nil, fail(n, Policy, "no policy of the initial policy set")
 	}
 	if v.opts.Revocation != nil && nested < 3 {
 		for i := 0; i < n; i++ {

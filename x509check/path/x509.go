@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
 // x509Lenient returns a crypto/x509 form of a certificate crypto/x509
@@ -77,7 +79,7 @@ func (c *Certificate) x509Lenient() (*x509.Certificate, error) {
 	}
 	x, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedCertificate, err)
+		return nil, fmt.Errorf("%w: certificate: %v", errs.BadInput, err)
 	}
 	x.Raw, x.RawTBSCertificate = c.Raw, c.rawTBS
 	x.SerialNumber = c.Serial
@@ -93,7 +95,7 @@ func (c *Certificate) x509Lenient() (*x509.Certificate, error) {
 // distribution point named relative to its CRL issuer, a form with the
 // original encoding, serial number and extensions and the fields read
 // from that distribution point left empty. Its errors wrap
-// ErrMalformedCertificate.
+// x509check.ErrBadInput.
 func (c *Certificate) ToX509() (*x509.Certificate, error) {
 	if c.X509 != nil {
 		return c.X509, nil
@@ -107,6 +109,8 @@ func (c *Certificate) ToX509() (*x509.Certificate, error) {
 // when allowSHA1). It is crypto/x509's Certificate.CheckSignatureFrom for
 // the certificates of a path validated with Options.AllowSHA1: a
 // delegated OCSP responder's, or a path checked again by a trusted list.
+// Its errors are an [InvalidError] about parent (reason NotCA, KeyUsage or
+// BadSignature), or match x509check.ErrBadInput.
 func CheckSignatureFrom(c, parent *x509.Certificate, allowSHA1 bool) error {
 	cp, err := FromX509(c)
 	if err != nil {
@@ -116,14 +120,20 @@ func CheckSignatureFrom(c, parent *x509.Certificate, allowSHA1 bool) error {
 	if err != nil {
 		return err
 	}
+	fail := func(r InvalidReason, err error) error {
+		return &InvalidError{Reason: r, Depth: 1, Subject: pp.Subject(), Cert: pp, Err: err}
+	}
 	if pp.version == 3 && (!pp.hasBC || !pp.isCA) {
-		return ErrNotCA
+		return fail(NotCA, nil)
 	}
 	if pp.hasKU && pp.keyUsage&keyCertSign == 0 {
-		return ErrKeyUsage
+		return fail(KeyUsage, nil)
 	}
 	if pp.publicKeyErr != nil {
-		return fmt.Errorf("%w: %v", ErrUnsupportedAlgorithm, pp.publicKeyErr)
+		return fail(BadSignature, fmt.Errorf("%w: %v", errUnsupportedAlgorithm, pp.publicKeyErr))
 	}
-	return checkSignature(cp.sigAlg, cp.rawTBS, cp.signature, pp.publicKey, allowSHA1)
+	if err := checkSignature(cp.sigAlg, cp.rawTBS, cp.signature, pp.publicKey, allowSHA1); err != nil {
+		return fail(BadSignature, err)
+	}
+	return nil
 }

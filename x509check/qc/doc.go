@@ -11,7 +11,7 @@
 // policies (such as the Belgian eID ones) are left to the caller, and a
 // trusted list may override what the certificate declares.
 //
-// Malformed extensions give a *DecodeError, which matches ErrMalformed.
+// Malformed extensions give a [DecodeError], which matches [ErrMalformed].
 // QcCompliance without QcType means esign; unknown statements are kept
 // raw.
 //

@@ -241,7 +241,7 @@ func TestMalformed(t *testing.T) {
 		if _, err := qc.Text(cert); !errors.Is(err, qc.ErrMalformed) {
 			t.Errorf("Text: %v", err)
 		}
-		if _, err := qc.FromCertificate(nil); !errors.Is(err, qc.ErrNilCertificate) {
+		if _, err := qc.FromCertificate(nil); !errors.Is(err, qc.ErrMalformed) {
 			t.Errorf("nil: %v", err)
 		}
 	})

@@ -3,19 +3,20 @@ package qc
 import (
 	"encoding/asn1"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
-// ErrMalformed matches (errors.Is) every *DecodeError: the QCStatements
-// extension or one of its statements is not valid DER of the expected
-// shape.
-var ErrMalformed = errors.New("qc: malformed QCStatements")
+// ErrMalformed is returned (through a [DecodeError]) when the
+// QCStatements extension or one of its statements is not valid DER of the
+// expected shape, and for a nil certificate. It is x509check.ErrBadInput.
+var ErrMalformed = errs.BadInput
 
 // DecodeError reports a malformed QCStatements extension. Statement is the
 // identifier of the statement at fault, or nil when the outer structure is
@@ -32,8 +33,8 @@ func (e *DecodeError) Error() string {
 	return "qc: malformed " + StatementName(e.Statement) + " statement: " + e.Reason
 }
 
-// Is reports whether target is ErrMalformed.
-func (e *DecodeError) Is(target error) bool { return target == ErrMalformed }
+// Unwrap returns [ErrMalformed].
+func (e *DecodeError) Unwrap() error { return ErrMalformed }
 
 // MonetaryValue is the QcLimitValue statement: a transaction limit of
 // Amount × 10^Exponent in a currency given by its ISO 4217 alphabetic code
@@ -142,7 +143,7 @@ func (s *Statements) Has(id asn1.ObjectIdentifier) bool {
 
 // DecodeStatements decodes the value (the content of the extnValue OCTET
 // STRING) of a QCStatements extension. Errors are *DecodeError (matching
-// ErrMalformed). A statement present twice is an error, as are trailing
+// [ErrMalformed]). A statement present twice is an error, as are trailing
 // bytes and statementInfo of the wrong shape for a known statement.
 func DecodeStatements(der []byte) (*Statements, error) {
 	in := cryptobyte.String(der)

@@ -3,7 +3,7 @@ package qc
 import (
 	"crypto/x509"
 	"encoding/asn1"
-	"errors"
+	"fmt"
 )
 
 // Type is a qualified certificate type (QcType).
@@ -158,17 +158,18 @@ func (s Status) Has(t Type) bool {
 	return false
 }
 
-// ErrNilCertificate is returned by FromCertificate and Text for a nil
+// errNilCertificate is returned by FromCertificate and Text for a nil
 // certificate.
-var ErrNilCertificate = errors.New("qc: nil certificate")
+var errNilCertificate = fmt.Errorf("%w: qc: nil certificate", ErrMalformed)
 
 // FromCertificate decodes the QCStatements extension of cert (if any) and
 // recognizes its qualified certificate policies. A certificate without the
 // extension gives a Status with Present false and no error. Errors are
-// ErrNilCertificate or *DecodeError (ErrMalformed).
+// [DecodeError] or, for a nil certificate, another error matching
+// [ErrMalformed].
 func FromCertificate(cert *x509.Certificate) (Status, error) {
 	if cert == nil {
-		return Status{}, ErrNilCertificate
+		return Status{}, errNilCertificate
 	}
 	var st Status
 	for _, ext := range cert.Extensions {

@@ -7,7 +7,7 @@
 //	list, err := tl.Verify(xmlBytes, tl.VerifyOptions{
 //		Signers: []*x509.Certificate{operatorCert}, // required: pinned (for a national list, those its pointer in the EU list of lists names)
 //		Time:    time.Now(),                         // zero: now; the list must be current then (AllowExpired accepts a list past its next update)
-//	}) // errors.Is(err, tl.ErrSignature / tl.ErrExpired / tl.ErrMalformed / tl.ErrTooLarge)
+//	}) // errors.Is(err, tl.ErrSignature / tl.ErrExpired / tl.ErrMalformed)
 //	roots := list.TrustAnchors(leaf.NotBefore) // CA/QC services granted at issuance
 //	r, err := list.Qualify([]*x509.Certificate{leaf, issuer, root}, time.Now())
 //	fmt.Println(r.AtIssuance.Label(), r.AtValidation.Label(), r.AtIssuance.Service, r.AtIssuance.Qualifiers)
@@ -56,9 +56,9 @@
 // keeps the certificate's own qualified status, and one the list covers is
 // still judged by it.
 //
-// Errors are typed: *ParseError (ErrMalformed), *SignatureError
-// (ErrSignature), *TimeError (ErrExpired), ErrTooLarge,
-// ErrNoSigner and ErrChain; messages start with "tl: ".
+// Errors are typed: [ParseError] ([ErrMalformed]), [SignatureError]
+// ([ErrSignature]), [TimeError] ([ErrExpired]); a Verify without pinned
+// signers fails with [x509check.ErrNoTrust].
 //
 // # Rules
 //

@@ -1,38 +1,33 @@
 package tl
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/x509check/internal/errs"
 )
 
-// Sentinel errors, matched with errors.Is. The typed errors below wrap them.
 var (
-	// ErrMalformed reports a list that is not well-formed XML or not a
-	// TS 119 612 trusted list (a *ParseError wraps it).
-	ErrMalformed = errors.New("tl: malformed trusted list")
-	// ErrTooLarge reports an input larger than the configured size bound.
-	ErrTooLarge = errors.New("tl: trusted list too large")
-	// ErrSignature reports a missing, unsupported or invalid XMLDSig
-	// signature, or one not made by a pinned signer (a *SignatureError
-	// wraps it).
-	ErrSignature = errors.New("tl: signature not valid")
-	// ErrNoSigner reports a call to Verify without pinned signer
-	// certificates.
-	ErrNoSigner = errors.New("tl: no signer certificate pinned")
-	// ErrExpired reports a list whose next update is at or before the
-	// validation time, or a closed list (a *TimeError wraps it).
-	ErrExpired = errors.New("tl: trusted list past its next update")
-	// ErrNotYetValid reports a list issued after the validation time (a
-	// *TimeError wraps it).
-	//
-	// Deprecated: Verify judges a time before the list's issue date from
-	// its services' history (ETSI TS 119 615 historical validation) and no
-	// longer returns it.
-	ErrNotYetValid = errors.New("tl: trusted list issued after the validation time")
+	// ErrMalformed is returned (through a [ParseError]) when a list is not
+	// well-formed XML, not a TS 119 612 trusted list, or larger than the
+	// size bound, and when [List.Qualify] is given an unusable chain. It is
+	// [x509check.ErrBadInput].
+	ErrMalformed = x509check.ErrBadInput
+	// ErrSignature is returned (through a [SignatureError]) when a list's
+	// XMLDSig signature is missing, unsupported, invalid, or not made by a
+	// pinned signer.
+	ErrSignature = errs.BadListSignature
+	// ErrExpired is returned (through a [TimeError]) when a list's next
+	// update is at or before the validation time, or the list is closed.
+	// It is [x509check.ErrExpired].
+	ErrExpired = x509check.ErrExpired
 )
 
-// ParseError describes where a list is malformed. It wraps ErrMalformed.
+// errNoSigner is returned by Verify without pinned signer certificates.
+var errNoSigner = fmt.Errorf("%w: tl: no trusted list signer certificate pinned", x509check.ErrNoTrust)
+
+// ParseError describes where a list is malformed. It wraps [ErrMalformed].
 type ParseError struct {
 	// Path names the element or attribute at fault (e.g.
 	// "SchemeInformation/ListIssueDateTime"); empty for document-level
@@ -69,7 +64,7 @@ func malformed(path, reason string, err error) error {
 }
 
 // SignatureError describes why a list's signature was refused. It wraps
-// ErrSignature.
+// [ErrSignature].
 type SignatureError struct {
 	// Reason says what is wrong.
 	Reason string
@@ -98,7 +93,8 @@ func sigErr(err error, format string, args ...any) error {
 }
 
 // TimeError reports a list that is not current at the validation time. It
-// wraps ErrExpired or ErrNotYetValid.
+// wraps [ErrExpired], or [x509check.ErrNotYetValid] for a list issued after
+// the validation time.
 type TimeError struct {
 	// Time is the validation time.
 	Time time.Time
@@ -120,10 +116,10 @@ func (e *TimeError) Error() string {
 	}
 }
 
-// Unwrap returns ErrNotYetValid or ErrExpired.
+// Unwrap returns [x509check.ErrNotYetValid] or [ErrExpired].
 func (e *TimeError) Unwrap() error {
 	if e.Time.Before(e.IssueDate) {
-		return ErrNotYetValid
+		return x509check.ErrNotYetValid
 	}
 	return ErrExpired
 }

@@ -30,11 +30,12 @@ const DefaultMaxSize = 32 << 20
 
 // Parse decodes a trusted list WITHOUT verifying its signature. Use Verify
 // for a list whose content is to be trusted; Parse serves inspection and
-// tests. Errors are *ParseError (errors.Is ErrMalformed) or ErrTooLarge
+// tests. Errors are [ParseError] (errors.Is [ErrMalformed]), also for too large
+// an input
 // for inputs over DefaultMaxSize.
 func Parse(data []byte) (*List, error) {
 	if len(data) > DefaultMaxSize {
-		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), DefaultMaxSize)
+		return nil, malformed("", fmt.Sprintf("%d bytes, over the bound of %d", len(data), DefaultMaxSize), nil)
 	}
 	pass := listPass{decode: true}
 	if err := pass.run(data, false); err != nil {

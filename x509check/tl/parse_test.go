@@ -52,7 +52,7 @@ func TestParseMalformed(t *testing.T) {
 			}
 		})
 	}
-	if _, err := tl.Parse(make([]byte, tl.DefaultMaxSize+1)); !errors.Is(err, tl.ErrTooLarge) {
+	if _, err := tl.Parse(make([]byte, tl.DefaultMaxSize+1)); !errors.Is(err, tl.ErrMalformed) {
 		t.Errorf("oversized: %v", err)
 	}
 }

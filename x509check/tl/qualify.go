@@ -3,7 +3,6 @@ package tl
 import (
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,9 +24,6 @@ const (
 // eIDASDate is the date from which Regulation (EU) No 910/2014 applies;
 // before it, qualified certificates were for electronic signatures only.
 var eIDASDate = time.Date(2016, 7, 1, 0, 0, 0, 0, time.UTC)
-
-// ErrChain reports a certificate chain Qualify cannot use.
-var ErrChain = errors.New("tl: unusable certificate chain")
 
 // Qualification is a certificate's qualification at one time, and what
 // decided it.
@@ -223,7 +219,7 @@ func (l *List) AllTrustAnchors() []*x509.Certificate {
 // Result.Trusted and Result.Qualified combine both times (see Result):
 // use them, not AtIssuance alone.
 //
-// The error (wrapping ErrChain) is for an empty or broken chain only; a
+// The error (wrapping [ErrMalformed]) is for an empty or broken chain only; a
 // certificate outside the list is simply not qualified.
 func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error) {
 	return l.qualify(chain, at, false)
@@ -233,14 +229,14 @@ func (l *List) Qualify(chain []*x509.Certificate, at time.Time) (*Result, error)
 // chain (a path the validator accepted with AllowSHA1Signatures).
 func (l *List) qualify(chain []*x509.Certificate, at time.Time, allowSHA1 bool) (*Result, error) {
 	if len(chain) == 0 || chain[0] == nil {
-		return nil, fmt.Errorf("%w: empty chain", ErrChain)
+		return nil, fmt.Errorf("%w: tl: empty chain", ErrMalformed)
 	}
 	for i := 0; i+1 < len(chain); i++ {
 		if chain[i+1] == nil {
-			return nil, fmt.Errorf("%w: nil certificate at %d", ErrChain, i+1)
+			return nil, fmt.Errorf("%w: tl: nil certificate at %d", ErrMalformed, i+1)
 		}
 		if err := path.CheckSignatureFrom(chain[i], chain[i+1], allowSHA1); err != nil {
-			return nil, fmt.Errorf("%w: certificate %d is not signed by certificate %d: %v", ErrChain, i, i+1, err)
+			return nil, fmt.Errorf("%w: tl: certificate %d is not signed by certificate %d: %v", ErrMalformed, i, i+1, err)
 		}
 	}
 	if at.IsZero() {

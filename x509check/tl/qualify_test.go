@@ -173,10 +173,10 @@ func TestQualifyChainErrors(t *testing.T) {
 	f := newQualFixture(t)
 	other := newRootCA(t, "Other Root", time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC))
 	leaf := f.issuer.leaf(t, "Leaf", leafSpec{issued: time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC), compliance: true})
-	if _, err := f.list.Qualify(nil, time.Time{}); !errors.Is(err, tl.ErrChain) {
+	if _, err := f.list.Qualify(nil, time.Time{}); !errors.Is(err, tl.ErrMalformed) {
 		t.Errorf("empty chain: %v", err)
 	}
-	if _, err := f.list.Qualify([]*x509.Certificate{leaf, other.cert}, time.Time{}); !errors.Is(err, tl.ErrChain) {
+	if _, err := f.list.Qualify([]*x509.Certificate{leaf, other.cert}, time.Time{}); !errors.Is(err, tl.ErrMalformed) {
 		t.Errorf("broken chain: %v", err)
 	}
 	// A chain outside the list: not qualified, no error.

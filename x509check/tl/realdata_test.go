@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testenv"
+	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -297,7 +298,7 @@ func TestRealListWrongSigner(t *testing.T) {
 	if !errors.Is(err, tl.ErrSignature) {
 		t.Fatalf("with Root CA4 pinned: %v, want ErrSignature", err)
 	}
-	if _, err := tl.Verify(data, tl.VerifyOptions{Time: inRealValidity}); !errors.Is(err, tl.ErrNoSigner) {
-		t.Fatalf("no signer: %v, want ErrNoSigner", err)
+	if _, err := tl.Verify(data, tl.VerifyOptions{Time: inRealValidity}); !errors.Is(err, x509check.ErrNoTrust) {
+		t.Fatalf("no signer: %v, want ErrNoTrust", err)
 	}
 }

@@ -47,8 +47,9 @@ type VerifyOptions struct {
 // the digest and to the model, so content outside the signed root cannot
 // be injected.
 //
-// Errors: ErrTooLarge, ErrNoSigner, *ParseError (ErrMalformed),
-// *SignatureError (ErrSignature), *TimeError (ErrExpired).
+// Errors: [ParseError] ([ErrMalformed], also for too large an input),
+// [SignatureError] ([ErrSignature]), [TimeError] ([ErrExpired]), and
+// [x509check.ErrNoTrust] without pinned signer certificates.
 //
 // The signature must be a ds:Signature child of the TrustServiceStatusList
 // root; its SignedInfo must reference the root (URI "" or "#Id") with the
@@ -69,10 +70,10 @@ func Verify(data []byte, opts VerifyOptions) (*List, error) {
 		max = DefaultMaxSize
 	}
 	if len(data) > max {
-		return nil, fmt.Errorf("%w: %d bytes, bound %d", ErrTooLarge, len(data), max)
+		return nil, malformed("", fmt.Sprintf("%d bytes, over the bound of %d", len(data), max), nil)
 	}
 	if len(opts.Signers) == 0 {
-		return nil, ErrNoSigner
+		return nil, errNoSigner
 	}
 	l, err := opts.Cache.verify(data, opts.Signers)
 	if err != nil {
@@ -490,8 +491,8 @@ func digestInSignature(ref *etree.Element, uri string, sigEl *etree.Element) err
 // SignerFromKeyInfo returns the first certificate of the signature's
 // ds:KeyInfo, UNVERIFIED: it serves to pin a list's own signer (e.g. in
 // tests, or after checking its fingerprint out of band), never as trust.
-// A document that is not XML gives a *ParseError (ErrMalformed); a
-// missing or unreadable certificate a *SignatureError (ErrSignature).
+// A document that is not XML gives a [ParseError]; a missing or
+// unreadable certificate a [SignatureError].
 func SignerFromKeyInfo(data []byte) (*x509.Certificate, error) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {

@@ -70,10 +70,7 @@ func openCardKey(ctx context.Context, reader, role string, pin func() ([]byte, e
 	}
 	pc, err := pcsc.Establish()
 	if err != nil {
-		if errors.Is(err, pcsc.ErrNoCgo) {
-			err = fmt.Errorf("%w: rebuild with CGO_ENABLED=1", err)
-		}
-		return nil, nil, err
+		return nil, nil, err // without cgo, the error says to rebuild with it
 	}
 	readers := []string{reader}
 	if reader == "" {
@@ -121,10 +118,7 @@ func openPIVKey(ctx context.Context, reader, slot string, pin func() ([]byte, er
 		return string(p), err
 	}})
 	if err != nil {
-		if errors.Is(err, piv.ErrNoCgo) {
-			err = fmt.Errorf("%w: rebuild with CGO_ENABLED=1", err)
-		}
-		return nil, nil, nil, err
+		return nil, nil, nil, err // without cgo, the error says to rebuild with it
 	}
 	cert, err := tok.Certificate(s)
 	if err != nil {

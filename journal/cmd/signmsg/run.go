@@ -153,7 +153,7 @@ func (c *cli) sign(ctx context.Context, args []string) int {
 	sig, err := sign.Sign(ctx, msg, signer, o)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "signmsg: not signed (%s): %v\n", sign.Code(err), err)
-		if errors.Is(err, sign.ErrAuthenticationKey) || errors.Is(err, sign.ErrKeyMismatch) {
+		if errors.Is(err, &sign.Error{Code: "authentication-key"}) || errors.Is(err, &sign.Error{Code: "key-mismatch"}) {
 			return exitNotValid
 		}
 		return exitBadInput
@@ -329,7 +329,7 @@ func (c *cli) verify(ctx context.Context, args []string, submit bool) int {
 	}
 	code := exitValid
 	switch {
-	case verr != nil && errors.Is(verr, sign.ErrMalformed):
+	case verr != nil && errors.Is(verr, &sign.Error{Code: "malformed"}):
 		code = exitBadInput
 	case verr != nil:
 		code = exitNotValid

@@ -1,0 +1,5 @@
+//go:build !cgo
+
+package vpcdtest
+
+const cgoEnabled = false
