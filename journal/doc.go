@@ -16,6 +16,16 @@
 // rewritten. Audit and AuditLog check a whole stored log against its signed
 // checkpoint and name the first entry changed, removed or reordered.
 //
+//	skey, vkey, err := journal.GenerateKey("csam.example/journal")
+//	j, err := journal.Open(ctx, "journal-dir", journal.Options{Key: skey}) // or a "mysql:DSN" location
+//	r, err := j.Append(ctx, journal.NewEntry(sig, res, "dimona", "accepted", time.Now()))
+//	cp, e, err := journal.VerifyReceipt(r, vkey) // offline, by anyone holding vkey
+//	rep, err := journal.AuditLog(ctx, "journal-dir", vkey) // names the first bad entry
+//
+// CheckReceipt proves that a later checkpoint extends a receipt's and
+// still holds its entry. The command journal/cmd/signmsg uses the journal
+// from the command line.
+//
 // # The folder
 //
 // A journal folder holds:

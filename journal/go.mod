@@ -7,6 +7,7 @@ replace github.com/csam-go/csam => ../
 require (
 	github.com/csam-go/csam v0.0.0-00010101000000-000000000000
 	github.com/go-sql-driver/mysql v1.10.2
+	github.com/rogpeppe/go-internal v1.16.0
 	github.com/transparency-dev/formats v0.0.0-20251017110053-404c0d5b696c
 	github.com/transparency-dev/merkle v0.0.2
 	github.com/transparency-dev/tessera v1.0.4
@@ -35,4 +36,5 @@ require (
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8 // indirect
 	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/tools v0.51.0 // indirect
 )

@@ -5,6 +5,17 @@
 // independent reading of the public règlement, not an official government
 // product: the authorities publish the rules that bind.
 //
+//	reg := keys.NewRegistry() // the built-ins; safe for concurrent use
+//	err := reg.Register(keys.KeyType{
+//		ID:      "passkey",
+//		Names:   keys.Names{EN: "Passkey", FR: "Clé d'accès"},
+//		Level:   levels.Column3,
+//		EIDAS:   keys.EIDASSubstantial,
+//		Factors: []keys.Factor{"passkey-device", "pin"},
+//	})
+//	kts, err := reg.LoadJSON(f)     // all or nothing; errors name the field and line:column
+//	presented := kts[0].Presented() // the levels.PresentedKey an access decision takes
+//
 // # Key types and levels
 //
 // A KeyType carries three separate levels: the règlement's column
@@ -63,5 +74,45 @@
 // Several problems are joined with errors.Join, so errors.Is and errors.As
 // find each of them.
 //
-// Package keystest checks that a new key type conforms.
+// # Built-in key types
+//
+// password, token-password, sms-otp (column 1: an SMS code suffices where
+// UID/PWD does), totp-app, itsme, eid, eid-signature (column 3, only over
+// (S)FTP and MQSeries, art. 11), x509-qualified and piv-token (an X.509
+// certificate on a PIV token, see package piv; a service can require its
+// attribute key-attested-non-exportable with
+// levels.Request.RequireKeyAttributes). A future key type, registered at
+// run time or loaded from a JSON file such as testdata/keys/future-keys.json,
+// unlocks at once every application its level suffices for.
+//
+// # Credentials
+//
+// Credentials follow arts. 5 and 5 bis. [CheckPassword] returns a
+// *[PasswordError] whose Rules are every rule a password breaks (at least 15 characters with letters, digits and
+// symbols, no run like "aaaa" or "1234": RuleLength, RuleDigit, …), never
+// quoting the password. NewLifecycle(LifecycleOptions{...}) moves a
+// Credential through the states must-change → active (password changed at
+// first use, and again once RotationPeriod has passed; zero means
+// DefaultRotationPeriod, 90 days, our choice since the règlement says only
+// "régulièrement"; Now injects a clock), deactivated (reported lost or
+// misused, for good) and blocked (replaced by a new credential with
+// Replace). Any other move is a *StateError. Credential.Presented(kt)
+// gives the levels.PresentedKey with the credential's state; the runnable
+// Example_accessDecision (keys/example_test.go) goes from a registered key
+// type to a credential and two decisions.
+//
+// # Conformance
+//
+// Package keystest checks that a new key type conforms, from an
+// integrator's own tests: definition round trip, FAS/eIDAS plausibility
+// for its column, channels of arts. 3.4 and 11, and that it unlocks exactly
+// the catalog entries its level allows.
+//
+//	func TestPasskey(t *testing.T) {
+//		reg := keys.NewRegistry()
+//		if err := reg.Register(passkey); err != nil {
+//			t.Fatal(err)
+//		}
+//		keystest.TestKeyType(t, reg, passkey) // or keystest.Check(reg, passkey) for an error
+//	}
 package keys

@@ -1,10 +1,3 @@
-// Package levels models the reliability levels of digital keys as the 2025
-// user regulation ("règlement à l'usage des utilisateurs", 26 March 2025)
-// defines them, the catalog of applications of its annexes 1 to 3, and
-// explainable access decisions that cite the articles they apply.
-//
-// This is not an official government product: it is an independent reading
-// of a public document.
 package levels
 
 import (

@@ -8,6 +8,18 @@
 // attested, a certificate signing request signed by the token key, and the
 // certificate a CA returns installed.
 //
+//	tk, err := piv.Open(ctx, piv.Options{PIN: askPIN})             // first PIV token present
+//	s, err := tk.Signer(ctx, piv.SlotAuthentication)               // crypto.Signer
+//	att, dev, err := tk.Attest(piv.SlotAuthentication)
+//	a, err := piv.VerifyAttestation(att, dev, piv.VerifyOptions{}) // Yubico's roots by default
+//	err = a.CheckCertificate(cert)                                 // an *AttestationError if not the attested key
+//	key := piv.PresentedKey(cert, a, &status)                      // for levels.Decide
+//
+// Open probes readers with one SELECT, in shared mode. Status reads serial,
+// firmware, PIN tries and the slot certificates. Signer asks the PIN through
+// Options.PIN at most once per signature and never retries it. Enroll
+// refuses a certificate whose key is not the slot key.
+//
 // VerifyAttestation checks a YubiKey PIV attestation: the slot attestation
 // certificate is signed by the device attestation certificate (slot F9),
 // which chains to a configured attestation root (YubicoRoots: Yubico's
@@ -15,7 +27,13 @@
 // device serial, firmware version, form factor, the PIN and touch policies
 // and the slot, and Attestation.CheckCertificate refuses a certificate
 // whose public key is not the attested one. Attestation is the proof that
-// a key was generated on the token and cannot leave it.
+// a key was generated on the token and cannot leave it. The roots and
+// intermediates shipped are those piv-go v2.6.0 carries; failures are
+// *AttestationError values. The built-in key type piv-token (package keys,
+// column 3 like an X.509 certificate: the certificate status decides,
+// art. 7) carries the attribute key-attested-non-exportable when the
+// attestation verified; a service asks for it with
+// levels.Request.RequireKeyAttributes.
 //
 // # cgo
 //

@@ -179,7 +179,8 @@ stop_services() {
 # service links to validate certificates): its go.sum stays at or under
 # CSAM_GOSUM_BUDGET lines and its module graph holds no etcd and no trillian
 # (the heavy graph an old certinfo brought in). Other packages' dependencies
-# must not land there; see the README, "Packages and dependencies".
+# must not land there; see the package documentation of x509check,
+# "Dependencies".
 CSAM_GOSUM_BUDGET=${CSAM_GOSUM_BUDGET:-60}
 # ... and its `go list -m all` at or under CSAM_MODULES_BUDGET lines (every
 # requirement of this module's go.mod is listed there, even pruned).

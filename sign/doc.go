@@ -4,6 +4,15 @@
 // signing-certificate-v2), detached or enveloping, optionally with an RFC
 // 3161 signature timestamp (CAdES-T).
 //
+//	sig, err := sign.Sign(ctx, msg, signer, sign.Options{Certificate: cert, Chain: chain}) // signer: any crypto.Signer
+//	v, err := sign.NewVerifier(sign.VerifyOptions{Validation: x509check.Options{Roots: roots}})
+//	res, err := v.Verify(ctx, sig, nil) // nil: an enveloping signature; else the detached content
+//	fmt.Println(res.Valid, res.Verdict, res.Reasons, res.SignerSubject, res.SigningTime)
+//
+// The command journal/cmd/signmsg signs, verifies and records messages
+// from the command line; openssl cms verifies what this package signs and
+// the reverse.
+//
 // # Signing
 //
 // [Sign] signs with any crypto.Signer (the eID signature key of package

@@ -32,7 +32,7 @@ const DefaultMaxSize = 16 << 20
 type VerifyOptions struct {
 	// Validation configures the validation of the signer's certificate
 	// (trust anchors, intermediates, revocation policy, soft fail, trusted
-	// list, offline responses, ...), as for examples/certcheck. Its
+	// list, offline responses, ...), as for cmd/certcheck. Its
 	// CurrentTime is the verification time (zero: now).
 	Validation x509check.Options
 	// TSARoots are the trust anchors of time-stamping authorities. A

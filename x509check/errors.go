@@ -12,7 +12,7 @@ import (
 // validation reports wraps one of them, so that callers match with
 // errors.Is (errors.Is(err, x509check.ErrRevoked)) and read a stable code
 // with [Code] ("untrusted", "revoked", ...), used in the JSON output of
-// examples/certcheck. The packages of x509check return the same values
+// cmd/certcheck. The packages of x509check return the same values
 // (crl and ocsp failures match [ErrRevocationUnavailable], a malformed
 // trusted list [ErrBadInput]), as fs.ErrNotExist is os.ErrNotExist.
 type Error = errs.Error

@@ -9,9 +9,21 @@
 // call that needs PC/SC returns an error matching [ErrNoService] that says so
 // (Release and Close return nil).
 //
+//	pc, err := pcsc.Establish()          // an error matching pcsc.ErrNoService without pcscd
+//	name, err := pc.WaitForCard(ctx, "") // first reader with a card; ctx cancels
+//	tr, err := pc.Connect(name)          // shared, T=0; tr is an eid.Transport
+//	card := eid.New(tr, nil)
+//
 // Failures are *Error values: the operation, the PC/SC return code, and a
 // match with errors.Is for the three failures callers branch on,
-// [ErrNoService], [ErrNoCard] and [ErrCardRemoved].
+// [ErrNoService], [ErrNoCard] and [ErrCardRemoved]. A card pulled out
+// mid-exchange makes pcsc-lite return an empty "successful" response:
+// Transmit then asks the card status and reports ErrCardRemoved (an empty
+// response from a card still present is an *Error too); either way an
+// error, never data.
+//
+// The tests that need pcscd (reader "Virtual PCD 00 00", TCP 35963) run
+// when CSAM_PCSC=1; scripts/test.sh starts pcscd for them.
 package pcsc
 
 import (

@@ -11,6 +11,25 @@
 // it to pcscd through the vpcd driver (vsmartcard) so that PC/SC programs
 // see it in a reader.
 //
+//	card, _ := vcard.New(vcard.Options{Profile: vcard.Applet17, Seed: []byte("test")})
+//	c, _ := eid.ReadContents(ctx, eid.New(card, nil), nil) // in process
+//	go card.ServeVPCD(ctx, "127.0.0.1:35963")              // or in reader "Virtual PCD 00 00"
+//	card.PKI().Export("pki")                               // root.pem, ca.pem, auth.pem, … and keys
+//
+// Profile Applet17 is RSA-2048 with SHA-256, Applet18 EC P-384 with SHA-384,
+// a basic key and INTERNAL AUTHENTICATE. The certificates carry the Belgian
+// policy OIDs and QCStatements, the RRN certificate is issued by the root,
+// and the PKCS#15 files are as card content v5.4 §5 gives them; the PIN has
+// three tries. Options.Rekeyed gives a 1.7 card re-keyed to the EC PKI (RSA
+// card keys, ECDSA identity signatures); Options.Seed makes a card
+// reproducible.
+//
+// The virtual card sets TCP_QUICKACK on its socket before each read: a
+// full read with package eid through pcscd (46 APDUs on 1.7) takes about
+// 20 ms, where delayed ACKs would cost about 50 ms per APDU. The command
+// cmd/vcard runs it until interrupted; OpenSC sees it (opensc-tool -n says
+// "Belpic cards", pkcs15-tool lists its certificates).
+//
 // Faults and odd readers are decorators around a card's Transmit, in the
 // manner of testing/iotest's readers: FaultAt with a Fault (a status word,
 // truncated or garbled data, an empty answer, a transport error) at one

@@ -10,15 +10,53 @@ import (
 	"io"
 	"os"
 	"syscall"
+
+	"github.com/csam-go/csam/internal/boundedfile"
 )
 
-// Errors of Read.
+// Errors of Read; the first two are boundedfile's, for one meaning.
 var (
 	// ErrNotRegular: the path names a FIFO, a device, a folder or a socket.
-	ErrNotRegular = errors.New("not a regular file")
+	ErrNotRegular = boundedfile.ErrNotRegular
 	// ErrTooLarge: the input holds more than the bound.
-	ErrTooLarge = errors.New("file too large")
+	ErrTooLarge = boundedfile.ErrTooLarge
+	// ErrStdinTaken: a second input names "-", but standard input is
+	// read once, by the first.
+	ErrStdinTaken = errors.New("standard input is already read by another input")
 )
+
+// Inputs reads the inputs of one run of a program: files, or standard
+// input for the first of them named "-"; a second "-" is refused with
+// ErrStdinTaken rather than read as empty. Its zero value has no standard
+// input.
+type Inputs struct {
+	// Stdin is what "-" reads.
+	Stdin io.Reader
+	taken bool
+}
+
+// Read is [Read] with in's standard input, which it hands out once.
+func (in *Inputs) Read(path string, max int64) ([]byte, error) {
+	if path != "-" {
+		return Read(path, max, nil)
+	}
+	r, err := in.TakeStdin()
+	if err != nil {
+		return nil, fmt.Errorf("-: %w", err)
+	}
+	return Read(path, max, r)
+}
+
+// TakeStdin hands standard input to its first taker (an input named "-",
+// a PIN read from it, ...); later calls return ErrStdinTaken. The reader
+// is nil when in has no standard input.
+func (in *Inputs) TakeStdin() (io.Reader, error) {
+	if in.taken {
+		return nil, ErrStdinTaken
+	}
+	in.taken = true
+	return in.Stdin, nil
+}
 
 // Read returns the content of the regular file at path, or of stdin when
 // path is "-", refusing more than max bytes. The file is opened without

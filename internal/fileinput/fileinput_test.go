@@ -57,3 +57,18 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+func TestInputsStdinOnce(t *testing.T) {
+	in := &Inputs{Stdin: strings.NewReader("first")}
+	b, err := in.Read("-", 10)
+	if err != nil || string(b) != "first" {
+		t.Fatalf("first Read(-) = %q, %v", b, err)
+	}
+	if b, err := in.Read("-", 10); !errors.Is(err, ErrStdinTaken) {
+		t.Fatalf("second Read(-) = %q, %v; want ErrStdinTaken", b, err)
+	}
+	var zero Inputs
+	if b, err := zero.Read("-", 10); !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("zero Inputs Read(-) = %q, %v; want ErrNotRegular", b, err)
+	}
+}

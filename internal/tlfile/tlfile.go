@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/csam-go/csam/internal/boundedfile"
-	"github.com/csam-go/csam/x509check"
+	"github.com/csam-go/csam/internal/fileinput"
 	"github.com/csam-go/csam/x509check/tl"
 )
 
@@ -18,16 +17,20 @@ var ErrNoSigner = errors.New("-trusted-list needs -tl-signer (the list's signer 
 // Load reads the list at listPath (a regular file of at most
 // tl.DefaultMaxSize bytes) and verifies it against the signer
 // certificates at signerPath at the time at (zero: now); allowExpired
-// accepts a list past its next update.
-func Load(listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
+// accepts a list past its next update. Either path may be "-", standard
+// input as in hands it out; in may be nil (files only).
+func Load(in *fileinput.Inputs, listPath, signerPath string, at time.Time, allowExpired bool) (*tl.List, error) {
 	if signerPath == "" {
 		return nil, ErrNoSigner
 	}
-	data, err := boundedfile.ReadFile(listPath, tl.DefaultMaxSize)
+	if in == nil {
+		in = &fileinput.Inputs{}
+	}
+	data, err := in.Read(listPath, tl.DefaultMaxSize)
 	if err != nil {
 		return nil, err
 	}
-	signers, err := x509check.LoadCertificates(signerPath)
+	signers, err := in.Certificates(signerPath)
 	if err != nil {
 		return nil, err
 	}

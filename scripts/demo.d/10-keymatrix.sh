@@ -1,9 +1,15 @@
 # Demo step: the key-level matrix and a few access decisions under the
-# règlement of 26 March 2025 (package levels, examples/keymatrix).
+# règlement of 26 March 2025 (package levels, cmd/keymatrix): how many
+# applications of the annexes each key type unlocks, the built-in ones and
+# the future ones of testdata/keys/future-keys.json; then access requests
+# decided with every reason citing its article (a password refused for a
+# column-3 application, the eID signature certificate refused on a portal
+# but allowed over (S)FTP, an expired certificate, a Tax-on-web mandate, a
+# future passkey), and one decision as JSON.
 # Sourced by scripts/demo.sh from the repository root.
 
 log "keymatrix: how many applications each key type unlocks (built-ins and the future key types of testdata/keys/future-keys.json; without -matrix, keymatrix lists them)"
-go run ./examples/keymatrix -matrix -keys testdata/keys/future-keys.json
+go run ./cmd/keymatrix -matrix -keys testdata/keys/future-keys.json
 
 # keymatrix_decide TITLE JSON: decides one request and prints it as text;
 # exit status 1 (denied) is an expected outcome here.
@@ -12,7 +18,7 @@ keymatrix_decide() {
 	printf '\n-- %s\n' "$1"
 	printf '%s' "$2" >"$CSAM_DEMO_DIR/request.json"
 	# go run reports a non-zero exit status on stderr: keep that line out.
-	go run ./examples/keymatrix -decide -explain -keys testdata/keys/future-keys.json \
+	go run ./cmd/keymatrix -decide -explain -keys testdata/keys/future-keys.json \
 		<"$CSAM_DEMO_DIR/request.json" 2> >(grep -v '^exit status' >&2) || rc=$?
 	[ "$rc" -le 1 ] || die "keymatrix -decide failed with status $rc"
 }
@@ -38,4 +44,4 @@ keymatrix_decide "Tax-on-web for a client whose mandate is filed" \
 log "keymatrix: a decision as JSON, as a service reads it (exit status 0 allowed, 1 denied, 2 bad input)"
 request='{"application": "Belcotax-on-web", "roles": ["access-manager"], "key_type": "x509-qualified", "key": {"certificate": {"valid": true, "qualified": true}}}'
 printf 'request: %s\n' "$request"
-printf '%s' "$request" | go run ./examples/keymatrix -decide
+printf '%s' "$request" | go run ./cmd/keymatrix -decide

@@ -1,8 +1,10 @@
 # Demo step: certificate validation with OCSP and CRL (package x509check,
-# examples/certcheck). Builds a small local CA with openssl (a Belgian-like
+# cmd/certcheck). Builds a small local CA with openssl (a Belgian-like
 # root and an authentication certificate policy), starts a real
 # `openssl ocsp` responder on loopback, and checks a good and a revoked
-# certificate over OCSP, then offline against a CRL from `openssl ca -gencrl`.
+# certificate over OCSP, then offline against a CRL from `openssl ca -gencrl`;
+# last, the virtual card's certificates checked with OCSP answers of its own
+# CA (the authentication certificate refused for a signature).
 # Sourced by scripts/demo.sh from the repository root.
 
 certcheck_dir="$CSAM_DEMO_DIR/certcheck"
@@ -78,7 +80,7 @@ for _ in $(seq 100); do
 done
 grep -q "waiting for OCSP client connections" "$certcheck_dir/ocsp.log" || die "openssl ocsp did not start (see $certcheck_dir/ocsp.log)"
 
-go build -o "$certcheck_dir/certcheck" ./examples/certcheck
+go build -o "$certcheck_dir/certcheck" ./cmd/certcheck
 
 # certcheck_run EXPECTED ARGS...: runs certcheck and checks its exit status.
 certcheck_run() {

@@ -1,16 +1,16 @@
 # Demo step: a virtual PIV token (a YubiKey as PC/SC programs see it) in a
 # vpcd reader: Yubico's own yubico-piv-tool lists its certificate; then
-# examples/pivtoken enrols a key generated on the token with a local
+# cmd/pivtoken enrols a key generated on the token with a local
 # `openssl ca`, verifies the token's attestation of it, and presents it in
-# an access decision (examples/keymatrix -decide) for a service that
+# an access decision (cmd/keymatrix -decide) for a service that
 # requires a key attested non-exportable. Sourced by scripts/demo.sh from
 # the repository root.
 
 start_pcscd
-log "piv: building examples/vcard, examples/pivtoken and examples/keymatrix"
-go build -o "$CSAM_DEMO_DIR/vcard" ./examples/vcard
-go build -o "$CSAM_DEMO_DIR/pivtoken" ./examples/pivtoken
-go build -o "$CSAM_DEMO_DIR/keymatrix" ./examples/keymatrix
+log "piv: building cmd/vcard, cmd/pivtoken and cmd/keymatrix"
+go build -o "$CSAM_DEMO_DIR/vcard" ./cmd/vcard
+go build -o "$CSAM_DEMO_DIR/pivtoken" ./cmd/pivtoken
+go build -o "$CSAM_DEMO_DIR/keymatrix" ./cmd/keymatrix
 
 PIV_READER="Virtual PCD 00 00"
 PIV_DIR="$CSAM_DEMO_DIR/piv"

@@ -1,18 +1,20 @@
 # Demo step: a signed message of art. 8 and the journal of art. 8 and 9
-# (packages sign and journal, journal/examples/signmsg). The virtual eID
+# (packages sign and journal, journal/cmd/signmsg). The virtual eID
 # card (applet 1.8) in the vpcd reader signs a Dimona-like declaration with
-# its signature key (its authentication key is refused); the service
+# its signature key (CAdES-BES; its authentication key is refused, art. 7),
+# `openssl cms -verify` accepts it; the service
 # verifies the signature, the signature certificate checked over OCSP with
 # a real `openssl ocsp` responder of the card's Citizen CA, records it in
-# the journal and returns a receipt, which is checked offline; the journal
+# the journal and returns a receipt, which is checked offline and against
+# the journal; the journal
 # is audited. Sourced by scripts/demo.sh from the repository root, after
 # the eid step (start_pcscd, eid_card_in, eid_card_out).
 
 signmsg_dir="$CSAM_DEMO_DIR/signmsg"
 rm -rf "$signmsg_dir"
 mkdir -p "$signmsg_dir"
-log "signmsg: building journal/examples/signmsg (the journal module)"
-(cd journal && go build -o "$signmsg_dir/signmsg" ./examples/signmsg)
+log "signmsg: building journal/cmd/signmsg (the journal module)"
+(cd journal && go build -o "$signmsg_dir/signmsg" ./cmd/signmsg)
 
 # signmsg_run EXPECTED ARGS...: runs signmsg and checks its exit status.
 signmsg_run() {

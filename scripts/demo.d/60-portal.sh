@@ -1,20 +1,22 @@
-# Demo step: the reference service (examples/portal) end to end, with
+# Demo step: the reference service (cmd/portal) end to end, with
 # clients no one here wrote. The portal runs over HTTPS; the virtual eID
 # card (applet 1.7) sits in the vpcd reader of pcscd, and curl logs in
 # with the card's authentication key through OpenSC's PKCS#11 module and
 # the OpenSSL pkcs11 engine (PIN in the PKCS#11 URI). The portal validates
 # the certificate with OCSP against a real `openssl ocsp` responder of the
-# card's Citizen CA and decides per application; the signature certificate
+# card's Citizen CA and answers what the login may use and the decisions
+# (Rina allowed, a DmfA over (S)FTP denied); the signature certificate
 # is refused for authentication (art. 7). Then a password + TOTP login with
-# curl and oathtool, and the replayed code refused. Sourced by
+# curl and oathtool, the replayed code refused, and a decision with the
+# session. Sourced by
 # scripts/demo.sh from the repository root, after the eid step
 # (start_pcscd, eid_card_in, eid_card_out, EID_READER).
 
 portal_dir="$CSAM_DEMO_DIR/portal"
 rm -rf "$portal_dir"
 mkdir -p "$portal_dir"
-log "portal: building examples/portal"
-go build -o "$portal_dir/portal" ./examples/portal
+log "portal: building cmd/portal"
+go build -o "$portal_dir/portal" ./cmd/portal
 
 log "portal: the server certificate (openssl, for 127.0.0.1)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$portal_dir/server.key" \

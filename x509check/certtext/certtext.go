@@ -6,6 +6,8 @@
 // It is a pretty-printer for people (certcheck -v), kept out of package
 // x509check so that a service that validates certificates does not link
 // it or its dependencies.
+//
+//	txt, err := certtext.Text(cert) // certinfo's full text, then the qualified status section
 package certtext
 
 import (

@@ -25,7 +25,13 @@
 //	if err == nil && r.Status == ocsp.Good { ... }
 //
 // A Checker is what x509check's validator uses by default; it implements
-// x509check.OCSPChecker.
+// x509check.OCSPChecker. Options give provided responses (Responses), a
+// nonce (Nonce), a responder address replacing the leaf's (Server), a
+// SHA-256 CertID (Hash) or always POST (GetLimit: -1); GET is used when
+// the request is small, POST otherwise, and redirects are not followed.
+// The ResponderID must match the signer, non-successful statuses are
+// never good, the response size is bounded; a delegated responder with an
+// unknown critical extension is refused.
 //
 // A response or responder that gives no usable answer fails with a
 // [SourceError], the type of x509check.SourceError: it matches

@@ -67,5 +67,19 @@
 // # Conformance
 //
 // Every case of NIST PKITS (sections 4.1 to 4.16, the policy cases with
-// their initial parameters) runs in TestPKITS.
+// their initial parameters) runs in TestPKITS; cmd/certcheck's package
+// documentation has the table of passes per validator (this package,
+// certcheck, OpenSSL, crypto/x509): 244 of 246 here.
+//
+// # Performance
+//
+// Path validation costs about what crypto/x509's Verify costs: on a
+// 3-certificate ECDSA chain without revocation, 1.02× its median (1.11×
+// with the leaf parsed on each call); through 10 cross-signed candidate
+// issuers per level, where only signatures tell the one path from 99 dead
+// ends, the bounded search finds the path (at most 10 candidates per
+// certificate, 1000 per search) while Verify gives up after its 100
+// signature checks:
+//
+//	go test -run=^$ -bench='Chain3|CrossSigned10' -benchmem -count=3 ./x509check/path
 package path

@@ -12,4 +12,11 @@
 // trusted list may override what the certificate declares.
 //
 // Malformed extensions give a [DecodeError], which matches [ErrMalformed].
+// QcCompliance without QcType means esign; unknown statements are kept
+// raw.
+//
+//	st, err := qc.FromCertificate(cert) // errors.Is(err, qc.ErrMalformed) on bad DER
+//	if st.Qualified && st.QSCD && st.Has(qc.TypeESign) { /* qualified signature certificate */ }
+//	txt, err := qc.Text(cert)            // the qualified status section
+//	txt, err = certtext.Text(cert)       // x509check/certtext: certinfo's full text, then that section
 package qc
