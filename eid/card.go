@@ -46,9 +46,9 @@ func New(t Transport, opts *Options) *Card {
 	return c
 }
 
-// APDUCount returns the number of command APDUs sent so far, GET RESPONSE
+// apduCount returns the number of command APDUs sent so far, GET RESPONSE
 // and resent commands included.
-func (c *Card) APDUCount() int {
+func (c *Card) apduCount() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.apdus

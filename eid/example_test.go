@@ -33,7 +33,8 @@ func ExampleParseIdentity() {
 		{Tag: 0x10, Value: []byte("1")},
 		{Tag: 0x11, Value: make([]byte, 20)},
 	} {
-		file = eid.AppendTLV(file, f.Tag, f.Value)
+		file = append(file, f.Tag, byte(len(f.Value))) // values under 255 bytes
+		file = append(file, f.Value...)
 	}
 	file = append(file, 0, 0, 0, 0) // files are zero padded
 	id, err := eid.ParseIdentity(file)

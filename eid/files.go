@@ -113,9 +113,9 @@ type Source interface {
 	ReadFile(ctx context.Context, id FileID) ([]byte, error)
 }
 
-// CardDataFile is the name, in a dump folder, of the optional file holding
+// cardDataFile is the name, in a dump folder, of the optional file holding
 // the raw GET CARD DATA response (28 or 31 bytes).
-const CardDataFile = "carddata"
+const cardDataFile = "carddata"
 
 // Dump is a card dump folder: one file per card file, named by its
 // four-hex-digit file ID (4031, 4032, 4033, 4034, 4035, 5038 … 503C, 4040),
@@ -142,9 +142,6 @@ func OpenDump(dir string) (*Dump, error) {
 	}
 	return d, nil
 }
-
-// Dir returns the dump's folder.
-func (d *Dump) Dir() string { return d.dir }
 
 // find returns the path of the named file, accepting lower-case hex.
 func (d *Dump) find(name string) (string, error) {
@@ -195,11 +192,11 @@ func (d *Dump) CardData(ctx context.Context) (*CardData, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	p, err := d.find(CardDataFile)
+	p, err := d.find(cardDataFile)
 	if err != nil {
-		return nil, fmt.Errorf("eid: dump: %s: %w", CardDataFile, ErrFileNotFound)
+		return nil, fmt.Errorf("eid: dump: %s: %w", cardDataFile, ErrFileNotFound)
 	}
-	b, err := readLimited(p, CardDataFile)
+	b, err := readLimited(p, cardDataFile)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +264,7 @@ func WriteDump(ctx context.Context, src Source, dir string) (err error) {
 		cd, err := cs.CardData(ctx)
 		switch {
 		case err == nil:
-			if err := write(CardDataFile, cd.Raw); err != nil {
+			if err := write(cardDataFile, cd.Raw); err != nil {
 				return err
 			}
 		case !errors.Is(err, ErrFileNotFound):

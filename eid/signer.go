@@ -255,15 +255,15 @@ func (k *PrivateKey) encodeSignature(sig []byte) ([]byte, error) {
 		if len(sig) != 2*n {
 			return nil, fmt.Errorf("eid: %w: ECDSA signature of %d bytes, want %d", errBadResponse, len(sig), 2*n)
 		}
-		return RawToASN1(sig)
+		return rawToASN1(sig)
 	}
 	return nil, fmt.Errorf("eid: key of type %T", k.cert.PublicKey)
 }
 
-// RawToASN1 converts a raw ECDSA signature r‖s (two halves of equal
+// rawToASN1 converts a raw ECDSA signature r‖s (two halves of equal
 // length, as the card returns it) to the ASN.1 SEQUENCE of two INTEGERs
 // that crypto/ecdsa and X.509 use.
-func RawToASN1(sig []byte) ([]byte, error) {
+func rawToASN1(sig []byte) ([]byte, error) {
 	if len(sig) == 0 || len(sig)%2 != 0 {
 		return nil, fmt.Errorf("eid: %w: raw ECDSA signature of %d bytes", errBadResponse, len(sig))
 	}

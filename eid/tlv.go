@@ -43,9 +43,9 @@ func ParseTLV(b []byte) ([]TLV, error) {
 	return out, nil
 }
 
-// AppendTLV appends one field in the simplified TLV format of card content
+// appendTLV appends one field in the simplified TLV format of card content
 // v5.4 §6.1 to dst.
-func AppendTLV(dst []byte, tag byte, value []byte) []byte {
+func appendTLV(dst []byte, tag byte, value []byte) []byte {
 	dst = append(dst, tag)
 	n := len(value)
 	for n >= 0xFF {

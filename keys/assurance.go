@@ -36,8 +36,8 @@ const (
 	FAS500     FASLevel = 500
 )
 
-// FASACRPrefix starts every FAS ACR value.
-const FASACRPrefix = "urn:be:fedict:iam:fas:"
+// fasACRPrefix starts every FAS ACR value.
+const fasACRPrefix = "urn:be:fedict:iam:fas:"
 
 // Valid reports whether l is FASUnknown or one of the FAS levels.
 func (l FASLevel) Valid() bool {
@@ -54,7 +54,7 @@ func (l FASLevel) ACR() string {
 	if l == FASUnknown {
 		return ""
 	}
-	return FASACRPrefix + "Level" + strconv.Itoa(int(l))
+	return fasACRPrefix + "Level" + strconv.Itoa(int(l))
 }
 
 // String returns the ACR value, "unknown" for FASUnknown.
@@ -74,7 +74,7 @@ func (l FASLevel) String() string {
 // "Level400" or "400". Other input is an error.
 func ParseFASLevel(s string) (FASLevel, error) {
 	t := strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(t, FASACRPrefix); ok {
+	if rest, ok := strings.CutPrefix(t, fasACRPrefix); ok {
 		rest, _ = strings.CutPrefix(rest, "citizen:")
 		rest, _ = strings.CutPrefix(rest, "enterprise:")
 		if !strings.HasPrefix(rest, "Level") {
@@ -143,8 +143,8 @@ const (
 	EIDASHigh
 )
 
-// EIDASURIPrefix starts every eIDAS level-of-assurance URI.
-const EIDASURIPrefix = "http://eidas.europa.eu/LoA/"
+// eidasURIPrefix starts every eIDAS level-of-assurance URI.
+const eidasURIPrefix = "http://eidas.europa.eu/LoA/"
 
 var eidasNames = [...]string{"none", "low", "substantial", "high"}
 
@@ -165,14 +165,14 @@ func (l EIDASLevel) URI() string {
 	if l == EIDASNone || !l.Valid() {
 		return ""
 	}
-	return EIDASURIPrefix + eidasNames[l]
+	return eidasURIPrefix + eidasNames[l]
 }
 
 // ParseEIDASLevel parses "low", "substantial", "high" (any case), their
 // URIs, or "none". Other input is an error.
 func ParseEIDASLevel(s string) (EIDASLevel, error) {
 	t := strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(t, EIDASURIPrefix); ok {
+	if rest, ok := strings.CutPrefix(t, eidasURIPrefix); ok {
 		for i := EIDASLow; i <= EIDASHigh; i++ {
 			if rest == eidasNames[i] {
 				return i, nil

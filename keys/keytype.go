@@ -80,8 +80,8 @@ func (n Names) In(lang string) string {
 	return ""
 }
 
-// IsZero reports whether no name is set.
-func (n Names) IsZero() bool { return n == Names{} }
+// isZero reports whether no name is set.
+func (n Names) isZero() bool { return n == Names{} }
 
 // Factor is one element a key consists of: something the user knows, has
 // or is given ("password", "eid-card", ...).
@@ -184,7 +184,7 @@ func (k KeyType) problems() []*DefinitionError {
 	case !k.ID.Valid():
 		add("id", fmt.Errorf("%w: identifier %q must match [a-z0-9][a-z0-9._-]{0,63}", errInvalidValue, k.ID))
 	}
-	if k.Names.IsZero() {
+	if k.Names.isZero() {
 		add("names", errMissingField)
 	}
 	switch {

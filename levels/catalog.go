@@ -134,19 +134,19 @@ func loadCatalog(b []byte) (*catalog, error) {
 				c.byNorm[k] = append(c.byNorm[k], int32(i))
 			}
 		}
-		if a.Portal == PortalSocialSecurity && normName(a.Name) == normName(FormulaireDemandeAcces) {
+		if a.Portal == PortalSocialSecurity && normName(a.Name) == normName(formulaireDemandeAcces) {
 			c.formID = int32(i)
 		}
 	}
 	if c.formID < 0 {
-		return nil, fmt.Errorf("levels: embedded catalog: %q missing", FormulaireDemandeAcces)
+		return nil, fmt.Errorf("levels: embedded catalog: %q missing", formulaireDemandeAcces)
 	}
 	return c, nil
 }
 
-// FormulaireDemandeAcces is the one portal application open to the eID
+// formulaireDemandeAcces is the one portal application open to the eID
 // signature certificate (art. 11).
-const FormulaireDemandeAcces = "Formulaire électronique de demande d’accès"
+const formulaireDemandeAcces = "Formulaire électronique de demande d’accès"
 
 // normName folds a name for lookup: lower case, typographic apostrophes and
 // dashes to ASCII, quotes dropped, spaces collapsed.

@@ -235,11 +235,11 @@ var msgChannel = [...]string{
 }
 
 // levelMsgs[have][req] explain the level rule (art. 3.1.e, 3.2.f, 3.3.d).
-var levelMsgs [MaxLevel + 1][MaxLevel + 1]string
+var levelMsgs [maxLevel + 1][maxLevel + 1]string
 
 func init() {
-	for have := None; have <= MaxLevel; have++ {
-		for req := None; req <= MaxLevel; req++ {
+	for have := None; have <= maxLevel; have++ {
+		for req := None; req <= maxLevel; req++ {
 			if have >= req {
 				levelMsgs[have][req] = fmt.Sprintf("key level %v suffices for the required %v (a level suffices, and so does every higher one)", have, req)
 			} else {

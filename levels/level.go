@@ -25,8 +25,8 @@ const (
 	Column3
 )
 
-// MaxLevel is the highest level the règlement defines.
-const MaxLevel = Column3
+// maxLevel is the highest level the règlement defines.
+const maxLevel = Column3
 
 var levelNames = [...]string{"none", "column1", "column2", "column3"}
 
@@ -39,7 +39,7 @@ func (l Level) String() string {
 }
 
 // Valid reports whether l is one of the defined levels.
-func (l Level) Valid() bool { return l <= MaxLevel }
+func (l Level) Valid() bool { return l <= maxLevel }
 
 // Suffices reports whether a key of level l satisfies a requirement of
 // level req: a level suffices, and so does every higher one.

@@ -34,13 +34,14 @@ func TestEIDFullRead(t *testing.T) {
 			attach(t, pc, vc, vpcdAddr, readerName, vcard.VPCDOptions{})
 			tr := connect(t, pc, readerName)
 			ctx := context.Background()
-			card := eid.New(tr, nil)
+			rec := vcard.Record(tr)
+			card := eid.New(rec, nil)
 			start := time.Now()
 			c, err := eid.ReadContents(ctx, card, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("full read with eid: %d APDUs in %v", card.APDUCount(), time.Since(start))
+			t.Logf("full read with eid: %d APDUs in %v", rec.Len(), time.Since(start))
 			if c.CardData == nil || c.Identity == nil || c.Address == nil || len(c.Photo) == 0 {
 				t.Fatalf("incomplete contents: %+v", c)
 			}

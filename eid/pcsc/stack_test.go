@@ -520,11 +520,12 @@ func BenchmarkEIDFullRead(b *testing.B) {
 			c := connect(b, pc, readerName)
 			n := 0
 			for b.Loop() {
-				card := eid.New(c, nil)
+				rec := vcard.Record(c)
+				card := eid.New(rec, nil)
 				if _, err := eid.ReadContents(context.Background(), card, nil); err != nil {
 					b.Fatal(err)
 				}
-				n = card.APDUCount()
+				n = rec.Len()
 			}
 			b.ReportMetric(float64(n), "APDUs/read")
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/APDU")

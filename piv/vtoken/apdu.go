@@ -479,7 +479,7 @@ func (t *Token) generateKey(c command) ([]byte, int) {
 }
 
 func (t *Token) mgmCipher() (cipher.Block, error) {
-	if t.mgmAlg == Alg3DES {
+	if t.mgmAlg == alg3DES {
 		return des.NewTripleDESCipher(t.mgmKey)
 	}
 	return aes.NewCipher(t.mgmKey)
@@ -692,7 +692,7 @@ func (t *Token) setMgmKey(c command) int {
 		return swWrongData
 	}
 	alg, key := c.data[0], c.data[3:]
-	want := map[byte]int{Alg3DES: 24, AlgAES128: 16, AlgAES192: 24, AlgAES256: 32}[alg]
+	want := map[byte]int{alg3DES: 24, algAES128: 16, algAES192: 24, algAES256: 32}[alg]
 	if want == 0 || len(key) != want {
 		return swWrongData
 	}

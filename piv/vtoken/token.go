@@ -31,13 +31,17 @@ var DefaultManagementKey = []byte{
 	1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
 }
 
-// Algorithm identifiers (SP 800-78-4 table 6-2, and Yubico's Ed25519 and
-// X25519 values).
+// Management key algorithm identifiers (SP 800-78-4 table 6-2).
 const (
-	Alg3DES    = 0x03
-	AlgAES128  = 0x08
-	AlgAES192  = 0x0a
-	AlgAES256  = 0x0c
+	alg3DES   = 0x03
+	algAES128 = 0x08
+	algAES192 = 0x0a
+	algAES256 = 0x0c
+)
+
+// Key algorithm identifiers (SP 800-78-4 table 6-2, and Yubico's Ed25519
+// and X25519 values).
+const (
 	AlgRSA2048 = 0x07
 	AlgECP256  = 0x11
 	AlgECP384  = 0x14
@@ -246,7 +250,7 @@ func (t *Token) factoryLocked() {
 	t.puk, _ = pinBlock(DefaultPUK)
 	t.pinMax, t.pukMax = 3, 3
 	t.pinTries, t.pukTries = 3, 3
-	t.mgmAlg = Alg3DES
+	t.mgmAlg = alg3DES
 	t.mgmKey = bytes.Clone(DefaultManagementKey)
 	t.st = state{}
 }
