@@ -29,7 +29,7 @@ func futureKeysFile(t testing.TB) []byte {
 // definition field by field.
 func TestLoadFutureKeys(t *testing.T) {
 	reg := keys.NewRegistry()
-	n := reg.Len()
+	n := len(reg.All())
 	got, err := reg.LoadJSON(bytes.NewReader(futureKeysFile(t)))
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +49,8 @@ func TestLoadFutureKeys(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("LoadJSON returned\n%+v\nwant\n%+v", got, want)
 	}
-	if reg.Len() != n+len(want) {
-		t.Fatalf("registry holds %d key types, want %d", reg.Len(), n+len(want))
+	if len(reg.All()) != n+len(want) {
+		t.Fatalf("registry holds %d key types, want %d", len(reg.All()), n+len(want))
 	}
 	all := reg.All()
 	for i, k := range want {
@@ -126,13 +126,13 @@ func TestDefinitionErrors(t *testing.T) {
 			line := 1 + strings.Count(tt.in[:off], "\n")
 			col := off - strings.LastIndex(tt.in[:off], "\n")
 			reg := keys.NewRegistry()
-			n := reg.Len()
+			n := len(reg.All())
 			kts, err := reg.LoadJSON(strings.NewReader(tt.in))
 			if err == nil {
 				t.Fatalf("LoadJSON accepted %s: %+v", tt.in, kts)
 			}
-			if kts != nil || reg.Len() != n {
-				t.Fatalf("LoadJSON registered %d key types from a bad file", reg.Len()-n)
+			if kts != nil || len(reg.All()) != n {
+				t.Fatalf("LoadJSON registered %d key types from a bad file", len(reg.All())-n)
 			}
 			if !isProblem(err, tt.target) {
 				t.Fatalf("error %v; want errors.Is %v", err, tt.target)

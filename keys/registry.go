@@ -79,13 +79,6 @@ func (r *Registry) All() []KeyType {
 	return out
 }
 
-// Len returns the number of registered key types.
-func (r *Registry) Len() int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return len(r.list)
-}
-
 // LoadJSON reads a definition file with DecodeDefinitions and registers
 // every key type in it, in file order, and returns them. It is all or
 // nothing: on any error (see DecodeDefinitions; an identifier already

@@ -34,8 +34,8 @@ func TestRegisterDuplicate(t *testing.T) {
 // types through the slices they pass in or get back.
 func TestRegistryCopies(t *testing.T) {
 	reg := &keys.Registry{}
-	if reg.Len() != 0 {
-		t.Fatalf("zero Registry holds %d key types", reg.Len())
+	if len(reg.All()) != 0 {
+		t.Fatalf("zero Registry holds %d key types", len(reg.All()))
 	}
 	k := keys.KeyType{ID: "a", Names: keys.Names{EN: "A"}, Level: levels.Column1,
 		Channels: []levels.Channel{levels.ChannelPortal}, Factors: []keys.Factor{"x"}}
@@ -61,7 +61,7 @@ func TestRegistryCopies(t *testing.T) {
 // run with -race.
 func TestRegistryConcurrent(t *testing.T) {
 	reg := keys.NewRegistry()
-	base := reg.Len()
+	base := len(reg.All())
 	const n = 16
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*n)
@@ -94,7 +94,7 @@ func TestRegistryConcurrent(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := reg.Len(); got != base+2*n {
+	if got := len(reg.All()); got != base+2*n {
 		t.Fatalf("Len = %d, want %d", got, base+2*n)
 	}
 	// Exactly one of several concurrent registrations of one ID wins.
@@ -127,7 +127,7 @@ func TestRegistryConcurrent(t *testing.T) {
 // none of its good ones.
 func TestLoadJSONAtomic(t *testing.T) {
 	reg := keys.NewRegistry()
-	n := reg.Len()
+	n := len(reg.All())
 	_, err := reg.LoadJSON(strings.NewReader(`[
 		{"id":"good","names":{"en":"G"},"level":"column1","factors":["x"]},
 		{"id":"password","names":{"en":"P"},"level":"column1","factors":["x"]}
@@ -135,7 +135,7 @@ func TestLoadJSONAtomic(t *testing.T) {
 	if !errors.Is(err, keys.ErrDuplicateID) {
 		t.Fatalf("LoadJSON = %v, want ErrDuplicateID", err)
 	}
-	if _, ok := reg.Lookup("good"); ok || reg.Len() != n {
+	if _, ok := reg.Lookup("good"); ok || len(reg.All()) != n {
 		t.Fatal("a refused file registered some of its key types")
 	}
 	if _, err := reg.LoadJSON(strings.NewReader(`[]`)); err != nil {

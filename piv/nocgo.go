@@ -70,12 +70,6 @@ func Open(ctx context.Context, o Options) (*Token, error) { return nil, noCgo("o
 // Close does nothing.
 func (t *Token) Close() error { return nil }
 
-// Reader returns "".
-func (t *Token) Reader() string { return "" }
-
-// Version returns the zero version.
-func (t *Token) Version() Version { return Version{} }
-
 // Serial returns an error matching [ErrNoService].
 func (t *Token) Serial() (uint32, error) { return 0, noCgo("serial") }
 

@@ -163,12 +163,6 @@ func (t *Token) Close() error {
 	return err
 }
 
-// Reader returns the name of the token's reader.
-func (t *Token) Reader() string { return t.reader }
-
-// Version returns the firmware version the token reports.
-func (t *Token) Version() Version { return t.version }
-
 // wrap turns a piv-go error into an *Error (or a *PINError).
 func (t *Token) wrap(op string, slot Slot, err error) error {
 	if err == nil {

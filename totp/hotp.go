@@ -129,9 +129,9 @@ func GenerateCode(secret []byte, t time.Time, o Options) (string, error) {
 	})
 }
 
-// GenerateHOTP returns the HOTP code (RFC 4226) of secret for counter,
+// generateHOTP returns the HOTP code (RFC 4226) of secret for counter,
 // computed by pquerna/otp.
-func GenerateHOTP(secret []byte, counter uint64, digits int, a Algorithm) (string, error) {
+func generateHOTP(secret []byte, counter uint64, digits int, a Algorithm) (string, error) {
 	if digits == 0 {
 		digits = 6
 	}

@@ -317,9 +317,9 @@ func (s *MemoryStore) CompareAndSwap(_ context.Context, key string, version uint
 	return true, nil
 }
 
-// Len returns the number of keys held, expired ones included until they are
+// len returns the number of keys held, expired ones included until they are
 // removed.
-func (s *MemoryStore) Len() int {
+func (s *MemoryStore) len() int {
 	n := 0
 	for i := range s.shards {
 		sh := &s.shards[i]

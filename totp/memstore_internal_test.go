@@ -92,7 +92,7 @@ func TestMemoryStoreSweep(t *testing.T) {
 			t.Fatal(ok, err)
 		}
 	}
-	if n := s.Len(); n != kept {
+	if n := s.len(); n != kept {
 		t.Errorf("Len = %d after the sweep, want %d", n, kept)
 	}
 	for i := range kept {

@@ -85,12 +85,12 @@ func TestRFC4226AppendixD(t *testing.T) {
 	secret := []byte("12345678901234567890")
 	for count, want := range rfc4226Codes {
 		t.Run(fmt.Sprint(count), func(t *testing.T) {
-			got, err := GenerateHOTP(secret, uint64(count), 6, SHA1)
+			got, err := generateHOTP(secret, uint64(count), 6, SHA1)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != want {
-				t.Errorf("GenerateHOTP = %s, want %s", got, want)
+				t.Errorf("generateHOTP = %s, want %s", got, want)
 			}
 			if g := fmt.Sprintf("%06d", newGenerator(secret, SHA1, 6).at(uint64(count))); g != want {
 				t.Errorf("generator = %s, want %s", g, want)
@@ -121,7 +121,7 @@ func TestGeneratorMatchesPquerna(t *testing.T) {
 					}
 					g := newGenerator(secret, alg, digits)
 					for _, counter := range counters {
-						want, err := GenerateHOTP(secret, counter, digits, alg)
+						want, err := generateHOTP(secret, counter, digits, alg)
 						if err != nil {
 							t.Fatal(err)
 						}

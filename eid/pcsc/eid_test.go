@@ -45,7 +45,7 @@ func TestEIDFullRead(t *testing.T) {
 			if c.CardData == nil || c.Identity == nil || c.Address == nil || len(c.Photo) == 0 {
 				t.Fatalf("incomplete contents: %+v", c)
 			}
-			if !bytes.Equal(c.Photo, vc.File(vcard.FilePhoto)) {
+			if !bytes.Equal(c.Photo, vc.File(uint16(eid.FilePhoto))) {
 				t.Error("photo differs from the card's")
 			}
 			k := vc.PKI()

@@ -182,7 +182,7 @@ func (c *Card) parentOf(id uint16) uint16 {
 	switch id {
 	case dfMF:
 		return dfMF
-	case dfBelpic, dfID, FileDIR:
+	case dfBelpic, dfID, fileDIR:
 		return dfMF
 	}
 	if _, ok := c.files[id]; !ok {

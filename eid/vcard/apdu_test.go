@@ -16,6 +16,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/vcard"
 )
 
@@ -82,7 +83,7 @@ func TestSelect(t *testing.T) {
 
 func TestReadBinary(t *testing.T) {
 	c := newCard(t, vcard.Applet18)
-	id := c.File(vcard.FileIdentity)
+	id := c.File(uint16(eid.FileIdentity))
 	n := len(id)
 	off := func(o, le int) string { return fmt.Sprintf("00B0%04X%02X", o, le) }
 	tests := []struct {
@@ -107,7 +108,7 @@ func TestReadBinary(t *testing.T) {
 	}
 	t.Run("big file in 256-byte chunks", func(t *testing.T) {
 		c.Reset()
-		want := c.File(vcard.FileAuthCert)
+		want := c.File(uint16(eid.FileAuthCert))
 		mustSW(t, c, "00A4080C04DF005038", 0x9000)
 		var got []byte
 		for len(got)+256 <= len(want) {
@@ -128,7 +129,7 @@ func TestReadBinary(t *testing.T) {
 		for _, f := range []struct {
 			path string
 			id   uint16
-		}{{"3F002F00", vcard.FileDIR}, {"3F00DF005037", vcard.FileCDF}, {"3F00DF014035", vcard.FilePhoto}, {"3F00DF014040", vcard.FileBasicKey}} {
+		}{{"3F002F00", uint16(eid.FileDir)}, {"3F00DF005037", uint16(eid.FileCDF)}, {"3F00DF014035", uint16(eid.FilePhoto)}, {"3F00DF014040", uint16(eid.FileBasicKey)}} {
 			if got := readFile(t, c, f.path); !bytes.Equal(got, c.File(f.id)) {
 				t.Errorf("%s: read %d bytes, file has %d", f.path, len(got), len(c.File(f.id)))
 			}
@@ -151,7 +152,7 @@ func TestGetCardData(t *testing.T) {
 				t.Errorf("life cycle %02X, want 0F (personalized)", d[27])
 			}
 			serial := d[:16]
-			if !bytes.Equal(serial, c.File(vcard.FileTokenInfo)[7:23]) {
+			if !bytes.Equal(serial, c.File(uint16(eid.FileTokenInfo))[7:23]) {
 				t.Errorf("serial % X differs from TokenInfo's", serial)
 			}
 			mustSW(t, c, "80E4000000", 0x6C1C)
@@ -413,7 +414,7 @@ func TestSignEC(t *testing.T) {
 			t.Fatalf("SW %04X, want 6160", sw)
 		}
 		sig := mustSW(t, c, "00C0000060", 0x9000)
-		pub, err := x509.ParsePKIXPublicKey(c.File(vcard.FileBasicKey))
+		pub, err := x509.ParsePKIXPublicKey(c.File(uint16(eid.FileBasicKey)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -102,23 +102,23 @@ type Options struct {
 
 // File identifiers (card content v5.4 §4.3).
 const (
-	FileDIR        = 0x2F00
-	FileODF        = 0x5031
-	FileTokenInfo  = 0x5032
-	FileAODF       = 0x5034
-	FilePrKDF      = 0x5035
-	FileCDF        = 0x5037
-	FileAuthCert   = 0x5038
-	FileSignCert   = 0x5039
-	FileCACert     = 0x503A
-	FileRootCert   = 0x503B
-	FileRRNCert    = 0x503C
-	FileIdentity   = 0x4031
-	FileIDSig      = 0x4032
-	FileAddress    = 0x4033
-	FileAddressSig = 0x4034
-	FilePhoto      = 0x4035
-	FileBasicKey   = 0x4040
+	fileDIR        = 0x2F00
+	fileODF        = 0x5031
+	fileTokenInfo  = 0x5032
+	fileAODF       = 0x5034
+	filePrKDF      = 0x5035
+	fileCDF        = 0x5037
+	fileAuthCert   = 0x5038
+	fileSignCert   = 0x5039
+	fileCACert     = 0x503A
+	fileRootCert   = 0x503B
+	fileRRNCert    = 0x503C
+	fileIdentity   = 0x4031
+	fileIDSig      = 0x4032
+	fileAddress    = 0x4033
+	fileAddressSig = 0x4034
+	filePhoto      = 0x4035
+	fileBasicKey   = 0x4040
 
 	dfMF     = 0x3F00
 	dfBelpic = 0xDF00
@@ -291,26 +291,26 @@ func build(o Options, seed []byte) (*Card, error) {
 		version = [4]byte{0x00, 0x04, 0x00, 0x00}
 	}
 	files := map[uint16][]byte{
-		FileDIR:        efDIR(),
-		FileODF:        efODF(),
-		FileTokenInfo:  efTokenInfo(chip, version),
-		FileAODF:       efAODF(),
-		FilePrKDF:      efPrKDF(describeKey(pki.Auth), describeKey(pki.Sign)),
-		FileCDF:        efCDF(true, signCert != nil),
-		FileAuthCert:   certFile(pki.Auth),
-		FileSignCert:   certFile(signCert),
-		FileCACert:     certFile(pki.CA),
-		FileRootCert:   certFile(pki.Root),
-		FileRRNCert:    certFile(pki.RRN),
-		FileIdentity:   id,
-		FileIDSig:      idSig,
-		FileAddress:    addr,
-		FileAddressSig: addrSig,
-		FilePhoto:      jpg,
+		fileDIR:        efDIR(),
+		fileODF:        efODF(),
+		fileTokenInfo:  efTokenInfo(chip, version),
+		fileAODF:       efAODF(),
+		filePrKDF:      efPrKDF(describeKey(pki.Auth), describeKey(pki.Sign)),
+		fileCDF:        efCDF(true, signCert != nil),
+		fileAuthCert:   certFile(pki.Auth),
+		fileSignCert:   certFile(signCert),
+		fileCACert:     certFile(pki.CA),
+		fileRootCert:   certFile(pki.Root),
+		fileRRNCert:    certFile(pki.RRN),
+		fileIdentity:   id,
+		fileIDSig:      idSig,
+		fileAddress:    addr,
+		fileAddressSig: addrSig,
+		filePhoto:      jpg,
 	}
 	keys := map[byte]crypto.Signer{0x82: pki.AuthKey, 0x83: pki.SignKey}
 	if p == Applet18 {
-		files[FileBasicKey] = basicFile
+		files[fileBasicKey] = basicFile
 		keys[0x81] = pki.BasicKey
 	}
 	return &Card{
@@ -354,7 +354,8 @@ func (c *Card) ATR() []byte { return bytes.Clone(c.atr) }
 // dump.
 func (c *Card) PKI() *PKI { return c.pki }
 
-// File returns a copy of the content of a card file (nil if absent).
+// File returns a copy of the content of a card file (nil if absent); id is
+// one of the eid.FileID values, as in c.File(uint16(eid.FilePhoto)).
 func (c *Card) File(id uint16) []byte {
 	if f, ok := c.files[id]; ok {
 		return bytes.Clone(f)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/vcard"
 	"github.com/csam-go/csam/internal/testenv"
 )
@@ -72,9 +73,9 @@ func TestContent(t *testing.T) {
 		t.Run(p.String(), func(t *testing.T) {
 			c := newCard(t, p)
 			k := c.PKI()
-			id := c.File(vcard.FileIdentity)
+			id := c.File(uint16(eid.FileIdentity))
 			f := fields(t, id)
-			photo := c.File(vcard.FilePhoto)
+			photo := c.File(uint16(eid.FilePhoto))
 			if _, err := jpeg.Decode(bytes.NewReader(photo)); err != nil {
 				t.Fatalf("photo is not a JPEG: %v", err)
 			}
@@ -85,11 +86,11 @@ func TestContent(t *testing.T) {
 			} else {
 				h := sha512.Sum384(photo)
 				photoHash = h[:]
-				bk := sha512.Sum384(c.File(vcard.FileBasicKey))
+				bk := sha512.Sum384(c.File(uint16(eid.FileBasicKey)))
 				if !bytes.Equal(f[0x1A], bk[:]) {
 					t.Error("tag 1A is not the SHA-384 of file 4040")
 				}
-				if _, err := x509.ParsePKIXPublicKey(c.File(vcard.FileBasicKey)); err != nil {
+				if _, err := x509.ParsePKIXPublicKey(c.File(uint16(eid.FileBasicKey))); err != nil {
 					t.Errorf("4040: %v", err)
 				}
 			}
@@ -115,8 +116,8 @@ func TestContent(t *testing.T) {
 			}
 
 			// Identity and address signatures with the RRN certificate.
-			idSig := c.File(vcard.FileIDSig)
-			addr := c.File(vcard.FileAddress)
+			idSig := c.File(uint16(eid.FileIdentitySignature))
+			addr := c.File(uint16(eid.FileAddress))
 			addrData := append(bytes.TrimRight(addr, "\x00"), idSig...)
 			if len(addr) != 117 {
 				t.Errorf("address file of %d bytes, want 117", len(addr))
@@ -125,7 +126,7 @@ func TestContent(t *testing.T) {
 			if len(af[0x01]) == 0 || len(af[0x02]) != 4 || len(af[0x03]) == 0 {
 				t.Errorf("address fields %q", af)
 			}
-			rrnCert, err := x509.ParseCertificate(certDER(t, c.File(vcard.FileRRNCert)))
+			rrnCert, err := x509.ParseCertificate(certDER(t, c.File(uint16(eid.FileRRNCert))))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +137,7 @@ func TestContent(t *testing.T) {
 					t.Errorf("identity signature: %v", err)
 				}
 				h = sha256.Sum256(addrData)
-				if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], c.File(vcard.FileAddressSig)); err != nil {
+				if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], c.File(uint16(eid.FileAddressSignature))); err != nil {
 					t.Errorf("address signature: %v", err)
 				}
 			case *ecdsa.PublicKey:
@@ -145,7 +146,7 @@ func TestContent(t *testing.T) {
 					t.Error("identity signature does not verify")
 				}
 				h = sha512.Sum384(addrData)
-				if !ecdsa.VerifyASN1(pub, h[:], trimDER(c.File(vcard.FileAddressSig))) {
+				if !ecdsa.VerifyASN1(pub, h[:], trimDER(c.File(uint16(eid.FileAddressSignature)))) {
 					t.Error("address signature does not verify")
 				}
 				if len(idSig) != 104 {
@@ -171,8 +172,8 @@ func TestContent(t *testing.T) {
 				}
 			}
 			// The files hold the certificates, zero-padded.
-			for id, cert := range map[uint16]*x509.Certificate{vcard.FileAuthCert: k.Auth, vcard.FileSignCert: k.Sign,
-				vcard.FileCACert: k.CA, vcard.FileRootCert: k.Root, vcard.FileRRNCert: k.RRN} {
+			for id, cert := range map[uint16]*x509.Certificate{uint16(eid.FileAuthCert): k.Auth, uint16(eid.FileSigningCert): k.Sign,
+				uint16(eid.FileCACert): k.CA, uint16(eid.FileRootCert): k.Root, uint16(eid.FileRRNCert): k.RRN} {
 				b := c.File(id)
 				if !bytes.Equal(certDER(t, b), cert.Raw) || len(b) != len(cert.Raw)+1100 {
 					t.Errorf("file %04X: not the certificate plus 1100 zero bytes", id)
@@ -258,13 +259,13 @@ type path struct {
 
 func checkPKCS15(t *testing.T, c *vcard.Card) {
 	t.Helper()
-	dir := c.File(vcard.FileDIR)
+	dir := c.File(uint16(eid.FileDir))
 	want := "61234f0ca000000177504b43532d313550064245 4c504943 51043f00df00 7305 0603603802"
 	if !bytes.Equal(dir, unhex(t, want)) {
 		t.Errorf("EF(DIR) % X", dir)
 	}
 	// ODF: [0] PrKDF, [4] CDF, [8] AODF paths.
-	odf := c.File(vcard.FileODF)
+	odf := c.File(uint16(eid.FileODF))
 	paths := map[int][]byte{}
 	for rest := odf; len(rest) > 0; {
 		var v asn1.RawValue
@@ -290,7 +291,7 @@ func checkPKCS15(t *testing.T, c *vcard.Card) {
 		Flags   asn1.BitString
 		Belpic  []byte `asn1:"tag:30"`
 	}
-	if _, err := asn1.Unmarshal(c.File(vcard.FileTokenInfo), &ti); err != nil || ti.Label != "BELPIC" || len(ti.Serial) != 16 {
+	if _, err := asn1.Unmarshal(c.File(uint16(eid.FileTokenInfo)), &ti); err != nil || ti.Label != "BELPIC" || len(ti.Serial) != 16 {
 		t.Errorf("TokenInfo %+v: %v", ti, err)
 	}
 	// CDF: four certificates with their labels, ids and paths.
@@ -300,7 +301,7 @@ func checkPKCS15(t *testing.T, c *vcard.Card) {
 		AuthID []byte
 	}
 	var got []string
-	for rest := c.File(vcard.FileCDF); len(rest) > 0 && rest[0] != 0; {
+	for rest := c.File(uint16(eid.FileCDF)); len(rest) > 0 && rest[0] != 0; {
 		var e struct {
 			Common commonObj
 			Cert   asn1.RawValue
@@ -317,7 +318,7 @@ func checkPKCS15(t *testing.T, c *vcard.Card) {
 	}
 	// PrKDF: two keys 82 and 83.
 	n := 0
-	for rest := c.File(vcard.FilePrKDF); len(rest) > 0; n++ {
+	for rest := c.File(uint16(eid.FilePrKDF)); len(rest) > 0; n++ {
 		var v asn1.RawValue
 		var err error
 		if rest, err = asn1.Unmarshal(rest, &v); err != nil {
@@ -328,7 +329,7 @@ func checkPKCS15(t *testing.T, c *vcard.Card) {
 		t.Errorf("PrKDF has %d keys", n)
 	}
 	var aodf asn1.RawValue
-	if rest, err := asn1.Unmarshal(c.File(vcard.FileAODF), &aodf); err != nil || len(rest) != 0 || len(aodf.FullBytes) != 0x35 {
+	if rest, err := asn1.Unmarshal(c.File(uint16(eid.FileAODF)), &aodf); err != nil || len(rest) != 0 || len(aodf.FullBytes) != 0x35 {
 		t.Errorf("AODF: %v (%d bytes)", err, len(aodf.FullBytes))
 	}
 }
@@ -344,7 +345,7 @@ func TestDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(a.File(vcard.FileAuthCert), b.File(vcard.FileAuthCert)) {
+	if bytes.Equal(a.File(uint16(eid.FileAuthCert)), b.File(uint16(eid.FileAuthCert))) {
 		t.Error("different seeds gave the same certificate")
 	}
 	// The same seed again (a fresh generation, see export_test.go) gives
@@ -352,7 +353,7 @@ func TestDeterministic(t *testing.T) {
 	if got := a.PKI().Auth.NotBefore; !got.Equal(o.Issued) {
 		t.Errorf("NotBefore %v", got)
 	}
-	f := fields(t, a.File(vcard.FileIdentity))
+	f := fields(t, a.File(uint16(eid.FileIdentity)))
 	if string(f[0x03]) != "01.05.2024" || string(f[0x04]) != "01.05.2034" {
 		t.Errorf("validity %s–%s", f[0x03], f[0x04])
 	}
@@ -400,7 +401,7 @@ func TestHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fields(t, c.File(vcard.FileIdentity))
+	f := fields(t, c.File(uint16(eid.FileIdentity)))
 	for tag, want := range map[byte]string{0x07: "Peeters", 0x08: "Jan", 0x0C: "01.MÄR.1990", 0x0F: "31",
 		0x06: h.NationalNumber, 0x16: "7", 0x1F: "01.02.2020", 0x09: "M", 0x0A: "Belge"} {
 		if string(f[tag]) != want {
@@ -421,10 +422,10 @@ func TestNoSignCert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := c.File(vcard.FileSignCert); len(b) != 2500 || len(bytes.Trim(b, "\x00")) != 0 {
+	if b := c.File(uint16(eid.FileSigningCert)); len(b) != 2500 || len(bytes.Trim(b, "\x00")) != 0 {
 		t.Error("5039 should be 2500 zero bytes")
 	}
-	if bytes.Contains(c.File(vcard.FileCDF), []byte("Signature")) {
+	if bytes.Contains(c.File(uint16(eid.FileCDF)), []byte("Signature")) {
 		t.Error("CDF still lists the signature certificate")
 	}
 }
@@ -479,13 +480,13 @@ func TestFromDump(t *testing.T) {
 		t.Errorf("ATR % X", c.ATR())
 	}
 	d := mustSW(t, c, "80E400001C", 0x9000)
-	f := fields(t, c.File(vcard.FileIdentity))
+	f := fields(t, c.File(uint16(eid.FileIdentity)))
 	if !bytes.Equal(d[:16], f[0x02]) || d[21] != 0x11 {
 		t.Errorf("card data % X: want Alice's chip number and applet 1.1", d)
 	}
 	// PKCS#15 files are made up from the certificates: RSA-1024 keys.
-	if !bytes.Contains(c.File(vcard.FilePrKDF), []byte{0x02, 0x02, 0x04, 0x00}) {
-		t.Errorf("PrKDF % X", c.File(vcard.FilePrKDF))
+	if !bytes.Contains(c.File(uint16(eid.FilePrKDF)), []byte{0x02, 0x02, 0x04, 0x00}) {
+		t.Errorf("PrKDF % X", c.File(uint16(eid.FilePrKDF)))
 	}
 	checkPKCS15(t, c)
 	mustSW(t, c, "002241B60504800184 82", 0x6A88)

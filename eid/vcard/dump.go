@@ -73,25 +73,25 @@ func FromFiles(files map[uint16][]byte, atr, cardData []byte) (*Card, error) {
 	}
 	p := Applet17
 	applet := byte(0x17)
-	if _, ok := fs[FileBasicKey]; ok {
+	if _, ok := fs[fileBasicKey]; ok {
 		p, applet = Applet18, 0x18
 	}
-	auth := certIn(fs[FileAuthCert])
-	sign := certIn(fs[FileSignCert])
+	auth := certIn(fs[fileAuthCert])
+	sign := certIn(fs[fileSignCert])
 	if kd := describeKey(auth); kd != nil && !kd.ec && kd.bits <= 1024 {
 		applet = 0x11
 	}
-	serial := chipNumber(fs[FileIdentity])
+	serial := chipNumber(fs[fileIdentity])
 	if len(cardData) >= 28 {
 		serial = cardData[:16]
 	}
 	def := map[uint16]func() []byte{
-		FileDIR:       efDIR,
-		FileODF:       efODF,
-		FileTokenInfo: func() []byte { return efTokenInfo(serial, [4]byte{}) },
-		FileAODF:      efAODF,
-		FilePrKDF:     func() []byte { return efPrKDF(describeKey(auth), describeKey(sign)) },
-		FileCDF:       func() []byte { return efCDF(auth != nil, sign != nil) },
+		fileDIR:       efDIR,
+		fileODF:       efODF,
+		fileTokenInfo: func() []byte { return efTokenInfo(serial, [4]byte{}) },
+		fileAODF:      efAODF,
+		filePrKDF:     func() []byte { return efPrKDF(describeKey(auth), describeKey(sign)) },
+		fileCDF:       func() []byte { return efCDF(auth != nil, sign != nil) },
 	}
 	for id, f := range def {
 		if _, ok := fs[id]; !ok {
