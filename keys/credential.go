@@ -76,9 +76,9 @@ var transitions = map[State]map[Event]State{
 	},
 }
 
-// Transition returns the state event e leads to from state s, and whether
+// transition returns the state event e leads to from state s, and whether
 // the lifecycle allows it.
-func Transition(s State, e Event) (State, bool) {
+func transition(s State, e Event) (State, bool) {
 	to, ok := transitions[s][e]
 	return to, ok
 }
@@ -258,7 +258,7 @@ func (l *Lifecycle) ChangePassword(c *Credential, newPassword string) error {
 	if !c.HasPassword {
 		return fmt.Errorf("keys: key type %q has no password", string(c.KeyType))
 	}
-	if _, ok := Transition(c.State, EventChangePassword); !ok {
+	if _, ok := transition(c.State, EventChangePassword); !ok {
 		return &StateError{KeyType: c.KeyType, State: c.State, Event: EventChangePassword}
 	}
 	if err := l.opts.Policy.Check(newPassword); err != nil {
@@ -290,7 +290,7 @@ func (l *Lifecycle) Block(c *Credential) error { return l.event(c, EventBlock) }
 // does (must change its password). Replacing a usable credential, or one
 // already replaced, is a [*StateError].
 func (l *Lifecycle) Replace(c *Credential) (Credential, error) {
-	if _, ok := Transition(c.State, EventReplace); !ok || c.Replaced {
+	if _, ok := transition(c.State, EventReplace); !ok || c.Replaced {
 		return Credential{}, &StateError{KeyType: c.KeyType, State: c.State, Event: EventReplace}
 	}
 	l.apply(c, EventReplace)
@@ -304,7 +304,7 @@ func (l *Lifecycle) Replace(c *Credential) (Credential, error) {
 }
 
 func (l *Lifecycle) event(c *Credential, e Event) error {
-	if _, ok := Transition(c.State, e); !ok {
+	if _, ok := transition(c.State, e); !ok {
 		return &StateError{KeyType: c.KeyType, State: c.State, Event: e}
 	}
 	l.apply(c, e)
@@ -314,7 +314,7 @@ func (l *Lifecycle) event(c *Credential, e Event) error {
 // apply moves c along an allowed transition and logs it.
 func (l *Lifecycle) apply(c *Credential, e Event) {
 	from := c.State
-	c.State, _ = Transition(from, e)
+	c.State, _ = transition(from, e)
 	l.log(context.Background(), "keys: credential state changed", *c, from, e)
 }
 

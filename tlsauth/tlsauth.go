@@ -183,20 +183,6 @@ func Server(srv *http.Server, opts Options) error {
 	return nil
 }
 
-// FromContext returns the validation result of the connection ctx belongs
-// to (a request's context under Server), and whether a client certificate
-// was validated. With DeferFailures the result may be invalid: check
-// Result.Valid, and Err for the cause.
-func FromContext(ctx context.Context) (*x509check.Result, bool) {
-	s, _ := ctx.Value(slotKey{}).(*slot)
-	if s == nil {
-		return nil, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.res, s.res != nil
-}
-
 // Err returns the validation error of the connection ctx belongs to (nil
 // for a valid certificate or none).
 func Err(ctx context.Context) error {
@@ -209,5 +195,16 @@ func Err(ctx context.Context) error {
 	return s.err
 }
 
-// FromRequest is FromContext(r.Context()).
-func FromRequest(r *http.Request) (*x509check.Result, bool) { return FromContext(r.Context()) }
+// FromRequest returns the validation result of the connection r came on
+// (under Server), and whether a client certificate was validated. With
+// DeferFailures the result may be invalid: check Result.Valid, and Err for
+// the cause.
+func FromRequest(r *http.Request) (*x509check.Result, bool) {
+	s, _ := r.Context().Value(slotKey{}).(*slot)
+	if s == nil {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.res, s.res != nil
+}
