@@ -643,7 +643,7 @@ func (t *Token) metadata(c command) ([]byte, int) {
 		b := mkTLV(0x01, []byte{t.mgmAlg})
 		b = appendTLV(b, 0x02, []byte{0x00, TouchPolicyNever})
 		def := byte(0)
-		if bytes.Equal(t.mgmKey, DefaultManagementKey) {
+		if bytes.Equal(t.mgmKey, defaultManagementKey) {
 			def = 1
 		}
 		return appendTLV(b, 0x05, []byte{def}), swOK

@@ -26,8 +26,8 @@ const (
 	DefaultPUK = "12345678"
 )
 
-// DefaultManagementKey is the factory management key (3DES).
-var DefaultManagementKey = []byte{
+// defaultManagementKey is the factory management key (3DES).
+var defaultManagementKey = []byte{
 	1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8,
 }
 
@@ -251,7 +251,7 @@ func (t *Token) factoryLocked() {
 	t.pinMax, t.pukMax = 3, 3
 	t.pinTries, t.pukTries = 3, 3
 	t.mgmAlg = alg3DES
-	t.mgmKey = bytes.Clone(DefaultManagementKey)
+	t.mgmKey = bytes.Clone(defaultManagementKey)
 	t.st = state{}
 }
 
@@ -372,9 +372,6 @@ func (t *Token) ATR() []byte { return bytes.Clone(t.atr) }
 
 // Serial returns the device serial number.
 func (t *Token) Serial() uint32 { return t.serial }
-
-// Version returns the firmware version the token reports.
-func (t *Token) Version() [3]byte { return t.version }
 
 // AttestationRoot returns the CA that issued the device attestation
 // certificate.
