@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/csam-go/csam/internal/pinblock"
 )
 
 // maxPINTries is the cardholder PIN's retry limit (card content v5.4 §3.2).
@@ -38,30 +40,12 @@ func (c *Card) PINStatus(ctx context.Context) (PINStatus, error) {
 	return PINStatus{}, err
 }
 
-// pinBlock formats a PIN as the card stores it (card content v5.4 §5.3.3
-// AODF: BCD, stored length 8, pad FF; the format nibble 2 and the PIN
-// length in the first byte): "1234" → 24 12 34 FF FF FF FF FF. It returns
-// an error unless the PIN is 4 to 12 decimal digits.
+// pinBlock formats a PIN as the card stores it ([pinblock.Encode]):
+// "1234" → 24 12 34 FF FF FF FF FF. It returns an error unless the PIN is 4
+// to 12 decimal digits.
 func pinBlock(dst *[8]byte, pin []byte) error {
-	if len(pin) < 4 || len(pin) > 12 {
+	if !pinblock.Encode(dst, pin) {
 		return errInvalidPIN
-	}
-	for _, d := range pin {
-		if d < '0' || d > '9' {
-			return errInvalidPIN
-		}
-	}
-	for i := range dst {
-		dst[i] = 0xFF
-	}
-	dst[0] = 0x20 | byte(len(pin))
-	for i, d := range pin {
-		b := &dst[1+i/2]
-		if i%2 == 0 {
-			*b = (d-'0')<<4 | 0x0F
-		} else {
-			*b = *b&0xF0 | (d - '0')
-		}
 	}
 	return nil
 }

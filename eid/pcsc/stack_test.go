@@ -26,6 +26,7 @@ import (
 	"github.com/csam-go/csam/eid"
 	"github.com/csam-go/csam/eid/pcsc"
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/pinblock"
 	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/vpcdtest"
 )
@@ -240,11 +241,11 @@ func TestReadBothProfiles(t *testing.T) {
 }
 
 func pinBlock(t testing.TB, pin string) []byte {
-	b, err := vcard.PINBlock(pin)
-	if err != nil {
-		t.Fatal(err)
+	var b [8]byte
+	if !pinblock.Encode(&b, []byte(pin)) {
+		t.Fatalf("PIN %q is not 4 to 12 digits", pin)
 	}
-	return b
+	return b[:]
 }
 
 func TestWrongPINToBlocked(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"crypto/rsa"
 	"crypto/subtle"
 	"fmt"
+
+	"github.com/csam-go/csam/internal/pinblock"
 )
 
 // Status words used by the card (applet 1.7 and 1.8 manuals, §6).
@@ -38,29 +40,17 @@ func withSW(data []byte, code int) []byte {
 	return append(append(out, data...), byte(code>>8), byte(code))
 }
 
-// PINBlock encodes a PIN as the card expects it in VERIFY and CHANGE
-// REFERENCE DATA (applet manuals §3.2): nibble 2, the number of digits
-// (4 to 12), the digits, F padding to 8 bytes. "1234" gives
-// 24 12 34 FF FF FF FF FF.
-func PINBlock(pin string) ([]byte, error) {
+// pinBlock encodes a PIN as the card expects it in VERIFY and CHANGE
+// REFERENCE DATA ([pinblock.Encode]).
+func pinBlock(pin string) ([]byte, error) {
 	if len(pin) < 4 || len(pin) > 12 {
 		return nil, fmt.Errorf("vcard: PIN must have 4 to 12 digits, not %d", len(pin))
 	}
-	nibbles := []byte{2, byte(len(pin))}
-	for _, r := range pin {
-		if r < '0' || r > '9' {
-			return nil, fmt.Errorf("vcard: PIN must be digits only")
-		}
-		nibbles = append(nibbles, byte(r-'0'))
+	var b [8]byte
+	if !pinblock.Encode(&b, []byte(pin)) {
+		return nil, fmt.Errorf("vcard: PIN must be digits only")
 	}
-	for len(nibbles) < 16 {
-		nibbles = append(nibbles, 0xF)
-	}
-	b := make([]byte, 8)
-	for i := range b {
-		b[i] = nibbles[2*i]<<4 | nibbles[2*i+1]
-	}
-	return b, nil
+	return b[:], nil
 }
 
 // validPINBlock reports whether b is a well-formed PIN block.

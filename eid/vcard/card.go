@@ -188,7 +188,7 @@ func New(o Options) (*Card, error) {
 	if o.PIN == "" {
 		o.PIN = DefaultPIN
 	}
-	block, err := PINBlock(o.PIN)
+	block, err := pinBlock(o.PIN)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func (c *Card) CardData() []byte { return bytes.Clone(c.cardData) }
 // three tries, as a card issuer would; a card from FromDump starts with
 // DefaultPIN.
 func (c *Card) SetPIN(pin string) error {
-	b, err := PINBlock(pin)
+	b, err := pinBlock(pin)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func FromFiles(files map[uint16][]byte, atr, cardData []byte) (*Card, error) {
 		cardData = cardData17or18(p, serial, applet)
 	}
 	c := &Card{profile: p, atr: bytes.Clone(atr), cardData: bytes.Clone(cardData[:28]), files: fs, keys: nil}
-	block, _ := PINBlock(DefaultPIN)
+	block, _ := pinBlock(DefaultPIN)
 	return c.clone(block), nil
 }
 

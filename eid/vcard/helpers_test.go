@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/csam-go/csam/eid/vcard"
+	"github.com/csam-go/csam/internal/pinblock"
 )
 
 var (
@@ -96,9 +97,9 @@ func readFile(t testing.TB, c *vcard.Card, path string) []byte {
 
 func pinBlock(t testing.TB, pin string) string {
 	t.Helper()
-	b, err := vcard.PINBlock(pin)
-	if err != nil {
-		t.Fatal(err)
+	var b [8]byte
+	if !pinblock.Encode(&b, []byte(pin)) {
+		t.Fatalf("PIN %q is not 4 to 12 digits", pin)
 	}
-	return hex.EncodeToString(b)
+	return hex.EncodeToString(b[:])
 }
