@@ -100,9 +100,6 @@ func (k *PrivateKey) Public() crypto.PublicKey { return k.cert.PublicKey }
 // Certificate returns the key's certificate as read from the card.
 func (k *PrivateKey) Certificate() *x509.Certificate { return k.cert }
 
-// Role returns the key's role.
-func (k *PrivateKey) Role() KeyRole { return k.role }
-
 // Sign signs digest with the card (crypto.Signer); rand is not used, the
 // card makes its own randomness. It is SignContext without a deadline.
 func (k *PrivateKey) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {

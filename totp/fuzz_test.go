@@ -47,7 +47,7 @@ func FuzzParseCode(f *testing.F) {
 		if digits < 6 || digits > 8 {
 			digits = 6 + (digits%3+3)%3
 		}
-		v, err := ParseCode(s, digits)
+		v, err := parseCode(s, digits)
 		if err != nil {
 			if !errors.Is(err, errMalformedCode) {
 				t.Fatalf("error %v is not a malformed code", err)

@@ -80,10 +80,10 @@ func ParseSecret(s string) ([]byte, error) {
 // otpauth URIs carry it.
 func EncodeSecret(secret []byte) string { return b32.EncodeToString(secret) }
 
-// ParseCode parses a one-time code of the given number of digits. Spaces are
+// parseCode parses a one-time code of the given number of digits. Spaces are
 // ignored ("123 456" as apps display it). It fails with an *InputError
 // for anything else.
-func ParseCode(s string, digits int) (uint32, error) {
+func parseCode(s string, digits int) (uint32, error) {
 	var v uint32
 	n := 0
 	for i := 0; i < len(s); i++ {

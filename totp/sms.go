@@ -370,7 +370,7 @@ func (s *SMS) Send(ctx context.Context, id, to string) (time.Time, error) {
 // attempts are used up (the message then says so); ErrReplayed;
 // [ErrStore].
 func (s *SMS) Verify(ctx context.Context, id, code string) (Result, error) {
-	want, err := ParseCode(code, s.o.Digits)
+	want, err := parseCode(code, s.o.Digits)
 	if err != nil {
 		return Result{}, err
 	}

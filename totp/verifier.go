@@ -338,7 +338,7 @@ func (v *Verifier) Verify(ctx context.Context, cred Authenticator, code string) 
 }
 
 func (v *Verifier) verify(ctx context.Context, cred Authenticator, code, op string) (Result, error) {
-	want, err := ParseCode(code, v.c.digits)
+	want, err := parseCode(code, v.c.digits)
 	if err != nil {
 		return Result{}, err
 	}
@@ -373,11 +373,11 @@ func (v *Verifier) verify(ctx context.Context, cred Authenticator, code, op stri
 // both steps are used. A failure counts toward the lock. Errors are those
 // of Verify.
 func (v *Verifier) Resync(ctx context.Context, cred Authenticator, first, second string) (Result, error) {
-	c1, err := ParseCode(first, v.c.digits)
+	c1, err := parseCode(first, v.c.digits)
 	if err != nil {
 		return Result{}, err
 	}
-	c2, err := ParseCode(second, v.c.digits)
+	c2, err := parseCode(second, v.c.digits)
 	if err != nil {
 		return Result{}, err
 	}

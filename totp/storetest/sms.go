@@ -55,6 +55,19 @@ func newSMS(t *testing.T, s totp.Store, clk *Clock, out *Outbox, o totp.SMSOptio
 	return m
 }
 
+// digits reports whether c is n decimal digits.
+func digits(c string, n int) bool {
+	if len(c) != n {
+		return false
+	}
+	for _, r := range c {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func otherCode(c string) string {
 	b := []byte(c)
 	b[0] = '0' + (b[0]-'0'+1)%10
@@ -77,8 +90,8 @@ func testSMS(t *testing.T, s totp.Store) {
 		t.Errorf("expiry %v, want %v", exp, want)
 	}
 	c := out.Last(phone)
-	if _, err := totp.ParseCode(c, 6); err != nil || len(c) != 6 {
-		t.Fatalf("sent code is not 6 digits: %v", err)
+	if !digits(c, 6) {
+		t.Fatalf("sent code %q is not 6 digits", c)
 	}
 	raw, _, _ := s.Get(ctx, "sms:login-1")
 	if raw == nil || bytes.Contains(raw, []byte(c)) {
@@ -163,7 +176,7 @@ func testSMS(t *testing.T, s totp.Store) {
 			t.Fatal(err)
 		}
 		c := out.Last(phone)
-		if _, err := totp.ParseCode(c, 8); err != nil || len(c) != 8 {
+		if !digits(c, 8) {
 			t.Fatalf("8-digit code %d malformed", i)
 		}
 		seen[c] = true
