@@ -115,12 +115,8 @@ func VerifyAttestation(slotCert, device *x509.Certificate, o VerifyOptions) (*At
 	return a, nil
 }
 
-// ParseAttestation reads a slot attestation certificate without verifying
+// parseAttestation reads a slot attestation certificate without verifying
 // it.
-func ParseAttestation(slotCert *x509.Certificate) (*Attestation, error) {
-	return parseAttestation(slotCert)
-}
-
 func parseAttestation(c *x509.Certificate) (*Attestation, error) {
 	a := &Attestation{PublicKey: c.PublicKey, Certificate: c}
 	if err := a.parseExtensions(c.Extensions); err != nil {

@@ -62,7 +62,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 		if e.Attestation, err = VerifyAttestation(e.AttestationCert, e.Device, o); err != nil {
 			return nil, err
 		}
-	} else if e.Attestation, err = ParseAttestation(e.AttestationCert); err != nil {
+	} else if e.Attestation, err = parseAttestation(e.AttestationCert); err != nil {
 		return nil, err
 	}
 	if !samePublicKey(e.Attestation.PublicKey, pub) {
