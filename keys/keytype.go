@@ -37,8 +37,8 @@ type KeyType struct {
 	// rated.
 	EIDAS EIDASLevel `json:"eidas,omitempty"`
 	// Channels lists the channels the key works on (art. 3, 3.4, 11). nil
-	// means DefaultChannels (the portal only): a channel such as (S)FTP must
-	// be listed explicitly.
+	// means the web portals only (levels.ChannelPortal): a channel such as
+	// (S)FTP must be listed explicitly.
 	Channels []levels.Channel `json:"channels,omitempty"`
 	// Factors lists what the key consists of (username, password, token,
 	// eID card, ...). At least one is required. Future key types may name
@@ -46,9 +46,9 @@ type KeyType struct {
 	Factors []Factor `json:"factors"`
 }
 
-// DefaultChannels are the channels of a key type whose Channels is nil: the
+// defaultChannels are the channels of a key type whose Channels is nil: the
 // web portals only.
-var DefaultChannels = []levels.Channel{levels.ChannelPortal}
+var defaultChannels = []levels.Channel{levels.ChannelPortal}
 
 // Names holds a key type's names by language. Empty means not available.
 type Names struct {
@@ -123,11 +123,11 @@ func (k KeyType) UsesCertificate() bool {
 	return k.Has(FactorCertificate) || k.Has(FactorEIDAuthCertificate) || k.Has(FactorEIDSignatureCertificate)
 }
 
-// EffectiveChannels returns the channels the key works on: Channels, or
-// DefaultChannels when it is nil. The result is a fresh slice.
+// EffectiveChannels returns the channels the key works on: Channels, or the
+// portal only when it is nil. The result is a fresh slice.
 func (k KeyType) EffectiveChannels() []levels.Channel {
 	if k.Channels == nil {
-		return slices.Clone(DefaultChannels)
+		return slices.Clone(defaultChannels)
 	}
 	return slices.Clone(k.Channels)
 }
@@ -135,7 +135,7 @@ func (k KeyType) EffectiveChannels() []levels.Channel {
 // WorksOn reports whether the key type works on channel c.
 func (k KeyType) WorksOn(c levels.Channel) bool {
 	if k.Channels == nil {
-		return slices.Contains(DefaultChannels, c)
+		return slices.Contains(defaultChannels, c)
 	}
 	return slices.Contains(k.Channels, c)
 }

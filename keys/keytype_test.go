@@ -122,8 +122,8 @@ func TestPresentedDefaultChannels(t *testing.T) {
 		t.Fatalf("nil Channels presented as %v, want the portal only (never nil: nil means every channel to levels)", p.Channels)
 	}
 	p.Channels[0] = levels.ChannelFTP
-	if !slices.Equal(keys.DefaultChannels, []levels.Channel{levels.ChannelPortal}) {
-		t.Fatal("Presented shares DefaultChannels with the caller")
+	if q := k.Presented(); !slices.Equal(q.Channels, []levels.Channel{levels.ChannelPortal}) || !k.WorksOn(levels.ChannelPortal) || k.WorksOn(levels.ChannelFTP) {
+		t.Fatal("Presented shares the default channels with the caller")
 	}
 }
 
