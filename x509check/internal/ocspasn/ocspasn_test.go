@@ -17,6 +17,7 @@ import (
 
 	xocsp "golang.org/x/crypto/ocsp"
 
+	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check/internal/ocspasn"
 )
 
@@ -28,18 +29,9 @@ func newCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ocspasn CA"},
+	return testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ocspasn CA"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, key
+		KeyUsage: x509.KeyUsageCertSign}, nil, key.Public(), key), key
 }
 
 // The object identifiers as RFC 6960, RFC 8954 and the hash standards
