@@ -28,8 +28,8 @@ type ocspRequest struct {
 }
 
 // newOCSPRequest builds a request for cert issued by issuer with a CertID
-// hashed with h (SHA-1 or SHA-256) and, when nonce is true, a random
-// 32-octet nonce (RFC 8954).
+// hashed with h (SHA-1, SHA-256, SHA-384 or SHA-512) and, when nonce is
+// true, a random 32-octet nonce (RFC 8954).
 func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (*ocspRequest, error) {
 	if h == 0 {
 		h = crypto.SHA1
