@@ -1,0 +1,33 @@
+// Package a has good and bad links.
+//
+// Good: [T], [*T], [T.M], [T.F], [Alias.M], [b.Opts.Field], [b.Opts.M],
+// [b.Opts.Depth], [io.Reader], [a.T]; Gone is a word.
+//
+// Bad: [Missing], [T.Missing], [b.Missing], [*Missing], [nopkg.X] and a
+// mention of b.Removed in prose.
+//
+//	b.New(b.Opts{Field: 1, Nope: 2})
+//	x := b.Vanished()
+//	t := T{}
+//	t.M()
+package a
+
+import (
+	"io"
+
+	"example.com/mod/b"
+)
+
+// T uses [io.Reader].
+type T struct {
+	F int // F has a [BadField] link.
+}
+
+// M is a method.
+func (T) M() {}
+
+// Alias is a type alias; [Alias.M] resolves through it.
+type Alias = T
+
+var _ io.Reader
+var _ = b.New

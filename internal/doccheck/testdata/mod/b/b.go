@@ -1,0 +1,17 @@
+// Package b is imported by package a.
+package b
+
+// Opts configures [New].
+type Opts struct {
+	Field int
+	Inner
+}
+
+// Inner is embedded in [Opts].
+type Inner struct{ Depth int }
+
+// M is promoted to [Opts.M].
+func (Inner) M() {}
+
+// New returns nothing.
+func New(Opts) {}
