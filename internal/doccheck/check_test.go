@@ -18,6 +18,7 @@ func TestFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.TypeCheck = true
 	pkgs, err := c.Packages()
 	if err != nil {
 		t.Fatal(err)
@@ -40,12 +41,14 @@ func TestFixture(t *testing.T) {
 	}
 	for _, pr := range md {
 		got = append(got, pr.Ref)
+		t.Log(pr)
 	}
 	want := []string{
 		"[Missing]", "[T.Missing]", "[b.Missing]", "[Missing]", "[nopkg.X]", "b.Removed",
 		"b.Opts{Nope}", "b.Vanished",
 		"[BadField]",
 		"b.Gone", "b.Removed",
+		"b.New(b.Opts{}, 2)", "o.M(ctx)",
 	}
 	slices.Sort(got)
 	slices.Sort(want)

@@ -57,6 +57,12 @@ type Checker struct {
 	// Unimported counts the links that name a package of the module the
 	// documented package does not import: go doc shows them as plain text.
 	Unimported int
+	// TypeCheck also compiles each snippet that parses against the export
+	// data of the packages it names ("go list -export" builds them) and
+	// reports the type errors a fragment cannot explain.
+	TypeCheck   bool
+	TypeChecked int // snippets compiled
+	exports     map[string]string
 }
 
 // New returns a checker for m.
@@ -637,23 +643,17 @@ func (c *Checker) isImport(idx *pkgIndex, ip string) bool {
 // an import of the snippet or of idx must exist, and so must the field keys
 // of pkg.Type{...} literals.
 func (c *Checker) CheckSnippet(idx *pkgIndex, src, where string) []Problem {
-	f := parseSnippet(src)
+	f, kind := parseSnippet(src)
 	if f == nil {
 		return c.checkSnippetText(idx, src, where)
 	}
 	imports := map[string]string{}
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
-		n := path.Base(p)
-		if other := c.index(p); other != nil {
-			n = other.name
-		} else if c.ownerDir(p) != "" {
+		if c.index(p) == nil && c.ownerDir(p) != "" {
 			return []Problem{{Pos: where, Ref: strconv.Quote(p), Msg: "imports a package that does not exist"}}
 		}
-		if im.Name != nil {
-			n = im.Name.Name
-		}
-		imports[n] = p
+		imports[c.importName(im, p)] = p
 	}
 	local := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -742,7 +742,10 @@ func (c *Checker) CheckSnippet(idx *pkgIndex, src, where string) []Problem {
 		}
 		return true
 	})
-	return probs
+	if len(probs) > 0 || !c.TypeCheck {
+		return probs
+	}
+	return c.typeCheck(idx, f, kind, src, pkgOf, where)
 }
 
 func (c *Checker) isStdName(name string) bool {
@@ -750,17 +753,35 @@ func (c *Checker) isStdName(name string) bool {
 	return ok
 }
 
+// The kinds of snippet parseSnippet tells apart.
+const (
+	snippetFile = iota
+	snippetDecls
+	snippetStmts
+)
+
 // parseSnippet parses src as a file, as declarations, or as statements.
-func parseSnippet(src string) *ast.File {
+func parseSnippet(src string) (*ast.File, int) {
 	fset := token.NewFileSet()
 	tries := []string{src, "package p\n" + src, "package p\nfunc _() {\n" + src + "\n}"}
-	for _, t := range tries {
+	for kind, t := range tries {
 		f, err := parser.ParseFile(fset, "snippet.go", t, parser.SkipObjectResolution)
 		if err == nil {
-			return f
+			return f, kind
 		}
 	}
-	return nil
+	return nil, 0
+}
+
+// importName is the name an import declares.
+func (c *Checker) importName(im *ast.ImportSpec, p string) string {
+	if im.Name != nil {
+		return im.Name.Name
+	}
+	if other := c.index(p); other != nil {
+		return other.name
+	}
+	return path.Base(p)
 }
 
 var qualified = regexp.MustCompile(`\b([a-z][a-z0-9]*)\.([A-Z][A-Za-z0-9_]*)`)
@@ -797,9 +818,13 @@ func (c *Checker) CheckMarkdown(file string) ([]Problem, error) {
 	var probs []Problem
 	for _, m := range fence.FindAllSubmatchIndex(data, -1) {
 		line := 1 + bytes.Count(data[:m[2]], []byte("\n"))
+		end := line + bytes.Count(data[m[2]:m[3]], []byte("\n"))
 		where := fmt.Sprintf("%s:%d", file, line)
 		c.Snippets++
-		probs = append(probs, c.CheckSnippet(nil, string(data[m[2]:m[3]]), where)...)
+		for _, pr := range c.CheckSnippet(nil, string(data[m[2]:m[3]]), where) {
+			pr.Pos = refLine(token.Position{Filename: file, Line: line}, end, pr.Ref)
+			probs = append(probs, pr)
+		}
 	}
 	for i, line := range strings.Split(string(data), "\n") {
 		for _, m := range codeSpan.FindAllStringSubmatch(line, -1) {
