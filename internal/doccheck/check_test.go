@@ -49,6 +49,7 @@ func TestFixture(t *testing.T) {
 		"[BadField]",
 		"b.Gone", "b.Removed",
 		"b.New(b.Opts{}, 2)", "o.M(ctx)",
+		"](cmd/tool)", "./examples/tool",
 	}
 	slices.Sort(got)
 	slices.Sort(want)

@@ -599,7 +599,85 @@ func (c *Checker) checkProse(idx *pkgIndex, s, where string) []Problem {
 	for _, m := range unresolved.FindAllStringSubmatch(s, -1) {
 		probs = append(probs, Problem{Pos: where, Ref: m[0], Msg: "names no known package"})
 	}
-	return append(probs, c.checkSnippetText(idx, s, where)...)
+	probs = append(probs, c.checkSnippetText(idx, s, where)...)
+	probs = append(probs, c.checkErrorNames(idx, s, where)...)
+	return append(probs, c.checkPaths(s, where)...)
+}
+
+// errorName matches an unqualified error name in prose: ErrX or XError.
+var errorName = regexp.MustCompile(`(^|[^.\w])\*?(Err[A-Z]\w*|[A-Z]\w*Error)\b`)
+
+// checkErrorNames checks the unqualified error names of a doc comment's text:
+// each must be declared by the package, by one of its imports, or by a
+// package the text names with a qualified identifier.
+func (c *Checker) checkErrorNames(idx *pkgIndex, s, where string) []Problem {
+	if idx == nil {
+		return nil
+	}
+	var probs []Problem
+	for _, m := range errorName.FindAllStringSubmatch(s, -1) {
+		name := m[2]
+		if c.has(idx.path, "", name) {
+			continue
+		}
+		found := false
+		for _, q := range qualified.FindAllStringSubmatch(s, -1) {
+			// "x509check.ErrExpired, ErrRevoked": a list after a qualified name
+			if ip, _ := c.resolvePkg(idx, q[1]); ip != "" && c.has(ip, "", name) {
+				found = true
+				break
+			}
+		}
+		for _, ip := range idx.imports {
+			if ip != "" && c.has(ip, "", name) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			probs = append(probs, Problem{Pos: where, Ref: name, Msg: "no such identifier in " + idx.path + " or its imports"})
+		}
+	}
+	return probs
+}
+
+// pathRef matches a path of the module written in text: ./dir/..., or a
+// command folder (cmd/NAME, examples/NAME).
+var pathRef = regexp.MustCompile("(?:^|[\\s`'\"])(\\./[a-z][\\w./-]*|(?:examples|cmd)/[\\w.-]+)")
+
+// checkPaths checks that the module paths a text names exist, relative to
+// the module root or to the root of a module of the family.
+func (c *Checker) checkPaths(s, where string) []Problem {
+	var probs []Problem
+	for _, m := range pathRef.FindAllStringSubmatch(s, -1) {
+		p := strings.TrimRight(m[1], ".,;:/")
+		if p == "." || p == "./..." || strings.HasSuffix(p, "/...") {
+			p = strings.TrimSuffix(p, "/...")
+		}
+		if p == "." || p == "" {
+			continue
+		}
+		ok := false
+		for _, root := range append([]string{c.mod.Dir}, mapValues(c.mod.Others)...) {
+			if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			probs = append(probs, Problem{Pos: where, Ref: m[1], Msg: "no such path in the module"})
+		}
+	}
+	return probs
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func (c *Checker) checkLink(idx *pkgIndex, l *comment.DocLink) (Problem, bool) {
@@ -805,11 +883,12 @@ func (c *Checker) checkSnippetText(idx *pkgIndex, src, where string) []Problem {
 // fence matches a ```go block of a Markdown file.
 var fence = regexp.MustCompile("(?ms)^```go[ \t]*\n(.*?)^```")
 
-// codeSpan matches an inline code span of Markdown.
-var codeSpan = regexp.MustCompile("`([^`\n]+)`")
+// mdLink matches the target of a Markdown link.
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 
-// CheckMarkdown checks the ```go fences of a Markdown file and the pkg.Name
-// references written in backquotes in its text.
+// CheckMarkdown checks the ```go fences of a Markdown file, the pkg.Name
+// references of its text, the module paths it names (./dir, cmd/NAME) and
+// the targets of its relative links.
 func (c *Checker) CheckMarkdown(file string) ([]Problem, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -826,10 +905,26 @@ func (c *Checker) CheckMarkdown(file string) ([]Problem, error) {
 			probs = append(probs, pr)
 		}
 	}
+	inGo := false
 	for i, line := range strings.Split(string(data), "\n") {
-		for _, m := range codeSpan.FindAllStringSubmatch(line, -1) {
-			where := fmt.Sprintf("%s:%d", file, i+1)
-			probs = append(probs, c.checkSnippetText(nil, m[1], where)...)
+		where := fmt.Sprintf("%s:%d", file, i+1)
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "```") {
+			inGo = !inGo && strings.HasPrefix(t, "```go")
+			continue
+		}
+		if !inGo {
+			probs = append(probs, c.checkSnippetText(nil, line, where)...)
+		}
+		probs = append(probs, c.checkPaths(line, where)...)
+		for _, m := range mdLink.FindAllStringSubmatch(line, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			target, _, _ = strings.Cut(target, "#")
+			if _, err := os.Stat(filepath.Join(filepath.Dir(file), filepath.FromSlash(target))); err != nil {
+				probs = append(probs, Problem{Pos: where, Ref: m[0], Msg: "links to a missing file"})
+			}
 		}
 	}
 	return probs, nil
