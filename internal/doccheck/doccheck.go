@@ -63,6 +63,7 @@ type Checker struct {
 	TypeCheck   bool
 	TypeChecked int // snippets compiled
 	exports     map[string]string
+	tests       map[string]bool
 }
 
 // New returns a checker for m.
@@ -585,6 +586,8 @@ func (c *Checker) checkDoc(idx *pkgIndex, d *comment.Doc, where string) []Proble
 			case *comment.Code:
 				c.Snippets++
 				probs = append(probs, c.CheckSnippet(idx, b.Text, where)...)
+				probs = append(probs, c.checkTestNames(idx, b.Text, where)...)
+				probs = append(probs, c.checkPaths(b.Text, where)...)
 			}
 		}
 	}
@@ -601,6 +604,8 @@ func (c *Checker) checkProse(idx *pkgIndex, s, where string) []Problem {
 	}
 	probs = append(probs, c.checkSnippetText(idx, s, where)...)
 	probs = append(probs, c.checkErrorNames(idx, s, where)...)
+	probs = append(probs, c.checkMembers(idx, s, where)...)
+	probs = append(probs, c.checkTestNames(idx, s, where)...)
 	return append(probs, c.checkPaths(s, where)...)
 }
 
@@ -862,10 +867,11 @@ func (c *Checker) importName(im *ast.ImportSpec, p string) string {
 	return path.Base(p)
 }
 
-var qualified = regexp.MustCompile(`\b([a-z][a-z0-9]*)\.([A-Z][A-Za-z0-9_]*)`)
+var qualified = regexp.MustCompile(`\b([a-z][a-z0-9]*)\.([A-Z][A-Za-z0-9_]*)(?:\.([A-Z][A-Za-z0-9_]*))?`)
 
-// checkSnippetText is the fallback for snippets that do not parse (elisions):
-// it checks the pkg.Name occurrences whose pkg is a package of the module.
+// checkSnippetText is the fallback for snippets that do not parse (elisions),
+// and the check of prose: it checks the pkg.Name and pkg.Type.Member
+// occurrences whose pkg is a package of the module.
 func (c *Checker) checkSnippetText(idx *pkgIndex, src, where string) []Problem {
 	var probs []Problem
 	for _, m := range qualified.FindAllStringSubmatch(src, -1) {
@@ -874,7 +880,94 @@ func (c *Checker) checkSnippetText(idx *pkgIndex, src, where string) []Problem {
 			continue
 		}
 		if !c.has(p, "", m[2]) {
-			probs = append(probs, Problem{Pos: where, Ref: m[0], Msg: "no such exported identifier in " + p})
+			probs = append(probs, Problem{Pos: where, Ref: m[1] + "." + m[2], Msg: "no such exported identifier in " + p})
+		} else if m[3] != "" && c.isType(p, m[2]) && !c.has(p, m[2], m[3]) {
+			probs = append(probs, Problem{Pos: where, Ref: m[0], Msg: "no such method or field in " + p})
+		}
+	}
+	return probs
+}
+
+// isType reports whether package ip declares the type name.
+func (c *Checker) isType(ip, name string) bool {
+	idx := c.index(ip)
+	return idx != nil && idx.fileOf[name] != nil
+}
+
+// member matches Type.Member in prose.
+var member = regexp.MustCompile(`(^|[^.\w])\*?([A-Z][A-Za-z0-9_]*)\.([A-Z][A-Za-z0-9_]*)\b`)
+
+// checkMembers checks the Type.Member mentions of a doc comment's text whose
+// Type is a type of the package.
+func (c *Checker) checkMembers(idx *pkgIndex, s, where string) []Problem {
+	if idx == nil {
+		return nil
+	}
+	var probs []Problem
+	for _, m := range member.FindAllStringSubmatch(s, -1) {
+		if c.isType(idx.path, m[2]) && !c.has(idx.path, m[2], m[3]) && !c.importHas(idx, m[2], m[3]) {
+			probs = append(probs, Problem{Pos: where, Ref: m[2] + "." + m[3], Msg: "no such method or field in " + idx.path})
+		}
+	}
+	return probs
+}
+
+// importHas reports whether an import of idx declares typ.name, as
+// crypto/x509's Certificate.CheckSignatureFrom.
+func (c *Checker) importHas(idx *pkgIndex, typ, name string) bool {
+	for _, ip := range idx.imports {
+		if ip != "" && c.has(ip, typ, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// testFunc matches the name of a test, example, benchmark or fuzz target.
+var testFunc = regexp.MustCompile(`(?:^|[^.\w])((?:Test|Example|Benchmark|Fuzz)(?:[A-Z_]\w*)?)\b`)
+
+// testFuncs returns the names of the test functions of the module family.
+func (c *Checker) testFuncs() map[string]bool {
+	if c.tests != nil {
+		return c.tests
+	}
+	c.tests = map[string]bool{}
+	decl := regexp.MustCompile(`(?m)^func ((?:Test|Example|Benchmark|Fuzz)\w*)\(`)
+	for _, root := range append([]string{c.mod.Dir}, mapValues(c.mod.Others)...) {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, "_test.go") {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return nil
+			}
+			for _, m := range decl.FindAllStringSubmatch(string(data), -1) {
+				c.tests[m[1]] = true
+			}
+			return nil
+		})
+	}
+	return c.tests
+}
+
+// checkTestNames checks that the tests, examples, benchmarks and fuzz
+// targets a text names exist.
+// A name written qualified (fstest.TestFS, keystest.TestKeyType), declared by
+// the text itself (a snippet's func TestX) or by the package is not checked.
+func (c *Checker) checkTestNames(idx *pkgIndex, s, where string) []Problem {
+	var probs []Problem
+	for _, m := range testFunc.FindAllStringSubmatch(s, -1) {
+		name := m[1]
+		switch name {
+		case "Test", "Example", "Benchmark", "Fuzz":
+			continue
+		}
+		if strings.Contains(s, "func "+name+"(") || idx != nil && c.has(idx.path, "", name) {
+			continue
+		}
+		if !c.testFuncs()[name] {
+			probs = append(probs, Problem{Pos: where, Ref: name, Msg: "no such test function in the module"})
 		}
 	}
 	return probs
@@ -916,6 +1009,7 @@ func (c *Checker) CheckMarkdown(file string) ([]Problem, error) {
 			probs = append(probs, c.checkSnippetText(nil, line, where)...)
 		}
 		probs = append(probs, c.checkPaths(line, where)...)
+		probs = append(probs, c.checkTestNames(nil, line, where)...)
 		for _, m := range mdLink.FindAllStringSubmatch(line, -1) {
 			target := m[1]
 			if strings.Contains(target, "://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {

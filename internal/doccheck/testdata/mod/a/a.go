@@ -4,7 +4,8 @@
 // [b.Opts.Depth], [io.Reader], [a.T]; Gone is a word.
 //
 // Bad: [Missing], [T.Missing], [b.Missing], [*Missing], [nopkg.X] and a
-// mention of b.Removed in prose.
+// mention of b.Removed in prose, of T.Nope and b.Opts.Gone (but T.F,
+// b.Opts.Field and T.M are fine), of TestGone (ExampleT exists).
 //
 //	b.New(b.Opts{Field: 1, Nope: 2})
 //	x := b.Vanished()
