@@ -1,12 +1,23 @@
-// Package doccheck finds stale references in the documentation of a module:
-// doc links ([Name], [Type.Method], [pkg.Name], [*Type]) in doc comments that
-// name no exported identifier, and qualified identifiers (pkg.Name, and the
-// field keys of pkg.Type{...} literals) in Go code snippets, both the indented
-// code blocks of doc comments and the ```go fences of a README.
+// Package doccheck finds stale references in the documentation of a module,
+// reading source only (go/parser, go/doc/comment; no network). In the doc
+// comments of every package outside internal/ (declarations, fields, the
+// package's Example functions) it checks
 //
-// It reads source only (go/parser, go/doc, go/doc/comment) and needs no
-// network. Packages outside the module are located under GOROOT or, for
-// third-party modules, with "go list".
+//   - doc links ([Name], [Type.Method], [Type.Field], [pkg.Name],
+//     [pkg.Type.Method], [*Type]): each must name an exported identifier of
+//     the package, or of the package pkg denotes (its imports first, then
+//     the module's packages, then the standard library), methods and fields
+//     promoted through embedding or an alias included; a bracketed
+//     [pkg.Name] whose pkg names no package is reported too;
+//   - in prose: pkg.Name and pkg.Type.Member for the module's packages,
+//     Type.Member for the package's types, unqualified error names (ErrX,
+//     XError), test, example, benchmark and fuzz target names, and module
+//     paths (./dir, cmd/NAME, examples/NAME);
+//   - code blocks: pkg.Name and the keys of pkg.Type{...} literals, then,
+//     with [Checker.TypeCheck], a compilation of the snippet.
+//
+// [Checker.CheckMarkdown] checks a README the same way: its ```go fences,
+// the pkg.Name of its text, the paths it names and its relative links.
 package doccheck
 
 import (
@@ -474,18 +485,47 @@ func (c *Checker) CheckPackage(ip string) []Problem {
 		},
 		LookupSym: func(recv, name string) bool { return true },
 	}
+	var groups []*ast.CommentGroup
 	for _, f := range idx.files {
-		for _, cg := range docComments(f) {
-			pos := c.fset.Position(cg.Pos())
-			where := fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
-			d := p.Parse(cg.Text())
-			for _, pr := range c.checkDoc(idx, d, where) {
-				pr.Pos = refLine(pos, c.fset.Position(cg.End()).Line, pr.Ref)
-				probs = append(probs, pr)
-			}
+		groups = append(groups, docComments(f)...)
+	}
+	groups = append(groups, c.exampleDocs(ip)...)
+	for _, cg := range groups {
+		pos := c.fset.Position(cg.Pos())
+		where := fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+		d := p.Parse(cg.Text())
+		for _, pr := range c.checkDoc(idx, d, where) {
+			pr.Pos = refLine(pos, c.fset.Position(cg.End()).Line, pr.Ref)
+			probs = append(probs, pr)
 		}
 	}
 	return probs
+}
+
+// exampleDocs returns the doc comments of the package's Example functions,
+// which go doc and pkg.go.dev show with the examples.
+func (c *Checker) exampleDocs(ip string) []*ast.CommentGroup {
+	dir := c.dirOf(ip)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []*ast.CommentGroup
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(c.fset, filepath.Join(dir, e.Name()), nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Example") && fd.Doc != nil {
+				out = append(out, fd.Doc)
+			}
+		}
+	}
+	return out
 }
 
 // docComments returns the comments go doc shows: the package clause's, the
