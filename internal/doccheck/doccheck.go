@@ -65,9 +65,6 @@ type Checker struct {
 	byName map[string][]string  // importable package name -> import paths of the module family
 	// Links counts the doc links checked and Snippets the code snippets.
 	Links, Snippets int
-	// Unimported counts the links that name a package of the module the
-	// documented package does not import: go doc shows them as plain text.
-	Unimported int
 	// TypeCheck also compiles each snippet that parses against the export
 	// data of the packages it names ("go list -export" builds them) and
 	// reports the type errors a fragment cannot explain.
@@ -480,7 +477,10 @@ func (c *Checker) CheckPackage(ip string) []Problem {
 	var probs []Problem
 	p := &comment.Parser{
 		LookupPackage: func(name string) (string, bool) {
-			ip, _ := c.resolvePkg(idx, name)
+			ip, imported := c.resolvePkg(idx, name)
+			if ip != "" && !imported {
+				ip += notImported
+			}
 			return ip, ip != ""
 		},
 		LookupSym: func(recv, name string) bool { return true },
@@ -725,20 +725,28 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
+// notImported marks the import path of a doc link whose package name the
+// documented package does not import.
+const notImported = "\x00not imported"
+
 func (c *Checker) checkLink(idx *pkgIndex, l *comment.DocLink) (Problem, bool) {
+	var ok bool
 	ref := "[" + l.Name + "]"
 	if l.Recv != "" {
 		ref = "[" + l.Recv + "." + l.Name + "]"
 	}
 	ip := l.ImportPath
 	if ip != "" {
+		ip, ok = strings.CutSuffix(ip, notImported)
 		n := path.Base(ip)
 		if other := c.index(ip); other != nil {
 			n = other.name
 		}
-		ref = "[" + n + "." + strings.Trim(ref, "[]") + "]"
-		if ip != idx.path && !c.isImport(idx, ip) && c.ownerDir(ip) != "" {
-			c.Unimported++
+		target := strings.Trim(ref, "[]")
+		ref = "[" + n + "." + target + "]"
+		if ok {
+			return Problem{Ref: ref, Msg: "go doc does not link it to " + ip + ": the package does not import it, or imports two packages named " +
+				n + " (write [" + ip + "." + target + "])"}, false
 		}
 	} else {
 		ip = idx.path
@@ -750,15 +758,6 @@ func (c *Checker) checkLink(idx *pkgIndex, l *comment.DocLink) (Problem, bool) {
 		return Problem{Ref: ref, Msg: "no such exported identifier in " + ip}, false
 	}
 	return Problem{}, true
-}
-
-func (c *Checker) isImport(idx *pkgIndex, ip string) bool {
-	for _, p := range idx.imports {
-		if p == ip {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckSnippet checks a Go code snippet read in the context of package idx

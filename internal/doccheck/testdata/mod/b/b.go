@@ -1,4 +1,4 @@
-// Package b is imported by package a.
+// Package b is imported by package a ([a.T]).
 package b
 
 // Opts configures [New].
