@@ -46,7 +46,8 @@ func TestFixture(t *testing.T) {
 	want := []string{
 		"[Missing]", "[T.Missing]", "[b.Missing]", "[Missing]", "[nopkg.X]", "b.Removed",
 		"b.Opts{Nope}", "b.Vanished",
-		"[BadField]", "[T.Gone]", "[a.T]", "T.Nope", "b.Opts.Gone", "TestGone",
+		"[BadField]", "[T.Gone]", "[a.T]",
+		"[Alias.M]", "[Alias.M]", "[b.Opts.M]", "[b.Opts.Depth]", "[Opts.M]", "T.Nope", "b.Opts.Gone", "TestGone",
 		"b.Gone", "b.Removed",
 		"b.New(b.Opts{}, 2)", "o.M(ctx)",
 		"](cmd/tool)", "./examples/tool",

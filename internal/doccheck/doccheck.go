@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/doc"
 	"go/doc/comment"
 	"go/parser"
 	"go/token"
@@ -72,11 +73,13 @@ type Checker struct {
 	TypeChecked int // snippets compiled
 	exports     map[string]string
 	tests       map[string]bool
+	syms        map[string]func(recv, name string) bool
 }
 
 // New returns a checker for m.
 func New(m Module) (*Checker, error) {
-	c := &Checker{mod: m, fset: token.NewFileSet(), pkgs: map[string]*pkgIndex{}, byName: map[string][]string{}}
+	c := &Checker{mod: m, fset: token.NewFileSet(), pkgs: map[string]*pkgIndex{}, byName: map[string][]string{},
+		syms: map[string]func(recv, name string) bool{}}
 	roots := map[string]string{m.Path: m.Dir}
 	for p, d := range m.Others {
 		roots[p] = d
@@ -757,7 +760,29 @@ func (c *Checker) checkLink(idx *pkgIndex, l *comment.DocLink) (Problem, bool) {
 	if !c.has(ip, l.Recv, l.Name) {
 		return Problem{Ref: ref, Msg: "no such exported identifier in " + ip}, false
 	}
+	if sym := c.docSyms(ip); sym != nil && !sym(l.Recv, l.Name) {
+		return Problem{Ref: ref, Msg: "declared, but go doc has no entry for it in " + ip + " (a promoted or aliased member: name the type that declares it)"}, false
+	}
 	return Problem{}, true
+}
+
+// docSyms returns go/doc's lookup of the symbols package ip documents (the
+// entries a link can point at), for the packages of the module family.
+func (c *Checker) docSyms(ip string) func(recv, name string) bool {
+	if sym, ok := c.syms[ip]; ok {
+		return sym
+	}
+	c.syms[ip] = nil
+	idx := c.index(ip)
+	if idx == nil || c.ownerDir(ip) == "" {
+		return nil
+	}
+	dp, err := doc.NewFromFiles(c.fset, idx.files, ip, doc.PreserveAST)
+	if err != nil {
+		return nil
+	}
+	c.syms[ip] = dp.Parser().LookupSym
+	return c.syms[ip]
 }
 
 // CheckSnippet checks a Go code snippet read in the context of package idx

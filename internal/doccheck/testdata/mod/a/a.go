@@ -1,7 +1,10 @@
 // Package a has good and bad links.
 //
-// Good: [T], [*T], [T.M], [T.F], [Alias.M], [b.Opts.Field], [b.Opts.M],
-// [b.Opts.Depth], [io.Reader], [a.T]; Gone is a word.
+// Good: [T], [*T], [T.M], [T.F], [Alias], [b.Opts.Field], [b.Inner.M],
+// [io.Reader], [io.Reader.Read], [a.T]; Gone is a word.
+//
+// Declared but without a go doc entry (promoted, aliased): [Alias.M],
+// [b.Opts.M], [b.Opts.Depth].
 //
 // Bad: [Missing], [T.Missing], [b.Missing], [*Missing], [nopkg.X] and a
 // mention of b.Removed in prose, of T.Nope and b.Opts.Gone (but T.F,
@@ -27,7 +30,7 @@ type T struct {
 // M is a method.
 func (T) M() {}
 
-// Alias is a type alias; [Alias.M] resolves through it.
+// Alias is a type alias; [Alias.M] is not an entry of go doc.
 type Alias = T
 
 var _ io.Reader

@@ -10,7 +10,7 @@ type Opts struct {
 // Inner is embedded in [Opts].
 type Inner struct{ Depth int }
 
-// M is promoted to [Opts.M].
+// M is promoted to Opts; [Opts.M] is not an entry of go doc.
 func (Inner) M() {}
 
 // New returns nothing.
