@@ -5,10 +5,12 @@
 //
 //   - doc links ([Name], [Type.Method], [Type.Field], [pkg.Name],
 //     [pkg.Type.Method], [*Type]): each must name an exported identifier of
-//     the package, or of the package pkg denotes (its imports first, then
-//     the module's packages, then the standard library), methods and fields
-//     promoted through embedding or an alias included; a bracketed
-//     [pkg.Name] whose pkg names no package is reported too;
+//     the package, or of the package pkg denotes (one it imports, the
+//     standard library, or itself), and for the module's packages an entry
+//     of go doc (not a member promoted from an embedded type or reached
+//     through an alias); a link to a package of the module that the package
+//     does not import (go doc shows it as text, or links it elsewhere) and a
+//     bracketed [pkg.Name] whose pkg names no package are reported too;
 //   - in prose: pkg.Name and pkg.Type.Member for the module's packages,
 //     Type.Member for the package's types, unqualified error names (ErrX,
 //     XError), test, example, benchmark and fuzz target names, and module
