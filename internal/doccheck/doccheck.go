@@ -213,9 +213,9 @@ func (c *Checker) dirOf(ip string) string {
 	if std := filepath.Join(goroot(), "src", filepath.FromSlash(ip)); isStd(ip) {
 		return std
 	}
-	cmd := exec.Command("go", "list", "-mod=mod", "-f", "{{.Dir}}", ip)
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}", ip)
 	cmd.Dir = c.mod.Dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off")
+	cmd.Env = append(os.Environ(), "GOPROXY=off")
 	out, err := cmd.Output()
 	if err != nil {
 		return ""
