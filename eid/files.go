@@ -94,7 +94,7 @@ func (f FileID) dirOf() uint16 {
 	return 0
 }
 
-// path returns the absolute path from the MF: 3F00 [DFxx] file.
+// path returns the absolute path from the MF: 3F00, the DF if any, the file.
 func (f FileID) path() []uint16 {
 	if d := f.dirOf(); d != 0 {
 		return []uint16{0x3F00, d, uint16(f)}

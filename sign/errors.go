@@ -30,7 +30,8 @@ import (
 //     attribute (content type, message digest, signing time, signing
 //     certificate).
 //   - "no-signer-certificate": the signer's certificate is not in the
-//     signature (nor in VerifyOptions.Certificates).
+//     signature (Verify), or Sign has none (Options.Certificate nil and a
+//     signer without a certificate).
 //   - "authentication-key": a Belgian eID authentication certificate (or
 //     its key) would sign, or did sign: art. 7 second paragraph reserves
 //     signatures to the signature certificate. Sign refuses before the key

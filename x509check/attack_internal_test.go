@@ -17,6 +17,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/ocspasn"
 )
 
 // Item 4: of several OCSP responses that all pass, the freshest decides:
@@ -88,7 +89,7 @@ func TestDelegatedResponderAttacks(t *testing.T) {
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}, KeyUsage: x509.KeyUsageDigitalSignature,
 		ExtraExtensions: []pkix.Extension{
-			{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}},
+			{Id: ocspasn.OIDNoCheck, Value: []byte{0x05, 0x00}},
 			{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{0x05, 0x00}},
 		},
 	})

@@ -42,7 +42,8 @@
 // [SourceError] per source consulted, whose Code says why it failed
 // ("stale-response", "bad-signature", "fetch", ...). [Code] gives the
 // stable code of an error, used in JSON output. Path validation failures
-// carry a [path.InvalidError] (its Reason: name constraints, policy, ...).
+// carry a [github.com/csam-go/csam/x509check/path.InvalidError] (its
+// Reason: name constraints, policy, ...).
 //
 //	if errors.Is(err, x509check.ErrRevoked) { ... }
 //	var se *x509check.SourceError

@@ -31,7 +31,7 @@ type SourceError = errs.SourceError
 var (
 	// ErrUntrusted is returned when the certificate does not chain to a
 	// trusted root: no path, or a path that fails RFC 5280 validation (its
-	// detail is a [path.InvalidError]).
+	// detail is a [github.com/csam-go/csam/x509check/path.InvalidError]).
 	ErrUntrusted = errs.Untrusted
 	// ErrExpired is returned when a certificate of the path is past its
 	// notAfter at the validation time.

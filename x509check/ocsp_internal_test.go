@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/ocspasn"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -54,19 +54,19 @@ type respSpec struct {
 func buildResponse(t testing.TB, spec respSpec, cert, issuer *x509.Certificate, reqNonce []byte) []byte {
 	t.Helper()
 	if spec.respStatus != 0 {
-		b, _ := asn1.Marshal(struct{ Status asn1.Enumerated }{asn1.Enumerated(spec.respStatus)})
+		b, err := ocspasn.MarshalStatus(spec.respStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return b
 	}
 	h := spec.hash
 	if h == 0 {
 		h = crypto.SHA1
 	}
-	key, _ := issuerKeyBits(issuer)
-	id := asnCertID{
-		HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: hashOIDs[h], Parameters: asn1.NullRawValue},
-		NameHash:      hashBytes(h, issuer.RawSubject),
-		KeyHash:       hashBytes(h, key),
-		Serial:        cert.SerialNumber,
+	id, err := ocspasn.NewCertID(h, issuer, cert.SerialNumber)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if spec.serial != nil {
 		id.Serial = spec.serial
@@ -74,27 +74,25 @@ func buildResponse(t testing.TB, spec respSpec, cert, issuer *x509.Certificate, 
 	if spec.nameHash != nil {
 		id.NameHash = spec.nameHash
 	}
-	s := asnSingle{CertID: id, ThisUpdate: spec.thisUpdate.UTC(), NextUpdate: spec.nextUpdate.UTC(), Extensions: spec.singleExts}
+	// A zero NextUpdate is left out of the encoding.
+	s := ocspasn.SingleResponse{CertID: id, ThisUpdate: spec.thisUpdate.UTC(), NextUpdate: spec.nextUpdate.UTC(), Extensions: spec.singleExts}
 	switch spec.status {
 	case StatusGood:
 		s.Good = true
 	case StatusUnknown:
 		s.Unknown = true
 	default:
-		s.Revoked = asnRevokedInfo{Time: spec.revokedAt.UTC(), Reason: asn1.Enumerated(spec.reason)}
+		s.Revoked = ocspasn.RevokedInfo{Time: spec.revokedAt.UTC(), Reason: asn1.Enumerated(spec.reason)}
 	}
 	rc := spec.ridCert
 	if rc == nil {
 		rc = spec.signer.Cert
 	}
-	var rid asn1.RawValue
+	rid := ocspasn.ResponderName(rc.RawSubject)
 	if spec.ridByKey {
-		k, _ := issuerKeyBits(rc)
-		sum := sha1.Sum(k)
-		kh, _ := asn1.Marshal(sum[:])
-		rid = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, IsCompound: true, Bytes: kh}
-	} else {
-		rid = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: rc.RawSubject}
+		if rid, err = ocspasn.ResponderKey(rc); err != nil {
+			t.Fatal(err)
+		}
 	}
 	exts := spec.respExts
 	nonce := spec.nonce
@@ -102,66 +100,29 @@ func buildResponse(t testing.TB, spec respSpec, cert, issuer *x509.Certificate, 
 		nonce = reqNonce
 	}
 	if nonce != nil {
-		v, _ := asn1.Marshal(nonce)
-		exts = append(exts, pkix.Extension{Id: oidOCSPNonce, Value: v})
+		exts = append(exts, ocspasn.NonceExtension(nonce))
 	}
 	pa := spec.producedAt
 	if pa.IsZero() {
 		pa = spec.thisUpdate
 	}
-	rd := asnResponseData{ResponderID: rid, ProducedAt: pa.UTC(), Responses: []asnSingle{s}, Extensions: exts}
+	rd := ocspasn.ResponseData{ResponderID: rid, ProducedAt: pa.UTC(), Responses: []ocspasn.SingleResponse{s}, Extensions: exts}
 	tbs, err := asn1.Marshal(rd)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if s.NextUpdate.IsZero() {
-		// asn1 cannot omit a zero time: re-encode without it.
-		type single2 struct {
-			CertID     asnCertID
-			Good       asn1.Flag        `asn1:"tag:0,optional"`
-			Revoked    asnRevokedInfo   `asn1:"tag:1,optional"`
-			Unknown    asn1.Flag        `asn1:"tag:2,optional"`
-			ThisUpdate time.Time        `asn1:"generalized"`
-			Extensions []pkix.Extension `asn1:"explicit,tag:1,optional"`
-		}
-		type rd2 struct {
-			ResponderID asn1.RawValue
-			ProducedAt  time.Time `asn1:"generalized"`
-			Responses   []single2
-			Extensions  []pkix.Extension `asn1:"explicit,tag:1,optional"`
-		}
-		tbs, err = asn1.Marshal(rd2{rid, pa.UTC(), []single2{{s.CertID, s.Good, s.Revoked, s.Unknown, s.ThisUpdate, s.Extensions}}, exts})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	sigHash, sigOID := crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	if spec.sha1Sig {
 		sigHash, sigOID = crypto.SHA1, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
 	}
-	digest := hashBytes(sigHash, tbs)
-	sig, err := spec.signer.Key.Sign(rand.Reader, digest, sigHash)
+	sig, err := spec.signer.Key.Sign(rand.Reader, ocspasn.HashBytes(sigHash, tbs), sigHash)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if spec.corruptSig {
 		sig[len(sig)-3] ^= 0x55
 	}
-	var certs []asn1.RawValue
-	for _, c := range spec.embed {
-		certs = append(certs, asn1.RawValue{FullBytes: c.Raw})
-	}
-	basic, err := asn1.Marshal(struct {
-		TBS       asn1.RawValue
-		SigAlg    pkix.AlgorithmIdentifier
-		Signature asn1.BitString
-		Certs     []asn1.RawValue `asn1:"explicit,tag:0,optional"`
-	}{asn1.RawValue{FullBytes: tbs}, pkix.AlgorithmIdentifier{Algorithm: sigOID},
-		asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}, certs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := asn1.Marshal(asnResponse{Bytes: asnResponseBytes{Type: oidOCSPBasic, Response: basic}})
+	out, err := ocspasn.MarshalBasic(tbs, pkix.AlgorithmIdentifier{Algorithm: sigOID}, sig, spec.embed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,18 +147,12 @@ func requestNonce(r *http.Request) ([]byte, error) {
 			return nil, err
 		}
 	}
-	var req asnOCSPRequest
+	var req ocspasn.OCSPRequest
 	if _, err := asn1.Unmarshal(der, &req); err != nil {
 		return nil, err
 	}
-	for _, e := range req.TBS.Extensions {
-		if e.Id.Equal(oidOCSPNonce) {
-			var n []byte
-			_, err := asn1.Unmarshal(e.Value, &n)
-			return n, err
-		}
-	}
-	return nil, nil
+	n, _, err := ocspasn.Nonce(req.TBS.Extensions)
+	return n, err
 }
 
 // pool lists cs as Options.Roots and Options.Intermediates take them.

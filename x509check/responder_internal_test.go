@@ -16,6 +16,7 @@ import (
 
 	"github.com/csam-go/csam/internal/testpki"
 	"github.com/csam-go/csam/x509check/crl"
+	"github.com/csam-go/csam/x509check/internal/ocspasn"
 	"github.com/csam-go/csam/x509check/ocsp"
 )
 
@@ -97,7 +98,7 @@ func TestOCSPDelegatedResponderRevocation(t *testing.T) {
 				tmpl.CRLDistributionPoints = []string{srv.URL + "/responder.crl"}
 			}
 			resp = p.Issue(t, "checked-responder-"+string(rune('a'+i)), p.CA, tmpl)
-			if hasNoCheck(resp.Cert) {
+			if ocspasn.HasNoCheck(resp.Cert) {
 				t.Fatal("test responder carries id-pkix-ocsp-nocheck")
 			}
 			switch tt.crl {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/csam-go/csam/internal/testpki"
+	"github.com/csam-go/csam/x509check/internal/ocspasn"
 )
 
 // AllowSHA1Signatures covers a delegated OCSP responder's certificate as
@@ -50,7 +51,7 @@ func TestAllowSHA1DelegatedResponder(t *testing.T) {
 	resp := testpki.MustIssue(t, &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{CommonName: "SHA-1 Responder"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
-		ExtraExtensions:    []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
+		ExtraExtensions:    []pkix.Extension{{Id: ocspasn.OIDNoCheck, Value: []byte{0x05, 0x00}}},
 		SignatureAlgorithm: x509.SHA1WithRSA},
 		ca, &respKey.PublicKey, caKey)
 	answer := buildResponse(t, respSpec{status: StatusGood, thisUpdate: now.Add(-time.Minute), nextUpdate: now.Add(time.Hour),

@@ -30,7 +30,7 @@
 // -verify also fails on a card root that is not a pinned Belgian root (or
 // one of -roots). The "checks" objects of -json have the shape of
 // internal/checkreport, which certcheck prints too. Without cgo every PC/SC
-// call returns pcsc.ErrNoCgo, which eidread explains.
+// call returns an error matching pcsc.ErrNoService, which eidread explains.
 //
 //	go run ./cmd/eidread -json -verify            # a real card; progress on stderr
 //	go run ./cmd/eidread -dump card-dump -photo photo.jpg

@@ -10,7 +10,7 @@ import (
 
 // The virtual card builds its PKI with internal/testpki, which must stay
 // free of package testing: the card is linked into programs
-// (examples/vcard), not only into tests.
+// (cmd/vcard), not only into tests.
 func TestNoTestingDependency(t *testing.T) {
 	gobin := testenv.Tool(t, "go")
 	out, err := exec.Command(gobin, "list", "-deps", "github.com/csam-go/csam/eid/vcard").CombinedOutput()

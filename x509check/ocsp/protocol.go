@@ -4,154 +4,44 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
 	xocsp "golang.org/x/crypto/ocsp"
 
 	"github.com/csam-go/csam/x509check/internal/errs"
+	"github.com/csam-go/csam/x509check/internal/ocspasn"
 	pathval "github.com/csam-go/csam/x509check/path"
 )
 
-var (
-	oidOCSPBasic   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
-	oidOCSPNonce   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}
-	oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
-)
-
-var hashOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
-	crypto.SHA1:   {1, 3, 14, 3, 2, 26},
-	crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1},
-	crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
-	crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3},
-}
-
-func hashFromOID(o asn1.ObjectIdentifier) crypto.Hash {
-	for h, ho := range hashOIDs {
-		if ho.Equal(o) {
-			return h
-		}
-	}
-	return 0
-}
-
-// ASN.1 shapes of RFC 6960 section 4.
-
-type asnCertID struct {
-	HashAlgorithm pkix.AlgorithmIdentifier
-	NameHash      []byte
-	KeyHash       []byte
-	Serial        *big.Int
-}
-
-type asnRequest struct {
-	CertID asnCertID
-}
-
-type asnTBSRequest struct {
-	Requests   []asnRequest
-	Extensions []pkix.Extension `asn1:"explicit,tag:2,optional"`
-}
-
-type asnOCSPRequest struct {
-	TBS asnTBSRequest
-}
-
-type asnResponse struct {
-	Status asn1.Enumerated
-	Bytes  asnResponseBytes `asn1:"explicit,tag:0,optional"`
-}
-
-type asnResponseBytes struct {
-	Type     asn1.ObjectIdentifier
-	Response []byte
-}
-
-type asnBasic struct {
-	TBS       asn1.RawValue
-	SigAlg    pkix.AlgorithmIdentifier
-	Signature asn1.BitString
-	Certs     []asn1.RawValue `asn1:"explicit,tag:0,optional"`
-}
-
-type asnResponseData struct {
-	Version     int `asn1:"optional,default:0,explicit,tag:0"`
-	ResponderID asn1.RawValue
-	ProducedAt  time.Time `asn1:"generalized"`
-	Responses   []asnSingle
-	Extensions  []pkix.Extension `asn1:"explicit,tag:1,optional"`
-}
-
-type asnSingle struct {
-	CertID     asnCertID
-	Good       asn1.Flag        `asn1:"tag:0,optional"`
-	Revoked    asnRevokedInfo   `asn1:"tag:1,optional"`
-	Unknown    asn1.Flag        `asn1:"tag:2,optional"`
-	ThisUpdate time.Time        `asn1:"generalized"`
-	NextUpdate time.Time        `asn1:"generalized,explicit,tag:0,optional"`
-	Extensions []pkix.Extension `asn1:"explicit,tag:1,optional"`
-}
-
-type asnRevokedInfo struct {
-	Time   time.Time       `asn1:"generalized"`
-	Reason asn1.Enumerated `asn1:"explicit,tag:0,optional"`
-}
-
-// ocspRequest is an encoded OCSP request with what its answer must match.
+// ocspRequest is an encoded OCSP request and the nonce its answer must
+// echo.
 type ocspRequest struct {
-	hash     crypto.Hash
-	nameHash []byte
-	keyHash  []byte
-	serial   *big.Int
-	nonce    []byte // nil: no nonce sent
-	der      []byte
-}
-
-// issuerKeyBits returns the subjectPublicKey BIT STRING contents of c.
-func issuerKeyBits(c *x509.Certificate) ([]byte, error) {
-	var spki struct {
-		Algorithm pkix.AlgorithmIdentifier
-		PublicKey asn1.BitString
-	}
-	if _, err := asn1.Unmarshal(c.RawSubjectPublicKeyInfo, &spki); err != nil {
-		return nil, err
-	}
-	return spki.PublicKey.RightAlign(), nil
-}
-
-func hashBytes(h crypto.Hash, b []byte) []byte {
-	w := h.New()
-	w.Write(b)
-	return w.Sum(nil)
+	nonce []byte // nil: no nonce sent
+	der   []byte
 }
 
 // newOCSPRequest builds a request for cert issued by issuer with a CertID
-// hashed with h (SHA-1 or SHA-256) and, when nonce is true, a random
-// 32-octet nonce (RFC 8954).
+// hashed with h (SHA-1, SHA-256, SHA-384 or SHA-512) and, when nonce is
+// true, a random 32-octet nonce (RFC 8954).
 func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (*ocspRequest, error) {
 	if h == 0 {
 		h = crypto.SHA1
 	}
-	if _, ok := hashOIDs[h]; !ok || !h.Available() {
+	id, err := ocspasn.NewCertID(h, issuer, cert.SerialNumber)
+	if errors.Is(err, ocspasn.ErrHash) {
 		return nil, fmt.Errorf("ocsp: unsupported CertID hash %v", h)
 	}
-	key, err := issuerKeyBits(issuer)
 	if err != nil {
 		return nil, fmt.Errorf("%w: issuer public key: %v", errs.BadInput, err)
 	}
-	r := &ocspRequest{
-		hash:     h,
-		nameHash: hashBytes(h, issuer.RawSubject),
-		keyHash:  hashBytes(h, key),
-		serial:   cert.SerialNumber,
-	}
+	r := &ocspRequest{}
 	if !nonce {
 		// Without extensions the encoding is the one x/crypto/ocsp makes.
 		r.der, err = xocsp.CreateRequest(cert, issuer, &xocsp.RequestOptions{Hash: h})
@@ -164,27 +54,15 @@ func newOCSPRequest(cert, issuer *x509.Certificate, h crypto.Hash, nonce bool) (
 	if _, err := rand.Read(r.nonce); err != nil {
 		return nil, err
 	}
-	val, _ := asn1.Marshal(r.nonce)
-	req := asnOCSPRequest{TBS: asnTBSRequest{
-		Requests: []asnRequest{{CertID: r.certID()}},
-		Extensions: []pkix.Extension{{
-			Id: oidOCSPNonce, Value: val,
-		}},
+	req := ocspasn.OCSPRequest{TBS: ocspasn.TBSRequest{
+		Requests:   []ocspasn.Request{{CertID: id}},
+		Extensions: []pkix.Extension{ocspasn.NonceExtension(r.nonce)},
 	}}
 	r.der, err = asn1.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
-}
-
-func (r *ocspRequest) certID() asnCertID {
-	return asnCertID{
-		HashAlgorithm: pkix.AlgorithmIdentifier{Algorithm: hashOIDs[r.hash], Parameters: asn1.NullRawValue},
-		NameHash:      r.nameHash,
-		KeyHash:       r.keyHash,
-		Serial:        r.serial,
-	}
 }
 
 // Response is a checked OCSP answer about one certificate.
@@ -287,7 +165,7 @@ type ocspCheck struct {
 
 // checkResponse is ParseResponse with its options resolved.
 func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
-	var outer asnResponse
+	var outer ocspasn.Response
 	rest, err := asn1.Unmarshal(der, &outer)
 	if err != nil {
 		return nil, srcErr(errs.CodeMalformedResponse, "%v", err)
@@ -298,14 +176,14 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	if outer.Status != 0 {
 		return nil, errs.Wrap("ocsp", errs.CodeResponderStatus, &ResponderStatusError{Status: int(outer.Status)})
 	}
-	if !outer.Bytes.Type.Equal(oidOCSPBasic) {
+	if !outer.Bytes.Type.Equal(ocspasn.OIDBasic) {
 		return nil, srcErr(errs.CodeMalformedResponse, "response type %v is not id-pkix-ocsp-basic", outer.Bytes.Type)
 	}
-	var basic asnBasic
+	var basic ocspasn.BasicResponse
 	if rest, err := asn1.Unmarshal(outer.Bytes.Response, &basic); err != nil || len(rest) > 0 {
 		return nil, srcErr(errs.CodeMalformedResponse, "basic response: %v", err)
 	}
-	var rd asnResponseData
+	var rd ocspasn.ResponseData
 	if rest, err := asn1.Unmarshal(basic.TBS.FullBytes, &rd); err != nil || len(rest) > 0 {
 		return nil, srcErr(errs.CodeMalformedResponse, "response data: %v", err)
 	}
@@ -337,7 +215,7 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 
 	// 8. Critical extensions: only the nonce is understood.
 	for _, e := range rd.Extensions {
-		if e.Critical && !e.Id.Equal(oidOCSPNonce) {
+		if e.Critical && !e.Id.Equal(ocspasn.OIDNonce) {
 			return nil, srcErr(errs.CodeCriticalExtension, "response extension %v", e.Id)
 		}
 	}
@@ -368,7 +246,7 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 	if signer != ck.issuer {
 		// 5. Without id-pkix-ocsp-nocheck the responder's own status is
 		// for the caller to check (NoCheck false).
-		a.Responder, a.NoCheck = signer, hasNoCheck(signer)
+		a.Responder, a.NoCheck = signer, ocspasn.HasNoCheck(signer)
 	}
 	if !single.NextUpdate.IsZero() {
 		if single.NextUpdate.Before(single.ThisUpdate) {
@@ -408,23 +286,23 @@ func checkResponse(der []byte, ck ocspCheck) (*Response, error) {
 // findSingle returns the single response whose CertID matches cert and
 // issuer in full (hash algorithm, issuer name hash, issuer key hash,
 // serial), whichever supported hash the responder used.
-func findSingle(rs []asnSingle, cert, issuer *x509.Certificate) (*asnSingle, error) {
+func findSingle(rs []ocspasn.SingleResponse, cert, issuer *x509.Certificate) (*ocspasn.SingleResponse, error) {
 	if len(rs) == 0 {
 		return nil, srcErr(errs.CodeMalformedResponse, "no single response")
 	}
-	key, err := issuerKeyBits(issuer)
+	key, err := ocspasn.KeyBits(issuer)
 	if err != nil {
 		return nil, fmt.Errorf("%w: issuer key: %v", errs.BadInput, err)
 	}
 	for i := range rs {
 		id := &rs[i].CertID
-		h := hashFromOID(id.HashAlgorithm.Algorithm)
+		h := ocspasn.HashFromOID(id.HashAlgorithm.Algorithm)
 		if h == 0 || !h.Available() || id.Serial == nil {
 			continue
 		}
 		if id.Serial.Cmp(cert.SerialNumber) == 0 &&
-			bytes.Equal(id.NameHash, hashBytes(h, issuer.RawSubject)) &&
-			bytes.Equal(id.KeyHash, hashBytes(h, key)) {
+			bytes.Equal(id.NameHash, ocspasn.HashBytes(h, issuer.RawSubject)) &&
+			bytes.Equal(id.KeyHash, ocspasn.HashBytes(h, key)) {
 			return &rs[i], nil
 		}
 	}
@@ -438,18 +316,17 @@ func responderMatches(rid asn1.RawValue, c *x509.Certificate) bool {
 		return false
 	}
 	switch rid.Tag {
-	case 1:
+	case ocspasn.ResponderByName:
 		return bytes.Equal(rid.Bytes, c.RawSubject)
-	case 2:
+	case ocspasn.ResponderByKey:
 		var kh []byte
 		if _, err := asn1.Unmarshal(rid.Bytes, &kh); err != nil {
 			return false
 		}
-		key, err := issuerKeyBits(c)
+		sum, err := ocspasn.KeyHash(c)
 		if err != nil {
 			return false
 		}
-		sum := sha1.Sum(key)
 		return bytes.Equal(kh, sum[:])
 	}
 	return false
@@ -506,30 +383,15 @@ func findSigner(rid asn1.RawValue, raw []asn1.RawValue, ck ocspCheck) (*x509.Cer
 	return nil, srcErr(errs.CodeBadResponder, "%s", why)
 }
 
-// hasNoCheck reports whether c carries id-pkix-ocsp-nocheck.
-func hasNoCheck(c *x509.Certificate) bool {
-	for _, e := range c.Extensions {
-		if e.Id.Equal(oidOCSPNoCheck) {
-			return true
-		}
-	}
-	return false
-}
-
 func checkNonce(exts []pkix.Extension, nonce []byte) error {
-	for _, e := range exts {
-		if !e.Id.Equal(oidOCSPNonce) {
-			continue
-		}
-		var got []byte
-		if rest, err := asn1.Unmarshal(e.Value, &got); err == nil && len(rest) == 0 {
-			if len(got) >= 1 && len(got) <= 32 && bytes.Equal(got, nonce) {
-				return nil
-			}
-		}
+	got, found, err := ocspasn.Nonce(exts)
+	if !found {
+		return srcErr(errs.CodeNonceMismatch, "no nonce in response")
+	}
+	if err != nil || len(got) < 1 || len(got) > 32 || !bytes.Equal(got, nonce) {
 		return srcErr(errs.CodeNonceMismatch, "nonce differs")
 	}
-	return srcErr(errs.CodeNonceMismatch, "no nonce in response")
+	return nil
 }
 
 var (
@@ -564,7 +426,7 @@ func signatureAlgorithm(ai pkix.AlgorithmIdentifier) x509.SignatureAlgorithm {
 		if _, err := asn1.Unmarshal(ai.Parameters.FullBytes, &p); err != nil {
 			return x509.UnknownSignatureAlgorithm
 		}
-		switch hashFromOID(p.Hash.Algorithm) {
+		switch ocspasn.HashFromOID(p.Hash.Algorithm) {
 		case crypto.SHA256:
 			return x509.SHA256WithRSAPSS
 		case crypto.SHA384:

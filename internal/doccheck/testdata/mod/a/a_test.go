@@ -1,0 +1,4 @@
+package a
+
+// ExampleT shows [T.M]; [T.Gone] is stale.
+func ExampleT() {}
