@@ -73,9 +73,9 @@ type slot struct {
 
 type slotKey struct{}
 
-// ConnContext is an http.Server ConnContext that makes room in a
+// connContext is an http.Server ConnContext that makes room in a
 // connection's context for its validation result. Server installs it.
-func ConnContext(ctx context.Context, _ net.Conn) context.Context {
+func connContext(ctx context.Context, _ net.Conn) context.Context {
 	return context.WithValue(ctx, slotKey{}, &slot{})
 }
 
@@ -91,7 +91,8 @@ var errNoCertificate = errors.New("tlsauth: the TLS configuration has no server 
 // VerifyConnection, with the handshake's context. base must hold the
 // server certificate (Certificates, GetCertificate or its own
 // GetConfigForClient); Config fails, saying so, without it or without a
-// Validator.
+// Validator. It suits any crypto/tls server; an http.Server should use
+// Server, under which FromRequest and Err report each connection's result.
 func Config(base *tls.Config, opts Options) (*tls.Config, error) {
 	if opts.Validator == nil {
 		return nil, errNoValidator
@@ -178,7 +179,7 @@ func Server(srv *http.Server, opts Options) error {
 		if prev != nil {
 			ctx = prev(ctx, c)
 		}
-		return ConnContext(ctx, c)
+		return connContext(ctx, c)
 	}
 	return nil
 }
