@@ -46,14 +46,6 @@ func New(t Transport, opts *Options) *Card {
 	return c
 }
 
-// apduCount returns the number of command APDUs sent so far, GET RESPONSE
-// and resent commands included.
-func (c *Card) apduCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.apdus
-}
-
 func (c *Card) log(ctx context.Context, cmd string, sw uint16) {
 	if c.opts.Logger != nil {
 		c.opts.Logger.DebugContext(ctx, "eid: apdu", "command", cmd, "sw", fmt.Sprintf("%04X", sw))

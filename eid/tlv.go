@@ -43,19 +43,6 @@ func ParseTLV(b []byte) ([]TLV, error) {
 	return out, nil
 }
 
-// appendTLV appends one field in the simplified TLV format of card content
-// v5.4 §6.1 to dst.
-func appendTLV(dst []byte, tag byte, value []byte) []byte {
-	dst = append(dst, tag)
-	n := len(value)
-	for n >= 0xFF {
-		dst = append(dst, 0xFF)
-		n -= 0xFF
-	}
-	dst = append(dst, byte(n))
-	return append(dst, value...)
-}
-
 func allZero(b []byte) bool {
 	for _, c := range b {
 		if c != 0 {

@@ -201,9 +201,6 @@ func NewLifecycle(opts LifecycleOptions) *Lifecycle {
 	return &Lifecycle{opts: opts}
 }
 
-// rotationPeriod returns the effective rotation period (negative: none).
-func (l *Lifecycle) rotationPeriod() time.Duration { return l.opts.RotationPeriod }
-
 // Issue returns a new credential of key type k: in StateMustChange when the
 // key has a password, which must be changed at first use (art. 5), else in
 // StateActive.

@@ -4,7 +4,7 @@ import "time"
 
 // RotationPeriod returns the effective rotation period, for the external
 // tests of the defaults.
-func (l *Lifecycle) RotationPeriod() time.Duration { return l.rotationPeriod() }
+func (l *Lifecycle) RotationPeriod() time.Duration { return l.opts.RotationPeriod }
 
 // Transition returns the state event e leads to from state s, and whether
 // the event is allowed there.

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pquerna/otp/hotp"
 	pqtotp "github.com/pquerna/otp/totp"
 )
 
@@ -126,20 +125,5 @@ func GenerateCode(secret []byte, t time.Time, o Options) (string, error) {
 		Period:    uint(c.period / time.Second),
 		Digits:    otpDigits(c.digits),
 		Algorithm: c.alg.otp(),
-	})
-}
-
-// generateHOTP returns the HOTP code (RFC 4226) of secret for counter,
-// computed by pquerna/otp.
-func generateHOTP(secret []byte, counter uint64, digits int, a Algorithm) (string, error) {
-	if digits == 0 {
-		digits = 6
-	}
-	if digits < 6 || digits > 8 || !a.Valid() {
-		return "", errBadOptions("digits must be 6, 7 or 8 and the algorithm SHA1, SHA256 or SHA512")
-	}
-	return hotp.GenerateCodeCustom(EncodeSecret(secret), counter, hotp.ValidateOpts{
-		Digits:    otpDigits(digits),
-		Algorithm: a.otp(),
 	})
 }

@@ -102,3 +102,16 @@ func TestMemoryStoreSweep(t *testing.T) {
 		}
 	}
 }
+
+// len returns the number of keys held, expired ones included until they are
+// removed.
+func (s *MemoryStore) len() int {
+	n := 0
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		n += sh.live
+		sh.mu.Unlock()
+	}
+	return n
+}
