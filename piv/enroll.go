@@ -68,7 +68,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 	if !samePublicKey(e.Attestation.PublicKey, pub) {
 		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: errKeyMismatch, Cause: errors.New("attested key is not the generated key")}
 	}
-	csr, err := t.CreateCSR(ctx, r.Slot, r.Subject)
+	csr, err := t.createCSR(ctx, r.Slot, r.Subject)
 	if err != nil {
 		return nil, err
 	}

@@ -107,8 +107,8 @@ func (t *Token) Attest(Slot) (*x509.Certificate, *x509.Certificate, error) {
 	return nil, nil, noCgo("attest")
 }
 
-// CreateCSR returns an error matching [ErrNoService].
-func (t *Token) CreateCSR(context.Context, Slot, pkix.Name) ([]byte, error) {
+// createCSR returns an error matching [ErrNoService].
+func (t *Token) createCSR(context.Context, Slot, pkix.Name) ([]byte, error) {
 	return nil, noCgo("create CSR")
 }
 

@@ -616,9 +616,9 @@ func (t *Token) Attest(slot Slot) (slotCert, device *x509.Certificate, err error
 	return slotCert, device, nil
 }
 
-// CreateCSR makes a PKCS #10 certificate signing request for the key in
+// createCSR makes a PKCS #10 certificate signing request for the key in
 // slot, signed by that key on the token, and returns it in DER.
-func (t *Token) CreateCSR(ctx context.Context, slot Slot, subject pkix.Name) ([]byte, error) {
+func (t *Token) createCSR(ctx context.Context, slot Slot, subject pkix.Name) ([]byte, error) {
 	s, err := t.Signer(ctx, slot)
 	if err != nil {
 		return nil, err
