@@ -42,7 +42,7 @@ func (s Status) String() string {
 			names[i] = t.String()
 		}
 		for _, id := range st.Types {
-			if _, ok := TypeFromOID(id); !ok {
+			if _, ok := typeFromOID(id); !ok {
 				names = append(names, id.String())
 			}
 		}
