@@ -125,7 +125,7 @@ const maxEntriesPerSerial = 64
 const maxIssuers = 1 << 16
 
 // Index is a compact, read-only index of a CRL's revoked serial numbers,
-// built once per CRL version by BuildIndex without materialising
+// built once per CRL version by Parse without materialising
 // x509.RevocationList entries: an open-addressing table of 32-byte slots,
 // at most half full, each holding an entry's serial, reason and revocation
 // time, so that a lookup, of a listed serial or not, usually reads one or
@@ -146,7 +146,7 @@ type Index struct {
 func (ix *Index) Len() int { return ix.n }
 
 // Lookup returns the entry of serial, if it is listed. A serial is listed
-// at most once per certificate issuer (BuildIndex refuses a repeat); in an
+// at most once per certificate issuer (Parse refuses a repeat); in an
 // indirect CRL the same serial may be listed for several certificate
 // issuers (the first in CRL order is returned): use LookupIssuer
 // there.
@@ -556,11 +556,11 @@ var (
 	oidCertificateIssuer = []byte{0x55, 0x1d, 0x1d} // 2.5.29.29
 )
 
-// BuildIndex parses the CRL in data (DER, or PEM "X509 CRL") and indexes
+// indexCRL parses the CRL in data (DER, or PEM "X509 CRL") and indexes
 // its revoked serial numbers. It checks the structure of the whole CRL but
 // neither its signature nor its extensions: use Parse and CRL.Verify for
 // that. Errors are [MalformedError].
-func BuildIndex(data []byte) (*Index, error) {
+func indexCRL(data []byte) (*Index, error) {
 	der, err := derBytes(data)
 	if err != nil {
 		return nil, err
