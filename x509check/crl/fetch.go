@@ -12,7 +12,7 @@ import (
 const (
 	DefaultMaxBytes = 10 << 20 // 10 MiB
 	// defaultTimeout is the per-request bound, the same as x509check's
-	// for OCSP (ocsp.DefaultTimeout, Options.Tuning.RequestTimeout).
+	// for OCSP (ocsp.Options.Timeout, Options.Tuning.RequestTimeout).
 	defaultTimeout = 10 * time.Second
 )
 
