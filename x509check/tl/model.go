@@ -33,11 +33,11 @@ const (
 	StatusSetByNationalLaw       = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/setbynationallaw"
 )
 
-// GrantedStatus reports whether a service status counts as granted for
+// grantedStatus reports whether a service status counts as granted for
 // trust and qualification: "granted", and the legacy statuses that TS 119
 // 615 treats as its equivalent (under supervision, supervision in
 // cessation, accredited, set by national law).
-func GrantedStatus(status string) bool {
+func grantedStatus(status string) bool {
 	switch status {
 	case StatusGranted, StatusUnderSupervision, StatusSupervisionInCessation,
 		StatusAccredited, StatusSetByNationalLaw:
@@ -281,7 +281,7 @@ type ServiceInstance struct {
 }
 
 // Granted reports whether the instance's status counts as granted.
-func (si *ServiceInstance) Granted() bool { return GrantedStatus(si.Status) }
+func (si *ServiceInstance) Granted() bool { return grantedStatus(si.Status) }
 
 // Service is a trust service: its current information and its history.
 type Service struct {

@@ -126,9 +126,9 @@ type Result struct {
 func (r *Result) decideResult() {
 	iss, val := r.AtIssuance, r.AtValidation
 	switch {
-	case !GrantedStatus(iss.Status):
+	case !grantedStatus(iss.Status):
 		r.Reason = "no CA/QC service of the list was granted at the certificate's issuance: " + iss.Reason
-	case !GrantedStatus(val.Status):
+	case !grantedStatus(val.Status):
 		r.Reason = "the CA/QC service granted at issuance is not granted at the validation time: " + val.Reason
 	default:
 		r.Trusted, r.Qualified = true, iss.Qualified
