@@ -10,3 +10,7 @@ func DisableResultCache(v *Validator) { v.results = nil }
 // SetClock sets the wall clock v's result cache bounds a result resting
 // on a fetched CRL with. Call it before v's first validation.
 func SetClock(v *Validator, now func() time.Time) { v.clock = now }
+
+var OIDExtKeyUsageAdobeAuthenticDocuments = oidExtKeyUsageAdobeAuthenticDocuments
+var OIDExtKeyUsageDocumentSigning = oidExtKeyUsageDocumentSigning
+var OIDExtKeyUsageMSDocumentSigning = oidExtKeyUsageMSDocumentSigning
