@@ -113,10 +113,10 @@ func (ca *Cache) Len() int {
 	return len(ca.byURL)
 }
 
-// Add caches c under url and returns the CRL now cached for it: an
+// put caches c under url and returns the CRL now cached for it: an
 // already cached *CRL of the same version when there is one, else c.
-// An expired c is not cached. Add does not verify c: the caller must have.
-func (ca *Cache) Add(url string, c *CRL) *CRL {
+// An expired c is not cached. put does not verify c: the caller must have.
+func (ca *Cache) put(url string, c *CRL) *CRL {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	return ca.add(url, c)
@@ -214,7 +214,7 @@ func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) 
 		if err := verify(c); err != nil {
 			return loaded{c: c, err: err}, nil
 		}
-		return loaded{c: ca.Add(url, c)}, nil
+		return loaded{c: ca.put(url, c)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -226,7 +226,7 @@ func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) 
 		return l.c, err
 	}
 	if l.err != nil {
-		return ca.Add(url, l.c), nil
+		return ca.put(url, l.c), nil
 	}
 	return l.c, nil
 }

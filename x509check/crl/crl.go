@@ -280,9 +280,9 @@ func parseDPName(dp cryptobyte.String) (full [][]byte, rel []byte, uris []string
 // IsDelta reports whether the CRL is a delta CRL.
 func (c *CRL) IsDelta() bool { return c.DeltaBase != nil }
 
-// UnknownCritical returns the unknown critical extensions of the CRL and
+// unknownCriticalErrors returns the unknown critical extensions of the CRL and
 // of its entries as *ExtensionError values (nil when there are none).
-func (c *CRL) UnknownCritical() []*ExtensionError {
+func (c *CRL) unknownCriticalErrors() []*ExtensionError {
 	var out []*ExtensionError
 	for _, id := range c.unknownCritical {
 		out = append(out, &ExtensionError{OID: id})

@@ -81,7 +81,7 @@ func (c *CRL) Verify(issuer *x509.Certificate, opts VerifyOptions) error {
 	if err := issuer.CheckSignature(c.SignatureAlgorithm, c.RawTBS, c.Signature); err != nil {
 		return fail(errs.CodeBadSignature, "%v", err)
 	}
-	if u := c.UnknownCritical(); len(u) > 0 {
+	if u := c.unknownCriticalErrors(); len(u) > 0 {
 		return u[0]
 	}
 	return c.checkTime(opts)

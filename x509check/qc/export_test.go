@@ -17,3 +17,5 @@ var OIDQcTypeESign = oidQcTypeESign
 var OIDQcTypeWeb = oidQcTypeWeb
 var OIDSemanticsLegal = oidSemanticsLegal
 var OIDSemanticsNatural = oidSemanticsNatural
+
+var SemanticsName = semanticsName

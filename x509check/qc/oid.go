@@ -71,9 +71,9 @@ var statementNames = []struct {
 	{oidPKIXQCSyntaxV2, "pkixQCSyntax-v2"},
 }
 
-// StatementName returns the short name of a known statement identifier
+// statementName returns the short name of a known statement identifier
 // ("QcCompliance", "QcType", ...) or its dotted form.
-func StatementName(id asn1.ObjectIdentifier) string {
+func statementName(id asn1.ObjectIdentifier) string {
 	for _, s := range statementNames {
 		if s.oid.Equal(id) {
 			return s.name
@@ -93,9 +93,9 @@ var semanticsNames = []struct {
 	{oidSemanticsEIDASLegal, "eIDAS legal person"},
 }
 
-// SemanticsName returns a readable name of a semantics identifier
+// semanticsName returns a readable name of a semantics identifier
 // ("natural person", ...) or its dotted form.
-func SemanticsName(id asn1.ObjectIdentifier) string {
+func semanticsName(id asn1.ObjectIdentifier) string {
 	for _, s := range semanticsNames {
 		if s.oid.Equal(id) {
 			return s.name

@@ -30,7 +30,7 @@ func (e *DecodeError) Error() string {
 	if e.Statement == nil {
 		return "qc: malformed QCStatements: " + e.Reason
 	}
-	return "qc: malformed " + StatementName(e.Statement) + " statement: " + e.Reason
+	return "qc: malformed " + statementName(e.Statement) + " statement: " + e.Reason
 }
 
 // Unwrap returns [ErrMalformed].
