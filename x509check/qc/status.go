@@ -106,16 +106,6 @@ func (p Policy) QSCD() bool {
 	return p == PolicyQCPnQSCD || p == PolicyQCPlQSCD || p == PolicyQCPPublicSSCD
 }
 
-// policyFromOID maps a certificate policy identifier to a Policy.
-func policyFromOID(id asn1.ObjectIdentifier) (Policy, bool) {
-	for _, x := range policies {
-		if x.oid.Equal(id) {
-			return x.p, true
-		}
-	}
-	return 0, false
-}
-
 // Status sums up what a certificate says about its qualified status. It
 // reflects the certificate only: a trusted list's service qualifiers
 // (ETSI TS 119 615) may override it, which is the validator's business.
