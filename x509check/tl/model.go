@@ -228,18 +228,6 @@ func (id *Identity) Certificates() []*x509.Certificate {
 	return out
 }
 
-// Unparsed counts the X509Certificate values that crypto/x509 refuses;
-// they cannot match anything.
-func (id *Identity) Unparsed() int {
-	n := 0
-	for _, d := range id.ders {
-		if _, err := d.certificate(); err != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // Matches reports whether cert carries the identity's public key: a listed
 // certificate has the same SubjectPublicKeyInfo, or, when no certificate is
 // listed, a listed subject key identifier equals cert's. Only a listed
