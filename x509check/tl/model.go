@@ -209,14 +209,14 @@ type Identity struct {
 	// SKIs are the X509SKI values (decoded).
 	SKIs [][]byte
 	// ders are the X509Certificate values, decoded; each is parsed on
-	// first use (Certificates, Unparsed, a Matches whose public key
+	// first use (Certificates, a Matches whose public key
 	// agrees), once for all the identities sharing it.
 	ders []*der
 }
 
 // Certificates returns the X509Certificate values that crypto/x509 parses
 // (lists hold certificates it refuses, e.g. with negative serial numbers:
-// Unparsed counts them). They are parsed on first use, and safe to use
+// those are left out). They are parsed on first use, and safe to use
 // concurrently.
 func (id *Identity) Certificates() []*x509.Certificate {
 	var out []*x509.Certificate
