@@ -14,3 +14,8 @@ func SetClock(v *Validator, now func() time.Time) { v.clock = now }
 var OIDExtKeyUsageAdobeAuthenticDocuments = oidExtKeyUsageAdobeAuthenticDocuments
 var OIDExtKeyUsageDocumentSigning = oidExtKeyUsageDocumentSigning
 var OIDExtKeyUsageMSDocumentSigning = oidExtKeyUsageMSDocumentSigning
+
+const PinBelgiumRootCA2 = pinBelgiumRootCA2
+const PinBelgiumRootCA3 = pinBelgiumRootCA3
+const PinBelgiumRootCA4 = pinBelgiumRootCA4
+const PinBelgiumRootCA6 = pinBelgiumRootCA6
