@@ -131,8 +131,8 @@ type Statements struct {
 	IDs []asn1.ObjectIdentifier
 }
 
-// Has reports whether the statement id was present.
-func (s *Statements) Has(id asn1.ObjectIdentifier) bool {
+// has reports whether the statement id was present.
+func (s *Statements) has(id asn1.ObjectIdentifier) bool {
 	for _, x := range s.IDs {
 		if x.Equal(id) {
 			return true
@@ -172,7 +172,7 @@ func DecodeStatements(der []byte) (*Statements, error) {
 				return nil, &DecodeError{Statement: id, Reason: "statementInfo is not a single DER element"}
 			}
 		}
-		if s.Has(id) {
+		if s.has(id) {
 			return nil, &DecodeError{Statement: id, Reason: "statement present more than once"}
 		}
 		s.IDs = append(s.IDs, id)
