@@ -149,8 +149,8 @@ type VerifyOptions struct {
 	// the RRN certificate is checked against the card's own root only.
 	TrustedRoots []*x509.Certificate
 	// TrustedRootPins are trusted roots given by the hexadecimal SHA-256
-	// of their SubjectPublicKeyInfo (e.g. x509check.PinBelgiumRootCA4, or
-	// the pins of x509check.BelgianRootPins()). The card's root matches one by
+	// of their SubjectPublicKeyInfo (e.g. the pins of
+	// x509check.BelgianRootPins()). The card's root matches one by
 	// its key; the RRN certificate must then be signed by that root.
 	TrustedRootPins []string
 	// Rand is the source of the INTERNAL AUTHENTICATE challenge; nil means

@@ -317,7 +317,10 @@ func TestRootPins(t *testing.T) {
 	if !in.Root.OK() || !in.RRNCertificate.OK() || !in.OK() {
 		t.Errorf("own pin: %v; %v", in.Root, in.RRNCertificate)
 	}
-	belgian := []string{x509check.PinBelgiumRootCA2, x509check.PinBelgiumRootCA3, x509check.PinBelgiumRootCA4, x509check.PinBelgiumRootCA6}
+	var belgian []string
+	for _, r := range x509check.BelgianRootPins() {
+		belgian = append(belgian, r.SPKISHA256)
+	}
 	in, err = eid.Verify(ctx, d, c, &eid.VerifyOptions{TrustedRootPins: belgian})
 	if err != nil {
 		t.Fatal(err)

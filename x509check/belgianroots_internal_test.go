@@ -55,8 +55,8 @@ func TestBelgianAnchorPins(t *testing.T) {
 		pin  string
 		want bool
 	}{
-		{PinBelgiumRootCA2, true}, {PinBelgiumRootCA3, true}, {PinBelgiumRootCA4, true}, {PinBelgiumRootCA6, true},
-		{extra, true}, {eid, true}, {notEID, false}, {strings.ToUpper(PinBelgiumRootCA4), false}, {"", false},
+		{pinBelgiumRootCA2, true}, {pinBelgiumRootCA3, true}, {pinBelgiumRootCA4, true}, {pinBelgiumRootCA6, true},
+		{extra, true}, {eid, true}, {notEID, false}, {strings.ToUpper(pinBelgiumRootCA4), false}, {"", false},
 	}
 	for _, tt := range tests {
 		if got := pins[tt.pin]; got != tt.want {

@@ -25,21 +25,21 @@ type BelgianRoot struct {
 // Pins of the Belgian eID roots: the SHA-256 of each root's
 // SubjectPublicKeyInfo.
 const (
-	PinBelgiumRootCA2 = "f8e5f905bc939911267b83d50814a90323b51e183629db52d4fc2d5468a5a578"
-	PinBelgiumRootCA3 = "c7bc5e493726bbf531f62fc5f5513ac03ead813af4dcd445b3305ba3d3d53374"
-	// PinBelgiumRootCA4 covers Root CA4 (2013–2028) and its re-issue with
+	pinBelgiumRootCA2 = "f8e5f905bc939911267b83d50814a90323b51e183629db52d4fc2d5468a5a578"
+	pinBelgiumRootCA3 = "c7bc5e493726bbf531f62fc5f5513ac03ead813af4dcd445b3305ba3d3d53374"
+	// pinBelgiumRootCA4 covers Root CA4 (2013–2028) and its re-issue with
 	// the same key (to 2032).
-	PinBelgiumRootCA4 = "b1538a9071705a92d938e506b738da0cafd1ae66aec2eeddc75479d433bd8776"
-	PinBelgiumRootCA6 = "894ad2232fe69bb09e8370ef387ec1c66ab6a4ce53c811fd3c8ced5b5158d8c1"
+	pinBelgiumRootCA4 = "b1538a9071705a92d938e506b738da0cafd1ae66aec2eeddc75479d433bd8776"
+	pinBelgiumRootCA6 = "894ad2232fe69bb09e8370ef387ec1c66ab6a4ce53c811fd3c8ced5b5158d8c1"
 )
 
 // BelgianRootPins lists the Belgian eID roots by pin.
 func BelgianRootPins() []BelgianRoot {
 	return []BelgianRoot{
-		{"Belgium Root CA2", PinBelgiumRootCA2},
-		{"Belgium Root CA3", PinBelgiumRootCA3},
-		{"Belgium Root CA4", PinBelgiumRootCA4},
-		{"Belgium Root CA6", PinBelgiumRootCA6},
+		{"Belgium Root CA2", pinBelgiumRootCA2},
+		{"Belgium Root CA3", pinBelgiumRootCA3},
+		{"Belgium Root CA4", pinBelgiumRootCA4},
+		{"Belgium Root CA6", pinBelgiumRootCA6},
 	}
 }
 

@@ -28,7 +28,7 @@ type CRLOptions struct {
 	HTTP Doer
 	// MaxBytes bounds a download; zero means crl.DefaultMaxBytes (10 MiB).
 	MaxBytes int64
-	// Timeout bounds a download; zero means crl.DefaultTimeout (10 s, the
+	// Timeout bounds a download; zero means 10 seconds (the
 	// same as Options.Tuning.RequestTimeout for OCSP).
 	Timeout time.Duration
 	// ClockSkew and MaxAge as in crl.VerifyOptions (zero: 5 minutes and
@@ -36,7 +36,7 @@ type CRLOptions struct {
 	ClockSkew time.Duration
 	MaxAge    time.Duration
 	// CacheEntries bounds the CRLs kept (until their nextUpdate, at most
-	// crl.DefaultCacheLifetime); zero means crl.DefaultCacheEntries. Only
+	// crl.DefaultCacheLifetime); zero means 64. Only
 	// CRLs that verified are cached.
 	CacheEntries int
 	// AllowSHA1 accepts CRLs signed with SHA-1; zero (false) refuses them

@@ -10,13 +10,13 @@ import (
 // emailProtection (which qualified signature certificates, the Belgian
 // eID ones included through their CA, commonly carry).
 var (
-	// OIDExtKeyUsageDocumentSigning is id-kp-documentSigning (RFC 9336).
-	OIDExtKeyUsageDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
-	// OIDExtKeyUsageMSDocumentSigning is Microsoft's Document Signing.
-	OIDExtKeyUsageMSDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 10, 3, 12}
-	// OIDExtKeyUsageAdobeAuthenticDocuments is Adobe's Authentic
+	// oidExtKeyUsageDocumentSigning is id-kp-documentSigning (RFC 9336).
+	oidExtKeyUsageDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
+	// oidExtKeyUsageMSDocumentSigning is Microsoft's Document Signing.
+	oidExtKeyUsageMSDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 10, 3, 12}
+	// oidExtKeyUsageAdobeAuthenticDocuments is Adobe's Authentic
 	// Documents Trust (PDF signing).
-	OIDExtKeyUsageAdobeAuthenticDocuments = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 5}
+	oidExtKeyUsageAdobeAuthenticDocuments = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 5}
 )
 
 // ekuAccepts reports whether the extended key usages of c allow usage u:
@@ -45,8 +45,8 @@ func ekuAccepts(c *x509.Certificate, u Usage, strict bool) bool {
 	}
 	if u == UsageSignature {
 		for _, o := range c.UnknownExtKeyUsage {
-			if o.Equal(OIDExtKeyUsageDocumentSigning) || o.Equal(OIDExtKeyUsageMSDocumentSigning) ||
-				o.Equal(OIDExtKeyUsageAdobeAuthenticDocuments) {
+			if o.Equal(oidExtKeyUsageDocumentSigning) || o.Equal(oidExtKeyUsageMSDocumentSigning) ||
+				o.Equal(oidExtKeyUsageAdobeAuthenticDocuments) {
 				return true
 			}
 		}

@@ -2,7 +2,8 @@
 // vocabulary of the module small: at most [maxSentinels] distinct
 // exported sentinel errors across every importable package of the
 // repository (both modules), an alias of another package's sentinel
-// counted once with the value it names.
+// counted once with the value it names. It also bounds the exported names
+// of the x509check packages ([maxExported]).
 package apibudget
 
 import (

@@ -12,14 +12,14 @@ import (
 
 // Defaults of CacheOptions.
 const (
-	DefaultCacheEntries  = 64
+	defaultCacheEntries  = 64
 	DefaultCacheLifetime = time.Hour
 )
 
 // CacheOptions configure a Cache. The zero value is ready to use.
 type CacheOptions struct {
 	// MaxEntries bounds the number of CRLs kept; zero means
-	// DefaultCacheEntries. When full, expired CRLs go first, then the one
+	// 64. When full, expired CRLs go first, then the one
 	// expiring soonest.
 	MaxEntries int
 	// MaxLifetime bounds how long a CRL stays cached after it was added,
@@ -34,7 +34,7 @@ type CacheOptions struct {
 }
 
 // Cache keeps parsed CRLs (with their Index) by URL until their
-// nextUpdate (a CRL without nextUpdate for DefaultMaxAge after its
+// nextUpdate (a CRL without nextUpdate for 24 hours after its
 // thisUpdate), and at most MaxLifetime after they were added. Load caches
 // only CRLs its verify function accepted. CRLs of the same version (issuer and cRLNumber, or the same
 // bytes) share one *CRL, so an index is built once per version. It is safe
@@ -50,7 +50,7 @@ type Cache struct {
 // NewCache returns an empty cache.
 func NewCache(opts CacheOptions) *Cache {
 	if opts.MaxEntries <= 0 {
-		opts.MaxEntries = DefaultCacheEntries
+		opts.MaxEntries = defaultCacheEntries
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -72,7 +72,7 @@ func expiry(c *CRL) time.Time {
 	if !c.NextUpdate.IsZero() {
 		return c.NextUpdate
 	}
-	return c.ThisUpdate.Add(DefaultMaxAge)
+	return c.ThisUpdate.Add(defaultMaxAge)
 }
 
 // versionKey identifies a CRL version: issuer, cRLNumber and signature
@@ -113,10 +113,10 @@ func (ca *Cache) Len() int {
 	return len(ca.byURL)
 }
 
-// Add caches c under url and returns the CRL now cached for it: an
+// put caches c under url and returns the CRL now cached for it: an
 // already cached *CRL of the same version when there is one, else c.
-// An expired c is not cached. Add does not verify c: the caller must have.
-func (ca *Cache) Add(url string, c *CRL) *CRL {
+// An expired c is not cached. put does not verify c: the caller must have.
+func (ca *Cache) put(url string, c *CRL) *CRL {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	return ca.add(url, c)
@@ -214,7 +214,7 @@ func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) 
 		if err := verify(c); err != nil {
 			return loaded{c: c, err: err}, nil
 		}
-		return loaded{c: ca.Add(url, c)}, nil
+		return loaded{c: ca.put(url, c)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -226,7 +226,7 @@ func (ca *Cache) Load(ctx context.Context, url string, verify func(*CRL) error) 
 		return l.c, err
 	}
 	if l.err != nil {
-		return ca.Add(url, l.c), nil
+		return ca.put(url, l.c), nil
 	}
 	return l.c, nil
 }

@@ -14,13 +14,13 @@ import (
 
 // Object identifiers of the CRL extensions this package processes.
 var (
-	OIDAuthorityKeyID      = asn1.ObjectIdentifier{2, 5, 29, 35}
-	OIDCRLNumber           = asn1.ObjectIdentifier{2, 5, 29, 20}
-	OIDDeltaCRLIndicator   = asn1.ObjectIdentifier{2, 5, 29, 27}
-	OIDIssuingDistPoint    = asn1.ObjectIdentifier{2, 5, 29, 28}
-	OIDFreshestCRL         = asn1.ObjectIdentifier{2, 5, 29, 46}
-	OIDIssuerAltName       = asn1.ObjectIdentifier{2, 5, 29, 18}
-	OIDAuthorityInfoAccess = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}
+	oidAuthorityKeyID      = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidCRLNumber           = asn1.ObjectIdentifier{2, 5, 29, 20}
+	oidDeltaCRLIndicator   = asn1.ObjectIdentifier{2, 5, 29, 27}
+	oidIssuingDistPoint    = asn1.ObjectIdentifier{2, 5, 29, 28}
+	oidFreshestCRL         = asn1.ObjectIdentifier{2, 5, 29, 46}
+	oidIssuerAltName       = asn1.ObjectIdentifier{2, 5, 29, 18}
+	oidAuthorityInfoAccess = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}
 	oidCRLDistPoints       = asn1.ObjectIdentifier{2, 5, 29, 31}
 )
 
@@ -157,20 +157,20 @@ func parseHeader(r *rawCRL) (*CRL, error) {
 	c.Issuer = rl.Issuer
 	for _, ext := range rl.Extensions {
 		switch {
-		case ext.Id.Equal(OIDDeltaCRLIndicator):
+		case ext.Id.Equal(oidDeltaCRLIndicator):
 			c.DeltaBase = new(big.Int)
 			s := cryptobyte.String(ext.Value)
 			if !s.ReadASN1Integer(c.DeltaBase) || !s.Empty() || c.DeltaBase.Sign() < 0 {
 				return nil, malformed("bad Delta CRL Indicator")
 			}
-		case ext.Id.Equal(OIDIssuingDistPoint):
+		case ext.Id.Equal(oidIssuingDistPoint):
 			idp, err := parseIDP(ext.Value)
 			if err != nil {
 				return nil, err
 			}
 			c.IDP, c.rawIDP = idp, ext.Value
-		case ext.Id.Equal(OIDAuthorityKeyID), ext.Id.Equal(OIDCRLNumber), ext.Id.Equal(OIDFreshestCRL),
-			ext.Id.Equal(OIDIssuerAltName), ext.Id.Equal(OIDAuthorityInfoAccess):
+		case ext.Id.Equal(oidAuthorityKeyID), ext.Id.Equal(oidCRLNumber), ext.Id.Equal(oidFreshestCRL),
+			ext.Id.Equal(oidIssuerAltName), ext.Id.Equal(oidAuthorityInfoAccess):
 		default:
 			if ext.Critical {
 				c.unknownCritical = append(c.unknownCritical, ext.Id)
@@ -280,9 +280,9 @@ func parseDPName(dp cryptobyte.String) (full [][]byte, rel []byte, uris []string
 // IsDelta reports whether the CRL is a delta CRL.
 func (c *CRL) IsDelta() bool { return c.DeltaBase != nil }
 
-// UnknownCritical returns the unknown critical extensions of the CRL and
+// unknownCriticalErrors returns the unknown critical extensions of the CRL and
 // of its entries as *ExtensionError values (nil when there are none).
-func (c *CRL) UnknownCritical() []*ExtensionError {
+func (c *CRL) unknownCriticalErrors() []*ExtensionError {
 	var out []*ExtensionError
 	for _, id := range c.unknownCritical {
 		out = append(out, &ExtensionError{OID: id})

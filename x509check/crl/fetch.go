@@ -11,9 +11,9 @@ import (
 // Defaults of FetchOptions.
 const (
 	DefaultMaxBytes = 10 << 20 // 10 MiB
-	// DefaultTimeout is the per-request bound, the same as x509check's
-	// for OCSP (ocsp.DefaultTimeout, Options.Tuning.RequestTimeout).
-	DefaultTimeout = 10 * time.Second
+	// defaultTimeout is the per-request bound, the same as x509check's
+	// for OCSP (ocsp.Options.Timeout, Options.Tuning.RequestTimeout).
+	defaultTimeout = 10 * time.Second
 )
 
 // noRedirect is the client Fetch uses when given none: redirects are not
@@ -34,7 +34,7 @@ type FetchOptions struct {
 	// MaxBytes is the largest CRL accepted; zero means DefaultMaxBytes.
 	MaxBytes int64
 	// Timeout bounds the whole download (on top of ctx's deadline); zero
-	// means DefaultTimeout, a negative value no timeout of its own.
+	// means 10 seconds, a negative value no timeout of its own.
 	Timeout time.Duration
 }
 
@@ -54,7 +54,7 @@ func Fetch(ctx context.Context, doer Doer, url string, opts FetchOptions) ([]byt
 	}
 	timeout := opts.Timeout
 	if timeout == 0 {
-		timeout = DefaultTimeout
+		timeout = defaultTimeout
 	}
 	if timeout > 0 {
 		var cancel context.CancelFunc

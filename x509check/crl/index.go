@@ -125,7 +125,7 @@ const maxEntriesPerSerial = 64
 const maxIssuers = 1 << 16
 
 // Index is a compact, read-only index of a CRL's revoked serial numbers,
-// built once per CRL version by BuildIndex without materialising
+// built once per CRL version by Parse without materialising
 // x509.RevocationList entries: an open-addressing table of 32-byte slots,
 // at most half full, each holding an entry's serial, reason and revocation
 // time, so that a lookup, of a listed serial or not, usually reads one or
@@ -146,34 +146,16 @@ type Index struct {
 func (ix *Index) Len() int { return ix.n }
 
 // Lookup returns the entry of serial, if it is listed. A serial is listed
-// at most once per certificate issuer (BuildIndex refuses a repeat); in an
+// at most once per certificate issuer (Parse refuses a repeat); in an
 // indirect CRL the same serial may be listed for several certificate
-// issuers (the first in CRL order is returned): use LookupIssuer
-// there.
+// issuers (the first in CRL order is returned): use CRL.Check there,
+// which matches the certificate issuer.
 func (ix *Index) Lookup(serial *big.Int) (Entry, bool) {
 	if serial == nil {
 		return Entry{}, false
 	}
 	var buf [40]byte
 	return ix.entryAt(ix.find(serialBytes(serial, buf[:0]), nil, nil, false))
-}
-
-// LookupBytes is Lookup with the serial given as the content octets of its
-// DER INTEGER encoding (big-endian two's complement, minimal: a positive
-// serial whose top bit is set starts with 0x00).
-func (ix *Index) LookupBytes(serial []byte) (Entry, bool) {
-	return ix.entryAt(ix.find(serial, nil, nil, false))
-}
-
-// LookupIssuer returns the entry for serial whose certificate issuer is
-// the DER Name issuer; an entry naming no certificate issuer belongs to
-// crlIssuer, the DER Name of the CRL's issuer.
-func (ix *Index) LookupIssuer(serial *big.Int, crlIssuer, issuer []byte) (Entry, bool) {
-	if serial == nil {
-		return Entry{}, false
-	}
-	var buf [40]byte
-	return ix.entryAt(ix.find(serialBytes(serial, buf[:0]), crlIssuer, issuer, true))
 }
 
 // entryAt decodes the slot at i, if i is not negative.
@@ -555,22 +537,6 @@ var (
 	oidInvalidityDate    = []byte{0x55, 0x1d, 0x18} // 2.5.29.24
 	oidCertificateIssuer = []byte{0x55, 0x1d, 0x1d} // 2.5.29.29
 )
-
-// BuildIndex parses the CRL in data (DER, or PEM "X509 CRL") and indexes
-// its revoked serial numbers. It checks the structure of the whole CRL but
-// neither its signature nor its extensions: use Parse and CRL.Verify for
-// that. Errors are [MalformedError].
-func BuildIndex(data []byte) (*Index, error) {
-	der, err := derBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	r, err := parseOuter(der)
-	if err != nil {
-		return nil, err
-	}
-	return buildIndex(r.revoked)
-}
 
 // buildIndex indexes the entries of revokedCertificates without a random
 // access to main memory: a first pass counts the entries of each bucket

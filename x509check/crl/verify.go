@@ -14,8 +14,8 @@ import (
 
 // Defaults of VerifyOptions.
 const (
-	DefaultClockSkew = 5 * time.Minute
-	DefaultMaxAge    = 24 * time.Hour
+	defaultClockSkew = 5 * time.Minute
+	defaultMaxAge    = 24 * time.Hour
 )
 
 // VerifyOptions tune CRL.Verify. The zero value is ready to use.
@@ -23,10 +23,10 @@ type VerifyOptions struct {
 	// CurrentTime is the validation time; zero means time.Now().
 	CurrentTime time.Time
 	// ClockSkew is tolerated on thisUpdate and nextUpdate; zero means
-	// DefaultClockSkew, a negative value no tolerance.
+	// 5 minutes, a negative value no tolerance.
 	ClockSkew time.Duration
 	// MaxAge bounds the age of a CRL without nextUpdate; zero means
-	// DefaultMaxAge.
+	// 24 hours.
 	MaxAge time.Duration
 	// AllowSHA1 accepts CRLs signed with SHA-1 (sha1WithRSAEncryption,
 	// ecdsa-with-SHA1), which crypto/x509's CheckSignature still verifies
@@ -36,8 +36,8 @@ type VerifyOptions struct {
 	AllowSHA1 bool
 }
 
-// IsSHA1 reports a signature algorithm that hashes with SHA-1.
-func IsSHA1(a x509.SignatureAlgorithm) bool {
+// isSHA1 reports a signature algorithm that hashes with SHA-1.
+func isSHA1(a x509.SignatureAlgorithm) bool {
 	return a == x509.SHA1WithRSA || a == x509.ECDSAWithSHA1 || a == x509.DSAWithSHA1
 }
 
@@ -75,13 +75,13 @@ func (c *CRL) Verify(issuer *x509.Certificate, opts VerifyOptions) error {
 	if issuer.KeyUsage != 0 && issuer.KeyUsage&x509.KeyUsageCRLSign == 0 {
 		return fail(errs.CodeBadResponder, "issuer %q lacks the cRLSign key usage", issuer.Subject)
 	}
-	if IsSHA1(c.SignatureAlgorithm) && !opts.AllowSHA1 {
+	if isSHA1(c.SignatureAlgorithm) && !opts.AllowSHA1 {
 		return fail(errs.CodeBadSignature, "CRL signed with %v: SHA-1 refused (AllowSHA1)", c.SignatureAlgorithm)
 	}
 	if err := issuer.CheckSignature(c.SignatureAlgorithm, c.RawTBS, c.Signature); err != nil {
 		return fail(errs.CodeBadSignature, "%v", err)
 	}
-	if u := c.UnknownCritical(); len(u) > 0 {
+	if u := c.unknownCriticalErrors(); len(u) > 0 {
 		return u[0]
 	}
 	return c.checkTime(opts)
@@ -94,13 +94,13 @@ func (c *CRL) checkTime(opts VerifyOptions) error {
 	}
 	skew := opts.ClockSkew
 	if skew == 0 {
-		skew = DefaultClockSkew
+		skew = defaultClockSkew
 	} else if skew < 0 {
 		skew = 0
 	}
 	maxAge := opts.MaxAge
 	if maxAge <= 0 {
-		maxAge = DefaultMaxAge
+		maxAge = defaultMaxAge
 	}
 	te := &TimeError{ThisUpdate: c.ThisUpdate, NextUpdate: c.NextUpdate, Now: now}
 	switch {

@@ -40,10 +40,9 @@ type Options struct {
 	// HTTP sends the requests. Nil means an http.Client that does not
 	// follow redirects.
 	HTTP Doer
-	// Timeout bounds each request. Zero means DefaultTimeout.
+	// Timeout bounds each request. Zero means 10 seconds.
 	Timeout time.Duration
-	// MaxResponseSize bounds a response body. Zero means
-	// DefaultMaxResponseSize.
+	// MaxResponseSize bounds a response body. Zero means 64 KiB.
 	MaxResponseSize int64
 	// Hash is the hash of the CertID: crypto.SHA1 (the zero value means
 	// SHA-1, what responders support widely) or crypto.SHA256.
@@ -53,11 +52,11 @@ type Options struct {
 	// responder and by the checker).
 	Nonce bool
 	// GetLimit is the largest base64 encoded request sent with GET (RFC
-	// 6960 appendix A); larger requests use POST. Zero means
-	// DefaultGetLimit; negative means always POST.
+	// 6960 appendix A); larger requests use POST. Zero means 255;
+	// negative means always POST.
 	GetLimit int
 	// CacheSize bounds the number of cached answers (kept until their
-	// nextUpdate). Zero means DefaultCacheSize; negative disables caching.
+	// nextUpdate). Zero means 4096; negative disables caching.
 	CacheSize int
 	// ClockSkew, MaxAge and AllowSHA1 as in VerifyOptions.
 	ClockSkew time.Duration
@@ -104,7 +103,7 @@ func NewChecker(o Options) *Checker {
 	}
 	n := o.CacheSize
 	if n == 0 {
-		n = DefaultCacheSize
+		n = defaultCacheSize
 	}
 	c.cache = bounded.New[string, *Response](n)
 	return c
@@ -119,7 +118,7 @@ func (c *Checker) verifyOptions(at time.Time) VerifyOptions {
 
 func (c *Checker) timeout() time.Duration {
 	if c.opts.Timeout <= 0 {
-		return DefaultTimeout
+		return defaultTimeout
 	}
 	return c.opts.Timeout
 }
@@ -279,7 +278,7 @@ func (c *Checker) fetch(ctx context.Context, server string, ck ocspCheck) (*Resp
 	enc := base64.StdEncoding.EncodeToString(req.der)
 	lim := c.opts.GetLimit
 	if lim == 0 {
-		lim = DefaultGetLimit
+		lim = defaultGetLimit
 	}
 	if lim > 0 && len(enc) <= lim {
 		u := strings.TrimSuffix(server, "/") + "/" + url.PathEscape(enc)
@@ -308,7 +307,7 @@ func (c *Checker) fetch(ctx context.Context, server string, ck ocspCheck) (*Resp
 	}
 	max := c.opts.MaxResponseSize
 	if max <= 0 {
-		max = DefaultMaxResponseSize
+		max = defaultMaxResponseSize
 	}
 	if resp.ContentLength > max {
 		return nil, srcErr(errs.CodeResponseTooLarge, "%d bytes (limit %d)", resp.ContentLength, max)

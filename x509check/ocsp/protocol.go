@@ -101,10 +101,10 @@ type VerifyOptions struct {
 	// Nonce, when not nil, must be echoed by the response (RFC 8954).
 	Nonce []byte
 	// ClockSkew is the tolerance applied to thisUpdate, producedAt and
-	// nextUpdate. Zero means DefaultClockSkew; negative means none.
+	// nextUpdate. Zero means 5 minutes; negative means none.
 	ClockSkew time.Duration
 	// MaxAge bounds the age of a response without nextUpdate. Zero means
-	// DefaultMaxAge.
+	// 24 hours.
 	MaxAge time.Duration
 	// AllowSHA1 accepts responses, and delegated responder certificates,
 	// signed with SHA-1.
@@ -113,12 +113,12 @@ type VerifyOptions struct {
 
 // Defaults of VerifyOptions and Options.
 const (
-	DefaultClockSkew       = 5 * time.Minute
-	DefaultMaxAge          = 24 * time.Hour
-	DefaultTimeout         = 10 * time.Second
-	DefaultMaxResponseSize = 64 << 10
-	DefaultGetLimit        = 255
-	DefaultCacheSize       = 4096
+	defaultClockSkew       = 5 * time.Minute
+	defaultMaxAge          = 24 * time.Hour
+	defaultTimeout         = 10 * time.Second
+	defaultMaxResponseSize = 64 << 10
+	defaultGetLimit        = 255
+	defaultCacheSize       = 4096
 )
 
 func (o VerifyOptions) check(cert, issuer *x509.Certificate) ocspCheck {
@@ -131,10 +131,10 @@ func (o VerifyOptions) check(cert, issuer *x509.Certificate) ocspCheck {
 	case ck.skew < 0:
 		ck.skew = 0
 	case ck.skew == 0:
-		ck.skew = DefaultClockSkew
+		ck.skew = defaultClockSkew
 	}
 	if ck.maxAge <= 0 {
-		ck.maxAge = DefaultMaxAge
+		ck.maxAge = defaultMaxAge
 	}
 	return ck
 }

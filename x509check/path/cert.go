@@ -643,8 +643,8 @@ func reasonBits(r []byte) uint16 {
 // selfIssued reports whether c's issuer and subject names match.
 func (c *Certificate) selfIssued() bool { return c.issuerKey == c.subjectKey }
 
-// Subject returns the subject name in RFC 4514 form (for messages).
-func (c *Certificate) Subject() string {
+// subjectString returns the subject name in RFC 4514 form (for messages).
+func (c *Certificate) subjectString() string {
 	if c.X509 != nil {
 		return c.X509.Subject.String()
 	}

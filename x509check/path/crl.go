@@ -394,8 +394,8 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 				status = nil
 			}
 			if status != nil && status.reason != reasonRemoveFromCRL {
-				return &InvalidError{Reason: Revoked, Err: &RevokedError{Subject: cert.Subject(), Serial: cert.Serial, At: status.at, Reason: status.reason},
-					Depth: i, Subject: cert.Subject()}
+				return &InvalidError{Reason: Revoked, Err: &RevokedError{Subject: cert.subjectString(), Serial: cert.Serial, At: status.at, Reason: status.reason},
+					Depth: i, Subject: cert.subjectString()}
 			}
 			mask |= interim
 		}
@@ -414,7 +414,7 @@ func (s CRLs) CheckRevocation(ctx context.Context, v *Verifier, chain []*Certifi
 	if errors.Is(why, errRevocationExpired) {
 		r = RevocationExpired
 	}
-	return &InvalidError{Reason: r, Err: why, Depth: i, Subject: cert.Subject(), Detail: "no CRL covers every reason"}
+	return &InvalidError{Reason: r, Err: why, Depth: i, Subject: cert.subjectString(), Detail: "no CRL covers every reason"}
 }
 
 // scope checks the CRL's issuer, scope and freshness for cert and its

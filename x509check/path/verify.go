@@ -159,7 +159,7 @@ func (v *Verifier) verify(ctx context.Context, at time.Time, leaf *Certificate, 
 	case s.edgeErr != nil:
 		return nil, s.edgeErr
 	}
-	return nil, &InvalidError{Reason: NoPath, Depth: -1, Subject: leaf.Subject()}
+	return nil, &InvalidError{Reason: NoPath, Depth: -1, Subject: leaf.subjectString()}
 }
 
 type search struct {
@@ -225,7 +225,7 @@ func (s *search) walk(path []*Certificate) {
 		}
 		if err := s.v.signatureOK(last, cand.c); err != nil {
 			if s.edgeErr == nil {
-				s.edgeErr = &InvalidError{Reason: BadSignature, Depth: len(path) - 1, Subject: last.Subject(), Err: err}
+				s.edgeErr = &InvalidError{Reason: BadSignature, Depth: len(path) - 1, Subject: last.subjectString(), Err: err}
 			}
 			continue
 		}
@@ -278,7 +278,7 @@ func (v *Verifier) check(ctx context.Context, chain []*Certificate, at time.Time
 	n := len(chain) - 1
 	fail := func(i int, r InvalidReason, detail string, args ...any) error {
 		c := chain[n-i]
-		return &InvalidError{Reason: r, Depth: n - i, Subject: c.Subject(), Detail: fmt.Sprintf(detail, args...), Cert: c}
+		return &InvalidError{Reason: r, Depth: n - i, Subject: c.subjectString(), Detail: fmt.Sprintf(detail, args...), Cert: c}
 	}
 	o := &v.opts
 	explicit, mapping, inhibitAny := n+1, n+1, n+1

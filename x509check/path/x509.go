@@ -121,7 +121,7 @@ func CheckSignatureFrom(c, parent *x509.Certificate, allowSHA1 bool) error {
 		return err
 	}
 	fail := func(r InvalidReason, err error) error {
-		return &InvalidError{Reason: r, Depth: 1, Subject: pp.Subject(), Cert: pp, Err: err}
+		return &InvalidError{Reason: r, Depth: 1, Subject: pp.subjectString(), Cert: pp, Err: err}
 	}
 	if pp.version == 3 && (!pp.hasBC || !pp.isCA) {
 		return fail(NotCA, nil)

@@ -30,7 +30,7 @@ func (e *DecodeError) Error() string {
 	if e.Statement == nil {
 		return "qc: malformed QCStatements: " + e.Reason
 	}
-	return "qc: malformed " + StatementName(e.Statement) + " statement: " + e.Reason
+	return "qc: malformed " + statementName(e.Statement) + " statement: " + e.Reason
 }
 
 // Unwrap returns [ErrMalformed].
@@ -97,9 +97,9 @@ type PDSLocation struct {
 // Semantics is the SemanticsInformation of an id-qcs-pkixQCSyntax-v1/v2
 // statement: how the subject's identifiers are to be read.
 type Semantics struct {
-	// Syntax is OIDPKIXQCSyntaxV1 or OIDPKIXQCSyntaxV2.
+	// Syntax is oidPKIXQCSyntaxV1 or oidPKIXQCSyntaxV2.
 	Syntax asn1.ObjectIdentifier
-	// ID is the semanticsIdentifier (for example OIDSemanticsNatural), or
+	// ID is the semanticsIdentifier (for example oidSemanticsNatural), or
 	// nil when absent.
 	ID asn1.ObjectIdentifier
 	// NameRegistrationAuthorities are the GeneralNames of the authorities,
@@ -131,8 +131,8 @@ type Statements struct {
 	IDs []asn1.ObjectIdentifier
 }
 
-// Has reports whether the statement id was present.
-func (s *Statements) Has(id asn1.ObjectIdentifier) bool {
+// has reports whether the statement id was present.
+func (s *Statements) has(id asn1.ObjectIdentifier) bool {
 	for _, x := range s.IDs {
 		if x.Equal(id) {
 			return true
@@ -172,7 +172,7 @@ func DecodeStatements(der []byte) (*Statements, error) {
 				return nil, &DecodeError{Statement: id, Reason: "statementInfo is not a single DER element"}
 			}
 		}
-		if s.Has(id) {
+		if s.has(id) {
 			return nil, &DecodeError{Statement: id, Reason: "statement present more than once"}
 		}
 		s.IDs = append(s.IDs, id)
@@ -198,17 +198,17 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 		return in.ReadASN1(&body, want) && in.Empty()
 	}
 	switch {
-	case id.Equal(OIDQcCompliance), id.Equal(OIDQcSSCD):
+	case id.Equal(oidQcCompliance), id.Equal(oidQcSSCD):
 		// No statementInfo is defined; tolerate an explicit NULL.
 		if hasInfo && !(tag == casn1.NULL && len(info) == 2) {
 			return bad("unexpected statementInfo")
 		}
-		if id.Equal(OIDQcCompliance) {
+		if id.Equal(oidQcCompliance) {
 			s.Compliance = true
 		} else {
 			s.SSCD = true
 		}
-	case id.Equal(OIDQcLimitValue):
+	case id.Equal(oidQcLimitValue):
 		if err := needInfo(); err != nil {
 			return err
 		}
@@ -241,7 +241,7 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 			return bad("amount and exponent must be two INTEGERs")
 		}
 		s.LimitValue = &mv
-	case id.Equal(OIDQcRetentionPeriod):
+	case id.Equal(oidQcRetentionPeriod):
 		if err := needInfo(); err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 		}
 		y := int(years)
 		s.RetentionPeriod = &y
-	case id.Equal(OIDQcPDS):
+	case id.Equal(oidQcPDS):
 		if err := needInfo(); err != nil {
 			return err
 		}
@@ -274,7 +274,7 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 			}
 			s.PDS = append(s.PDS, PDSLocation{URL: string(url), Language: string(lang)})
 		}
-	case id.Equal(OIDQcType):
+	case id.Equal(oidQcType):
 		if err := needInfo(); err != nil {
 			return err
 		}
@@ -289,7 +289,7 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 			}
 			s.Types = append(s.Types, t)
 		}
-	case id.Equal(OIDQcCClegislation):
+	case id.Equal(oidQcCClegislation):
 		if err := needInfo(); err != nil {
 			return err
 		}
@@ -303,7 +303,7 @@ func (s *Statements) decodeOne(id asn1.ObjectIdentifier, hasInfo bool, info cryp
 			}
 			s.Legislation = append(s.Legislation, string(cc))
 		}
-	case id.Equal(OIDPKIXQCSyntaxV1), id.Equal(OIDPKIXQCSyntaxV2):
+	case id.Equal(oidPKIXQCSyntaxV1), id.Equal(oidPKIXQCSyntaxV2):
 		sem := &Semantics{Syntax: id}
 		if hasInfo {
 			if !content(casn1.SEQUENCE) {

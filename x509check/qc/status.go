@@ -30,22 +30,22 @@ func (t Type) String() string {
 }
 
 // OID returns the QcType identifier of t, or nil.
-func (t Type) OID() asn1.ObjectIdentifier {
+func (t Type) oid() asn1.ObjectIdentifier {
 	switch t {
 	case TypeESign:
-		return OIDQcTypeESign
+		return oidQcTypeESign
 	case TypeESeal:
-		return OIDQcTypeESeal
+		return oidQcTypeESeal
 	case TypeWeb:
-		return OIDQcTypeWeb
+		return oidQcTypeWeb
 	}
 	return nil
 }
 
-// TypeFromOID maps a QcType identifier to its Type.
-func TypeFromOID(id asn1.ObjectIdentifier) (Type, bool) {
+// typeFromOID maps a QcType identifier to its Type.
+func typeFromOID(id asn1.ObjectIdentifier) (Type, bool) {
 	for _, t := range []Type{TypeESign, TypeESeal, TypeWeb} {
-		if t.OID().Equal(id) {
+		if t.oid().Equal(id) {
 			return t, true
 		}
 	}
@@ -106,16 +106,6 @@ func (p Policy) QSCD() bool {
 	return p == PolicyQCPnQSCD || p == PolicyQCPlQSCD || p == PolicyQCPPublicSSCD
 }
 
-// PolicyFromOID maps a certificate policy identifier to a Policy.
-func PolicyFromOID(id asn1.ObjectIdentifier) (Policy, bool) {
-	for _, x := range policies {
-		if x.oid.Equal(id) {
-			return x.p, true
-		}
-	}
-	return 0, false
-}
-
 // Status sums up what a certificate says about its qualified status. It
 // reflects the certificate only: a trusted list's service qualifiers
 // (ETSI TS 119 615) may override it, which is the validator's business.
@@ -173,7 +163,7 @@ func FromCertificate(cert *x509.Certificate) (Status, error) {
 	}
 	var st Status
 	for _, ext := range cert.Extensions {
-		if !ext.Id.Equal(OIDExtension) {
+		if !ext.Id.Equal(oidExtension) {
 			continue
 		}
 		s, err := DecodeStatements(ext.Value)
@@ -202,7 +192,7 @@ func FromStatements(s *Statements) Status {
 	st.EU = s.Compliance && len(s.Legislation) == 0
 	st.QSCD = s.SSCD
 	for _, id := range s.Types {
-		if t, ok := TypeFromOID(id); ok && !st.Has(t) {
+		if t, ok := typeFromOID(id); ok && !st.Has(t) {
 			st.Types = append(st.Types, t)
 		}
 	}

@@ -42,7 +42,7 @@ func (s Status) String() string {
 			names[i] = t.String()
 		}
 		for _, id := range st.Types {
-			if _, ok := TypeFromOID(id); !ok {
+			if _, ok := typeFromOID(id); !ok {
 				names = append(names, id.String())
 			}
 		}
@@ -67,12 +67,12 @@ func (s Status) String() string {
 	if sem := st.Semantics; sem != nil {
 		id := "none"
 		if sem.ID != nil {
-			id = SemanticsName(sem.ID)
+			id = semanticsName(sem.ID)
 			if id != sem.ID.String() {
 				id += " (" + sem.ID.String() + ")"
 			}
 		}
-		line("Semantics (%s): %s", StatementName(sem.Syntax), id)
+		line("Semantics (%s): %s", statementName(sem.Syntax), id)
 		for _, n := range sem.NameRegistrationAuthorities {
 			line("    name registration authority: %s", n)
 		}

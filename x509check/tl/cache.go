@@ -11,9 +11,9 @@ import (
 // "these bytes carry a valid signature by one of these signers and decode
 // to this list", which no validation time changes; Verify checks the
 // list's times against each call's options. The zero value is ready to use
-// and holds up to DefaultCacheSize lists; a nil *Cache caches nothing.
+// and holds up to 16 lists; a nil *Cache caches nothing.
 type Cache struct {
-	// Size bounds the number of lists kept; zero means DefaultCacheSize.
+	// Size bounds the number of lists kept; zero means 16.
 	// The oldest entry is dropped first.
 	Size int
 
@@ -22,8 +22,8 @@ type Cache struct {
 	order   []cacheKey
 }
 
-// DefaultCacheSize is the bound of a Cache whose Size is zero.
-const DefaultCacheSize = 16
+// defaultCacheSize is the bound of a Cache whose Size is zero.
+const defaultCacheSize = 16
 
 type cacheKey struct{ data, signers [sha256.Size]byte }
 
@@ -70,7 +70,7 @@ func (c *Cache) add(key cacheKey, l *List) {
 	}
 	size := c.Size
 	if size <= 0 {
-		size = DefaultCacheSize
+		size = defaultCacheSize
 	}
 	for len(c.order) >= size {
 		delete(c.entries, c.order[0])

@@ -29,8 +29,9 @@
 // A List gives the scheme information, the providers and their services
 // with status history, digital identities and information extensions
 // (qualifications with their criteria, additional service information,
-// taken-over-by, expired-certificates revocation information). CAServices
-// and TrustAnchors give the CA/QC services granted at a time;
+// taken-over-by, expired-certificates revocation information).
+// TrustAnchors gives the certificates of the CA/QC services granted at a
+// time;
 // Qualify tells whether a certificate was qualified at its issuance and is
 // at the validation time (for e-signature with or without QSCD, e-seal,
 // website authentication, or not), and which service and qualifiers

@@ -33,11 +33,11 @@ const (
 	StatusSetByNationalLaw       = "http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/setbynationallaw"
 )
 
-// GrantedStatus reports whether a service status counts as granted for
+// grantedStatus reports whether a service status counts as granted for
 // trust and qualification: "granted", and the legacy statuses that TS 119
 // 615 treats as its equivalent (under supervision, supervision in
 // cessation, accredited, set by national law).
-func GrantedStatus(status string) bool {
+func grantedStatus(status string) bool {
 	switch status {
 	case StatusGranted, StatusUnderSupervision, StatusSupervisionInCessation,
 		StatusAccredited, StatusSetByNationalLaw:
@@ -209,14 +209,14 @@ type Identity struct {
 	// SKIs are the X509SKI values (decoded).
 	SKIs [][]byte
 	// ders are the X509Certificate values, decoded; each is parsed on
-	// first use (Certificates, Unparsed, a Matches whose public key
+	// first use (Certificates, a Matches whose public key
 	// agrees), once for all the identities sharing it.
 	ders []*der
 }
 
 // Certificates returns the X509Certificate values that crypto/x509 parses
 // (lists hold certificates it refuses, e.g. with negative serial numbers:
-// Unparsed counts them). They are parsed on first use, and safe to use
+// those are left out). They are parsed on first use, and safe to use
 // concurrently.
 func (id *Identity) Certificates() []*x509.Certificate {
 	var out []*x509.Certificate
@@ -226,18 +226,6 @@ func (id *Identity) Certificates() []*x509.Certificate {
 		}
 	}
 	return out
-}
-
-// Unparsed counts the X509Certificate values that crypto/x509 refuses;
-// they cannot match anything.
-func (id *Identity) Unparsed() int {
-	n := 0
-	for _, d := range id.ders {
-		if _, err := d.certificate(); err != nil {
-			n++
-		}
-	}
-	return n
 }
 
 // Matches reports whether cert carries the identity's public key: a listed
@@ -281,7 +269,7 @@ type ServiceInstance struct {
 }
 
 // Granted reports whether the instance's status counts as granted.
-func (si *ServiceInstance) Granted() bool { return GrantedStatus(si.Status) }
+func (si *ServiceInstance) Granted() bool { return grantedStatus(si.Status) }
 
 // Service is a trust service: its current information and its history.
 type Service struct {

@@ -126,9 +126,9 @@ type Result struct {
 func (r *Result) decideResult() {
 	iss, val := r.AtIssuance, r.AtValidation
 	switch {
-	case !GrantedStatus(iss.Status):
+	case !grantedStatus(iss.Status):
 		r.Reason = "no CA/QC service of the list was granted at the certificate's issuance: " + iss.Reason
-	case !GrantedStatus(val.Status):
+	case !grantedStatus(val.Status):
 		r.Reason = "the CA/QC service granted at issuance is not granted at the validation time: " + val.Reason
 	default:
 		r.Trusted, r.Qualified = true, iss.Qualified
@@ -136,9 +136,9 @@ func (r *Result) decideResult() {
 	}
 }
 
-// CAServices returns the CA/QC services whose status counts as granted at
+// caServices returns the CA/QC services whose status counts as granted at
 // t.
-func (l *List) CAServices(t time.Time) []*Service {
+func (l *List) caServices(t time.Time) []*Service {
 	var out []*Service
 	for _, s := range l.Services() {
 		if in := s.At(t); in != nil && in.Type == SvcTypeCAQC && in.Granted() {
@@ -154,7 +154,7 @@ func (l *List) CAServices(t time.Time) []*Service {
 func (l *List) TrustAnchors(t time.Time) []*x509.Certificate {
 	var out []*x509.Certificate
 	seen := map[string]bool{}
-	for _, s := range l.CAServices(t) {
+	for _, s := range l.caServices(t) {
 		// History instances often give only the subject and SKI: the
 		// certificates of every instance identify the same key.
 		for _, id := range s.Identities() {

@@ -44,16 +44,11 @@ type Source struct {
 	AllowSHA1 bool
 }
 
-// Roots returns the certificates of every CA/QC service that was granted
-// at some time: the anchors to build paths from (whether the service was
-// granted at the certificate's issuance is checked after).
-func (t *Source) Roots() []*x509.Certificate { return t.List.AllTrustAnchors() }
-
 // Apply adds the list's anchors to opts.Roots and sets opts.Qualification
 // (and AllowSHA1 when opts.AllowSHA1Signatures is set: apply after it).
 func (t *Source) Apply(opts *x509check.Options) {
 	t.AllowSHA1 = t.AllowSHA1 || opts.AllowSHA1Signatures
-	opts.Roots = append(append([]*x509.Certificate(nil), opts.Roots...), t.Roots()...)
+	opts.Roots = append(append([]*x509.Certificate(nil), opts.Roots...), t.List.AllTrustAnchors()...)
 	opts.Qualification = t
 }
 
@@ -81,7 +76,7 @@ func (t *Source) Qualification(_ context.Context, chain []*x509.Certificate, at 
 		Compliance:  own.Compliance,
 		Policies:    own.Policies,
 		Legislation: own.Legislation,
-		TrustedList: r.Decision(),
+		TrustedList: r.decision(),
 		Qualified:   r.Qualified,
 		SSCD:        r.Qualified && iss.QSCD,
 	}
@@ -138,9 +133,9 @@ func (t *Source) anchor(c *x509.Certificate, at time.Time) (*x509check.Qualified
 // qualifiedTypes maps a QCType to the names x509check.Qualified.Types uses.
 var qualifiedTypes = map[QCType]string{TypeESig: "esign", TypeESeal: "eseal", TypeWSA: "web"}
 
-// Decision returns r as package x509check reports it in
+// decision returns r as package x509check reports it in
 // Qualified.TrustedList.
-func (r *Result) Decision() *x509check.TrustedListDecision {
+func (r *Result) decision() *x509check.TrustedListDecision {
 	return &x509check.TrustedListDecision{AtIssuance: r.AtIssuance.verdict(), AtValidation: r.AtValidation.verdict(),
 		Trusted: r.Trusted, Qualified: r.Qualified, Reason: r.Reason}
 }

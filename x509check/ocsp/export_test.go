@@ -1,0 +1,5 @@
+package ocsp
+
+// Test-only access to unexported names for the external tests.
+
+const DefaultClockSkew = defaultClockSkew
