@@ -49,9 +49,9 @@ func (a Audience) String() string {
 	return fmt.Sprintf("audience(%d)", uint8(a))
 }
 
-// ParseAudience parses a name as String returns it. Other input gives a
+// parseAudience parses a name as String returns it. Other input gives a
 // [*ParseError].
-func ParseAudience(s string) (Audience, error) {
+func parseAudience(s string) (Audience, error) {
 	for i, n := range audienceNames {
 		if n == s {
 			return Audience(i), nil
@@ -68,9 +68,10 @@ func (a Audience) MarshalText() ([]byte, error) {
 	return []byte(a.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts the names
+// String returns; other input gives a [*ParseError].
 func (a *Audience) UnmarshalText(b []byte) error {
-	v, err := ParseAudience(string(b))
+	v, err := parseAudience(string(b))
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func fieldErr(field string, err error) error { return &RequestError{Field: field
 func (w *wireRequest) request(opts DecodeOptions) (Request, error) {
 	var req Request
 	var err error
-	if req.Portal, err = ParsePortal(w.Portal); err != nil {
+	if req.Portal, err = parsePortal(w.Portal); err != nil {
 		return Request{}, fieldErr("portal", err)
 	}
 	if req.Channel, err = ParseChannel(w.Channel); err != nil {
@@ -300,7 +300,7 @@ func (w *wireRequest) key(opts DecodeOptions) (PresentedKey, error) {
 	if wk.State == "" {
 		k.State = KeyActive
 	} else {
-		st, err := ParseKeyState(wk.State)
+		st, err := parseKeyState(wk.State)
 		if err != nil {
 			return k, fieldErr("key.state", err)
 		}

@@ -129,10 +129,10 @@ func (s KeyState) String() string {
 	return fmt.Sprintf("keystate(%d)", uint8(s))
 }
 
-// ParseKeyState parses a state name as String returns it ("lost" is
+// parseKeyState parses a state name as String returns it ("lost" is
 // deactivated, "locked" is blocked). Other input, "" and "unknown" included,
 // gives a [*ParseError].
-func ParseKeyState(s string) (KeyState, error) {
+func parseKeyState(s string) (KeyState, error) {
 	switch s {
 	case "active":
 		return KeyActive, nil
@@ -154,9 +154,11 @@ func (s KeyState) MarshalText() ([]byte, error) {
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts the names
+// String returns ("lost" is deactivated, "locked" is blocked); other input,
+// "" and "unknown" included, gives a [*ParseError].
 func (s *KeyState) UnmarshalText(b []byte) error {
-	v, err := ParseKeyState(string(b))
+	v, err := parseKeyState(string(b))
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,11 @@ func TestNames(t *testing.T) {
 	}
 	enums := []enum{
 		{"portal", 4, func(i int) encoding.TextMarshaler { return levels.Portal(i) },
-			func(s string) (int, error) { v, err := levels.ParsePortal(s); return int(v), err },
+			func(s string) (int, error) {
+				var v levels.Portal
+				err := v.UnmarshalText([]byte(s))
+				return int(v), err
+			},
 			map[string]int{"www.securitesociale.be": 1, "Belgium.be": 2, "ehealth.fgov.be": 3, "esanté": 3, "": 0}, "portal", false},
 		{"channel", 3, func(i int) encoding.TextMarshaler { return levels.Channel(i) },
 			func(s string) (int, error) { v, err := levels.ParseChannel(s); return int(v), err },
@@ -35,10 +39,18 @@ func TestNames(t *testing.T) {
 			func(s string) (int, error) { v, err := levels.ParseRole(s); return int(v), err },
 			map[string]int{"Main_Access_Manager": 1, "designated user": 5}, "role", true},
 		{"key state", 5, func(i int) encoding.TextMarshaler { return levels.KeyState(i) },
-			func(s string) (int, error) { v, err := levels.ParseKeyState(s); return int(v), err },
+			func(s string) (int, error) {
+				var v levels.KeyState
+				err := v.UnmarshalText([]byte(s))
+				return int(v), err
+			},
 			map[string]int{"lost": 3, "locked": 4}, "key state", true},
 		{"audience", 8, func(i int) encoding.TextMarshaler { return levels.Audience(i) },
-			func(s string) (int, error) { v, err := levels.ParseAudience(s); return int(v), err },
+			func(s string) (int, error) {
+				var v levels.Audience
+				err := v.UnmarshalText([]byte(s))
+				return int(v), err
+			},
 			nil, "audience", false},
 	}
 	for _, e := range enums {

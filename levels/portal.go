@@ -47,11 +47,11 @@ func (p Portal) Host() string {
 	return ""
 }
 
-// ParsePortal parses a portal name as String returns it. It also accepts the
+// parsePortal parses a portal name as String returns it. It also accepts the
 // host names ("securitesociale.be", "www.belgium.be", "ehealth.fgov.be"),
 // "esante"/"esanté" and "socialsecurity", case-insensitively. The empty
 // string parses as NoPortal. Other input gives a [*ParseError].
-func ParsePortal(s string) (Portal, error) {
+func parsePortal(s string) (Portal, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.TrimPrefix(t, "www.")
 	switch t {
@@ -75,9 +75,13 @@ func (p Portal) MarshalText() ([]byte, error) {
 	return []byte(p.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts the names
+// String returns, the host names ("securitesociale.be", "www.belgium.be",
+// "ehealth.fgov.be"), "esante"/"esanté" and "socialsecurity",
+// case-insensitively; the empty text is NoPortal. Other input gives a
+// [*ParseError].
 func (p *Portal) UnmarshalText(b []byte) error {
-	v, err := ParsePortal(string(b))
+	v, err := parsePortal(string(b))
 	if err != nil {
 		return err
 	}
