@@ -168,9 +168,9 @@ func (l EIDASLevel) URI() string {
 	return eidasURIPrefix + eidasNames[l]
 }
 
-// ParseEIDASLevel parses "low", "substantial", "high" (any case), their
+// parseEIDASLevel parses "low", "substantial", "high" (any case), their
 // URIs, or "none". Other input is an error.
-func ParseEIDASLevel(s string) (EIDASLevel, error) {
+func parseEIDASLevel(s string) (EIDASLevel, error) {
 	t := strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(t, eidasURIPrefix); ok {
 		for i := EIDASLow; i <= EIDASHigh; i++ {
@@ -197,9 +197,11 @@ func (l EIDASLevel) MarshalText() ([]byte, error) {
 	return []byte(l.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler with ParseEIDASLevel.
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts "low",
+// "substantial", "high" (any case), their URIs, or "none"; other input
+// is an error.
 func (l *EIDASLevel) UnmarshalText(b []byte) error {
-	v, err := ParseEIDASLevel(string(b))
+	v, err := parseEIDASLevel(string(b))
 	if err != nil {
 		return err
 	}

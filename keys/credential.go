@@ -10,26 +10,6 @@ import (
 	"github.com/csam-go/csam/levels"
 )
 
-// State is the state of a user's credential (arts. 5 and 5 bis). It is the
-// type package levels reads in a levels.PresentedKey: one type, whose zero
-// value (levels.KeyStateUnknown) is no state and grants nothing.
-type State = levels.KeyState
-
-// Credential states. The zero value is not a state.
-const (
-	// StateMustChange: the password must be changed before the key is used:
-	// at first use (art. 5) and when the rotation period has passed.
-	StateMustChange = levels.KeyMustChange
-	// StateActive: the key may be used.
-	StateActive = levels.KeyActive
-	// StateDeactivated: the key was lost or misused and has been
-	// deactivated (art. 5, 5 bis), or it was replaced. It never comes back.
-	StateDeactivated = levels.KeyDeactivated
-	// StateBlocked: the key is locked; the user must ask for a new one
-	// (art. 5, 5 bis), which Lifecycle.Replace issues.
-	StateBlocked = levels.KeyBlocked
-)
-
 // Event is what happens to a credential.
 type Event uint8
 
@@ -55,30 +35,30 @@ func (e Event) String() string {
 // transitions is the lifecycle: from a state, an event leads to a state.
 // EventReplace leaves the old credential deactivated; the new one starts
 // as Lifecycle.Issue does.
-var transitions = map[State]map[Event]State{
-	StateMustChange: {
-		EventChangePassword: StateActive,
-		EventReportLost:     StateDeactivated,
-		EventBlock:          StateBlocked,
+var transitions = map[levels.KeyState]map[Event]levels.KeyState{
+	levels.KeyMustChange: {
+		EventChangePassword: levels.KeyActive,
+		EventReportLost:     levels.KeyDeactivated,
+		EventBlock:          levels.KeyBlocked,
 	},
-	StateActive: {
-		EventChangePassword: StateActive,
-		EventRotationDue:    StateMustChange,
-		EventReportLost:     StateDeactivated,
-		EventBlock:          StateBlocked,
+	levels.KeyActive: {
+		EventChangePassword: levels.KeyActive,
+		EventRotationDue:    levels.KeyMustChange,
+		EventReportLost:     levels.KeyDeactivated,
+		EventBlock:          levels.KeyBlocked,
 	},
-	StateBlocked: {
-		EventReportLost: StateDeactivated,
-		EventReplace:    StateDeactivated,
+	levels.KeyBlocked: {
+		EventReportLost: levels.KeyDeactivated,
+		EventReplace:    levels.KeyDeactivated,
 	},
-	StateDeactivated: {
-		EventReplace: StateDeactivated,
+	levels.KeyDeactivated: {
+		EventReplace: levels.KeyDeactivated,
 	},
 }
 
 // transition returns the state event e leads to from state s, and whether
 // the lifecycle allows it.
-func transition(s State, e Event) (State, bool) {
+func transition(s levels.KeyState, e Event) (levels.KeyState, bool) {
 	to, ok := transitions[s][e]
 	return to, ok
 }
@@ -93,11 +73,11 @@ var ErrMustChange = errors.New("keys: password must be changed")
 // lifecycle, e.g. re-activating a blocked key instead of replacing it. It
 // matches [ErrMustChange] when a credential whose password must be changed
 // was to be used, and [levels.ErrUnknownKeyState] when State is not a
-// state (the zero State grants nothing).
+// state (the zero state grants nothing).
 type StateError struct {
 	KeyType ID
-	State   State // the credential's state
-	Event   Event // the event refused; zero when the credential was to be used
+	State   levels.KeyState // the credential's state
+	Event   Event           // the event refused; zero when the credential was to be used
 }
 
 // Error names the key type, then what its state does not allow.
@@ -106,11 +86,11 @@ func (e *StateError) Error() string {
 	switch {
 	case e.Event != 0:
 		why = fmt.Sprintf("%s not allowed in state %s", e.Event, e.State)
-	case e.State == StateMustChange:
+	case e.State == levels.KeyMustChange:
 		why = "password must be changed before use (art. 5)"
-	case e.State == StateDeactivated:
+	case e.State == levels.KeyDeactivated:
 		why = "key deactivated (art. 5 bis)"
-	case e.State == StateBlocked:
+	case e.State == levels.KeyBlocked:
 		why = "key blocked: ask for a new key (art. 5 bis)"
 	default:
 		why = fmt.Sprintf("no state (%s): a key without a state grants nothing", e.State)
@@ -123,7 +103,7 @@ func (e *StateError) Error() string {
 func (e *StateError) Is(target error) bool {
 	switch target {
 	case ErrMustChange:
-		return e.Event == 0 && e.State == StateMustChange
+		return e.Event == 0 && e.State == levels.KeyMustChange
 	case levels.ErrUnknownKeyState:
 		return !e.State.Valid()
 	}
@@ -140,8 +120,9 @@ type Credential struct {
 	// HasPassword tells whether the key includes a password (FactorPassword):
 	// only then do must-change and rotation apply.
 	HasPassword bool
-	// State is the credential's state.
-	State State
+	// State is the credential's state. Its zero value,
+	// levels.KeyStateUnknown, is no state and grants nothing.
+	State levels.KeyState
 	// Generation counts the credentials of this user and key type: 1 for
 	// the first, one more for each replacement.
 	Generation int
@@ -201,13 +182,13 @@ func NewLifecycle(opts LifecycleOptions) *Lifecycle {
 	return &Lifecycle{opts: opts}
 }
 
-// Issue returns a new credential of key type k: in StateMustChange when the
-// key has a password, which must be changed at first use (art. 5), else in
-// StateActive.
+// Issue returns a new credential of key type k: in [levels.KeyMustChange]
+// when the key has a password, which must be changed at first use (art. 5),
+// else in [levels.KeyActive].
 func (l *Lifecycle) Issue(k KeyType) Credential {
-	c := Credential{KeyType: k.ID, HasPassword: k.Has(FactorPassword), State: StateActive, Generation: 1, IssuedAt: l.opts.Now()}
+	c := Credential{KeyType: k.ID, HasPassword: k.Has(FactorPassword), State: levels.KeyActive, Generation: 1, IssuedAt: l.opts.Now()}
 	if c.HasPassword {
-		c.State = StateMustChange
+		c.State = levels.KeyMustChange
 	}
 	l.log(context.Background(), "keys: credential issued", c, 0, 0)
 	return c
@@ -215,13 +196,13 @@ func (l *Lifecycle) Issue(k KeyType) Credential {
 
 // Use checks that the credential may be used now. It returns nil for an
 // active credential, else a [*StateError] with the credential's state:
-// StateMustChange (matching [ErrMustChange]) when the password must be
-// changed first, at first use or because the rotation period has passed
-// (the credential then moves to StateMustChange); StateDeactivated or
-// StateBlocked; the zero State or one out of range (matching
+// [levels.KeyMustChange] (matching [ErrMustChange]) when the password must
+// be changed first, at first use or because the rotation period has passed
+// (the credential then moves to that state); [levels.KeyDeactivated] or
+// [levels.KeyBlocked]; the zero state or one out of range (matching
 // [levels.ErrUnknownKeyState]), which grants nothing.
 func (l *Lifecycle) Use(c *Credential) error {
-	if c.State == StateActive {
+	if c.State == levels.KeyActive {
 		if !l.rotationDue(c) {
 			return nil
 		}
@@ -236,7 +217,7 @@ func (l *Lifecycle) Use(c *Credential) error {
 func (l *Lifecycle) RotationDue(c Credential) bool { return l.rotationDue(&c) }
 
 func (l *Lifecycle) rotationDue(c *Credential) bool {
-	if !c.HasPassword || l.opts.RotationPeriod < 0 || c.State != StateActive {
+	if !c.HasPassword || l.opts.RotationPeriod < 0 || c.State != levels.KeyActive {
 		return false
 	}
 	since := c.ChangedAt
@@ -248,9 +229,9 @@ func (l *Lifecycle) rotationDue(c *Credential) bool {
 
 // ChangePassword records a password change: the new password must meet
 // the policy (else a [*PasswordError] listing every rule broken), the key
-// must have a password and be in StateMustChange or StateActive (else a
-// [*StateError]). The credential becomes active. The password is
-// checked, never stored nor logged.
+// must have a password and be in [levels.KeyMustChange] or
+// [levels.KeyActive] (else a [*StateError]). The credential becomes
+// active. The password is checked, never stored nor logged.
 func (l *Lifecycle) ChangePassword(c *Credential, newPassword string) error {
 	if !c.HasPassword {
 		return fmt.Errorf("keys: key type %q has no password", string(c.KeyType))
@@ -292,9 +273,9 @@ func (l *Lifecycle) Replace(c *Credential) (Credential, error) {
 	}
 	l.apply(c, EventReplace)
 	c.Replaced = true
-	n := Credential{KeyType: c.KeyType, HasPassword: c.HasPassword, State: StateActive, Generation: c.Generation + 1, IssuedAt: l.opts.Now()}
+	n := Credential{KeyType: c.KeyType, HasPassword: c.HasPassword, State: levels.KeyActive, Generation: c.Generation + 1, IssuedAt: l.opts.Now()}
 	if n.HasPassword {
-		n.State = StateMustChange
+		n.State = levels.KeyMustChange
 	}
 	l.log(context.Background(), "keys: credential issued", n, 0, EventReplace)
 	return n, nil
@@ -315,7 +296,7 @@ func (l *Lifecycle) apply(c *Credential, e Event) {
 	l.log(context.Background(), "keys: credential state changed", *c, from, e)
 }
 
-func (l *Lifecycle) log(ctx context.Context, msg string, c Credential, from State, e Event) {
+func (l *Lifecycle) log(ctx context.Context, msg string, c Credential, from levels.KeyState, e Event) {
 	if l.opts.Logger == nil {
 		return
 	}

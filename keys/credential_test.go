@@ -34,13 +34,13 @@ func builtin(t *testing.T, id keys.ID) keys.KeyType {
 // TestTransitions lists every (state, event) pair: the lifecycle allows
 // exactly these, and the Lifecycle methods follow the table.
 func TestTransitions(t *testing.T) {
-	allowed := map[keys.State]map[keys.Event]keys.State{
-		keys.StateMustChange:  {keys.EventChangePassword: keys.StateActive, keys.EventReportLost: keys.StateDeactivated, keys.EventBlock: keys.StateBlocked},
-		keys.StateActive:      {keys.EventChangePassword: keys.StateActive, keys.EventRotationDue: keys.StateMustChange, keys.EventReportLost: keys.StateDeactivated, keys.EventBlock: keys.StateBlocked},
-		keys.StateBlocked:     {keys.EventReportLost: keys.StateDeactivated, keys.EventReplace: keys.StateDeactivated},
-		keys.StateDeactivated: {keys.EventReplace: keys.StateDeactivated},
+	allowed := map[levels.KeyState]map[keys.Event]levels.KeyState{
+		levels.KeyMustChange:  {keys.EventChangePassword: levels.KeyActive, keys.EventReportLost: levels.KeyDeactivated, keys.EventBlock: levels.KeyBlocked},
+		levels.KeyActive:      {keys.EventChangePassword: levels.KeyActive, keys.EventRotationDue: levels.KeyMustChange, keys.EventReportLost: levels.KeyDeactivated, keys.EventBlock: levels.KeyBlocked},
+		levels.KeyBlocked:     {keys.EventReportLost: levels.KeyDeactivated, keys.EventReplace: levels.KeyDeactivated},
+		levels.KeyDeactivated: {keys.EventReplace: levels.KeyDeactivated},
 	}
-	states := []keys.State{keys.StateMustChange, keys.StateActive, keys.StateDeactivated, keys.StateBlocked}
+	states := []levels.KeyState{levels.KeyMustChange, levels.KeyActive, levels.KeyDeactivated, levels.KeyBlocked}
 	events := []keys.Event{keys.EventChangePassword, keys.EventRotationDue, keys.EventReportLost, keys.EventBlock, keys.EventReplace}
 	for _, s := range states {
 		for _, e := range events {
@@ -68,7 +68,7 @@ func TestTransitions(t *testing.T) {
 				case keys.EventReplace:
 					var n keys.Credential
 					n, err = lc.Replace(&c)
-					if ok && (n.State != keys.StateMustChange || n.Generation != 2 || !c.Replaced) {
+					if ok && (n.State != levels.KeyMustChange || n.Generation != 2 || !c.Replaced) {
 						t.Fatalf("Replace gave %+v (old %+v)", n, c)
 					}
 				}
@@ -95,13 +95,13 @@ func TestScenarios(t *testing.T) {
 	t.Run("must change at first use", func(t *testing.T) {
 		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now})
 		c := lc.Issue(builtin(t, keys.IDPassword))
-		if c.State != keys.StateMustChange || !c.HasPassword || c.Generation != 1 {
+		if c.State != levels.KeyMustChange || !c.HasPassword || c.Generation != 1 {
 			t.Fatalf("Issue = %+v", c)
 		}
-		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) || !isState(err, keys.StateMustChange, 0) {
+		if err := lc.Use(&c); !errors.Is(err, keys.ErrMustChange) || !isState(err, levels.KeyMustChange, 0) {
 			t.Fatalf("first Use = %v, want ErrMustChange", err)
 		}
-		if err := lc.ChangePassword(&c, "short1!"); !errors.As(err, new(*keys.PasswordError)) || c.State != keys.StateMustChange {
+		if err := lc.ChangePassword(&c, "short1!"); !errors.As(err, new(*keys.PasswordError)) || c.State != levels.KeyMustChange {
 			t.Fatalf("weak password: %v, state %v", err, c.State)
 		}
 		if err := lc.ChangePassword(&c, goodPassword); err != nil {
@@ -114,7 +114,7 @@ func TestScenarios(t *testing.T) {
 	t.Run("key without password starts active", func(t *testing.T) {
 		lc := keys.NewLifecycle(keys.LifecycleOptions{Now: newClock().Now})
 		c := lc.Issue(builtin(t, keys.IDItsme))
-		if c.State != keys.StateActive || c.HasPassword {
+		if c.State != levels.KeyActive || c.HasPassword {
 			t.Fatalf("Issue(itsme) = %+v", c)
 		}
 		if err := lc.Use(&c); err != nil {
@@ -130,20 +130,20 @@ func TestScenarios(t *testing.T) {
 		if err := lc.ChangePassword(&c, goodPassword); err != nil {
 			t.Fatal(err)
 		}
-		if err := lc.ReportLost(&c); err != nil || c.State != keys.StateDeactivated {
+		if err := lc.ReportLost(&c); err != nil || c.State != levels.KeyDeactivated {
 			t.Fatalf("ReportLost: %v, %v", err, c.State)
 		}
-		if err := lc.Use(&c); !isState(err, keys.StateDeactivated, 0) || !isProblem(err, "deactivated") {
+		if err := lc.Use(&c); !isState(err, levels.KeyDeactivated, 0) || !isProblem(err, "deactivated") {
 			t.Fatalf("Use of a lost key = %v", err)
 		}
-		if err := lc.ChangePassword(&c, goodPassword); !isState(err, keys.StateDeactivated, keys.EventChangePassword) {
+		if err := lc.ChangePassword(&c, goodPassword); !isState(err, levels.KeyDeactivated, keys.EventChangePassword) {
 			t.Fatalf("re-activating a lost key by a password change = %v", err)
 		}
 		n, err := lc.Replace(&c)
-		if err != nil || n.State != keys.StateMustChange || n.Generation != 2 {
+		if err != nil || n.State != levels.KeyMustChange || n.Generation != 2 {
 			t.Fatalf("Replace = %+v, %v", n, err)
 		}
-		if _, err := lc.Replace(&c); !isState(err, keys.StateDeactivated, keys.EventReplace) {
+		if _, err := lc.Replace(&c); !isState(err, levels.KeyDeactivated, keys.EventReplace) {
 			t.Fatalf("second Replace of one credential = %v", err)
 		}
 	})
@@ -157,10 +157,10 @@ func TestScenarios(t *testing.T) {
 		if err := lc.Block(&c); err != nil {
 			t.Fatal(err)
 		}
-		if err := lc.Use(&c); !isState(err, keys.StateBlocked, 0) || !isProblem(err, "blocked") || errors.Is(err, keys.ErrMustChange) {
+		if err := lc.Use(&c); !isState(err, levels.KeyBlocked, 0) || !isProblem(err, "blocked") || errors.Is(err, keys.ErrMustChange) {
 			t.Fatalf("Use of a blocked key = %v", err)
 		}
-		if err := lc.Block(&c); !isState(err, keys.StateBlocked, keys.EventBlock) {
+		if err := lc.Block(&c); !isState(err, levels.KeyBlocked, keys.EventBlock) {
 			t.Fatalf("Block twice = %v", err)
 		}
 		clock.Advance(time.Hour)
@@ -168,7 +168,7 @@ func TestScenarios(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.State != keys.StateDeactivated || n.State != keys.StateMustChange || n.Generation != 2 ||
+		if c.State != levels.KeyDeactivated || n.State != levels.KeyMustChange || n.Generation != 2 ||
 			n.KeyType != keys.IDQualifiedCertificate || !n.IssuedAt.Equal(clock.Now()) {
 			t.Fatalf("after Replace: old %+v, new %+v", c, n)
 		}
@@ -203,12 +203,12 @@ func TestRotation(t *testing.T) {
 			}
 			err := lc.Use(&c)
 			if !tt.due {
-				if err != nil || c.State != keys.StateActive {
+				if err != nil || c.State != levels.KeyActive {
 					t.Fatalf("Use = %v, state %v", err, c.State)
 				}
 				return
 			}
-			if !errors.Is(err, keys.ErrMustChange) || !isProblem(err, "rotation period") || c.State != keys.StateMustChange {
+			if !errors.Is(err, keys.ErrMustChange) || !isProblem(err, "rotation period") || c.State != levels.KeyMustChange {
 				t.Fatalf("Use after the period = %v, state %v; want ErrMustChange", err, c.State)
 			}
 			if err := lc.ChangePassword(&c, "An0ther:Secret-Phrase"); err != nil {
@@ -261,13 +261,13 @@ func TestLifecycleNeverLogsPasswords(t *testing.T) {
 
 func TestCredentialPresented(t *testing.T) {
 	tests := []struct {
-		state keys.State
+		state levels.KeyState
 		want  levels.KeyState
 	}{
-		{keys.StateActive, levels.KeyActive},
-		{keys.StateMustChange, levels.KeyMustChange},
-		{keys.StateDeactivated, levels.KeyDeactivated},
-		{keys.StateBlocked, levels.KeyBlocked},
+		{levels.KeyActive, levels.KeyActive},
+		{levels.KeyMustChange, levels.KeyMustChange},
+		{levels.KeyDeactivated, levels.KeyDeactivated},
+		{levels.KeyBlocked, levels.KeyBlocked},
 		{0, levels.KeyStateUnknown},
 		{99, 99},
 	}
@@ -297,7 +297,7 @@ func TestCredentialPresented(t *testing.T) {
 
 // isState reports whether err is a *keys.StateError for state s and event
 // e (zero: the credential was to be used).
-func isState(err error, s keys.State, e keys.Event) bool {
+func isState(err error, s levels.KeyState, e keys.Event) bool {
 	var se *keys.StateError
 	return errors.As(err, &se) && se.State == s && se.Event == e
 }

@@ -13,28 +13,9 @@ import (
 	"github.com/csam-go/csam/levels"
 )
 
-// MaxDefinitionBytes is the largest definition file DecodeDefinitions and
-// Registry.LoadJSON read.
+// MaxDefinitionBytes is the largest definition file [Registry.LoadJSON]
+// reads.
 const MaxDefinitionBytes = 1 << 20
-
-// DecodeDefinitions reads a definition file (a JSON array of key type
-// definitions, see the package documentation) and returns its key types,
-// in file order, without registering them. Every definition is checked as
-// KeyType.Validate does; an identifier given twice in the file is
-// [ErrDuplicateID].
-//
-// On error it returns no key types and an error that is, or joins, one
-// *DefinitionError per problem found, each with the definition's index, the
-// field and the line:column in the input. A malformed JSON document stops
-// at its first syntax error.
-func DecodeDefinitions(r io.Reader) ([]KeyType, error) {
-	data, err := readDefinitions(r)
-	if err != nil {
-		return nil, err
-	}
-	kts, _, err := decodeDefinitions(data)
-	return kts, err
-}
 
 // readDefinitions reads at most MaxDefinitionBytes from r.
 func readDefinitions(r io.Reader) ([]byte, error) {
@@ -147,7 +128,7 @@ func decodeDefinitions(data []byte) ([]KeyType, *source, error) {
 }
 
 // UnmarshalJSON decodes one definition in the strict format of
-// DecodeDefinitions (unknown fields rejected, required fields checked).
+// [Registry.LoadJSON] (unknown fields rejected, required fields checked).
 // Errors are *DefinitionError values (joined when several), with
 // positions relative to b.
 func (k *KeyType) UnmarshalJSON(b []byte) error {
@@ -168,7 +149,7 @@ func (k *KeyType) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalDefinitions encodes key types in the definition format, indented,
-// so that DecodeDefinitions reads them back equal.
+// so that [Registry.LoadJSON] reads them back equal.
 func MarshalDefinitions(kts []KeyType) ([]byte, error) {
 	if kts == nil {
 		kts = []KeyType{}
@@ -235,7 +216,7 @@ func (s *source) definition(w *wireDefinition, prefix string, index int, probs [
 		}
 	}
 	if has("eidas") {
-		if l, err := ParseEIDASLevel(w.EIDAS); err != nil {
+		if l, err := parseEIDASLevel(w.EIDAS); err != nil {
 			fail("eidas", s.at(path("eidas")), err)
 		} else {
 			kt.EIDAS = l

@@ -87,7 +87,8 @@
 //
 // # Credentials
 //
-// Credentials follow arts. 5 and 5 bis. [CheckPassword] returns a
+// Credentials follow arts. 5 and 5 bis. The zero [PasswordPolicy] is the
+// rule of art. 5; its [PasswordPolicy.Check] returns a
 // *[PasswordError] whose Rules are every rule a password breaks (at least 15 characters with letters, digits and
 // symbols, no run like "aaaa" or "1234": RuleLength, RuleDigit, …), never
 // quoting the password. NewLifecycle(LifecycleOptions{...}) moves a

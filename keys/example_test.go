@@ -104,14 +104,14 @@ func ExampleParseFASLevel() {
 	// keys: unknown FAS level "Level250" (want 100, 200, 300, 350, 400, 450, 500 or urn:be:fedict:iam:fas:LevelNNN)
 }
 
-func ExampleCheckPassword() {
-	err := keys.CheckPassword("summer2025")
+func ExamplePasswordPolicy_Check() {
+	err := keys.PasswordPolicy{}.Check("summer2025")
 	fmt.Println(err)
 	var pe *keys.PasswordError
 	if errors.As(err, &pe) {
 		fmt.Println(pe.Length, pe.Rules&keys.RuleLength != 0, pe.Rules&keys.RuleSymbol != 0, pe.Rules&keys.RuleDigit != 0)
 	}
-	fmt.Println(keys.CheckPassword("Tr0ub4dor&3-horse!"))
+	fmt.Println(keys.PasswordPolicy{}.Check("Tr0ub4dor&3-horse!"))
 	// Output:
 	// keys: password rejected: fewer than 15 characters (has 10); no symbol (punctuation or other sign)
 	// 10 true true false

@@ -130,11 +130,11 @@ func FuzzCheckPassword(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, pw string) {
-		err := keys.CheckPassword(pw)
+		err := keys.PasswordPolicy{}.Check(pw)
 		short := utf8.RuneCountInString(pw) < keys.MinPasswordLength
 		if err == nil {
 			if short {
-				t.Fatalf("CheckPassword(%q) accepted %d runes", pw, utf8.RuneCountInString(pw))
+				t.Fatalf("Check(%q) accepted %d runes", pw, utf8.RuneCountInString(pw))
 			}
 			return
 		}
@@ -143,7 +143,7 @@ func FuzzCheckPassword(f *testing.F) {
 			t.Fatalf("error %v is not a *PasswordError", err)
 		}
 		if (pe.Rules&keys.RuleLength != 0) != short {
-			t.Fatalf("CheckPassword(%q) = %v; %d runes", pw, err, utf8.RuneCountInString(pw))
+			t.Fatalf("Check(%q) = %v; %d runes", pw, err, utf8.RuneCountInString(pw))
 		}
 		// The message depends on the length and the reasons only, never on
 		// the password's characters.

@@ -90,13 +90,9 @@ type PasswordPolicy struct {
 	AllowPredictable bool
 }
 
-// CheckPassword checks a password against the rule of art. 5 (the zero
-// PasswordPolicy). It returns nil or a *PasswordError listing every rule
-// the password breaks.
-func CheckPassword(password string) error { return PasswordPolicy{}.Check(password) }
-
 // Check returns nil when password meets the policy, or a *PasswordError
-// whose Rules are every rule it breaks. Letters and digits are
+// whose Rules are every rule it breaks. PasswordPolicy{}.Check checks the
+// rule of art. 5. Letters and digits are
 // Unicode letters and decimal digits; a symbol is a punctuation mark or a
 // symbol character. Spaces are allowed but count as none of them.
 func (p PasswordPolicy) Check(password string) error {

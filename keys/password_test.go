@@ -35,16 +35,16 @@ func TestCheckPassword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := keys.CheckPassword(tt.pw)
+			err := keys.PasswordPolicy{}.Check(tt.pw)
 			if tt.rules == 0 {
 				if err != nil {
-					t.Fatalf("CheckPassword rejected a good password: %v", err)
+					t.Fatalf("Check rejected a good password: %v", err)
 				}
 				return
 			}
 			var pe *keys.PasswordError
 			if !errors.As(err, &pe) {
-				t.Fatalf("CheckPassword = %v, want a *PasswordError", err)
+				t.Fatalf("Check = %v, want a *PasswordError", err)
 			}
 			if pe.Rules != tt.rules {
 				t.Fatalf("rules %q, want %q", pe.Rules, tt.rules)
@@ -97,7 +97,7 @@ func TestPasswordErrorMessages(t *testing.T) {
 		t.Errorf("an unknown rule prints as %q", got)
 	}
 	const pw = "aaaa\x01"
-	err := keys.CheckPassword(pw)
+	err := keys.PasswordPolicy{}.Check(pw)
 	if err == nil {
 		t.Fatal("weak password accepted")
 	}

@@ -79,10 +79,16 @@ func (r *Registry) All() []KeyType {
 	return out
 }
 
-// LoadJSON reads a definition file with DecodeDefinitions and registers
-// every key type in it, in file order, and returns them. It is all or
-// nothing: on any error (see DecodeDefinitions; an identifier already
-// registered is ErrDuplicateID on field "id") nothing is registered.
+// LoadJSON reads a definition file (a JSON array of key type definitions,
+// see the package documentation), registers every key type in it, in file
+// order, and returns them. Every definition is checked as KeyType.Validate
+// does; an identifier given twice in the file, or already registered, is
+// [ErrDuplicateID] on field "id".
+//
+// It is all or nothing: on error it registers nothing and returns no key
+// types and an error that is, or joins, one *DefinitionError per problem
+// found, each with the definition's index, the field and the line:column in
+// the input. A malformed JSON document stops at its first syntax error.
 func (r *Registry) LoadJSON(rd io.Reader) ([]KeyType, error) {
 	data, err := readDefinitions(rd)
 	if err != nil {

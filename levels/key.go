@@ -93,7 +93,7 @@ type CertificateStatus struct {
 }
 
 // KeyState is a credential's lifecycle state (art. 5, 5 bis). Package keys
-// uses the same type (keys.State). The zero value, KeyStateUnknown, is no
+// uses it for a credential's state (keys.Credential.State). The zero value, KeyStateUnknown, is no
 // state: a presented key whose state was not set grants nothing, and
 // Decide refuses it with an error wrapping [ErrUnknownKeyState].
 type KeyState uint8

@@ -100,7 +100,7 @@ func newServer(cfg *Config, o serverOptions) (*server, error) {
 			s.pw[u.ID] = u.Password
 			c := s.lc.Issue(pwType) // must change at first use (art. 5)
 			if !u.MustChange {
-				c.State = keys.StateActive
+				c.State = levels.KeyActive
 				c.ChangedAt = o.Now()
 			}
 			s.creds[u.ID] = c
@@ -242,7 +242,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	cred := s.creds[u.ID]
 	s.mu.Unlock()
-	if cred.State == keys.StateMustChange {
+	if cred.State == levels.KeyMustChange {
 		if lr.NewPassword == "" {
 			writeError(w, http.StatusForbidden, "must_change", "the password must be changed at first use (art. 5): send new_password")
 			return

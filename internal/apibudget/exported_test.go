@@ -32,7 +32,7 @@ var maxExported = map[string]int{
 	"totp":            67,
 	"totp/redisstore": 6,
 	"totp/storetest":  10,
-	"keys":            125,
+	"keys":            117,
 	"keys/keystest":   3,
 	"levels":          112,
 	"tlsauth":         5,

@@ -171,17 +171,17 @@ func TestTOTPFlow(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		res      totp.Result
-		state    keys.State
+		state    levels.KeyState
 		app      string
 		allow    bool
 		keyType  keys.ID
 		errState bool
 	}{
-		{"app code, column 3 application", appRes, keys.StateActive, "Rina", true, keys.IDTOTPApp, false},
-		{"app code, column 1 application", appRes, keys.StateActive, "Dimona (sécurisé)", true, keys.IDTOTPApp, false},
-		{"SMS code, column 3 application", smsRes, keys.StateActive, "Rina", false, keys.IDSMS, false},
-		{"SMS code, column 1 application", smsRes, keys.StateActive, "Dimona (sécurisé)", true, keys.IDSMS, false},
-		{"app code, password to change first", appRes, keys.StateMustChange, "Dimona (sécurisé)", false, keys.IDTOTPApp, false},
+		{"app code, column 3 application", appRes, levels.KeyActive, "Rina", true, keys.IDTOTPApp, false},
+		{"app code, column 1 application", appRes, levels.KeyActive, "Dimona (sécurisé)", true, keys.IDTOTPApp, false},
+		{"SMS code, column 3 application", smsRes, levels.KeyActive, "Rina", false, keys.IDSMS, false},
+		{"SMS code, column 1 application", smsRes, levels.KeyActive, "Dimona (sécurisé)", true, keys.IDSMS, false},
+		{"app code, password to change first", appRes, levels.KeyMustChange, "Dimona (sécurisé)", false, keys.IDTOTPApp, false},
 		{"app code, credential without a state", appRes, 0, "Dimona (sécurisé)", false, keys.IDTOTPApp, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
