@@ -48,7 +48,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 	if r.Issue == nil {
 		return nil, &Error{Op: "enroll", Slot: r.Slot, Cause: errors.New("no CA (Issue) given")}
 	}
-	pub, err := t.Generate(r.ManagementKey, r.Slot, r.Key)
+	pub, err := t.generate(r.ManagementKey, r.Slot, r.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (t *Token) Enroll(ctx context.Context, r EnrollRequest) (*Enrollment, error
 	if !samePublicKey(pub, cert.PublicKey) {
 		return nil, &Error{Op: "enroll", Slot: r.Slot, Err: errKeyMismatch}
 	}
-	if err := t.InstallCertificate(r.ManagementKey, r.Slot, cert); err != nil {
+	if err := t.installCertificate(r.ManagementKey, r.Slot, cert); err != nil {
 		return nil, err
 	}
 	e.Certificate = cert

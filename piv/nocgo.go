@@ -97,8 +97,8 @@ func (t *Token) KeyInfo(Slot) (*KeyInfo, error) { return nil, noCgo("key info") 
 // Signer returns an error matching [ErrNoService].
 func (t *Token) Signer(context.Context, Slot) (crypto.Signer, error) { return nil, noCgo("signer") }
 
-// Generate returns an error matching [ErrNoService].
-func (t *Token) Generate([]byte, Slot, KeySpec) (crypto.PublicKey, error) {
+// generate returns an error matching [ErrNoService].
+func (t *Token) generate([]byte, Slot, KeySpec) (crypto.PublicKey, error) {
 	return nil, noCgo("generate")
 }
 
@@ -112,8 +112,8 @@ func (t *Token) createCSR(context.Context, Slot, pkix.Name) ([]byte, error) {
 	return nil, noCgo("create CSR")
 }
 
-// InstallCertificate returns an error matching [ErrNoService].
-func (t *Token) InstallCertificate([]byte, Slot, *x509.Certificate) error {
+// installCertificate returns an error matching [ErrNoService].
+func (t *Token) installCertificate([]byte, Slot, *x509.Certificate) error {
 	return noCgo("install certificate")
 }
 

@@ -291,9 +291,9 @@ func (t *Token) Status(ctx context.Context, o StatusOptions) (*Status, error) {
 	if st.PINRetries, err = t.PINRetries(); err != nil {
 		return nil, err
 	}
-	slots := Slots
+	slots := mainSlots
 	if o.Retired {
-		slots = append(append([]Slot(nil), Slots...), RetiredSlots...)
+		slots = append(append([]Slot(nil), mainSlots...), retiredSlots...)
 	}
 	for _, s := range slots {
 		if err := ctx.Err(); err != nil {
@@ -562,10 +562,10 @@ func defaultPINPolicy(s Slot) pivgo.PINPolicy {
 	return pivgo.PINPolicyOnce
 }
 
-// Generate makes a new key in slot, on the token, after authenticating
+// generate makes a new key in slot, on the token, after authenticating
 // with the management key, and returns its public key. The slot's
 // previous key is lost.
-func (t *Token) Generate(managementKey []byte, slot Slot, k KeySpec) (crypto.PublicKey, error) {
+func (t *Token) generate(managementKey []byte, slot Slot, k KeySpec) (crypto.PublicKey, error) {
 	gs, err := goSlot(slot)
 	if err != nil {
 		return nil, err
@@ -635,10 +635,10 @@ func (t *Token) createCSR(ctx context.Context, slot Slot, subject pkix.Name) ([]
 	return der, nil
 }
 
-// InstallCertificate stores cert in slot after authenticating with the
+// installCertificate stores cert in slot after authenticating with the
 // management key. A certificate whose public key is not the slot key is
 // refused (an *Error saying so) when the token tells the slot key.
-func (t *Token) InstallCertificate(managementKey []byte, slot Slot, cert *x509.Certificate) error {
+func (t *Token) installCertificate(managementKey []byte, slot Slot, cert *x509.Certificate) error {
 	gs, err := goSlot(slot)
 	if err != nil {
 		return err

@@ -17,11 +17,11 @@ const (
 	SlotAttestation        Slot = 0xf9 // YubiKey attestation key
 )
 
-// Slots are the four main slots.
-var Slots = []Slot{SlotAuthentication, SlotSignature, SlotKeyManagement, SlotCardAuthentication}
+// mainSlots are the four main slots.
+var mainSlots = []Slot{SlotAuthentication, SlotSignature, SlotKeyManagement, SlotCardAuthentication}
 
-// RetiredSlots are the retired key management slots 82 to 95.
-var RetiredSlots = func() []Slot {
+// retiredSlots are the retired key management slots 82 to 95.
+var retiredSlots = func() []Slot {
 	var s []Slot
 	for k := Slot(0x82); k <= 0x95; k++ {
 		s = append(s, k)
@@ -29,7 +29,8 @@ var RetiredSlots = func() []Slot {
 	return s
 }()
 
-// Valid reports whether s is one of Slots or RetiredSlots.
+// Valid reports whether s is a key slot: one of the four main slots (9a,
+// 9c, 9d, 9e) or a retired key management slot (82 to 95).
 func (s Slot) Valid() bool {
 	switch s {
 	case SlotAuthentication, SlotSignature, SlotKeyManagement, SlotCardAuthentication:

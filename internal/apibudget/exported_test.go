@@ -27,7 +27,7 @@ var maxExported = map[string]int{
 	"eid":             160,
 	"eid/pcsc":        34,
 	"eid/vcard":       54,
-	"piv":             112,
+	"piv":             106,
 	"piv/vtoken":      38,
 	"totp":            67,
 	"totp/redisstore": 6,

@@ -7,7 +7,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/csam-go/csam/eid"
@@ -110,7 +109,7 @@ func openPIVKey(ctx context.Context, reader, slot string, pin func() ([]byte, er
 		return nil, nil, nil, fmt.Errorf("-slot %q: a key reference in hexadecimal (9a, 9c, 9d, 9e, 82-95)", slot)
 	}
 	s := piv.Slot(ref)
-	if !slices.Contains(piv.Slots, s) && !slices.Contains(piv.RetiredSlots, s) {
+	if !s.Valid() {
 		return nil, nil, nil, fmt.Errorf("-slot %q: not a PIV key slot (9a, 9c, 9d, 9e, 82-95)", slot)
 	}
 	tok, err := piv.Open(ctx, piv.Options{Reader: reader, PIN: func(context.Context, piv.Slot) (string, error) {
