@@ -46,9 +46,6 @@ func (c *Card) Transmit(ctx context.Context, apdu []byte) ([]byte, error) {
 // ATR returns nil.
 func (c *Card) ATR() []byte { return nil }
 
-// Reader returns "".
-func (c *Card) Reader() string { return "" }
-
 // BeginTransaction returns an error matching [ErrNoService].
 func (c *Card) BeginTransaction() error { return noCgo("begin transaction") }
 

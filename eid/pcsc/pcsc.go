@@ -263,9 +263,6 @@ func (c *Card) noResponse(ctx context.Context) error {
 // ATR returns the card's answer to reset as read when connecting.
 func (c *Card) ATR() []byte { return bytes.Clone(c.atr) }
 
-// Reader returns the reader's name.
-func (c *Card) Reader() string { return c.reader }
-
 // BeginTransaction gives this connection exclusive use of the card until
 // EndTransaction, so that no other program's APDUs come in between (a
 // multi-APDU read, VERIFY then PSO).

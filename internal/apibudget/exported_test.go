@@ -25,7 +25,7 @@ var maxExported = map[string]int{
 	"x509check/certtext": 1,
 
 	"eid":             160,
-	"eid/pcsc":        34,
+	"eid/pcsc":        32,
 	"eid/vcard":       54,
 	"piv":             106,
 	"piv/vtoken":      38,
