@@ -8,13 +8,13 @@ import (
 // Slot is a PIV key reference (SP 800-73-4 part 1 table 4b).
 type Slot byte
 
-// The slots of SP 800-73-4 and the YubiKey attestation slot.
+// The main slots of SP 800-73-4. The retired key management slots 82 to 95
+// are Slot(0x82) to Slot(0x95).
 const (
 	SlotAuthentication     Slot = 0x9a // PIV authentication
 	SlotSignature          Slot = 0x9c // digital signature
 	SlotKeyManagement      Slot = 0x9d // key management
 	SlotCardAuthentication Slot = 0x9e // card authentication
-	SlotAttestation        Slot = 0xf9 // YubiKey attestation key
 )
 
 // mainSlots are the four main slots.

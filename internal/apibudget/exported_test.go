@@ -27,7 +27,7 @@ var maxExported = map[string]int{
 	"eid":             160,
 	"eid/pcsc":        32,
 	"eid/vcard":       54,
-	"piv":             106,
+	"piv":             105,
 	"piv/vtoken":      38,
 	"totp":            67,
 	"totp/redisstore": 6,
