@@ -23,7 +23,8 @@ var (
 )
 
 // ParseError is returned when a text is not the name of a level, channel,
-// portal, role, audience or key state (ParseLevel, ParseChannel, ...).
+// portal, role, audience or key state (ParseLevel, ParseChannel,
+// ParseRole, UnmarshalText).
 type ParseError struct {
 	// Kind is what the text should have named: "level", "channel",
 	// "portal", "role", "audience" or "key state".
