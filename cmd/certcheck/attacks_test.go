@@ -245,18 +245,18 @@ func TestAttacksRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c0, ok := testenv.CPUTime()
-			code, out, errs := runCLI(t, tt.args...)
-			c1, ok2 := testenv.CPUTime()
+			var code int
+			var out, errs string
+			cpu, finished := testenv.CPUBounded(attackCPU, func() { code, out, errs = runCLI(t, tt.args...) })
+			if !finished {
+				t.Fatalf("still running after %s of CPU time, want refused within %s", cpu, attackCPU)
+			}
 			all := out + errs
+			t.Logf("exit %d after %s of CPU time", code, cpu)
 			if code != tt.exit {
 				t.Fatalf("exit %d, want %d\n%s", code, tt.exit, all)
 			}
-			cpu := c1 - c0
-			if ok && ok2 {
-				t.Logf("refused after %s of CPU time", cpu)
-			}
-			if ok && ok2 && cpu > attackCPU {
+			if cpu > attackCPU {
 				t.Fatalf("refused after %s of CPU time, want at most %s\n%s", cpu, attackCPU, all)
 			}
 			for _, w := range tt.want {
