@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check"
 )
 
@@ -35,10 +36,25 @@ func TestLoadCertificatesBounded(t *testing.T) {
 	for _, tt := range []struct{ path, want string }{
 		{"/dev/zero", "not a regular file"}, {fifo, "not a regular file"}, {big, "larger than allowed"},
 	} {
-		start := time.Now()
-		_, err := x509check.LoadCertificates(tt.path)
-		if !errors.Is(err, x509check.ErrBadInput) || !strings.Contains(err.Error(), tt.want) || time.Since(start) > time.Second {
-			t.Errorf("%s: %v after %s, want ErrBadInput (%s) at once", tt.path, err, time.Since(start), tt.want)
+		// At once: without blocking (a FIFO has no writer) and without
+		// reading (/dev/zero has no end), so under a second of CPU time
+		// (which a loaded machine does not stretch as it does the wall
+		// clock) and long before the 30 s this waits.
+		done := make(chan error, 1)
+		cpu0, ok := testenv.CPUTime()
+		go func() {
+			_, err := x509check.LoadCertificates(tt.path)
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: LoadCertificates still running after 30 s", tt.path)
+		}
+		cpu1, ok2 := testenv.CPUTime()
+		if !errors.Is(err, x509check.ErrBadInput) || !strings.Contains(err.Error(), tt.want) || ok && ok2 && cpu1-cpu0 > time.Second {
+			t.Errorf("%s: %v after %s of CPU time, want ErrBadInput (%s) at once", tt.path, err, cpu1-cpu0, tt.want)
 		}
 	}
 	// In a folder, a FIFO is skipped, as a non-regular file always was.

@@ -24,8 +24,19 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/internal/testpki"
 )
+
+// attackCPU bounds the CPU time certcheck may spend refusing one attack.
+// Each is refused at a cost linear in its input (the largest, 7 and 8 MB,
+// take under half a second of CPU under the race detector); the
+// regressions this guards against cost far more: indexing a CRL that
+// lists one serial 200,000 times with a probe of the whole run per repeat
+// is quadratic (over 10 s), path building over forty look-alike CAs
+// exponential. The bound is on CPU time, not on the wall clock, which a
+// loaded machine stretches several times over.
+const attackCPU = 2 * time.Second
 
 // gkc is a Go-made certificate, its key and its PEM file.
 type gkc struct {
@@ -234,12 +245,19 @@ func TestAttacksRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
-			code, out, errs := runCLI(t, tt.args...)
-			took := time.Since(start)
+			var code int
+			var out, errs string
+			cpu, finished := testenv.CPUBounded(attackCPU, func() { code, out, errs = runCLI(t, tt.args...) })
+			if !finished {
+				t.Fatalf("still running after %s of CPU time, want refused within %s", cpu, attackCPU)
+			}
 			all := out + errs
-			if code != tt.exit || took > 2*time.Second {
-				t.Fatalf("exit %d after %s, want %d\n%s", code, took, tt.exit, all)
+			t.Logf("exit %d after %s of CPU time", code, cpu)
+			if code != tt.exit {
+				t.Fatalf("exit %d, want %d\n%s", code, tt.exit, all)
+			}
+			if cpu > attackCPU {
+				t.Fatalf("refused after %s of CPU time, want at most %s\n%s", cpu, attackCPU, all)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(all, w) {

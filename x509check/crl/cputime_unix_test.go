@@ -17,3 +17,6 @@ func cpuTime() (time.Duration, bool) {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), true
 }
+
+// costUnit names what costOf measures.
+const costUnit = "CPU time"
