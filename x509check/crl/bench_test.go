@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check/crl"
 )
 
@@ -81,9 +82,9 @@ func bigCRL(b testing.TB) ([]byte, []*big.Int) {
 // the time spent waiting for a core, the CPU time does not. Call it just
 // before the timed loop and call the function it returns just after.
 func cpuClock(b *testing.B) func() {
-	start, ok := cpuTime()
+	start, ok := testenv.CPUTime()
 	return func() {
-		end, ok2 := cpuTime()
+		end, ok2 := testenv.CPUTime()
 		if ok && ok2 && b.N > 0 {
 			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 		}

@@ -183,14 +183,22 @@ func TestFetchFollowsNoRedirect(t *testing.T) {
 	}
 }
 
+// costUnit names what costOf measures.
+var costUnit = func() string {
+	if _, ok := testenv.CPUTime(); ok {
+		return "CPU time"
+	}
+	return "wall time"
+}()
+
 // costOf runs f and returns the process CPU time it took (the wall time
 // if the CPU time cannot be read) and f's error.
 func costOf(f func() error) (time.Duration, error) {
-	c0, ok := cpuTime()
+	c0, ok := testenv.CPUTime()
 	t0 := time.Now()
 	err := f()
 	wall := time.Since(t0)
-	if c1, ok2 := cpuTime(); ok && ok2 {
+	if c1, ok2 := testenv.CPUTime(); ok && ok2 {
 		return c1 - c0, err
 	}
 	return wall, err

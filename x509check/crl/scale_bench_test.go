@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csam-go/csam/internal/testenv"
 	"github.com/csam-go/csam/x509check/crl"
 	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -138,14 +139,14 @@ func BenchmarkIndexBuildScale(b *testing.B) {
 			runtime.GC()
 			b.SetBytes(int64(len(der)))
 			b.ReportAllocs()
-			cpu0, _ := cpuTime()
+			cpu0, _ := testenv.CPUTime()
 			for b.Loop() {
 				ix, err := crl.BuildIndex(der)
 				if err != nil || ix.Len() != sz.n {
 					b.Fatal(err)
 				}
 			}
-			if cpu1, ok := cpuTime(); ok {
+			if cpu1, ok := testenv.CPUTime(); ok {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/float64(sz.n), "cpu-ns/entry")
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(sz.n), "ns/entry")
@@ -365,11 +366,11 @@ func BenchmarkIndexBuildFlat(b *testing.B) {
 			// timed returns the wall-clock and CPU time of f, after a GC.
 			timed := func(f func()) (wall, cpu time.Duration) {
 				runtime.GC()
-				c0, _ := cpuTime()
+				c0, _ := testenv.CPUTime()
 				t0 := time.Now()
 				f()
 				wall = time.Since(t0)
-				c1, _ := cpuTime()
+				c1, _ := testenv.CPUTime()
 				return wall, c1 - c0
 			}
 			large := func() {

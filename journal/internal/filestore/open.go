@@ -112,24 +112,12 @@ func (s *Store) openLog(ctx context.Context) (created bool, err error) {
 // createLog makes the log file: written aside, synced, then renamed into
 // place, so that a log exists only whole.
 func (s *Store) createLog(ctx context.Context, name string) error {
-	tmp := name + ".new"
-	f, err := s.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("filestore: %w", err)
-	}
-	_, err = f.Write([]byte(logHeader))
-	if err == nil {
-		err = s.convertTessera(ctx, f)
-	}
-	if err == nil {
-		err = f.Datasync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = s.fs.Rename(tmp, name)
-	}
+	err := s.writeAside(name+".new", name, func(f File) error {
+		if _, err := f.Write([]byte(logHeader)); err != nil {
+			return err
+		}
+		return s.convertTessera(ctx, f)
+	}, File.Datasync)
 	if err != nil {
 		return fmt.Errorf("filestore: creating the log: %w", err)
 	}

@@ -120,7 +120,9 @@ func (s *Store) Appender(ctx context.Context, opts *tessera.AppendOptions) (*tes
 	s.q = newQueue(opts.BatchMaxSize(), opts.BatchMaxAge(), opts.PushbackMaxOutstanding(), s.flush)
 	s.done.Add(2)
 	go s.q.run(ctx, s.stop, &s.done)
-	go s.publisher(ctx, publish, opts.CheckpointInterval(), opts.CheckpointRepublishInterval())
+	// open left a checkpoint of the integrated tree.
+	published, _ := s.integrated()
+	go s.publisher(ctx, publish, published, opts.CheckpointInterval(), opts.CheckpointRepublishInterval())
 	return &tessera.Appender{Add: s.add}, r, nil
 }
 
@@ -276,20 +278,11 @@ func (s *Store) writeFile(p string, data []byte, durable bool) error {
 		return err
 	}
 	tmp := name + ".tmp"
-	f, err := s.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
+	var sync func(File) error
+	if durable {
+		sync = File.Sync
 	}
-	_, err = f.Write(data)
-	if err == nil && durable {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = s.fs.Rename(tmp, name)
-	}
+	err := s.writeAside(tmp, name, func(f File) error { _, err := f.Write(data); return err }, sync)
 	if err != nil {
 		s.fs.Remove(tmp)
 		return fmt.Errorf("filestore: writing %s: %w", p, err)
@@ -298,6 +291,27 @@ func (s *Store) writeFile(p string, data []byte, durable bool) error {
 		return s.syncDir(dir)
 	}
 	return nil
+}
+
+// writeAside makes the file name whole or not at all: write fills a new
+// file at tmp, sync (if not nil) makes it durable, and tmp is renamed over
+// name. On an error, tmp is left as it is.
+func (s *Store) writeAside(tmp, name string, write, sync func(File) error) error {
+	f, err := s.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if err == nil && sync != nil {
+		err = sync(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = s.fs.Rename(tmp, name)
+	}
+	return err
 }
 
 // mkdirAll makes dir and its missing parents; with durable, each folder
@@ -377,15 +391,12 @@ func (s *Store) readState() (*state, error) {
 	return &st, nil
 }
 
-// publisher publishes a checkpoint when the tree grew and the last one is
-// interval old, or republish old.
-func (s *Store) publisher(ctx context.Context, publish publishFunc, interval, republish time.Duration) {
+// publisher publishes a checkpoint when the tree grew and the last one
+// (of lastSize entries, published as the store opened) is interval old,
+// or republish old.
+func (s *Store) publisher(ctx context.Context, publish publishFunc, lastSize uint64, interval, republish time.Duration) {
 	defer s.done.Done()
-	var last time.Time
-	var lastSize uint64
-	if _, size, err := s.readCheckpointSize(); err == nil {
-		lastSize, last = size, time.Now()
-	}
+	last := time.Now()
 	timer := time.NewTimer(interval)
 	defer timer.Stop()
 	for {
