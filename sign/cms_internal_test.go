@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"testing"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"golang.org/x/crypto/cryptobyte"
 )
 
@@ -33,7 +34,7 @@ func TestReadOID(t *testing.T) {
 		"known, then more":         append(der(oidSigningCertV2), 0x05, 0x00),
 		"empty":                    nil,
 		"not an OID":               {0x05, 0x00},
-		"known content, wrong tag": append([]byte{0x04}, der(oidSHA256)[1:]...),
+		"known content, wrong tag": append([]byte{0x04}, der(sigalg.SHA256)[1:]...),
 		"non-minimal arc":          {0x06, 0x03, 0x2a, 0x80, 0x01},
 		"truncated":                der(oidContentType)[:5],
 		"length past the end":      {0x06, 0x7f, 0x2a},
