@@ -6,9 +6,11 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"math/big"
 	"time"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -25,34 +27,18 @@ var (
 	oidSigningCertV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
 	oidTimeStampAttr = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 
-	oidSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-
-	oidRSA          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidRSASHA256    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidRSASHA384    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	oidRSASHA512    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
-	oidECPublicKey  = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidECDSASHA256  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidECDSASHA384  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidECDSASHA512  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-	oidEd25519      = asn1.ObjectIdentifier{1, 3, 101, 112}
-	oidRSAPSS       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidMGF1         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 	tagSignedAttrs  = cbasn1.Tag(0).ContextSpecific().Constructed()
 	tagUnsignedAtts = cbasn1.Tag(1).ContextSpecific().Constructed()
 )
 
-// knownOIDs are the object identifiers above, by the content octets of
+// knownOIDs are the object identifiers above and the algorithm ones, by the content octets of
 // their DER encoding: readOID returns them without allocating.
 var knownOIDs = func() map[string]asn1.ObjectIdentifier {
 	m := map[string]asn1.ObjectIdentifier{}
 	for _, o := range []asn1.ObjectIdentifier{oidData, oidSignedData, oidTSTInfo, oidContentType, oidMessageDigest,
-		oidSigningTime, oidSigningCert, oidSigningCertV2, oidTimeStampAttr, oidSHA1, oidSHA256, oidSHA384, oidSHA512,
-		oidRSA, oidRSASHA256, oidRSASHA384, oidRSASHA512, oidECPublicKey, oidECDSASHA256, oidECDSASHA384,
-		oidECDSASHA512, oidEd25519, oidRSAPSS, oidMGF1} {
+		oidSigningTime, oidSigningCert, oidSigningCertV2, oidTimeStampAttr, sigalg.SHA1, sigalg.SHA256, sigalg.SHA384, sigalg.SHA512,
+		sigalg.RSA, sigalg.SHA256RSA, sigalg.SHA384RSA, sigalg.SHA512RSA, sigalg.ECPublicKey, sigalg.ECDSASHA256, sigalg.ECDSASHA384,
+		sigalg.ECDSASHA512, sigalg.Ed25519, sigalg.RSAPSS, sigalg.MGF1} {
 		der, err := asn1.Marshal(o)
 		if err != nil {
 			panic("sign: object identifier " + o.String() + ": " + err.Error())
@@ -81,31 +67,6 @@ func readOID(s *cryptobyte.String, out *asn1.ObjectIdentifier) bool {
 		}
 	}
 	return s.ReadASN1ObjectIdentifier(out)
-}
-
-var hashOIDs = []struct {
-	oid  asn1.ObjectIdentifier
-	hash crypto.Hash
-}{
-	{oidSHA256, crypto.SHA256}, {oidSHA384, crypto.SHA384}, {oidSHA512, crypto.SHA512}, {oidSHA1, crypto.SHA1},
-}
-
-func hashOf(oid asn1.ObjectIdentifier) crypto.Hash {
-	for _, h := range hashOIDs {
-		if h.oid.Equal(oid) {
-			return h.hash
-		}
-	}
-	return 0
-}
-
-func oidOfHash(h crypto.Hash) asn1.ObjectIdentifier {
-	for _, e := range hashOIDs {
-		if e.hash == h {
-			return e.oid
-		}
-	}
-	return nil
 }
 
 // attribute is one CMS attribute: its type and the DER of each value.
@@ -263,48 +224,15 @@ func readAlgorithmParams(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, e
 // pssOptions reads RSASSA-PSS-params (RFC 4055): the hash, MGF1 with the
 // same hash (what crypto/rsa verifies), the salt length, the trailer 1.
 func pssOptions(params []byte) (*rsa.PSSOptions, error) {
-	s := cryptobyte.String(params)
-	var seq cryptobyte.String
-	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
-		return nil, errorf(errMalformed, "RSASSA-PSS parameters")
-	}
-	h, mgfHash, salt := crypto.SHA1, crypto.SHA1, int64(20)
-	var el cryptobyte.String
-	var present bool
-	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-		return nil, errorf(errMalformed, "RSASSA-PSS hash")
-	}
-	if present {
-		oid, err := readAlgorithm(&el)
-		if err != nil {
-			return nil, err
+	p, err := sigalg.ParsePSS(params)
+	if err != nil {
+		var pe *sigalg.PSSError
+		if errors.As(err, &pe) && pe.Unsupported {
+			return nil, errorf(errUnsupported, "%s", pe.Msg)
 		}
-		h = hashOf(oid)
+		return nil, errorf(errMalformed, "%s", err)
 	}
-	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(1).ContextSpecific().Constructed()) {
-		return nil, errorf(errMalformed, "RSASSA-PSS mask generation")
-	}
-	if present {
-		var mgf cryptobyte.String
-		var oid asn1.ObjectIdentifier
-		if !el.ReadASN1(&mgf, cbasn1.SEQUENCE) || !readOID(&mgf, &oid) || !oid.Equal(oidMGF1) {
-			return nil, errorf(errUnsupported, "RSASSA-PSS mask generation other than MGF1")
-		}
-		ho, err := readAlgorithm(&mgf)
-		if err != nil {
-			return nil, err
-		}
-		mgfHash = hashOf(ho)
-	}
-	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(2).ContextSpecific().Constructed()) ||
-		(present && !el.ReadASN1Int64WithTag(&salt, cbasn1.INTEGER)) {
-		return nil, errorf(errMalformed, "RSASSA-PSS salt length")
-	}
-	var trailer int64 = 1
-	if !seq.ReadOptionalASN1(&el, &present, cbasn1.Tag(3).ContextSpecific().Constructed()) ||
-		(present && !el.ReadASN1Int64WithTag(&trailer, cbasn1.INTEGER)) {
-		return nil, errorf(errMalformed, "RSASSA-PSS trailer")
-	}
+	h, mgfHash, salt, trailer := p.Hash, p.MGFHash, p.SaltLength, p.Trailer
 	if h == 0 || h == crypto.SHA1 || h != mgfHash || trailer != 1 || salt < 0 || salt > 1024 {
 		return nil, errorf(errUnsupported, "RSASSA-PSS with hash %v, MGF1 hash %v, trailer %d", h, mgfHash, trailer)
 	}

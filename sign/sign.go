@@ -12,6 +12,7 @@ import (
 	"encoding/asn1"
 	"time"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"github.com/csam-go/csam/x509check"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -139,15 +140,15 @@ func signatureAlgorithm(pub crypto.PublicKey, h crypto.Hash) (asn1.ObjectIdentif
 	switch pub.(type) {
 	case *rsa.PublicKey:
 		// rsaEncryption, as OpenSSL writes it; the digest is digestAlgorithm.
-		return oidRSA, true, nil
+		return sigalg.RSA, true, nil
 	case *ecdsa.PublicKey:
 		switch h {
 		case crypto.SHA256:
-			return oidECDSASHA256, false, nil
+			return sigalg.ECDSASHA256, false, nil
 		case crypto.SHA384:
-			return oidECDSASHA384, false, nil
+			return sigalg.ECDSASHA384, false, nil
 		case crypto.SHA512:
-			return oidECDSASHA512, false, nil
+			return sigalg.ECDSASHA512, false, nil
 		}
 	}
 	return nil, false, errorf(errUnsupported, "key of type %T", pub)
@@ -244,7 +245,7 @@ func encodeSignedData(contentType asn1.ObjectIdentifier, content []byte, certs [
 			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 					b.AddASN1Int64(1)
-					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidOfHash(si.hash), false) })
+					b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, sigalg.HashOID(si.hash), false) })
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 						b.AddASN1ObjectIdentifier(contentType)
 						if content != nil {
@@ -269,7 +270,7 @@ func encodeSignedData(contentType asn1.ObjectIdentifier, content []byte, certs [
 								b.AddBytes(si.cert.RawIssuer)
 								b.AddASN1BigInt(si.cert.SerialNumber)
 							})
-							addAlgorithm(b, oidOfHash(si.hash), false)
+							addAlgorithm(b, sigalg.HashOID(si.hash), false)
 							b.AddBytes(signed)
 							addAlgorithm(b, si.sigAlg, si.null)
 							b.AddASN1OctetString(si.sig)

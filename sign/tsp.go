@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 	"golang.org/x/crypto/cryptobyte"
@@ -41,7 +42,7 @@ type TSAClient struct {
 // that it answers this request (imprint and nonce). The token's signature
 // is checked by Verifier.Verify, not here. Errors wrap the Error of code "tsa".
 func (c *TSAClient) Timestamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error) {
-	oid := oidOfHash(h)
+	oid := sigalg.HashOID(h)
 	if oid == nil || len(digest) != h.Size() {
 		return nil, errorf(errTSA, "digest of %d bytes for %v", len(digest), h)
 	}
@@ -164,7 +165,7 @@ func parseTSTInfo(b []byte) (*tstInfo, error) {
 		return nil, err
 	}
 	var imp cryptobyte.String
-	if ti.hash = hashOf(alg); ti.hash == 0 || !mi.ReadASN1(&imp, cbasn1.OCTET_STRING) {
+	if ti.hash = sigalg.Hash(alg); ti.hash == 0 || !mi.ReadASN1(&imp, cbasn1.OCTET_STRING) {
 		return nil, errorf(errTimestamp, "message imprint")
 	}
 	ti.imprint = []byte(imp)

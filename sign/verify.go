@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"github.com/csam-go/csam/x509check"
 	"github.com/csam-go/csam/x509check/tl"
 	"golang.org/x/crypto/cryptobyte"
@@ -410,7 +411,7 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte) (*checked, er
 	if ck.signer == nil {
 		return nil, errorf(errNoSigner, "no certificate matches the signer identifier")
 	}
-	ck.hash = hashOf(si.digestAlg)
+	ck.hash = sigalg.Hash(si.digestAlg)
 	if ck.hash == 0 || ck.hash == crypto.SHA1 {
 		return ck, errorf(errUnsupported, "digest algorithm %v", si.digestAlg)
 	}
@@ -426,7 +427,7 @@ func (v *Verifier) checkSignedData(sd *signedData, content []byte) (*checked, er
 	} else if !sd.contentType.Equal(oidData) {
 		return ck, errorf(errAttribute, "content type %v without signed attributes", sd.contentType)
 	}
-	if si.sigAlg.Equal(oidRSAPSS) {
+	if si.sigAlg.Equal(sigalg.RSAPSS) {
 		return ck, checkPSS(ck.signer.PublicKey, si.sigParams, signed, si.signature)
 	}
 	if err := checkAlgorithm(ck.signer.PublicKey, si.sigAlg, ck.hash); err != nil {
@@ -495,7 +496,7 @@ func checkSigningCert(val []byte, pc parsedCert, v2 bool) error {
 			if err != nil {
 				return err
 			}
-			if h = hashOf(oid); h == 0 {
+			if h = sigalg.Hash(oid); h == 0 {
 				return errorf(errUnsupported, "signing-certificate hash %v", oid)
 			}
 		}
@@ -526,19 +527,19 @@ func checkSigningCert(val []byte, pc parsedCert, v2 bool) error {
 func checkAlgorithm(pub any, alg asn1.ObjectIdentifier, h crypto.Hash) error {
 	switch pub.(type) {
 	case *rsa.PublicKey:
-		for _, o := range []asn1.ObjectIdentifier{oidRSA, oidRSASHA256, oidRSASHA384, oidRSASHA512} {
+		for _, o := range []asn1.ObjectIdentifier{sigalg.RSA, sigalg.SHA256RSA, sigalg.SHA384RSA, sigalg.SHA512RSA} {
 			if alg.Equal(o) {
 				return nil
 			}
 		}
 	case *ecdsa.PublicKey:
-		for _, o := range []asn1.ObjectIdentifier{oidECPublicKey, oidECDSASHA256, oidECDSASHA384, oidECDSASHA512} {
+		for _, o := range []asn1.ObjectIdentifier{sigalg.ECPublicKey, sigalg.ECDSASHA256, sigalg.ECDSASHA384, sigalg.ECDSASHA512} {
 			if alg.Equal(o) {
 				return nil
 			}
 		}
 	case ed25519.PublicKey:
-		if alg.Equal(oidEd25519) && h == crypto.SHA512 {
+		if alg.Equal(sigalg.Ed25519) && h == crypto.SHA512 {
 			return nil
 		}
 	}

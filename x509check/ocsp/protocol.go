@@ -15,6 +15,7 @@ import (
 
 	xocsp "golang.org/x/crypto/ocsp"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"github.com/csam-go/csam/x509check/internal/errs"
 	"github.com/csam-go/csam/x509check/internal/ocspasn"
 	pathval "github.com/csam-go/csam/x509check/path"
@@ -395,20 +396,19 @@ func checkNonce(exts []pkix.Extension, nonce []byte) error {
 }
 
 var (
-	oidRSAPSS = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	sigAlgs   = []struct {
+	sigAlgs = []struct {
 		oid asn1.ObjectIdentifier
 		alg x509.SignatureAlgorithm
 	}{
-		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, x509.SHA1WithRSA},
-		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, x509.SHA256WithRSA},
-		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}, x509.SHA384WithRSA},
-		{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}, x509.SHA512WithRSA},
-		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}, x509.ECDSAWithSHA1},
-		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, x509.ECDSAWithSHA256},
-		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, x509.ECDSAWithSHA384},
-		{asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, x509.ECDSAWithSHA512},
-		{asn1.ObjectIdentifier{1, 3, 101, 112}, x509.PureEd25519},
+		{sigalg.SHA1RSA, x509.SHA1WithRSA},
+		{sigalg.SHA256RSA, x509.SHA256WithRSA},
+		{sigalg.SHA384RSA, x509.SHA384WithRSA},
+		{sigalg.SHA512RSA, x509.SHA512WithRSA},
+		{sigalg.ECDSASHA1, x509.ECDSAWithSHA1},
+		{sigalg.ECDSASHA256, x509.ECDSAWithSHA256},
+		{sigalg.ECDSASHA384, x509.ECDSAWithSHA384},
+		{sigalg.ECDSASHA512, x509.ECDSAWithSHA512},
+		{sigalg.Ed25519, x509.PureEd25519},
 	}
 )
 
@@ -419,7 +419,7 @@ func signatureAlgorithm(ai pkix.AlgorithmIdentifier) x509.SignatureAlgorithm {
 			return s.alg
 		}
 	}
-	if ai.Algorithm.Equal(oidRSAPSS) {
+	if ai.Algorithm.Equal(sigalg.RSAPSS) {
 		var p struct {
 			Hash pkix.AlgorithmIdentifier `asn1:"explicit,tag:0,optional"`
 		}

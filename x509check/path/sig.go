@@ -5,29 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
-	"encoding/asn1"
 	"errors"
 	"fmt"
 
+	"github.com/csam-go/csam/internal/sigalg"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-)
-
-var (
-	oidSHA1RSA    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
-	oidSHA256RSA  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidSHA384RSA  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	oidSHA512RSA  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
-	oidSHA224RSA  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 14}
-	oidPSS        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidECDSASHA1  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
-	oidECDSA256   = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidECDSA384   = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidECDSA512   = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-	oidEd25519    = asn1.ObjectIdentifier{1, 3, 101, 112}
-	oidHashSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidHashSHA384 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidHashSHA512 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
 )
 
 // checkSignature verifies sig over signed with pub under alg.
@@ -35,28 +18,13 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 	if pub == nil {
 		return fmt.Errorf("%w: issuer public key not usable", errUnsupportedAlgorithm)
 	}
-	var h crypto.Hash
-	kind := ""
-	switch {
-	case alg.oid.Equal(oidSHA1RSA):
-		h, kind = crypto.SHA1, "rsa"
-	case alg.oid.Equal(oidSHA256RSA):
-		h, kind = crypto.SHA256, "rsa"
-	case alg.oid.Equal(oidSHA384RSA):
-		h, kind = crypto.SHA384, "rsa"
-	case alg.oid.Equal(oidSHA512RSA):
-		h, kind = crypto.SHA512, "rsa"
-	case alg.oid.Equal(oidSHA224RSA):
-		h, kind = crypto.SHA224, "rsa"
-	case alg.oid.Equal(oidECDSASHA1):
-		return fmt.Errorf("%w: ECDSA with SHA-1", errUnsupportedAlgorithm)
-	case alg.oid.Equal(oidECDSA256):
-		h, kind = crypto.SHA256, "ecdsa"
-	case alg.oid.Equal(oidECDSA384):
-		h, kind = crypto.SHA384, "ecdsa"
-	case alg.oid.Equal(oidECDSA512):
-		h, kind = crypto.SHA512, "ecdsa"
-	case alg.oid.Equal(oidEd25519):
+	h, kind := sigalg.Signature(alg.oid)
+	switch kind {
+	case sigalg.ECDSA:
+		if h == crypto.SHA1 {
+			return fmt.Errorf("%w: ECDSA with SHA-1", errUnsupportedAlgorithm)
+		}
+	case sigalg.EdDSA:
 		k, ok := pub.(ed25519.PublicKey)
 		if !ok || alg.params != nil {
 			return errKeyMismatch
@@ -65,7 +33,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 			return errBadSignature
 		}
 		return nil
-	case alg.oid.Equal(oidPSS):
+	case sigalg.PSS:
 		var err error
 		var salt int
 		if h, salt, err = pssParams(alg.params); err != nil {
@@ -81,6 +49,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 			return errBadSignature
 		}
 		return nil
+	case sigalg.PKCS1v15:
 	default:
 		return fmt.Errorf("%w: %s", errUnsupportedAlgorithm, alg.oid)
 	}
@@ -91,7 +60,7 @@ func checkSignature(alg algorithm, signed, sig []byte, pub any, allowSHA1 bool) 
 	d.Write(signed)
 	digest := d.Sum(nil)
 	switch kind {
-	case "rsa":
+	case sigalg.PKCS1v15:
 		k, ok := pub.(*rsa.PublicKey)
 		if !ok {
 			return errKeyMismatch
@@ -117,7 +86,10 @@ var (
 )
 
 // pssParams reads RSASSA-PSS-params (RFC 4055) with SHA-256, SHA-384 or
-// SHA-512 and MGF1 with the same hash.
+// SHA-512 and MGF1 with the same hash. Unlike sigalg.ParsePSS it does not
+// read the mask generation function (crypto/rsa verifies with MGF1 and the
+// message hash whatever is named), and it does not check that nothing
+// follows the salt length.
 func pssParams(p []byte) (crypto.Hash, int, error) {
 	s := cryptobyte.String(p)
 	var seq cryptobyte.String
@@ -136,14 +108,8 @@ func pssParams(p []byte) (crypto.Hash, int, error) {
 		if err != nil {
 			return 0, 0, bad
 		}
-		switch {
-		case alg.oid.Equal(oidHashSHA256):
-			h = crypto.SHA256
-		case alg.oid.Equal(oidHashSHA384):
-			h = crypto.SHA384
-		case alg.oid.Equal(oidHashSHA512):
-			h = crypto.SHA512
-		default:
+		// SHA-1, the default, is refused below.
+		if h = sigalg.Hash(alg.oid); h == 0 {
 			return 0, 0, bad
 		}
 	}

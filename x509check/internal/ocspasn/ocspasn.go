@@ -19,6 +19,8 @@ import (
 	"errors"
 	"math/big"
 	"time"
+
+	"github.com/csam-go/csam/internal/sigalg"
 )
 
 // Object identifiers of RFC 6960 and RFC 8954.
@@ -30,20 +32,15 @@ var (
 
 // HashOIDs are the CertID hash algorithms understood.
 var HashOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
-	crypto.SHA1:   {1, 3, 14, 3, 2, 26},
-	crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1},
-	crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
-	crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3},
+	crypto.SHA1:   sigalg.SHA1,
+	crypto.SHA256: sigalg.SHA256,
+	crypto.SHA384: sigalg.SHA384,
+	crypto.SHA512: sigalg.SHA512,
 }
 
 // HashFromOID returns the hash of o, 0 when o is none of HashOIDs.
 func HashFromOID(o asn1.ObjectIdentifier) crypto.Hash {
-	for h, ho := range HashOIDs {
-		if ho.Equal(o) {
-			return h
-		}
-	}
-	return 0
+	return sigalg.Hash(o)
 }
 
 // CertID identifies a certificate by its issuer and serial.
